@@ -1,0 +1,363 @@
+// A fake Kore.ai Agent Platform that really listens on loopback. It speaks the documented API
+// with the documentation's own inconsistencies, and misbehaves on demand. Used by the tests,
+// the demo (`npm run demo`) and the benchmark. Plain JavaScript so all three run it unbuilt.
+import * as http from 'node:http'
+import { randomUUID } from 'node:crypto'
+import { sampleExport } from './zip.js'
+
+/**
+ * @typedef {object} Failure  one queued misbehaviour, consumed by the next matching request
+ * @property {number} [status]   answer with this HTTP status
+ * @property {number} [retryAfter]  seconds, sent as Retry-After
+ * @property {string} [body]     raw body to send
+ * @property {boolean} [garbled] a 200 whose body is not JSON
+ * @property {boolean} [reset]   destroy the connection without answering
+ *
+ * @typedef {object} KoreOptions
+ * @property {string} [host]  loopback address to listen on (default 127.0.0.1)
+ * @property {string} [apiKey]  the only key accepted (default 'test-api-key')
+ * @property {'sample'|'table'|'model'} [style]  which documented spelling the export answer uses
+ * @property {number} [jobPolls]  IN_PROGRESS answers before the job ends (default 1)
+ * @property {number} [jobMs]  minimum job duration in ms (default 0)
+ * @property {'SUCCESS'|'FAILED'|'NEVER'} [outcome]
+ * @property {unknown[]} [failLogs]  statusLogs sent with FAILED
+ * @property {boolean} [lowerCase]  send statuses in lower case, as the older XO platform does
+ * @property {'export'|'success'|'both'} [downloadUrlOn]  where the download link appears (default both)
+ * @property {Failure[]} [exportFailures]
+ * @property {Failure[]} [statusFailures]
+ * @property {Failure[]} [downloadFailures]
+ * @property {number} [truncateDownloads]  this many downloads send half the bytes, then hang up
+ * @property {number} [minPollGapMs]  answer 429 to status polls closer together than this
+ * @property {boolean} [requireKeyForDownload]  same-origin downloads need x-api-key (default true)
+ * @property {string} [redirectDownloadTo]  origin of a storage server to redirect downloads to
+ * @property {(toolId: string) => Buffer} [zipFor]  the export served for a tool
+ * @property {Record<string, string>} [flowIds]  tool id → the only flowId accepted
+ * @property {string[]} [knownTools]  when set, other tool ids answer 404
+ *
+ * @typedef {object} RecordedRequest
+ * @property {string} method
+ * @property {string} path
+ * @property {URLSearchParams} query
+ * @property {http.IncomingHttpHeaders} headers
+ * @property {number} at  Date.now() when it arrived
+ *
+ * @typedef {object} Job
+ * @property {string} id
+ * @property {string} toolId
+ * @property {string} exportJobId
+ * @property {number} createdAt
+ * @property {number} polls
+ * @property {number} lastPollAt
+ * @property {string} downloadPath
+ */
+
+/**
+ * @param {KoreOptions} [options]
+ */
+export async function startKoreServer(options = {}) {
+  const apiKey = options.apiKey ?? 'test-api-key'
+  /** @type {RecordedRequest[]} */
+  const requests = []
+  /** @type {Map<string, Job>} */
+  const jobs = new Map()
+  let downloadsServed = 0
+  const exportFailures = [...(options.exportFailures ?? [])]
+  const statusFailures = [...(options.statusFailures ?? [])]
+  const downloadFailures = [...(options.downloadFailures ?? [])]
+  const zipFor = options.zipFor ?? sampleExport
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake')
+    requests.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      at: Date.now()
+    })
+    req.resume()
+    req.on('end', () => route(req, res, url))
+  })
+
+  /**
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   * @param {URL} url
+   */
+  function route(req, res, url) {
+    const exportMatch = url.pathname.match(/^\/api\/public\/tools\/([^/]+)\/export$/)
+    const statusMatch = url.pathname.match(/^\/api\/public\/dock-status\/([^/]+)$/)
+    const downloadMatch = url.pathname.match(/^\/api\/v1\/account\/exports\/([^/]+)$/)
+    if (exportMatch) {
+      if (req.method !== 'POST') return sendError(res, 405, 'Method not allowed')
+      if (!authorised(req, res)) return
+      if (misbehave(res, exportFailures)) return
+      return startExport(res, decodeURIComponent(exportMatch[1] ?? ''), url.searchParams)
+    }
+    if (statusMatch) {
+      if (req.method !== 'GET') return sendError(res, 405, 'Method not allowed')
+      if (!authorised(req, res)) return
+      const job = jobs.get(decodeURIComponent(statusMatch[1] ?? ''))
+      if (!job) return sendError(res, 404, 'Dock status not found')
+      const now = Date.now()
+      if (options.minPollGapMs && now - job.lastPollAt < options.minPollGapMs) {
+        res.setHeader('retry-after', '1')
+        return sendError(res, 429, 'Rate limit for this API has been reached. Please try again later')
+      }
+      job.lastPollAt = now
+      if (misbehave(res, statusFailures)) return
+      return sendJson(res, 200, statusRecord(job))
+    }
+    if (downloadMatch) {
+      if (options.requireKeyForDownload !== false && !authorised(req, res)) return
+      const job = [...jobs.values()].find(j => j.exportJobId === downloadMatch[1])
+      if (!job) return sendError(res, 404, 'File not found')
+      if (options.redirectDownloadTo) {
+        res.writeHead(302, { location: `${options.redirectDownloadTo}/blob/${job.exportJobId}?sig=abc` })
+        return res.end()
+      }
+      return serveZip(res, zipFor(job.toolId))
+    }
+    sendError(res, 404, 'Route not found')
+  }
+
+  /**
+   * @param {http.ServerResponse} res
+   * @param {string} toolId
+   * @param {URLSearchParams} query
+   */
+  function startExport(res, toolId, query) {
+    const flowId = query.get('flowId')
+    if (options.knownTools && !options.knownTools.includes(toolId)) {
+      return sendError(res, 404, `Tool ${toolId} not found`)
+    }
+    const wantedFlow = options.flowIds?.[toolId]
+    if (wantedFlow !== undefined && flowId !== wantedFlow) {
+      return sendError(res, 404, 'Call flow not found for this tool')
+    }
+    const id = `ds-${randomUUID()}`
+    const exportJobId = `tool-ej-${randomUUID()}`
+    /** @type {Job} */
+    const job = {
+      id,
+      toolId,
+      exportJobId,
+      createdAt: Date.now(),
+      polls: 0,
+      lastPollAt: 0,
+      downloadPath: `/api/v1/account/exports/${exportJobId}`
+    }
+    jobs.set(id, job)
+    const link = options.downloadUrlOn === 'success' ? undefined : downloadUrl(job)
+    const common = {
+      toolId,
+      jobType: 'TOOLS',
+      action: 'EXPORT',
+      status: caseOf('IN_PROGRESS'),
+      exportJobId
+    }
+    const style = options.style ?? 'sample'
+    if (style === 'sample') {
+      return sendJson(res, 200, {
+        'dock-statusId': id,
+        ...common,
+        response: link ? { downloadUrl: ` ${link}` } : {}
+      })
+    }
+    if (style === 'table') return sendJson(res, 200, { dockStatusId: id, ...common, downloadURL: link })
+    return sendJson(res, 200, { _id: id, ...common, downloadUrl: link })
+  }
+
+  /** @param {Job} job */
+  function statusRecord(job) {
+    job.polls += 1
+    const outcome = options.outcome ?? 'SUCCESS'
+    const done =
+      outcome !== 'NEVER' &&
+      job.polls > (options.jobPolls ?? 1) &&
+      Date.now() - job.createdAt >= (options.jobMs ?? 0)
+    /** @type {Record<string, unknown>} */
+    const record = {
+      _id: job.id,
+      toolId: job.toolId,
+      jobType: 'TOOLS',
+      action: 'EXPORT',
+      status: caseOf(done ? outcome : 'IN_PROGRESS'),
+      percentageComplete: done ? 100 : Math.min(90, job.polls * 10),
+      createdOn: new Date(job.createdAt).toISOString(),
+      lMod: new Date().toISOString()
+    }
+    if (done && outcome === 'FAILED') record.statusLogs = options.failLogs ?? []
+    if (done && outcome === 'SUCCESS' && options.downloadUrlOn !== 'export') {
+      record.downloadUrl = downloadUrl(job)
+    }
+    return record
+  }
+
+  /** @param {Job} job */
+  function downloadUrl(job) {
+    const expires = Date.now() + 15 * 60_000
+    return `${origin}${job.downloadPath}?e=${expires}&s=signature-${job.exportJobId}`
+  }
+
+  /**
+   * @param {http.ServerResponse} res
+   * @param {Buffer} zip
+   */
+  function serveZip(res, zip) {
+    if (misbehave(res, downloadFailures)) return
+    downloadsServed += 1
+    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length })
+    if (downloadsServed <= (options.truncateDownloads ?? 0)) {
+      res.write(zip.subarray(0, Math.floor(zip.length / 2)))
+      setTimeout(() => res.destroy(), 20)
+      return
+    }
+    res.end(zip)
+  }
+
+  /**
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   */
+  function authorised(req, res) {
+    const key = req.headers['x-api-key']
+    if (!key) return sendError(res, 401, 'API key is missing'), false
+    if (key !== apiKey) return sendError(res, 401, 'Invalid API key'), false
+    return true
+  }
+
+  /** @param {string} status */
+  function caseOf(status) {
+    return options.lowerCase ? status.toLowerCase() : status
+  }
+
+  await listen(server, options.host ?? '127.0.0.1')
+  const origin = originOf(server, options.host ?? '127.0.0.1')
+  return {
+    url: origin,
+    apiKey,
+    requests,
+    jobs,
+    /** Requests to one kind of endpoint. @param {'export'|'status'|'download'} kind */
+    requestsTo(kind) {
+      const prefix = {
+        export: '/api/public/tools/',
+        status: '/api/public/dock-status/',
+        download: '/api/v1/account/exports/'
+      }[kind]
+      return requests.filter(r => r.path.startsWith(prefix))
+    },
+    close: () => close(server)
+  }
+}
+
+/**
+ * A second origin holding the exported files, as a storage service would: it must never be
+ * sent the Kore.ai API key.
+ * @param {{ host?: string, zipFor?: (exportJobId: string) => Buffer }} [options]
+ */
+export async function startStorageServer(options = {}) {
+  /** @type {RecordedRequest[]} */
+  const requests = []
+  const zipFor = options.zipFor ?? (() => sampleExport('a-from-storage'))
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake')
+    requests.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      at: Date.now()
+    })
+    const match = url.pathname.match(/^\/blob\/([^/]+)$/)
+    if (req.headers['x-api-key']) return sendError(res, 400, 'Unexpected credentials')
+    if (!match || url.searchParams.get('sig') !== 'abc') return sendError(res, 403, 'Bad signature')
+    const zip = zipFor(match[1] ?? '')
+    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length })
+    res.end(zip)
+  })
+  await listen(server, options.host ?? '127.0.0.2')
+  return { url: originOf(server, options.host ?? '127.0.0.2'), requests, close: () => close(server) }
+}
+
+/**
+ * @param {http.ServerResponse} res
+ * @param {Failure[]} queue
+ * @returns {boolean} whether a misbehaviour was served
+ */
+function misbehave(res, queue) {
+  const failure = queue.shift()
+  if (!failure) return false
+  if (failure.reset) {
+    res.socket?.destroy()
+    return true
+  }
+  if (failure.retryAfter !== undefined) res.setHeader('retry-after', String(failure.retryAfter))
+  if (failure.garbled) {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end('{"status": "IN_PROG')
+    return true
+  }
+  if (failure.body !== undefined) {
+    res.writeHead(failure.status ?? 500, { 'content-type': 'application/json' })
+    res.end(failure.body)
+    return true
+  }
+  sendError(res, failure.status ?? 500, 'Something went wrong')
+  return true
+}
+
+/**
+ * Kore.ai's error shape: `{ errors: [{ msg, code }] }`.
+ * @param {http.ServerResponse} res
+ * @param {number} status
+ * @param {string} message
+ */
+function sendError(res, status, message) {
+  sendJson(res, status, { errors: [{ msg: message, code: status }] })
+}
+
+/**
+ * @param {http.ServerResponse} res
+ * @param {number} status
+ * @param {unknown} body
+ */
+function sendJson(res, status, body) {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text)
+  })
+  res.end(text)
+}
+
+/**
+ * @param {http.Server} server
+ * @param {string} host
+ * @returns {Promise<void>}
+ */
+function listen(server, host) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, host, () => resolve())
+  })
+}
+
+/**
+ * @param {http.Server} server
+ * @param {string} host
+ */
+function originOf(server, host) {
+  const address = server.address()
+  if (!address || typeof address === 'string') throw new Error('server is not listening')
+  return `http://${host}:${address.port}`
+}
+
+/** @param {http.Server} server @returns {Promise<void>} */
+function close(server) {
+  return new Promise(resolve => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
+}

@@ -1,0 +1,87 @@
+// Runs the bundled action (`node dist/index.js`) the way the Actions runner does: inputs as
+// INPUT_<NAME> (upper case, hyphens kept), outputs and summary through files. Shared by the
+// demo, the bundle tests and the benchmark.
+import { spawn } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ACTION_ENTRY = fileURLToPath(new URL('../dist/index.js', import.meta.url))
+
+/**
+ * @typedef {object} ActionRun
+ * @property {number | null} exitCode
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {Record<string, string>} outputs
+ * @property {string} summary
+ * @property {string} runnerTemp
+ * @property {number} wallMs
+ */
+
+/**
+ * @param {Record<string, string>} inputs  action inputs by their action.yml names
+ * @param {{ env?: Record<string, string>, node?: string, args?: string[] }} [options]
+ * @returns {Promise<ActionRun>}
+ */
+export async function runAction(inputs, options = {}) {
+  const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'kore-action-'))
+  const outputFile = path.join(runnerTemp, 'github_output')
+  const summaryFile = path.join(runnerTemp, 'step_summary')
+  fs.writeFileSync(outputFile, '')
+  fs.writeFileSync(summaryFile, '')
+  /** @type {Record<string, string>} */
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.homedir(),
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_ACTIONS: 'true',
+    ...options.env
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    env[`INPUT_${name.toUpperCase()}`] = value
+  }
+  const started = Date.now()
+  const child = spawn(options.node ?? process.execPath, [...(options.args ?? []), ACTION_ENTRY], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => (stdout += chunk))
+  child.stderr.on('data', chunk => (stderr += chunk))
+  /** @type {number | null} */
+  const exitCode = await new Promise(resolve => child.on('close', code => resolve(code)))
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(fs.readFileSync(outputFile, 'utf8')),
+    summary: fs.readFileSync(summaryFile, 'utf8'),
+    runnerTemp,
+    wallMs: Date.now() - started
+  }
+}
+
+/**
+ * Reads GITHUB_OUTPUT's `name<<delimiter` blocks, as the runner does.
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
+export function parseOutputFile(text) {
+  /** @type {Record<string, string>} */
+  const outputs = {}
+  const lines = text.split(os.EOL)
+  for (let i = 0; i < lines.length; i++) {
+    const match = (lines[i] ?? '').match(/^([^<=]+)<<(.+)$/)
+    if (!match) continue
+    const [, name, delimiter] = match
+    const value = []
+    while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i])
+    outputs[name ?? ''] = value.join(os.EOL)
+  }
+  return outputs
+}

@@ -1,0 +1,114 @@
+import * as core from '@actions/core'
+import { EXPECTED_ENTRIES, ZipEntryInfo } from './archive.js'
+import { KoreClient, KoreClientOptions } from './kore/client.js'
+import { downloadExport } from './kore/download.js'
+import { ExportFailedError, ExportTimeoutError, waitForExport } from './kore/poll.js'
+
+export interface ExportRequest {
+  host: string
+  apiKey: string
+  toolId: string
+  flowId: string
+  /** Where the zip ends up (absolute). */
+  destination: string
+  pollIntervalMs: number
+  timeoutMs: number
+}
+
+/** What is known about one export; filled in step by step so a failure can still report it. */
+export interface ExportRecord {
+  toolId: string
+  flowId: string
+  /** Kore.ai's job status: SUCCESS, FAILED, or the last one seen; empty before the job starts. */
+  status: string
+  dockStatusId: string
+  exportJobId: string
+  file: string
+  size: number
+  sha256: string
+  entries: ZipEntryInfo[]
+  durationMs: number
+  error: string
+}
+
+export function newExportRecord(toolId: string, flowId: string): ExportRecord {
+  return {
+    toolId,
+    flowId,
+    status: '',
+    dockStatusId: '',
+    exportJobId: '',
+    file: '',
+    size: 0,
+    sha256: '',
+    entries: [],
+    durationMs: 0,
+    error: ''
+  }
+}
+
+/** Trigger, poll, download: the whole Kore.ai side of one tool. Fills `record` as it goes. */
+export async function exportTool(
+  request: ExportRequest,
+  record: ExportRecord,
+  clientOptions: KoreClientOptions = {}
+): Promise<void> {
+  const startedAt = Date.now()
+  try {
+    const client = new KoreClient(request.host, request.apiKey, clientOptions)
+    const flow = request.flowId ? ` (flow ${request.flowId})` : ''
+    core.info(`Exporting tool ${request.toolId}${flow} from ${request.host}`)
+
+    const started = await client.startExport(request.toolId, request.flowId)
+    Object.assign(record, {
+      dockStatusId: started.dockStatusId,
+      exportJobId: started.exportJobId,
+      status: started.status || 'IN_PROGRESS'
+    })
+    if (started.downloadUrl) core.setSecret(started.downloadUrl)
+    core.info(`Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`)
+
+    const finished = await waitForExport(client, started.dockStatusId, {
+      pollIntervalMs: request.pollIntervalMs,
+      timeoutMs: request.timeoutMs,
+      startedAt
+    }).catch(error => {
+      if (error instanceof ExportFailedError) record.status = 'FAILED'
+      if (error instanceof ExportTimeoutError) record.status = error.lastStatus
+      throw error
+    })
+    record.status = 'SUCCESS'
+    core.info(`Export job finished: SUCCESS after ${seconds(Date.now() - startedAt)}`)
+
+    // The SUCCESS record's link is the freshest one when the server gives it there.
+    const downloadUrl = finished.downloadUrl || started.downloadUrl
+    if (!downloadUrl) throw new Error('Kore.ai reported SUCCESS but sent no download URL')
+    const file = await downloadExport(downloadUrl, {
+      host: request.host,
+      apiKey: request.apiKey,
+      destination: request.destination,
+      retry: clientOptions.retry
+    })
+    Object.assign(record, file)
+    core.info(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`)
+    core.info(`The zip holds: ${file.entries.map(e => e.name).join(', ') || 'nothing'}`)
+    warnAboutMissingEntries(file.entries)
+  } catch (error) {
+    record.error = error instanceof Error ? error.message : String(error)
+    throw error
+  } finally {
+    record.durationMs = Date.now() - startedAt
+  }
+}
+
+function warnAboutMissingEntries(entries: ZipEntryInfo[]): void {
+  const names = new Set(entries.map(entry => entry.name))
+  const missing = EXPECTED_ENTRIES.filter(name => !names.has(name))
+  if (missing.length > 0) {
+    core.warning(`The export has no ${missing.join(', ')}: Kore.ai may not be able to import it`)
+  }
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}

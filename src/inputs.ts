@@ -1,0 +1,145 @@
+import * as core from '@actions/core'
+import * as os from 'node:os'
+import * as path from 'node:path'
+
+/** Input names as declared in action.yml; tests build inputs from the same constants. */
+export const Input = {
+  Host: 'host',
+  ToolId: 'tool-id',
+  FlowId: 'flow-id',
+  ApiKey: 'api-key',
+  Path: 'path',
+  PollInterval: 'poll-interval',
+  Timeout: 'timeout',
+  UploadArtifact: 'upload-artifact',
+  Commit: 'commit'
+} as const
+
+export interface Inputs {
+  /** Base URL without a trailing slash, e.g. `https://agent-platform.kore.ai`. */
+  host: string
+  toolId: string
+  /** Empty when the export should not name a call flow. */
+  flowId: string
+  apiKey: string
+  /** Absolute directory the export is downloaded into. */
+  directory: string
+  pollIntervalSeconds: number
+  timeoutSeconds: number
+  uploadArtifact: boolean
+  commit: boolean
+}
+
+export class InputError extends Error {
+  constructor(input: string, problem: string) {
+    super(`${input}: ${problem}`)
+    this.name = 'InputError'
+  }
+}
+
+const MAX_TIMEOUT_SECONDS = 6 * 60 * 60 // a GitHub-hosted job cannot run longer
+
+/** Reads and validates every input; throws an InputError naming the first bad one. */
+export function readInputs(): Inputs {
+  // Mask the key before anything else can print it.
+  const apiKey = core.getInput(Input.ApiKey)
+  if (apiKey) core.setSecret(apiKey)
+  if (!apiKey) throw new InputError(Input.ApiKey, 'is required (pass it from a secret)')
+  if (/[\s\p{Cc}]/u.test(apiKey)) {
+    throw new InputError(Input.ApiKey, 'contains whitespace or control characters')
+  }
+
+  return {
+    host: parseHost(core.getInput(Input.Host)),
+    toolId: parseToolId(Input.ToolId, core.getInput(Input.ToolId)),
+    flowId: parseFlowId(core.getInput(Input.FlowId)),
+    apiKey,
+    directory: parseDirectory(core.getInput(Input.Path)),
+    pollIntervalSeconds: parseSeconds(Input.PollInterval, core.getInput(Input.PollInterval), 2, 1),
+    timeoutSeconds: parseSeconds(Input.Timeout, core.getInput(Input.Timeout), 600, 1),
+    uploadArtifact: parseBoolean(Input.UploadArtifact, core.getInput(Input.UploadArtifact), true),
+    commit: parseBoolean(Input.Commit, core.getInput(Input.Commit), false)
+  }
+}
+
+export function parseHost(raw: string): string {
+  if (!raw) throw new InputError(Input.Host, 'is required, e.g. https://agent-platform.kore.ai')
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new InputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`)
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new InputError(Input.Host, 'must be a base URL without credentials, query or fragment')
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new InputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(Input.Host, `"${raw}" must be an https URL`)
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+export function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  )
+}
+
+const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/
+
+/** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
+export function parseToolId(input: string, raw: string): string {
+  if (!raw) throw new InputError(input, 'is required')
+  if (raw.length > 200 || !PLAIN_ID.test(raw)) {
+    throw new InputError(
+      input,
+      `"${printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`
+    )
+  }
+  return raw
+}
+
+/** Flow ids are opaque and only travel URL-encoded in the query string. */
+export function parseFlowId(raw: string): string {
+  if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
+    throw new InputError(Input.FlowId, `"${printable(raw)}" is not a flow id (no spaces or control characters)`)
+  }
+  return raw
+}
+
+function parseDirectory(raw: string): string {
+  const base = raw || path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-tool-export')
+  return path.resolve(base)
+}
+
+export function parseSeconds(input: string, raw: string, fallback: number, min: number): number {
+  if (!raw) return fallback
+  const value = Number(raw)
+  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
+    throw new InputError(input, `"${printable(raw)}" is not a number of seconds`)
+  }
+  if (value < min || value > MAX_TIMEOUT_SECONDS) {
+    throw new InputError(
+      input,
+      `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`
+    )
+  }
+  return value
+}
+
+export function parseBoolean(input: string, raw: string, fallback: boolean): boolean {
+  if (!raw) return fallback
+  if (/^true$/i.test(raw)) return true
+  if (/^false$/i.test(raw)) return false
+  throw new InputError(input, `"${printable(raw)}" is not a boolean: use true or false`)
+}
+
+/** Quote user text in errors without letting control characters reach the log. */
+function printable(raw: string): string {
+  return raw.replace(/\p{Cc}/gu, '?')
+}

@@ -1,0 +1,108 @@
+/**
+ * Kore.ai's documentation spells the same fields several ways (see shared/reference): these
+ * functions accept every documented spelling and hand the rest of the action one shape.
+ */
+
+export interface ExportStarted {
+  dockStatusId: string
+  /** Empty when the server did not send one. */
+  exportJobId: string
+  /** Empty when the server only gives it on the SUCCESS status record. */
+  downloadUrl: string
+  status: string
+}
+
+export type JobState = 'SUCCESS' | 'FAILED' | 'IN_PROGRESS'
+
+export interface DockStatus {
+  state: JobState
+  /** The status as the server wrote it, e.g. `in_progress`, `QUEUED`. */
+  rawStatus: string
+  downloadUrl: string
+  percentComplete?: number
+  /** Everything the server said about a failure, joined into one line. */
+  reason: string
+}
+
+type Json = Record<string, unknown>
+
+export class UnexpectedResponseError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnexpectedResponseError'
+  }
+}
+
+export function parseExportStarted(body: unknown): ExportStarted {
+  const record = asObject(body)
+  const nested = asObject(record.response)
+  const dockStatusId =
+    firstString(record, ['dockStatusId', 'dock-statusId', '_id']) ||
+    firstString(nested, ['dockStatusId', 'dock-statusId', '_id'])
+  if (!dockStatusId) {
+    throw new UnexpectedResponseError(
+      `the export answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${Object.keys(record).join(', ') || 'none'}`
+    )
+  }
+  return {
+    dockStatusId,
+    exportJobId: firstString(record, ['exportJobId']) || firstString(nested, ['exportJobId']),
+    downloadUrl: downloadUrlOf(record),
+    status: firstString(record, ['status'])
+  }
+}
+
+export function parseDockStatus(body: unknown): DockStatus {
+  const record = asObject(body)
+  const rawStatus = firstString(record, ['status'])
+  if (!rawStatus) throw new UnexpectedResponseError('the dock status answer has no status')
+  const upper = rawStatus.toUpperCase()
+  const state: JobState = upper === 'SUCCESS' || upper === 'FAILED' ? upper : 'IN_PROGRESS'
+  const percent = record.percentageComplete
+  return {
+    state,
+    rawStatus,
+    downloadUrl: downloadUrlOf(record),
+    percentComplete: typeof percent === 'number' ? percent : undefined,
+    reason: failureReason(record)
+  }
+}
+
+/** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */
+function downloadUrlOf(record: Json): string {
+  const names = ['downloadUrl', 'downloadURL']
+  return firstString(record, names) || firstString(asObject(record.response), names)
+}
+
+/** Collects whatever the server used to explain itself: statusLogs, message, error(s). */
+export function failureReason(body: unknown): string {
+  const record = asObject(body)
+  const parts: string[] = []
+  for (const key of ['statusLogs', 'message', 'msg', 'error', 'errors', 'reason']) {
+    collectText(record[key], parts)
+  }
+  return [...new Set(parts)].join('; ')
+}
+
+function collectText(value: unknown, parts: string[]): void {
+  if (typeof value === 'string' && value.trim()) parts.push(value.trim())
+  else if (Array.isArray(value)) value.forEach(item => collectText(item, parts))
+  else if (value && typeof value === 'object') {
+    const item = value as Json
+    for (const key of ['message', 'msg', 'log', 'error', 'reason', 'description']) {
+      collectText(item[key], parts)
+    }
+  }
+}
+
+function asObject(value: unknown): Json {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {}
+}
+
+function firstString(record: Json, keys: string[]): string {
+  for (const key of keys) {
+    const value = record[key]
+    if (typeof value === 'string' && value.trim()) return value.trim()
+  }
+  return ''
+}

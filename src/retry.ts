@@ -1,0 +1,88 @@
+import * as core from '@actions/core'
+
+export interface RetryPolicy {
+  /** Total tries, the first one included. */
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 }
+
+/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
+export class TransientError extends Error {
+  constructor(
+    message: string,
+    /** What the server asked for in `Retry-After`, if anything. */
+    readonly retryAfterMs?: number
+  ) {
+    super(message)
+    this.name = 'TransientError'
+  }
+}
+
+/** Transient trouble that lasted longer than the retry policy allows. */
+export class GaveUpError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'GaveUpError'
+  }
+}
+
+export interface RetryOptions {
+  /** Epoch ms after which no further try starts. */
+  deadline?: number
+  sleep?: (ms: number) => Promise<void>
+}
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
+
+/**
+ * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
+ * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
+ */
+export async function withRetries<T>(
+  what: string,
+  policy: RetryPolicy,
+  attempt: (tryNumber: number) => Promise<T>,
+  options: RetryOptions = {}
+): Promise<T> {
+  const wait = options.sleep ?? sleep
+  for (let tryNumber = 1; ; tryNumber++) {
+    try {
+      return await attempt(tryNumber)
+    } catch (error) {
+      if (!(error instanceof TransientError)) throw error
+      const delay = retryDelay(policy, tryNumber, error.retryAfterMs)
+      const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline
+      if (tryNumber >= policy.attempts || pastDeadline) {
+        throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`)
+      }
+      core.info(
+        `${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s (try ${tryNumber + 1} of ${policy.attempts})`
+      )
+      await wait(delay)
+    }
+  }
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
+export function retryDelay(policy: RetryPolicy, tryNumber: number, retryAfterMs?: number): number {
+  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1))
+  const jittered = exponential / 2 + (Math.random() * exponential) / 2
+  return Math.max(jittered, retryAfterMs ?? 0)
+}
+
+const MAX_RETRY_AFTER_MS = 5 * 60_000
+
+/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header
+  if (!value) return undefined
+  const ms = /^\d+$/.test(value.trim())
+    ? Number(value.trim()) * 1000
+    : Date.parse(value) - Date.now()
+  if (!Number.isFinite(ms)) return undefined
+  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS)
+}
