@@ -29786,7 +29786,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6441);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7861);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29795,7 +29795,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6441:
+/***/ 7861:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32751,6 +32751,13 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/errors.ts
+/** The message of anything thrown; Node's own errors may come from another realm (jest). */
+function messageOf(error) {
+    const message = error?.message;
+    return typeof message === 'string' ? message : String(error);
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: external "node:zlib"
@@ -32767,7 +32774,11 @@ class ArchiveError extends Error {
     }
 }
 /** The files Kore.ai puts in a tool export; import needs the first one. */
-const EXPECTED_ENTRIES = ['flow_definition.json', 'app_definition.json', 'env_variables.json'];
+const EXPECTED_ENTRIES = [
+    'flow_definition.json',
+    'app_definition.json',
+    'env_variables.json'
+];
 /**
  * Opens the zip and reads every entry to its end, checking sizes (yauzl) and CRC-32 (here,
  * since yauzl does not), so a corrupt export fails now rather than at import time.
@@ -32924,8 +32935,28 @@ async function send(client, method, url, headers) {
         return await client.request(method, url, method === 'GET' ? null : '', headers);
     }
     catch (error) {
-        throw new TransientError(`network error (${describeNetworkError(error)})`);
+        const problem = `network error (${describeNetworkError(error)})`;
+        throw isTransientNetworkError(error) ? new TransientError(problem) : new Error(problem);
     }
+}
+/** Network trouble that may pass; a bad certificate or an unknown host will not. */
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET'
+]);
+function isTransientNetworkError(error) {
+    const { code, message } = (error ?? {});
+    if (code)
+        return TRANSIENT_NETWORK_CODES.has(code);
+    return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
 }
 function isTransientStatus(status) {
     return TRANSIENT_STATUSES.has(status);
@@ -32970,11 +33001,13 @@ function discard(response) {
     response.message.on('error', () => undefined);
 }
 function describeNetworkError(error) {
-    if (error instanceof Error) {
-        const code = error.code;
-        return code ? `${code}: ${error.message}` : error.message;
-    }
-    return String(error);
+    const { code, message } = (error ?? {});
+    if (typeof message !== 'string')
+        return String(error);
+    // http-client's timeout message quotes the request path, which may hold a signed query.
+    if (message.startsWith('Request timeout'))
+        return 'request timed out';
+    return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 ;// CONCATENATED MODULE: ./src/kore/responses.ts
@@ -33485,6 +33518,7 @@ function describe(status) {
 
 
 
+
 function newExportRecord(toolId, flowId) {
     return {
         toolId,
@@ -33545,7 +33579,7 @@ async function exportTool(request, record, clientOptions = {}) {
         warnAboutMissingEntries(file.entries);
     }
     catch (error) {
-        record.error = error instanceof Error ? error.message : String(error);
+        record.error = messageOf(error);
         throw error;
     }
     finally {
@@ -33605,6 +33639,7 @@ function escapeHtml(text) {
 
 
 
+
 /** The action: everything below throws; only this reports, once. */
 async function run() {
     let record;
@@ -33622,7 +33657,7 @@ async function run() {
         }, record);
     }
     catch (error) {
-        setFailed(error instanceof Error ? error.message : String(error));
+        setFailed(messageOf(error));
     }
     finally {
         if (record)

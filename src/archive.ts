@@ -15,7 +15,11 @@ export class ArchiveError extends Error {
 }
 
 /** The files Kore.ai puts in a tool export; import needs the first one. */
-export const EXPECTED_ENTRIES = ['flow_definition.json', 'app_definition.json', 'env_variables.json']
+export const EXPECTED_ENTRIES = [
+  'flow_definition.json',
+  'app_definition.json',
+  'env_variables.json'
+]
 
 /**
  * Opens the zip and reads every entry to its end, checking sizes (yauzl) and CRC-32 (here,

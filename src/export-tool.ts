@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { messageOf } from './errors.js'
 import { EXPECTED_ENTRIES, ZipEntryInfo } from './archive.js'
 import { KoreClient, KoreClientOptions } from './kore/client.js'
 import { downloadExport } from './kore/download.js'
@@ -66,7 +67,9 @@ export async function exportTool(
       status: started.status || 'IN_PROGRESS'
     })
     if (started.downloadUrl) core.setSecret(started.downloadUrl)
-    core.info(`Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`)
+    core.info(
+      `Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`
+    )
 
     const finished = await waitForExport(client, started.dockStatusId, {
       pollIntervalMs: request.pollIntervalMs,
@@ -94,7 +97,7 @@ export async function exportTool(
     core.info(`The zip holds: ${file.entries.map(e => e.name).join(', ') || 'nothing'}`)
     warnAboutMissingEntries(file.entries)
   } catch (error) {
-    record.error = error instanceof Error ? error.message : String(error)
+    record.error = messageOf(error)
     throw error
   } finally {
     record.durationMs = Date.now() - startedAt

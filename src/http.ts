@@ -29,8 +29,29 @@ export async function send(
   try {
     return await client.request(method, url, method === 'GET' ? null : '', headers)
   } catch (error) {
-    throw new TransientError(`network error (${describeNetworkError(error)})`)
+    const problem = `network error (${describeNetworkError(error)})`
+    throw isTransientNetworkError(error) ? new TransientError(problem) : new Error(problem)
   }
+}
+
+/** Network trouble that may pass; a bad certificate or an unknown host will not. */
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET'
+])
+
+export function isTransientNetworkError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as NodeJS.ErrnoException
+  if (code) return TRANSIENT_NETWORK_CODES.has(code)
+  return /request timeout|socket hang up|timed out|stalled/i.test(String(message))
 }
 
 export function isTransientStatus(status: number): boolean {
@@ -84,9 +105,9 @@ export function discard(response: HttpClientResponse): void {
 }
 
 export function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code
-    return code ? `${code}: ${error.message}` : error.message
-  }
-  return String(error)
+  const { code, message } = (error ?? {}) as NodeJS.ErrnoException
+  if (typeof message !== 'string') return String(error)
+  // http-client's timeout message quotes the request path, which may hold a signed query.
+  if (message.startsWith('Request timeout')) return 'request timed out'
+  return code && !message.includes(code) ? `${code}: ${message}` : message
 }

@@ -107,7 +107,10 @@ export function parseToolId(input: string, raw: string): string {
 /** Flow ids are opaque and only travel URL-encoded in the query string. */
 export function parseFlowId(raw: string): string {
   if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
-    throw new InputError(Input.FlowId, `"${printable(raw)}" is not a flow id (no spaces or control characters)`)
+    throw new InputError(
+      Input.FlowId,
+      `"${printable(raw)}" is not a flow id (no spaces or control characters)`
+    )
   }
   return raw
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { messageOf } from './errors.js'
 import * as path from 'node:path'
 import { exportTool, ExportRecord, newExportRecord } from './export-tool.js'
 import { readInputs } from './inputs.js'
@@ -23,7 +24,7 @@ export async function run(): Promise<void> {
       record
     )
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    core.setFailed(messageOf(error))
   } finally {
     if (record) await report(record)
   }

@@ -2,6 +2,7 @@
 // with the documentation's own inconsistencies, and misbehaves on demand. Used by the tests,
 // the demo (`npm run demo`) and the benchmark. Plain JavaScript so all three run it unbuilt.
 import * as http from 'node:http'
+import * as https from 'node:https'
 import { randomUUID } from 'node:crypto'
 import { sampleExport } from './zip.js'
 
@@ -33,6 +34,7 @@ import { sampleExport } from './zip.js'
  * @property {(toolId: string) => Buffer} [zipFor]  the export served for a tool
  * @property {Record<string, string>} [flowIds]  tool id → the only flowId accepted
  * @property {string[]} [knownTools]  when set, other tool ids answer 404
+ * @property {{ key: Buffer, cert: Buffer }} [tls]  serve https with this certificate
  *
  * @typedef {object} RecordedRequest
  * @property {string} method
@@ -66,7 +68,8 @@ export async function startKoreServer(options = {}) {
   const downloadFailures = [...(options.downloadFailures ?? [])]
   const zipFor = options.zipFor ?? sampleExport
 
-  const server = http.createServer((req, res) => {
+  /** @type {http.RequestListener} */
+  const listener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake')
     requests.push({
       method: req.method ?? '',
@@ -77,7 +80,10 @@ export async function startKoreServer(options = {}) {
     })
     req.resume()
     req.on('end', () => route(req, res, url))
-  })
+  }
+  const server = options.tls
+    ? https.createServer(options.tls, listener)
+    : http.createServer(listener)
 
   /**
    * @param {http.IncomingMessage} req
@@ -102,7 +108,11 @@ export async function startKoreServer(options = {}) {
       const now = Date.now()
       if (options.minPollGapMs && now - job.lastPollAt < options.minPollGapMs) {
         res.setHeader('retry-after', '1')
-        return sendError(res, 429, 'Rate limit for this API has been reached. Please try again later')
+        return sendError(
+          res,
+          429,
+          'Rate limit for this API has been reached. Please try again later'
+        )
       }
       job.lastPollAt = now
       if (misbehave(res, statusFailures)) return
@@ -113,7 +123,9 @@ export async function startKoreServer(options = {}) {
       const job = [...jobs.values()].find(j => j.exportJobId === downloadMatch[1])
       if (!job) return sendError(res, 404, 'File not found')
       if (options.redirectDownloadTo) {
-        res.writeHead(302, { location: `${options.redirectDownloadTo}/blob/${job.exportJobId}?sig=abc` })
+        res.writeHead(302, {
+          location: `${options.redirectDownloadTo}/blob/${job.exportJobId}?sig=abc`
+        })
         return res.end()
       }
       return serveZip(res, zipFor(job.toolId))
@@ -164,7 +176,8 @@ export async function startKoreServer(options = {}) {
         response: link ? { downloadUrl: ` ${link}` } : {}
       })
     }
-    if (style === 'table') return sendJson(res, 200, { dockStatusId: id, ...common, downloadURL: link })
+    if (style === 'table')
+      return sendJson(res, 200, { dockStatusId: id, ...common, downloadURL: link })
     return sendJson(res, 200, { _id: id, ...common, downloadUrl: link })
   }
 
@@ -222,8 +235,8 @@ export async function startKoreServer(options = {}) {
    */
   function authorised(req, res) {
     const key = req.headers['x-api-key']
-    if (!key) return sendError(res, 401, 'API key is missing'), false
-    if (key !== apiKey) return sendError(res, 401, 'Invalid API key'), false
+    if (!key) return (sendError(res, 401, 'API key is missing'), false)
+    if (key !== apiKey) return (sendError(res, 401, 'Invalid API key'), false)
     return true
   }
 
@@ -233,7 +246,7 @@ export async function startKoreServer(options = {}) {
   }
 
   await listen(server, options.host ?? '127.0.0.1')
-  const origin = originOf(server, options.host ?? '127.0.0.1')
+  const origin = originOf(server, options.host ?? '127.0.0.1', options.tls ? 'https' : 'http')
   return {
     url: origin,
     apiKey,
@@ -278,7 +291,11 @@ export async function startStorageServer(options = {}) {
     res.end(zip)
   })
   await listen(server, options.host ?? '127.0.0.2')
-  return { url: originOf(server, options.host ?? '127.0.0.2'), requests, close: () => close(server) }
+  return {
+    url: originOf(server, options.host ?? '127.0.0.2'),
+    requests,
+    close: () => close(server)
+  }
 }
 
 /**
@@ -347,11 +364,12 @@ function listen(server, host) {
 /**
  * @param {http.Server} server
  * @param {string} host
+ * @param {string} [scheme]
  */
-function originOf(server, host) {
+function originOf(server, host, scheme = 'http') {
   const address = server.address()
   if (!address || typeof address === 'string') throw new Error('server is not listening')
-  return `http://${host}:${address.port}`
+  return `${scheme}://${host}:${address.port}`
 }
 
 /** @param {http.Server} server @returns {Promise<void>} */

@@ -57,9 +57,7 @@ export class KoreClient {
     if (flowId) url.searchParams.set('flowId', flowId)
     const what = `Export of tool ${toolId}`
     const hint = 'check tool-id and flow-id, and that the tool exists in this environment (host)'
-    const text = await withRetries(what, this.retry, () =>
-      this.call('POST', url.href, what, hint)
-    )
+    const text = await withRetries(what, this.retry, () => this.call('POST', url.href, what, hint))
     return parseExportStarted(parseJson(text, what))
   }
 

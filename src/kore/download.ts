@@ -59,8 +59,10 @@ export async function downloadExport(
     `.${path.basename(options.destination)}.${randomUUID().slice(0, 8)}.part`
   )
   try {
-    const fetched = await withRetries('Download of the export', options.retry ?? DEFAULT_RETRY, () =>
-      fetchToFile(url, temporary, options)
+    const fetched = await withRetries(
+      'Download of the export',
+      options.retry ?? DEFAULT_RETRY,
+      () => fetchToFile(url, temporary, options)
     )
     const entries = await verifyZip(temporary)
     await fs.rename(temporary, options.destination)

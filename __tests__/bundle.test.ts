@@ -1,0 +1,116 @@
+// Runs dist/index.js as the runner does: a child process with INPUT_* variables, GITHUB_OUTPUT
+// and GITHUB_STEP_SUMMARY files. `npm run bundle` must have been run (CI checks dist/ is fresh).
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { runAction } from '../scripts/run-action.js'
+import { startKoreServer, startStorageServer } from './fakes/kore-server.js'
+import { sampleExport } from './fakes/zip.js'
+import { filesIn, selfSignedCertificate } from './helpers/setup.js'
+
+type Fake = Awaited<ReturnType<typeof startKoreServer>>
+
+const TOOL = 'a-4f1c0000-aaaa-5bbb-8ccc-9ddddddddddb'
+
+describe('the bundled action', () => {
+  let kore: Fake
+  afterEach(() => kore.close())
+
+  it('exports, polls and downloads, with outputs, summary and a masked key', async () => {
+    kore = await startKoreServer({ jobPolls: 1, flowIds: { [TOOL]: 'cf-77' }, minPollGapMs: 900 })
+    const run = await runAction({
+      host: `${kore.url}/`,
+      'tool-id': TOOL,
+      'flow-id': 'cf-77',
+      'api-key': kore.apiKey,
+      'poll-interval': '1'
+    })
+    expect(run.stderr).toBe('')
+    expect(run.exitCode).toBe(0)
+
+    const served = sampleExport(TOOL)
+    const file = path.join(run.runnerTemp, 'kore-tool-export', `kore-tool-${TOOL}.zip`)
+    expect(run.outputs).toEqual({
+      status: 'SUCCESS',
+      'dock-status-id': expect.stringMatching(/^ds-/),
+      'export-job-id': expect.stringMatching(/^tool-ej-/),
+      file,
+      sha256: createHash('sha256').update(served).digest('hex'),
+      size: String(served.length)
+    })
+    expect(fs.readFileSync(file).equals(served)).toBe(true)
+    expect(filesIn(path.dirname(file))).toEqual([path.basename(file)])
+
+    // The key is printed once: in the mask command, before any other line of the step.
+    const lines = run.stdout.split('\n')
+    expect(lines[0]).toBe(`::add-mask::${kore.apiKey}`)
+    expect(run.stdout.split(kore.apiKey)).toHaveLength(2)
+    // The signed download link is masked before it could be printed.
+    expect(run.stdout).toMatch(/::add-mask::http:\/\/127\.0\.0\.1:\d+\/api\/v1\/account\/exports\//)
+
+    expect(run.summary).toContain('Kore.ai tool export')
+    expect(run.summary).toContain(`<code>${TOOL}</code>`)
+    expect(run.summary).toContain('<code>cf-77</code>')
+    expect(run.summary).toContain('SUCCESS')
+    expect(run.summary).toContain(run.outputs.sha256)
+    expect(run.summary).toContain('<code>flow_definition.json</code>')
+
+    expect(kore.requestsTo('export')).toHaveLength(1)
+    expect(kore.requestsTo('export')[0]?.query.get('flowId')).toBe('cf-77')
+    expect(kore.requestsTo('status')).toHaveLength(2)
+    expect(kore.requestsTo('download')).toHaveLength(1)
+  })
+
+  it('fails on an invalid input before any request, naming the input', async () => {
+    kore = await startKoreServer()
+    const run = await runAction({
+      host: kore.url,
+      'tool-id': '../../etc',
+      'api-key': kore.apiKey,
+      timeout: 'soon'
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('::error::tool-id: "../../etc" is not a plain id')
+    expect(kore.requests).toHaveLength(0)
+    expect(run.outputs).toEqual({})
+  })
+
+  it('fails with the server reason when the export job FAILED, leaving no file', async () => {
+    kore = await startKoreServer({
+      outcome: 'FAILED',
+      failLogs: ['Tool has no deployed call flow'],
+      style: 'model'
+    })
+    const run = await runAction({ host: kore.url, 'tool-id': TOOL, 'api-key': kore.apiKey })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/::error::.*FAILED: Tool has no deployed call flow/)
+    expect(run.outputs.status).toBe('FAILED')
+    expect(run.outputs['dock-status-id']).toMatch(/^ds-/)
+    expect(run.outputs.file).toBe('')
+    expect(run.summary).toContain('Tool has no deployed call flow')
+    expect(filesIn(path.join(run.runnerTemp, 'kore-tool-export'))).toEqual([])
+  })
+
+  it('works over https and refuses a download redirect down to http, keeping the key home', async () => {
+    const certificate = selfSignedCertificate()
+    const storage = await startStorageServer()
+    kore = await startKoreServer({ tls: certificate, redirectDownloadTo: storage.url })
+    try {
+      const run = await runAction(
+        { host: kore.url, 'tool-id': TOOL, 'api-key': kore.apiKey },
+        { env: { NODE_EXTRA_CA_CERTS: certificate.file } }
+      )
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain(
+        '::error::refusing a redirect of the download from https to http'
+      )
+      expect(run.outputs.status).toBe('SUCCESS')
+      expect(kore.requestsTo('download')).toHaveLength(1)
+      expect(storage.requests).toHaveLength(0)
+      expect(filesIn(path.join(run.runnerTemp, 'kore-tool-export'))).toEqual([])
+    } finally {
+      await storage.close()
+    }
+  })
+})

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import * as path from 'node:path'
+import { Input, readInputs } from '../src/inputs.js'
+import { setInputs } from './helpers/setup.js'
+
+const valid = {
+  [Input.Host]: 'https://agent-platform.kore.ai/',
+  [Input.ToolId]: 'a-4f1c0000-aaaa-5bbb-8ccc-9ddddddddddb',
+  [Input.ApiKey]: 'kg-secret-key'
+}
+
+describe('readInputs', () => {
+  let clear: () => void = () => undefined
+  afterEach(() => clear())
+
+  it('applies the documented defaults', () => {
+    clear = setInputs(valid)
+    process.env.RUNNER_TEMP = '/runner/temp'
+    const inputs = readInputs()
+    expect(inputs).toEqual({
+      host: 'https://agent-platform.kore.ai',
+      toolId: valid[Input.ToolId],
+      flowId: '',
+      apiKey: 'kg-secret-key',
+      directory: path.resolve('/runner/temp/kore-tool-export'),
+      pollIntervalSeconds: 2,
+      timeoutSeconds: 600,
+      uploadArtifact: true,
+      commit: false
+    })
+  })
+
+  it('keeps a path prefix of an on-premises host and resolves a relative path', () => {
+    clear = setInputs({
+      ...valid,
+      [Input.Host]: 'https://kore.example.com/platform/',
+      [Input.Path]: 'backups',
+      [Input.FlowId]: 'cf-123:v2',
+      [Input.PollInterval]: '1.5',
+      [Input.Timeout]: '30',
+      [Input.UploadArtifact]: 'FALSE',
+      [Input.Commit]: 'True'
+    })
+    const inputs = readInputs()
+    expect(inputs.host).toBe('https://kore.example.com/platform')
+    expect(inputs.directory).toBe(path.resolve('backups'))
+    expect(inputs.flowId).toBe('cf-123:v2')
+    expect(inputs.pollIntervalSeconds).toBe(1.5)
+    expect(inputs.timeoutSeconds).toBe(30)
+    expect(inputs.uploadArtifact).toBe(false)
+    expect(inputs.commit).toBe(true)
+  })
+
+  it.each([
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['http://127.9.8.7', 'http://127.9.8.7'],
+    ['http://localhost:3000/', 'http://localhost:3000'],
+    ['http://[::1]:3000', 'http://[::1]:3000']
+  ])('accepts plain http for the loopback host %s', (host, expected) => {
+    clear = setInputs({ ...valid, [Input.Host]: host })
+    expect(readInputs().host).toBe(expected)
+  })
+
+  it.each([
+    [Input.Host, '', 'host: is required'],
+    [Input.Host, 'agent-platform.kore.ai', 'host: "agent-platform.kore.ai" is not a URL'],
+    [Input.Host, 'http://agent-platform.kore.ai', 'must use https'],
+    [Input.Host, 'http://127.0.0.1.evil.com', 'must use https'],
+    [Input.Host, 'ftp://kore.example.com', 'must be an https URL'],
+    [Input.Host, 'https://user:pw@kore.example.com', 'without credentials'],
+    [Input.ToolId, '', 'tool-id: is required'],
+    [Input.ToolId, '../a-1', 'tool-id: "../a-1" is not a plain id'],
+    [Input.ToolId, 'a-1/export', 'is not a plain id'],
+    [Input.ToolId, 'a..b', 'is not a plain id'],
+    [Input.ToolId, 'a 1', 'is not a plain id'],
+    [Input.ToolId, 'a-1\u0007', 'tool-id: "a-1?" is not a plain id'],
+    [Input.FlowId, 'flow one', 'flow-id: "flow one" is not a flow id'],
+    [Input.ApiKey, '', 'api-key: is required'],
+    [Input.ApiKey, 'kg key', 'api-key: contains whitespace'],
+    [Input.PollInterval, 'soon', 'poll-interval: "soon" is not a number of seconds'],
+    [Input.PollInterval, '0.5', 'poll-interval: 0.5 is out of range'],
+    [Input.PollInterval, '-3', 'is not a number of seconds'],
+    [Input.Timeout, 'soon', 'timeout: "soon" is not a number of seconds'],
+    [Input.Timeout, '0', 'timeout: 0 is out of range'],
+    [Input.Timeout, '1e3', 'is not a number of seconds'],
+    [Input.UploadArtifact, 'yes please', 'upload-artifact: "yes please" is not a boolean'],
+    [Input.Commit, '1', 'commit: "1" is not a boolean']
+  ])('rejects %s = %j, naming the input', (name, value, message) => {
+    clear = setInputs({ ...valid, [name]: value })
+    expect(() => readInputs()).toThrow(message)
+  })
+
+  it('masks the API key before validating anything else', () => {
+    clear = setInputs({ ...valid, [Input.Host]: 'not a url' })
+    const written: string[] = []
+    const write = process.stdout.write
+    process.stdout.write = ((chunk: string) => written.push(String(chunk)) > 0) as typeof write
+    try {
+      expect(() => readInputs()).toThrow('host:')
+    } finally {
+      process.stdout.write = write
+    }
+    expect(written.join('')).toContain('::add-mask::kg-secret-key')
+  })
+})

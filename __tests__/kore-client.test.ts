@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { KoreApiError, KoreClient } from '../src/kore/client.js'
+import { GaveUpError } from '../src/retry.js'
+import { startKoreServer } from './fakes/kore-server.js'
+import { FAST_RETRY } from './helpers/setup.js'
+
+type Fake = Awaited<ReturnType<typeof startKoreServer>>
+
+describe('KoreClient', () => {
+  let kore: Fake
+  afterEach(() => kore.close())
+
+  const client = (key = kore.apiKey): KoreClient =>
+    new KoreClient(kore.url, key, { retry: FAST_RETRY, requestTimeoutMs: 2000 })
+
+  it('starts an export with the key and the flowId, and reads the sample spelling', async () => {
+    kore = await startKoreServer({ flowIds: { 'a-1': 'cf-9' } })
+    const started = await client().startExport('a-1', 'cf-9')
+    expect(started.dockStatusId).toMatch(/^ds-/)
+    expect(started.exportJobId).toMatch(/^tool-ej-/)
+    expect(started.downloadUrl).toMatch(new RegExp(`^${kore.url}/api/v1/account/exports/`))
+    const [request] = kore.requestsTo('export')
+    expect(request?.method).toBe('POST')
+    expect(request?.path).toBe('/api/public/tools/a-1/export')
+    expect(request?.query.get('flowId')).toBe('cf-9')
+    expect(request?.headers['x-api-key']).toBe(kore.apiKey)
+  })
+
+  it('omits flowId when none is given', async () => {
+    kore = await startKoreServer({ style: 'table' })
+    const started = await client().startExport('a-2', '')
+    expect(started.dockStatusId).toMatch(/^ds-/)
+    expect(kore.requestsTo('export')[0]?.query.has('flowId')).toBe(false)
+  })
+
+  it('fails at once on 401, pointing at the key and its scope', async () => {
+    kore = await startKoreServer()
+    const error = await client('wrong-key')
+      .startExport('a-1', '')
+      .catch(e => e)
+    expect(error).toBeInstanceOf(KoreApiError)
+    expect(error.status).toBe(401)
+    expect(error.message).toContain('check api-key')
+    expect(error.message).toContain('Export Tool scope')
+    expect(error.message).toContain('Invalid API key')
+    expect(error.message).not.toContain('wrong-key')
+    expect(kore.requestsTo('export')).toHaveLength(1)
+  })
+
+  it('fails at once on 404, pointing at tool-id and flow-id', async () => {
+    kore = await startKoreServer({ knownTools: ['a-1'] })
+    await expect(client().startExport('a-404', '')).rejects.toThrow(
+      /not found \(HTTP 404\): check tool-id and flow-id.*Tool a-404 not found/
+    )
+    expect(kore.requestsTo('export')).toHaveLength(1)
+  })
+
+  it('fails at once on 400 with the server message', async () => {
+    kore = await startKoreServer({
+      exportFailures: [{ status: 400, body: '{"errors":[{"msg":"flowId is invalid"}]}' }]
+    })
+    await expect(client().startExport('a-1', 'x')).rejects.toThrow(
+      'failed (HTTP 400). Kore.ai said: flowId is invalid'
+    )
+    expect(kore.requestsTo('export')).toHaveLength(1)
+  })
+
+  it('retries 429, 502, 503, 504 and a reset connection', async () => {
+    kore = await startKoreServer({
+      exportFailures: [
+        { status: 429 },
+        { status: 502 },
+        { reset: true },
+        { status: 503 },
+        { status: 504 }
+      ]
+    })
+    const fast = new KoreClient(kore.url, kore.apiKey, {
+      retry: { ...FAST_RETRY, attempts: 6 },
+      requestTimeoutMs: 2000
+    })
+    await expect(fast.startExport('a-1', '')).resolves.toMatchObject({ status: 'IN_PROGRESS' })
+    expect(kore.requestsTo('export')).toHaveLength(6)
+  })
+
+  it('honours Retry-After', async () => {
+    kore = await startKoreServer({ exportFailures: [{ status: 429, retryAfter: 1 }] })
+    await client().startExport('a-1', '')
+    const [first, second] = kore.requestsTo('export')
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950)
+  })
+
+  it('gives up on a 5xx burst longer than the retry policy', async () => {
+    kore = await startKoreServer({ exportFailures: Array(10).fill({ status: 503 }) })
+    await expect(client().startExport('a-1', '')).rejects.toThrow(GaveUpError)
+    expect(kore.requestsTo('export')).toHaveLength(FAST_RETRY.attempts)
+  })
+
+  it('does not retry a 500', async () => {
+    kore = await startKoreServer({ exportFailures: [{ status: 500 }] })
+    await expect(client().startExport('a-1', '')).rejects.toThrow(
+      'failed (HTTP 500). Kore.ai said: Something went wrong'
+    )
+    expect(kore.requestsTo('export')).toHaveLength(1)
+  })
+
+  it('retries a garbled status answer', async () => {
+    kore = await startKoreServer({ statusFailures: [{ garbled: true }], jobPolls: 0 })
+    const started = await client().startExport('a-1', '')
+    const status = await client().getDockStatus(started.dockStatusId)
+    expect(status.state).toBe('SUCCESS')
+    expect(kore.requestsTo('status')).toHaveLength(2)
+  })
+
+  it('treats a refused connection as transient and gives up', async () => {
+    kore = await startKoreServer()
+    const url = kore.url
+    await kore.close()
+    const dead = new KoreClient(url, 'k', { retry: FAST_RETRY, requestTimeoutMs: 1000 })
+    await expect(dead.startExport('a-1', '')).rejects.toThrow(/ECONNREFUSED.*gave up after 4 tries/)
+    kore = await startKoreServer()
+  })
+})

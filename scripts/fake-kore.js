@@ -1,0 +1,10 @@
+// Starts the fake Kore.ai server on 127.0.0.1 until interrupted, for trying the action by
+// hand or from a workflow (`uses: ./`). Prints its URL on the first line.
+//   node scripts/fake-kore.js [api-key]
+import { startKoreServer } from '../__tests__/fakes/kore-server.js'
+
+const kore = await startKoreServer({ apiKey: process.argv[2] ?? 'fake-api-key', jobPolls: 2 })
+console.log(`Fake Kore.ai listening on ${kore.url} (api key: ${kore.apiKey})`)
+const stop = () => kore.close().then(() => process.exit(0))
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)
