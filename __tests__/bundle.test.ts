@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runAction } from '../scripts/run-action.js'
+import { startArtifactService } from './fakes/artifact-service.js'
 import { startKoreServer, startStorageServer } from './fakes/kore-server.js'
 import { sampleExport } from './fakes/zip.js'
 import { filesIn, selfSignedCertificate } from './helpers/setup.js'
@@ -17,28 +18,46 @@ describe('the bundled action', () => {
   let kore: Fake
   afterEach(() => kore.close())
 
-  it('exports, polls and downloads, with outputs, summary and a masked key', async () => {
+  it('exports, polls, downloads and uploads the artifact, with outputs, summary and a masked key', async () => {
     kore = await startKoreServer({ jobPolls: 1, flowIds: { [TOOL]: 'cf-77' }, minPollGapMs: 900 })
-    const run = await runAction({
-      host: `${kore.url}/`,
-      'tool-id': TOOL,
-      'flow-id': 'cf-77',
-      'api-key': kore.apiKey,
-      'poll-interval': '1'
-    })
+    const service = await startArtifactService()
+    const run = await runAction(
+      {
+        host: `${kore.url}/`,
+        'tool-id': TOOL,
+        'flow-id': 'cf-77',
+        'api-key': kore.apiKey,
+        'poll-interval': '1',
+        'retention-days': '5'
+      },
+      { env: { ...service.env, GITHUB_REPOSITORY: 'acme/backups', GITHUB_RUN_ID: '4242' } }
+    ).finally(() => service.close())
     expect(run.stderr).toBe('')
     expect(run.exitCode).toBe(0)
 
     const served = sampleExport(TOOL)
+    const sha256 = createHash('sha256').update(served).digest('hex')
     const file = path.join(run.runnerTemp, 'kore-tool-export', `kore-tool-${TOOL}.zip`)
+    const [artifact] = service.artifacts
     expect(run.outputs).toEqual({
       status: 'SUCCESS',
       'dock-status-id': expect.stringMatching(/^ds-/),
       'export-job-id': expect.stringMatching(/^tool-ej-/),
       file,
-      sha256: createHash('sha256').update(served).digest('hex'),
-      size: String(served.length)
+      sha256,
+      size: String(served.length),
+      'artifact-id': String(artifact?.id),
+      'artifact-url': `https://github.com/acme/backups/actions/runs/4242/artifacts/${artifact?.id}`,
+      'artifact-digest': sha256
     })
+    // The artifact is the export itself, byte for byte, named after the file.
+    expect(service.artifacts).toHaveLength(1)
+    expect(artifact?.name).toBe(`kore-tool-${TOOL}.zip`)
+    expect(artifact?.blob?.equals(served)).toBe(true)
+    expect(artifact?.hash).toBe(`sha256:${sha256}`)
+    const days = (Date.parse(artifact?.expiresAt ?? '') - Date.now()) / 86_400_000
+    expect(Math.round(days)).toBe(5)
+    expect(run.summary).toContain(`href="${run.outputs['artifact-url']}"`)
     expect(fs.readFileSync(file).equals(served)).toBe(true)
     expect(filesIn(path.dirname(file))).toEqual([path.basename(file)])
 
@@ -62,6 +81,22 @@ describe('the bundled action', () => {
     expect(kore.requestsTo('download')).toHaveLength(1)
   })
 
+  it('keeps the export and says how to turn uploads off when there is no artifact service', async () => {
+    kore = await startKoreServer({ jobPolls: 0, style: 'table' })
+    const run = await runAction({
+      host: kore.url,
+      'tool-id': TOOL,
+      'api-key': kore.apiKey,
+      'artifact-name': 'nightly-backup'
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/::error::Cannot upload the artifact: .*upload-artifact: false/)
+    const file = path.join(run.runnerTemp, 'kore-tool-export', 'nightly-backup.zip')
+    expect(run.outputs.file).toBe(file)
+    expect(run.outputs['artifact-id']).toBe('')
+    expect(fs.readFileSync(file).equals(sampleExport(TOOL))).toBe(true)
+  })
+
   it('fails on an invalid input before any request, naming the input', async () => {
     kore = await startKoreServer()
     const run = await runAction({
@@ -82,7 +117,12 @@ describe('the bundled action', () => {
       failLogs: ['Tool has no deployed call flow'],
       style: 'model'
     })
-    const run = await runAction({ host: kore.url, 'tool-id': TOOL, 'api-key': kore.apiKey })
+    const run = await runAction({
+      host: kore.url,
+      'tool-id': TOOL,
+      'api-key': kore.apiKey,
+      'upload-artifact': 'false'
+    })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/::error::.*FAILED: Tool has no deployed call flow/)
     expect(run.outputs.status).toBe('FAILED')

@@ -26,6 +26,9 @@ describe('readInputs', () => {
       pollIntervalSeconds: 2,
       timeoutSeconds: 600,
       uploadArtifact: true,
+      artifactName: `kore-tool-${valid[Input.ToolId]}`,
+      retentionDays: undefined,
+      overwrite: false,
       commit: false
     })
   })
@@ -39,6 +42,9 @@ describe('readInputs', () => {
       [Input.PollInterval]: '1.5',
       [Input.Timeout]: '30',
       [Input.UploadArtifact]: 'FALSE',
+      [Input.ArtifactName]: 'nightly backup (prod)',
+      [Input.RetentionDays]: '90',
+      [Input.Overwrite]: 'true',
       [Input.Commit]: 'True'
     })
     const inputs = readInputs()
@@ -49,6 +55,9 @@ describe('readInputs', () => {
     expect(inputs.timeoutSeconds).toBe(30)
     expect(inputs.uploadArtifact).toBe(false)
     expect(inputs.commit).toBe(true)
+    expect(inputs.artifactName).toBe('nightly backup (prod)')
+    expect(inputs.retentionDays).toBe(90)
+    expect(inputs.overwrite).toBe(true)
   })
 
   it.each([
@@ -84,7 +93,14 @@ describe('readInputs', () => {
     [Input.Timeout, '0', 'timeout: 0 is out of range'],
     [Input.Timeout, '1e3', 'is not a number of seconds'],
     [Input.UploadArtifact, 'yes please', 'upload-artifact: "yes please" is not a boolean'],
-    [Input.Commit, '1', 'commit: "1" is not a boolean']
+    [Input.Commit, '1', 'commit: "1" is not a boolean'],
+    [Input.ArtifactName, 'a/b', 'artifact-name: "a/b" is not a valid artifact name'],
+    [Input.ArtifactName, 'what?', 'is not a valid artifact name'],
+    [Input.ArtifactName, '..', 'is not a valid artifact name'],
+    [Input.RetentionDays, '0', 'retention-days: "0" is not a whole number of days from 1 to 90'],
+    [Input.RetentionDays, '91', 'is not a whole number of days from 1 to 90'],
+    [Input.RetentionDays, '7.5', 'is not a whole number of days'],
+    [Input.Overwrite, 'maybe', 'overwrite: "maybe" is not a boolean']
   ])('rejects %s = %j, naming the input', (name, value, message) => {
     clear = setInputs({ ...valid, [name]: value })
     expect(() => readInputs()).toThrow(message)

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import { messageOf } from './errors.js'
 import { EXPECTED_ENTRIES, ZipEntryInfo } from './archive.js'
+import type { UploadedArtifact } from './deliver/artifact.js'
 import { KoreClient, KoreClientOptions } from './kore/client.js'
 import { downloadExport } from './kore/download.js'
 import { ExportFailedError, ExportTimeoutError, waitForExport } from './kore/poll.js'
@@ -29,6 +29,8 @@ export interface ExportRecord {
   sha256: string
   entries: ZipEntryInfo[]
   durationMs: number
+  /** Set once the zip is uploaded as an artifact. */
+  artifact?: UploadedArtifact
   error: string
 }
 
@@ -96,9 +98,6 @@ export async function exportTool(
     core.info(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`)
     core.info(`The zip holds: ${file.entries.map(e => e.name).join(', ') || 'nothing'}`)
     warnAboutMissingEntries(file.entries)
-  } catch (error) {
-    record.error = messageOf(error)
-    throw error
   } finally {
     record.durationMs = Date.now() - startedAt
   }

@@ -12,6 +12,9 @@ export const Input = {
   PollInterval: 'poll-interval',
   Timeout: 'timeout',
   UploadArtifact: 'upload-artifact',
+  ArtifactName: 'artifact-name',
+  RetentionDays: 'retention-days',
+  Overwrite: 'overwrite',
   Commit: 'commit'
 } as const
 
@@ -27,6 +30,11 @@ export interface Inputs {
   pollIntervalSeconds: number
   timeoutSeconds: number
   uploadArtifact: boolean
+  /** Also the zip's file name: `<artifactName>.zip`. */
+  artifactName: string
+  /** 1-90; undefined means the repository's setting. */
+  retentionDays?: number
+  overwrite: boolean
   commit: boolean
 }
 
@@ -49,15 +57,19 @@ export function readInputs(): Inputs {
     throw new InputError(Input.ApiKey, 'contains whitespace or control characters')
   }
 
+  const toolId = parseToolId(Input.ToolId, core.getInput(Input.ToolId))
   return {
     host: parseHost(core.getInput(Input.Host)),
-    toolId: parseToolId(Input.ToolId, core.getInput(Input.ToolId)),
+    toolId,
     flowId: parseFlowId(core.getInput(Input.FlowId)),
     apiKey,
     directory: parseDirectory(core.getInput(Input.Path)),
     pollIntervalSeconds: parseSeconds(Input.PollInterval, core.getInput(Input.PollInterval), 2, 1),
     timeoutSeconds: parseSeconds(Input.Timeout, core.getInput(Input.Timeout), 600, 1),
     uploadArtifact: parseBoolean(Input.UploadArtifact, core.getInput(Input.UploadArtifact), true),
+    artifactName: parseArtifactName(core.getInput(Input.ArtifactName), toolId),
+    retentionDays: parseRetentionDays(core.getInput(Input.RetentionDays)),
+    overwrite: parseBoolean(Input.Overwrite, core.getInput(Input.Overwrite), false),
     commit: parseBoolean(Input.Commit, core.getInput(Input.Commit), false)
   }
 }
@@ -133,6 +145,29 @@ export function parseSeconds(input: string, raw: string, fallback: number, min: 
     )
   }
   return value
+}
+
+/** The artifact service's rules for names, which also make it a safe file name. */
+export function parseArtifactName(raw: string, toolId: string): string {
+  const name = raw || `kore-tool-${toolId}`
+  if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
+    throw new InputError(
+      Input.ArtifactName,
+      `"${printable(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`
+    )
+  }
+  return name
+}
+
+export function parseRetentionDays(raw: string): number | undefined {
+  if (!raw) return undefined
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
+    throw new InputError(
+      Input.RetentionDays,
+      `"${printable(raw)}" is not a whole number of days from 1 to 90`
+    )
+  }
+  return Number(raw)
 }
 
 export function parseBoolean(input: string, raw: string, fallback: boolean): boolean {

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { messageOf } from './errors.js'
 import * as path from 'node:path'
+import { uploadExportArtifact } from './deliver/artifact.js'
 import { exportTool, ExportRecord, newExportRecord } from './export-tool.js'
 import { readInputs } from './inputs.js'
 import { writeSummary } from './summary.js'
@@ -17,13 +18,23 @@ export async function run(): Promise<void> {
         apiKey: inputs.apiKey,
         toolId: inputs.toolId,
         flowId: inputs.flowId,
-        destination: path.join(inputs.directory, `kore-tool-${inputs.toolId}.zip`),
+        destination: path.join(inputs.directory, `${inputs.artifactName}.zip`),
         pollIntervalMs: inputs.pollIntervalSeconds * 1000,
         timeoutMs: inputs.timeoutSeconds * 1000
       },
       record
     )
+    if (inputs.uploadArtifact) {
+      record.artifact = await uploadExportArtifact({
+        file: record.file,
+        retentionDays: inputs.retentionDays,
+        overwrite: inputs.overwrite
+      })
+      const link = record.artifact.url ? `: ${record.artifact.url}` : ''
+      core.info(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`)
+    }
   } catch (error) {
+    if (record) record.error = messageOf(error)
     core.setFailed(messageOf(error))
   } finally {
     if (record) await report(record)
@@ -37,6 +48,9 @@ async function report(record: ExportRecord): Promise<void> {
   core.setOutput('file', record.file)
   core.setOutput('sha256', record.sha256)
   core.setOutput('size', record.file ? String(record.size) : '')
+  core.setOutput('artifact-id', record.artifact ? String(record.artifact.id) : '')
+  core.setOutput('artifact-url', record.artifact?.url ?? '')
+  core.setOutput('artifact-digest', record.artifact?.digest ?? '')
   try {
     await writeSummary(record)
   } catch (error) {

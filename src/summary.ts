@@ -18,6 +18,13 @@ export async function writeSummary(record: ExportRecord): Promise<void> {
       ['Entries', record.entries.map(e => `${code(e.name)} (${e.size} bytes)`).join('<br>')]
     )
   }
+  if (record.artifact) {
+    const { name, url } = record.artifact
+    rows.push([
+      'Artifact',
+      url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : code(name)
+    ])
+  }
   if (record.error) rows.push(['Error', escapeHtml(record.error)])
   await core.summary
     .addHeading('Kore.ai tool export', 3)
