@@ -21,7 +21,7 @@ describe('downloadExport', () => {
   })
 
   /** Starts an export on the fake and downloads it into a fresh directory. */
-  async function exportAndDownload() {
+  async function exportAndDownload(requestTimeoutMs = 2000) {
     const client = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY })
     const started = await client.startExport('a-1', '')
     const dir = tempDir()
@@ -31,7 +31,7 @@ describe('downloadExport', () => {
       apiKey: kore.apiKey,
       destination,
       retry: FAST_RETRY,
-      requestTimeoutMs: 2000
+      requestTimeoutMs
     })
     return { dir, destination, result }
   }
@@ -74,6 +74,14 @@ describe('downloadExport', () => {
     expect(kore.requestsTo('download')).toHaveLength(3)
     expect(fs.readFileSync(destination).equals(sampleExport('a-1'))).toBe(true)
     expect(filesIn(dir)).toEqual(['kore-tool-a-1.zip'])
+  })
+
+  it('gives up on a transfer that stalls, and tries again', async () => {
+    kore = await startKoreServer({ stallDownloads: 1 })
+    const { destination, result } = await exportAndDownload(500)
+    await result
+    expect(kore.requestsTo('download')).toHaveLength(2)
+    expect(fs.readFileSync(destination).equals(sampleExport('a-1'))).toBe(true)
   })
 
   it('retries a 503 on the download', async () => {

@@ -83,6 +83,21 @@ describe('KoreClient', () => {
     expect(kore.requestsTo('export')).toHaveLength(6)
   })
 
+  it('gives each request a time limit and retries one that hangs', async () => {
+    kore = await startKoreServer({ statusFailures: [{ hang: true }], jobPolls: 0 })
+    const quick = new KoreClient(kore.url, kore.apiKey, {
+      retry: FAST_RETRY,
+      requestTimeoutMs: 300
+    })
+    const started = await quick.startExport('a-1', '')
+    const before = Date.now()
+    await expect(quick.getDockStatus(started.dockStatusId)).resolves.toMatchObject({
+      state: 'SUCCESS'
+    })
+    expect(Date.now() - before).toBeGreaterThanOrEqual(290)
+    expect(kore.requestsTo('status')).toHaveLength(2)
+  })
+
   it('honours Retry-After', async () => {
     kore = await startKoreServer({ exportFailures: [{ status: 429, retryAfter: 1 }] })
     await client().startExport('a-1', '')

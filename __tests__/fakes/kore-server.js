@@ -13,6 +13,7 @@ import { sampleExport } from './zip.js'
  * @property {string} [body]     raw body to send
  * @property {boolean} [garbled] a 200 whose body is not JSON
  * @property {boolean} [reset]   destroy the connection without answering
+ * @property {boolean} [hang]    never answer (the client's time limit must end it)
  *
  * @typedef {object} KoreOptions
  * @property {string} [host]  loopback address to listen on (default 127.0.0.1)
@@ -28,6 +29,7 @@ import { sampleExport } from './zip.js'
  * @property {Failure[]} [statusFailures]
  * @property {Failure[]} [downloadFailures]
  * @property {number} [truncateDownloads]  this many downloads send half the bytes, then hang up
+ * @property {number} [stallDownloads]  this many downloads send half the bytes, then go silent
  * @property {number} [minPollGapMs]  answer 429 to status polls closer together than this
  * @property {boolean} [requireKeyForDownload]  same-origin downloads need x-api-key (default true)
  * @property {string} [redirectDownloadTo]  origin of a storage server to redirect downloads to
@@ -226,6 +228,10 @@ export async function startKoreServer(options = {}) {
       setTimeout(() => res.destroy(), 20)
       return
     }
+    if (downloadsServed <= (options.stallDownloads ?? 0)) {
+      res.write(zip.subarray(0, Math.floor(zip.length / 2)))
+      return
+    }
     res.end(zip)
   }
 
@@ -310,6 +316,7 @@ function misbehave(res, queue) {
     res.socket?.destroy()
     return true
   }
+  if (failure.hang) return true
   if (failure.retryAfter !== undefined) res.setHeader('retry-after', String(failure.retryAfter))
   if (failure.garbled) {
     res.writeHead(200, { 'content-type': 'application/json' })
