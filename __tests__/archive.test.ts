@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { ArchiveError, verifyZip } from '../src/archive.js'
+import { ArchiveError, extractZip, MAX_EXTRACTED_BYTES, verifyZip } from '../src/archive.js'
 import { buildZip, sampleExport } from './fakes/zip.js'
 import { tempDir } from './helpers/setup.js'
 
@@ -42,5 +42,41 @@ describe('verifyZip', () => {
     zip[data + 5] = zip[data + 5]! ^ 0xff
     zip[data + 6] = zip[data + 6]! ^ 0xff
     await expect(verifyZip(writeZip(zip))).rejects.toThrow(ArchiveError)
+  })
+})
+
+describe('extractZip', () => {
+  it('returns every file with its bytes', async () => {
+    const entries = await extractZip(writeZip(sampleExport('a-1')))
+    expect(entries.map(e => e.name)).toHaveLength(3)
+    expect(entries[1]?.data.toString()).toBe('{"name":"Tool a-1","version":"1.50","guardrails":[]}')
+  })
+
+  it.each([
+    ['an absolute name', [{ name: '/etc/cron.d/x', data: 'x' }], /unsafe archive: absolute path/],
+    [
+      'a name with ..',
+      [{ name: 'a/../../x.json', data: 'x' }],
+      /unsafe archive: invalid relative path/
+    ],
+    ['a backslash', [{ name: '..\\x.json', data: 'x' }], /unsafe archive: invalid characters/],
+    [
+      'a duplicate',
+      [
+        { name: 'flow_definition.json', data: '{}' },
+        { name: 'flow_definition.json', data: '[]' }
+      ],
+      /unsafe archive: entry flow_definition.json appears twice/
+    ],
+    ['a symlink', [{ name: 'link.json', data: '/etc/passwd', unixMode: 0o120777 }], /is a link/]
+  ])('refuses %s', async (_what, entries, message) => {
+    await expect(extractZip(writeZip(buildZip(entries)))).rejects.toThrow(message)
+  })
+
+  it('refuses a zip bomb without inflating it whole', async () => {
+    const zeros = Buffer.alloc(MAX_EXTRACTED_BYTES + 1)
+    const bomb = buildZip([{ name: 'flow_definition.json', data: zeros }])
+    expect(bomb.length).toBeLessThan(1024 * 1024)
+    await expect(extractZip(writeZip(bomb))).rejects.toThrow(/unpacks to more than/)
   })
 })

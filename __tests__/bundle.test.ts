@@ -6,8 +6,9 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runAction } from '../scripts/run-action.js'
 import { startArtifactService } from './fakes/artifact-service.js'
+import { startGithubApi } from './fakes/github-api.js'
 import { startKoreServer, startStorageServer } from './fakes/kore-server.js'
-import { sampleExport } from './fakes/zip.js'
+import { buildZip, sampleExport } from './fakes/zip.js'
 import { filesIn, selfSignedCertificate } from './helpers/setup.js'
 
 type Fake = Awaited<ReturnType<typeof startKoreServer>>
@@ -48,7 +49,12 @@ describe('the bundled action', () => {
       size: String(served.length),
       'artifact-id': String(artifact?.id),
       'artifact-url': `https://github.com/acme/backups/actions/runs/4242/artifacts/${artifact?.id}`,
-      'artifact-digest': sha256
+      'artifact-digest': sha256,
+      changed: '',
+      'commit-sha': '',
+      'commit-url': '',
+      'pull-request-number': '',
+      'pull-request-url': ''
     })
     // The artifact is the export itself, byte for byte, named after the file.
     expect(service.artifacts).toHaveLength(1)
@@ -152,5 +158,115 @@ describe('the bundled action', () => {
     } finally {
       await storage.close()
     }
+  })
+
+  describe('with commit: true', () => {
+    let github: Awaited<ReturnType<typeof startGithubApi>>
+    afterEach(() => github.close())
+
+    const commitRun = (toolId: string, extra: Record<string, string> = {}) =>
+      runAction(
+        {
+          host: kore.url,
+          'tool-id': toolId,
+          'api-key': kore.apiKey,
+          'poll-interval': '1',
+          'upload-artifact': 'false',
+          commit: 'true',
+          'github-token': github.token,
+          ...extra
+        },
+        {
+          env: {
+            GITHUB_API_URL: github.url,
+            GITHUB_REPOSITORY: github.repository,
+            GITHUB_REF: 'refs/heads/main'
+          }
+        }
+      )
+
+    it('commits readable files once, then nothing while the export is unchanged', async () => {
+      kore = await startKoreServer({ jobPolls: 0 })
+      github = await startGithubApi()
+      const first = await commitRun(TOOL)
+      expect(first.stderr).toBe('')
+      expect(first.exitCode).toBe(0)
+      const head = github.head('main')
+      expect(first.outputs).toMatchObject({
+        changed: 'true',
+        'commit-sha': head,
+        'commit-url': `https://github.com/acme/backups/commit/${head}`,
+        'pull-request-number': '',
+        'pull-request-url': ''
+      })
+      expect(github.history('main')[0]?.message).toMatch(
+        new RegExp(`^Back up Kore.ai tool ${TOOL} \\(export tool-ej-`)
+      )
+      const stored = github.files('main', `kore-tools/${TOOL}`)
+      expect(Object.keys(stored).sort()).toEqual([
+        'app_definition.json',
+        'env_variables.json',
+        'flow_definition.json'
+      ])
+      // Re-indented, but every number and string exactly as exported.
+      expect(stored['flow_definition.json']).toContain('\n  "hyperParameters": {\n')
+      expect(stored['flow_definition.json']).toContain('"maxTokens": 12345678901234567890,')
+      expect(stored['flow_definition.json']).toContain('"topP": 1.50')
+      expect(stored['flow_definition.json']).toContain('"prompt": "Say \\"hi\\" \\u00e9t\\u00e9"')
+      expect(stored['app_definition.json']).toBe(
+        `{\n  "name": "Tool ${TOOL}",\n  "version": "1.50",\n  "guardrails": []\n}\n`
+      )
+      expect(stored['env_variables.json']).toContain('"value": "<redacted>"')
+      expect(stored['env_variables.json']).not.toContain('secret-token')
+      expect(stored['env_variables.json']).toContain('"value": "https://example.com"')
+      expect(first.stdout).toContain('secure variable(s) (TOKEN)')
+      expect(first.summary).toContain('added: <code>flow_definition.json</code>')
+      expect(first.stdout.split(github.token)).toHaveLength(2)
+
+      const second = await commitRun(TOOL)
+      expect(second.exitCode).toBe(0)
+      expect(second.outputs).toMatchObject({ changed: 'false', 'commit-sha': '' })
+      expect(github.head('main')).toBe(head)
+      expect(second.summary).toContain('No change: nothing committed')
+    })
+
+    it('lands two racing runs, one commit each, on a linear history', async () => {
+      kore = await startKoreServer({ jobPolls: 0 })
+      github = await startGithubApi()
+      const runs = await Promise.all([commitRun('a-tool-one'), commitRun('a-tool-two')])
+      expect(runs.map(r => r.exitCode)).toEqual([0, 0])
+      const history = github.history('main')
+      expect(history).toHaveLength(3)
+      expect(history.every(c => c.parents.length <= 1)).toBe(true)
+      expect(Object.keys(github.files('main', 'kore-tools/a-tool-one'))).toHaveLength(3)
+      expect(Object.keys(github.files('main', 'kore-tools/a-tool-two'))).toHaveLength(3)
+    })
+
+    it('refuses an unsafe archive before any GitHub request', async () => {
+      const unsafe = buildZip([
+        { name: 'flow_definition.json', data: '{}' },
+        { name: '../../.github/workflows/evil.yml', data: 'on: push' }
+      ])
+      kore = await startKoreServer({ jobPolls: 0, zipFor: () => unsafe })
+      github = await startGithubApi()
+      const run = await commitRun(TOOL)
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain('::error::unsafe archive')
+      expect(github.requests).toHaveLength(0)
+    })
+
+    it('omits env_variables.json with env-variables: omit', async () => {
+      kore = await startKoreServer({ jobPolls: 0 })
+      github = await startGithubApi()
+      const run = await commitRun(TOOL, {
+        'env-variables': 'omit',
+        'commit-path': 'tools/{tool-id}/'
+      })
+      expect(run.exitCode).toBe(0)
+      expect(Object.keys(github.files('main', `tools/${TOOL}`)).sort()).toEqual([
+        'app_definition.json',
+        'flow_definition.json'
+      ])
+    })
   })
 })

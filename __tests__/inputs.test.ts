@@ -29,7 +29,13 @@ describe('readInputs', () => {
       artifactName: `kore-tool-${valid[Input.ToolId]}`,
       retentionDays: undefined,
       overwrite: false,
-      commit: false
+      commit: false,
+      commitPath: `kore-tools/${valid[Input.ToolId]}`,
+      commitBranch: '',
+      commitMessage: '',
+      githubToken: '',
+      pullRequest: false,
+      envVariables: 'redact'
     })
   })
 
@@ -45,7 +51,12 @@ describe('readInputs', () => {
       [Input.ArtifactName]: 'nightly backup (prod)',
       [Input.RetentionDays]: '90',
       [Input.Overwrite]: 'true',
-      [Input.Commit]: 'True'
+      [Input.Commit]: 'True',
+      [Input.GithubToken]: 'ghs_token',
+      [Input.CommitPath]: './backups/{tool-id}/current/',
+      [Input.CommitBranch]: 'refs/heads/backups/kore',
+      [Input.PullRequest]: 'true',
+      [Input.EnvVariables]: 'OMIT'
     })
     const inputs = readInputs()
     expect(inputs.host).toBe('https://kore.example.com/platform')
@@ -58,6 +69,15 @@ describe('readInputs', () => {
     expect(inputs.artifactName).toBe('nightly backup (prod)')
     expect(inputs.retentionDays).toBe(90)
     expect(inputs.overwrite).toBe(true)
+    expect(inputs.commitPath).toBe(`backups/${valid[Input.ToolId]}/current`)
+    expect(inputs.commitBranch).toBe('backups/kore')
+    expect(inputs.pullRequest).toBe(true)
+    expect(inputs.envVariables).toBe('omit')
+  })
+
+  it('requires github-token for commits, and masks it', () => {
+    clear = setInputs({ ...valid, [Input.Commit]: 'true' })
+    expect(() => readInputs()).toThrow('github-token: is required when commit is true')
   })
 
   it.each([
@@ -100,7 +120,19 @@ describe('readInputs', () => {
     [Input.RetentionDays, '0', 'retention-days: "0" is not a whole number of days from 1 to 90'],
     [Input.RetentionDays, '91', 'is not a whole number of days from 1 to 90'],
     [Input.RetentionDays, '7.5', 'is not a whole number of days'],
-    [Input.Overwrite, 'maybe', 'overwrite: "maybe" is not a boolean']
+    [Input.Overwrite, 'maybe', 'overwrite: "maybe" is not a boolean'],
+    [Input.CommitPath, '/etc', 'commit-path: "/etc" is not a directory inside the repository'],
+    [Input.CommitPath, 'a/../../b', 'is not a directory inside the repository'],
+    [Input.CommitPath, '.', 'is not a directory inside the repository'],
+    [Input.CommitPath, './', 'is not a directory inside the repository'],
+    [Input.CommitPath, 'a\\b', 'is not a directory inside the repository'],
+    [Input.CommitPath, '.git/hooks', 'is not a directory inside the repository'],
+    [Input.CommitBranch, 'feature..x', 'commit-branch: "feature..x" is not a valid branch name'],
+    [Input.CommitBranch, 'has space', 'is not a valid branch name'],
+    [Input.CommitBranch, '-rf', 'is not a valid branch name'],
+    [Input.CommitBranch, 'x.lock', 'is not a valid branch name'],
+    [Input.PullRequest, 'sure', 'pull-request: "sure" is not a boolean'],
+    [Input.EnvVariables, 'hide', 'env-variables: "hide" is not one of redact, keep, omit']
   ])('rejects %s = %j, naming the input', (name, value, message) => {
     clear = setInputs({ ...valid, [name]: value })
     expect(() => readInputs()).toThrow(message)

@@ -1,10 +1,15 @@
 import * as zlib from 'node:zlib'
 import yauzl from 'yauzl'
+import { messageOf } from './errors.js'
 
 export interface ZipEntryInfo {
   name: string
   /** Uncompressed size in bytes. */
   size: number
+}
+
+export interface ZipFileEntry extends ZipEntryInfo {
+  data: Buffer
 }
 
 export class ArchiveError extends Error {
@@ -21,40 +26,80 @@ export const EXPECTED_ENTRIES = [
   'env_variables.json'
 ]
 
+/** Far above any real tool export, far below what would hurt the runner (zip bombs). */
+export const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024
+
 /**
  * Opens the zip and reads every entry to its end, checking sizes (yauzl) and CRC-32 (here,
  * since yauzl does not), so a corrupt export fails now rather than at import time.
  */
 export async function verifyZip(file: string): Promise<ZipEntryInfo[]> {
+  const entries = await readZip(file, false)
+  return entries.map(({ name, size }) => ({ name, size }))
+}
+
+/**
+ * Reads every file of the zip into memory, refusing unsafe archives: absolute names, `..`,
+ * backslashes, duplicates, links, and more than MAX_EXTRACTED_BYTES in all.
+ */
+export async function extractZip(file: string): Promise<ZipFileEntry[]> {
+  return readZip(file, true)
+}
+
+async function readZip(file: string, keepData: boolean): Promise<ZipFileEntry[]> {
   let zip: yauzl.ZipFile
   try {
     zip = await openZip(file)
   } catch (error) {
-    throw new ArchiveError(`the download is not a valid zip: ${(error as Error).message}`)
+    throw new ArchiveError(`the download is not a valid zip: ${messageOf(error)}`)
   }
-  const entries: ZipEntryInfo[] = []
+  const entries: ZipFileEntry[] = []
+  const names = new Set<string>()
+  let total = 0
   try {
     for await (const entry of readEntries(zip)) {
       if (entry.fileName.endsWith('/')) continue
-      const crc = await crcOfEntry(zip, entry)
-      if (crc !== entry.crc32) {
-        throw new Error(`entry ${entry.fileName} fails its CRC-32 check`)
+      refuseUnsafe(entry, names)
+      total += entry.uncompressedSize
+      // Verifying streams and holds nothing; only extraction needs a ceiling.
+      if (keepData && total > MAX_EXTRACTED_BYTES) {
+        throw new ArchiveError(
+          `unsafe archive: it unpacks to more than ${MAX_EXTRACTED_BYTES} bytes`
+        )
       }
-      entries.push({ name: entry.fileName, size: entry.uncompressedSize })
+      const { crc, data } = await readEntry(zip, entry, keepData)
+      if (crc !== entry.crc32) throw new Error(`entry ${entry.fileName} fails its CRC-32 check`)
+      entries.push({ name: entry.fileName, size: entry.uncompressedSize, data })
     }
   } catch (error) {
-    throw new ArchiveError(`the downloaded zip is corrupt: ${(error as Error).message}`)
+    if (error instanceof ArchiveError) throw error
+    const message = messageOf(error)
+    // yauzl's own name checks: absolute paths, `..`, backslashes (strictFileNames).
+    if (/absolute path|invalid relative path|invalid characters in fileName/.test(message)) {
+      throw new ArchiveError(`unsafe archive: ${message}`)
+    }
+    throw new ArchiveError(`the downloaded zip is corrupt: ${message}`)
   } finally {
     zip.close()
   }
   return entries
 }
 
+const S_IFMT = 0o170000
+const S_IFLNK = 0o120000
+
+function refuseUnsafe(entry: yauzl.Entry, seen: Set<string>): void {
+  const name = entry.fileName
+  if (seen.has(name)) throw new ArchiveError(`unsafe archive: entry ${name} appears twice`)
+  seen.add(name)
+  const unixMode = (entry.externalFileAttributes >>> 16) & S_IFMT
+  if (unixMode === S_IFLNK) throw new ArchiveError(`unsafe archive: entry ${name} is a link`)
+}
+
 function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: false }, (error, zip) =>
-      error ? reject(error) : resolve(zip)
-    )
+    const options = { lazyEntries: true, autoClose: false, strictFileNames: true }
+    yauzl.open(file, options, (error, zip) => (error ? reject(error) : resolve(zip)))
   })
 }
 
@@ -76,13 +121,21 @@ async function* readEntries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
   }
 }
 
-function crcOfEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<number> {
+function readEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  keepData: boolean
+): Promise<{ crc: number; data: Buffer }> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
       if (error) return reject(error)
       let crc = 0
-      stream.on('data', (chunk: Buffer) => (crc = zlib.crc32(chunk, crc)))
-      stream.on('end', () => resolve(crc))
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => {
+        crc = zlib.crc32(chunk, crc)
+        if (keepData) chunks.push(chunk)
+      })
+      stream.on('end', () => resolve({ crc, data: Buffer.concat(chunks) }))
       stream.on('error', reject)
     })
   })

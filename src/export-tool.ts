@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { EXPECTED_ENTRIES, ZipEntryInfo } from './archive.js'
 import type { UploadedArtifact } from './deliver/artifact.js'
+import type { RepositoryDelivery } from './deliver/repository.js'
 import { KoreClient, KoreClientOptions } from './kore/client.js'
 import { downloadExport } from './kore/download.js'
 import { ExportFailedError, ExportTimeoutError, waitForExport } from './kore/poll.js'
@@ -31,6 +32,8 @@ export interface ExportRecord {
   durationMs: number
   /** Set once the zip is uploaded as an artifact. */
   artifact?: UploadedArtifact
+  /** Set once the commit step ran (whether or not it committed). */
+  commit?: RepositoryDelivery
   error: string
 }
 

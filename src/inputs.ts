@@ -15,8 +15,17 @@ export const Input = {
   ArtifactName: 'artifact-name',
   RetentionDays: 'retention-days',
   Overwrite: 'overwrite',
-  Commit: 'commit'
+  Commit: 'commit',
+  CommitPath: 'commit-path',
+  CommitBranch: 'commit-branch',
+  CommitMessage: 'commit-message',
+  GithubToken: 'github-token',
+  PullRequest: 'pull-request',
+  EnvVariables: 'env-variables'
 } as const
+
+export const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'] as const
+export type EnvVariablesMode = (typeof ENV_VARIABLES_MODES)[number]
 
 export interface Inputs {
   /** Base URL without a trailing slash, e.g. `https://agent-platform.kore.ai`. */
@@ -36,6 +45,15 @@ export interface Inputs {
   retentionDays?: number
   overwrite: boolean
   commit: boolean
+  /** Directory in the repository, `{tool-id}` already filled in. */
+  commitPath: string
+  /** Empty: the workflow's branch, else the default branch. */
+  commitBranch: string
+  /** Empty: a message naming the tool and the export job. */
+  commitMessage: string
+  githubToken: string
+  pullRequest: boolean
+  envVariables: EnvVariablesMode
 }
 
 export class InputError extends Error {
@@ -56,8 +74,17 @@ export function readInputs(): Inputs {
   if (/[\s\p{Cc}]/u.test(apiKey)) {
     throw new InputError(Input.ApiKey, 'contains whitespace or control characters')
   }
+  const githubToken = core.getInput(Input.GithubToken)
+  if (githubToken) core.setSecret(githubToken)
 
   const toolId = parseToolId(Input.ToolId, core.getInput(Input.ToolId))
+  const commit = parseBoolean(Input.Commit, core.getInput(Input.Commit), false)
+  if (commit && !githubToken) {
+    throw new InputError(
+      Input.GithubToken,
+      'is required when commit is true (default: github.token)'
+    )
+  }
   return {
     host: parseHost(core.getInput(Input.Host)),
     toolId,
@@ -70,7 +97,17 @@ export function readInputs(): Inputs {
     artifactName: parseArtifactName(core.getInput(Input.ArtifactName), toolId),
     retentionDays: parseRetentionDays(core.getInput(Input.RetentionDays)),
     overwrite: parseBoolean(Input.Overwrite, core.getInput(Input.Overwrite), false),
-    commit: parseBoolean(Input.Commit, core.getInput(Input.Commit), false)
+    commit,
+    commitPath: parseCommitPath(core.getInput(Input.CommitPath), toolId),
+    commitBranch: parseBranch(core.getInput(Input.CommitBranch)),
+    commitMessage: core.getInput(Input.CommitMessage),
+    githubToken,
+    pullRequest: parseBoolean(Input.PullRequest, core.getInput(Input.PullRequest), false),
+    envVariables: parseChoice(
+      Input.EnvVariables,
+      core.getInput(Input.EnvVariables),
+      ENV_VARIABLES_MODES
+    )
   }
 }
 
@@ -168,6 +205,48 @@ export function parseRetentionDays(raw: string): number | undefined {
     )
   }
   return Number(raw)
+}
+
+/** A directory inside the repository; never its root, since stale files there get removed. */
+export function parseCommitPath(raw: string, toolId: string): string {
+  const filled = (raw || 'kore-tools/{tool-id}').replaceAll('{tool-id}', toolId)
+  const normalized = filled.replace(/^(\.\/)+/, '').replace(/\/+$/, '')
+  const segments = normalized.split('/')
+  const unsafe =
+    !normalized ||
+    /[\\\p{Cc}]/u.test(normalized) ||
+    segments.some(s => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git')
+  if (unsafe) {
+    throw new InputError(
+      Input.CommitPath,
+      `"${printable(filled)}" is not a directory inside the repository (relative, no "..", not the root)`
+    )
+  }
+  return normalized
+}
+
+/** Git's rules for branch names, in short. */
+export function parseBranch(raw: string): string {
+  const branch = raw.replace(/^refs\/heads\//, '')
+  if (!branch) return ''
+  const invalid =
+    /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@'
+  if (invalid)
+    throw new InputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`)
+  return branch
+}
+
+export function parseChoice<T extends string>(
+  input: string,
+  raw: string,
+  choices: readonly T[]
+): T {
+  if (!raw) return choices[0] as T
+  const choice = choices.find(c => c === raw.toLowerCase())
+  if (!choice) {
+    throw new InputError(input, `"${printable(raw)}" is not one of ${choices.join(', ')}`)
+  }
+  return choice
 }
 
 export function parseBoolean(input: string, raw: string, fallback: boolean): boolean {

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { RepositoryDelivery } from './deliver/repository.js'
 import { ExportRecord, seconds } from './export-tool.js'
 
 /** Adds a short table about the export to the job summary (skipped outside Actions). */
@@ -25,6 +26,7 @@ export async function writeSummary(record: ExportRecord): Promise<void> {
       url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : code(name)
     ])
   }
+  if (record.commit) rows.push(['Commit', describeCommit(record.commit)])
   if (record.error) rows.push(['Error', escapeHtml(record.error)])
   await core.summary
     .addHeading('Kore.ai tool export', 3)
@@ -47,4 +49,32 @@ export function escapeHtml(text: string): string {
     /[&<>"']/g,
     c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c
   )
+}
+
+function describeCommit(commit: RepositoryDelivery): string {
+  const lines: string[] = []
+  const { added, modified, removed } = commit.changes
+  if (!commit.changed) lines.push('No change: nothing committed')
+  else if (commit.commitUrl)
+    lines.push(
+      `<a href="${escapeHtml(commit.commitUrl)}">${escapeHtml(commit.commitSha.slice(0, 7))}</a> on ${code(commit.branch)}`
+    )
+  for (const [label, names] of [
+    ['added', added],
+    ['modified', modified],
+    ['removed', removed]
+  ] as const) {
+    if (names.length > 0) lines.push(`${label}: ${names.map(code).join(', ')}`)
+  }
+  if (commit.pullRequestUrl) {
+    lines.push(
+      `pull request <a href="${escapeHtml(commit.pullRequestUrl)}">#${commit.pullRequestNumber}</a>`
+    )
+  }
+  if (commit.redacted.length > 0) {
+    lines.push(
+      `secure values redacted in env_variables.json: ${commit.redacted.map(code).join(', ')}`
+    )
+  }
+  return lines.join('<br>')
 }

@@ -8,6 +8,7 @@ import * as zlib from 'node:zlib'
  * @property {string | Buffer} data
  * @property {boolean} [store] store instead of deflate
  * @property {number} [crc] a CRC-32 to write instead of the real one (to fake corruption)
+ * @property {number} [unixMode] file mode stored as made on Unix, e.g. 0o120777 for a symlink
  */
 
 /**
@@ -41,7 +42,7 @@ export function buildZip(entries) {
 
     const header = Buffer.alloc(46)
     header.writeUInt32LE(0x02014b50, 0)
-    header.writeUInt16LE(20, 4)
+    header.writeUInt16LE(entry.unixMode === undefined ? 20 : (3 << 8) | 20, 4) // made by
     header.writeUInt16LE(20, 6)
     header.writeUInt16LE(0x0800, 8)
     header.writeUInt16LE(method, 10)
@@ -50,6 +51,7 @@ export function buildZip(entries) {
     header.writeUInt32LE(body.length, 20)
     header.writeUInt32LE(data.length, 24)
     header.writeUInt16LE(name.length, 28)
+    header.writeUInt32LE(((entry.unixMode ?? 0) << 16) >>> 0, 38) // external attributes
     header.writeUInt32LE(offset, 42)
     central.push(header, name)
 

@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { commitExport, CommitRequest } from '../src/deliver/commit.js'
+import { gitBlobSha } from '../src/deliver/git-data.js'
+import { startGithubApi } from './fakes/github-api.js'
+
+type Github = Awaited<ReturnType<typeof startGithubApi>>
+
+const files = (entries: Record<string, string>) =>
+  new Map(Object.entries(entries).map(([name, text]) => [name, Buffer.from(text)]))
+
+describe('commitExport', () => {
+  let github: Github
+  beforeEach(() => {
+    delete process.env.GITHUB_REF
+  })
+  afterEach(async () => {
+    delete process.env.GITHUB_API_URL
+    await github.close()
+  })
+
+  async function start(options: Parameters<typeof startGithubApi>[0] = {}) {
+    github = await startGithubApi(options)
+    process.env.GITHUB_API_URL = github.url
+    return github
+  }
+
+  const request = (overrides: Partial<CommitRequest> = {}): CommitRequest => ({
+    token: github.token,
+    repository: github.repository,
+    branch: '',
+    directory: 'kore-tools/a-1',
+    files: files({ 'flow.json': '{\n  "v": 1\n}\n', 'app.json': '{}\n' }),
+    message: 'Back up Kore.ai tool a-1 (export tool-ej-1)',
+    pullRequestTitle: 'Back up Kore.ai tool a-1',
+    pullRequestBody: 'body',
+    ...overrides
+  })
+
+  it('makes a first commit on the default branch, with blob SHAs git agrees with', async () => {
+    await start()
+    const before = github.head('main')
+    const result = await commitExport(request())
+    expect(result).toMatchObject({
+      changed: true,
+      branch: 'main',
+      changes: { added: ['flow.json', 'app.json'], modified: [], removed: [] }
+    })
+    expect(result.commitUrl).toBe(`https://github.com/acme/backups/commit/${result.commitSha}`)
+    expect(github.head('main')).toBe(result.commitSha)
+    const [latest, parent] = github.history('main')
+    expect(latest?.message).toBe('Back up Kore.ai tool a-1 (export tool-ej-1)')
+    expect(parent?.sha).toBe(before)
+    expect(github.files('main', 'kore-tools/a-1')).toEqual({
+      'flow.json': '{\n  "v": 1\n}\n',
+      'app.json': '{}\n'
+    })
+    expect(gitBlobSha(Buffer.from('{}\n'))).toBe('0967ef424bce6791893e9a57bb952f80fd536e93')
+  })
+
+  it('makes no commit, and no write at all, when nothing changed', async () => {
+    await start()
+    await commitExport(request())
+    const writes = github.writes().length
+    const head = github.head('main')
+    const again = await commitExport(request())
+    expect(again).toMatchObject({ changed: false, commitSha: '', commitUrl: '' })
+    expect(github.head('main')).toBe(head)
+    expect(github.writes()).toHaveLength(writes)
+  })
+
+  it('commits only the difference, removing files no longer exported', async () => {
+    await start()
+    await commitExport(
+      request({ files: files({ 'flow.json': '1\n', 'app.json': '2\n', 'old.json': '3\n' }) })
+    )
+    const result = await commitExport(
+      request({ files: files({ 'flow.json': '1\n', 'app.json': '22\n' }) })
+    )
+    expect(result.changes).toEqual({ added: [], modified: ['app.json'], removed: ['old.json'] })
+    expect(github.files('main', 'kore-tools/a-1')).toEqual({
+      'flow.json': '1\n',
+      'app.json': '22\n'
+    })
+    expect(github.files('main', '')).toBeDefined()
+    expect(github.history('main')).toHaveLength(3)
+    const blobWrites = github.writes().filter(w => w.path.endsWith('/git/blobs'))
+    expect(blobWrites).toHaveLength(4) // 3 files first, then only the modified one
+  })
+
+  it('uses the workflow branch from GITHUB_REF, or commit-branch when given', async () => {
+    await start()
+    github.commitFiles('release', { 'x.txt': 'x\n' })
+    process.env.GITHUB_REF = 'refs/heads/release'
+    expect((await commitExport(request())).branch).toBe('release')
+    process.env.GITHUB_REF = 'refs/tags/v1'
+    const explicit = await commitExport(request({ branch: 'main' }))
+    expect(explicit.branch).toBe('main')
+  })
+
+  it('rebuilds the commit when another run moved the branch, keeping history linear', async () => {
+    await start({ raceOnUpdate: 2 })
+    const result = await commitExport(request())
+    expect(result.changed).toBe(true)
+    const history = github.history('main')
+    expect(history[0]?.sha).toBe(result.commitSha)
+    expect(history.map(c => c.message)).toEqual([
+      'Back up Kore.ai tool a-1 (export tool-ej-1)',
+      'Commit by someone else',
+      'Commit by someone else',
+      'Initial commit'
+    ])
+    expect(history.every(c => c.parents.length <= 1)).toBe(true)
+    expect(github.files('main', 'other')).toEqual({
+      '0.txt': 'another run\n',
+      '1.txt': 'another run\n'
+    })
+    const refUpdates = github.writes().filter(w => w.method === 'PATCH')
+    expect(refUpdates).toHaveLength(3)
+    expect(refUpdates.every(w => w.body.force === false)).toBe(true)
+  })
+
+  it('names a missing branch', async () => {
+    await start()
+    await expect(commitExport(request({ branch: 'nope' }))).rejects.toThrow(
+      'commit-branch: branch "nope" does not exist in acme/backups'
+    )
+  })
+
+  it('explains a read-only token: the permissions block and pull-request mode', async () => {
+    await start({ readOnlyToken: 'ghs_read' })
+    await expect(commitExport(request({ token: 'ghs_read' }))).rejects.toThrow(
+      /refused to write to acme\/backups \(HTTP 403: Resource not accessible by integration\).*contents: write.*pull-request: true/
+    )
+  })
+
+  it('explains a protected branch', async () => {
+    await start({ protectedBranches: ['main'] })
+    await expect(commitExport(request())).rejects.toThrow(
+      /Protected branch update failed.*set pull-request: true/
+    )
+  })
+
+  describe('pull-request mode', () => {
+    const pr = (overrides: Partial<CommitRequest> = {}) =>
+      request({ pullRequestBranch: 'kore-tool-export/a-1', ...overrides })
+
+    it('creates the branch and the pull request, leaving the target branch alone', async () => {
+      await start({ protectedBranches: ['main'] })
+      const main = github.head('main')
+      const result = await commitExport(pr())
+      expect(result).toMatchObject({
+        changed: true,
+        branch: 'kore-tool-export/a-1',
+        pullRequestNumber: 1,
+        pullRequestUrl: 'https://github.com/acme/backups/pull/1'
+      })
+      expect(github.head('main')).toBe(main)
+      expect(github.head('kore-tool-export/a-1')).toBe(result.commitSha)
+      expect(github.pulls).toMatchObject([
+        { head: 'kore-tool-export/a-1', base: 'main', state: 'open' }
+      ])
+    })
+
+    it('updates the same pull request on a changed export, and does nothing when unchanged', async () => {
+      await start()
+      await commitExport(pr())
+      const second = await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
+      expect(second).toMatchObject({ changed: true, pullRequestNumber: 1 })
+      expect(github.pulls).toHaveLength(1)
+      expect(github.files('kore-tool-export/a-1', 'kore-tools/a-1')).toEqual({ 'flow.json': '2\n' })
+      // The PR branch is one commit on top of the target branch, not a pile of commits.
+      expect(github.history('kore-tool-export/a-1')[1]?.sha).toBe(github.head('main'))
+
+      const head = github.head('kore-tool-export/a-1')
+      const third = await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
+      expect(third).toMatchObject({ changed: false, pullRequestNumber: 1, commitSha: '' })
+      expect(github.head('kore-tool-export/a-1')).toBe(head)
+    })
+
+    it('explains when Actions may not open pull requests', async () => {
+      await start({ forbidPullRequests: true })
+      await expect(commitExport(pr())).rejects.toThrow(
+        /Allow GitHub Actions to create and approve pull requests/
+      )
+    })
+  })
+})

@@ -1,0 +1,297 @@
+import * as core from '@actions/core'
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { messageOf } from '../errors.js'
+import {
+  BranchHead,
+  BranchNotFoundError,
+  diffFiles,
+  FileChanges,
+  hasChanges,
+  Octokit,
+  readBranch,
+  readDirectory,
+  Repo,
+  writeCommit
+} from './git-data.js'
+
+export interface CommitRequest {
+  token: string
+  /** `owner/repo`. */
+  repository: string
+  /** Target branch; empty means the workflow's branch, else the default branch. */
+  branch: string
+  /** Directory in the repository that holds exactly the export's files. */
+  directory: string
+  files: Map<string, Buffer>
+  message: string
+  /** Commit to this branch and open a pull request into the target branch instead. */
+  pullRequestBranch?: string
+  pullRequestTitle: string
+  pullRequestBody: string
+}
+
+export interface CommitResult {
+  changed: boolean
+  branch: string
+  commitSha: string
+  commitUrl: string
+  changes: FileChanges
+  pullRequestNumber?: number
+  pullRequestUrl?: string
+}
+
+export class CommitError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'CommitError'
+  }
+}
+
+/** How often a commit is rebuilt on a branch that moved under it before giving up. */
+const MAX_RACE_RETRIES = 5
+
+export async function commitExport(request: CommitRequest): Promise<CommitResult> {
+  const repo = parseRepository(request.repository)
+  const octokit = createOctokit(request.token)
+  try {
+    const branch = request.branch || (await defaultTargetBranch(octokit, repo))
+    return request.pullRequestBranch
+      ? await commitAsPullRequest(octokit, repo, branch, request, request.pullRequestBranch)
+      : await commitToBranch(octokit, repo, branch, request)
+  } catch (error) {
+    throw explain(error, request)
+  }
+}
+
+/** Commits straight onto the branch; re-reads and rebuilds when another run got there first. */
+async function commitToBranch(
+  octokit: Octokit,
+  repo: Repo,
+  branch: string,
+  request: CommitRequest
+): Promise<CommitResult> {
+  for (let attempt = 1; ; attempt++) {
+    const head = await readBranch(octokit, repo, branch)
+    const existing = await readDirectory(octokit, repo, head.treeSha, request.directory)
+    const changes = diffFiles(existing, request.files)
+    if (!hasChanges(changes)) return unchanged(branch, changes)
+    const sha = await writeCommit(
+      octokit,
+      repo,
+      head,
+      request.directory,
+      request.files,
+      changes,
+      request.message
+    )
+    try {
+      await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: false })
+      return { changed: true, branch, commitSha: sha, commitUrl: commitUrl(repo, sha), changes }
+    } catch (error) {
+      if (!isNotFastForward(error) || attempt >= MAX_RACE_RETRIES) throw error
+      core.info(
+        `Branch ${branch} moved while committing (another run?); rebuilding the commit on its new head`
+      )
+    }
+  }
+}
+
+/**
+ * Puts the export on its own branch, one commit on top of the target branch, and opens (or
+ * updates) a pull request. The branch is the action's own, so it is reset freely; the target
+ * branch is never written.
+ */
+async function commitAsPullRequest(
+  octokit: Octokit,
+  repo: Repo,
+  base: string,
+  request: CommitRequest,
+  headBranch: string
+): Promise<CommitResult> {
+  const baseHead = await readBranch(octokit, repo, base)
+  const inBase = await readDirectory(octokit, repo, baseHead.treeSha, request.directory)
+  const changes = diffFiles(inBase, request.files)
+  if (!hasChanges(changes)) return unchanged(headBranch, changes)
+
+  const current = await readBranch(octokit, repo, headBranch).catch(error => {
+    if (error instanceof BranchNotFoundError) return undefined
+    throw error
+  })
+  let commitSha = current?.commitSha ?? ''
+  let changed = false
+  if (!current || (await differs(octokit, repo, current, request))) {
+    commitSha = await writeCommit(
+      octokit,
+      repo,
+      baseHead,
+      request.directory,
+      request.files,
+      changes,
+      request.message
+    )
+    if (current) {
+      await octokit.rest.git.updateRef({
+        ...repo,
+        ref: `heads/${headBranch}`,
+        sha: commitSha,
+        force: true
+      })
+    } else {
+      await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${headBranch}`, sha: commitSha })
+    }
+    changed = true
+  }
+  const pull = await upsertPullRequest(octokit, repo, base, headBranch, request)
+  return {
+    changed,
+    branch: headBranch,
+    commitSha: changed ? commitSha : '',
+    commitUrl: changed ? commitUrl(repo, commitSha) : '',
+    changes,
+    pullRequestNumber: pull.number,
+    pullRequestUrl: pull.html_url
+  }
+}
+
+async function differs(
+  octokit: Octokit,
+  repo: Repo,
+  head: BranchHead,
+  request: CommitRequest
+): Promise<boolean> {
+  const existing = await readDirectory(octokit, repo, head.treeSha, request.directory)
+  return hasChanges(diffFiles(existing, request.files))
+}
+
+async function upsertPullRequest(
+  octokit: Octokit,
+  repo: Repo,
+  base: string,
+  head: string,
+  request: CommitRequest
+): Promise<{ number: number; html_url: string }> {
+  const { data: open } = await octokit.rest.pulls.list({
+    ...repo,
+    head: `${repo.owner}:${head}`,
+    base,
+    state: 'open'
+  })
+  const existing = open[0]
+  if (existing) {
+    await octokit.rest.pulls.update({
+      ...repo,
+      pull_number: existing.number,
+      title: request.pullRequestTitle,
+      body: request.pullRequestBody
+    })
+    return existing
+  }
+  const { data } = await octokit.rest.pulls.create({
+    ...repo,
+    head,
+    base,
+    title: request.pullRequestTitle,
+    body: request.pullRequestBody
+  })
+  return data
+}
+
+function unchanged(branch: string, changes: FileChanges): CommitResult {
+  return { changed: false, branch, commitSha: '', commitUrl: '', changes }
+}
+
+/** GITHUB_REF when the workflow runs on a branch, else the repository's default branch. */
+async function defaultTargetBranch(octokit: Octokit, repo: Repo): Promise<string> {
+  const ref = process.env.GITHUB_REF ?? ''
+  if (ref.startsWith('refs/heads/')) return ref.slice('refs/heads/'.length)
+  const { data } = await octokit.rest.repos.get({ ...repo })
+  return data.default_branch
+}
+
+function createOctokit(token: string): Octokit {
+  const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com'
+  return getOctokit(
+    token,
+    {
+      baseUrl,
+      log: { debug: core.debug, info: core.debug, warn: core.warning, error: core.error },
+      throttle: {
+        onRateLimit: (
+          retryAfter: number,
+          _options: unknown,
+          _octokit: unknown,
+          retryCount: number
+        ) => {
+          core.info(`GitHub rate limit hit; retrying in ${retryAfter} s`)
+          return retryCount < 2
+        },
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          _options: unknown,
+          _octokit: unknown,
+          retryCount: number
+        ) => {
+          core.info(`GitHub secondary rate limit hit; retrying in ${retryAfter} s`)
+          return retryCount < 2
+        }
+      }
+    },
+    retry,
+    throttling
+  )
+}
+
+function parseRepository(repository: string): Repo {
+  const [owner, repo, ...rest] = repository.split('/')
+  if (!owner || !repo || rest.length > 0) {
+    throw new CommitError(
+      `GITHUB_REPOSITORY "${repository}" is not owner/repo: commit needs to run in a GitHub Actions job`
+    )
+  }
+  return { owner, repo }
+}
+
+function commitUrl(repo: Repo, sha: string): string {
+  const server = process.env.GITHUB_SERVER_URL || 'https://github.com'
+  return `${server}/${repo.owner}/${repo.repo}/commit/${sha}`
+}
+
+function isNotFastForward(error: unknown): boolean {
+  const { status, message } = error as { status?: number; message?: string }
+  return status === 422 && /not a fast.?forward/i.test(message ?? '')
+}
+
+/** Turns GitHub's refusals into what to change in the workflow. */
+function explain(error: unknown, request: CommitRequest): Error {
+  if (error instanceof CommitError) return error
+  if (error instanceof BranchNotFoundError) {
+    return new CommitError(
+      `commit-branch: branch "${error.branch}" does not exist in ${request.repository}`
+    )
+  }
+  const { status } = error as { status?: number }
+  const message = messageOf(error)
+  const where = `${request.repository}`
+  if (status === 401) {
+    return new CommitError(`GitHub rejected github-token (HTTP 401): ${message}`)
+  }
+  if (status === 403 && /not permitted to create or approve pull requests/i.test(message)) {
+    return new CommitError(
+      `GitHub refused to open the pull request (HTTP 403: ${message}): allow it in the repository's Settings → Actions → General ("Allow GitHub Actions to create and approve pull requests"), or use a token that may.`
+    )
+  }
+  if (status === 403 || status === 404 || (status === 422 && /protected branch/i.test(message))) {
+    const scopes = request.pullRequestBranch
+      ? 'contents: write and pull-requests: write'
+      : 'contents: write'
+    const protectedHint = request.pullRequestBranch
+      ? ''
+      : ' If the branch is protected, set pull-request: true to propose the change instead.'
+    return new CommitError(
+      `GitHub refused to write to ${where} (HTTP ${status}: ${message}). Give the job's token ${scopes} in the workflow's permissions: block (or pass github-token with that access).${protectedHint}`
+    )
+  }
+  return new CommitError(`Committing to ${where} failed: ${message}`)
+}
