@@ -8,5 +8,7 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 60000,
+  // The tests mostly wait on sockets and timers, so more workers than cores pay off.
+  maxWorkers: 4,
   verbose: true
 }
