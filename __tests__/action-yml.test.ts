@@ -6,7 +6,7 @@ import { parse } from 'yaml'
 import { Input } from '../src/inputs.js'
 
 const action = parse(fs.readFileSync('action.yml', 'utf8'))
-const main = fs.readFileSync('src/main.ts', 'utf8')
+const outputs = fs.readFileSync('src/outputs.ts', 'utf8')
 
 describe('action.yml', () => {
   it('declares every input the code reads, and no other', () => {
@@ -14,7 +14,7 @@ describe('action.yml', () => {
   })
 
   it('declares every output the code sets, and no other', () => {
-    const set = [...main.matchAll(/core\.setOutput\('([a-z0-9-]+)'/g)].map(m => m[1])
+    const set = [...outputs.matchAll(/core\.setOutput\('([a-z0-9-]+)'/g)].map(m => m[1])
     expect(Object.keys(action.outputs).sort()).toEqual(set.sort())
   })
 

@@ -54,7 +54,18 @@ describe('the bundled action', () => {
       'commit-sha': '',
       'commit-url': '',
       'pull-request-number': '',
-      'pull-request-url': ''
+      'pull-request-url': '',
+      results: JSON.stringify([
+        {
+          'tool-id': TOOL,
+          status: 'SUCCESS',
+          file,
+          sha256,
+          'artifact-id': artifact?.id,
+          changed: null,
+          error: null
+        }
+      ])
     })
     // The artifact is the export itself, byte for byte, named after the file.
     expect(service.artifacts).toHaveLength(1)
@@ -267,6 +278,82 @@ describe('the bundled action', () => {
         'app_definition.json',
         'flow_definition.json'
       ])
+    })
+  })
+
+  describe('with tools', () => {
+    it('backs up the good tools, bounds the parallelism, and fails naming the bad ones', async () => {
+      kore = await startKoreServer({
+        jobPolls: 1,
+        knownTools: ['a-one', 'a-two', 'a-three', 'a-four'],
+        failingTools: ['a-three'],
+        minPollGapMs: 900
+      })
+      const service = await startArtifactService()
+      const github = await startGithubApi()
+      const run = await runAction(
+        {
+          host: kore.url,
+          tools: 'a-one\n# a comment\na-two cf-2\na-three\na-missing\n\na-four',
+          'api-key': kore.apiKey,
+          'poll-interval': '1',
+          'max-parallel': '2',
+          commit: 'true',
+          'github-token': github.token
+        },
+        {
+          env: {
+            ...service.env,
+            GITHUB_API_URL: github.url,
+            GITHUB_REPOSITORY: github.repository,
+            GITHUB_REF: 'refs/heads/main'
+          }
+        }
+      ).finally(async () => {
+        await service.close()
+        await github.close()
+      })
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain('::error::2 of 5 tools failed:')
+      expect(run.stdout).toMatch(
+        /- a-three: Kore.ai reports the export job ds-\S+ FAILED: Export of a-three failed/
+      )
+      expect(run.stdout).toMatch(/- a-missing: .*HTTP 404/)
+
+      // Never more than max-parallel exports in flight, and really two at a time.
+      expect(kore.maxInFlight()).toBe(2)
+      expect(kore.requestsTo('export')[1]?.query.get('flowId')).toBe('cf-2')
+
+      const results = JSON.parse(run.outputs.results ?? '[]')
+      expect(results.map((r: { 'tool-id': string }) => r['tool-id'])).toEqual([
+        'a-one',
+        'a-two',
+        'a-three',
+        'a-missing',
+        'a-four'
+      ])
+      expect(results[0]).toMatchObject({ status: 'SUCCESS', changed: true, error: null })
+      expect(results[0]['artifact-id']).toEqual(expect.any(Number))
+      expect(results[2]).toMatchObject({ status: 'FAILED', file: '', 'artifact-id': null })
+      expect(results[3]).toMatchObject({ status: '', changed: null })
+      expect(results[3].error).toContain('HTTP 404')
+      expect(run.outputs.status).toBe('')
+
+      const good = ['a-one', 'a-two', 'a-four']
+      expect(service.artifacts.map(a => a.name).sort()).toEqual(
+        good.map(id => `kore-tool-${id}.zip`).sort()
+      )
+      // One commit holding every tool that exported, each under its own directory.
+      const history = github.history('main')
+      expect(history).toHaveLength(2)
+      expect(history[0]?.message).toBe('Back up Kore.ai tools a-one, a-two, a-four')
+      for (const id of good) {
+        expect(Object.keys(github.files('main', `kore-tools/${id}`))).toHaveLength(3)
+      }
+      expect(run.outputs['commit-sha']).toBe(history[0]?.sha)
+      for (const id of [...good, 'a-three', 'a-missing']) {
+        expect(run.summary).toContain(`<td><code>${id}</code></td>`)
+      }
     })
   })
 })

@@ -24,13 +24,15 @@ describe('commitExport', () => {
     return github
   }
 
-  const request = (overrides: Partial<CommitRequest> = {}): CommitRequest => ({
+  type Overrides = Partial<CommitRequest> & { files?: Map<string, Buffer> }
+  const request = ({ files: wanted, ...overrides }: Overrides = {}): CommitRequest => ({
     token: github.token,
     repository: github.repository,
     branch: '',
-    directory: 'kore-tools/a-1',
-    files: files({ 'flow.json': '{\n  "v": 1\n}\n', 'app.json': '{}\n' }),
-    message: 'Back up Kore.ai tool a-1 (export tool-ej-1)',
+    directories: new Map([
+      ['kore-tools/a-1', wanted ?? files({ 'flow.json': '{\n  "v": 1\n}\n', 'app.json': '{}\n' })]
+    ]),
+    message: () => 'Back up Kore.ai tool a-1 (export tool-ej-1)',
     pullRequestTitle: 'Back up Kore.ai tool a-1',
     pullRequestBody: 'body',
     ...overrides
@@ -40,10 +42,11 @@ describe('commitExport', () => {
     await start()
     const before = github.head('main')
     const result = await commitExport(request())
-    expect(result).toMatchObject({
-      changed: true,
-      branch: 'main',
-      changes: { added: ['flow.json', 'app.json'], modified: [], removed: [] }
+    expect(result).toMatchObject({ changed: true, branch: 'main' })
+    expect(result.changes.get('kore-tools/a-1')).toEqual({
+      added: ['flow.json', 'app.json'],
+      modified: [],
+      removed: []
     })
     expect(result.commitUrl).toBe(`https://github.com/acme/backups/commit/${result.commitSha}`)
     expect(github.head('main')).toBe(result.commitSha)
@@ -76,7 +79,11 @@ describe('commitExport', () => {
     const result = await commitExport(
       request({ files: files({ 'flow.json': '1\n', 'app.json': '22\n' }) })
     )
-    expect(result.changes).toEqual({ added: [], modified: ['app.json'], removed: ['old.json'] })
+    expect(result.changes.get('kore-tools/a-1')).toEqual({
+      added: [],
+      modified: ['app.json'],
+      removed: ['old.json']
+    })
     expect(github.files('main', 'kore-tools/a-1')).toEqual({
       'flow.json': '1\n',
       'app.json': '22\n'
@@ -119,6 +126,25 @@ describe('commitExport', () => {
     expect(refUpdates.every(w => w.body.force === false)).toBe(true)
   })
 
+  it('puts several tools in one commit, naming the changed ones', async () => {
+    await start()
+    await commitExport(request())
+    const result = await commitExport(
+      request({
+        directories: new Map([
+          ['kore-tools/a-1', files({ 'flow.json': '{\n  "v": 1\n}\n', 'app.json': '{}\n' })],
+          ['kore-tools/a-2', files({ 'flow.json': '2\n' })],
+          ['kore-tools/a-3', files({ 'flow.json': '3\n' })]
+        ]),
+        message: changed => `Back up ${changed.join(', ')}`
+      })
+    )
+    expect([...result.changes.keys()]).toEqual(['kore-tools/a-2', 'kore-tools/a-3'])
+    expect(github.history('main')).toHaveLength(3)
+    expect(github.history('main')[0]?.message).toBe('Back up kore-tools/a-2, kore-tools/a-3')
+    expect(github.files('main', 'kore-tools/a-3')).toEqual({ 'flow.json': '3\n' })
+  })
+
   it('names a missing branch', async () => {
     await start()
     await expect(commitExport(request({ branch: 'nope' }))).rejects.toThrow(
@@ -141,7 +167,7 @@ describe('commitExport', () => {
   })
 
   describe('pull-request mode', () => {
-    const pr = (overrides: Partial<CommitRequest> = {}) =>
+    const pr = (overrides: Overrides = {}) =>
       request({ pullRequestBranch: 'kore-tool-export/a-1', ...overrides })
 
     it('creates the branch and the pull request, leaving the target branch alone', async () => {

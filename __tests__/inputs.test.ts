@@ -19,18 +19,19 @@ describe('readInputs', () => {
     const inputs = readInputs()
     expect(inputs).toEqual({
       host: 'https://agent-platform.kore.ai',
-      toolId: valid[Input.ToolId],
-      flowId: '',
+      tools: [{ toolId: valid[Input.ToolId], flowId: '' }],
+      batch: false,
+      maxParallel: 4,
       apiKey: 'kg-secret-key',
       directory: path.resolve('/runner/temp/kore-tool-export'),
       pollIntervalSeconds: 2,
       timeoutSeconds: 600,
       uploadArtifact: true,
-      artifactName: `kore-tool-${valid[Input.ToolId]}`,
+      artifactName: 'kore-tool-{tool-id}',
       retentionDays: undefined,
       overwrite: false,
       commit: false,
-      commitPath: `kore-tools/${valid[Input.ToolId]}`,
+      commitPath: 'kore-tools/{tool-id}',
       commitBranch: '',
       commitMessage: '',
       githubToken: '',
@@ -61,7 +62,7 @@ describe('readInputs', () => {
     const inputs = readInputs()
     expect(inputs.host).toBe('https://kore.example.com/platform')
     expect(inputs.directory).toBe(path.resolve('backups'))
-    expect(inputs.flowId).toBe('cf-123:v2')
+    expect(inputs.tools).toEqual([{ toolId: valid[Input.ToolId], flowId: 'cf-123:v2' }])
     expect(inputs.pollIntervalSeconds).toBe(1.5)
     expect(inputs.timeoutSeconds).toBe(30)
     expect(inputs.uploadArtifact).toBe(false)
@@ -69,10 +70,59 @@ describe('readInputs', () => {
     expect(inputs.artifactName).toBe('nightly backup (prod)')
     expect(inputs.retentionDays).toBe(90)
     expect(inputs.overwrite).toBe(true)
-    expect(inputs.commitPath).toBe(`backups/${valid[Input.ToolId]}/current`)
+    expect(inputs.commitPath).toBe('backups/{tool-id}/current')
     expect(inputs.commitBranch).toBe('backups/kore')
     expect(inputs.pullRequest).toBe(true)
     expect(inputs.envVariables).toBe('omit')
+  })
+
+  it('reads a tools list: ids, flow ids, comments and blank lines', () => {
+    clear = setInputs({
+      ...valid,
+      [Input.ToolId]: '',
+      [Input.Tools]: '# nightly backups\n a-1\n\na-2   cf-2\n\t# retired: a-3\na-4\tcf-4\n',
+      [Input.MaxParallel]: '8'
+    })
+    const inputs = readInputs()
+    expect(inputs.tools).toEqual([
+      { toolId: 'a-1', flowId: '' },
+      { toolId: 'a-2', flowId: 'cf-2' },
+      { toolId: 'a-4', flowId: 'cf-4' }
+    ])
+    expect(inputs.batch).toBe(true)
+    expect(inputs.maxParallel).toBe(8)
+  })
+
+  it.each([
+    [{ [Input.Tools]: 'a-1' }, 'tools: give either tool-id or tools, not both'],
+    [{ [Input.ToolId]: '' }, 'tool-id: is required (or list several tools in tools)'],
+    [{ [Input.ToolId]: '', [Input.Tools]: '# none\n\n' }, 'tools: lists no tool'],
+    [{ [Input.ToolId]: '', [Input.Tools]: 'a-1\na-2 cf x' }, 'tools: line 2: "a-2 cf x" is not'],
+    [
+      { [Input.ToolId]: '', [Input.Tools]: 'a-1\n\n../x' },
+      'tools: line 3: "../x" is not a plain id'
+    ],
+    [
+      { [Input.ToolId]: '', [Input.Tools]: 'a-1\na-1 cf' },
+      'tools: line 2: tool a-1 is listed twice'
+    ],
+    [
+      { [Input.ToolId]: '', [Input.Tools]: 'a-1', [Input.FlowId]: 'cf' },
+      'flow-id: applies to tool-id only'
+    ],
+    [
+      { [Input.ToolId]: '', [Input.Tools]: 'a-1\na-2', [Input.ArtifactName]: 'backup' },
+      'artifact-name: must contain {tool-id} when tools lists several tools'
+    ],
+    [
+      { [Input.ToolId]: '', [Input.Tools]: 'a-1\na-2', [Input.CommitPath]: 'tools' },
+      'commit-path: must contain {tool-id}'
+    ],
+    [{ [Input.MaxParallel]: '17' }, 'max-parallel: "17" is not a whole number from 1 to 16'],
+    [{ [Input.MaxParallel]: '0' }, 'max-parallel: "0" is not a whole number from 1 to 16']
+  ])('rejects the tools inputs %j', (inputs, message) => {
+    clear = setInputs({ ...valid, ...inputs })
+    expect(() => readInputs()).toThrow(message)
   })
 
   it('requires github-token for commits, and masks it', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { KoreApiError, KoreClient } from '../src/kore/client.js'
-import { GaveUpError } from '../src/retry.js'
+import { GaveUpError, RateGate } from '../src/retry.js'
 import { startKoreServer } from './fakes/kore-server.js'
 import { FAST_RETRY } from './helpers/setup.js'
 
@@ -119,12 +119,30 @@ describe('KoreClient', () => {
     expect(kore.requestsTo('export')).toHaveLength(1)
   })
 
-  it('retries a garbled status answer', async () => {
+  it('retries a garbled status answer, still at most one status request a second', async () => {
     kore = await startKoreServer({ statusFailures: [{ garbled: true }], jobPolls: 0 })
     const started = await client().startExport('a-1', '')
     const status = await client().getDockStatus(started.dockStatusId)
     expect(status.state).toBe('SUCCESS')
-    expect(kore.requestsTo('status')).toHaveLength(2)
+    const [first, second] = kore.requestsTo('status')
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(990)
+  })
+
+  it('slows every request down after a 429, and does not count it as a failed try', async () => {
+    kore = await startKoreServer({
+      exportFailures: Array(6).fill({ status: 429, retryAfter: 0 })
+    })
+    const gate = new RateGate()
+    const shared = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, gate })
+    const other = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, gate })
+    const started = shared.startExport('a-1', '', Date.now() + 10_000)
+    await new Promise(resolve => setTimeout(resolve, 30))
+    gate.pause(500)
+    const before = Date.now()
+    await other.startExport('a-2', '', Date.now() + 10_000)
+    expect(Date.now() - before).toBeGreaterThanOrEqual(450)
+    await expect(started).resolves.toMatchObject({ status: 'IN_PROGRESS' })
+    expect(kore.requestsTo('export').length).toBeGreaterThan(FAST_RETRY.attempts)
   })
 
   it('treats a refused connection as transient and gives up', async () => {

@@ -15,7 +15,7 @@ describe('waitForExport', () => {
     poll: { intervalMs?: number; timeoutMs?: number } = {}
   ) {
     kore = await startKoreServer(options)
-    const client = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY })
+    const client = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, minStatusGapMs: 50 })
     const startedAt = Date.now()
     const started = await client.startExport('a-1', '')
     return waitForExport(client, started.dockStatusId, {
@@ -59,7 +59,7 @@ describe('waitForExport', () => {
 
   it('waits the poll interval between checks and the first delay before the first one', async () => {
     kore = await startKoreServer({ jobPolls: 2 })
-    const client = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY })
+    const client = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, minStatusGapMs: 50 })
     const startedAt = Date.now()
     const started = await client.startExport('a-1', '')
     await waitForExport(client, started.dockStatusId, {

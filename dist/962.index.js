@@ -333,20 +333,34 @@ function diffFiles(existing, wanted) {
 function hasChanges(changes) {
     return changes.added.length + changes.modified.length + changes.removed.length > 0;
 }
-/** blobs → tree on top of `base` (removals included) → commit; returns the commit's SHA. */
-async function writeCommit(octokit, repo, base, directory, files, changes, message) {
-    const entries = [];
-    for (const name of [...changes.added, ...changes.modified]) {
-        const content = files.get(name);
-        const { data } = await octokit.rest.git.createBlob({
-            ...repo,
-            content: content.toString('base64'),
-            encoding: 'base64'
-        });
-        entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: data.sha });
+/** Reads each directory from the branch and diffs it against the files wanted there. */
+async function diffDirectories(octokit, repo, head, wanted) {
+    const changeSet = new Map();
+    for (const [directory, files] of wanted) {
+        const existing = await readDirectory(octokit, repo, head.treeSha, directory);
+        const changes = diffFiles(existing, files);
+        if (hasChanges(changes))
+            changeSet.set(directory, changes);
     }
-    for (const name of changes.removed) {
-        entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: null });
+    return changeSet;
+}
+/** blobs → tree on top of `base` (removals included) → commit; returns the commit's SHA. */
+async function writeCommit(octokit, repo, base, wanted, changeSet, message) {
+    const entries = [];
+    for (const [directory, changes] of changeSet) {
+        const files = wanted.get(directory) ?? new Map();
+        for (const name of [...changes.added, ...changes.modified]) {
+            const content = files.get(name);
+            const { data } = await octokit.rest.git.createBlob({
+                ...repo,
+                content: content.toString('base64'),
+                encoding: 'base64'
+            });
+            entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: data.sha });
+        }
+        for (const name of changes.removed) {
+            entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: null });
+        }
     }
     const { data: tree } = await octokit.rest.git.createTree({
         ...repo,
@@ -394,11 +408,10 @@ async function commitExport(request) {
 async function commitToBranch(octokit, repo, branch, request) {
     for (let attempt = 1;; attempt++) {
         const head = await readBranch(octokit, repo, branch);
-        const existing = await readDirectory(octokit, repo, head.treeSha, request.directory);
-        const changes = diffFiles(existing, request.files);
-        if (!hasChanges(changes))
+        const changes = await diffDirectories(octokit, repo, head, request.directories);
+        if (changes.size === 0)
             return unchanged(branch, changes);
-        const sha = await writeCommit(octokit, repo, head, request.directory, request.files, changes, request.message);
+        const sha = await writeCommit(octokit, repo, head, request.directories, changes, messageFor(request, changes));
         try {
             await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: false });
             return { changed: true, branch, commitSha: sha, commitUrl: commitUrl(repo, sha), changes };
@@ -417,9 +430,8 @@ async function commitToBranch(octokit, repo, branch, request) {
  */
 async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     const baseHead = await readBranch(octokit, repo, base);
-    const inBase = await readDirectory(octokit, repo, baseHead.treeSha, request.directory);
-    const changes = diffFiles(inBase, request.files);
-    if (!hasChanges(changes))
+    const changes = await diffDirectories(octokit, repo, baseHead, request.directories);
+    if (changes.size === 0)
         return unchanged(headBranch, changes);
     const current = await readBranch(octokit, repo, headBranch).catch(error => {
         if (error instanceof BranchNotFoundError)
@@ -429,7 +441,7 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     let commitSha = current?.commitSha ?? '';
     let changed = false;
     if (!current || (await differs(octokit, repo, current, request))) {
-        commitSha = await writeCommit(octokit, repo, baseHead, request.directory, request.files, changes, request.message);
+        commitSha = await writeCommit(octokit, repo, baseHead, request.directories, changes, messageFor(request, changes));
         if (current) {
             await octokit.rest.git.updateRef({
                 ...repo,
@@ -455,8 +467,10 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     };
 }
 async function differs(octokit, repo, head, request) {
-    const existing = await readDirectory(octokit, repo, head.treeSha, request.directory);
-    return hasChanges(diffFiles(existing, request.files));
+    return (await diffDirectories(octokit, repo, head, request.directories)).size > 0;
+}
+function messageFor(request, changes) {
+    return request.message([...changes.keys()]);
 }
 async function upsertPullRequest(octokit, repo, base, head, request) {
     const { data: open } = await octokit.rest.pulls.list({

@@ -31691,7 +31691,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(99769);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(66149);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31700,7 +31700,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 99769:
+/***/ 66149:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31711,10 +31711,21 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var core = __nccwpck_require__(77094);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/concurrency.ts
+/** Runs `task` on every item, at most `limit` at a time. */
+async function forEachWithLimit(items, limit, task) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await task(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(83916);
 ;// CONCATENATED MODULE: ./src/deliver/artifact.ts
 
 
@@ -31901,6 +31912,415 @@ function readEntry(zip, entry, keepData) {
     });
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/input-names.ts
+/** Input names as declared in action.yml; tests build inputs from the same constants. */
+const Input = {
+    Host: 'host',
+    ToolId: 'tool-id',
+    FlowId: 'flow-id',
+    Tools: 'tools',
+    MaxParallel: 'max-parallel',
+    ApiKey: 'api-key',
+    Path: 'path',
+    PollInterval: 'poll-interval',
+    Timeout: 'timeout',
+    UploadArtifact: 'upload-artifact',
+    ArtifactName: 'artifact-name',
+    RetentionDays: 'retention-days',
+    Overwrite: 'overwrite',
+    Commit: 'commit',
+    CommitPath: 'commit-path',
+    CommitBranch: 'commit-branch',
+    CommitMessage: 'commit-message',
+    GithubToken: 'github-token',
+    PullRequest: 'pull-request',
+    EnvVariables: 'env-variables'
+};
+class InputError extends Error {
+    constructor(input, problem) {
+        super(`${input}: ${problem}`);
+        this.name = 'InputError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/input-parsers.ts
+
+
+
+/** One parser per kind of input; each throws an InputError that names the input. */
+const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
+const TOOL_ID_PLACEHOLDER = '{tool-id}';
+/** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
+function parseToolList(toolId, flowId, toolsText) {
+    if (toolId && toolsText) {
+        throw new InputError(Input.Tools, 'give either tool-id or tools, not both');
+    }
+    if (toolId)
+        return [
+            { toolId: parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
+        ];
+    if (!toolsText)
+        throw new InputError(Input.ToolId, 'is required (or list several tools in tools)');
+    if (flowId) {
+        throw new InputError(Input.FlowId, 'applies to tool-id only; with tools, put the flow id after the tool id on its line');
+    }
+    const tools = [];
+    toolsText.split(/\r?\n/).forEach((line, index) => {
+        const fields = line.trim().split(/\s+/).filter(Boolean);
+        if (fields.length === 0 || fields[0]?.startsWith('#'))
+            return;
+        const where = `${Input.Tools}: line ${index + 1}`;
+        if (fields.length > 2) {
+            throw new InputError(where, `"${printable(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
+        }
+        const spec = {
+            toolId: parseToolId(where, fields[0] ?? ''),
+            flowId: parseFlowId(where, fields[1] ?? '')
+        };
+        if (tools.some(t => t.toolId === spec.toolId)) {
+            throw new InputError(where, `tool ${spec.toolId} is listed twice`);
+        }
+        tools.push(spec);
+    });
+    if (tools.length === 0)
+        throw new InputError(Input.Tools, 'lists no tool');
+    return tools;
+}
+function parseHost(raw) {
+    if (!raw)
+        throw new InputError(Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new InputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        throw new InputError(Input.Host, 'must be a base URL without credentials, query or fragment');
+    }
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        throw new InputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError(Input.Host, `"${raw}" must be an https URL`);
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+function isLoopback(hostname) {
+    return (hostname === 'localhost' ||
+        hostname === '[::1]' ||
+        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname));
+}
+const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+/** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
+function parseToolId(input, raw) {
+    if (!raw)
+        throw new InputError(input, 'is required');
+    if (raw.length > 200 || !PLAIN_ID.test(raw)) {
+        throw new InputError(input, `"${printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
+    }
+    return raw;
+}
+/** Flow ids are opaque and only travel URL-encoded in the query string. */
+function parseFlowId(input, raw) {
+    if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
+        throw new InputError(input, `"${printable(raw)}" is not a flow id (no spaces or control characters)`);
+    }
+    return raw;
+}
+function parseDirectory(raw) {
+    const base = raw || external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-tool-export');
+    return external_node_path_.resolve(base);
+}
+function parseSeconds(input, raw, fallback, min) {
+    if (!raw)
+        return fallback;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
+        throw new InputError(input, `"${printable(raw)}" is not a number of seconds`);
+    }
+    if (value < min || value > MAX_TIMEOUT_SECONDS) {
+        throw new InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
+    }
+    return value;
+}
+/** A name or path template, `{tool-id}` filled in for one tool. */
+function forTool(template, toolId) {
+    return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId);
+}
+/** Templates that name one thing per tool must tell the tools apart. */
+function requirePlaceholder(input, template, tools) {
+    if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
+        throw new InputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
+    }
+}
+/**
+ * The artifact service's rules for names, which also make it a safe file name. Returns the
+ * template; every tool's name is checked.
+ */
+function parseArtifactName(raw, tools) {
+    const template = raw || `kore-tool-${TOOL_ID_PLACEHOLDER}`;
+    requirePlaceholder(Input.ArtifactName, template, tools);
+    for (const { toolId } of tools) {
+        const name = forTool(template, toolId);
+        if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
+            throw new InputError(Input.ArtifactName, `"${printable(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
+        }
+    }
+    return template;
+}
+function parseRetentionDays(raw) {
+    if (!raw)
+        return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
+        throw new InputError(Input.RetentionDays, `"${printable(raw)}" is not a whole number of days from 1 to 90`);
+    }
+    return Number(raw);
+}
+/**
+ * A directory inside the repository, never its root since stale files there get removed.
+ * Returns the normalized template; every tool's directory is checked.
+ */
+function parseCommitPath(raw, tools) {
+    const template = (raw || `kore-tools/${TOOL_ID_PLACEHOLDER}`)
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '');
+    requirePlaceholder(Input.CommitPath, template, tools);
+    for (const { toolId } of tools) {
+        const directory = forTool(template, toolId);
+        const segments = directory.split('/');
+        const unsafe = !directory ||
+            /[\\\p{Cc}]/u.test(directory) ||
+            segments.some(s => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git');
+        if (unsafe) {
+            throw new InputError(Input.CommitPath, `"${printable(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
+        }
+    }
+    return template;
+}
+function parseMaxParallel(raw) {
+    if (!raw)
+        return 4;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 16) {
+        throw new InputError(Input.MaxParallel, `"${printable(raw)}" is not a whole number from 1 to 16`);
+    }
+    return Number(raw);
+}
+/** Git's rules for branch names, in short. */
+function parseBranch(raw) {
+    const branch = raw.replace(/^refs\/heads\//, '');
+    if (!branch)
+        return '';
+    const invalid = /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@';
+    if (invalid)
+        throw new InputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`);
+    return branch;
+}
+function parseChoice(input, raw, choices) {
+    if (!raw)
+        return choices[0];
+    const choice = choices.find(c => c === raw.toLowerCase());
+    if (!choice) {
+        throw new InputError(input, `"${printable(raw)}" is not one of ${choices.join(', ')}`);
+    }
+    return choice;
+}
+function parseBoolean(input, raw, fallback) {
+    if (!raw)
+        return fallback;
+    if (/^true$/i.test(raw))
+        return true;
+    if (/^false$/i.test(raw))
+        return false;
+    throw new InputError(input, `"${printable(raw)}" is not a boolean: use true or false`);
+}
+/** Quote user text in errors without letting control characters reach the log. */
+function printable(raw) {
+    return raw.replace(/\p{Cc}/gu, '?');
+}
+
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(99547);
+;// CONCATENATED MODULE: ./src/deliver/export-files.ts
+
+const ENV_VARIABLES_FILE = 'env_variables.json';
+const REDACTED = '<redacted>';
+/**
+ * Turns the export's entries into the files to commit: JSON re-indented for readable diffs
+ * (every number and string keeps its exact text), other files byte for byte, and
+ * env_variables.json kept, redacted or left out.
+ */
+function prepareExportFiles(entries, mode) {
+    const files = new Map();
+    const redacted = [];
+    for (const entry of entries) {
+        const isEnvVariables = entry.name === ENV_VARIABLES_FILE;
+        if (isEnvVariables && mode === 'omit')
+            continue;
+        const text = jsonText(entry.data);
+        if (text === undefined) {
+            files.set(entry.name, entry.data);
+            continue;
+        }
+        let source = text;
+        if (isEnvVariables && mode === 'redact') {
+            const result = redactSecureValues(text);
+            source = result.text;
+            redacted.push(...result.names);
+        }
+        files.set(entry.name, Buffer.from(reindentJson(source), 'utf8'));
+    }
+    return { files, redacted };
+}
+/** The entry as text when it is UTF-8 JSON; undefined for anything else. */
+function jsonText(data) {
+    const text = data.toString('utf8');
+    if (!Buffer.from(text, 'utf8').equals(data))
+        return undefined;
+    try {
+        JSON.parse(text);
+        return text;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Two-space indentation and a final newline; only whitespace between tokens changes. */
+function reindentJson(text) {
+    const formatted = (0,main.applyEdits)(text, (0,main.format)(text, undefined, { tabSize: 2, insertSpaces: true, eol: '\n' }));
+    return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
+}
+/** Flags Kore.ai (and similar exports) use to mark a variable whose value is a secret. */
+const SECURE_FLAGS = ['isSecured', 'isSecure', 'secured', 'secure', 'isSecret', 'secret'];
+const SECURE_FLAGS_TOO = ['isEncrypted', 'encrypted', 'isMasked', 'masked', 'sensitive'];
+const VALUE_KEYS = ['value', 'defaultValue', 'values'];
+const NAME_KEYS = ['key', 'name', 'variableName', 'varName'];
+/**
+ * Replaces the value of every object marked secure with a fixed placeholder, editing only
+ * that value's text so that everything else stays exactly as exported.
+ */
+function redactSecureValues(text) {
+    const root = (0,main.parseTree)(text);
+    if (!root)
+        return { text, names: [] };
+    const edits = [];
+    const names = [];
+    visitObjects(root, object => {
+        if (!isMarkedSecure(object))
+            return false;
+        for (const key of VALUE_KEYS) {
+            const value = propertyValue(object, key);
+            if (!value || value.type === 'null')
+                continue;
+            edits.push({ offset: value.offset, length: value.length, content: JSON.stringify(REDACTED) });
+        }
+        const name = NAME_KEYS.map(key => propertyValue(object, key)).find(n => n?.type === 'string');
+        names.push(typeof name?.value === 'string' ? name.value : `(variable at offset ${object.offset})`);
+        return true;
+    });
+    return { text: (0,main.applyEdits)(text, edits), names };
+}
+function isMarkedSecure(object) {
+    return [...SECURE_FLAGS, ...SECURE_FLAGS_TOO].some(flag => {
+        const value = propertyValue(object, flag)?.value;
+        return value === true || value === 'true';
+    });
+}
+function propertyValue(object, key) {
+    const property = object.children?.find(p => p.children?.[0]?.value === key);
+    return property?.children?.[1];
+}
+/** Calls `visit` on every object; an object it handled (returned true) is not descended into. */
+function visitObjects(node, visit) {
+    if (node.type === 'object' && visit(node))
+        return;
+    for (const child of node.children ?? [])
+        visitObjects(child, visit);
+}
+
+;// CONCATENATED MODULE: ./src/deliver/repository.ts
+
+
+
+
+
+/**
+ * Commits every exported tool in one commit, each under its own commit-path. A tool whose
+ * archive is unsafe is left out (and marked failed) before anything is sent to GitHub; a
+ * failed commit is recorded against every tool it held. Returns undefined when nothing was
+ * committed or the commit failed.
+ */
+async function deliverToRepository(inputs, records) {
+    const directories = new Map();
+    const toolIn = new Map();
+    for (const record of records.filter(r => r.file)) {
+        try {
+            const { files, redacted } = prepareExportFiles(await extractZip(record.file), inputs.envVariables);
+            record.redacted = redacted;
+            if (redacted.length > 0) {
+                core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${redacted.join(', ')}) are stored as "${REDACTED}"; the artifact keeps the original`);
+            }
+            const directory = forTool(inputs.commitPath, record.toolId);
+            directories.set(directory, files);
+            toolIn.set(directory, record);
+        }
+        catch (error) {
+            record.errors.push((0,errors/* messageOf */.b)(error));
+        }
+    }
+    if (directories.size === 0)
+        return undefined;
+    const single = inputs.batch ? undefined : records[0];
+    const job = single?.exportJobId ? ` (export ${single.exportJobId})` : '';
+    const message = (changed) => inputs.commitMessage ||
+        (single
+            ? `Back up Kore.ai tool ${single.toolId}${job}`
+            : `Back up Kore.ai tools ${changed.map(d => toolIn.get(d)?.toolId).join(', ')}`);
+    const subject = single ? `Kore.ai tool ${single.toolId}` : 'Kore.ai tools';
+    try {
+        // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
+        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(962)]).then(__nccwpck_require__.bind(__nccwpck_require__, 63962));
+        const result = await commitExport({
+            token: inputs.githubToken,
+            repository: process.env.GITHUB_REPOSITORY ?? '',
+            branch: inputs.commitBranch,
+            directories,
+            message,
+            pullRequestBranch: inputs.pullRequest
+                ? `kore-tool-export/${single ? single.toolId : 'batch'}`
+                : undefined,
+            pullRequestTitle: `Back up ${subject}`,
+            pullRequestBody: `Automated backup of ${subject}${job} by kore-tool-export.`
+        });
+        for (const [directory, record] of toolIn) {
+            record.changes = result.changes.get(directory);
+            record.changed = result.changed && result.changes.has(directory);
+        }
+        logResult(result, toolIn);
+        return result;
+    }
+    catch (error) {
+        for (const record of toolIn.values())
+            record.errors.push((0,errors/* messageOf */.b)(error));
+        return undefined;
+    }
+}
+function logResult(result, toolIn) {
+    if (!result.changed)
+        core/* info */.pq('No changes to commit');
+    else
+        core/* info */.pq(`Committed ${result.commitSha} to ${result.branch}`);
+    for (const [directory, changes] of result.changes) {
+        const { added, modified, removed } = changes;
+        core/* info */.pq(`  ${toolIn.get(directory)?.toolId} (${directory}): ${added.length} added, ${modified.length} modified, ${removed.length} removed`);
+    }
+    if (result.pullRequestUrl)
+        core/* info */.pq(`Pull request: ${result.pullRequestUrl}`);
+}
+
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(44942);
 ;// CONCATENATED MODULE: ./src/retry.ts
@@ -31909,12 +32329,30 @@ const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
 /** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
 class TransientError extends Error {
     retryAfterMs;
+    rateLimited;
     constructor(message, 
     /** What the server asked for in `Retry-After`, if anything. */
-    retryAfterMs) {
+    retryAfterMs, 
+    /** A 429: the server is fine, we are just too many. */
+    rateLimited = false) {
         super(message);
         this.retryAfterMs = retryAfterMs;
+        this.rateLimited = rateLimited;
         this.name = 'TransientError';
+    }
+}
+/**
+ * Shared by every request to one server: a 429 to any of them pauses all of them, so that
+ * parallel exports slow down together instead of failing one by one.
+ */
+class RateGate {
+    resumeAt = 0;
+    pause(ms) {
+        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+    }
+    async wait() {
+        while (Date.now() < this.resumeAt)
+            await retry_sleep(this.resumeAt - Date.now());
     }
 }
 /** Transient trouble that lasted longer than the retry policy allows. */
@@ -31931,6 +32369,7 @@ const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, Math.max(
  */
 async function withRetries(what, policy, attempt, options = {}) {
     const wait = options.sleep ?? retry_sleep;
+    let counted = 0;
     for (let tryNumber = 1;; tryNumber++) {
         try {
             return await attempt(tryNumber);
@@ -31938,12 +32377,15 @@ async function withRetries(what, policy, attempt, options = {}) {
         catch (error) {
             if (!(error instanceof TransientError))
                 throw error;
-            const delay = retryDelay(policy, tryNumber, error.retryAfterMs);
+            // Within a deadline, being rate limited only slows us down; it does not use up tries.
+            if (!(error.rateLimited && options.deadline !== undefined))
+                counted++;
+            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
             const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
-            if (tryNumber >= policy.attempts || pastDeadline) {
+            if (counted >= policy.attempts || pastDeadline) {
                 throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`);
             }
-            core/* info */.pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s (try ${tryNumber + 1} of ${policy.attempts})`);
+            core/* info */.pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
             await wait(delay);
         }
     }
@@ -32018,7 +32460,8 @@ function isTransientStatus(status) {
     return TRANSIENT_STATUSES.has(status);
 }
 function transientStatusError(response) {
-    return new TransientError(`HTTP ${response.message.statusCode}`, parseRetryAfter(response.message.headers['retry-after']));
+    const status = response.message.statusCode;
+    return new TransientError(`HTTP ${status}`, parseRetryAfter(response.message.headers['retry-after']), status === 429);
 }
 /**
  * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
@@ -32168,21 +32611,29 @@ class KoreClient {
     http;
     retry;
     requestTimeoutMs;
+    gate;
+    /** When each job's status was last asked for: Kore.ai allows about one a second per job. */
+    lastStatusCheck = new Map();
+    minStatusGapMs;
     constructor(host, apiKey, options = {}) {
         this.host = host;
         this.apiKey = apiKey;
         this.retry = options.retry ?? DEFAULT_RETRY;
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
         this.http = createHttpClient(this.requestTimeoutMs);
+        this.gate = options.gate ?? new RateGate();
+        this.minStatusGapMs = options.minStatusGapMs ?? 1000;
     }
     /** POST /api/public/tools/{toolId}/export[?flowId=…] */
-    async startExport(toolId, flowId) {
+    async startExport(toolId, flowId, deadline) {
         const url = new URL(`${this.host}/api/public/tools/${encodeURIComponent(toolId)}/export`);
         if (flowId)
             url.searchParams.set('flowId', flowId);
         const what = `Export of tool ${toolId}`;
         const hint = 'check tool-id and flow-id, and that the tool exists in this environment (host)';
-        const text = await withRetries(what, this.retry, () => this.call('POST', url.href, what, hint));
+        const text = await withRetries(what, this.retry, () => this.call('POST', url.href, what, hint), {
+            deadline
+        });
         return parseExportStarted(parseJson(text, what));
     }
     /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
@@ -32190,6 +32641,8 @@ class KoreClient {
         const url = `${this.host}/api/public/dock-status/${encodeURIComponent(dockStatusId)}`;
         const what = `Status of export job ${dockStatusId}`;
         return withRetries(what, this.retry, async () => {
+            await retry_sleep((this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now());
+            this.lastStatusCheck.set(dockStatusId, Date.now());
             const text = await this.call('GET', url, what, 'the export job is unknown to Kore.ai');
             try {
                 return parseDockStatus(JSON.parse(text));
@@ -32202,6 +32655,7 @@ class KoreClient {
     }
     /** One request: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
     async call(method, url, what, notFoundHint) {
+        await this.gate.wait();
         core/* debug */.Yz(`${method} ${url}`);
         const response = await send(this.http, method, url, {
             'x-api-key': this.apiKey,
@@ -32212,7 +32666,10 @@ class KoreClient {
         core/* debug */.Yz(`${method} ${url} -> HTTP ${status}`);
         if (isTransientStatus(status)) {
             discard(response);
-            throw transientStatusError(response);
+            const error = transientStatusError(response);
+            if (error.rateLimited)
+                this.gate.pause(error.retryAfterMs ?? 1000);
+            throw error;
         }
         const body = await readText(response.message, this.requestTimeoutMs);
         if (status >= 200 && status < 300)
@@ -32264,202 +32721,6 @@ var promises_ = __nccwpck_require__(51455);
 var external_node_stream_ = __nccwpck_require__(57075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-/** Input names as declared in action.yml; tests build inputs from the same constants. */
-const Input = {
-    Host: 'host',
-    ToolId: 'tool-id',
-    FlowId: 'flow-id',
-    ApiKey: 'api-key',
-    Path: 'path',
-    PollInterval: 'poll-interval',
-    Timeout: 'timeout',
-    UploadArtifact: 'upload-artifact',
-    ArtifactName: 'artifact-name',
-    RetentionDays: 'retention-days',
-    Overwrite: 'overwrite',
-    Commit: 'commit',
-    CommitPath: 'commit-path',
-    CommitBranch: 'commit-branch',
-    CommitMessage: 'commit-message',
-    GithubToken: 'github-token',
-    PullRequest: 'pull-request',
-    EnvVariables: 'env-variables'
-};
-const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'];
-class InputError extends Error {
-    constructor(input, problem) {
-        super(`${input}: ${problem}`);
-        this.name = 'InputError';
-    }
-}
-const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
-/** Reads and validates every input; throws an InputError naming the first bad one. */
-function readInputs() {
-    // Mask the key before anything else can print it.
-    const apiKey = core/* getInput */.V4(Input.ApiKey);
-    if (apiKey)
-        core/* setSecret */.Pq(apiKey);
-    if (!apiKey)
-        throw new InputError(Input.ApiKey, 'is required (pass it from a secret)');
-    if (/[\s\p{Cc}]/u.test(apiKey)) {
-        throw new InputError(Input.ApiKey, 'contains whitespace or control characters');
-    }
-    const githubToken = core/* getInput */.V4(Input.GithubToken);
-    if (githubToken)
-        core/* setSecret */.Pq(githubToken);
-    const toolId = parseToolId(Input.ToolId, core/* getInput */.V4(Input.ToolId));
-    const commit = parseBoolean(Input.Commit, core/* getInput */.V4(Input.Commit), false);
-    if (commit && !githubToken) {
-        throw new InputError(Input.GithubToken, 'is required when commit is true (default: github.token)');
-    }
-    return {
-        host: parseHost(core/* getInput */.V4(Input.Host)),
-        toolId,
-        flowId: parseFlowId(core/* getInput */.V4(Input.FlowId)),
-        apiKey,
-        directory: parseDirectory(core/* getInput */.V4(Input.Path)),
-        pollIntervalSeconds: parseSeconds(Input.PollInterval, core/* getInput */.V4(Input.PollInterval), 2, 1),
-        timeoutSeconds: parseSeconds(Input.Timeout, core/* getInput */.V4(Input.Timeout), 600, 1),
-        uploadArtifact: parseBoolean(Input.UploadArtifact, core/* getInput */.V4(Input.UploadArtifact), true),
-        artifactName: parseArtifactName(core/* getInput */.V4(Input.ArtifactName), toolId),
-        retentionDays: parseRetentionDays(core/* getInput */.V4(Input.RetentionDays)),
-        overwrite: parseBoolean(Input.Overwrite, core/* getInput */.V4(Input.Overwrite), false),
-        commit,
-        commitPath: parseCommitPath(core/* getInput */.V4(Input.CommitPath), toolId),
-        commitBranch: parseBranch(core/* getInput */.V4(Input.CommitBranch)),
-        commitMessage: core/* getInput */.V4(Input.CommitMessage),
-        githubToken,
-        pullRequest: parseBoolean(Input.PullRequest, core/* getInput */.V4(Input.PullRequest), false),
-        envVariables: parseChoice(Input.EnvVariables, core/* getInput */.V4(Input.EnvVariables), ENV_VARIABLES_MODES)
-    };
-}
-function parseHost(raw) {
-    if (!raw)
-        throw new InputError(Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new InputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new InputError(Input.Host, 'must be a base URL without credentials, query or fragment');
-    }
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        throw new InputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(Input.Host, `"${raw}" must be an https URL`);
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-function isLoopback(hostname) {
-    return (hostname === 'localhost' ||
-        hostname === '[::1]' ||
-        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname));
-}
-const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
-/** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
-function parseToolId(input, raw) {
-    if (!raw)
-        throw new InputError(input, 'is required');
-    if (raw.length > 200 || !PLAIN_ID.test(raw)) {
-        throw new InputError(input, `"${printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
-    }
-    return raw;
-}
-/** Flow ids are opaque and only travel URL-encoded in the query string. */
-function parseFlowId(raw) {
-    if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
-        throw new InputError(Input.FlowId, `"${printable(raw)}" is not a flow id (no spaces or control characters)`);
-    }
-    return raw;
-}
-function parseDirectory(raw) {
-    const base = raw || external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-tool-export');
-    return external_node_path_.resolve(base);
-}
-function parseSeconds(input, raw, fallback, min) {
-    if (!raw)
-        return fallback;
-    const value = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
-        throw new InputError(input, `"${printable(raw)}" is not a number of seconds`);
-    }
-    if (value < min || value > MAX_TIMEOUT_SECONDS) {
-        throw new InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
-    }
-    return value;
-}
-/** The artifact service's rules for names, which also make it a safe file name. */
-function parseArtifactName(raw, toolId) {
-    const name = raw || `kore-tool-${toolId}`;
-    if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
-        throw new InputError(Input.ArtifactName, `"${printable(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
-    }
-    return name;
-}
-function parseRetentionDays(raw) {
-    if (!raw)
-        return undefined;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
-        throw new InputError(Input.RetentionDays, `"${printable(raw)}" is not a whole number of days from 1 to 90`);
-    }
-    return Number(raw);
-}
-/** A directory inside the repository; never its root, since stale files there get removed. */
-function parseCommitPath(raw, toolId) {
-    const filled = (raw || 'kore-tools/{tool-id}').replaceAll('{tool-id}', toolId);
-    const normalized = filled.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    const segments = normalized.split('/');
-    const unsafe = !normalized ||
-        /[\\\p{Cc}]/u.test(normalized) ||
-        segments.some(s => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git');
-    if (unsafe) {
-        throw new InputError(Input.CommitPath, `"${printable(filled)}" is not a directory inside the repository (relative, no "..", not the root)`);
-    }
-    return normalized;
-}
-/** Git's rules for branch names, in short. */
-function parseBranch(raw) {
-    const branch = raw.replace(/^refs\/heads\//, '');
-    if (!branch)
-        return '';
-    const invalid = /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@';
-    if (invalid)
-        throw new InputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`);
-    return branch;
-}
-function parseChoice(input, raw, choices) {
-    if (!raw)
-        return choices[0];
-    const choice = choices.find(c => c === raw.toLowerCase());
-    if (!choice) {
-        throw new InputError(input, `"${printable(raw)}" is not one of ${choices.join(', ')}`);
-    }
-    return choice;
-}
-function parseBoolean(input, raw, fallback) {
-    if (!raw)
-        return fallback;
-    if (/^true$/i.test(raw))
-        return true;
-    if (/^false$/i.test(raw))
-        return false;
-    throw new InputError(input, `"${printable(raw)}" is not a boolean: use true or false`);
-}
-/** Quote user text in errors without letting control characters reach the log. */
-function printable(raw) {
-    return raw.replace(/\p{Cc}/gu, '?');
-}
-
 ;// CONCATENATED MODULE: ./src/kore/download.ts
 
 
@@ -32627,7 +32888,7 @@ async function waitForExport(client, dockStatusId, options) {
         if (status.state === 'FAILED')
             throw new ExportFailedError(dockStatusId, status.reason);
         if (line !== lastSeen)
-            core/* info */.pq(`Export job ${dockStatusId}: ${line}`);
+            core/* info */.pq(`${options.label ?? ''}Export job ${dockStatusId}: ${line}`);
         lastSeen = line;
         if (Date.now() >= deadline) {
             const waited = Math.round(options.timeoutMs / 1000);
@@ -32661,17 +32922,20 @@ function newExportRecord(toolId, flowId) {
         sha256: '',
         entries: [],
         durationMs: 0,
-        error: ''
+        redacted: [],
+        errors: []
     };
 }
 /** Trigger, poll, download: the whole Kore.ai side of one tool. Fills `record` as it goes. */
 async function exportTool(request, record, clientOptions = {}) {
     const startedAt = Date.now();
+    const log = (line) => core/* info */.pq(`${request.label}${line}`);
     try {
         const client = new KoreClient(request.host, request.apiKey, clientOptions);
         const flow = request.flowId ? ` (flow ${request.flowId})` : '';
-        core/* info */.pq(`Exporting tool ${request.toolId}${flow} from ${request.host}`);
-        const started = await client.startExport(request.toolId, request.flowId);
+        log(`Exporting tool ${request.toolId}${flow} from ${request.host}`);
+        const deadline = startedAt + request.timeoutMs;
+        const started = await client.startExport(request.toolId, request.flowId, deadline);
         Object.assign(record, {
             dockStatusId: started.dockStatusId,
             exportJobId: started.exportJobId,
@@ -32683,7 +32947,8 @@ async function exportTool(request, record, clientOptions = {}) {
         const finished = await waitForExport(client, started.dockStatusId, {
             pollIntervalMs: request.pollIntervalMs,
             timeoutMs: request.timeoutMs,
-            startedAt
+            startedAt,
+            label: request.label
         }).catch(error => {
             if (error instanceof ExportFailedError)
                 record.status = 'FAILED';
@@ -32692,7 +32957,7 @@ async function exportTool(request, record, clientOptions = {}) {
             throw error;
         });
         record.status = 'SUCCESS';
-        core/* info */.pq(`Export job finished: SUCCESS after ${seconds(Date.now() - startedAt)}`);
+        log(`Export job finished: SUCCESS after ${seconds(Date.now() - startedAt)}`);
         // The SUCCESS record's link is the freshest one when the server gives it there.
         const downloadUrl = finished.downloadUrl || started.downloadUrl;
         if (!downloadUrl)
@@ -32701,172 +32966,101 @@ async function exportTool(request, record, clientOptions = {}) {
             host: request.host,
             apiKey: request.apiKey,
             destination: request.destination,
-            retry: clientOptions.retry
+            retry: clientOptions.retry,
+            label: request.label
         });
         Object.assign(record, file);
-        core/* info */.pq(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);
-        core/* info */.pq(`The zip holds: ${file.entries.map(e => e.name).join(', ') || 'nothing'}`);
-        warnAboutMissingEntries(file.entries);
+        log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);
+        log(`The zip holds: ${file.entries.map(e => e.name).join(', ') || 'nothing'}`);
+        warnAboutMissingEntries(request.label, file.entries);
     }
     finally {
         record.durationMs = Date.now() - startedAt;
     }
 }
-function warnAboutMissingEntries(entries) {
+function warnAboutMissingEntries(label, entries) {
     const names = new Set(entries.map(entry => entry.name));
     const missing = EXPECTED_ENTRIES.filter(name => !names.has(name));
     if (missing.length > 0) {
-        core/* warning */.$e(`The export has no ${missing.join(', ')}: Kore.ai may not be able to import it`);
+        core/* warning */.$e(`${label}The export has no ${missing.join(', ')}: Kore.ai may not be able to import it`);
     }
 }
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(99547);
-;// CONCATENATED MODULE: ./src/deliver/export-files.ts
-
-const ENV_VARIABLES_FILE = 'env_variables.json';
-const REDACTED = '<redacted>';
-/**
- * Turns the export's entries into the files to commit: JSON re-indented for readable diffs
- * (every number and string keeps its exact text), other files byte for byte, and
- * env_variables.json kept, redacted or left out.
- */
-function prepareExportFiles(entries, mode) {
-    const files = new Map();
-    const redacted = [];
-    for (const entry of entries) {
-        const isEnvVariables = entry.name === ENV_VARIABLES_FILE;
-        if (isEnvVariables && mode === 'omit')
-            continue;
-        const text = jsonText(entry.data);
-        if (text === undefined) {
-            files.set(entry.name, entry.data);
-            continue;
-        }
-        let source = text;
-        if (isEnvVariables && mode === 'redact') {
-            const result = redactSecureValues(text);
-            source = result.text;
-            redacted.push(...result.names);
-        }
-        files.set(entry.name, Buffer.from(reindentJson(source), 'utf8'));
-    }
-    return { files, redacted };
-}
-/** The entry as text when it is UTF-8 JSON; undefined for anything else. */
-function jsonText(data) {
-    const text = data.toString('utf8');
-    if (!Buffer.from(text, 'utf8').equals(data))
-        return undefined;
-    try {
-        JSON.parse(text);
-        return text;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Two-space indentation and a final newline; only whitespace between tokens changes. */
-function reindentJson(text) {
-    const formatted = (0,main.applyEdits)(text, (0,main.format)(text, undefined, { tabSize: 2, insertSpaces: true, eol: '\n' }));
-    return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
-}
-/** Flags Kore.ai (and similar exports) use to mark a variable whose value is a secret. */
-const SECURE_FLAGS = ['isSecured', 'isSecure', 'secured', 'secure', 'isSecret', 'secret'];
-const SECURE_FLAGS_TOO = ['isEncrypted', 'encrypted', 'isMasked', 'masked', 'sensitive'];
-const VALUE_KEYS = ['value', 'defaultValue', 'values'];
-const NAME_KEYS = ['key', 'name', 'variableName', 'varName'];
-/**
- * Replaces the value of every object marked secure with a fixed placeholder, editing only
- * that value's text so that everything else stays exactly as exported.
- */
-function redactSecureValues(text) {
-    const root = (0,main.parseTree)(text);
-    if (!root)
-        return { text, names: [] };
-    const edits = [];
-    const names = [];
-    visitObjects(root, object => {
-        if (!isMarkedSecure(object))
-            return false;
-        for (const key of VALUE_KEYS) {
-            const value = propertyValue(object, key);
-            if (!value || value.type === 'null')
-                continue;
-            edits.push({ offset: value.offset, length: value.length, content: JSON.stringify(REDACTED) });
-        }
-        const name = NAME_KEYS.map(key => propertyValue(object, key)).find(n => n?.type === 'string');
-        names.push(typeof name?.value === 'string' ? name.value : `(variable at offset ${object.offset})`);
-        return true;
-    });
-    return { text: (0,main.applyEdits)(text, edits), names };
-}
-function isMarkedSecure(object) {
-    return [...SECURE_FLAGS, ...SECURE_FLAGS_TOO].some(flag => {
-        const value = propertyValue(object, flag)?.value;
-        return value === true || value === 'true';
-    });
-}
-function propertyValue(object, key) {
-    const property = object.children?.find(p => p.children?.[0]?.value === key);
-    return property?.children?.[1];
-}
-/** Calls `visit` on every object; an object it handled (returned true) is not descended into. */
-function visitObjects(node, visit) {
-    if (node.type === 'object' && visit(node))
-        return;
-    for (const child of node.children ?? [])
-        visitObjects(child, visit);
-}
-
-;// CONCATENATED MODULE: ./src/deliver/repository.ts
+;// CONCATENATED MODULE: ./src/inputs.ts
 
 
 
-/** Extracts the export (refusing unsafe archives), prepares readable files, commits them. */
-async function deliverToRepository(inputs, record) {
-    const entries = await extractZip(record.file);
-    const { files, redacted } = prepareExportFiles(entries, inputs.envVariables);
-    if (redacted.length > 0) {
-        core/* info */.pq(`env-variables: redact: the values of ${redacted.length} secure variable(s) (${redacted.join(', ')}) are stored as "${REDACTED}"; the artifact keeps the original`);
+
+const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'];
+/** Reads and validates every input; throws an InputError naming the first bad one. */
+function readInputs() {
+    // Mask the key before anything else can print it.
+    const apiKey = core/* getInput */.V4(Input.ApiKey);
+    if (apiKey)
+        core/* setSecret */.Pq(apiKey);
+    if (!apiKey)
+        throw new InputError(Input.ApiKey, 'is required (pass it from a secret)');
+    if (/[\s\p{Cc}]/u.test(apiKey)) {
+        throw new InputError(Input.ApiKey, 'contains whitespace or control characters');
     }
-    const what = `Kore.ai tool ${record.toolId}`;
-    const job = record.exportJobId ? ` (export ${record.exportJobId})` : '';
-    // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
-    const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(962)]).then(__nccwpck_require__.bind(__nccwpck_require__, 63962));
-    const result = await commitExport({
-        token: inputs.githubToken,
-        repository: process.env.GITHUB_REPOSITORY ?? '',
-        branch: inputs.commitBranch,
-        directory: inputs.commitPath,
-        files,
-        message: inputs.commitMessage || `Back up ${what}${job}`,
-        pullRequestBranch: inputs.pullRequest ? `kore-tool-export/${record.toolId}` : undefined,
-        pullRequestTitle: `Back up ${what}`,
-        pullRequestBody: `Automated backup of ${what}${job} into \`${inputs.commitPath}\` by kore-tool-export.`
-    });
-    const { added, modified, removed } = result.changes;
-    if (result.changed) {
-        core/* info */.pq(`Committed ${result.commitSha} to ${result.branch}: ${added.length} added, ${modified.length} modified, ${removed.length} removed under ${inputs.commitPath}`);
+    const githubToken = core/* getInput */.V4(Input.GithubToken);
+    if (githubToken)
+        core/* setSecret */.Pq(githubToken);
+    const toolsText = core/* getInput */.V4(Input.Tools);
+    const tools = parseToolList(core/* getInput */.V4(Input.ToolId), core/* getInput */.V4(Input.FlowId), toolsText);
+    const commit = parseBoolean(Input.Commit, core/* getInput */.V4(Input.Commit), false);
+    if (commit && !githubToken) {
+        throw new InputError(Input.GithubToken, 'is required when commit is true (default: github.token)');
     }
-    else {
-        core/* info */.pq(`No changes under ${inputs.commitPath}: nothing committed`);
-    }
-    if (result.pullRequestUrl)
-        core/* info */.pq(`Pull request: ${result.pullRequestUrl}`);
-    return { ...result, redacted };
+    return {
+        host: parseHost(core/* getInput */.V4(Input.Host)),
+        tools,
+        batch: Boolean(toolsText),
+        maxParallel: parseMaxParallel(core/* getInput */.V4(Input.MaxParallel)),
+        apiKey,
+        directory: parseDirectory(core/* getInput */.V4(Input.Path)),
+        pollIntervalSeconds: parseSeconds(Input.PollInterval, core/* getInput */.V4(Input.PollInterval), 2, 1),
+        timeoutSeconds: parseSeconds(Input.Timeout, core/* getInput */.V4(Input.Timeout), 600, 1),
+        uploadArtifact: parseBoolean(Input.UploadArtifact, core/* getInput */.V4(Input.UploadArtifact), true),
+        artifactName: parseArtifactName(core/* getInput */.V4(Input.ArtifactName), tools),
+        retentionDays: parseRetentionDays(core/* getInput */.V4(Input.RetentionDays)),
+        overwrite: parseBoolean(Input.Overwrite, core/* getInput */.V4(Input.Overwrite), false),
+        commit,
+        commitPath: parseCommitPath(core/* getInput */.V4(Input.CommitPath), tools),
+        commitBranch: parseBranch(core/* getInput */.V4(Input.CommitBranch)),
+        commitMessage: core/* getInput */.V4(Input.CommitMessage),
+        githubToken,
+        pullRequest: parseBoolean(Input.PullRequest, core/* getInput */.V4(Input.PullRequest), false),
+        envVariables: parseChoice(Input.EnvVariables, core/* getInput */.V4(Input.EnvVariables), ENV_VARIABLES_MODES)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 
-/** Adds a short table about the export to the job summary (skipped outside Actions). */
-async function writeSummary(record) {
+/** Adds the run's tables to the job summary (skipped outside Actions). */
+async function writeSummary(inputs, records, commit) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
+    const summary = core/* summary */.z.addHeading('Kore.ai tool export', 3);
+    const [single] = records;
+    if (!inputs.batch && single) {
+        summary.addTable([header('Field', 'Value'), ...detailRows(single)]);
+    }
+    else {
+        summary.addTable([
+            header('Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error'),
+            ...records.map(batchRow)
+        ]);
+    }
+    if (commit)
+        summary.addRaw(`<p>${describeCommit(commit)}</p>`, true);
+    await summary.write();
+}
+function detailRows(record) {
     const rows = [
         ['Tool', code(record.toolId)],
         ['Flow', record.flowId ? code(record.flowId) : 'not given'],
@@ -32876,27 +33070,57 @@ async function writeSummary(record) {
     if (record.file) {
         rows.push(['File', code(record.file)], ['Size', `${record.size} bytes`], ['SHA-256', code(record.sha256)], ['Entries', record.entries.map(e => `${code(e.name)} (${e.size} bytes)`).join('<br>')]);
     }
-    if (record.artifact) {
-        const { name, url } = record.artifact;
+    if (record.artifact)
+        rows.push(['Artifact', artifactLink(record)]);
+    if (record.changes)
+        rows.push(['Changes', describeChanges(record.changes)]);
+    if (record.redacted.length > 0) {
         rows.push([
-            'Artifact',
-            url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : code(name)
+            'Redacted',
+            `secure values in env_variables.json: ${record.redacted.map(code).join(', ')}`
         ]);
     }
-    if (record.commit)
-        rows.push(['Commit', describeCommit(record.commit)]);
-    if (record.error)
-        rows.push(['Error', escapeHtml(record.error)]);
-    await core/* summary */.z
-        .addHeading('Kore.ai tool export', 3)
-        .addTable([
-        [
-            { data: 'Field', header: true },
-            { data: 'Value', header: true }
-        ],
-        ...rows
-    ])
-        .write();
+    if (record.errors.length > 0)
+        rows.push(['Error', escapeHtml(record.errors.join('\n'))]);
+    return rows;
+}
+function batchRow(record) {
+    return [
+        code(record.toolId),
+        escapeHtml(record.status || 'not started'),
+        seconds(record.durationMs),
+        record.file ? `${record.size} bytes` : '',
+        record.sha256 ? code(record.sha256.slice(0, 12)) : '',
+        record.artifact ? artifactLink(record) : '',
+        record.changes ? describeChanges(record.changes) : record.changed === false ? 'no' : '',
+        escapeHtml(record.errors.join('; '))
+    ];
+}
+function header(...titles) {
+    return titles.map(data => ({ data, header: true }));
+}
+function artifactLink(record) {
+    const { name, url } = record.artifact ?? { name: '', url: '' };
+    return url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : code(name);
+}
+function describeChanges(changes) {
+    return ['added', 'modified', 'removed']
+        .filter(kind => changes[kind].length > 0)
+        .map(kind => `${kind}: ${changes[kind].map(code).join(', ')}`)
+        .join('<br>');
+}
+function describeCommit(commit) {
+    const parts = [];
+    if (!commit.changed)
+        parts.push('No change: nothing committed.');
+    else {
+        const link = `<a href="${escapeHtml(commit.commitUrl)}">${escapeHtml(commit.commitSha.slice(0, 7))}</a>`;
+        parts.push(`Committed ${link} to ${code(commit.branch)}.`);
+    }
+    if (commit.pullRequestUrl) {
+        parts.push(`Pull request <a href="${escapeHtml(commit.pullRequestUrl)}">#${commit.pullRequestNumber}</a>.`);
+    }
+    return parts.join(' ');
 }
 function code(text) {
     return `<code>${escapeHtml(text)}</code>`;
@@ -32904,28 +33128,47 @@ function code(text) {
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
-function describeCommit(commit) {
-    const lines = [];
-    const { added, modified, removed } = commit.changes;
-    if (!commit.changed)
-        lines.push('No change: nothing committed');
-    else if (commit.commitUrl)
-        lines.push(`<a href="${escapeHtml(commit.commitUrl)}">${escapeHtml(commit.commitSha.slice(0, 7))}</a> on ${code(commit.branch)}`);
-    for (const [label, names] of [
-        ['added', added],
-        ['modified', modified],
-        ['removed', removed]
-    ]) {
-        if (names.length > 0)
-            lines.push(`${label}: ${names.map(code).join(', ')}`);
+
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+
+
+/** Sets every output and writes the job summary, whether the step succeeded or not. */
+async function reportResults(inputs, records, commit) {
+    // The single-tool outputs describe tool-id; with tools, `results` does.
+    const single = inputs.batch ? undefined : records[0];
+    core/* setOutput */.uH('status', single?.status ?? '');
+    core/* setOutput */.uH('dock-status-id', single?.dockStatusId ?? '');
+    core/* setOutput */.uH('export-job-id', single?.exportJobId ?? '');
+    core/* setOutput */.uH('file', single?.file ?? '');
+    core/* setOutput */.uH('sha256', single?.sha256 ?? '');
+    core/* setOutput */.uH('size', single?.file ? String(single.size) : '');
+    core/* setOutput */.uH('artifact-id', single?.artifact ? String(single.artifact.id) : '');
+    core/* setOutput */.uH('artifact-url', single?.artifact?.url ?? '');
+    core/* setOutput */.uH('artifact-digest', single?.artifact?.digest ?? '');
+    core/* setOutput */.uH('changed', inputs.commit ? String(commit?.changed ?? false) : '');
+    core/* setOutput */.uH('commit-sha', commit?.commitSha ?? '');
+    core/* setOutput */.uH('commit-url', commit?.commitUrl ?? '');
+    core/* setOutput */.uH('pull-request-number', commit?.pullRequestNumber?.toString() ?? '');
+    core/* setOutput */.uH('pull-request-url', commit?.pullRequestUrl ?? '');
+    core/* setOutput */.uH('results', JSON.stringify(records.map(toResult)));
+    try {
+        await writeSummary(inputs, records, commit);
     }
-    if (commit.pullRequestUrl) {
-        lines.push(`pull request <a href="${escapeHtml(commit.pullRequestUrl)}">#${commit.pullRequestNumber}</a>`);
+    catch (error) {
+        core/* warning */.$e(`Could not write the job summary: ${(0,errors/* messageOf */.b)(error)}`);
     }
-    if (commit.redacted.length > 0) {
-        lines.push(`secure values redacted in env_variables.json: ${commit.redacted.map(code).join(', ')}`);
-    }
-    return lines.join('<br>');
+}
+function toResult(record) {
+    return {
+        'tool-id': record.toolId,
+        status: record.status,
+        file: record.file,
+        sha256: record.sha256,
+        'artifact-id': record.artifact?.id ?? null,
+        changed: record.changed ?? null,
+        error: record.errors.length > 0 ? record.errors.join('; ') : null
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -32937,38 +33180,48 @@ function describeCommit(commit) {
 
 
 
-/** The action: everything below throws; only this reports, once. */
+
+
+
+/** The action: everything below throws or records failures; only this reports, once. */
 async function run() {
-    let record;
+    let inputs;
+    let records = [];
+    let commit;
     try {
-        const inputs = readInputs();
-        record = newExportRecord(inputs.toolId, inputs.flowId);
-        await exportTool({
-            host: inputs.host,
-            apiKey: inputs.apiKey,
-            toolId: inputs.toolId,
-            flowId: inputs.flowId,
-            destination: external_node_path_.join(inputs.directory, `${inputs.artifactName}.zip`),
-            pollIntervalMs: inputs.pollIntervalSeconds * 1000,
-            timeoutMs: inputs.timeoutSeconds * 1000
-        }, record);
-        await deliver(inputs, record);
+        const given = (inputs = readInputs());
+        records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId));
+        const gate = new RateGate();
+        await forEachWithLimit(records, given.maxParallel, record => exportAndUpload(given, record, gate));
+        if (given.commit)
+            commit = await deliverToRepository(given, records);
+        const failed = records.filter(record => record.errors.length > 0);
+        if (failed.length > 0)
+            throw new Error(describeFailures(given, records, failed));
     }
     catch (error) {
-        if (record)
-            record.error = (0,errors/* messageOf */.b)(error);
         core/* setFailed */.C1((0,errors/* messageOf */.b)(error));
     }
     finally {
-        if (record)
-            await report(record);
+        if (inputs)
+            await reportResults(inputs, records, commit);
     }
 }
-/** Artifact and commit are independent: one failing does not stop the other. */
-async function deliver(inputs, record) {
-    const failures = [];
-    if (inputs.uploadArtifact) {
-        try {
+/** One tool's export and artifact; a failure is recorded, so the other tools carry on. */
+async function exportAndUpload(inputs, record, gate) {
+    const name = forTool(inputs.artifactName, record.toolId);
+    try {
+        await exportTool({
+            host: inputs.host,
+            apiKey: inputs.apiKey,
+            toolId: record.toolId,
+            flowId: record.flowId,
+            destination: external_node_path_.join(inputs.directory, `${name}.zip`),
+            pollIntervalMs: inputs.pollIntervalSeconds * 1000,
+            timeoutMs: inputs.timeoutSeconds * 1000,
+            label: inputs.batch ? `[${record.toolId}] ` : ''
+        }, record, { gate });
+        if (inputs.uploadArtifact) {
             record.artifact = await uploadExportArtifact({
                 file: record.file,
                 retentionDays: inputs.retentionDays,
@@ -32977,43 +33230,16 @@ async function deliver(inputs, record) {
             const link = record.artifact.url ? `: ${record.artifact.url}` : '';
             core/* info */.pq(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`);
         }
-        catch (error) {
-            failures.push((0,errors/* messageOf */.b)(error));
-        }
-    }
-    if (inputs.commit) {
-        try {
-            record.commit = await deliverToRepository(inputs, record);
-        }
-        catch (error) {
-            failures.push((0,errors/* messageOf */.b)(error));
-        }
-    }
-    if (failures.length > 0)
-        throw new Error(failures.join('\n'));
-}
-async function report(record) {
-    core/* setOutput */.uH('status', record.status);
-    core/* setOutput */.uH('dock-status-id', record.dockStatusId);
-    core/* setOutput */.uH('export-job-id', record.exportJobId);
-    core/* setOutput */.uH('file', record.file);
-    core/* setOutput */.uH('sha256', record.sha256);
-    core/* setOutput */.uH('size', record.file ? String(record.size) : '');
-    core/* setOutput */.uH('artifact-id', record.artifact ? String(record.artifact.id) : '');
-    core/* setOutput */.uH('artifact-url', record.artifact?.url ?? '');
-    core/* setOutput */.uH('artifact-digest', record.artifact?.digest ?? '');
-    const commit = record.commit;
-    core/* setOutput */.uH('changed', commit ? String(commit.changed) : '');
-    core/* setOutput */.uH('commit-sha', commit?.commitSha ?? '');
-    core/* setOutput */.uH('commit-url', commit?.commitUrl ?? '');
-    core/* setOutput */.uH('pull-request-number', commit?.pullRequestNumber?.toString() ?? '');
-    core/* setOutput */.uH('pull-request-url', commit?.pullRequestUrl ?? '');
-    try {
-        await writeSummary(record);
     }
     catch (error) {
-        core/* warning */.$e(`Could not write the job summary: ${error.message}`);
+        record.errors.push((0,errors/* messageOf */.b)(error));
     }
+}
+function describeFailures(inputs, records, failed) {
+    if (!inputs.batch)
+        return failed.flatMap(record => record.errors).join('\n');
+    const lines = failed.map(record => `- ${record.toolId}: ${record.errors.join('; ')}`);
+    return [`${failed.length} of ${records.length} tools failed:`, ...lines].join('\n');
 }
 
 

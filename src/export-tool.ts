@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { EXPECTED_ENTRIES, ZipEntryInfo } from './archive.js'
 import type { UploadedArtifact } from './deliver/artifact.js'
-import type { RepositoryDelivery } from './deliver/repository.js'
+import type { FileChanges } from './deliver/git-data.js'
 import { KoreClient, KoreClientOptions } from './kore/client.js'
 import { downloadExport } from './kore/download.js'
 import { ExportFailedError, ExportTimeoutError, waitForExport } from './kore/poll.js'
@@ -15,6 +15,8 @@ export interface ExportRequest {
   destination: string
   pollIntervalMs: number
   timeoutMs: number
+  /** Put before each log line, to tell parallel exports apart; empty for a single tool. */
+  label: string
 }
 
 /** What is known about one export; filled in step by step so a failure can still report it. */
@@ -32,9 +34,14 @@ export interface ExportRecord {
   durationMs: number
   /** Set once the zip is uploaded as an artifact. */
   artifact?: UploadedArtifact
-  /** Set once the commit step ran (whether or not it committed). */
-  commit?: RepositoryDelivery
-  error: string
+  /** Whether the commit changed this tool's files; undefined when not committed. */
+  changed?: boolean
+  /** Files the commit added, modified and removed for this tool. */
+  changes?: FileChanges
+  /** Secure variables whose values the commit redacted. */
+  redacted: string[]
+  /** Every problem with this tool, export or delivery; empty when all went well. */
+  errors: string[]
 }
 
 export function newExportRecord(toolId: string, flowId: string): ExportRecord {
@@ -49,7 +56,8 @@ export function newExportRecord(toolId: string, flowId: string): ExportRecord {
     sha256: '',
     entries: [],
     durationMs: 0,
-    error: ''
+    redacted: [],
+    errors: []
   }
 }
 
@@ -60,12 +68,14 @@ export async function exportTool(
   clientOptions: KoreClientOptions = {}
 ): Promise<void> {
   const startedAt = Date.now()
+  const log = (line: string): void => core.info(`${request.label}${line}`)
   try {
     const client = new KoreClient(request.host, request.apiKey, clientOptions)
     const flow = request.flowId ? ` (flow ${request.flowId})` : ''
-    core.info(`Exporting tool ${request.toolId}${flow} from ${request.host}`)
+    log(`Exporting tool ${request.toolId}${flow} from ${request.host}`)
 
-    const started = await client.startExport(request.toolId, request.flowId)
+    const deadline = startedAt + request.timeoutMs
+    const started = await client.startExport(request.toolId, request.flowId, deadline)
     Object.assign(record, {
       dockStatusId: started.dockStatusId,
       exportJobId: started.exportJobId,
@@ -79,14 +89,15 @@ export async function exportTool(
     const finished = await waitForExport(client, started.dockStatusId, {
       pollIntervalMs: request.pollIntervalMs,
       timeoutMs: request.timeoutMs,
-      startedAt
+      startedAt,
+      label: request.label
     }).catch(error => {
       if (error instanceof ExportFailedError) record.status = 'FAILED'
       if (error instanceof ExportTimeoutError) record.status = error.lastStatus
       throw error
     })
     record.status = 'SUCCESS'
-    core.info(`Export job finished: SUCCESS after ${seconds(Date.now() - startedAt)}`)
+    log(`Export job finished: SUCCESS after ${seconds(Date.now() - startedAt)}`)
 
     // The SUCCESS record's link is the freshest one when the server gives it there.
     const downloadUrl = finished.downloadUrl || started.downloadUrl
@@ -95,22 +106,25 @@ export async function exportTool(
       host: request.host,
       apiKey: request.apiKey,
       destination: request.destination,
-      retry: clientOptions.retry
+      retry: clientOptions.retry,
+      label: request.label
     })
     Object.assign(record, file)
-    core.info(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`)
-    core.info(`The zip holds: ${file.entries.map(e => e.name).join(', ') || 'nothing'}`)
-    warnAboutMissingEntries(file.entries)
+    log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`)
+    log(`The zip holds: ${file.entries.map(e => e.name).join(', ') || 'nothing'}`)
+    warnAboutMissingEntries(request.label, file.entries)
   } finally {
     record.durationMs = Date.now() - startedAt
   }
 }
 
-function warnAboutMissingEntries(entries: ZipEntryInfo[]): void {
+function warnAboutMissingEntries(label: string, entries: ZipEntryInfo[]): void {
   const names = new Set(entries.map(entry => entry.name))
   const missing = EXPECTED_ENTRIES.filter(name => !names.has(name))
   if (missing.length > 0) {
-    core.warning(`The export has no ${missing.join(', ')}: Kore.ai may not be able to import it`)
+    core.warning(
+      `${label}The export has no ${missing.join(', ')}: Kore.ai may not be able to import it`
+    )
   }
 }
 

@@ -59,9 +59,11 @@ export function isTransientStatus(status: number): boolean {
 }
 
 export function transientStatusError(response: HttpClientResponse): TransientError {
+  const status = response.message.statusCode
   return new TransientError(
-    `HTTP ${response.message.statusCode}`,
-    parseRetryAfter(response.message.headers['retry-after'])
+    `HTTP ${status}`,
+    parseRetryAfter(response.message.headers['retry-after']),
+    status === 429
   )
 }
 

@@ -1,44 +1,61 @@
 import * as core from '@actions/core'
-import { messageOf } from './errors.js'
 import * as path from 'node:path'
+import { forEachWithLimit } from './concurrency.js'
+import type { CommitResult } from './deliver/commit.js'
 import { uploadExportArtifact } from './deliver/artifact.js'
-import { exportTool, ExportRecord, newExportRecord } from './export-tool.js'
 import { deliverToRepository } from './deliver/repository.js'
+import { messageOf } from './errors.js'
+import { exportTool, ExportRecord, newExportRecord } from './export-tool.js'
+import { forTool } from './input-parsers.js'
 import { Inputs, readInputs } from './inputs.js'
-import { writeSummary } from './summary.js'
+import { reportResults } from './outputs.js'
+import { RateGate } from './retry.js'
 
-/** The action: everything below throws; only this reports, once. */
+/** The action: everything below throws or records failures; only this reports, once. */
 export async function run(): Promise<void> {
-  let record: ExportRecord | undefined
+  let inputs: Inputs | undefined
+  let records: ExportRecord[] = []
+  let commit: CommitResult | undefined
   try {
-    const inputs = readInputs()
-    record = newExportRecord(inputs.toolId, inputs.flowId)
+    const given = (inputs = readInputs())
+    records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId))
+    const gate = new RateGate()
+    await forEachWithLimit(records, given.maxParallel, record =>
+      exportAndUpload(given, record, gate)
+    )
+    if (given.commit) commit = await deliverToRepository(given, records)
+    const failed = records.filter(record => record.errors.length > 0)
+    if (failed.length > 0) throw new Error(describeFailures(given, records, failed))
+  } catch (error) {
+    core.setFailed(messageOf(error))
+  } finally {
+    if (inputs) await reportResults(inputs, records, commit)
+  }
+}
+
+/** One tool's export and artifact; a failure is recorded, so the other tools carry on. */
+async function exportAndUpload(
+  inputs: Inputs,
+  record: ExportRecord,
+  gate: RateGate
+): Promise<void> {
+  const name = forTool(inputs.artifactName, record.toolId)
+  try {
     await exportTool(
       {
         host: inputs.host,
         apiKey: inputs.apiKey,
-        toolId: inputs.toolId,
-        flowId: inputs.flowId,
-        destination: path.join(inputs.directory, `${inputs.artifactName}.zip`),
+        toolId: record.toolId,
+        flowId: record.flowId,
+        destination: path.join(inputs.directory, `${name}.zip`),
         pollIntervalMs: inputs.pollIntervalSeconds * 1000,
-        timeoutMs: inputs.timeoutSeconds * 1000
+        timeoutMs: inputs.timeoutSeconds * 1000,
+        label: inputs.batch ? `[${record.toolId}] ` : ''
       },
-      record
+      record,
+      { gate }
     )
-    await deliver(inputs, record)
-  } catch (error) {
-    if (record) record.error = messageOf(error)
-    core.setFailed(messageOf(error))
-  } finally {
-    if (record) await report(record)
-  }
-}
-
-/** Artifact and commit are independent: one failing does not stop the other. */
-async function deliver(inputs: Inputs, record: ExportRecord): Promise<void> {
-  const failures: string[] = []
-  if (inputs.uploadArtifact) {
-    try {
+    if (inputs.uploadArtifact) {
       record.artifact = await uploadExportArtifact({
         file: record.file,
         retentionDays: inputs.retentionDays,
@@ -46,39 +63,14 @@ async function deliver(inputs: Inputs, record: ExportRecord): Promise<void> {
       })
       const link = record.artifact.url ? `: ${record.artifact.url}` : ''
       core.info(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`)
-    } catch (error) {
-      failures.push(messageOf(error))
     }
+  } catch (error) {
+    record.errors.push(messageOf(error))
   }
-  if (inputs.commit) {
-    try {
-      record.commit = await deliverToRepository(inputs, record)
-    } catch (error) {
-      failures.push(messageOf(error))
-    }
-  }
-  if (failures.length > 0) throw new Error(failures.join('\n'))
 }
 
-async function report(record: ExportRecord): Promise<void> {
-  core.setOutput('status', record.status)
-  core.setOutput('dock-status-id', record.dockStatusId)
-  core.setOutput('export-job-id', record.exportJobId)
-  core.setOutput('file', record.file)
-  core.setOutput('sha256', record.sha256)
-  core.setOutput('size', record.file ? String(record.size) : '')
-  core.setOutput('artifact-id', record.artifact ? String(record.artifact.id) : '')
-  core.setOutput('artifact-url', record.artifact?.url ?? '')
-  core.setOutput('artifact-digest', record.artifact?.digest ?? '')
-  const commit = record.commit
-  core.setOutput('changed', commit ? String(commit.changed) : '')
-  core.setOutput('commit-sha', commit?.commitSha ?? '')
-  core.setOutput('commit-url', commit?.commitUrl ?? '')
-  core.setOutput('pull-request-number', commit?.pullRequestNumber?.toString() ?? '')
-  core.setOutput('pull-request-url', commit?.pullRequestUrl ?? '')
-  try {
-    await writeSummary(record)
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${(error as Error).message}`)
-  }
+function describeFailures(inputs: Inputs, records: ExportRecord[], failed: ExportRecord[]): string {
+  if (!inputs.batch) return failed.flatMap(record => record.errors).join('\n')
+  const lines = failed.map(record => `- ${record.toolId}: ${record.errors.join('; ')}`)
+  return [`${failed.length} of ${records.length} tools failed:`, ...lines].join('\n')
 }

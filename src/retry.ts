@@ -14,10 +14,28 @@ export class TransientError extends Error {
   constructor(
     message: string,
     /** What the server asked for in `Retry-After`, if anything. */
-    readonly retryAfterMs?: number
+    readonly retryAfterMs?: number,
+    /** A 429: the server is fine, we are just too many. */
+    readonly rateLimited = false
   ) {
     super(message)
     this.name = 'TransientError'
+  }
+}
+
+/**
+ * Shared by every request to one server: a 429 to any of them pauses all of them, so that
+ * parallel exports slow down together instead of failing one by one.
+ */
+export class RateGate {
+  private resumeAt = 0
+
+  pause(ms: number): void {
+    this.resumeAt = Math.max(this.resumeAt, Date.now() + ms)
+  }
+
+  async wait(): Promise<void> {
+    while (Date.now() < this.resumeAt) await sleep(this.resumeAt - Date.now())
   }
 }
 
@@ -49,19 +67,20 @@ export async function withRetries<T>(
   options: RetryOptions = {}
 ): Promise<T> {
   const wait = options.sleep ?? sleep
+  let counted = 0
   for (let tryNumber = 1; ; tryNumber++) {
     try {
       return await attempt(tryNumber)
     } catch (error) {
       if (!(error instanceof TransientError)) throw error
-      const delay = retryDelay(policy, tryNumber, error.retryAfterMs)
+      // Within a deadline, being rate limited only slows us down; it does not use up tries.
+      if (!(error.rateLimited && options.deadline !== undefined)) counted++
+      const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs)
       const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline
-      if (tryNumber >= policy.attempts || pastDeadline) {
+      if (counted >= policy.attempts || pastDeadline) {
         throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`)
       }
-      core.info(
-        `${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s (try ${tryNumber + 1} of ${policy.attempts})`
-      )
+      core.info(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`)
       await wait(delay)
     }
   }

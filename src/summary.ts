@@ -1,11 +1,34 @@
 import * as core from '@actions/core'
-import type { RepositoryDelivery } from './deliver/repository.js'
+import type { CommitResult } from './deliver/commit.js'
+import type { FileChanges } from './deliver/git-data.js'
 import { ExportRecord, seconds } from './export-tool.js'
+import type { Inputs } from './inputs.js'
 
-/** Adds a short table about the export to the job summary (skipped outside Actions). */
-export async function writeSummary(record: ExportRecord): Promise<void> {
+type Row = [string, string]
+
+/** Adds the run's tables to the job summary (skipped outside Actions). */
+export async function writeSummary(
+  inputs: Inputs,
+  records: ExportRecord[],
+  commit: CommitResult | undefined
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  const rows: [string, string][] = [
+  const summary = core.summary.addHeading('Kore.ai tool export', 3)
+  const [single] = records
+  if (!inputs.batch && single) {
+    summary.addTable([header('Field', 'Value'), ...detailRows(single)])
+  } else {
+    summary.addTable([
+      header('Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error'),
+      ...records.map(batchRow)
+    ])
+  }
+  if (commit) summary.addRaw(`<p>${describeCommit(commit)}</p>`, true)
+  await summary.write()
+}
+
+function detailRows(record: ExportRecord): Row[] {
+  const rows: Row[] = [
     ['Tool', code(record.toolId)],
     ['Flow', record.flowId ? code(record.flowId) : 'not given'],
     ['Status', escapeHtml(record.status || 'not started')],
@@ -19,25 +42,60 @@ export async function writeSummary(record: ExportRecord): Promise<void> {
       ['Entries', record.entries.map(e => `${code(e.name)} (${e.size} bytes)`).join('<br>')]
     )
   }
-  if (record.artifact) {
-    const { name, url } = record.artifact
+  if (record.artifact) rows.push(['Artifact', artifactLink(record)])
+  if (record.changes) rows.push(['Changes', describeChanges(record.changes)])
+  if (record.redacted.length > 0) {
     rows.push([
-      'Artifact',
-      url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : code(name)
+      'Redacted',
+      `secure values in env_variables.json: ${record.redacted.map(code).join(', ')}`
     ])
   }
-  if (record.commit) rows.push(['Commit', describeCommit(record.commit)])
-  if (record.error) rows.push(['Error', escapeHtml(record.error)])
-  await core.summary
-    .addHeading('Kore.ai tool export', 3)
-    .addTable([
-      [
-        { data: 'Field', header: true },
-        { data: 'Value', header: true }
-      ],
-      ...rows
-    ])
-    .write()
+  if (record.errors.length > 0) rows.push(['Error', escapeHtml(record.errors.join('\n'))])
+  return rows
+}
+
+function batchRow(record: ExportRecord): string[] {
+  return [
+    code(record.toolId),
+    escapeHtml(record.status || 'not started'),
+    seconds(record.durationMs),
+    record.file ? `${record.size} bytes` : '',
+    record.sha256 ? code(record.sha256.slice(0, 12)) : '',
+    record.artifact ? artifactLink(record) : '',
+    record.changes ? describeChanges(record.changes) : record.changed === false ? 'no' : '',
+    escapeHtml(record.errors.join('; '))
+  ]
+}
+
+function header(...titles: string[]): { data: string; header: true }[] {
+  return titles.map(data => ({ data, header: true }))
+}
+
+function artifactLink(record: ExportRecord): string {
+  const { name, url } = record.artifact ?? { name: '', url: '' }
+  return url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : code(name)
+}
+
+function describeChanges(changes: FileChanges): string {
+  return (['added', 'modified', 'removed'] as const)
+    .filter(kind => changes[kind].length > 0)
+    .map(kind => `${kind}: ${changes[kind].map(code).join(', ')}`)
+    .join('<br>')
+}
+
+function describeCommit(commit: CommitResult): string {
+  const parts: string[] = []
+  if (!commit.changed) parts.push('No change: nothing committed.')
+  else {
+    const link = `<a href="${escapeHtml(commit.commitUrl)}">${escapeHtml(commit.commitSha.slice(0, 7))}</a>`
+    parts.push(`Committed ${link} to ${code(commit.branch)}.`)
+  }
+  if (commit.pullRequestUrl) {
+    parts.push(
+      `Pull request <a href="${escapeHtml(commit.pullRequestUrl)}">#${commit.pullRequestNumber}</a>.`
+    )
+  }
+  return parts.join(' ')
 }
 
 function code(text: string): string {
@@ -49,32 +107,4 @@ export function escapeHtml(text: string): string {
     /[&<>"']/g,
     c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c
   )
-}
-
-function describeCommit(commit: RepositoryDelivery): string {
-  const lines: string[] = []
-  const { added, modified, removed } = commit.changes
-  if (!commit.changed) lines.push('No change: nothing committed')
-  else if (commit.commitUrl)
-    lines.push(
-      `<a href="${escapeHtml(commit.commitUrl)}">${escapeHtml(commit.commitSha.slice(0, 7))}</a> on ${code(commit.branch)}`
-    )
-  for (const [label, names] of [
-    ['added', added],
-    ['modified', modified],
-    ['removed', removed]
-  ] as const) {
-    if (names.length > 0) lines.push(`${label}: ${names.map(code).join(', ')}`)
-  }
-  if (commit.pullRequestUrl) {
-    lines.push(
-      `pull request <a href="${escapeHtml(commit.pullRequestUrl)}">#${commit.pullRequestNumber}</a>`
-    )
-  }
-  if (commit.redacted.length > 0) {
-    lines.push(
-      `secure values redacted in env_variables.json: ${commit.redacted.map(code).join(', ')}`
-    )
-  }
-  return lines.join('<br>')
 }

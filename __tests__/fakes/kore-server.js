@@ -36,6 +36,7 @@ import { sampleExport } from './zip.js'
  * @property {(toolId: string) => Buffer} [zipFor]  the export served for a tool
  * @property {Record<string, string>} [flowIds]  tool id → the only flowId accepted
  * @property {string[]} [knownTools]  when set, other tool ids answer 404
+ * @property {string[]} [failingTools]  these tools' jobs end FAILED whatever the outcome
  * @property {{ key: Buffer, cert: Buffer }} [tls]  serve https with this certificate
  *
  * @typedef {object} RecordedRequest
@@ -53,6 +54,7 @@ import { sampleExport } from './zip.js'
  * @property {number} polls
  * @property {number} lastPollAt
  * @property {string} downloadPath
+ * @property {boolean} open  started and neither FAILED nor downloaded yet
  */
 
 /**
@@ -65,6 +67,9 @@ export async function startKoreServer(options = {}) {
   /** @type {Map<string, Job>} */
   const jobs = new Map()
   let downloadsServed = 0
+  // Exports in flight: started, not yet FAILED nor downloaded. The batch bound is checked on it.
+  let inFlight = 0
+  let maxInFlight = 0
   const exportFailures = [...(options.exportFailures ?? [])]
   const statusFailures = [...(options.statusFailures ?? [])]
   const downloadFailures = [...(options.downloadFailures ?? [])]
@@ -125,12 +130,13 @@ export async function startKoreServer(options = {}) {
       const job = [...jobs.values()].find(j => j.exportJobId === downloadMatch[1])
       if (!job) return sendError(res, 404, 'File not found')
       if (options.redirectDownloadTo) {
+        closeJob(job)
         res.writeHead(302, {
           location: `${options.redirectDownloadTo}/blob/${job.exportJobId}?sig=abc`
         })
         return res.end()
       }
-      return serveZip(res, zipFor(job.toolId))
+      return serveZip(res, zipFor(job.toolId), job)
     }
     sendError(res, 404, 'Route not found')
   }
@@ -159,9 +165,12 @@ export async function startKoreServer(options = {}) {
       createdAt: Date.now(),
       polls: 0,
       lastPollAt: 0,
-      downloadPath: `/api/v1/account/exports/${exportJobId}`
+      downloadPath: `/api/v1/account/exports/${exportJobId}`,
+      open: true
     }
     jobs.set(id, job)
+    inFlight += 1
+    maxInFlight = Math.max(maxInFlight, inFlight)
     const link = options.downloadUrlOn === 'success' ? undefined : downloadUrl(job)
     const common = {
       toolId,
@@ -186,7 +195,9 @@ export async function startKoreServer(options = {}) {
   /** @param {Job} job */
   function statusRecord(job) {
     job.polls += 1
-    const outcome = options.outcome ?? 'SUCCESS'
+    const outcome = options.failingTools?.includes(job.toolId)
+      ? 'FAILED'
+      : (options.outcome ?? 'SUCCESS')
     const done =
       outcome !== 'NEVER' &&
       job.polls > (options.jobPolls ?? 1) &&
@@ -202,7 +213,10 @@ export async function startKoreServer(options = {}) {
       createdOn: new Date(job.createdAt).toISOString(),
       lMod: new Date().toISOString()
     }
-    if (done && outcome === 'FAILED') record.statusLogs = options.failLogs ?? []
+    if (done && outcome === 'FAILED') {
+      record.statusLogs = options.failLogs ?? [`Export of ${job.toolId} failed`]
+      closeJob(job)
+    }
     if (done && outcome === 'SUCCESS' && options.downloadUrlOn !== 'export') {
       record.downloadUrl = downloadUrl(job)
     }
@@ -215,11 +229,18 @@ export async function startKoreServer(options = {}) {
     return `${origin}${job.downloadPath}?e=${expires}&s=signature-${job.exportJobId}`
   }
 
+  /** @param {Job} job */
+  function closeJob(job) {
+    if (job.open) inFlight -= 1
+    job.open = false
+  }
+
   /**
    * @param {http.ServerResponse} res
    * @param {Buffer} zip
+   * @param {Job} job
    */
-  function serveZip(res, zip) {
+  function serveZip(res, zip, job) {
     if (misbehave(res, downloadFailures)) return
     downloadsServed += 1
     res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length })
@@ -232,7 +253,7 @@ export async function startKoreServer(options = {}) {
       res.write(zip.subarray(0, Math.floor(zip.length / 2)))
       return
     }
-    res.end(zip)
+    res.end(zip, () => closeJob(job))
   }
 
   /**
@@ -258,6 +279,8 @@ export async function startKoreServer(options = {}) {
     apiKey,
     requests,
     jobs,
+    /** The most exports that were in flight at once. */
+    maxInFlight: () => maxInFlight,
     /** Requests to one kind of endpoint. @param {'export'|'status'|'download'} kind */
     requestsTo(kind) {
       const prefix = {

@@ -6,12 +6,10 @@ import { messageOf } from '../errors.js'
 import {
   BranchHead,
   BranchNotFoundError,
-  diffFiles,
-  FileChanges,
-  hasChanges,
+  ChangeSet,
+  diffDirectories,
   Octokit,
   readBranch,
-  readDirectory,
   Repo,
   writeCommit
 } from './git-data.js'
@@ -22,10 +20,10 @@ export interface CommitRequest {
   repository: string
   /** Target branch; empty means the workflow's branch, else the default branch. */
   branch: string
-  /** Directory in the repository that holds exactly the export's files. */
-  directory: string
-  files: Map<string, Buffer>
-  message: string
+  /** Directory in the repository → the files it must hold exactly (one per tool). */
+  directories: Map<string, Map<string, Buffer>>
+  /** The commit message, given the directories that changed. */
+  message: (changedDirectories: string[]) => string
   /** Commit to this branch and open a pull request into the target branch instead. */
   pullRequestBranch?: string
   pullRequestTitle: string
@@ -37,7 +35,8 @@ export interface CommitResult {
   branch: string
   commitSha: string
   commitUrl: string
-  changes: FileChanges
+  /** Per directory that changed (compared with the target branch). */
+  changes: ChangeSet
   pullRequestNumber?: number
   pullRequestUrl?: string
 }
@@ -74,17 +73,15 @@ async function commitToBranch(
 ): Promise<CommitResult> {
   for (let attempt = 1; ; attempt++) {
     const head = await readBranch(octokit, repo, branch)
-    const existing = await readDirectory(octokit, repo, head.treeSha, request.directory)
-    const changes = diffFiles(existing, request.files)
-    if (!hasChanges(changes)) return unchanged(branch, changes)
+    const changes = await diffDirectories(octokit, repo, head, request.directories)
+    if (changes.size === 0) return unchanged(branch, changes)
     const sha = await writeCommit(
       octokit,
       repo,
       head,
-      request.directory,
-      request.files,
+      request.directories,
       changes,
-      request.message
+      messageFor(request, changes)
     )
     try {
       await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: false })
@@ -111,9 +108,8 @@ async function commitAsPullRequest(
   headBranch: string
 ): Promise<CommitResult> {
   const baseHead = await readBranch(octokit, repo, base)
-  const inBase = await readDirectory(octokit, repo, baseHead.treeSha, request.directory)
-  const changes = diffFiles(inBase, request.files)
-  if (!hasChanges(changes)) return unchanged(headBranch, changes)
+  const changes = await diffDirectories(octokit, repo, baseHead, request.directories)
+  if (changes.size === 0) return unchanged(headBranch, changes)
 
   const current = await readBranch(octokit, repo, headBranch).catch(error => {
     if (error instanceof BranchNotFoundError) return undefined
@@ -126,10 +122,9 @@ async function commitAsPullRequest(
       octokit,
       repo,
       baseHead,
-      request.directory,
-      request.files,
+      request.directories,
       changes,
-      request.message
+      messageFor(request, changes)
     )
     if (current) {
       await octokit.rest.git.updateRef({
@@ -161,8 +156,11 @@ async function differs(
   head: BranchHead,
   request: CommitRequest
 ): Promise<boolean> {
-  const existing = await readDirectory(octokit, repo, head.treeSha, request.directory)
-  return hasChanges(diffFiles(existing, request.files))
+  return (await diffDirectories(octokit, repo, head, request.directories)).size > 0
+}
+
+function messageFor(request: CommitRequest, changes: ChangeSet): string {
+  return request.message([...changes.keys()])
 }
 
 async function upsertPullRequest(
@@ -198,7 +196,7 @@ async function upsertPullRequest(
   return data
 }
 
-function unchanged(branch: string, changes: FileChanges): CommitResult {
+function unchanged(branch: string, changes: ChangeSet): CommitResult {
   return { changed: false, branch, commitSha: '', commitUrl: '', changes }
 }
 

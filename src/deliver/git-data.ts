@@ -89,28 +89,49 @@ export function hasChanges(changes: FileChanges): boolean {
   return changes.added.length + changes.modified.length + changes.removed.length > 0
 }
 
+/** Changes per directory, for the directories that have any. */
+export type ChangeSet = Map<string, FileChanges>
+
+/** Reads each directory from the branch and diffs it against the files wanted there. */
+export async function diffDirectories(
+  octokit: Octokit,
+  repo: Repo,
+  head: BranchHead,
+  wanted: Map<string, Map<string, Buffer>>
+): Promise<ChangeSet> {
+  const changeSet: ChangeSet = new Map()
+  for (const [directory, files] of wanted) {
+    const existing = await readDirectory(octokit, repo, head.treeSha, directory)
+    const changes = diffFiles(existing, files)
+    if (hasChanges(changes)) changeSet.set(directory, changes)
+  }
+  return changeSet
+}
+
 /** blobs → tree on top of `base` (removals included) → commit; returns the commit's SHA. */
 export async function writeCommit(
   octokit: Octokit,
   repo: Repo,
   base: BranchHead,
-  directory: string,
-  files: Map<string, Buffer>,
-  changes: FileChanges,
+  wanted: Map<string, Map<string, Buffer>>,
+  changeSet: ChangeSet,
   message: string
 ): Promise<string> {
   const entries: { path: string; mode: '100644'; type: 'blob'; sha: string | null }[] = []
-  for (const name of [...changes.added, ...changes.modified]) {
-    const content = files.get(name) as Buffer
-    const { data } = await octokit.rest.git.createBlob({
-      ...repo,
-      content: content.toString('base64'),
-      encoding: 'base64'
-    })
-    entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: data.sha })
-  }
-  for (const name of changes.removed) {
-    entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: null })
+  for (const [directory, changes] of changeSet) {
+    const files = wanted.get(directory) ?? new Map<string, Buffer>()
+    for (const name of [...changes.added, ...changes.modified]) {
+      const content = files.get(name) as Buffer
+      const { data } = await octokit.rest.git.createBlob({
+        ...repo,
+        content: content.toString('base64'),
+        encoding: 'base64'
+      })
+      entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: data.sha })
+    }
+    for (const name of changes.removed) {
+      entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: null })
+    }
   }
   const { data: tree } = await octokit.rest.git.createTree({
     ...repo,

@@ -1,50 +1,88 @@
 import * as core from '@actions/core'
 import { extractZip } from '../archive.js'
+import { messageOf } from '../errors.js'
 import type { ExportRecord } from '../export-tool.js'
+import { forTool } from '../input-parsers.js'
 import type { Inputs } from '../inputs.js'
 import type { CommitResult } from './commit.js'
 import { prepareExportFiles, REDACTED } from './export-files.js'
 
-export interface RepositoryDelivery extends CommitResult {
-  /** Variables whose values were replaced in env_variables.json. */
-  redacted: string[]
-}
-
-/** Extracts the export (refusing unsafe archives), prepares readable files, commits them. */
+/**
+ * Commits every exported tool in one commit, each under its own commit-path. A tool whose
+ * archive is unsafe is left out (and marked failed) before anything is sent to GitHub; a
+ * failed commit is recorded against every tool it held. Returns undefined when nothing was
+ * committed or the commit failed.
+ */
 export async function deliverToRepository(
   inputs: Inputs,
-  record: ExportRecord
-): Promise<RepositoryDelivery> {
-  const entries = await extractZip(record.file)
-  const { files, redacted } = prepareExportFiles(entries, inputs.envVariables)
-  if (redacted.length > 0) {
-    core.info(
-      `env-variables: redact: the values of ${redacted.length} secure variable(s) (${redacted.join(', ')}) are stored as "${REDACTED}"; the artifact keeps the original`
-    )
+  records: ExportRecord[]
+): Promise<CommitResult | undefined> {
+  const directories = new Map<string, Map<string, Buffer>>()
+  const toolIn = new Map<string, ExportRecord>()
+  for (const record of records.filter(r => r.file)) {
+    try {
+      const { files, redacted } = prepareExportFiles(
+        await extractZip(record.file),
+        inputs.envVariables
+      )
+      record.redacted = redacted
+      if (redacted.length > 0) {
+        core.info(
+          `${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${redacted.join(', ')}) are stored as "${REDACTED}"; the artifact keeps the original`
+        )
+      }
+      const directory = forTool(inputs.commitPath, record.toolId)
+      directories.set(directory, files)
+      toolIn.set(directory, record)
+    } catch (error) {
+      record.errors.push(messageOf(error))
+    }
   }
-  const what = `Kore.ai tool ${record.toolId}`
-  const job = record.exportJobId ? ` (export ${record.exportJobId})` : ''
-  // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
-  const { commitExport } = await import('./commit.js')
-  const result = await commitExport({
-    token: inputs.githubToken,
-    repository: process.env.GITHUB_REPOSITORY ?? '',
-    branch: inputs.commitBranch,
-    directory: inputs.commitPath,
-    files,
-    message: inputs.commitMessage || `Back up ${what}${job}`,
-    pullRequestBranch: inputs.pullRequest ? `kore-tool-export/${record.toolId}` : undefined,
-    pullRequestTitle: `Back up ${what}`,
-    pullRequestBody: `Automated backup of ${what}${job} into \`${inputs.commitPath}\` by kore-tool-export.`
-  })
-  const { added, modified, removed } = result.changes
-  if (result.changed) {
+  if (directories.size === 0) return undefined
+
+  const single = inputs.batch ? undefined : records[0]
+  const job = single?.exportJobId ? ` (export ${single.exportJobId})` : ''
+  const message = (changed: string[]): string =>
+    inputs.commitMessage ||
+    (single
+      ? `Back up Kore.ai tool ${single.toolId}${job}`
+      : `Back up Kore.ai tools ${changed.map(d => toolIn.get(d)?.toolId).join(', ')}`)
+  const subject = single ? `Kore.ai tool ${single.toolId}` : 'Kore.ai tools'
+  try {
+    // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
+    const { commitExport } = await import('./commit.js')
+    const result = await commitExport({
+      token: inputs.githubToken,
+      repository: process.env.GITHUB_REPOSITORY ?? '',
+      branch: inputs.commitBranch,
+      directories,
+      message,
+      pullRequestBranch: inputs.pullRequest
+        ? `kore-tool-export/${single ? single.toolId : 'batch'}`
+        : undefined,
+      pullRequestTitle: `Back up ${subject}`,
+      pullRequestBody: `Automated backup of ${subject}${job} by kore-tool-export.`
+    })
+    for (const [directory, record] of toolIn) {
+      record.changes = result.changes.get(directory)
+      record.changed = result.changed && result.changes.has(directory)
+    }
+    logResult(result, toolIn)
+    return result
+  } catch (error) {
+    for (const record of toolIn.values()) record.errors.push(messageOf(error))
+    return undefined
+  }
+}
+
+function logResult(result: CommitResult, toolIn: Map<string, ExportRecord>): void {
+  if (!result.changed) core.info('No changes to commit')
+  else core.info(`Committed ${result.commitSha} to ${result.branch}`)
+  for (const [directory, changes] of result.changes) {
+    const { added, modified, removed } = changes
     core.info(
-      `Committed ${result.commitSha} to ${result.branch}: ${added.length} added, ${modified.length} modified, ${removed.length} removed under ${inputs.commitPath}`
+      `  ${toolIn.get(directory)?.toolId} (${directory}): ${added.length} added, ${modified.length} modified, ${removed.length} removed`
     )
-  } else {
-    core.info(`No changes under ${inputs.commitPath}: nothing committed`)
   }
   if (result.pullRequestUrl) core.info(`Pull request: ${result.pullRequestUrl}`)
-  return { ...result, redacted }
 }

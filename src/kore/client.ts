@@ -8,7 +8,14 @@ import {
   send,
   transientStatusError
 } from '../http.js'
-import { DEFAULT_RETRY, RetryPolicy, TransientError, withRetries } from '../retry.js'
+import {
+  DEFAULT_RETRY,
+  RateGate,
+  RetryPolicy,
+  sleep,
+  TransientError,
+  withRetries
+} from '../retry.js'
 import {
   DockStatus,
   ExportStarted,
@@ -32,6 +39,10 @@ export class KoreApiError extends Error {
 
 export interface KoreClientOptions {
   retry?: RetryPolicy
+  /** Shared by the clients of one run so that a 429 slows all of them. */
+  gate?: RateGate
+  /** Least time between two status requests for one job (default 1 s, Kore.ai's limit). */
+  minStatusGapMs?: number
   /** Time limit for each request (idle socket and body). */
   requestTimeoutMs?: number
 }
@@ -40,6 +51,10 @@ export class KoreClient {
   private readonly http: HttpClient
   private readonly retry: RetryPolicy
   private readonly requestTimeoutMs: number
+  private readonly gate: RateGate
+  /** When each job's status was last asked for: Kore.ai allows about one a second per job. */
+  private readonly lastStatusCheck = new Map<string, number>()
+  private readonly minStatusGapMs: number
 
   constructor(
     readonly host: string,
@@ -49,15 +64,24 @@ export class KoreClient {
     this.retry = options.retry ?? DEFAULT_RETRY
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.http = createHttpClient(this.requestTimeoutMs)
+    this.gate = options.gate ?? new RateGate()
+    this.minStatusGapMs = options.minStatusGapMs ?? 1000
   }
 
   /** POST /api/public/tools/{toolId}/export[?flowId=…] */
-  async startExport(toolId: string, flowId: string): Promise<ExportStarted> {
+  async startExport(toolId: string, flowId: string, deadline?: number): Promise<ExportStarted> {
     const url = new URL(`${this.host}/api/public/tools/${encodeURIComponent(toolId)}/export`)
     if (flowId) url.searchParams.set('flowId', flowId)
     const what = `Export of tool ${toolId}`
     const hint = 'check tool-id and flow-id, and that the tool exists in this environment (host)'
-    const text = await withRetries(what, this.retry, () => this.call('POST', url.href, what, hint))
+    const text = await withRetries(
+      what,
+      this.retry,
+      () => this.call('POST', url.href, what, hint),
+      {
+        deadline
+      }
+    )
     return parseExportStarted(parseJson(text, what))
   }
 
@@ -69,6 +93,10 @@ export class KoreClient {
       what,
       this.retry,
       async () => {
+        await sleep(
+          (this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now()
+        )
+        this.lastStatusCheck.set(dockStatusId, Date.now())
         const text = await this.call('GET', url, what, 'the export job is unknown to Kore.ai')
         try {
           return parseDockStatus(JSON.parse(text))
@@ -88,6 +116,7 @@ export class KoreClient {
     what: string,
     notFoundHint: string
   ): Promise<string> {
+    await this.gate.wait()
     core.debug(`${method} ${url}`)
     const response = await send(this.http, method, url, {
       'x-api-key': this.apiKey,
@@ -98,7 +127,9 @@ export class KoreClient {
     core.debug(`${method} ${url} -> HTTP ${status}`)
     if (isTransientStatus(status)) {
       discard(response)
-      throw transientStatusError(response)
+      const error = transientStatusError(response)
+      if (error.rateLimited) this.gate.pause(error.retryAfterMs ?? 1000)
+      throw error
     }
     const body = await readText(response.message, this.requestTimeoutMs)
     if (status >= 200 && status < 300) return body

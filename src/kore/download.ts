@@ -15,7 +15,7 @@ import {
   send,
   transientStatusError
 } from '../http.js'
-import { isLoopback } from '../inputs.js'
+import { isLoopback } from '../input-parsers.js'
 import { DEFAULT_RETRY, RetryPolicy, TransientError, withRetries } from '../retry.js'
 
 const MAX_REDIRECTS = 5
@@ -37,6 +37,8 @@ export interface DownloadOptions {
   retry?: RetryPolicy
   /** Idle time limit for each request. */
   requestTimeoutMs?: number
+  /** Put before log lines (see ExportRequest.label). */
+  label?: string
 }
 
 export interface DownloadedFile {

@@ -34,6 +34,8 @@ export interface PollOptions {
   /** When the export was started: the timeout and the first check count from here. */
   startedAt: number
   firstCheckAfterMs?: number
+  /** Put before each log line (see ExportRequest.label). */
+  label?: string
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -54,7 +56,7 @@ export async function waitForExport(
     const line = describe(status)
     if (status.state === 'SUCCESS') return status
     if (status.state === 'FAILED') throw new ExportFailedError(dockStatusId, status.reason)
-    if (line !== lastSeen) core.info(`Export job ${dockStatusId}: ${line}`)
+    if (line !== lastSeen) core.info(`${options.label ?? ''}Export job ${dockStatusId}: ${line}`)
     lastSeen = line
     if (Date.now() >= deadline) {
       const waited = Math.round(options.timeoutMs / 1000)

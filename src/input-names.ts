@@ -1,0 +1,30 @@
+/** Input names as declared in action.yml; tests build inputs from the same constants. */
+export const Input = {
+  Host: 'host',
+  ToolId: 'tool-id',
+  FlowId: 'flow-id',
+  Tools: 'tools',
+  MaxParallel: 'max-parallel',
+  ApiKey: 'api-key',
+  Path: 'path',
+  PollInterval: 'poll-interval',
+  Timeout: 'timeout',
+  UploadArtifact: 'upload-artifact',
+  ArtifactName: 'artifact-name',
+  RetentionDays: 'retention-days',
+  Overwrite: 'overwrite',
+  Commit: 'commit',
+  CommitPath: 'commit-path',
+  CommitBranch: 'commit-branch',
+  CommitMessage: 'commit-message',
+  GithubToken: 'github-token',
+  PullRequest: 'pull-request',
+  EnvVariables: 'env-variables'
+} as const
+
+export class InputError extends Error {
+  constructor(input: string, problem: string) {
+    super(`${input}: ${problem}`)
+    this.name = 'InputError'
+  }
+}

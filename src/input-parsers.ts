@@ -1,0 +1,246 @@
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { Input, InputError } from './input-names.js'
+
+/** One parser per kind of input; each throws an InputError that names the input. */
+
+const MAX_TIMEOUT_SECONDS = 6 * 60 * 60 // a GitHub-hosted job cannot run longer
+
+export const TOOL_ID_PLACEHOLDER = '{tool-id}'
+
+export interface ToolSpec {
+  toolId: string
+  /** Empty when the export should not name a call flow. */
+  flowId: string
+}
+
+/** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
+export function parseToolList(toolId: string, flowId: string, toolsText: string): ToolSpec[] {
+  if (toolId && toolsText) {
+    throw new InputError(Input.Tools, 'give either tool-id or tools, not both')
+  }
+  if (toolId)
+    return [
+      { toolId: parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
+    ]
+  if (!toolsText) throw new InputError(Input.ToolId, 'is required (or list several tools in tools)')
+  if (flowId) {
+    throw new InputError(
+      Input.FlowId,
+      'applies to tool-id only; with tools, put the flow id after the tool id on its line'
+    )
+  }
+  const tools: ToolSpec[] = []
+  toolsText.split(/\r?\n/).forEach((line, index) => {
+    const fields = line.trim().split(/\s+/).filter(Boolean)
+    if (fields.length === 0 || fields[0]?.startsWith('#')) return
+    const where = `${Input.Tools}: line ${index + 1}`
+    if (fields.length > 2) {
+      throw new InputError(
+        where,
+        `"${printable(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`
+      )
+    }
+    const spec = {
+      toolId: parseToolId(where, fields[0] ?? ''),
+      flowId: parseFlowId(where, fields[1] ?? '')
+    }
+    if (tools.some(t => t.toolId === spec.toolId)) {
+      throw new InputError(where, `tool ${spec.toolId} is listed twice`)
+    }
+    tools.push(spec)
+  })
+  if (tools.length === 0) throw new InputError(Input.Tools, 'lists no tool')
+  return tools
+}
+
+export function parseHost(raw: string): string {
+  if (!raw) throw new InputError(Input.Host, 'is required, e.g. https://agent-platform.kore.ai')
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new InputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`)
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new InputError(Input.Host, 'must be a base URL without credentials, query or fragment')
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new InputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(Input.Host, `"${raw}" must be an https URL`)
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+export function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  )
+}
+
+const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/
+
+/** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
+export function parseToolId(input: string, raw: string): string {
+  if (!raw) throw new InputError(input, 'is required')
+  if (raw.length > 200 || !PLAIN_ID.test(raw)) {
+    throw new InputError(
+      input,
+      `"${printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`
+    )
+  }
+  return raw
+}
+
+/** Flow ids are opaque and only travel URL-encoded in the query string. */
+export function parseFlowId(input: string, raw: string): string {
+  if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
+    throw new InputError(
+      input,
+      `"${printable(raw)}" is not a flow id (no spaces or control characters)`
+    )
+  }
+  return raw
+}
+
+export function parseDirectory(raw: string): string {
+  const base = raw || path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-tool-export')
+  return path.resolve(base)
+}
+
+export function parseSeconds(input: string, raw: string, fallback: number, min: number): number {
+  if (!raw) return fallback
+  const value = Number(raw)
+  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
+    throw new InputError(input, `"${printable(raw)}" is not a number of seconds`)
+  }
+  if (value < min || value > MAX_TIMEOUT_SECONDS) {
+    throw new InputError(
+      input,
+      `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`
+    )
+  }
+  return value
+}
+
+/** A name or path template, `{tool-id}` filled in for one tool. */
+export function forTool(template: string, toolId: string): string {
+  return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId)
+}
+
+/** Templates that name one thing per tool must tell the tools apart. */
+function requirePlaceholder(input: string, template: string, tools: ToolSpec[]): void {
+  if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
+    throw new InputError(
+      input,
+      `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`
+    )
+  }
+}
+
+/**
+ * The artifact service's rules for names, which also make it a safe file name. Returns the
+ * template; every tool's name is checked.
+ */
+export function parseArtifactName(raw: string, tools: ToolSpec[]): string {
+  const template = raw || `kore-tool-${TOOL_ID_PLACEHOLDER}`
+  requirePlaceholder(Input.ArtifactName, template, tools)
+  for (const { toolId } of tools) {
+    const name = forTool(template, toolId)
+    if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
+      throw new InputError(
+        Input.ArtifactName,
+        `"${printable(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`
+      )
+    }
+  }
+  return template
+}
+
+export function parseRetentionDays(raw: string): number | undefined {
+  if (!raw) return undefined
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
+    throw new InputError(
+      Input.RetentionDays,
+      `"${printable(raw)}" is not a whole number of days from 1 to 90`
+    )
+  }
+  return Number(raw)
+}
+
+/**
+ * A directory inside the repository, never its root since stale files there get removed.
+ * Returns the normalized template; every tool's directory is checked.
+ */
+export function parseCommitPath(raw: string, tools: ToolSpec[]): string {
+  const template = (raw || `kore-tools/${TOOL_ID_PLACEHOLDER}`)
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '')
+  requirePlaceholder(Input.CommitPath, template, tools)
+  for (const { toolId } of tools) {
+    const directory = forTool(template, toolId)
+    const segments = directory.split('/')
+    const unsafe =
+      !directory ||
+      /[\\\p{Cc}]/u.test(directory) ||
+      segments.some(s => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git')
+    if (unsafe) {
+      throw new InputError(
+        Input.CommitPath,
+        `"${printable(raw)}" is not a directory inside the repository (relative, no "..", not the root)`
+      )
+    }
+  }
+  return template
+}
+
+export function parseMaxParallel(raw: string): number {
+  if (!raw) return 4
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 16) {
+    throw new InputError(
+      Input.MaxParallel,
+      `"${printable(raw)}" is not a whole number from 1 to 16`
+    )
+  }
+  return Number(raw)
+}
+
+/** Git's rules for branch names, in short. */
+export function parseBranch(raw: string): string {
+  const branch = raw.replace(/^refs\/heads\//, '')
+  if (!branch) return ''
+  const invalid =
+    /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@'
+  if (invalid)
+    throw new InputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`)
+  return branch
+}
+
+export function parseChoice<T extends string>(
+  input: string,
+  raw: string,
+  choices: readonly T[]
+): T {
+  if (!raw) return choices[0] as T
+  const choice = choices.find(c => c === raw.toLowerCase())
+  if (!choice) {
+    throw new InputError(input, `"${printable(raw)}" is not one of ${choices.join(', ')}`)
+  }
+  return choice
+}
+
+export function parseBoolean(input: string, raw: string, fallback: boolean): boolean {
+  if (!raw) return fallback
+  if (/^true$/i.test(raw)) return true
+  if (/^false$/i.test(raw)) return false
+  throw new InputError(input, `"${printable(raw)}" is not a boolean: use true or false`)
+}
+
+/** Quote user text in errors without letting control characters reach the log. */
+export function printable(raw: string): string {
+  return raw.replace(/\p{Cc}/gu, '?')
+}

@@ -1,0 +1,59 @@
+import * as core from '@actions/core'
+import type { CommitResult } from './deliver/commit.js'
+import { messageOf } from './errors.js'
+import type { ExportRecord } from './export-tool.js'
+import type { Inputs } from './inputs.js'
+import { writeSummary } from './summary.js'
+
+/** One object per tool in the `results` output. */
+export interface ToolResult {
+  'tool-id': string
+  status: string
+  file: string
+  sha256: string
+  'artifact-id': number | null
+  changed: boolean | null
+  error: string | null
+}
+
+/** Sets every output and writes the job summary, whether the step succeeded or not. */
+export async function reportResults(
+  inputs: Inputs,
+  records: ExportRecord[],
+  commit: CommitResult | undefined
+): Promise<void> {
+  // The single-tool outputs describe tool-id; with tools, `results` does.
+  const single = inputs.batch ? undefined : records[0]
+  core.setOutput('status', single?.status ?? '')
+  core.setOutput('dock-status-id', single?.dockStatusId ?? '')
+  core.setOutput('export-job-id', single?.exportJobId ?? '')
+  core.setOutput('file', single?.file ?? '')
+  core.setOutput('sha256', single?.sha256 ?? '')
+  core.setOutput('size', single?.file ? String(single.size) : '')
+  core.setOutput('artifact-id', single?.artifact ? String(single.artifact.id) : '')
+  core.setOutput('artifact-url', single?.artifact?.url ?? '')
+  core.setOutput('artifact-digest', single?.artifact?.digest ?? '')
+  core.setOutput('changed', inputs.commit ? String(commit?.changed ?? false) : '')
+  core.setOutput('commit-sha', commit?.commitSha ?? '')
+  core.setOutput('commit-url', commit?.commitUrl ?? '')
+  core.setOutput('pull-request-number', commit?.pullRequestNumber?.toString() ?? '')
+  core.setOutput('pull-request-url', commit?.pullRequestUrl ?? '')
+  core.setOutput('results', JSON.stringify(records.map(toResult)))
+  try {
+    await writeSummary(inputs, records, commit)
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${messageOf(error)}`)
+  }
+}
+
+function toResult(record: ExportRecord): ToolResult {
+  return {
+    'tool-id': record.toolId,
+    status: record.status,
+    file: record.file,
+    sha256: record.sha256,
+    'artifact-id': record.artifact?.id ?? null,
+    changed: record.changed ?? null,
+    error: record.errors.length > 0 ? record.errors.join('; ') : null
+  }
+}
