@@ -31780,11 +31780,20 @@ function artifactUrl(id) {
     return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(57975);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(38522);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(20663);
 ;// CONCATENATED MODULE: ./src/archive.ts
+
+
+
 
 
 
@@ -31870,10 +31879,57 @@ function refuseUnsafe(entry, seen) {
     if (unixMode === S_IFLNK)
         throw new ArchiveError(`unsafe archive: entry ${name} is a link`);
 }
-function openZip(file) {
+const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * yauzl's own file reader streams entries in 16 KiB reads, which made checking a 1 GiB export
+ * take seconds; this one reads 1 MiB at a time.
+ */
+class FileReader extends yauzl.RandomAccessReader {
+    fd;
+    constructor(fd) {
+        super();
+        this.fd = fd;
+    }
+    // Not fs.createReadStream: yauzl destroys streams early, and that would close the shared fd.
+    _readStreamForRange(start, end) {
+        const fd = this.fd;
+        let position = start;
+        return new external_node_stream_.Readable({
+            highWaterMark: READ_CHUNK_BYTES,
+            read() {
+                const length = Math.min(READ_CHUNK_BYTES, end - position);
+                if (length <= 0)
+                    return void this.push(null);
+                external_node_fs_.read(fd, Buffer.allocUnsafe(length), 0, length, position, (error, bytesRead, buffer) => {
+                    if (error)
+                        return this.destroy(error);
+                    position += bytesRead;
+                    // A short file ends the stream early; yauzl reports the size mismatch.
+                    this.push(bytesRead > 0 ? buffer.subarray(0, bytesRead) : null);
+                });
+            }
+        });
+    }
+    read(buffer, offset, length, position, callback) {
+        external_node_fs_.read(this.fd, buffer, offset, length, position, error => callback(error));
+    }
+    close(callback) {
+        external_node_fs_.close(this.fd, callback);
+    }
+}
+async function openZip(file) {
+    const fd = await (0,external_node_util_.promisify)(external_node_fs_.open)(file, 'r');
+    const { size } = external_node_fs_.fstatSync(fd);
     return new Promise((resolve, reject) => {
         const options = { lazyEntries: true, autoClose: false, strictFileNames: true };
-        yauzl.open(file, options, (error, zip) => (error ? reject(error) : resolve(zip)));
+        yauzl.fromRandomAccessReader(new FileReader(fd), size, options, (error, zip) => {
+            if (error) {
+                external_node_fs_.closeSync(fd);
+                reject(error);
+            }
+            else
+                resolve(zip);
+        });
     });
 }
 async function* readEntries(zip) {
@@ -32713,12 +32769,8 @@ function parseJson(text, what) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/kore/download.ts
@@ -32734,6 +32786,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 const MAX_REDIRECTS = 5;
+const WRITE_BUFFER_BYTES = 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 class DownloadError extends Error {
     constructor(message) {
@@ -32781,7 +32834,9 @@ async function fetchToFile(url, temporary, options) {
     const expected = Number(message.headers['content-length'] ?? NaN);
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
+    // Larger buffers let slow disk writes batch up (writev) instead of stalling the socket.
     const measure = new external_node_stream_.Transform({
+        highWaterMark: WRITE_BUFFER_BYTES,
         transform(chunk, _encoding, done) {
             hash.update(chunk);
             size += chunk.length;
@@ -32790,7 +32845,7 @@ async function fetchToFile(url, temporary, options) {
     });
     message.setTimeout(timeoutMs, () => message.destroy(new Error('download stalled')));
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(message, measure, (0,external_node_fs_.createWriteStream)(temporary));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(message, measure, (0,external_node_fs_.createWriteStream)(temporary, { highWaterMark: WRITE_BUFFER_BYTES }));
     }
     catch (error) {
         // Trouble on the network side is worth another try; a failing disk is not.

@@ -18,11 +18,13 @@ export const ACTION_ENTRY = fileURLToPath(new URL('../dist/index.js', import.met
  * @property {string} summary
  * @property {string} runnerTemp
  * @property {number} wallMs
+ * @property {number} startedAt  Date.now() just before the process was spawned
  */
 
 /**
  * @param {Record<string, string>} inputs  action inputs by their action.yml names
- * @param {{ env?: Record<string, string>, node?: string, args?: string[] }} [options]
+ * @param {{ env?: Record<string, string>, node?: string, args?: string[], prefix?: string[] }} [options]
+ *   `prefix` runs the action under another command, e.g. ['/usr/bin/time', '-v']
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(inputs, options = {}) {
@@ -44,8 +46,14 @@ export async function runAction(inputs, options = {}) {
   for (const [name, value] of Object.entries(inputs)) {
     env[`INPUT_${name.toUpperCase()}`] = value
   }
+  const command = [
+    ...(options.prefix ?? []),
+    options.node ?? process.execPath,
+    ...(options.args ?? []),
+    ACTION_ENTRY
+  ]
   const started = Date.now()
-  const child = spawn(options.node ?? process.execPath, [...(options.args ?? []), ACTION_ENTRY], {
+  const child = spawn(command[0] ?? '', command.slice(1), {
     env,
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -62,7 +70,8 @@ export async function runAction(inputs, options = {}) {
     outputs: parseOutputFile(fs.readFileSync(outputFile, 'utf8')),
     summary: fs.readFileSync(summaryFile, 'utf8'),
     runnerTemp,
-    wallMs: Date.now() - started
+    wallMs: Date.now() - started,
+    startedAt: started
   }
 }
 

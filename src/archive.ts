@@ -1,3 +1,6 @@
+import * as fs from 'node:fs'
+import { Readable } from 'node:stream'
+import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
 import yauzl from 'yauzl'
 import { messageOf } from './errors.js'
@@ -96,10 +99,62 @@ function refuseUnsafe(entry: yauzl.Entry, seen: Set<string>): void {
   if (unixMode === S_IFLNK) throw new ArchiveError(`unsafe archive: entry ${name} is a link`)
 }
 
-function openZip(file: string): Promise<yauzl.ZipFile> {
+const READ_CHUNK_BYTES = 1024 * 1024
+
+/**
+ * yauzl's own file reader streams entries in 16 KiB reads, which made checking a 1 GiB export
+ * take seconds; this one reads 1 MiB at a time.
+ */
+class FileReader extends yauzl.RandomAccessReader {
+  constructor(private readonly fd: number) {
+    super()
+  }
+
+  // Not fs.createReadStream: yauzl destroys streams early, and that would close the shared fd.
+  override _readStreamForRange(start: number, end: number): Readable {
+    const fd = this.fd
+    let position = start
+    return new Readable({
+      highWaterMark: READ_CHUNK_BYTES,
+      read() {
+        const length = Math.min(READ_CHUNK_BYTES, end - position)
+        if (length <= 0) return void this.push(null)
+        fs.read(fd, Buffer.allocUnsafe(length), 0, length, position, (error, bytesRead, buffer) => {
+          if (error) return this.destroy(error)
+          position += bytesRead
+          // A short file ends the stream early; yauzl reports the size mismatch.
+          this.push(bytesRead > 0 ? buffer.subarray(0, bytesRead) : null)
+        })
+      }
+    })
+  }
+
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (error: Error | null) => void
+  ): void {
+    fs.read(this.fd, buffer, offset, length, position, error => callback(error))
+  }
+
+  override close(callback: (error: Error | null) => void): void {
+    fs.close(this.fd, callback)
+  }
+}
+
+async function openZip(file: string): Promise<yauzl.ZipFile> {
+  const fd = await promisify(fs.open)(file, 'r')
+  const { size } = fs.fstatSync(fd)
   return new Promise((resolve, reject) => {
     const options = { lazyEntries: true, autoClose: false, strictFileNames: true }
-    yauzl.open(file, options, (error, zip) => (error ? reject(error) : resolve(zip)))
+    yauzl.fromRandomAccessReader(new FileReader(fd), size, options, (error, zip) => {
+      if (error) {
+        fs.closeSync(fd)
+        reject(error)
+      } else resolve(zip)
+    })
   })
 }
 

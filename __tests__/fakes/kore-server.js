@@ -45,6 +45,7 @@ import { sampleExport } from './zip.js'
  * @property {URLSearchParams} query
  * @property {http.IncomingHttpHeaders} headers
  * @property {number} at  Date.now() when it arrived
+ * @property {number} [servedMs]  time until the whole answer was handed to the socket
  *
  * @typedef {object} Job
  * @property {string} id
@@ -78,13 +79,16 @@ export async function startKoreServer(options = {}) {
   /** @type {http.RequestListener} */
   const listener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake')
-    requests.push({
+    /** @type {RecordedRequest} */
+    const entry = {
       method: req.method ?? '',
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
       at: Date.now()
-    })
+    }
+    requests.push(entry)
+    res.on('finish', () => (entry.servedMs = Date.now() - entry.at))
     req.resume()
     req.on('end', () => route(req, res, url))
   }

@@ -19,6 +19,7 @@ import { isLoopback } from '../input-parsers.js'
 import { DEFAULT_RETRY, RetryPolicy, TransientError, withRetries } from '../retry.js'
 
 const MAX_REDIRECTS = 5
+const WRITE_BUFFER_BYTES = 1024 * 1024
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
 export class DownloadError extends Error {
@@ -101,7 +102,9 @@ async function fetchToFile(
   const expected = Number(message.headers['content-length'] ?? NaN)
   const hash = createHash('sha256')
   let size = 0
+  // Larger buffers let slow disk writes batch up (writev) instead of stalling the socket.
   const measure = new Transform({
+    highWaterMark: WRITE_BUFFER_BYTES,
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk)
       size += chunk.length
@@ -110,7 +113,11 @@ async function fetchToFile(
   })
   message.setTimeout(timeoutMs, () => message.destroy(new Error('download stalled')))
   try {
-    await pipeline(message, measure, createWriteStream(temporary))
+    await pipeline(
+      message,
+      measure,
+      createWriteStream(temporary, { highWaterMark: WRITE_BUFFER_BYTES })
+    )
   } catch (error) {
     // Trouble on the network side is worth another try; a failing disk is not.
     if (!message.complete) {

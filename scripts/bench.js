@@ -1,0 +1,229 @@
+// `npm run bench`: speed and memory of the bundled action (`node dist/index.js`, run as the
+// runner runs it) against the fake Kore.ai server on 127.0.0.1. Prints a table and writes the
+// figures to bench-results.json. Medians of several runs; ratios rather than absolute times,
+// since shared machines drift. BENCH_RUNS sets the runs per figure (default 5).
+import { spawn } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { startKoreServer } from '../__tests__/fakes/kore-server.js'
+import { buildZip } from '../__tests__/fakes/zip.js'
+import { runAction } from './run-action.js'
+
+const RUNS = Number(process.env.BENCH_RUNS || 5)
+const GiB = 1024 * 1024 * 1024
+const results = { runs: RUNS, node: process.version, cpus: os.cpus().length, figures: {} }
+
+/** @param {number[]} values */
+const median = values => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}
+/** @param {number} ms */
+const s = ms => `${(ms / 1000).toFixed(2)} s`
+/** @param {string} name @param {unknown} value */
+const record = (name, value) => Object.assign(results.figures, { [name]: value })
+
+/** @param {Record<string, string>} inputs @param {Parameters<typeof runAction>[1]} [options] */
+async function run(inputs, options) {
+  const result = await runAction(
+    { 'api-key': 'bench-key', 'upload-artifact': 'false', ...inputs },
+    options
+  )
+  if (result.exitCode !== 0)
+    throw new Error(`the action failed:\n${result.stdout}\n${result.stderr}`)
+  fs.rmSync(result.runnerTemp, { recursive: true, force: true })
+  return result
+}
+
+async function coldStart() {
+  const kore = await startKoreServer({ apiKey: 'bench-key', jobPolls: 0 })
+  const times = []
+  for (let i = 0; i < RUNS; i++) {
+    const before = kore.requests.length
+    const result = await run({ host: kore.url, 'tool-id': 'a-cold' })
+    times.push((kore.requests[before]?.at ?? NaN) - result.startedAt)
+  }
+  await kore.close()
+  record('coldStartMs', median(times))
+  return [['cold start (process start → first request)', s(median(times)), '', '']]
+}
+
+/** Wall time minus the server-side job time, over job lengths spread across one interval. */
+async function overhead() {
+  const rows = []
+  for (const interval of [2, 1]) {
+    const overheads = []
+    for (let i = 0; i < RUNS; i++) {
+      const jobMs = 2000 + Math.round(((i + 0.5) / RUNS) * interval * 1000)
+      const kore = await startKoreServer({ apiKey: 'bench-key', jobPolls: 0, jobMs })
+      const result = await run({
+        host: kore.url,
+        'tool-id': 'a-small',
+        'poll-interval': String(interval)
+      })
+      overheads.push(result.wallMs - jobMs)
+      await kore.close()
+    }
+    const target = (interval / 2 + 0.5) * 1000
+    record(`overheadMs_pollInterval${interval}`, median(overheads))
+    rows.push([
+      `overhead, poll-interval ${interval}`,
+      s(median(overheads)),
+      `< ${s(target)}`,
+      verdict(median(overheads) < target)
+    ])
+  }
+  return rows
+}
+
+/** A 1 GiB export: the action's transfer against curl's, and the action's peak memory. */
+async function largeDownload() {
+  const payload = Buffer.alloc(GiB)
+  for (let offset = 0; offset < GiB; offset += 4096) payload.writeUInt32LE(offset, offset)
+  const zip = buildZip([{ name: 'flow_definition.json', data: payload, store: true }])
+  const kore = await startKoreServer({ apiKey: 'bench-key', jobPolls: 0, zipFor: () => zip })
+  /** @type {number[]} */ const action = []
+  /** @type {number[]} */ const actionTotal = []
+  /** @type {number[]} */ const actionRss = []
+  /** @type {number[]} */ const curl = []
+  /** @type {number[]} */ const curlRss = []
+  for (let i = 0; i < RUNS; i++) {
+    // Flush dirty pages first: otherwise whoever runs second pays for the other's writes.
+    await exec('sync', [])
+    const result = await run(
+      { host: kore.url, 'tool-id': 'a-large' },
+      { prefix: ['/usr/bin/time', '-v'] }
+    )
+    const [download] = kore.requestsTo('download').slice(-1)
+    action.push(download?.servedMs ?? NaN)
+    actionTotal.push(result.startedAt + result.wallMs - (download?.at ?? NaN))
+    actionRss.push(maxRssMb(result.stderr))
+
+    const [job] = [...kore.jobs.values()].slice(-1)
+    const url = `${kore.url}${job?.downloadPath}`
+    const target = path.join(os.tmpdir(), `bench-curl-${process.pid}.zip`)
+    const started = kore.requestsTo('download').length
+    await exec('sync', [])
+    const curlRun = await exec('/usr/bin/time', [
+      '-v',
+      'curl',
+      '-sS',
+      '-o',
+      target,
+      '-H',
+      'x-api-key: bench-key',
+      url
+    ])
+    curl.push(kore.requestsTo('download')[started]?.servedMs ?? NaN)
+    curlRss.push(maxRssMb(curlRun.stderr))
+    fs.rmSync(target, { force: true })
+  }
+  await kore.close()
+  const mbps = (/** @type {number} */ ms) => zip.length / (1024 * 1024) / (ms / 1000)
+  const ratio = mbps(median(action)) / mbps(median(curl))
+  record('download', {
+    bytes: zip.length,
+    actionTransferMBps: mbps(median(action)),
+    curlTransferMBps: mbps(median(curl)),
+    actionOverCurl: ratio,
+    actionDownloadAndVerifyMs: median(actionTotal),
+    actionPeakRssMB: median(actionRss),
+    curlPeakRssMB: median(curlRss)
+  })
+  return [
+    ['1 GiB transfer: action', `${mbps(median(action)).toFixed(0)} MB/s`, '', ''],
+    ['1 GiB transfer: curl', `${mbps(median(curl)).toFixed(0)} MB/s`, '', ''],
+    ['1 GiB transfer: action / curl', ratio.toFixed(2), '≥ 0.80', verdict(ratio >= 0.8)],
+    ['1 GiB: download + verify + exit (action)', s(median(actionTotal)), '', ''],
+    [
+      '1 GiB: peak RSS, action',
+      `${median(actionRss).toFixed(0)} MB`,
+      '< 150 MB',
+      verdict(median(actionRss) < 150)
+    ],
+    ['1 GiB: peak RSS, curl', `${median(curlRss).toFixed(0)} MB`, '', '']
+  ]
+}
+
+/** 20 tools with 3 s jobs at several max-parallel, against 20 × one tool. */
+async function batch() {
+  const kore = await startKoreServer({ apiKey: 'bench-key', jobPolls: 0, jobMs: 3000 })
+  const tools = Array.from({ length: 20 }, (_, i) => `a-batch-${i + 1}`)
+  const single = []
+  for (let i = 0; i < RUNS; i++) {
+    single.push((await run({ host: kore.url, 'tool-id': 'a-single', 'poll-interval': '1' })).wallMs)
+  }
+  const rows = [['one tool, 3 s job, poll-interval 1', s(median(single)), '', '']]
+  const figures = { singleMs: median(single) }
+  for (const parallel of [1, 4, 8]) {
+    const walls = []
+    // Serial batches take 20 jobs' time: once is enough to see it.
+    for (let i = 0; i < (parallel === 1 ? 1 : RUNS); i++) {
+      const result = await run({
+        host: kore.url,
+        tools: tools.join('\n'),
+        'max-parallel': String(parallel),
+        'poll-interval': '1'
+      })
+      walls.push(result.wallMs)
+    }
+    const ratio = median(walls) / median(single)
+    Object.assign(figures, {
+      [`maxParallel${parallel}Ms`]: median(walls),
+      [`maxParallel${parallel}OverSingle`]: ratio
+    })
+    rows.push([
+      `20 tools, max-parallel ${parallel} (× one tool; 20 × = ${s(20 * median(single))})`,
+      `${s(median(walls))} (${ratio.toFixed(2)}×)`,
+      parallel === 8 ? '< 2.50×' : '',
+      parallel === 8 ? verdict(ratio < 2.5) : ''
+    ])
+  }
+  await kore.close()
+  record('batch', figures)
+  return rows
+}
+
+/** @param {string} stderr */
+function maxRssMb(stderr) {
+  const match = stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)
+  return match ? Number(match[1]) / 1024 : NaN
+}
+
+/** @param {boolean} ok */
+const verdict = ok => (ok ? 'met' : 'NOT met')
+
+/** @param {string} command @param {string[]} args @returns {Promise<{ stderr: string }>} */
+function exec(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', chunk => (stderr += chunk))
+    child.on('close', code =>
+      code === 0 ? resolve({ stderr }) : reject(new Error(`${command} failed: ${stderr}`))
+    )
+  })
+}
+
+const rows = [['figure', 'value', 'target', '']]
+const only = process.env.BENCH_ONLY?.split(',')
+for (const part of [coldStart, overhead, largeDownload, batch].filter(
+  p => !only || only.includes(p.name)
+)) {
+  process.stderr.write(`running ${part.name}…\n`)
+  rows.push(...(await part()))
+}
+const widths = [0, 1, 2, 3].map(i => Math.max(...rows.map(r => String(r[i]).length)))
+for (const row of rows)
+  console.log(
+    row
+      .map((cell, i) => String(cell).padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
+  )
+fs.writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`)
+console.log(`\n${RUNS} runs per figure (medians); figures written to bench-results.json`)
