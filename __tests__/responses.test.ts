@@ -39,6 +39,8 @@ describe('parseDockStatus', () => {
   it('compares statuses case-insensitively and keeps the raw text', () => {
     expect(parseDockStatus({ status: 'success' }).state).toBe('SUCCESS')
     expect(parseDockStatus({ status: 'Failed' }).state).toBe('FAILED')
+    expect(parseDockStatus({ status: 'completed' }).state).toBe('SUCCESS')
+    expect(parseDockStatus({ status: 'ERROR' }).state).toBe('FAILED')
     const queued = parseDockStatus({ status: 'queued', percentageComplete: 5 })
     expect(queued).toMatchObject({ state: 'IN_PROGRESS', rawStatus: 'queued', percentComplete: 5 })
   })

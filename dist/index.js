@@ -32596,8 +32596,7 @@ function parseDockStatus(body) {
     const rawStatus = firstString(record, ['status']);
     if (!rawStatus)
         throw new UnexpectedResponseError('the dock status answer has no status');
-    const upper = rawStatus.toUpperCase();
-    const state = upper === 'SUCCESS' || upper === 'FAILED' ? upper : 'IN_PROGRESS';
+    const state = stateOf(rawStatus);
     const percent = record.percentageComplete;
     return {
         state,
@@ -32606,6 +32605,18 @@ function parseDockStatus(body) {
         percentComplete: typeof percent === 'number' ? percent : undefined,
         reason: failureReason(record)
     };
+}
+/**
+ * The documented SUCCESS / FAILED in any case; the spellings sibling Kore.ai job APIs use for
+ * the same two ends are read alike, so that a variant never leaves us polling until timeout.
+ */
+function stateOf(rawStatus) {
+    const upper = rawStatus.toUpperCase();
+    if (['SUCCESS', 'SUCCEEDED', 'COMPLETED'].includes(upper))
+        return 'SUCCESS';
+    if (['FAILED', 'FAILURE', 'ERROR'].includes(upper))
+        return 'FAILED';
+    return 'IN_PROGRESS';
 }
 /** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */
 function downloadUrlOf(record) {

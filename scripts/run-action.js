@@ -48,7 +48,8 @@ export async function runAction(inputs, options = {}) {
   }
   const command = [
     ...(options.prefix ?? []),
-    options.node ?? process.execPath,
+    // ACTION_NODE runs the action under another Node.js (CI uses it for Node 24).
+    options.node ?? process.env.ACTION_NODE ?? process.execPath,
     ...(options.args ?? []),
     ACTION_ENTRY
   ]

@@ -56,8 +56,7 @@ export function parseDockStatus(body: unknown): DockStatus {
   const record = asObject(body)
   const rawStatus = firstString(record, ['status'])
   if (!rawStatus) throw new UnexpectedResponseError('the dock status answer has no status')
-  const upper = rawStatus.toUpperCase()
-  const state: JobState = upper === 'SUCCESS' || upper === 'FAILED' ? upper : 'IN_PROGRESS'
+  const state = stateOf(rawStatus)
   const percent = record.percentageComplete
   return {
     state,
@@ -66,6 +65,17 @@ export function parseDockStatus(body: unknown): DockStatus {
     percentComplete: typeof percent === 'number' ? percent : undefined,
     reason: failureReason(record)
   }
+}
+
+/**
+ * The documented SUCCESS / FAILED in any case; the spellings sibling Kore.ai job APIs use for
+ * the same two ends are read alike, so that a variant never leaves us polling until timeout.
+ */
+function stateOf(rawStatus: string): JobState {
+  const upper = rawStatus.toUpperCase()
+  if (['SUCCESS', 'SUCCEEDED', 'COMPLETED'].includes(upper)) return 'SUCCESS'
+  if (['FAILED', 'FAILURE', 'ERROR'].includes(upper)) return 'FAILED'
+  return 'IN_PROGRESS'
 }
 
 /** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */
