@@ -32338,7 +32338,7 @@ async function deliverToRepository(inputs, records) {
     const subject = single ? `Kore.ai tool ${single.toolId}` : 'Kore.ai tools';
     try {
         // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
-        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(962)]).then(__nccwpck_require__.bind(__nccwpck_require__, 63962));
+        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(96)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65096));
         const result = await commitExport({
             token: inputs.githubToken,
             repository: process.env.GITHUB_REPOSITORY ?? '',

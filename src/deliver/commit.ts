@@ -1,8 +1,4 @@
 import * as core from '@actions/core'
-import { getOctokit } from '@actions/github'
-import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
-import { messageOf } from '../errors.js'
 import {
   BranchHead,
   BranchNotFoundError,
@@ -13,6 +9,7 @@ import {
   Repo,
   writeCommit
 } from './git-data.js'
+import { createOctokit, explain, parseRepository } from './github.js'
 
 export interface CommitRequest {
   token: string
@@ -39,13 +36,6 @@ export interface CommitResult {
   changes: ChangeSet
   pullRequestNumber?: number
   pullRequestUrl?: string
-}
-
-export class CommitError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'CommitError'
-  }
 }
 
 /** How often a commit is rebuilt on a branch that moved under it before giving up. */
@@ -208,49 +198,6 @@ async function defaultTargetBranch(octokit: Octokit, repo: Repo): Promise<string
   return data.default_branch
 }
 
-function createOctokit(token: string): Octokit {
-  const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com'
-  return getOctokit(
-    token,
-    {
-      baseUrl,
-      log: { debug: core.debug, info: core.debug, warn: core.warning, error: core.error },
-      throttle: {
-        onRateLimit: (
-          retryAfter: number,
-          _options: unknown,
-          _octokit: unknown,
-          retryCount: number
-        ) => {
-          core.info(`GitHub rate limit hit; retrying in ${retryAfter} s`)
-          return retryCount < 2
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          _options: unknown,
-          _octokit: unknown,
-          retryCount: number
-        ) => {
-          core.info(`GitHub secondary rate limit hit; retrying in ${retryAfter} s`)
-          return retryCount < 2
-        }
-      }
-    },
-    retry,
-    throttling
-  )
-}
-
-function parseRepository(repository: string): Repo {
-  const [owner, repo, ...rest] = repository.split('/')
-  if (!owner || !repo || rest.length > 0) {
-    throw new CommitError(
-      `GITHUB_REPOSITORY "${repository}" is not owner/repo: commit needs to run in a GitHub Actions job`
-    )
-  }
-  return { owner, repo }
-}
-
 function commitUrl(repo: Repo, sha: string): string {
   const server = process.env.GITHUB_SERVER_URL || 'https://github.com'
   return `${server}/${repo.owner}/${repo.repo}/commit/${sha}`
@@ -259,37 +206,4 @@ function commitUrl(repo: Repo, sha: string): string {
 function isNotFastForward(error: unknown): boolean {
   const { status, message } = error as { status?: number; message?: string }
   return status === 422 && /not a fast.?forward/i.test(message ?? '')
-}
-
-/** Turns GitHub's refusals into what to change in the workflow. */
-function explain(error: unknown, request: CommitRequest): Error {
-  if (error instanceof CommitError) return error
-  if (error instanceof BranchNotFoundError) {
-    return new CommitError(
-      `commit-branch: branch "${error.branch}" does not exist in ${request.repository}`
-    )
-  }
-  const { status } = error as { status?: number }
-  const message = messageOf(error)
-  const where = `${request.repository}`
-  if (status === 401) {
-    return new CommitError(`GitHub rejected github-token (HTTP 401): ${message}`)
-  }
-  if (status === 403 && /not permitted to create or approve pull requests/i.test(message)) {
-    return new CommitError(
-      `GitHub refused to open the pull request (HTTP 403: ${message}): allow it in the repository's Settings → Actions → General ("Allow GitHub Actions to create and approve pull requests"), or use a token that may.`
-    )
-  }
-  if (status === 403 || status === 404 || (status === 422 && /protected branch/i.test(message))) {
-    const scopes = request.pullRequestBranch
-      ? 'contents: write and pull-requests: write'
-      : 'contents: write'
-    const protectedHint = request.pullRequestBranch
-      ? ''
-      : ' If the branch is protected, set pull-request: true to propose the change instead.'
-    return new CommitError(
-      `GitHub refused to write to ${where} (HTTP ${status}: ${message}). Give the job's token ${scopes} in the workflow's permissions: block (or pass github-token with that access).${protectedHint}`
-    )
-  }
-  return new CommitError(`Committing to ${where} failed: ${message}`)
 }

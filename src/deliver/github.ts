@@ -1,0 +1,85 @@
+import * as core from '@actions/core'
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { messageOf } from '../errors.js'
+import { BranchNotFoundError, Octokit, Repo } from './git-data.js'
+
+/** The GitHub side of committing: an Octokit that copes with rate limits, and clear errors. */
+
+export class CommitError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'CommitError'
+  }
+}
+
+/** Octokit with the retry and throttling plugins; GITHUB_API_URL is read now, not at import. */
+export function createOctokit(token: string): Octokit {
+  return getOctokit(
+    token,
+    {
+      baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+      log: { debug: core.debug, info: core.debug, warn: core.warning, error: core.error },
+      throttle: {
+        onRateLimit: retryTwice('rate limit'),
+        onSecondaryRateLimit: retryTwice('secondary rate limit')
+      }
+    },
+    retry,
+    throttling
+  )
+}
+
+function retryTwice(limit: string) {
+  return (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => {
+    core.info(`GitHub ${limit} hit; retrying in ${retryAfter} s`)
+    return retryCount < 2
+  }
+}
+
+export function parseRepository(repository: string): Repo {
+  const [owner, repo, ...rest] = repository.split('/')
+  if (!owner || !repo || rest.length > 0) {
+    throw new CommitError(
+      `GITHUB_REPOSITORY "${repository}" is not owner/repo: commit needs to run in a GitHub Actions job`
+    )
+  }
+  return { owner, repo }
+}
+
+/** Turns GitHub's refusals into what to change in the workflow. */
+export function explain(
+  error: unknown,
+  request: { repository: string; pullRequestBranch?: string }
+): Error {
+  if (error instanceof CommitError) return error
+  if (error instanceof BranchNotFoundError) {
+    return new CommitError(
+      `commit-branch: branch "${error.branch}" does not exist in ${request.repository}`
+    )
+  }
+  const { status } = error as { status?: number }
+  const message = messageOf(error)
+  const where = `${request.repository}`
+  if (status === 401) {
+    return new CommitError(`GitHub rejected github-token (HTTP 401): ${message}`)
+  }
+  if (status === 403 && /not permitted to create or approve pull requests/i.test(message)) {
+    return new CommitError(
+      `GitHub refused to open the pull request (HTTP 403: ${message}): allow it in the repository's Settings → Actions → General ("Allow GitHub Actions to create and approve pull requests"), or use a token that may.`
+    )
+  }
+  if (status === 403 || status === 404 || (status === 422 && /protected branch/i.test(message))) {
+    const scopes = request.pullRequestBranch
+      ? 'contents: write and pull-requests: write'
+      : 'contents: write'
+    const protectedHint = request.pullRequestBranch
+      ? ''
+      : ' If the branch is protected, set pull-request: true to propose the change instead.'
+    return new CommitError(
+      `GitHub refused to write to ${where} (HTTP ${status}: ${message}). Give the job's token ${scopes} in the workflow's permissions: block (or pass github-token with that access).${protectedHint}`
+    )
+  }
+  return new CommitError(`Committing to ${where} failed: ${message}`)
+}
