@@ -13,8 +13,9 @@ try {
     'poll-interval': '1',
     'upload-artifact': 'false'
   })
-  // The runner hides ::debug:: lines unless step debugging is on; so does the demo.
-  process.stdout.write(run.stdout.replace(/^::debug::.*\n/gm, ''))
+  // The runner consumes ::add-mask:: lines and hides ::debug:: ones (unless step debugging is
+  // on); so does the demo.
+  process.stdout.write(run.stdout.replace(/^::(debug|add-mask)::.*\n/gm, ''))
   process.stderr.write(run.stderr)
   console.log('\nOutputs:')
   for (const [name, value] of Object.entries(run.outputs)) console.log(`  ${name} = ${value}`)
