@@ -1,12 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { commitExport, CommitRequest } from '../src/deliver/commit.js'
+import { commitExport } from '../src/deliver/commit.js'
 import { gitBlobSha } from '../src/deliver/git-data.js'
-import { startGithubApi } from './fakes/github-api.js'
-
-type Github = Awaited<ReturnType<typeof startGithubApi>>
-
-const files = (entries: Record<string, string>) =>
-  new Map(Object.entries(entries).map(([name, text]) => [name, Buffer.from(text)]))
+import { commitRequest, files, Github, Overrides, startGithub } from './helpers/github.js'
 
 describe('commitExport', () => {
   let github: Github
@@ -18,25 +13,9 @@ describe('commitExport', () => {
     await github.close()
   })
 
-  async function start(options: Parameters<typeof startGithubApi>[0] = {}) {
-    github = await startGithubApi(options)
-    process.env.GITHUB_API_URL = github.url
-    return github
-  }
-
-  type Overrides = Partial<CommitRequest> & { files?: Map<string, Buffer> }
-  const request = ({ files: wanted, ...overrides }: Overrides = {}): CommitRequest => ({
-    token: github.token,
-    repository: github.repository,
-    branch: '',
-    directories: new Map([
-      ['kore-tools/a-1', wanted ?? files({ 'flow.json': '{\n  "v": 1\n}\n', 'app.json': '{}\n' })]
-    ]),
-    message: () => 'Back up Kore.ai tool a-1 (export tool-ej-1)',
-    pullRequestTitle: 'Back up Kore.ai tool a-1',
-    pullRequestBody: 'body',
-    ...overrides
-  })
+  const start = async (options: Parameters<typeof startGithub>[0] = {}) =>
+    (github = await startGithub(options))
+  const request = (overrides: Overrides = {}) => commitRequest(github, overrides)
 
   it('makes a first commit on the default branch, with blob SHAs git agrees with', async () => {
     await start()
@@ -164,50 +143,5 @@ describe('commitExport', () => {
     await expect(commitExport(request())).rejects.toThrow(
       /Protected branch update failed.*set pull-request: true/
     )
-  })
-
-  describe('pull-request mode', () => {
-    const pr = (overrides: Overrides = {}) =>
-      request({ pullRequestBranch: 'kore-tool-export/a-1', ...overrides })
-
-    it('creates the branch and the pull request, leaving the target branch alone', async () => {
-      await start({ protectedBranches: ['main'] })
-      const main = github.head('main')
-      const result = await commitExport(pr())
-      expect(result).toMatchObject({
-        changed: true,
-        branch: 'kore-tool-export/a-1',
-        pullRequestNumber: 1,
-        pullRequestUrl: 'https://github.com/acme/backups/pull/1'
-      })
-      expect(github.head('main')).toBe(main)
-      expect(github.head('kore-tool-export/a-1')).toBe(result.commitSha)
-      expect(github.pulls).toMatchObject([
-        { head: 'kore-tool-export/a-1', base: 'main', state: 'open' }
-      ])
-    })
-
-    it('updates the same pull request on a changed export, and does nothing when unchanged', async () => {
-      await start()
-      await commitExport(pr())
-      const second = await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
-      expect(second).toMatchObject({ changed: true, pullRequestNumber: 1 })
-      expect(github.pulls).toHaveLength(1)
-      expect(github.files('kore-tool-export/a-1', 'kore-tools/a-1')).toEqual({ 'flow.json': '2\n' })
-      // The PR branch is one commit on top of the target branch, not a pile of commits.
-      expect(github.history('kore-tool-export/a-1')[1]?.sha).toBe(github.head('main'))
-
-      const head = github.head('kore-tool-export/a-1')
-      const third = await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
-      expect(third).toMatchObject({ changed: false, pullRequestNumber: 1, commitSha: '' })
-      expect(github.head('kore-tool-export/a-1')).toBe(head)
-    })
-
-    it('explains when Actions may not open pull requests', async () => {
-      await start({ forbidPullRequests: true })
-      await expect(commitExport(pr())).rejects.toThrow(
-        /Allow GitHub Actions to create and approve pull requests/
-      )
-    })
   })
 })

@@ -33009,7 +33009,7 @@ async function exportTool(request, record, clientOptions = {}) {
         });
         if (started.downloadUrl)
             core/* setSecret */.Pq(started.downloadUrl);
-        core/* info */.pq(`Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`);
+        log(`Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`);
         const finished = await waitForExport(client, started.dockStatusId, {
             pollIntervalMs: request.pollIntervalMs,
             timeoutMs: request.timeoutMs,

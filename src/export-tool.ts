@@ -82,7 +82,7 @@ export async function exportTool(
       status: started.status || 'IN_PROGRESS'
     })
     if (started.downloadUrl) core.setSecret(started.downloadUrl)
-    core.info(
+    log(
       `Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`
     )
 
