@@ -32812,7 +32812,7 @@ async function downloadExport(downloadUrl, options) {
     await promises_.mkdir(external_node_path_.dirname(options.destination), { recursive: true });
     const temporary = external_node_path_.join(external_node_path_.dirname(options.destination), `.${external_node_path_.basename(options.destination)}.${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
     try {
-        const fetched = await withRetries('Download of the export', options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options));
+        const fetched = await withRetries(`${options.label ?? ''}Download of the export`, options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options));
         const entries = await verifyZip(temporary);
         await promises_.rename(temporary, options.destination);
         return { file: options.destination, ...fetched, entries };

@@ -63,7 +63,7 @@ export async function downloadExport(
   )
   try {
     const fetched = await withRetries(
-      'Download of the export',
+      `${options.label ?? ''}Download of the export`,
       options.retry ?? DEFAULT_RETRY,
       () => fetchToFile(url, temporary, options)
     )
