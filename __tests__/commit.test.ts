@@ -67,7 +67,6 @@ describe('commitExport', () => {
       'flow.json': '1\n',
       'app.json': '22\n'
     })
-    expect(github.files('main', '')).toBeDefined()
     expect(github.history('main')).toHaveLength(3)
     const blobWrites = github.writes().filter(w => w.path.endsWith('/git/blobs'))
     expect(blobWrites).toHaveLength(4) // 3 files first, then only the modified one
