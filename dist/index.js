@@ -33007,8 +33007,6 @@ async function exportTool(request, record, clientOptions = {}) {
             exportJobId: started.exportJobId,
             status: started.status || 'IN_PROGRESS'
         });
-        if (started.downloadUrl)
-            core/* setSecret */.Pq(started.downloadUrl);
         log(`Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`);
         const finished = await waitForExport(client, started.dockStatusId, {
             pollIntervalMs: request.pollIntervalMs,

@@ -81,7 +81,6 @@ export async function exportTool(
       exportJobId: started.exportJobId,
       status: started.status || 'IN_PROGRESS'
     })
-    if (started.downloadUrl) core.setSecret(started.downloadUrl)
     log(
       `Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`
     )
