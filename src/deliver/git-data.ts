@@ -51,7 +51,7 @@ export async function readBranch(
 }
 
 /** Blob SHAs of every file under `directory` (paths relative to it); empty if it is absent. */
-export async function readDirectory(
+async function readDirectory(
   octokit: Octokit,
   repo: Repo,
   rootTreeSha: string,
@@ -74,7 +74,7 @@ export async function readDirectory(
   return files
 }
 
-export function diffFiles(existing: Map<string, string>, wanted: Map<string, Buffer>): FileChanges {
+function diffFiles(existing: Map<string, string>, wanted: Map<string, Buffer>): FileChanges {
   const changes: FileChanges = { added: [], modified: [], removed: [] }
   for (const [name, content] of wanted) {
     const current = existing.get(name)
@@ -85,7 +85,7 @@ export function diffFiles(existing: Map<string, string>, wanted: Map<string, Buf
   return changes
 }
 
-export function hasChanges(changes: FileChanges): boolean {
+function hasChanges(changes: FileChanges): boolean {
   return changes.added.length + changes.modified.length + changes.removed.length > 0
 }
 
