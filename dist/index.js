@@ -33111,15 +33111,13 @@ async function writeSummary(inputs, records, commit) {
         return;
     const summary = core/* summary */.z.addHeading('Kore.ai tool export', 3);
     const [single] = records;
-    if (!inputs.batch && single) {
-        summary.addTable([header('Field', 'Value'), ...detailRows(single)]);
-    }
-    else {
-        summary.addTable([
-            header('Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error'),
-            ...records.map(batchRow)
-        ]);
-    }
+    const detailed = !inputs.batch && single !== undefined;
+    const titles = detailed
+        ? ['Field', 'Value']
+        : ['Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error'];
+    const rows = detailed ? detailRows(single) : records.map(batchRow);
+    // core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash.
+    summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))]);
     if (commit)
         summary.addRaw(`<p>${describeCommit(commit)}</p>`, true);
     await summary.write();

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { newExportRecord } from '../src/export-tool.js'
+import type { Inputs } from '../src/inputs.js'
+import { writeSummary } from '../src/summary.js'
+import { tempDir } from './helpers/setup.js'
+
+// core.summary keeps the first GITHUB_STEP_SUMMARY it sees, so every test uses one file.
+const file = path.join(tempDir(), 'summary.md')
+
+describe('writeSummary', () => {
+  afterEach(() => {
+    delete process.env.GITHUB_STEP_SUMMARY
+  })
+
+  async function summaryOf(batch: boolean, ...errors: string[]): Promise<string> {
+    fs.writeFileSync(file, '')
+    process.env.GITHUB_STEP_SUMMARY = file
+    const records = errors.map((error, i) => ({
+      ...newExportRecord(`a-${i + 1}`, ''),
+      errors: [error]
+    }))
+    await writeSummary({ batch } as Inputs, records, undefined)
+    return fs.readFileSync(file, 'utf8')
+  }
+
+  it('escapes what the server said, so it cannot inject markup', async () => {
+    const summary = await summaryOf(false, 'Kore.ai said: <img src=x onerror=alert(1)> & "more"')
+    expect(summary).toContain(
+      'Kore.ai said: &lt;img src=x onerror=alert(1)&gt; &amp; &quot;more&quot;'
+    )
+    expect(summary).not.toContain('<img')
+  })
+
+  it('has one row per tool in a batch', async () => {
+    const summary = await summaryOf(true, 'first <bad>', 'second')
+    expect(summary.match(/<tr>/g)).toHaveLength(3)
+    expect(summary).toContain('<td><code>a-1</code></td>')
+    expect(summary).toContain('first &lt;bad&gt;')
+    expect(summary).toContain('<td><code>a-2</code></td>')
+    // Every cell is closed, empty ones included.
+    expect(summary.match(/<td>/g)?.length).toBe(summary.match(/<\/td>/g)?.length)
+    expect(summary).toContain('<td>—</td>')
+  })
+})
