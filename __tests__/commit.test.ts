@@ -1,17 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { commitExport } from '../src/deliver/commit.js'
 import { gitBlobSha } from '../src/deliver/git-data.js'
-import { commitRequest, files, Github, Overrides, startGithub } from './helpers/github.js'
+import {
+  commitRequest,
+  files,
+  Github,
+  Overrides,
+  resetGithubEachTest,
+  startGithub
+} from './helpers/github.js'
 
 describe('commitExport', () => {
   let github: Github
-  beforeEach(() => {
-    delete process.env.GITHUB_REF
-  })
-  afterEach(async () => {
-    delete process.env.GITHUB_API_URL
-    await github.close()
-  })
+  resetGithubEachTest(() => github)
 
   const start = async (options: Parameters<typeof startGithub>[0] = {}) =>
     (github = await startGithub(options))

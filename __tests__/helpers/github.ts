@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from '@jest/globals'
 import type { CommitRequest } from '../../src/deliver/commit.js'
 import { startGithubApi } from '../fakes/github-api.js'
 
@@ -12,6 +13,17 @@ export async function startGithub(options: Parameters<typeof startGithubApi>[0] 
   const github = await startGithubApi(options)
   process.env.GITHUB_API_URL = github.url
   return github
+}
+
+/** Registers the per-test clean-up: no leftover GITHUB_REF / GITHUB_API_URL, fake closed. */
+export function resetGithubEachTest(current: () => Github | undefined): void {
+  beforeEach(() => {
+    delete process.env.GITHUB_REF
+  })
+  afterEach(async () => {
+    delete process.env.GITHUB_API_URL
+    await current()?.close()
+  })
 }
 
 export type Overrides = Partial<CommitRequest> & { files?: Map<string, Buffer> }
