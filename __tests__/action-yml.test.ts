@@ -7,6 +7,7 @@ import { Input } from '../src/inputs.js'
 
 const action = parse(fs.readFileSync('action.yml', 'utf8'))
 const outputs = fs.readFileSync('src/outputs.ts', 'utf8')
+const readme = fs.readFileSync('README.md', 'utf8')
 
 describe('action.yml', () => {
   it('declares every input the code reads, and no other', () => {
@@ -21,6 +22,13 @@ describe('action.yml', () => {
   it('describes every input and output', () => {
     for (const entry of [...Object.values(action.inputs), ...Object.values(action.outputs)]) {
       expect((entry as { description?: string }).description?.length).toBeGreaterThan(10)
+    }
+  })
+
+  it('has a README table row for every input and output', () => {
+    const rows = [...readme.matchAll(/^\| `([a-z0-9-]+)` /gm)].map(m => m[1])
+    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) {
+      expect(rows).toContain(name)
     }
   })
 
