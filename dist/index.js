@@ -32428,7 +32428,7 @@ async function withRetries(what, policy, attempt, options = {}) {
     let counted = 0;
     for (let tryNumber = 1;; tryNumber++) {
         try {
-            return await attempt(tryNumber);
+            return await attempt();
         }
         catch (error) {
             if (!(error instanceof TransientError))

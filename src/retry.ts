@@ -63,14 +63,14 @@ export const sleep = (ms: number): Promise<void> =>
 export async function withRetries<T>(
   what: string,
   policy: RetryPolicy,
-  attempt: (tryNumber: number) => Promise<T>,
+  attempt: () => Promise<T>,
   options: RetryOptions = {}
 ): Promise<T> {
   const wait = options.sleep ?? sleep
   let counted = 0
   for (let tryNumber = 1; ; tryNumber++) {
     try {
-      return await attempt(tryNumber)
+      return await attempt()
     } catch (error) {
       if (!(error instanceof TransientError)) throw error
       // Within a deadline, being rate limited only slows us down; it does not use up tries.
