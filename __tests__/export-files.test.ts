@@ -1,9 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  prepareExportFiles,
-  redactSecureValues,
-  reindentJson
-} from '../src/deliver/export-files.js'
+import { prepareExportFiles } from '../src/deliver/export-files.js'
+import { redactSecureValues } from '../src/env-variables.js'
+import { reindentJson } from '../src/json-text.js'
 
 const entry = (name: string, text: string | Buffer) => {
   const data = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8')
@@ -44,6 +42,47 @@ describe('redactSecureValues', () => {
   })
 })
 
+describe('redactSecureValues: failing closed', () => {
+  it.each([
+    ['isSecured', '"true"'],
+    ['isSecured', '1'],
+    ['isSecured', '"Yes"'],
+    ['IsSecured', 'true'],
+    ['is_secured', 'true'],
+    ['IS-SECRET', '"on"']
+  ])('reads the flag %s: %s as secure', (key, value) => {
+    const result = redactSecureValues(`[{"key":"TOKEN","value":"s3cr3t","${key}":${value}}]`)
+    expect(result.names).toEqual(['TOKEN'])
+    expect(result.text).not.toContain('s3cr3t')
+  })
+
+  it('keeps values whose flag reads false', () => {
+    const text = '[{"key":"A","value":"a","isSecured":"false"},{"key":"B","value":"b","secure":0}]'
+    expect(redactSecureValues(text)).toEqual({ text, names: [] })
+  })
+
+  it('tolerates comments and trailing commas', () => {
+    const text = '[{"key":"T","value":"s3cr3t","isSecured":true,},] // exported'
+    expect(redactSecureValues(text).text).not.toContain('s3cr3t')
+  })
+
+  it('names variables keyed by their name in a map', () => {
+    const text = '{"TOKEN":{"value":"s3cr3t","secret":true},"URL":{"value":"u"}}'
+    expect(redactSecureValues(text).names).toEqual(['TOKEN'])
+  })
+
+  it.each([
+    ['a flag that is neither true nor false', '[{"key":"T","value":"x","isSecured":"maybe"}]'],
+    ['a secure variable with an unknown field', '[{"key":"T","secretText":"x","isSecured":true}]'],
+    ['a secure flag on a part of a variable', '[{"key":"T","value":"x","meta":{"secure":true}}]'],
+    ['a top level that is not a list or map', '"TOKEN=x"'],
+    ['text that is not JSON', '[{"key":"T","value":"x","isSecured":true'],
+    ['an empty file', '']
+  ])('refuses %s', (_what, text) => {
+    expect(() => redactSecureValues(text)).toThrow()
+  })
+})
+
 describe('prepareExportFiles', () => {
   const env = '[{"key":"TOKEN","value":"s3cr3t","isSecured":true}]'
   const entries = [
@@ -65,6 +104,53 @@ describe('prepareExportFiles', () => {
     expect(files.get('notes.txt')?.toString()).toBe('plain text, kept as is')
     expect(files.get('image.bin')).toEqual(Buffer.from([0xff, 0x00, 0xfe]))
     expect(files.get('broken.json')?.toString()).toBe('{"not json"')
+  })
+
+  const secret = '[{"key":"TOKEN","value":"s3cr3t","isSecured":true}]'
+  const flow = entry('flow_definition.json', '{}')
+
+  it.each([
+    ['a UTF-8 BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(secret)])],
+    [
+      'UTF-16LE with a BOM',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(secret, 'utf16le')])
+    ],
+    [
+      'UTF-16BE with a BOM',
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(secret, 'utf16le').swap16()])
+    ]
+  ])('decodes %s, redacts it and stores UTF-8', (_what, data) => {
+    const { files, redacted } = prepareExportFiles(
+      [flow, entry('env_variables.json', data)],
+      'redact'
+    )
+    expect(redacted).toEqual(['TOKEN'])
+    expect(files.get('env_variables.json')?.toString('utf8')).toBe(
+      '[\n  {\n    "key": "TOKEN",\n    "value": "<redacted>",\n    "isSecured": true\n  }\n]\n'
+    )
+  })
+
+  it('matches the variables file in any case, anywhere in the zip', () => {
+    const { files } = prepareExportFiles(
+      [flow, entry('ENV_Variables.JSON', secret), entry('old/env_variables.json', secret)],
+      'redact'
+    )
+    expect(files.get('ENV_Variables.JSON')?.toString()).not.toContain('s3cr3t')
+    expect(files.get('old/env_variables.json')?.toString()).not.toContain('s3cr3t')
+    const omitted = prepareExportFiles([flow, entry('Env_Variables.json', secret)], 'omit')
+    expect([...omitted.files.keys()]).toEqual(['flow_definition.json'])
+  })
+
+  it.each([
+    ['an invalid byte', Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x5d])],
+    ['text that is not JSON', Buffer.from('TOKEN=s3cr3t')],
+    ['a flag of unknown meaning', Buffer.from('[{"key":"T","value":"s3cr3t","isSecured":"2"}]')]
+  ])('fails the tool, naming the way out, on %s: never the raw bytes', (_what, data) => {
+    expect(() => prepareExportFiles([flow, entry('env_variables.json', data)], 'redact')).toThrow(
+      /env_variables\.json cannot be redacted for sure: .*set env-variables: omit/
+    )
+    // The user's way out works on the same export.
+    expect(prepareExportFiles([flow, entry('env_variables.json', data)], 'omit').files.size).toBe(1)
   })
 
   it('keeps the secret with keep, and leaves the file out with omit', () => {

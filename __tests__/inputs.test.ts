@@ -152,7 +152,7 @@ describe('readInputs', () => {
     [Input.ToolId, 'a-1/export', 'is not a plain id'],
     [Input.ToolId, 'a..b', 'is not a plain id'],
     [Input.ToolId, 'a 1', 'is not a plain id'],
-    [Input.ToolId, 'a-1\u0007', 'tool-id: "a-1?" is not a plain id'],
+    [Input.ToolId, 'a-1\u0007', 'tool-id: "a-1\\u0007" is not a plain id'],
     [Input.FlowId, 'flow one', 'flow-id: "flow one" is not a flow id'],
     [Input.ApiKey, '', 'api-key: is required'],
     [Input.ApiKey, 'kg key', 'api-key: contains whitespace'],

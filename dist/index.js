@@ -31691,7 +31691,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(66149);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(82959);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31700,7 +31700,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 66149:
+/***/ 82959:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31790,7 +31790,33 @@ var external_node_util_ = __nccwpck_require__(57975);
 var external_node_zlib_ = __nccwpck_require__(38522);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(20663);
+;// CONCATENATED MODULE: ./src/text.ts
+/**
+ * Text that came from a server or from a tool's author is data. Before it reaches a log line, the
+ * job summary, an output or a commit message it goes through `printable`, so that it can neither
+ * start a line of its own (the runner executes `::command::` lines) nor break a table cell.
+ */
+const DEFAULT_MAX_LENGTH = 300;
+/** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** One line, every unprintable character escaped, at most `maxLength` characters. */
+function printable(text, maxLength = DEFAULT_MAX_LENGTH) {
+    const escaped = text.replace(UNPRINTABLE, c => NAMED_ESCAPES[c] ?? `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0')}`);
+    const characters = [...escaped];
+    if (characters.length <= maxLength)
+        return escaped;
+    return `${characters.slice(0, maxLength - 1).join('')}…`;
+}
+/** Letters, digits, `-`, `_` and single dots: safe in a URL path, a file name and a log line. */
+const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+const MAX_ID_LENGTH = 200;
+function isPlainId(text) {
+    return text.length <= MAX_ID_LENGTH && PLAIN_ID.test(text);
+}
+
 ;// CONCATENATED MODULE: ./src/archive.ts
+
 
 
 
@@ -31809,6 +31835,21 @@ const EXPECTED_ENTRIES = [
     'app_definition.json',
     'env_variables.json'
 ];
+/** The expected files that are not at the zip's root (names compared in any case). */
+function missingEntries(entries) {
+    const names = new Set(entries.map(entry => entry.name.toLowerCase()));
+    return EXPECTED_ENTRIES.filter(name => !names.has(name));
+}
+/**
+ * An export without its flow definition cannot be imported: keeping it (or committing it, which
+ * would remove the tool's good backup) would pass off an empty shell as a backup.
+ */
+function requireImportable(entries) {
+    if (!missingEntries(entries).includes('flow_definition.json'))
+        return;
+    const held = entries.map(entry => entry.name).join(', ');
+    throw new ArchiveError(`the export holds no flow_definition.json, so it cannot be imported and is not kept (the zip held: ${printable(held) || 'nothing'})`);
+}
 /** Far above any real tool export, far below what would hurt the runner (zip bombs). */
 const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024;
 /**
@@ -31872,6 +31913,9 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 function refuseUnsafe(entry, seen) {
     const name = entry.fileName;
+    if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
+        throw new ArchiveError(`unsafe archive: entry ${printable(name)} has control characters`);
+    }
     if (seen.has(name))
         throw new ArchiveError(`unsafe archive: entry ${name} appears twice`);
     seen.add(name);
@@ -32005,6 +32049,7 @@ class InputError extends Error {
 
 
 
+
 /** One parser per kind of input; each throws an InputError that names the input. */
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
 const TOOL_ID_PLACEHOLDER = '{tool-id}';
@@ -32070,12 +32115,11 @@ function isLoopback(hostname) {
         hostname === '[::1]' ||
         /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname));
 }
-const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 /** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
 function parseToolId(input, raw) {
     if (!raw)
         throw new InputError(input, 'is required');
-    if (raw.length > 200 || !PLAIN_ID.test(raw)) {
+    if (!isPlainId(raw)) {
         throw new InputError(input, `"${printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
     }
     return raw;
@@ -32193,46 +32237,285 @@ function parseBoolean(input, raw, fallback) {
         return false;
     throw new InputError(input, `"${printable(raw)}" is not a boolean: use true or false`);
 }
-/** Quote user text in errors without letting control characters reach the log. */
-function printable(raw) {
-    return raw.replace(/\p{Cc}/gu, '?');
-}
 
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(99547);
-;// CONCATENATED MODULE: ./src/deliver/export-files.ts
+;// CONCATENATED MODULE: ./src/json-text.ts
 
+/** A file that should be JSON and cannot be read as such. */
+class NotJsonError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'NotJsonError';
+    }
+}
+/**
+ * Decodes a JSON file as exporters write it: UTF-8, with or without a byte order mark, or UTF-16
+ * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
+ * secret's end.
+ */
+function decodeJsonBytes(data) {
+    try {
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+            return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
+        }
+        if (data[0] === 0xff && data[1] === 0xfe) {
+            return new TextDecoder('utf-16le', { fatal: true }).decode(data.subarray(2));
+        }
+        if (data[0] === 0xfe && data[1] === 0xff) {
+            return new TextDecoder('utf-16be', { fatal: true }).decode(data.subarray(2));
+        }
+        return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    }
+    catch {
+        throw new NotJsonError('it is not valid UTF-8 or UTF-16 text');
+    }
+}
+/**
+ * Parses what jsonc-parser tolerates (comments, trailing commas) into a tree with offsets, so
+ * edits can touch one value's text and nothing else.
+ */
+function parseJsonTree(text) {
+    const errors = [];
+    const root = (0,main.parseTree)(text, errors, { allowTrailingComma: true, disallowComments: false });
+    const [first] = errors;
+    if (first) {
+        throw new NotJsonError(`it is not JSON (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})`);
+    }
+    if (!root)
+        throw new NotJsonError('it is empty');
+    return root;
+}
+/** Two-space indentation and a final newline; only whitespace between tokens changes. */
+function reindentJson(text) {
+    const formatted = (0,main.applyEdits)(text, (0,main.format)(text, undefined, { tabSize: 2, insertSpaces: true, eol: '\n' }));
+    return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/env-variables.ts
+
+
+
+/**
+ * Secure variables in env_variables.json. Kore.ai does not document how an export marks them, so
+ * flags are matched loosely (any case, any separator, true-ish values) and anything that cannot be
+ * told apart for sure is an error rather than a guess: a redaction that fails open leaks a secret
+ * into git history for good.
+ */
 const ENV_VARIABLES_FILE = 'env_variables.json';
 const REDACTED = '<redacted>';
+/** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
+function isEnvVariablesFile(name) {
+    return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE;
+}
+class UnredactableError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UnredactableError';
+    }
+}
+/** `isSecured`, `is_secured`, `IS-SECURED` → `issecured`. */
+function normalise(key) {
+    return key.toLowerCase().replace(/[\s_-]/g, '');
+}
+const SECURE_FLAGS = new Set([
+    'isSecured',
+    'isSecure',
+    'secured',
+    'secure',
+    'isSecret',
+    'secret',
+    'isEncrypted',
+    'encrypted',
+    'isMasked',
+    'masked',
+    'sensitive',
+    'isSensitive',
+    'secureVariable',
+    'isSecureVariable'
+].map(normalise));
+const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise));
+const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise);
+/** Fields of a variable that describe it and never hold its value. */
+const METADATA_KEYS = new Set([
+    ...NAME_KEYS,
+    'id',
+    'description',
+    'notes',
+    'note',
+    'hint',
+    'label',
+    'displayName',
+    'type',
+    'dataType',
+    'valueType',
+    'group',
+    'namespace',
+    'scope',
+    'category',
+    'version',
+    'createdOn',
+    'createdBy',
+    'createdAt',
+    'modifiedOn',
+    'modifiedBy',
+    'updatedOn',
+    'updatedAt',
+    'lMod'
+].map(normalise));
+const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1']);
+const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
+/** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
+function findSecureVariables(root) {
+    if (root.type !== 'object' && root.type !== 'array') {
+        throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
+    }
+    const found = [];
+    const visit = (node, nameFromParent) => {
+        if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
+            found.push(secureVariable(node, nameFromParent));
+            return;
+        }
+        for (const child of node.children ?? []) {
+            if (child.type === 'property')
+                visit(child.children?.[1], keyOf(child));
+            else
+                visit(child);
+        }
+    };
+    visit(root);
+    return found;
+}
+/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
+function redactSecureValues(text) {
+    const variables = findSecureVariables(parseJsonTree(text));
+    const edits = variables.flatMap(variable => variable.values.map(value => ({
+        offset: value.offset,
+        length: value.length,
+        content: JSON.stringify(REDACTED)
+    })));
+    return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name) };
+}
+/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
+function redactEnvVariablesFile(data) {
+    return redactSecureValues(decodeJsonBytes(data));
+}
+function isMarkedSecure(object, nameFromParent) {
+    let secure = false;
+    for (const property of object.children ?? []) {
+        const key = keyOf(property);
+        if (!SECURE_FLAGS.has(normalise(key)))
+            continue;
+        const flag = flagValue(property.children?.[1]);
+        if (flag === undefined) {
+            const name = variableName(object, nameFromParent);
+            throw new UnredactableError(`variable ${printable(name)} has "${printable(key)}" set to something that is neither true nor false`);
+        }
+        secure ||= flag;
+    }
+    return secure;
+}
+function secureVariable(object, nameFromParent) {
+    const name = variableName(object, nameFromParent);
+    const values = [];
+    let hasValueField = false;
+    for (const property of object.children ?? []) {
+        const key = normalise(keyOf(property));
+        const value = property.children?.[1];
+        if (!value || SECURE_FLAGS.has(key) || METADATA_KEYS.has(key))
+            continue;
+        if (VALUE_KEYS.has(key)) {
+            hasValueField = true;
+            if (value.type !== 'null')
+                values.push(value);
+        }
+        else if (value.type !== 'boolean' && value.type !== 'null') {
+            throw new UnredactableError(`secure variable ${printable(name)} has a field "${printable(keyOf(property))}" that may hold its value`);
+        }
+    }
+    // A flagged object with neither a name nor a value is a part of a variable, not the variable.
+    if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
+        throw new UnredactableError(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
+    }
+    return { name, values };
+}
+/** true / false for what reads as a flag (true, "yes", 1…); undefined when it does not. */
+function flagValue(node) {
+    if (!node || node.type === 'null')
+        return false;
+    if (node.type === 'boolean')
+        return node.value === true;
+    if (node.type === 'number')
+        return node.value === 1 ? true : node.value === 0 ? false : undefined;
+    if (node.type !== 'string')
+        return undefined;
+    const text = String(node.value).trim().toLowerCase();
+    return TRUE_TEXT.has(text) ? true : FALSE_TEXT.has(text) ? false : undefined;
+}
+function variableName(object, nameFromParent) {
+    for (const key of NAME_KEYS) {
+        const value = env_variables_valueOf(object, key);
+        if (value?.type === 'string' && value.value)
+            return String(value.value);
+    }
+    return nameFromParent ?? `(variable at offset ${object.offset})`;
+}
+function keyOf(property) {
+    return String(property.children?.[0]?.value ?? '');
+}
+function env_variables_valueOf(object, normalisedKey) {
+    const property = object.children?.find(p => normalise(keyOf(p)) === normalisedKey);
+    return property?.children?.[1];
+}
+function hasKey(object, normalisedKey) {
+    return env_variables_valueOf(object, normalisedKey) !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/export-files.ts
+
+
+
+/** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
+class RedactionError extends Error {
+    constructor(file, reason) {
+        super(`${printable(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`);
+        this.name = 'RedactionError';
+    }
+}
 /**
  * Turns the export's entries into the files to commit: JSON re-indented for readable diffs
  * (every number and string keeps its exact text), other files byte for byte, and
- * env_variables.json kept, redacted or left out.
+ * env_variables.json kept, redacted or left out. In redact mode the variables file is either
+ * redacted or the whole tool fails: its raw bytes are never committed.
  */
 function prepareExportFiles(entries, mode) {
     const files = new Map();
     const redacted = [];
     for (const entry of entries) {
-        const isEnvVariables = entry.name === ENV_VARIABLES_FILE;
+        const isEnvVariables = isEnvVariablesFile(entry.name);
         if (isEnvVariables && mode === 'omit')
             continue;
-        const text = jsonText(entry.data);
-        if (text === undefined) {
-            files.set(entry.name, entry.data);
+        if (isEnvVariables && mode === 'redact') {
+            const result = redactOrRefuse(entry);
+            files.set(entry.name, Buffer.from(reindentJson(result.text), 'utf8'));
+            redacted.push(...result.names);
             continue;
         }
-        let source = text;
-        if (isEnvVariables && mode === 'redact') {
-            const result = redactSecureValues(text);
-            source = result.text;
-            redacted.push(...result.names);
-        }
-        files.set(entry.name, Buffer.from(reindentJson(source), 'utf8'));
+        const text = strictJsonText(entry.data);
+        files.set(entry.name, text === undefined ? entry.data : Buffer.from(reindentJson(text), 'utf8'));
     }
     return { files, redacted };
 }
-/** The entry as text when it is UTF-8 JSON; undefined for anything else. */
-function jsonText(data) {
+function redactOrRefuse(entry) {
+    try {
+        return redactEnvVariablesFile(entry.data);
+    }
+    catch (error) {
+        throw new RedactionError(entry.name, error.message);
+    }
+}
+/** The entry as text when it is strict UTF-8 JSON; undefined for anything else (kept as bytes). */
+function strictJsonText(data) {
     const text = data.toString('utf8');
     if (!Buffer.from(text, 'utf8').equals(data))
         return undefined;
@@ -32244,60 +32527,10 @@ function jsonText(data) {
         return undefined;
     }
 }
-/** Two-space indentation and a final newline; only whitespace between tokens changes. */
-function reindentJson(text) {
-    const formatted = (0,main.applyEdits)(text, (0,main.format)(text, undefined, { tabSize: 2, insertSpaces: true, eol: '\n' }));
-    return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
-}
-/** Flags Kore.ai (and similar exports) use to mark a variable whose value is a secret. */
-const SECURE_FLAGS = ['isSecured', 'isSecure', 'secured', 'secure', 'isSecret', 'secret'];
-const SECURE_FLAGS_TOO = ['isEncrypted', 'encrypted', 'isMasked', 'masked', 'sensitive'];
-const VALUE_KEYS = ['value', 'defaultValue', 'values'];
-const NAME_KEYS = ['key', 'name', 'variableName', 'varName'];
-/**
- * Replaces the value of every object marked secure with a fixed placeholder, editing only
- * that value's text so that everything else stays exactly as exported.
- */
-function redactSecureValues(text) {
-    const root = (0,main.parseTree)(text);
-    if (!root)
-        return { text, names: [] };
-    const edits = [];
-    const names = [];
-    visitObjects(root, object => {
-        if (!isMarkedSecure(object))
-            return false;
-        for (const key of VALUE_KEYS) {
-            const value = propertyValue(object, key);
-            if (!value || value.type === 'null')
-                continue;
-            edits.push({ offset: value.offset, length: value.length, content: JSON.stringify(REDACTED) });
-        }
-        const name = NAME_KEYS.map(key => propertyValue(object, key)).find(n => n?.type === 'string');
-        names.push(typeof name?.value === 'string' ? name.value : `(variable at offset ${object.offset})`);
-        return true;
-    });
-    return { text: (0,main.applyEdits)(text, edits), names };
-}
-function isMarkedSecure(object) {
-    return [...SECURE_FLAGS, ...SECURE_FLAGS_TOO].some(flag => {
-        const value = propertyValue(object, flag)?.value;
-        return value === true || value === 'true';
-    });
-}
-function propertyValue(object, key) {
-    const property = object.children?.find(p => p.children?.[0]?.value === key);
-    return property?.children?.[1];
-}
-/** Calls `visit` on every object; an object it handled (returned true) is not descended into. */
-function visitObjects(node, visit) {
-    if (node.type === 'object' && visit(node))
-        return;
-    for (const child of node.children ?? [])
-        visitObjects(child, visit);
-}
 
 ;// CONCATENATED MODULE: ./src/deliver/repository.ts
+
+
 
 
 
@@ -32317,7 +32550,7 @@ async function deliverToRepository(inputs, records) {
             const { files, redacted } = prepareExportFiles(await extractZip(record.file), inputs.envVariables);
             record.redacted = redacted;
             if (redacted.length > 0) {
-                core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${redacted.join(', ')}) are stored as "${REDACTED}"; the artifact keeps the original`);
+                core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${printable(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`);
             }
             const directory = forTool(inputs.commitPath, record.toolId);
             directories.set(directory, files);
@@ -32566,10 +32799,7 @@ function describeNetworkError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/kore/responses.ts
-/**
- * Kore.ai's documentation spells the same fields several ways (see shared/reference): these
- * functions accept every documented spelling and hand the rest of the action one shape.
- */
+
 class UnexpectedResponseError extends Error {
     constructor(message) {
         super(message);
@@ -32582,13 +32812,14 @@ function parseExportStarted(body) {
     const dockStatusId = firstString(record, ['dockStatusId', 'dock-statusId', '_id']) ||
         firstString(nested, ['dockStatusId', 'dock-statusId', '_id']);
     if (!dockStatusId) {
-        throw new UnexpectedResponseError(`the export answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${Object.keys(record).join(', ') || 'none'}`);
+        throw new UnexpectedResponseError(`the export answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${printable(Object.keys(record).join(', ')) || 'none'}`);
     }
+    const exportJobId = firstString(record, ['exportJobId']) || firstString(nested, ['exportJobId']);
     return {
-        dockStatusId,
-        exportJobId: firstString(record, ['exportJobId']) || firstString(nested, ['exportJobId']),
+        dockStatusId: serverId('a dock status id', dockStatusId),
+        exportJobId: exportJobId && serverId('an export job id', exportJobId),
         downloadUrl: downloadUrlOf(record),
-        status: firstString(record, ['status'])
+        status: printable(firstString(record, ['status']), MAX_STATUS_LENGTH)
     };
 }
 function parseDockStatus(body) {
@@ -32600,7 +32831,7 @@ function parseDockStatus(body) {
     const percent = record.percentageComplete;
     return {
         state,
-        rawStatus,
+        rawStatus: printable(rawStatus, MAX_STATUS_LENGTH),
         downloadUrl: downloadUrlOf(record),
         percentComplete: typeof percent === 'number' ? percent : undefined,
         reason: failureReason(record)
@@ -32623,14 +32854,25 @@ function downloadUrlOf(record) {
     const names = ['downloadUrl', 'downloadURL'];
     return firstString(record, names) || firstString(asObject(record.response), names);
 }
-/** Collects whatever the server used to explain itself: statusLogs, message, error(s). */
+const MAX_STATUS_LENGTH = 100;
+const MAX_REASON_LENGTH = 1000;
+/**
+ * An id the server sent, which will travel in URL paths, file names and log lines: it must be
+ * as plain as a tool-id input, or the answer is refused.
+ */
+function serverId(what, raw) {
+    if (isPlainId(raw))
+        return raw;
+    throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${printable(raw, 80)}"`);
+}
+/** Collects whatever the server used to explain itself (statusLogs, message, error(s)), printable. */
 function failureReason(body) {
     const record = asObject(body);
     const parts = [];
     for (const key of ['statusLogs', 'message', 'msg', 'error', 'errors', 'reason']) {
         collectText(record[key], parts);
     }
-    return [...new Set(parts)].join('; ');
+    return printable([...new Set(parts)].join('; '), MAX_REASON_LENGTH);
 }
 function collectText(value, parts) {
     if (typeof value === 'string' && value.trim())
@@ -32657,6 +32899,7 @@ function firstString(record, keys) {
 }
 
 ;// CONCATENATED MODULE: ./src/kore/client.ts
+
 
 
 
@@ -32766,8 +33009,7 @@ function serverMessage(body) {
     catch {
         // not JSON: quote the text itself
     }
-    const text = body.replace(/\s+/g, ' ').trim();
-    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+    return printable(body.replace(/\s+/g, ' ').trim());
 }
 function parseJson(text, what) {
     try {
@@ -32814,6 +33056,7 @@ async function downloadExport(downloadUrl, options) {
     try {
         const fetched = await withRetries(`${options.label ?? ''}Download of the export`, options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options));
         const entries = await verifyZip(temporary);
+        requireImportable(entries);
         await promises_.rename(temporary, options.destination);
         return { file: options.destination, ...fetched, entries };
     }
@@ -32976,6 +33219,7 @@ function describe(status) {
 
 
 
+
 function newExportRecord(toolId, flowId) {
     return {
         toolId,
@@ -33035,7 +33279,7 @@ async function exportTool(request, record, clientOptions = {}) {
         });
         Object.assign(record, file);
         log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);
-        log(`The zip holds: ${file.entries.map(e => e.name).join(', ') || 'nothing'}`);
+        log(`The zip holds: ${printable(file.entries.map(e => e.name).join(', '), 1000)}`);
         warnAboutMissingEntries(request.label, file.entries);
     }
     finally {
@@ -33043,8 +33287,7 @@ async function exportTool(request, record, clientOptions = {}) {
     }
 }
 function warnAboutMissingEntries(label, entries) {
-    const names = new Set(entries.map(entry => entry.name));
-    const missing = EXPECTED_ENTRIES.filter(name => !names.has(name));
+    const missing = missingEntries(entries);
     if (missing.length > 0) {
         core/* warning */.$e(`${label}The export has no ${missing.join(', ')}: Kore.ai may not be able to import it`);
     }
@@ -33105,6 +33348,7 @@ function readInputs() {
 ;// CONCATENATED MODULE: ./src/summary.ts
 
 
+
 /** Adds the run's tables to the job summary (skipped outside Actions). */
 async function writeSummary(inputs, records, commit) {
     if (!process.env.GITHUB_STEP_SUMMARY)
@@ -33126,7 +33370,7 @@ function detailRows(record) {
     const rows = [
         ['Tool', code(record.toolId)],
         ['Flow', record.flowId ? code(record.flowId) : 'not given'],
-        ['Status', escapeHtml(record.status || 'not started')],
+        ['Status', summary_text(record.status || 'not started')],
         ['Duration', seconds(record.durationMs)]
     ];
     if (record.file) {
@@ -33143,19 +33387,19 @@ function detailRows(record) {
         ]);
     }
     if (record.errors.length > 0)
-        rows.push(['Error', escapeHtml(record.errors.join('\n'))]);
+        rows.push(['Error', record.errors.map(errorText).join('<br>')]);
     return rows;
 }
 function batchRow(record) {
     return [
         code(record.toolId),
-        escapeHtml(record.status || 'not started'),
+        summary_text(record.status || 'not started'),
         seconds(record.durationMs),
         record.file ? `${record.size} bytes` : '',
         record.sha256 ? code(record.sha256.slice(0, 12)) : '',
         record.artifact ? artifactLink(record) : '',
         record.changes ? describeChanges(record.changes) : record.changed === false ? 'no' : '',
-        escapeHtml(record.errors.join('; '))
+        record.errors.map(errorText).join('<br>')
     ];
 }
 function header(...titles) {
@@ -33184,8 +33428,15 @@ function describeCommit(commit) {
     }
     return parts.join(' ');
 }
-function code(text) {
-    return `<code>${escapeHtml(text)}</code>`;
+/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
+function summary_text(value) {
+    return escapeHtml(printable(value));
+}
+function errorText(error) {
+    return escapeHtml(printable(error, 2000));
+}
+function code(value) {
+    return `<code>${summary_text(value)}</code>`;
 }
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

@@ -4,6 +4,7 @@ import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
 import yauzl from 'yauzl'
 import { messageOf } from './errors.js'
+import { printable } from './text.js'
 
 export interface ZipEntryInfo {
   name: string
@@ -28,6 +29,24 @@ export const EXPECTED_ENTRIES = [
   'app_definition.json',
   'env_variables.json'
 ]
+
+/** The expected files that are not at the zip's root (names compared in any case). */
+export function missingEntries(entries: ZipEntryInfo[]): string[] {
+  const names = new Set(entries.map(entry => entry.name.toLowerCase()))
+  return EXPECTED_ENTRIES.filter(name => !names.has(name))
+}
+
+/**
+ * An export without its flow definition cannot be imported: keeping it (or committing it, which
+ * would remove the tool's good backup) would pass off an empty shell as a backup.
+ */
+export function requireImportable(entries: ZipEntryInfo[]): void {
+  if (!missingEntries(entries).includes('flow_definition.json')) return
+  const held = entries.map(entry => entry.name).join(', ')
+  throw new ArchiveError(
+    `the export holds no flow_definition.json, so it cannot be imported and is not kept (the zip held: ${printable(held) || 'nothing'})`
+  )
+}
 
 /** Far above any real tool export, far below what would hurt the runner (zip bombs). */
 export const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024
@@ -93,6 +112,9 @@ const S_IFLNK = 0o120000
 
 function refuseUnsafe(entry: yauzl.Entry, seen: Set<string>): void {
   const name = entry.fileName
+  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
+    throw new ArchiveError(`unsafe archive: entry ${printable(name)} has control characters`)
+  }
   if (seen.has(name)) throw new ArchiveError(`unsafe archive: entry ${name} appears twice`)
   seen.add(name)
   const unixMode = (entry.externalFileAttributes >>> 16) & S_IFMT

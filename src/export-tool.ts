@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
-import { EXPECTED_ENTRIES, ZipEntryInfo } from './archive.js'
+import { missingEntries, ZipEntryInfo } from './archive.js'
 import type { UploadedArtifact } from './deliver/artifact.js'
 import type { FileChanges } from './deliver/git-data.js'
 import { KoreClient, KoreClientOptions } from './kore/client.js'
 import { downloadExport } from './kore/download.js'
 import { ExportFailedError, ExportTimeoutError, waitForExport } from './kore/poll.js'
+import { printable } from './text.js'
 
 export interface ExportRequest {
   host: string
@@ -110,7 +111,7 @@ export async function exportTool(
     })
     Object.assign(record, file)
     log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`)
-    log(`The zip holds: ${file.entries.map(e => e.name).join(', ') || 'nothing'}`)
+    log(`The zip holds: ${printable(file.entries.map(e => e.name).join(', '), 1000)}`)
     warnAboutMissingEntries(request.label, file.entries)
   } finally {
     record.durationMs = Date.now() - startedAt
@@ -118,8 +119,7 @@ export async function exportTool(
 }
 
 function warnAboutMissingEntries(label: string, entries: ZipEntryInfo[]): void {
-  const names = new Set(entries.map(entry => entry.name))
-  const missing = EXPECTED_ENTRIES.filter(name => !names.has(name))
+  const missing = missingEntries(entries)
   if (missing.length > 0) {
     core.warning(
       `${label}The export has no ${missing.join(', ')}: Kore.ai may not be able to import it`

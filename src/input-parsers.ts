@@ -1,6 +1,7 @@
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Input, InputError } from './input-names.js'
+import { isPlainId, printable } from './text.js'
 
 /** One parser per kind of input; each throws an InputError that names the input. */
 
@@ -82,12 +83,10 @@ export function isLoopback(hostname: string): boolean {
   )
 }
 
-const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/
-
 /** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
 export function parseToolId(input: string, raw: string): string {
   if (!raw) throw new InputError(input, 'is required')
-  if (raw.length > 200 || !PLAIN_ID.test(raw)) {
+  if (!isPlainId(raw)) {
     throw new InputError(
       input,
       `"${printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`
@@ -238,9 +237,4 @@ export function parseBoolean(input: string, raw: string, fallback: boolean): boo
   if (/^true$/i.test(raw)) return true
   if (/^false$/i.test(raw)) return false
   throw new InputError(input, `"${printable(raw)}" is not a boolean: use true or false`)
-}
-
-/** Quote user text in errors without letting control characters reach the log. */
-export function printable(raw: string): string {
-  return raw.replace(/\p{Cc}/gu, '?')
 }

@@ -3,6 +3,7 @@ import type { CommitResult } from './deliver/commit.js'
 import type { FileChanges } from './deliver/git-data.js'
 import { ExportRecord, seconds } from './export-tool.js'
 import type { Inputs } from './inputs.js'
+import { printable } from './text.js'
 
 type Row = [string, string]
 
@@ -30,7 +31,7 @@ function detailRows(record: ExportRecord): Row[] {
   const rows: Row[] = [
     ['Tool', code(record.toolId)],
     ['Flow', record.flowId ? code(record.flowId) : 'not given'],
-    ['Status', escapeHtml(record.status || 'not started')],
+    ['Status', text(record.status || 'not started')],
     ['Duration', seconds(record.durationMs)]
   ]
   if (record.file) {
@@ -49,20 +50,20 @@ function detailRows(record: ExportRecord): Row[] {
       `secure values in env_variables.json: ${record.redacted.map(code).join(', ')}`
     ])
   }
-  if (record.errors.length > 0) rows.push(['Error', escapeHtml(record.errors.join('\n'))])
+  if (record.errors.length > 0) rows.push(['Error', record.errors.map(errorText).join('<br>')])
   return rows
 }
 
 function batchRow(record: ExportRecord): string[] {
   return [
     code(record.toolId),
-    escapeHtml(record.status || 'not started'),
+    text(record.status || 'not started'),
     seconds(record.durationMs),
     record.file ? `${record.size} bytes` : '',
     record.sha256 ? code(record.sha256.slice(0, 12)) : '',
     record.artifact ? artifactLink(record) : '',
     record.changes ? describeChanges(record.changes) : record.changed === false ? 'no' : '',
-    escapeHtml(record.errors.join('; '))
+    record.errors.map(errorText).join('<br>')
   ]
 }
 
@@ -97,8 +98,17 @@ function describeCommit(commit: CommitResult): string {
   return parts.join(' ')
 }
 
-function code(text: string): string {
-  return `<code>${escapeHtml(text)}</code>`
+/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
+function text(value: string): string {
+  return escapeHtml(printable(value))
+}
+
+function errorText(error: string): string {
+  return escapeHtml(printable(error, 2000))
+}
+
+function code(value: string): string {
+  return `<code>${text(value)}</code>`
 }
 
 export function escapeHtml(text: string): string {

@@ -5,7 +5,9 @@ import type { ExportRecord } from '../export-tool.js'
 import { forTool } from '../input-parsers.js'
 import type { Inputs } from '../inputs.js'
 import type { CommitResult } from './commit.js'
-import { prepareExportFiles, REDACTED } from './export-files.js'
+import { REDACTED } from '../env-variables.js'
+import { printable } from '../text.js'
+import { prepareExportFiles } from './export-files.js'
 
 /**
  * Commits every exported tool in one commit, each under its own commit-path. A tool whose
@@ -28,7 +30,7 @@ export async function deliverToRepository(
       record.redacted = redacted
       if (redacted.length > 0) {
         core.info(
-          `${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${redacted.join(', ')}) are stored as "${REDACTED}"; the artifact keeps the original`
+          `${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${printable(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`
         )
       }
       const directory = forTool(inputs.commitPath, record.toolId)

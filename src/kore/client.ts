@@ -24,6 +24,7 @@ import {
   parseExportStarted,
   UnexpectedResponseError
 } from './responses.js'
+import { printable } from '../text.js'
 
 /** Kore.ai answered with an error that another try will not fix. */
 export class KoreApiError extends Error {
@@ -158,8 +159,7 @@ function serverMessage(body: string): string {
   } catch {
     // not JSON: quote the text itself
   }
-  const text = body.replace(/\s+/g, ' ').trim()
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text
+  return printable(body.replace(/\s+/g, ' ').trim())
 }
 
 function parseJson(text: string, what: string): unknown {

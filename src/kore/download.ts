@@ -6,7 +6,7 @@ import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { ArchiveError, verifyZip, ZipEntryInfo } from '../archive.js'
+import { ArchiveError, requireImportable, verifyZip, ZipEntryInfo } from '../archive.js'
 import {
   createHttpClient,
   describeNetworkError,
@@ -68,6 +68,7 @@ export async function downloadExport(
       () => fetchToFile(url, temporary, options)
     )
     const entries = await verifyZip(temporary)
+    requireImportable(entries)
     await fs.rename(temporary, options.destination)
     return { file: options.destination, ...fetched, entries }
   } catch (error) {

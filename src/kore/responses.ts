@@ -1,6 +1,9 @@
+import { isPlainId, printable } from '../text.js'
+
 /**
  * Kore.ai's documentation spells the same fields several ways (see shared/reference): these
- * functions accept every documented spelling and hand the rest of the action one shape.
+ * functions accept every documented spelling and hand the rest of the action one shape. They are
+ * also the border where server text becomes data: ids must be plain, other text is made printable.
  */
 
 export interface ExportStarted {
@@ -16,11 +19,11 @@ export type JobState = 'SUCCESS' | 'FAILED' | 'IN_PROGRESS'
 
 export interface DockStatus {
   state: JobState
-  /** The status as the server wrote it, e.g. `in_progress`, `QUEUED`. */
+  /** The status as the server wrote it, e.g. `in_progress`, `QUEUED` (printable). */
   rawStatus: string
   downloadUrl: string
   percentComplete?: number
-  /** Everything the server said about a failure, joined into one line. */
+  /** Everything the server said about a failure, joined into one printable line. */
   reason: string
 }
 
@@ -41,14 +44,15 @@ export function parseExportStarted(body: unknown): ExportStarted {
     firstString(nested, ['dockStatusId', 'dock-statusId', '_id'])
   if (!dockStatusId) {
     throw new UnexpectedResponseError(
-      `the export answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${Object.keys(record).join(', ') || 'none'}`
+      `the export answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${printable(Object.keys(record).join(', ')) || 'none'}`
     )
   }
+  const exportJobId = firstString(record, ['exportJobId']) || firstString(nested, ['exportJobId'])
   return {
-    dockStatusId,
-    exportJobId: firstString(record, ['exportJobId']) || firstString(nested, ['exportJobId']),
+    dockStatusId: serverId('a dock status id', dockStatusId),
+    exportJobId: exportJobId && serverId('an export job id', exportJobId),
     downloadUrl: downloadUrlOf(record),
-    status: firstString(record, ['status'])
+    status: printable(firstString(record, ['status']), MAX_STATUS_LENGTH)
   }
 }
 
@@ -60,7 +64,7 @@ export function parseDockStatus(body: unknown): DockStatus {
   const percent = record.percentageComplete
   return {
     state,
-    rawStatus,
+    rawStatus: printable(rawStatus, MAX_STATUS_LENGTH),
     downloadUrl: downloadUrlOf(record),
     percentComplete: typeof percent === 'number' ? percent : undefined,
     reason: failureReason(record)
@@ -84,14 +88,28 @@ function downloadUrlOf(record: Json): string {
   return firstString(record, names) || firstString(asObject(record.response), names)
 }
 
-/** Collects whatever the server used to explain itself: statusLogs, message, error(s). */
+const MAX_STATUS_LENGTH = 100
+const MAX_REASON_LENGTH = 1000
+
+/**
+ * An id the server sent, which will travel in URL paths, file names and log lines: it must be
+ * as plain as a tool-id input, or the answer is refused.
+ */
+export function serverId(what: string, raw: string): string {
+  if (isPlainId(raw)) return raw
+  throw new UnexpectedResponseError(
+    `Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${printable(raw, 80)}"`
+  )
+}
+
+/** Collects whatever the server used to explain itself (statusLogs, message, error(s)), printable. */
 export function failureReason(body: unknown): string {
   const record = asObject(body)
   const parts: string[] = []
   for (const key of ['statusLogs', 'message', 'msg', 'error', 'errors', 'reason']) {
     collectText(record[key], parts)
   }
-  return [...new Set(parts)].join('; ')
+  return printable([...new Set(parts)].join('; '), MAX_REASON_LENGTH)
 }
 
 function collectText(value: unknown, parts: string[]): void {

@@ -1,0 +1,150 @@
+// The bundle (dist/index.js) against servers that misbehave on purpose: what it refuses to do.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { runAction } from '../scripts/run-action.js'
+import { startGithubApi } from './fakes/github-api.js'
+import { startKoreServer } from './fakes/kore-server.js'
+import { buildZip, sampleExport } from './fakes/zip.js'
+
+type Kore = Awaited<ReturnType<typeof startKoreServer>>
+type Github = Awaited<ReturnType<typeof startGithubApi>>
+
+const TOOL = 'a-4f1c0000-aaaa-5bbb-8ccc-9ddddddddddb'
+
+describe('the bundled action fails closed', () => {
+  let kore: Kore
+  let github: Github | undefined
+  afterEach(async () => {
+    await kore.close()
+    await github?.close()
+    github = undefined
+  })
+
+  const run = (extra: Record<string, string> = {}, env: Record<string, string> = {}) =>
+    runAction(
+      {
+        host: kore.url,
+        'tool-id': TOOL,
+        'api-key': kore.apiKey,
+        'poll-interval': '1',
+        'upload-artifact': 'false',
+        ...extra
+      },
+      { env }
+    )
+
+  const commitRun = (extra: Record<string, string> = {}) => {
+    if (!github) throw new Error('start the fake GitHub first')
+    return run(
+      { commit: 'true', 'github-token': github.token, ...extra },
+      {
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: github.repository,
+        GITHUB_REF: 'refs/heads/main'
+      }
+    )
+  }
+
+  /** An export like the sample one, with env_variables.json replaced by these bytes. */
+  const exportWithEnv = (env: Buffer) =>
+    buildZip([
+      { name: 'flow_definition.json', data: '{"nodes":[]}' },
+      { name: 'app_definition.json', data: '{"name":"t"}' },
+      { name: 'env_variables.json', data: env }
+    ])
+
+  it('commits nothing of a tool whose variables cannot be read for sure', async () => {
+    const invalid = Buffer.from('[{"key":"TOKEN","value":"s3cr3t\xff","isSecured":true}]', 'latin1')
+    kore = await startKoreServer({ jobPolls: 0, zipFor: () => exportWithEnv(invalid) })
+    github = await startGithubApi()
+    const result = await commitRun()
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toMatch(
+      /::error::env_variables\.json cannot be redacted for sure: it is not valid UTF-8.*env-variables: omit/
+    )
+    expect(github.requests).toHaveLength(0)
+  })
+
+  it('reads UTF-16 variables with loosely spelled flags, and commits them redacted', async () => {
+    const text =
+      '[{"Key":"TOKEN","Value":"s3cr3t","is_secured":"yes"},{"key":"PIN","value":1234,"IsSecured":1}]'
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+    kore = await startKoreServer({ jobPolls: 0, zipFor: () => exportWithEnv(utf16) })
+    github = await startGithubApi()
+    const result = await commitRun()
+    expect(result.exitCode).toBe(0)
+    const stored = github.files('main', `kore-tools/${TOOL}`)['env_variables.json'] ?? ''
+    expect(stored).not.toContain('s3cr3t')
+    expect(stored).not.toContain('1234')
+    expect(stored.match(/"<redacted>"/g)).toHaveLength(2)
+    expect(result.stdout).toContain('secure variable(s) (TOKEN, PIN)')
+  })
+
+  it('never lets an empty export replace a good backup', async () => {
+    let served = sampleExport(TOOL)
+    kore = await startKoreServer({ jobPolls: 0, zipFor: () => served })
+    github = await startGithubApi()
+    expect((await commitRun()).exitCode).toBe(0)
+    const head = github.head('main')
+    const writesBefore = github.requests.filter(r => r.method !== 'GET').length
+
+    served = buildZip([])
+    const empty = await commitRun()
+    expect(empty.exitCode).toBe(1)
+    expect(empty.stdout).toContain(
+      '::error::the export holds no flow_definition.json, so it cannot be imported and is not kept'
+    )
+    served = buildZip([{ name: 'app_definition.json', data: '{}' }])
+    expect((await commitRun()).exitCode).toBe(1)
+
+    expect(github.head('main')).toBe(head)
+    expect(github.requests.filter(r => r.method !== 'GET')).toHaveLength(writesBefore)
+    expect(Object.keys(github.files('main', `kore-tools/${TOOL}`))).toHaveLength(3)
+  })
+
+  it('never runs a workflow command sent in a status, nor renders a reason as Markdown', async () => {
+    kore = await startKoreServer({
+      jobPolls: 1,
+      outcome: 'FAILED',
+      statusFailures: [
+        {
+          status: 200,
+          body: JSON.stringify({
+            status: 'IN_PROGRESS\n::stop-commands::pwned\n::set-output name=status::hacked'
+          })
+        }
+      ],
+      failLogs: ['Broken.\n\n## Injected heading [click](https://evil.example)\n::warning::x']
+    })
+    const result = await run()
+    expect(result.exitCode).toBe(1)
+    const lines = result.stdout.split('\n')
+    expect(lines.filter(line => /^::(stop-commands|set-output|warning)/.test(line))).toEqual([])
+    expect(result.stdout).toContain('IN_PROGRESS\\n::stop-commands::pwned')
+    expect(result.outputs.status).toBe('FAILED')
+    // The reason stays inside its table cell: no raw newline, so no Markdown.
+    expect(result.summary).toContain('Broken.\\n\\n## Injected heading')
+    expect(result.summary.split('\n').filter(line => line.includes('Injected'))).toEqual([
+      expect.stringMatching(/^<table>.*<\/table>$/)
+    ])
+  })
+
+  it('refuses an export job id that is not a plain id', async () => {
+    kore = await startKoreServer({
+      exportFailures: [
+        {
+          status: 200,
+          body: JSON.stringify({
+            dockStatusId: 'ds-1',
+            exportJobId: 'tool-ej-1\n::set-output name=changed::true',
+            status: 'IN_PROGRESS'
+          })
+        }
+      ]
+    })
+    const result = await run()
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain('::error::Kore.ai sent an export job id that is not a plain id')
+    expect(result.stdout.split('\n').some(line => line.startsWith('::set-output'))).toBe(false)
+    expect(kore.requestsTo('status')).toHaveLength(0)
+  })
+})

@@ -1,0 +1,201 @@
+import { applyEdits, Edit, Node } from 'jsonc-parser'
+import { decodeJsonBytes, parseJsonTree } from './json-text.js'
+import { printable } from './text.js'
+
+/**
+ * Secure variables in env_variables.json. Kore.ai does not document how an export marks them, so
+ * flags are matched loosely (any case, any separator, true-ish values) and anything that cannot be
+ * told apart for sure is an error rather than a guess: a redaction that fails open leaks a secret
+ * into git history for good.
+ */
+
+export const ENV_VARIABLES_FILE = 'env_variables.json'
+export const REDACTED = '<redacted>'
+
+/** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
+export function isEnvVariablesFile(name: string): boolean {
+  return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE
+}
+
+export class UnredactableError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnredactableError'
+  }
+}
+
+/** `isSecured`, `is_secured`, `IS-SECURED` → `issecured`. */
+function normalise(key: string): string {
+  return key.toLowerCase().replace(/[\s_-]/g, '')
+}
+
+const SECURE_FLAGS = new Set(
+  [
+    'isSecured',
+    'isSecure',
+    'secured',
+    'secure',
+    'isSecret',
+    'secret',
+    'isEncrypted',
+    'encrypted',
+    'isMasked',
+    'masked',
+    'sensitive',
+    'isSensitive',
+    'secureVariable',
+    'isSecureVariable'
+  ].map(normalise)
+)
+const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise))
+const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise)
+/** Fields of a variable that describe it and never hold its value. */
+const METADATA_KEYS = new Set(
+  [
+    ...NAME_KEYS,
+    'id',
+    'description',
+    'notes',
+    'note',
+    'hint',
+    'label',
+    'displayName',
+    'type',
+    'dataType',
+    'valueType',
+    'group',
+    'namespace',
+    'scope',
+    'category',
+    'version',
+    'createdOn',
+    'createdBy',
+    'createdAt',
+    'modifiedOn',
+    'modifiedBy',
+    'updatedOn',
+    'updatedAt',
+    'lMod'
+  ].map(normalise)
+)
+const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1'])
+const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', ''])
+
+export interface SecureVariable {
+  /** As the tool's author wrote it (not yet printable). */
+  name: string
+  /** The value fields to redact or fill. */
+  values: Node[]
+}
+
+/** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
+export function findSecureVariables(root: Node): SecureVariable[] {
+  if (root.type !== 'object' && root.type !== 'array') {
+    throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`)
+  }
+  const found: SecureVariable[] = []
+  const visit = (node: Node, nameFromParent?: string): void => {
+    if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
+      found.push(secureVariable(node, nameFromParent))
+      return
+    }
+    for (const child of node.children ?? []) {
+      if (child.type === 'property') visit(child.children?.[1] as Node, keyOf(child))
+      else visit(child)
+    }
+  }
+  visit(root)
+  return found
+}
+
+/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
+export function redactSecureValues(text: string): { text: string; names: string[] } {
+  const variables = findSecureVariables(parseJsonTree(text))
+  const edits: Edit[] = variables.flatMap(variable =>
+    variable.values.map(value => ({
+      offset: value.offset,
+      length: value.length,
+      content: JSON.stringify(REDACTED)
+    }))
+  )
+  return { text: applyEdits(text, edits), names: variables.map(v => v.name) }
+}
+
+/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
+export function redactEnvVariablesFile(data: Buffer): { text: string; names: string[] } {
+  return redactSecureValues(decodeJsonBytes(data))
+}
+
+function isMarkedSecure(object: Node, nameFromParent: string | undefined): boolean {
+  let secure = false
+  for (const property of object.children ?? []) {
+    const key = keyOf(property)
+    if (!SECURE_FLAGS.has(normalise(key))) continue
+    const flag = flagValue(property.children?.[1])
+    if (flag === undefined) {
+      const name = variableName(object, nameFromParent)
+      throw new UnredactableError(
+        `variable ${printable(name)} has "${printable(key)}" set to something that is neither true nor false`
+      )
+    }
+    secure ||= flag
+  }
+  return secure
+}
+
+function secureVariable(object: Node, nameFromParent: string | undefined): SecureVariable {
+  const name = variableName(object, nameFromParent)
+  const values: Node[] = []
+  let hasValueField = false
+  for (const property of object.children ?? []) {
+    const key = normalise(keyOf(property))
+    const value = property.children?.[1]
+    if (!value || SECURE_FLAGS.has(key) || METADATA_KEYS.has(key)) continue
+    if (VALUE_KEYS.has(key)) {
+      hasValueField = true
+      if (value.type !== 'null') values.push(value)
+    } else if (value.type !== 'boolean' && value.type !== 'null') {
+      throw new UnredactableError(
+        `secure variable ${printable(name)} has a field "${printable(keyOf(property))}" that may hold its value`
+      )
+    }
+  }
+  // A flagged object with neither a name nor a value is a part of a variable, not the variable.
+  if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
+    throw new UnredactableError(
+      `a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`
+    )
+  }
+  return { name, values }
+}
+
+/** true / false for what reads as a flag (true, "yes", 1…); undefined when it does not. */
+function flagValue(node: Node | undefined): boolean | undefined {
+  if (!node || node.type === 'null') return false
+  if (node.type === 'boolean') return node.value === true
+  if (node.type === 'number') return node.value === 1 ? true : node.value === 0 ? false : undefined
+  if (node.type !== 'string') return undefined
+  const text = String(node.value).trim().toLowerCase()
+  return TRUE_TEXT.has(text) ? true : FALSE_TEXT.has(text) ? false : undefined
+}
+
+function variableName(object: Node, nameFromParent: string | undefined): string {
+  for (const key of NAME_KEYS) {
+    const value = valueOf(object, key)
+    if (value?.type === 'string' && value.value) return String(value.value)
+  }
+  return nameFromParent ?? `(variable at offset ${object.offset})`
+}
+
+function keyOf(property: Node): string {
+  return String(property.children?.[0]?.value ?? '')
+}
+
+function valueOf(object: Node, normalisedKey: string): Node | undefined {
+  const property = object.children?.find(p => normalise(keyOf(p)) === normalisedKey)
+  return property?.children?.[1]
+}
+
+function hasKey(object: Node, normalisedKey: string): boolean {
+  return valueOf(object, normalisedKey) !== undefined
+}
