@@ -11,9 +11,11 @@ function writeZip(bytes: Buffer): string {
   return file
 }
 
+const LIMIT = 1024 ** 3
+
 describe('verifyZip', () => {
   it('lists the entries of a sound export with their sizes', async () => {
-    const entries = await verifyZip(writeZip(sampleExport('a-1')))
+    const entries = await verifyZip(writeZip(sampleExport('a-1')), LIMIT)
     expect(entries.map(e => e.name)).toEqual([
       'flow_definition.json',
       'app_definition.json',
@@ -24,14 +26,16 @@ describe('verifyZip', () => {
 
   it('checks CRC-32 on stored and deflated entries alike', async () => {
     const good = buildZip([{ name: 'a.json', data: '{}', store: true }])
-    await expect(verifyZip(writeZip(good))).resolves.toHaveLength(1)
+    await expect(verifyZip(writeZip(good), LIMIT)).resolves.toHaveLength(1)
     const bad = buildZip([{ name: 'a.json', data: '{}', store: true, crc: 1 }])
-    await expect(verifyZip(writeZip(bad))).rejects.toThrow('entry a.json fails its CRC-32 check')
+    await expect(verifyZip(writeZip(bad), LIMIT)).rejects.toThrow(
+      'entry a.json fails its CRC-32 check'
+    )
   })
 
   it('rejects a zip cut short', async () => {
     const zip = sampleExport('a-1')
-    await expect(verifyZip(writeZip(zip.subarray(0, zip.length - 30)))).rejects.toThrow(
+    await expect(verifyZip(writeZip(zip.subarray(0, zip.length - 30)), LIMIT)).rejects.toThrow(
       ArchiveError
     )
   })
@@ -41,7 +45,38 @@ describe('verifyZip', () => {
     const data = 30 + 'flow_definition.json'.length // first entry's compressed bytes
     zip[data + 5] = zip[data + 5]! ^ 0xff
     zip[data + 6] = zip[data + 6]! ^ 0xff
-    await expect(verifyZip(writeZip(zip))).rejects.toThrow(ArchiveError)
+    await expect(verifyZip(writeZip(zip), LIMIT)).rejects.toThrow(ArchiveError)
+  })
+})
+
+describe('verifyZip against zip bombs', () => {
+  const MiB = 1024 * 1024
+
+  it('refuses entries that share one deflate stream, before inflating it again', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => ({
+      name: `copy-${i}.json`,
+      data: '',
+      shareWith: 0
+    }))
+    const bomb = buildZip([
+      { name: 'flow_definition.json', data: Buffer.alloc(16 * MiB) },
+      ...names.slice(1)
+    ])
+    expect(bomb.length).toBeLessThan(MiB)
+    await expect(verifyZip(writeZip(bomb), LIMIT)).rejects.toThrow(
+      'unsafe archive: entries flow_definition.json and copy-1.json share their data'
+    )
+  })
+
+  it('caps the bytes it inflates in all', async () => {
+    const zip = buildZip([
+      { name: 'flow_definition.json', data: Buffer.alloc(3 * MiB) },
+      { name: 'app_definition.json', data: Buffer.alloc(3 * MiB) }
+    ])
+    await expect(verifyZip(writeZip(zip), 6 * MiB)).resolves.toHaveLength(2)
+    await expect(verifyZip(writeZip(zip), 5 * MiB)).rejects.toThrow(
+      `unsafe archive: it unpacks to more than ${5 * MiB} bytes`
+    )
   })
 })
 

@@ -1,5 +1,6 @@
 // The bundle (dist/index.js) against servers that misbehave on purpose: what it refuses to do.
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { runAction } from '../scripts/run-action.js'
 import { startGithubApi } from './fakes/github-api.js'
 import { startKoreServer } from './fakes/kore-server.js'
@@ -9,6 +10,10 @@ type Kore = Awaited<ReturnType<typeof startKoreServer>>
 type Github = Awaited<ReturnType<typeof startGithubApi>>
 
 const TOOL = 'a-4f1c0000-aaaa-5bbb-8ccc-9ddddddddddb'
+
+/** A full disk needs a small tmpfs in a private mount namespace (root, as on these machines). */
+const canMountTmpfs =
+  spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt']).status === 0
 
 describe('the bundled action fails closed', () => {
   let kore: Kore
@@ -147,4 +152,26 @@ describe('the bundled action fails closed', () => {
     expect(result.stdout.split('\n').some(line => line.startsWith('::set-output'))).toBe(false)
     expect(kore.requestsTo('status')).toHaveLength(0)
   })
+
+  ;(canMountTmpfs ? it : it.skip)(
+    "stops at once on a full disk, with the disk's own error",
+    async () => {
+      const big = buildZip([
+        { name: 'flow_definition.json', data: Buffer.alloc(3 * 1024 * 1024, 7), store: true }
+      ])
+      kore = await startKoreServer({ jobPolls: 0, zipFor: () => big })
+      const mountTmpfs =
+        'mkdir -p "$RUNNER_TEMP/kore-tool-export" && mount -t tmpfs -o size=1m tmpfs "$RUNNER_TEMP/kore-tool-export" && exec "$@"'
+      const result = await runAction(
+        { host: kore.url, 'tool-id': TOOL, 'api-key': kore.apiKey, 'upload-artifact': 'false' },
+        { prefix: ['unshare', '-m', 'bash', '-c', mountTmpfs, 'bash'] }
+      )
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toContain(
+        '::error::could not write the export to disk: ENOSPC: no space left on device'
+      )
+      expect(result.stdout).not.toContain('retrying')
+      expect(kore.requestsTo('download')).toHaveLength(1)
+    }
+  )
 })

@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { DownloadError, downloadExport, resolveDownloadUrl } from '../src/kore/download.js'
+import {
+  DownloadError,
+  downloadExport,
+  DownloadOptions,
+  resolveDownloadUrl
+} from '../src/kore/download.js'
 import { KoreClient } from '../src/kore/client.js'
 import { startKoreServer, startStorageServer } from './fakes/kore-server.js'
 import { buildZip, sampleExport } from './fakes/zip.js'
@@ -21,7 +26,7 @@ describe('downloadExport', () => {
   })
 
   /** Starts an export on the fake and downloads it into a fresh directory. */
-  async function exportAndDownload(requestTimeoutMs = 2000) {
+  async function exportAndDownload(requestTimeoutMs = 2000, extra: Partial<DownloadOptions> = {}) {
     const client = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY })
     const started = await client.startExport('a-1', '')
     const dir = tempDir()
@@ -31,7 +36,9 @@ describe('downloadExport', () => {
       apiKey: kore.apiKey,
       destination,
       retry: FAST_RETRY,
-      requestTimeoutMs
+      requestTimeoutMs,
+      maxBytes: 1024 * 1024,
+      ...extra
     })
     return { dir, destination, result }
   }
@@ -133,6 +140,54 @@ describe('downloadExport', () => {
   })
 })
 
+describe('downloadExport: bounds', () => {
+  let kore: Fake
+  afterEach(() => kore.close())
+
+  async function download(extra: Partial<DownloadOptions> = {}) {
+    const client = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY })
+    const started = await client.startExport('a-1', '')
+    const dir = tempDir()
+    const result = downloadExport(started.downloadUrl, {
+      host: kore.url,
+      apiKey: kore.apiKey,
+      destination: path.join(dir, 'kore-tool-a-1.zip'),
+      retry: FAST_RETRY,
+      requestTimeoutMs: 2000,
+      maxBytes: 1024 * 1024,
+      ...extra
+    })
+    return { dir, result }
+  }
+
+  it('cuts an endless body at max-download-size, once, and removes what it wrote', async () => {
+    kore = await startKoreServer({ endlessDownloads: true })
+    const { dir, result } = await download({ maxBytes: 5 * 1024 * 1024 })
+    await expect(result).rejects.toThrow(
+      /larger than max-download-size \(5242880 bytes\): the body went on; raise max-download-size/
+    )
+    expect(kore.requestsTo('download')).toHaveLength(1)
+    expect(filesIn(dir)).toEqual([])
+  })
+
+  it('refuses at once an export whose announced length is over the limit', async () => {
+    kore = await startKoreServer({ declaredLength: 2 * 1024 * 1024 })
+    const { dir, result } = await download()
+    await expect(result).rejects.toThrow('it is 2097152 bytes')
+    expect(kore.requestsTo('download')).toHaveLength(1)
+    expect(filesIn(dir)).toEqual([])
+  })
+
+  it('ends a download that trickles its headers when the deadline comes', async () => {
+    kore = await startKoreServer({ downloadFailures: Array(10).fill({ trickle: true }) })
+    const before = Date.now()
+    const { dir, result } = await download({ deadline: Date.now() + 1500 })
+    await expect(result).rejects.toThrow(/no complete answer within/)
+    expect(Date.now() - before).toBeLessThan(2500)
+    expect(filesIn(dir)).toEqual([])
+  })
+})
+
 describe('resolveDownloadUrl', () => {
   it('trims the padding and resolves a path against the host', () => {
     expect(resolveDownloadUrl(' https://a.example/x ', 'https://h.example').href).toBe(
@@ -143,10 +198,17 @@ describe('resolveDownloadUrl', () => {
     )
   })
 
-  it('refuses plain http except on loopback', () => {
+  it('refuses plain http unless host itself is plain http on loopback, and then off loopback', () => {
     expect(() => resolveDownloadUrl('http://files.example/x', 'https://h.example')).toThrow(
       'https only'
     )
+    expect(() => resolveDownloadUrl('http://127.0.0.2:9/x', 'https://h.example')).toThrow(
+      'https only'
+    )
+    expect(() => resolveDownloadUrl('http://files.example/x', 'http://127.0.0.1:8')).toThrow(
+      'https only'
+    )
     expect(resolveDownloadUrl('http://127.0.0.2:9/x', 'http://127.0.0.1:8').protocol).toBe('http:')
+    expect(resolveDownloadUrl('http://[::1]:9/x', 'http://[::1]:8').protocol).toBe('http:')
   })
 })

@@ -26,6 +26,7 @@ describe('readInputs', () => {
       directory: path.resolve('/runner/temp/kore-tool-export'),
       pollIntervalSeconds: 2,
       timeoutSeconds: 600,
+      maxDownloadBytes: 1024 ** 3,
       uploadArtifact: true,
       artifactName: 'kore-tool-{tool-id}',
       retentionDays: undefined,
@@ -182,10 +183,25 @@ describe('readInputs', () => {
     [Input.CommitBranch, '-rf', 'is not a valid branch name'],
     [Input.CommitBranch, 'x.lock', 'is not a valid branch name'],
     [Input.PullRequest, 'sure', 'pull-request: "sure" is not a boolean'],
-    [Input.EnvVariables, 'hide', 'env-variables: "hide" is not one of redact, keep, omit']
+    [Input.EnvVariables, 'hide', 'env-variables: "hide" is not one of redact, keep, omit'],
+    [Input.MaxDownloadSize, 'big', 'max-download-size: "big" is not a size'],
+    [Input.MaxDownloadSize, '2GB', 'max-download-size: "2GB" is not a size'],
+    [Input.MaxDownloadSize, '100', 'max-download-size: 100 is out of range'],
+    [Input.MaxDownloadSize, '65GiB', 'is out of range']
   ])('rejects %s = %j, naming the input', (name, value, message) => {
     clear = setInputs({ ...valid, [name]: value })
     expect(() => readInputs()).toThrow(message)
+  })
+
+  it.each([
+    ['1073741824', 1024 ** 3],
+    ['500MiB', 500 * 1024 ** 2],
+    ['2 GiB', 2 * 1024 ** 3],
+    ['1.5gib', 1.5 * 1024 ** 3],
+    ['64KiB', 64 * 1024]
+  ])('reads max-download-size %j as %d bytes', (raw, bytes) => {
+    clear = setInputs({ ...valid, [Input.MaxDownloadSize]: raw })
+    expect(readInputs().maxDownloadBytes).toBe(bytes)
   })
 
   it('masks the API key before validating anything else', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { KoreApiError, KoreClient } from '../src/kore/client.js'
-import { GaveUpError, RateGate } from '../src/retry.js'
+import { GaveUpError, RateGate, sleep } from '../src/retry.js'
 import { startKoreServer } from './fakes/kore-server.js'
 import { FAST_RETRY } from './helpers/setup.js'
 
@@ -128,21 +128,66 @@ describe('KoreClient', () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(990)
   })
 
-  it('slows every request down after a 429, and does not count it as a failed try', async () => {
-    kore = await startKoreServer({
-      exportFailures: Array(6).fill({ status: 429, retryAfter: 0 })
-    })
+  it('pauses every export sharing the gate after one gets a 429, without using up its tries', async () => {
+    kore = await startKoreServer({ exportFailures: [{ status: 429, retryAfter: 1 }] })
     const gate = new RateGate()
-    const shared = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, gate })
+    const limited = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, gate })
     const other = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, gate })
-    const started = shared.startExport('a-1', '', Date.now() + 10_000)
-    await new Promise(resolve => setTimeout(resolve, 30))
-    gate.pause(500)
-    const before = Date.now()
+    const first = limited.startExport('a-1', '', Date.now() + 10_000)
+    while (kore.requests[0]?.servedMs === undefined) await sleep(5)
+    await sleep(20)
     await other.startExport('a-2', '', Date.now() + 10_000)
-    expect(Date.now() - before).toBeGreaterThanOrEqual(450)
-    await expect(started).resolves.toMatchObject({ status: 'IN_PROGRESS' })
-    expect(kore.requestsTo('export').length).toBeGreaterThan(FAST_RETRY.attempts)
+    await first
+    const [limitedAt, ...later] = kore.requestsTo('export').map(r => r.at)
+    expect(later).toHaveLength(2)
+    for (const at of later) expect(at - limitedAt!).toBeGreaterThanOrEqual(950)
+  })
+
+  it('does not count 429s against the tries while a deadline bounds the wait', async () => {
+    kore = await startKoreServer({ exportFailures: Array(6).fill({ status: 429, retryAfter: 0 }) })
+    const deadline = Date.now() + 10_000
+    await expect(client().startExport('a-1', '', deadline)).resolves.toMatchObject({
+      status: 'IN_PROGRESS'
+    })
+    expect(kore.requestsTo('export')).toHaveLength(7)
+  })
+
+  it('retries a 500 on a status check (a GET), not on the export request (a POST)', async () => {
+    kore = await startKoreServer({ statusFailures: [{ status: 500 }], jobPolls: 0 })
+    const started = await client().startExport('a-1', '')
+    await expect(client().getDockStatus(started.dockStatusId)).resolves.toMatchObject({
+      state: 'SUCCESS'
+    })
+    expect(kore.requestsTo('status')).toHaveLength(2)
+  })
+
+  it('limits each request in total: trickled headers do not hold it', async () => {
+    kore = await startKoreServer({ exportFailures: [{ trickle: true }] })
+    const quick = new KoreClient(kore.url, kore.apiKey, {
+      retry: FAST_RETRY,
+      requestTimeoutMs: 500
+    })
+    const before = Date.now()
+    await expect(quick.startExport('a-1', '')).resolves.toMatchObject({ status: 'IN_PROGRESS' })
+    expect(Date.now() - before).toBeLessThan(1500)
+    expect(kore.requestsTo('export')).toHaveLength(2)
+  })
+
+  it('stops at the deadline, however slowly the server answers', async () => {
+    kore = await startKoreServer({ exportFailures: Array(20).fill({ trickle: true }) })
+    const before = Date.now()
+    await expect(client().startExport('a-1', '', Date.now() + 800)).rejects.toThrow(
+      /no complete answer within 0\.\d s/
+    )
+    expect(Date.now() - before).toBeLessThan(1300)
+  })
+
+  it('reaches a host written as an IPv6 literal', async () => {
+    kore = await startKoreServer({ host: '::1' })
+    expect(kore.url).toMatch(/^http:\/\/\[::1\]:\d+$/)
+    await expect(client().startExport('a-1', '')).resolves.toMatchObject({
+      dockStatusId: expect.stringMatching(/^ds-/)
+    })
   })
 
   it('treats a refused connection as transient and gives up', async () => {

@@ -31852,12 +31852,16 @@ function requireImportable(entries) {
 }
 /** Far above any real tool export, far below what would hurt the runner (zip bombs). */
 const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024;
+/** A tool export holds three files; a zip with thousands is not one (and is slow to check). */
+const MAX_ENTRIES = 10_000;
 /**
  * Opens the zip and reads every entry to its end, checking sizes (yauzl) and CRC-32 (here,
- * since yauzl does not), so a corrupt export fails now rather than at import time.
+ * since yauzl does not), so a corrupt export fails now rather than at import time. Refuses
+ * entries that share bytes (one deflate stream named forty times inflates forty times) and
+ * more than `maxUnpackedBytes` of content in all.
  */
-async function verifyZip(file) {
-    const entries = await readZip(file, false);
+async function verifyZip(file, maxUnpackedBytes) {
+    const entries = await readZip(file, false, maxUnpackedBytes);
     return entries.map(({ name, size }) => ({ name, size }));
 }
 /**
@@ -31865,9 +31869,9 @@ async function verifyZip(file) {
  * backslashes, duplicates, links, and more than MAX_EXTRACTED_BYTES in all.
  */
 async function extractZip(file) {
-    return readZip(file, true);
+    return readZip(file, true, MAX_EXTRACTED_BYTES);
 }
-async function readZip(file, keepData) {
+async function readZip(file, keepData, maxUnpackedBytes) {
     let zip;
     try {
         zip = await openZip(file);
@@ -31877,16 +31881,20 @@ async function readZip(file, keepData) {
     }
     const entries = [];
     const names = new Set();
+    const spans = [];
     let total = 0;
     try {
+        if (zip.entryCount > MAX_ENTRIES) {
+            throw new ArchiveError(`unsafe archive: it has more than ${MAX_ENTRIES} entries`);
+        }
         for await (const entry of readEntries(zip)) {
+            refuseOverlap(entry, spans);
             if (entry.fileName.endsWith('/'))
                 continue;
             refuseUnsafe(entry, names);
             total += entry.uncompressedSize;
-            // Verifying streams and holds nothing; only extraction needs a ceiling.
-            if (keepData && total > MAX_EXTRACTED_BYTES) {
-                throw new ArchiveError(`unsafe archive: it unpacks to more than ${MAX_EXTRACTED_BYTES} bytes`);
+            if (total > maxUnpackedBytes) {
+                throw new ArchiveError(`unsafe archive: it unpacks to more than ${maxUnpackedBytes} bytes`);
             }
             const { crc, data } = await readEntry(zip, entry, keepData);
             if (crc !== entry.crc32)
@@ -31908,6 +31916,16 @@ async function readZip(file, keepData) {
         zip.close();
     }
     return entries;
+}
+const LOCAL_HEADER_BYTES = 30;
+function refuseOverlap(entry, spans) {
+    const start = entry.relativeOffsetOfLocalHeader;
+    const end = start + LOCAL_HEADER_BYTES + entry.fileNameLength + entry.compressedSize;
+    const other = spans.find(span => start < span.end && span.start < end);
+    if (other) {
+        throw new ArchiveError(`unsafe archive: entries ${printable(other.name)} and ${printable(entry.fileName)} share their data`);
+    }
+    spans.push({ start, end, name: entry.fileName });
 }
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -32026,6 +32044,7 @@ const Input = {
     Path: 'path',
     PollInterval: 'poll-interval',
     Timeout: 'timeout',
+    MaxDownloadSize: 'max-download-size',
     UploadArtifact: 'upload-artifact',
     ArtifactName: 'artifact-name',
     RetentionDays: 'retention-days',
@@ -32146,6 +32165,23 @@ function parseSeconds(input, raw, fallback, min) {
         throw new InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
     }
     return value;
+}
+const SIZE_UNITS = { '': 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
+const DEFAULT_MAX_DOWNLOAD_BYTES = 2 ** 30;
+/** Bytes, or a number with KiB / MiB / GiB (any case); at least 1 KiB, at most 64 GiB. */
+function parseSize(input, raw) {
+    if (!raw)
+        return DEFAULT_MAX_DOWNLOAD_BYTES;
+    const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i);
+    const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
+    if (!match || unit === undefined) {
+        throw new InputError(input, `"${printable(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
+    }
+    const bytes = Math.floor(Number(match[1]) * unit);
+    if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
+        throw new InputError(input, `${printable(raw)} is out of range: use 1KiB to 64GiB`);
+    }
+    return bytes;
 }
 /** A name or path template, `{tool-id}` filled in for one tool. */
 function forTool(template, toolId) {
@@ -32610,6 +32646,10 @@ function logResult(result, toolIn) {
         core/* info */.pq(`Pull request: ${result.pullRequestUrl}`);
 }
 
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(40610);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(44942);
 ;// CONCATENATED MODULE: ./src/retry.ts
@@ -32649,6 +32689,13 @@ class GaveUpError extends Error {
     constructor(message) {
         super(message);
         this.name = 'GaveUpError';
+    }
+}
+/** A step's time ran out before a request could start. */
+class DeadlineError extends Error {
+    constructor(what) {
+        super(`${what}: the time allowed (timeout) ran out`);
+        this.name = 'DeadlineError';
     }
 }
 const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
@@ -32702,29 +32749,59 @@ function parseRetryAfter(header) {
 ;// CONCATENATED MODULE: ./src/http.ts
 
 
+
+
 const USER_AGENT = 'kore-tool-export';
 /** Statuses that mean "try again later" rather than "you asked for something wrong". */
 const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
 /**
- * An HTTP client that does neither redirects nor retries by itself: both need rules the
- * library does not know (where the API key may go, Retry-After, deadlines).
+ * Sends one request with a fresh client that does neither redirects nor retries by itself: both
+ * need rules the library does not know (where the API key may go, Retry-After, deadlines).
+ * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
+ * must read or discard the body; the time limit keeps running until it has.
  */
-function createHttpClient(requestTimeoutMs) {
-    return new lib/* HttpClient */.Qq(USER_AGENT, [], {
+async function send(method, url, headers, limits) {
+    const client = new lib/* HttpClient */.Qq(USER_AGENT, [], {
         allowRedirects: false,
         allowRetries: false,
-        socketTimeout: requestTimeoutMs
+        socketTimeout: limits.idleMs ?? limits.totalMs
     });
-}
-/** Sends a request; trouble before any answer (reset, refused, timeout) becomes a TransientError. */
-async function send(client, method, url, headers) {
+    acceptIpv6Literal(client, url);
+    const expiry = `no complete answer within ${(limits.totalMs / 1000).toFixed(1)} s`;
+    let response;
+    let expired = false;
+    // http-client's own timeout is an idle one: a server sending a byte a second never trips it.
+    const timer = setTimeout(() => {
+        expired = true;
+        response?.message.destroy(new Error(expiry));
+        client.dispose();
+    }, limits.totalMs);
     try {
-        return await client.request(method, url, method === 'GET' ? null : '', headers);
+        response = await client.request(method, url, method === 'GET' ? null : '', headers);
     }
     catch (error) {
+        clearTimeout(timer);
+        if (expired)
+            throw new TransientError(expiry);
         const problem = `network error (${describeNetworkError(error)})`;
         throw isTransientNetworkError(error) ? new TransientError(problem) : new Error(problem);
     }
+    // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
+    timer.unref();
+    const stop = () => clearTimeout(timer);
+    response.message.once('end', stop).once('error', stop).once('close', stop);
+    return response;
+}
+/** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
+function acceptIpv6Literal(client, url) {
+    if (!new URL(url).hostname.startsWith('['))
+        return;
+    const agent = client.getAgent(url);
+    if (!(agent instanceof external_node_http_.Agent))
+        return;
+    // Agent options reach every connection it makes (http-client sets rejectUnauthorized so too).
+    const { options } = agent;
+    options.lookup = (hostname, lookupOptions, callback) => external_node_dns_.lookup(hostname.replace(/^\[(.*)\]$/, '$1'), lookupOptions, callback);
 }
 /** Network trouble that may pass; a bad certificate or an unknown host will not. */
 const TRANSIENT_NETWORK_CODES = new Set([
@@ -32745,8 +32822,12 @@ function isTransientNetworkError(error) {
         return TRANSIENT_NETWORK_CODES.has(code);
     return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
 }
-function isTransientStatus(status) {
-    return TRANSIENT_STATUSES.has(status);
+/**
+ * A 500 may pass too, but only a GET is safe to repeat after one: a POST may have acted before
+ * the server failed.
+ */
+function isTransientStatus(status, method) {
+    return TRANSIENT_STATUSES.has(status) || (status === 500 && method === 'GET');
 }
 function transientStatusError(response) {
     const status = response.message.statusCode;
@@ -32754,13 +32835,12 @@ function transientStatusError(response) {
 }
 /**
  * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
- * hangs, when the connection drops or stalls mid-body.
+ * hangs, when the connection drops mid-body (send's time limit covers a stall).
  */
-function readText(message, timeoutMs, limitBytes = 1024 * 1024) {
+function readText(message, limitBytes = 1024 * 1024) {
     return new Promise((resolve, reject) => {
         const chunks = [];
         let size = 0;
-        const timer = setTimeout(() => message.destroy(new Error('body timed out')), timeoutMs);
         message.on('data', (chunk) => {
             size += chunk.length;
             if (size > limitBytes)
@@ -32768,16 +32848,9 @@ function readText(message, timeoutMs, limitBytes = 1024 * 1024) {
             else
                 chunks.push(chunk);
         });
-        message.on('end', () => {
-            clearTimeout(timer);
-            resolve(Buffer.concat(chunks).toString('utf8'));
-        });
-        message.on('error', error => {
-            clearTimeout(timer);
-            reject(new TransientError(`network error (${describeNetworkError(error)})`));
-        });
+        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        message.on('error', error => reject(new TransientError(`network error (${describeNetworkError(error)})`)));
         message.on('close', () => {
-            clearTimeout(timer);
             if (!message.complete)
                 reject(new TransientError('connection closed mid-body'));
         });
@@ -32918,7 +32991,6 @@ class KoreApiError extends Error {
 class KoreClient {
     host;
     apiKey;
-    http;
     retry;
     requestTimeoutMs;
     gate;
@@ -32930,7 +33002,6 @@ class KoreClient {
         this.apiKey = apiKey;
         this.retry = options.retry ?? DEFAULT_RETRY;
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-        this.http = createHttpClient(this.requestTimeoutMs);
         this.gate = options.gate ?? new RateGate();
         this.minStatusGapMs = options.minStatusGapMs ?? 1000;
     }
@@ -32941,9 +33012,7 @@ class KoreClient {
             url.searchParams.set('flowId', flowId);
         const what = `Export of tool ${toolId}`;
         const hint = 'check tool-id and flow-id, and that the tool exists in this environment (host)';
-        const text = await withRetries(what, this.retry, () => this.call('POST', url.href, what, hint), {
-            deadline
-        });
+        const text = await withRetries(what, this.retry, () => this.call('POST', url.href, what, hint, deadline), { deadline });
         return parseExportStarted(parseJson(text, what));
     }
     /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
@@ -32953,7 +33022,8 @@ class KoreClient {
         return withRetries(what, this.retry, async () => {
             await retry_sleep((this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now());
             this.lastStatusCheck.set(dockStatusId, Date.now());
-            const text = await this.call('GET', url, what, 'the export job is unknown to Kore.ai');
+            const hint = 'the export job is unknown to Kore.ai';
+            const text = await this.call('GET', url, what, hint, deadline);
             try {
                 return parseDockStatus(JSON.parse(text));
             }
@@ -32964,24 +33034,28 @@ class KoreClient {
         }, { deadline });
     }
     /** One request: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
-    async call(method, url, what, notFoundHint) {
+    async call(method, url, what, notFoundHint, deadline) {
         await this.gate.wait();
+        const totalMs = Math.min(this.requestTimeoutMs, (deadline ?? Infinity) - Date.now());
+        if (totalMs <= 0)
+            throw new DeadlineError(what);
         core/* debug */.Yz(`${method} ${url}`);
-        const response = await send(this.http, method, url, {
+        const headers = {
             'x-api-key': this.apiKey,
             accept: 'application/json',
             'content-type': 'application/json'
-        });
+        };
+        const response = await send(method, url, headers, { totalMs });
         const status = response.message.statusCode ?? 0;
         core/* debug */.Yz(`${method} ${url} -> HTTP ${status}`);
-        if (isTransientStatus(status)) {
+        if (isTransientStatus(status, method)) {
             discard(response);
             const error = transientStatusError(response);
             if (error.rateLimited)
                 this.gate.pause(error.retryAfterMs ?? 1000);
             throw error;
         }
-        const body = await readText(response.message, this.requestTimeoutMs);
+        const body = await readText(response.message);
         if (status >= 200 && status < 300)
             return body;
         throw new KoreApiError(explainStatus(what, status, body, notFoundHint), status, body);
@@ -33038,6 +33112,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
 const MAX_REDIRECTS = 5;
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -33047,27 +33122,33 @@ class DownloadError extends Error {
         this.name = 'DownloadError';
     }
 }
+/** The zip may unpack to this many times max-download-size: JSON compresses well, bombs better. */
+const UNPACKED_SIZE_FACTOR = 4;
 /** Streams the export to a temporary file beside the destination, verifies it, renames it. */
 async function downloadExport(downloadUrl, options) {
     const url = resolveDownloadUrl(downloadUrl, options.host);
     core/* setSecret */.Pq(url.href);
     await promises_.mkdir(external_node_path_.dirname(options.destination), { recursive: true });
-    const temporary = external_node_path_.join(external_node_path_.dirname(options.destination), `.${external_node_path_.basename(options.destination)}.${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
+    const temporary = external_node_path_.join(external_node_path_.dirname(options.destination), `.kore-download-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
     try {
-        const fetched = await withRetries(`${options.label ?? ''}Download of the export`, options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options));
-        const entries = await verifyZip(temporary);
+        const fetched = await withRetries(`${options.label ?? ''}Download of the export`, options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options), { deadline: options.deadline });
+        const entries = await verifyZip(temporary, options.maxBytes * UNPACKED_SIZE_FACTOR);
         requireImportable(entries);
         await promises_.rename(temporary, options.destination);
         return { file: options.destination, ...fetched, entries };
     }
     catch (error) {
-        await promises_.rm(temporary, { force: true });
+        // The original error is the one worth reading, not a failed clean-up's.
+        await promises_.rm(temporary, { force: true }).catch(() => undefined);
         if (error instanceof ArchiveError)
             throw new DownloadError(error.message);
         throw error;
     }
 }
-/** Accepts the URL as Kore.ai writes it (padded, possibly relative to host); refuses plain http. */
+/**
+ * Accepts the URL as Kore.ai writes it (padded, possibly relative to host). Plain http only
+ * when host itself is plain http on loopback (a local test server), and then to loopback only.
+ */
 function resolveDownloadUrl(raw, host) {
     let url;
     try {
@@ -33076,65 +33157,97 @@ function resolveDownloadUrl(raw, host) {
     catch {
         throw new DownloadError('Kore.ai sent a download URL that is not a URL');
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        throw new DownloadError(`refusing to download the export over ${url.protocol} (https only)`);
-    }
+    refuseInsecure(url, host, 'download the export over');
     return url;
 }
+function refuseInsecure(url, host, doing) {
+    if (url.protocol === 'https:')
+        return;
+    const hostUrl = new URL(host);
+    const localTest = hostUrl.protocol === 'http:' && isLoopback(hostUrl.hostname);
+    if (url.protocol === 'http:' && localTest && isLoopback(url.hostname))
+        return;
+    throw new DownloadError(`refusing to ${doing} ${url.protocol} (https only)`);
+}
+/** A problem on this machine (disk full, bad path) or a limit of ours: another try will not help. */
+class LocalDownloadError extends Error {
+}
 async function fetchToFile(url, temporary, options) {
-    const timeoutMs = options.requestTimeoutMs ?? 60_000;
-    const response = await openFollowingRedirects(url, options, timeoutMs);
+    const idleMs = options.requestTimeoutMs ?? 60_000;
+    const totalMs = (options.deadline ?? Infinity) - Date.now();
+    if (totalMs <= 0)
+        throw new DeadlineError('Download of the export');
+    const response = await openFollowingRedirects(url, options, {
+        totalMs: Math.min(totalMs, MAX_TIMER_MS),
+        idleMs
+    });
     const message = response.message;
     const expected = Number(message.headers['content-length'] ?? NaN);
+    if (expected > options.maxBytes) {
+        discard(response);
+        throw new DownloadError(tooLarge(options.maxBytes, `it is ${expected} bytes`));
+    }
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
     // Larger buffers let slow disk writes batch up (writev) instead of stalling the socket.
     const measure = new external_node_stream_.Transform({
         highWaterMark: WRITE_BUFFER_BYTES,
         transform(chunk, _encoding, done) {
-            hash.update(chunk);
             size += chunk.length;
+            if (size > options.maxBytes) {
+                return done(new LocalDownloadError(tooLarge(options.maxBytes, 'the body went on')));
+            }
+            hash.update(chunk);
             done(null, chunk);
         }
     });
-    message.setTimeout(timeoutMs, () => message.destroy(new Error('download stalled')));
+    const file = (0,external_node_fs_.createWriteStream)(temporary, { highWaterMark: WRITE_BUFFER_BYTES });
+    let writeError;
+    file.on('error', error => (writeError ??= error));
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(message, measure, (0,external_node_fs_.createWriteStream)(temporary, { highWaterMark: WRITE_BUFFER_BYTES }));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(message, measure, file);
     }
     catch (error) {
-        // Trouble on the network side is worth another try; a failing disk is not.
+        if (error instanceof LocalDownloadError)
+            throw new DownloadError(error.message);
+        if (writeError) {
+            throw new DownloadError(`could not write the export to disk: ${(0,errors/* messageOf */.b)(writeError)}`);
+        }
+        // Trouble on the network side is worth another try. (A body shorter than its
+        // Content-Length ends here too: Node's parser reports it as an abort.)
         if (!message.complete) {
             throw new TransientError(`transfer broke off (${describeNetworkError(error)})`);
         }
         throw error;
     }
-    if (Number.isFinite(expected) && size !== expected) {
-        throw new TransientError(`transfer truncated: got ${size} of ${expected} bytes`);
-    }
     return { size, sha256: hash.digest('hex') };
+}
+/** setTimeout's ceiling (about 24.8 days); a longer delay would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+function tooLarge(maxBytes, detail) {
+    return `the export is larger than max-download-size (${maxBytes} bytes): ${detail}; raise max-download-size if the tool is really this large`;
 }
 /**
  * Follows a few redirects by hand: the API key goes only to the Kore.ai origin (never to a
- * storage host a redirect points at), and https never downgrades to http.
+ * storage host a redirect points at), and every hop obeys host's scheme rule.
  */
-async function openFollowingRedirects(start, options, timeoutMs) {
-    const http = createHttpClient(timeoutMs);
+async function openFollowingRedirects(start, options, limits) {
     const keyOrigin = new URL(options.host).origin;
     let url = start;
     for (let hop = 0;; hop++) {
         const headers = url.origin === keyOrigin ? { 'x-api-key': options.apiKey } : {};
         core/* debug */.Yz(`GET download from ${url.origin} (key sent: ${url.origin === keyOrigin})`);
-        const response = await send(http, 'GET', url.href, headers);
+        const response = await send('GET', url.href, headers, limits);
         const status = response.message.statusCode ?? 0;
         if (REDIRECT_STATUSES.has(status)) {
             discard(response);
-            url = nextHop(url, response.message.headers.location, hop);
+            url = nextHop(url, response.message.headers.location, hop, options.host);
             continue;
         }
         if (status >= 200 && status < 300)
             return response;
         discard(response);
-        if (isTransientStatus(status))
+        if (isTransientStatus(status, 'GET'))
             throw transientStatusError(response);
         if ([401, 403, 404, 410].includes(status)) {
             throw new DownloadError(`the download URL answered HTTP ${status}: it may have expired; run the export again`);
@@ -33142,19 +33255,23 @@ async function openFollowingRedirects(start, options, timeoutMs) {
         throw new DownloadError(`the download URL answered HTTP ${status}`);
     }
 }
-function nextHop(from, location, hop) {
+function nextHop(from, location, hop, host) {
     if (!location)
         throw new DownloadError('the download redirected without a Location');
     if (hop + 1 > MAX_REDIRECTS) {
         throw new DownloadError(`the download redirected more than ${MAX_REDIRECTS} times`);
     }
-    const next = new URL(location, from);
+    let next;
+    try {
+        next = new URL(location, from);
+    }
+    catch {
+        throw new DownloadError('the download redirected to something that is not a URL');
+    }
     if (from.protocol === 'https:' && next.protocol !== 'https:') {
         throw new DownloadError('refusing a redirect of the download from https to http');
     }
-    if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-        throw new DownloadError(`refusing a redirect of the download to ${next.protocol}`);
-    }
+    refuseInsecure(next, host, 'follow a redirect of the download to');
     core/* setSecret */.Pq(next.href);
     return next;
 }
@@ -33182,15 +33299,24 @@ class ExportTimeoutError extends Error {
         this.name = 'ExportTimeoutError';
     }
 }
+/** Room left for the last status check to be answered before the deadline. */
+const FINAL_CHECK_ROOM_MS = 1000;
 /** Polls Get Dock Status until SUCCESS (returned) or FAILED / timeout (thrown). */
 async function waitForExport(client, dockStatusId, options) {
     const sleep = options.sleep ?? retry_sleep;
     const deadline = options.startedAt + options.timeoutMs;
-    let nextCheck = Math.min(deadline, options.startedAt + (options.firstCheckAfterMs ?? 1000));
+    // The last check leaves its own request time to answer before the deadline.
+    const room = Math.min(FINAL_CHECK_ROOM_MS, options.timeoutMs / 4);
+    const lastCheckAt = deadline - room;
+    let nextCheck = Math.min(lastCheckAt, options.startedAt + (options.firstCheckAfterMs ?? 1000));
     let lastSeen = '';
+    let lastStatus = '';
+    const timedOut = () => new ExportTimeoutError(dockStatusId, Math.round(options.timeoutMs / 1000), lastSeen || 'none', lastStatus);
     for (;;) {
         await sleep(nextCheck - Date.now());
-        const status = await client.getDockStatus(dockStatusId, deadline);
+        const status = await client.getDockStatus(dockStatusId, deadline).catch(error => {
+            throw error instanceof DeadlineError ? timedOut() : error;
+        });
         const line = describe(status);
         if (status.state === 'SUCCESS')
             return status;
@@ -33199,12 +33325,10 @@ async function waitForExport(client, dockStatusId, options) {
         if (line !== lastSeen)
             core/* info */.pq(`${options.label ?? ''}Export job ${dockStatusId}: ${line}`);
         lastSeen = line;
-        if (Date.now() >= deadline) {
-            const waited = Math.round(options.timeoutMs / 1000);
-            throw new ExportTimeoutError(dockStatusId, waited, lastSeen, status.rawStatus);
-        }
-        // The last check happens at the deadline itself, not one interval short of it.
-        nextCheck = Math.min(deadline, Math.max(Date.now(), nextCheck + options.pollIntervalMs));
+        lastStatus = status.rawStatus;
+        if (Date.now() >= lastCheckAt)
+            throw timedOut();
+        nextCheck = Math.min(lastCheckAt, Math.max(Date.now(), nextCheck + options.pollIntervalMs));
     }
 }
 function describe(status) {
@@ -33274,6 +33398,8 @@ async function exportTool(request, record, clientOptions = {}) {
             host: request.host,
             apiKey: request.apiKey,
             destination: request.destination,
+            maxBytes: request.maxDownloadBytes,
+            deadline,
             retry: clientOptions.retry,
             label: request.label
         });
@@ -33282,9 +33408,19 @@ async function exportTool(request, record, clientOptions = {}) {
         log(`The zip holds: ${printable(file.entries.map(e => e.name).join(', '), 1000)}`);
         warnAboutMissingEntries(request.label, file.entries);
     }
+    catch (error) {
+        throw Date.now() >= startedAt + request.timeoutMs ? outOfTime(error, request) : error;
+    }
     finally {
         record.durationMs = Date.now() - startedAt;
     }
+}
+/** Whatever gave way last, the reason is the tool's time limit: say which input sets it. */
+function outOfTime(error, request) {
+    if (error instanceof ExportTimeoutError || !(error instanceof Error))
+        return error;
+    const limit = `timeout: ${Math.round(request.timeoutMs / 1000)} s`;
+    return new Error(`${error.message} (the tool's time ran out, ${limit}; raise timeout if it is large)`);
 }
 function warnAboutMissingEntries(label, entries) {
     const missing = missingEntries(entries);
@@ -33331,6 +33467,7 @@ function readInputs() {
         directory: parseDirectory(core/* getInput */.V4(Input.Path)),
         pollIntervalSeconds: parseSeconds(Input.PollInterval, core/* getInput */.V4(Input.PollInterval), 2, 1),
         timeoutSeconds: parseSeconds(Input.Timeout, core/* getInput */.V4(Input.Timeout), 600, 1),
+        maxDownloadBytes: parseSize(Input.MaxDownloadSize, core/* getInput */.V4(Input.MaxDownloadSize)),
         uploadArtifact: parseBoolean(Input.UploadArtifact, core/* getInput */.V4(Input.UploadArtifact), true),
         artifactName: parseArtifactName(core/* getInput */.V4(Input.ArtifactName), tools),
         retentionDays: parseRetentionDays(core/* getInput */.V4(Input.RetentionDays)),
@@ -33532,6 +33669,7 @@ async function exportAndUpload(inputs, record, gate) {
             destination: external_node_path_.join(inputs.directory, `${name}.zip`),
             pollIntervalMs: inputs.pollIntervalSeconds * 1000,
             timeoutMs: inputs.timeoutSeconds * 1000,
+            maxDownloadBytes: inputs.maxDownloadBytes,
             label: inputs.batch ? `[${record.toolId}] ` : ''
         }, record, { gate });
         if (inputs.uploadArtifact) {

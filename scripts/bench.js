@@ -95,7 +95,7 @@ async function largeDownload() {
     // Flush dirty pages first: otherwise whoever runs second pays for the other's writes.
     await exec('sync', [])
     const result = await run(
-      { host: kore.url, 'tool-id': 'a-large' },
+      { host: kore.url, 'tool-id': 'a-large', 'max-download-size': '2GiB' },
       { prefix: ['/usr/bin/time', '-v'] }
     )
     const [download] = kore.requestsTo('download').slice(-1)

@@ -51,12 +51,17 @@ export function requireImportable(entries: ZipEntryInfo[]): void {
 /** Far above any real tool export, far below what would hurt the runner (zip bombs). */
 export const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024
 
+/** A tool export holds three files; a zip with thousands is not one (and is slow to check). */
+const MAX_ENTRIES = 10_000
+
 /**
  * Opens the zip and reads every entry to its end, checking sizes (yauzl) and CRC-32 (here,
- * since yauzl does not), so a corrupt export fails now rather than at import time.
+ * since yauzl does not), so a corrupt export fails now rather than at import time. Refuses
+ * entries that share bytes (one deflate stream named forty times inflates forty times) and
+ * more than `maxUnpackedBytes` of content in all.
  */
-export async function verifyZip(file: string): Promise<ZipEntryInfo[]> {
-  const entries = await readZip(file, false)
+export async function verifyZip(file: string, maxUnpackedBytes: number): Promise<ZipEntryInfo[]> {
+  const entries = await readZip(file, false, maxUnpackedBytes)
   return entries.map(({ name, size }) => ({ name, size }))
 }
 
@@ -65,10 +70,14 @@ export async function verifyZip(file: string): Promise<ZipEntryInfo[]> {
  * backslashes, duplicates, links, and more than MAX_EXTRACTED_BYTES in all.
  */
 export async function extractZip(file: string): Promise<ZipFileEntry[]> {
-  return readZip(file, true)
+  return readZip(file, true, MAX_EXTRACTED_BYTES)
 }
 
-async function readZip(file: string, keepData: boolean): Promise<ZipFileEntry[]> {
+async function readZip(
+  file: string,
+  keepData: boolean,
+  maxUnpackedBytes: number
+): Promise<ZipFileEntry[]> {
   let zip: yauzl.ZipFile
   try {
     zip = await openZip(file)
@@ -77,17 +86,19 @@ async function readZip(file: string, keepData: boolean): Promise<ZipFileEntry[]>
   }
   const entries: ZipFileEntry[] = []
   const names = new Set<string>()
+  const spans: Span[] = []
   let total = 0
   try {
+    if (zip.entryCount > MAX_ENTRIES) {
+      throw new ArchiveError(`unsafe archive: it has more than ${MAX_ENTRIES} entries`)
+    }
     for await (const entry of readEntries(zip)) {
+      refuseOverlap(entry, spans)
       if (entry.fileName.endsWith('/')) continue
       refuseUnsafe(entry, names)
       total += entry.uncompressedSize
-      // Verifying streams and holds nothing; only extraction needs a ceiling.
-      if (keepData && total > MAX_EXTRACTED_BYTES) {
-        throw new ArchiveError(
-          `unsafe archive: it unpacks to more than ${MAX_EXTRACTED_BYTES} bytes`
-        )
+      if (total > maxUnpackedBytes) {
+        throw new ArchiveError(`unsafe archive: it unpacks to more than ${maxUnpackedBytes} bytes`)
       }
       const { crc, data } = await readEntry(zip, entry, keepData)
       if (crc !== entry.crc32) throw new Error(`entry ${entry.fileName} fails its CRC-32 check`)
@@ -105,6 +116,27 @@ async function readZip(file: string, keepData: boolean): Promise<ZipFileEntry[]>
     zip.close()
   }
   return entries
+}
+
+/** Where an entry's local header and data lie in the file: at least this much of it. */
+interface Span {
+  start: number
+  end: number
+  name: string
+}
+
+const LOCAL_HEADER_BYTES = 30
+
+function refuseOverlap(entry: yauzl.Entry, spans: Span[]): void {
+  const start = entry.relativeOffsetOfLocalHeader
+  const end = start + LOCAL_HEADER_BYTES + entry.fileNameLength + entry.compressedSize
+  const other = spans.find(span => start < span.end && span.start < end)
+  if (other) {
+    throw new ArchiveError(
+      `unsafe archive: entries ${printable(other.name)} and ${printable(entry.fileName)} share their data`
+    )
+  }
+  spans.push({ start, end, name: entry.fileName })
 }
 
 const S_IFMT = 0o170000

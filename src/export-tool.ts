@@ -15,7 +15,9 @@ export interface ExportRequest {
   /** Where the zip ends up (absolute). */
   destination: string
   pollIntervalMs: number
+  /** Trigger, polling and download of this tool, retries included. */
   timeoutMs: number
+  maxDownloadBytes: number
   /** Put before each log line, to tell parallel exports apart; empty for a single tool. */
   label: string
 }
@@ -106,6 +108,8 @@ export async function exportTool(
       host: request.host,
       apiKey: request.apiKey,
       destination: request.destination,
+      maxBytes: request.maxDownloadBytes,
+      deadline,
       retry: clientOptions.retry,
       label: request.label
     })
@@ -113,9 +117,20 @@ export async function exportTool(
     log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`)
     log(`The zip holds: ${printable(file.entries.map(e => e.name).join(', '), 1000)}`)
     warnAboutMissingEntries(request.label, file.entries)
+  } catch (error) {
+    throw Date.now() >= startedAt + request.timeoutMs ? outOfTime(error, request) : error
   } finally {
     record.durationMs = Date.now() - startedAt
   }
+}
+
+/** Whatever gave way last, the reason is the tool's time limit: say which input sets it. */
+function outOfTime(error: unknown, request: ExportRequest): unknown {
+  if (error instanceof ExportTimeoutError || !(error instanceof Error)) return error
+  const limit = `timeout: ${Math.round(request.timeoutMs / 1000)} s`
+  return new Error(
+    `${error.message} (the tool's time ran out, ${limit}; raise timeout if it is large)`
+  )
 }
 
 function warnAboutMissingEntries(label: string, entries: ZipEntryInfo[]): void {

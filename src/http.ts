@@ -1,4 +1,7 @@
+import * as dns from 'node:dns'
+import * as http from 'node:http'
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
+import type { LookupFunction } from 'node:net'
 import { HttpClient, HttpClientResponse } from '@actions/http-client'
 import { TransientError, parseRetryAfter } from './retry.js'
 
@@ -7,31 +10,64 @@ const USER_AGENT = 'kore-tool-export'
 /** Statuses that mean "try again later" rather than "you asked for something wrong". */
 const TRANSIENT_STATUSES = new Set([429, 502, 503, 504])
 
-/**
- * An HTTP client that does neither redirects nor retries by itself: both need rules the
- * library does not know (where the API key may go, Retry-After, deadlines).
- */
-export function createHttpClient(requestTimeoutMs: number): HttpClient {
-  return new HttpClient(USER_AGENT, [], {
-    allowRedirects: false,
-    allowRetries: false,
-    socketTimeout: requestTimeoutMs
-  })
+export interface TimeLimits {
+  /** The whole exchange, headers and body, ends within this, however slowly bytes trickle. */
+  totalMs: number
+  /** Silence this long ends it too (default: totalMs). */
+  idleMs?: number
 }
 
-/** Sends a request; trouble before any answer (reset, refused, timeout) becomes a TransientError. */
+/**
+ * Sends one request with a fresh client that does neither redirects nor retries by itself: both
+ * need rules the library does not know (where the API key may go, Retry-After, deadlines).
+ * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
+ * must read or discard the body; the time limit keeps running until it has.
+ */
 export async function send(
-  client: HttpClient,
   method: string,
   url: string,
-  headers: OutgoingHttpHeaders
+  headers: OutgoingHttpHeaders,
+  limits: TimeLimits
 ): Promise<HttpClientResponse> {
+  const client = new HttpClient(USER_AGENT, [], {
+    allowRedirects: false,
+    allowRetries: false,
+    socketTimeout: limits.idleMs ?? limits.totalMs
+  })
+  acceptIpv6Literal(client, url)
+  const expiry = `no complete answer within ${(limits.totalMs / 1000).toFixed(1)} s`
+  let response: HttpClientResponse | undefined
+  let expired = false
+  // http-client's own timeout is an idle one: a server sending a byte a second never trips it.
+  const timer = setTimeout(() => {
+    expired = true
+    response?.message.destroy(new Error(expiry))
+    client.dispose()
+  }, limits.totalMs)
   try {
-    return await client.request(method, url, method === 'GET' ? null : '', headers)
+    response = await client.request(method, url, method === 'GET' ? null : '', headers)
   } catch (error) {
+    clearTimeout(timer)
+    if (expired) throw new TransientError(expiry)
     const problem = `network error (${describeNetworkError(error)})`
     throw isTransientNetworkError(error) ? new TransientError(problem) : new Error(problem)
   }
+  // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
+  timer.unref()
+  const stop = (): void => clearTimeout(timer)
+  response.message.once('end', stop).once('error', stop).once('close', stop)
+  return response
+}
+
+/** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
+function acceptIpv6Literal(client: HttpClient, url: string): void {
+  if (!new URL(url).hostname.startsWith('[')) return
+  const agent = client.getAgent(url)
+  if (!(agent instanceof http.Agent)) return
+  // Agent options reach every connection it makes (http-client sets rejectUnauthorized so too).
+  const { options } = agent as http.Agent & { options: { lookup?: LookupFunction } }
+  options.lookup = (hostname, lookupOptions, callback) =>
+    dns.lookup(hostname.replace(/^\[(.*)\]$/, '$1'), lookupOptions, callback)
 }
 
 /** Network trouble that may pass; a bad certificate or an unknown host will not. */
@@ -54,8 +90,12 @@ export function isTransientNetworkError(error: unknown): boolean {
   return /request timeout|socket hang up|timed out|stalled/i.test(String(message))
 }
 
-export function isTransientStatus(status: number): boolean {
-  return TRANSIENT_STATUSES.has(status)
+/**
+ * A 500 may pass too, but only a GET is safe to repeat after one: a POST may have acted before
+ * the server failed.
+ */
+export function isTransientStatus(status: number, method: string): boolean {
+  return TRANSIENT_STATUSES.has(status) || (status === 500 && method === 'GET')
 }
 
 export function transientStatusError(response: HttpClientResponse): TransientError {
@@ -69,32 +109,22 @@ export function transientStatusError(response: HttpClientResponse): TransientErr
 
 /**
  * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
- * hangs, when the connection drops or stalls mid-body.
+ * hangs, when the connection drops mid-body (send's time limit covers a stall).
  */
-export function readText(
-  message: IncomingMessage,
-  timeoutMs: number,
-  limitBytes = 1024 * 1024
-): Promise<string> {
+export function readText(message: IncomingMessage, limitBytes = 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    const timer = setTimeout(() => message.destroy(new Error('body timed out')), timeoutMs)
     message.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size > limitBytes) message.destroy(new Error(`body larger than ${limitBytes} bytes`))
       else chunks.push(chunk)
     })
-    message.on('end', () => {
-      clearTimeout(timer)
-      resolve(Buffer.concat(chunks).toString('utf8'))
-    })
-    message.on('error', error => {
-      clearTimeout(timer)
+    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    message.on('error', error =>
       reject(new TransientError(`network error (${describeNetworkError(error)})`))
-    })
+    )
     message.on('close', () => {
-      clearTimeout(timer)
       if (!message.complete) reject(new TransientError('connection closed mid-body'))
     })
   })

@@ -9,6 +9,7 @@ export const Input = {
   Path: 'path',
   PollInterval: 'poll-interval',
   Timeout: 'timeout',
+  MaxDownloadSize: 'max-download-size',
   UploadArtifact: 'upload-artifact',
   ArtifactName: 'artifact-name',
   RetentionDays: 'retention-days',

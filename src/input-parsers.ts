@@ -126,6 +126,27 @@ export function parseSeconds(input: string, raw: string, fallback: number, min: 
   return value
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 }
+const DEFAULT_MAX_DOWNLOAD_BYTES = 2 ** 30
+
+/** Bytes, or a number with KiB / MiB / GiB (any case); at least 1 KiB, at most 64 GiB. */
+export function parseSize(input: string, raw: string): number {
+  if (!raw) return DEFAULT_MAX_DOWNLOAD_BYTES
+  const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i)
+  const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none']
+  if (!match || unit === undefined) {
+    throw new InputError(
+      input,
+      `"${printable(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`
+    )
+  }
+  const bytes = Math.floor(Number(match[1]) * unit)
+  if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
+    throw new InputError(input, `${printable(raw)} is out of range: use 1KiB to 64GiB`)
+  }
+  return bytes
+}
+
 /** A name or path template, `{tool-id}` filled in for one tool. */
 export function forTool(template: string, toolId: string): string {
   return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId)

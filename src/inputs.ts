@@ -12,6 +12,7 @@ import {
   parseMaxParallel,
   parseRetentionDays,
   parseSeconds,
+  parseSize,
   parseToolList
 } from './input-parsers.js'
 
@@ -33,7 +34,10 @@ export interface Inputs {
   /** Absolute directory the export is downloaded into. */
   directory: string
   pollIntervalSeconds: number
+  /** Per tool: export request to verified download. */
   timeoutSeconds: number
+  /** The largest export accepted, in bytes. */
+  maxDownloadBytes: number
   uploadArtifact: boolean
   /** May hold `{tool-id}`; also the zip's file name: `<artifact-name>.zip`. */
   artifactName: string
@@ -82,6 +86,7 @@ export function readInputs(): Inputs {
     directory: parseDirectory(core.getInput(Input.Path)),
     pollIntervalSeconds: parseSeconds(Input.PollInterval, core.getInput(Input.PollInterval), 2, 1),
     timeoutSeconds: parseSeconds(Input.Timeout, core.getInput(Input.Timeout), 600, 1),
+    maxDownloadBytes: parseSize(Input.MaxDownloadSize, core.getInput(Input.MaxDownloadSize)),
     uploadArtifact: parseBoolean(Input.UploadArtifact, core.getInput(Input.UploadArtifact), true),
     artifactName: parseArtifactName(core.getInput(Input.ArtifactName), tools),
     retentionDays: parseRetentionDays(core.getInput(Input.RetentionDays)),

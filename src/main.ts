@@ -50,6 +50,7 @@ async function exportAndUpload(
         destination: path.join(inputs.directory, `${name}.zip`),
         pollIntervalMs: inputs.pollIntervalSeconds * 1000,
         timeoutMs: inputs.timeoutSeconds * 1000,
+        maxDownloadBytes: inputs.maxDownloadBytes,
         label: inputs.batch ? `[${record.toolId}] ` : ''
       },
       record,

@@ -47,6 +47,14 @@ export class GaveUpError extends Error {
   }
 }
 
+/** A step's time ran out before a request could start. */
+export class DeadlineError extends Error {
+  constructor(what: string) {
+    super(`${what}: the time allowed (timeout) ran out`)
+    this.name = 'DeadlineError'
+  }
+}
+
 export interface RetryOptions {
   /** Epoch ms after which no further try starts. */
   deadline?: number

@@ -14,6 +14,7 @@ import { sampleExport } from './zip.js'
  * @property {boolean} [garbled] a 200 whose body is not JSON
  * @property {boolean} [reset]   destroy the connection without answering
  * @property {boolean} [hang]    never answer (the client's time limit must end it)
+ * @property {boolean} [trickle] send the status line, then one header byte every 100 ms, forever
  *
  * @typedef {object} KoreOptions
  * @property {string} [host]  loopback address to listen on (default 127.0.0.1)
@@ -30,6 +31,8 @@ import { sampleExport } from './zip.js'
  * @property {Failure[]} [downloadFailures]
  * @property {number} [truncateDownloads]  this many downloads send half the bytes, then hang up
  * @property {number} [stallDownloads]  this many downloads send half the bytes, then go silent
+ * @property {boolean} [endlessDownloads]  downloads stream zeros without end or length
+ * @property {number} [declaredLength]  Content-Length to announce instead of the real one
  * @property {number} [minPollGapMs]  answer 429 to status polls closer together than this
  * @property {boolean} [requireKeyForDownload]  same-origin downloads need x-api-key (default true)
  * @property {string} [redirectDownloadTo]  origin of a storage server to redirect downloads to
@@ -247,7 +250,11 @@ export async function startKoreServer(options = {}) {
   function serveZip(res, zip, job) {
     if (misbehave(res, downloadFailures)) return
     downloadsServed += 1
-    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length })
+    if (options.endlessDownloads) return streamForever(res)
+    res.writeHead(200, {
+      'content-type': 'application/zip',
+      'content-length': options.declaredLength ?? zip.length
+    })
     if (downloadsServed <= (options.truncateDownloads ?? 0)) {
       res.write(zip.subarray(0, Math.floor(zip.length / 2)))
       setTimeout(() => res.destroy(), 20)
@@ -344,6 +351,13 @@ function misbehave(res, queue) {
     return true
   }
   if (failure.hang) return true
+  if (failure.trickle) {
+    const socket = res.socket
+    socket?.write('HTTP/1.1 200 OK\r\nx-slow: ')
+    const timer = setInterval(() => socket?.write('a'), 100)
+    socket?.on('close', () => clearInterval(timer))
+    return true
+  }
   if (failure.retryAfter !== undefined) res.setHeader('retry-after', String(failure.retryAfter))
   if (failure.garbled) {
     res.writeHead(200, { 'content-type': 'application/json' })
@@ -357,6 +371,20 @@ function misbehave(res, queue) {
   }
   sendError(res, failure.status ?? 500, 'Something went wrong')
   return true
+}
+
+/**
+ * A body that never ends: 64 KiB of zeros whenever the socket can take them.
+ * @param {http.ServerResponse} res
+ */
+function streamForever(res) {
+  res.writeHead(200, { 'content-type': 'application/zip' })
+  const chunk = Buffer.alloc(64 * 1024)
+  const pump = () => {
+    while (!res.destroyed && res.write(chunk));
+  }
+  res.on('drain', pump)
+  pump()
 }
 
 /**
@@ -403,7 +431,7 @@ function listen(server, host) {
 function originOf(server, host, scheme = 'http') {
   const address = server.address()
   if (!address || typeof address === 'string') throw new Error('server is not listening')
-  return `${scheme}://${host}:${address.port}`
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${address.port}`
 }
 
 /** @param {http.Server} server @returns {Promise<void>} */

@@ -9,6 +9,8 @@ import * as zlib from 'node:zlib'
  * @property {boolean} [store] store instead of deflate
  * @property {number} [crc] a CRC-32 to write instead of the real one (to fake corruption)
  * @property {number} [unixMode] file mode stored as made on Unix, e.g. 0o120777 for a symlink
+ * @property {number} [shareWith] index of an earlier entry whose local header and data this
+ *   entry's central record points at: the overlapping-entries zip bomb
  */
 
 /**
@@ -20,13 +22,17 @@ export function buildZip(entries) {
   const parts = []
   /** @type {Buffer[]} */
   const central = []
+  /** @type {{ offset: number, body: Buffer, data: Buffer, crc: number, method: number }[]} */
+  const written = []
   let offset = 0
   for (const entry of entries) {
-    const data = Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data, 'utf8')
-    const body = entry.store ? data : zlib.deflateRawSync(data)
-    const crc = entry.crc ?? zlib.crc32(data)
+    const shared = entry.shareWith === undefined ? undefined : written[entry.shareWith]
+    const data =
+      shared?.data ?? (Buffer.isBuffer(entry.data) ? entry.data : Buffer.from(entry.data, 'utf8'))
+    const body = shared?.body ?? (entry.store ? data : zlib.deflateRawSync(data))
+    const crc = shared?.crc ?? entry.crc ?? zlib.crc32(data)
     const name = Buffer.from(entry.name, 'utf8')
-    const method = entry.store ? 0 : 8
+    const method = shared?.method ?? (entry.store ? 0 : 8)
 
     const local = Buffer.alloc(30)
     local.writeUInt32LE(0x04034b50, 0)
@@ -52,8 +58,10 @@ export function buildZip(entries) {
     header.writeUInt32LE(data.length, 24)
     header.writeUInt16LE(name.length, 28)
     header.writeUInt32LE(((entry.unixMode ?? 0) << 16) >>> 0, 38) // external attributes
-    header.writeUInt32LE(offset, 42)
+    header.writeUInt32LE(shared?.offset ?? offset, 42)
     central.push(header, name)
+    written.push({ offset: shared?.offset ?? offset, body, data, crc, method })
+    if (shared) continue
 
     parts.push(local, name, body)
     offset += local.length + name.length + body.length

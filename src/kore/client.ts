@@ -1,14 +1,7 @@
 import * as core from '@actions/core'
-import type { HttpClient } from '@actions/http-client'
+import { discard, isTransientStatus, readText, send, transientStatusError } from '../http.js'
 import {
-  createHttpClient,
-  discard,
-  isTransientStatus,
-  readText,
-  send,
-  transientStatusError
-} from '../http.js'
-import {
+  DeadlineError,
   DEFAULT_RETRY,
   RateGate,
   RetryPolicy,
@@ -44,12 +37,11 @@ export interface KoreClientOptions {
   gate?: RateGate
   /** Least time between two status requests for one job (default 1 s, Kore.ai's limit). */
   minStatusGapMs?: number
-  /** Time limit for each request (idle socket and body). */
+  /** Time limit for each request, headers and body (cut shorter by a call's deadline). */
   requestTimeoutMs?: number
 }
 
 export class KoreClient {
-  private readonly http: HttpClient
   private readonly retry: RetryPolicy
   private readonly requestTimeoutMs: number
   private readonly gate: RateGate
@@ -64,7 +56,6 @@ export class KoreClient {
   ) {
     this.retry = options.retry ?? DEFAULT_RETRY
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
-    this.http = createHttpClient(this.requestTimeoutMs)
     this.gate = options.gate ?? new RateGate()
     this.minStatusGapMs = options.minStatusGapMs ?? 1000
   }
@@ -78,10 +69,8 @@ export class KoreClient {
     const text = await withRetries(
       what,
       this.retry,
-      () => this.call('POST', url.href, what, hint),
-      {
-        deadline
-      }
+      () => this.call('POST', url.href, what, hint, deadline),
+      { deadline }
     )
     return parseExportStarted(parseJson(text, what))
   }
@@ -98,7 +87,8 @@ export class KoreClient {
           (this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now()
         )
         this.lastStatusCheck.set(dockStatusId, Date.now())
-        const text = await this.call('GET', url, what, 'the export job is unknown to Kore.ai')
+        const hint = 'the export job is unknown to Kore.ai'
+        const text = await this.call('GET', url, what, hint, deadline)
         try {
           return parseDockStatus(JSON.parse(text))
         } catch (error) {
@@ -115,24 +105,28 @@ export class KoreClient {
     method: 'GET' | 'POST',
     url: string,
     what: string,
-    notFoundHint: string
+    notFoundHint: string,
+    deadline?: number
   ): Promise<string> {
     await this.gate.wait()
+    const totalMs = Math.min(this.requestTimeoutMs, (deadline ?? Infinity) - Date.now())
+    if (totalMs <= 0) throw new DeadlineError(what)
     core.debug(`${method} ${url}`)
-    const response = await send(this.http, method, url, {
+    const headers = {
       'x-api-key': this.apiKey,
       accept: 'application/json',
       'content-type': 'application/json'
-    })
+    }
+    const response = await send(method, url, headers, { totalMs })
     const status = response.message.statusCode ?? 0
     core.debug(`${method} ${url} -> HTTP ${status}`)
-    if (isTransientStatus(status)) {
+    if (isTransientStatus(status, method)) {
       discard(response)
       const error = transientStatusError(response)
       if (error.rateLimited) this.gate.pause(error.retryAfterMs ?? 1000)
       throw error
     }
-    const body = await readText(response.message, this.requestTimeoutMs)
+    const body = await readText(response.message)
     if (status >= 200 && status < 300) return body
     throw new KoreApiError(explainStatus(what, status, body, notFoundHint), status, body)
   }

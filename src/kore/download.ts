@@ -7,16 +7,17 @@ import * as path from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ArchiveError, requireImportable, verifyZip, ZipEntryInfo } from '../archive.js'
+import { messageOf } from '../errors.js'
 import {
-  createHttpClient,
   describeNetworkError,
   discard,
   isTransientStatus,
   send,
+  TimeLimits,
   transientStatusError
 } from '../http.js'
 import { isLoopback } from '../input-parsers.js'
-import { DEFAULT_RETRY, RetryPolicy, TransientError, withRetries } from '../retry.js'
+import { DeadlineError, DEFAULT_RETRY, RetryPolicy, TransientError, withRetries } from '../retry.js'
 
 const MAX_REDIRECTS = 5
 const WRITE_BUFFER_BYTES = 1024 * 1024
@@ -35,8 +36,12 @@ export interface DownloadOptions {
   apiKey: string
   /** Final path of the zip; nothing appears there unless the download is complete and valid. */
   destination: string
+  /** The most bytes the zip may have; a longer body is cut there. */
+  maxBytes: number
+  /** Epoch ms by which the download must be done (the tool's timeout), retries included. */
+  deadline?: number
   retry?: RetryPolicy
-  /** Idle time limit for each request. */
+  /** Longest silence allowed from the server. */
   requestTimeoutMs?: number
   /** Put before log lines (see ExportRequest.label). */
   label?: string
@@ -49,6 +54,9 @@ export interface DownloadedFile {
   entries: ZipEntryInfo[]
 }
 
+/** The zip may unpack to this many times max-download-size: JSON compresses well, bombs better. */
+export const UNPACKED_SIZE_FACTOR = 4
+
 /** Streams the export to a temporary file beside the destination, verifies it, renames it. */
 export async function downloadExport(
   downloadUrl: string,
@@ -59,26 +67,31 @@ export async function downloadExport(
   await fs.mkdir(path.dirname(options.destination), { recursive: true })
   const temporary = path.join(
     path.dirname(options.destination),
-    `.${path.basename(options.destination)}.${randomUUID().slice(0, 8)}.part`
+    `.kore-download-${randomUUID().slice(0, 8)}.part`
   )
   try {
     const fetched = await withRetries(
       `${options.label ?? ''}Download of the export`,
       options.retry ?? DEFAULT_RETRY,
-      () => fetchToFile(url, temporary, options)
+      () => fetchToFile(url, temporary, options),
+      { deadline: options.deadline }
     )
-    const entries = await verifyZip(temporary)
+    const entries = await verifyZip(temporary, options.maxBytes * UNPACKED_SIZE_FACTOR)
     requireImportable(entries)
     await fs.rename(temporary, options.destination)
     return { file: options.destination, ...fetched, entries }
   } catch (error) {
-    await fs.rm(temporary, { force: true })
+    // The original error is the one worth reading, not a failed clean-up's.
+    await fs.rm(temporary, { force: true }).catch(() => undefined)
     if (error instanceof ArchiveError) throw new DownloadError(error.message)
     throw error
   }
 }
 
-/** Accepts the URL as Kore.ai writes it (padded, possibly relative to host); refuses plain http. */
+/**
+ * Accepts the URL as Kore.ai writes it (padded, possibly relative to host). Plain http only
+ * when host itself is plain http on loopback (a local test server), and then to loopback only.
+ */
 export function resolveDownloadUrl(raw: string, host: string): URL {
   let url: URL
   try {
@@ -86,77 +99,104 @@ export function resolveDownloadUrl(raw: string, host: string): URL {
   } catch {
     throw new DownloadError('Kore.ai sent a download URL that is not a URL')
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new DownloadError(`refusing to download the export over ${url.protocol} (https only)`)
-  }
+  refuseInsecure(url, host, 'download the export over')
   return url
 }
+
+function refuseInsecure(url: URL, host: string, doing: string): void {
+  if (url.protocol === 'https:') return
+  const hostUrl = new URL(host)
+  const localTest = hostUrl.protocol === 'http:' && isLoopback(hostUrl.hostname)
+  if (url.protocol === 'http:' && localTest && isLoopback(url.hostname)) return
+  throw new DownloadError(`refusing to ${doing} ${url.protocol} (https only)`)
+}
+
+/** A problem on this machine (disk full, bad path) or a limit of ours: another try will not help. */
+class LocalDownloadError extends Error {}
 
 async function fetchToFile(
   url: URL,
   temporary: string,
   options: DownloadOptions
 ): Promise<{ size: number; sha256: string }> {
-  const timeoutMs = options.requestTimeoutMs ?? 60_000
-  const response = await openFollowingRedirects(url, options, timeoutMs)
+  const idleMs = options.requestTimeoutMs ?? 60_000
+  const totalMs = (options.deadline ?? Infinity) - Date.now()
+  if (totalMs <= 0) throw new DeadlineError('Download of the export')
+  const response = await openFollowingRedirects(url, options, {
+    totalMs: Math.min(totalMs, MAX_TIMER_MS),
+    idleMs
+  })
   const message = response.message
   const expected = Number(message.headers['content-length'] ?? NaN)
+  if (expected > options.maxBytes) {
+    discard(response)
+    throw new DownloadError(tooLarge(options.maxBytes, `it is ${expected} bytes`))
+  }
   const hash = createHash('sha256')
   let size = 0
   // Larger buffers let slow disk writes batch up (writev) instead of stalling the socket.
   const measure = new Transform({
     highWaterMark: WRITE_BUFFER_BYTES,
     transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk)
       size += chunk.length
+      if (size > options.maxBytes) {
+        return done(new LocalDownloadError(tooLarge(options.maxBytes, 'the body went on')))
+      }
+      hash.update(chunk)
       done(null, chunk)
     }
   })
-  message.setTimeout(timeoutMs, () => message.destroy(new Error('download stalled')))
+  const file = createWriteStream(temporary, { highWaterMark: WRITE_BUFFER_BYTES })
+  let writeError: Error | undefined
+  file.on('error', error => (writeError ??= error))
   try {
-    await pipeline(
-      message,
-      measure,
-      createWriteStream(temporary, { highWaterMark: WRITE_BUFFER_BYTES })
-    )
+    await pipeline(message, measure, file)
   } catch (error) {
-    // Trouble on the network side is worth another try; a failing disk is not.
+    if (error instanceof LocalDownloadError) throw new DownloadError(error.message)
+    if (writeError) {
+      throw new DownloadError(`could not write the export to disk: ${messageOf(writeError)}`)
+    }
+    // Trouble on the network side is worth another try. (A body shorter than its
+    // Content-Length ends here too: Node's parser reports it as an abort.)
     if (!message.complete) {
       throw new TransientError(`transfer broke off (${describeNetworkError(error)})`)
     }
     throw error
   }
-  if (Number.isFinite(expected) && size !== expected) {
-    throw new TransientError(`transfer truncated: got ${size} of ${expected} bytes`)
-  }
   return { size, sha256: hash.digest('hex') }
+}
+
+/** setTimeout's ceiling (about 24.8 days); a longer delay would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+function tooLarge(maxBytes: number, detail: string): string {
+  return `the export is larger than max-download-size (${maxBytes} bytes): ${detail}; raise max-download-size if the tool is really this large`
 }
 
 /**
  * Follows a few redirects by hand: the API key goes only to the Kore.ai origin (never to a
- * storage host a redirect points at), and https never downgrades to http.
+ * storage host a redirect points at), and every hop obeys host's scheme rule.
  */
 async function openFollowingRedirects(
   start: URL,
   options: DownloadOptions,
-  timeoutMs: number
+  limits: TimeLimits
 ): Promise<HttpClientResponse> {
-  const http = createHttpClient(timeoutMs)
   const keyOrigin = new URL(options.host).origin
   let url = start
   for (let hop = 0; ; hop++) {
     const headers = url.origin === keyOrigin ? { 'x-api-key': options.apiKey } : {}
     core.debug(`GET download from ${url.origin} (key sent: ${url.origin === keyOrigin})`)
-    const response = await send(http, 'GET', url.href, headers)
+    const response = await send('GET', url.href, headers, limits)
     const status = response.message.statusCode ?? 0
     if (REDIRECT_STATUSES.has(status)) {
       discard(response)
-      url = nextHop(url, response.message.headers.location, hop)
+      url = nextHop(url, response.message.headers.location, hop, options.host)
       continue
     }
     if (status >= 200 && status < 300) return response
     discard(response)
-    if (isTransientStatus(status)) throw transientStatusError(response)
+    if (isTransientStatus(status, 'GET')) throw transientStatusError(response)
     if ([401, 403, 404, 410].includes(status)) {
       throw new DownloadError(
         `the download URL answered HTTP ${status}: it may have expired; run the export again`
@@ -166,18 +206,21 @@ async function openFollowingRedirects(
   }
 }
 
-function nextHop(from: URL, location: string | undefined, hop: number): URL {
+function nextHop(from: URL, location: string | undefined, hop: number, host: string): URL {
   if (!location) throw new DownloadError('the download redirected without a Location')
   if (hop + 1 > MAX_REDIRECTS) {
     throw new DownloadError(`the download redirected more than ${MAX_REDIRECTS} times`)
   }
-  const next = new URL(location, from)
+  let next: URL
+  try {
+    next = new URL(location, from)
+  } catch {
+    throw new DownloadError('the download redirected to something that is not a URL')
+  }
   if (from.protocol === 'https:' && next.protocol !== 'https:') {
     throw new DownloadError('refusing a redirect of the download from https to http')
   }
-  if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-    throw new DownloadError(`refusing a redirect of the download to ${next.protocol}`)
-  }
+  refuseInsecure(next, host, 'follow a redirect of the download to')
   core.setSecret(next.href)
   return next
 }

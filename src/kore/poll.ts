@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { sleep as realSleep } from '../retry.js'
+import { DeadlineError, sleep as realSleep } from '../retry.js'
 import type { KoreClient } from './client.js'
 import type { DockStatus } from './responses.js'
 
@@ -28,6 +28,9 @@ export class ExportTimeoutError extends Error {
   }
 }
 
+/** Room left for the last status check to be answered before the deadline. */
+const FINAL_CHECK_ROOM_MS = 1000
+
 export interface PollOptions {
   pollIntervalMs: number
   timeoutMs: number
@@ -47,23 +50,33 @@ export async function waitForExport(
 ): Promise<DockStatus> {
   const sleep = options.sleep ?? realSleep
   const deadline = options.startedAt + options.timeoutMs
-  let nextCheck = Math.min(deadline, options.startedAt + (options.firstCheckAfterMs ?? 1000))
+  // The last check leaves its own request time to answer before the deadline.
+  const room = Math.min(FINAL_CHECK_ROOM_MS, options.timeoutMs / 4)
+  const lastCheckAt = deadline - room
+  let nextCheck = Math.min(lastCheckAt, options.startedAt + (options.firstCheckAfterMs ?? 1000))
   let lastSeen = ''
+  let lastStatus = ''
+  const timedOut = (): ExportTimeoutError =>
+    new ExportTimeoutError(
+      dockStatusId,
+      Math.round(options.timeoutMs / 1000),
+      lastSeen || 'none',
+      lastStatus
+    )
 
   for (;;) {
     await sleep(nextCheck - Date.now())
-    const status = await client.getDockStatus(dockStatusId, deadline)
+    const status = await client.getDockStatus(dockStatusId, deadline).catch(error => {
+      throw error instanceof DeadlineError ? timedOut() : error
+    })
     const line = describe(status)
     if (status.state === 'SUCCESS') return status
     if (status.state === 'FAILED') throw new ExportFailedError(dockStatusId, status.reason)
     if (line !== lastSeen) core.info(`${options.label ?? ''}Export job ${dockStatusId}: ${line}`)
     lastSeen = line
-    if (Date.now() >= deadline) {
-      const waited = Math.round(options.timeoutMs / 1000)
-      throw new ExportTimeoutError(dockStatusId, waited, lastSeen, status.rawStatus)
-    }
-    // The last check happens at the deadline itself, not one interval short of it.
-    nextCheck = Math.min(deadline, Math.max(Date.now(), nextCheck + options.pollIntervalMs))
+    lastStatus = status.rawStatus
+    if (Date.now() >= lastCheckAt) throw timedOut()
+    nextCheck = Math.min(lastCheckAt, Math.max(Date.now(), nextCheck + options.pollIntervalMs))
   }
 }
 
