@@ -84,6 +84,10 @@ describe('the bundled action', () => {
     expect(run.stdout.split(kore.apiKey)).toHaveLength(2)
     // The signed download link is masked before it could be printed.
     expect(run.stdout).toMatch(/::add-mask::http:\/\/127\.0\.0\.1:\d+\/api\/v1\/account\/exports\//)
+    // The artifact is unredacted: the log says so, naming the secure variable.
+    expect(run.stdout).toContain(
+      `::warning::The artifact kore-tool-${TOOL}.zip holds env_variables.json unredacted, with the values of the secure variable(s) TOKEN: anyone with read access`
+    )
 
     expect(run.summary).toContain('Kore.ai tool export')
     expect(run.summary).toContain(`<code>${TOOL}</code>`)
@@ -147,6 +151,31 @@ describe('the bundled action', () => {
     expect(run.outputs.file).toBe('')
     expect(run.summary).toContain('Tool has no deployed call flow')
     expect(filesIn(path.join(run.runnerTemp, 'kore-tool-export'))).toEqual([])
+  })
+
+  it('follows a download redirect to storage, masking the new link and keeping the key home', async () => {
+    const storage = await startStorageServer({ zipFor: () => sampleExport(TOOL) })
+    kore = await startKoreServer({ jobPolls: 0, redirectDownloadTo: storage.url })
+    try {
+      const run = await runAction({
+        host: kore.url,
+        'tool-id': TOOL,
+        'api-key': kore.apiKey,
+        'upload-artifact': 'false'
+      })
+      expect(run.exitCode).toBe(0)
+      expect(storage.requests).toHaveLength(1)
+      expect(storage.requests[0]?.headers['x-api-key']).toBeUndefined()
+      const masked = `::add-mask::${storage.url}/blob/`
+      const lines = run.stdout.split('\n')
+      const maskLine = lines.findIndex(line => line.startsWith(masked))
+      expect(maskLine).toBeGreaterThan(0)
+      // Masked before any line that could show it (the debug line of the request).
+      const firstUse = lines.findIndex(line => line.includes(`${storage.url}/blob/`))
+      expect(firstUse).toBe(maskLine)
+    } finally {
+      await storage.close()
+    }
   })
 
   it('works over https and refuses a download redirect down to http, keeping the key home', async () => {

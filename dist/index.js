@@ -31724,62 +31724,8 @@ async function forEachWithLimit(items, limit, task) {
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
-;// CONCATENATED MODULE: ./src/deliver/artifact.ts
-
-
-
-class ArtifactUploadError extends Error {
-    constructor(message, file) {
-        super(`${message} The export itself is kept at ${file}.`);
-        this.name = 'ArtifactUploadError';
-    }
-}
-/** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
-async function uploadExportArtifact(request) {
-    const name = external_node_path_.basename(request.file);
-    if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-        throw new ArtifactUploadError('Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. Set upload-artifact: false to skip the upload.', request.file);
-    }
-    // Loaded only when needed: it is most of the bundle and slows every start.
-    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(252)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91252));
-    const client = new DefaultArtifactClient();
-    try {
-        if (request.overwrite) {
-            await client.deleteArtifact(name).then(deleted => core/* info */.pq(`Replaced the earlier artifact ${name} (id ${deleted.id})`), error => {
-                if (!(error instanceof ArtifactNotFoundError))
-                    throw error;
-            });
-        }
-        const uploaded = await client.uploadArtifact(name, [request.file], external_node_path_.dirname(request.file), {
-            skipArchive: true,
-            retentionDays: request.retentionDays
-        });
-        if (uploaded.id === undefined)
-            throw new Error('the artifact service returned no artifact id');
-        return { id: uploaded.id, name, url: artifactUrl(uploaded.id), digest: uploaded.digest ?? '' };
-    }
-    catch (error) {
-        if (error instanceof GHESNotSupportedError) {
-            throw new ArtifactUploadError('Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. Set upload-artifact: false and store the file another way.', request.file);
-        }
-        const message = (0,errors/* messageOf */.b)(error);
-        if (/\(409\)|already exists/i.test(message)) {
-            throw new ArtifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
-        }
-        throw new ArtifactUploadError(`Artifact upload failed: ${message}.`, request.file);
-    }
-}
-/** The artifact's page, as actions/upload-artifact links it. */
-function artifactUrl(id) {
-    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
-    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
-        return '';
-    const server = GITHUB_SERVER_URL || 'https://github.com';
-    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`;
-}
-
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(99547);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:stream"
@@ -31790,6 +31736,8 @@ var external_node_util_ = __nccwpck_require__(57975);
 var external_node_zlib_ = __nccwpck_require__(38522);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(20663);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(83916);
 ;// CONCATENATED MODULE: ./src/text.ts
 /**
  * Text that came from a server or from a tool's author is data. Before it reaches a log line, the
@@ -31861,15 +31809,16 @@ const MAX_ENTRIES = 10_000;
  * more than `maxUnpackedBytes` of content in all.
  */
 async function verifyZip(file, maxUnpackedBytes) {
-    const entries = await readZip(file, false, maxUnpackedBytes);
+    const entries = await readZip(file, () => false, maxUnpackedBytes);
     return entries.map(({ name, size }) => ({ name, size }));
 }
 /**
- * Reads every file of the zip into memory, refusing unsafe archives: absolute names, `..`,
- * backslashes, duplicates, links, and more than MAX_EXTRACTED_BYTES in all.
+ * Reads the `wanted` files of the zip (all by default) into memory, refusing unsafe archives:
+ * absolute names, `..`, backslashes, duplicates, links, and more than MAX_EXTRACTED_BYTES in all.
  */
-async function extractZip(file) {
-    return readZip(file, true, MAX_EXTRACTED_BYTES);
+async function extractZip(file, wanted = () => true) {
+    const entries = await readZip(file, wanted, MAX_EXTRACTED_BYTES);
+    return entries.filter(entry => wanted(entry.name));
 }
 async function readZip(file, keepData, maxUnpackedBytes) {
     let zip;
@@ -31896,7 +31845,7 @@ async function readZip(file, keepData, maxUnpackedBytes) {
             if (total > maxUnpackedBytes) {
                 throw new ArchiveError(`unsafe archive: it unpacks to more than ${maxUnpackedBytes} bytes`);
             }
-            const { crc, data } = await readEntry(zip, entry, keepData);
+            const { crc, data } = await readEntry(zip, entry, keepData(entry.fileName));
             if (crc !== entry.crc32)
                 throw new Error(`entry ${entry.fileName} fails its CRC-32 check`);
             entries.push({ name: entry.fileName, size: entry.uncompressedSize, data });
@@ -32028,6 +31977,320 @@ function readEntry(zip, entry, keepData) {
             stream.on('error', reject);
         });
     });
+}
+
+;// CONCATENATED MODULE: ./src/json-text.ts
+
+/** A file that should be JSON and cannot be read as such. */
+class NotJsonError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'NotJsonError';
+    }
+}
+/**
+ * Decodes a JSON file as exporters write it: UTF-8, with or without a byte order mark, or UTF-16
+ * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
+ * secret's end.
+ */
+function decodeJsonBytes(data) {
+    try {
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+            return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
+        }
+        if (data[0] === 0xff && data[1] === 0xfe) {
+            return new TextDecoder('utf-16le', { fatal: true }).decode(data.subarray(2));
+        }
+        if (data[0] === 0xfe && data[1] === 0xff) {
+            return new TextDecoder('utf-16be', { fatal: true }).decode(data.subarray(2));
+        }
+        return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    }
+    catch {
+        throw new NotJsonError('it is not valid UTF-8 or UTF-16 text');
+    }
+}
+/**
+ * Parses what jsonc-parser tolerates (comments, trailing commas) into a tree with offsets, so
+ * edits can touch one value's text and nothing else.
+ */
+function parseJsonTree(text) {
+    const errors = [];
+    const root = (0,main.parseTree)(text, errors, { allowTrailingComma: true, disallowComments: false });
+    const [first] = errors;
+    if (first) {
+        throw new NotJsonError(`it is not JSON (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})`);
+    }
+    if (!root)
+        throw new NotJsonError('it is empty');
+    return root;
+}
+/** Two-space indentation and a final newline; only whitespace between tokens changes. */
+function reindentJson(text) {
+    const formatted = (0,main.applyEdits)(text, (0,main.format)(text, undefined, { tabSize: 2, insertSpaces: true, eol: '\n' }));
+    return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/env-variables.ts
+
+
+
+
+/**
+ * Secure variables in env_variables.json. Kore.ai does not document how an export marks them, so
+ * flags are matched loosely (any case, any separator, true-ish values) and anything that cannot be
+ * told apart for sure is an error rather than a guess: a redaction that fails open leaks a secret
+ * into git history for good.
+ */
+const ENV_VARIABLES_FILE = 'env_variables.json';
+const REDACTED = '<redacted>';
+/** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
+function isEnvVariablesFile(name) {
+    return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE;
+}
+class UnredactableError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UnredactableError';
+    }
+}
+/** `isSecured`, `is_secured`, `IS-SECURED` → `issecured`. */
+function normalise(key) {
+    return key.toLowerCase().replace(/[\s_-]/g, '');
+}
+const SECURE_FLAGS = new Set([
+    'isSecured',
+    'isSecure',
+    'secured',
+    'secure',
+    'isSecret',
+    'secret',
+    'isEncrypted',
+    'encrypted',
+    'isMasked',
+    'masked',
+    'sensitive',
+    'isSensitive',
+    'secureVariable',
+    'isSecureVariable'
+].map(normalise));
+const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise));
+const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise);
+/** Fields of a variable that describe it and never hold its value. */
+const METADATA_KEYS = new Set([
+    ...NAME_KEYS,
+    'id',
+    'description',
+    'notes',
+    'note',
+    'hint',
+    'label',
+    'displayName',
+    'type',
+    'dataType',
+    'valueType',
+    'group',
+    'namespace',
+    'scope',
+    'category',
+    'version',
+    'createdOn',
+    'createdBy',
+    'createdAt',
+    'modifiedOn',
+    'modifiedBy',
+    'updatedOn',
+    'updatedAt',
+    'lMod'
+].map(normalise));
+const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1']);
+const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
+/** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
+function findSecureVariables(root) {
+    if (root.type !== 'object' && root.type !== 'array') {
+        throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
+    }
+    const found = [];
+    const visit = (node, nameFromParent) => {
+        if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
+            found.push(secureVariable(node, nameFromParent));
+            return;
+        }
+        for (const child of node.children ?? []) {
+            if (child.type === 'property')
+                visit(child.children?.[1], keyOf(child));
+            else
+                visit(child);
+        }
+    };
+    visit(root);
+    return found;
+}
+/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
+function redactSecureValues(text) {
+    const variables = findSecureVariables(parseJsonTree(text));
+    const edits = variables.flatMap(variable => variable.values.map(value => ({
+        offset: value.offset,
+        length: value.length,
+        content: JSON.stringify(REDACTED)
+    })));
+    return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name) };
+}
+/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
+function redactEnvVariablesFile(data) {
+    return redactSecureValues(decodeJsonBytes(data));
+}
+/**
+ * The secure variables of an export zip (none when it has no variables file); undefined when
+ * they cannot be told, which callers must treat as "may hold secrets".
+ */
+async function secureVariablesInZip(file) {
+    try {
+        const entries = await extractZip(file, isEnvVariablesFile);
+        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isMarkedSecure(object, nameFromParent) {
+    let secure = false;
+    for (const property of object.children ?? []) {
+        const key = keyOf(property);
+        if (!SECURE_FLAGS.has(normalise(key)))
+            continue;
+        const flag = flagValue(property.children?.[1]);
+        if (flag === undefined) {
+            const name = variableName(object, nameFromParent);
+            throw new UnredactableError(`variable ${printable(name)} has "${printable(key)}" set to something that is neither true nor false`);
+        }
+        secure ||= flag;
+    }
+    return secure;
+}
+function secureVariable(object, nameFromParent) {
+    const name = variableName(object, nameFromParent);
+    const values = [];
+    let hasValueField = false;
+    for (const property of object.children ?? []) {
+        const key = normalise(keyOf(property));
+        const value = property.children?.[1];
+        if (!value || SECURE_FLAGS.has(key) || METADATA_KEYS.has(key))
+            continue;
+        if (VALUE_KEYS.has(key)) {
+            hasValueField = true;
+            if (value.type !== 'null')
+                values.push(value);
+        }
+        else if (value.type !== 'boolean' && value.type !== 'null') {
+            throw new UnredactableError(`secure variable ${printable(name)} has a field "${printable(keyOf(property))}" that may hold its value`);
+        }
+    }
+    // A flagged object with neither a name nor a value is a part of a variable, not the variable.
+    if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
+        throw new UnredactableError(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
+    }
+    return { name, values };
+}
+/** true / false for what reads as a flag (true, "yes", 1…); undefined when it does not. */
+function flagValue(node) {
+    if (!node || node.type === 'null')
+        return false;
+    if (node.type === 'boolean')
+        return node.value === true;
+    if (node.type === 'number')
+        return node.value === 1 ? true : node.value === 0 ? false : undefined;
+    if (node.type !== 'string')
+        return undefined;
+    const text = String(node.value).trim().toLowerCase();
+    return TRUE_TEXT.has(text) ? true : FALSE_TEXT.has(text) ? false : undefined;
+}
+function variableName(object, nameFromParent) {
+    for (const key of NAME_KEYS) {
+        const value = env_variables_valueOf(object, key);
+        if (value?.type === 'string' && value.value)
+            return String(value.value);
+    }
+    return nameFromParent ?? `(variable at offset ${object.offset})`;
+}
+function keyOf(property) {
+    return String(property.children?.[0]?.value ?? '');
+}
+function env_variables_valueOf(object, normalisedKey) {
+    const property = object.children?.find(p => normalise(keyOf(p)) === normalisedKey);
+    return property?.children?.[1];
+}
+function hasKey(object, normalisedKey) {
+    return env_variables_valueOf(object, normalisedKey) !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/artifact.ts
+
+
+
+
+
+class ArtifactUploadError extends Error {
+    constructor(message, file) {
+        super(`${message} The export itself is kept at ${file}.`);
+        this.name = 'ArtifactUploadError';
+    }
+}
+/** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
+async function uploadExportArtifact(request) {
+    const name = external_node_path_.basename(request.file);
+    if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+        throw new ArtifactUploadError('Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. Set upload-artifact: false to skip the upload.', request.file);
+    }
+    // Loaded only when needed: it is most of the bundle and slows every start.
+    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(252)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91252));
+    const client = new DefaultArtifactClient();
+    try {
+        if (request.overwrite) {
+            await client.deleteArtifact(name).then(deleted => core/* info */.pq(`Replaced the earlier artifact ${name} (id ${deleted.id})`), error => {
+                if (!(error instanceof ArtifactNotFoundError))
+                    throw error;
+            });
+        }
+        const uploaded = await client.uploadArtifact(name, [request.file], external_node_path_.dirname(request.file), {
+            skipArchive: true,
+            retentionDays: request.retentionDays
+        });
+        if (uploaded.id === undefined)
+            throw new Error('the artifact service returned no artifact id');
+        return { id: uploaded.id, name, url: artifactUrl(uploaded.id), digest: uploaded.digest ?? '' };
+    }
+    catch (error) {
+        if (error instanceof GHESNotSupportedError) {
+            throw new ArtifactUploadError('Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. Set upload-artifact: false and store the file another way.', request.file);
+        }
+        const message = (0,errors/* messageOf */.b)(error);
+        if (/\(409\)|already exists/i.test(message)) {
+            throw new ArtifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
+        }
+        throw new ArtifactUploadError(`Artifact upload failed: ${message}.`, request.file);
+    }
+}
+/**
+ * The artifact is the export as Kore.ai made it, so it can be imported again: its secure values
+ * are in it. Say so, and to whom it is open, whenever the export marks any variable secure.
+ */
+async function warnAboutSecretsInArtifact(file, label) {
+    const names = await secureVariablesInZip(file);
+    if (names?.length === 0)
+        return;
+    const which = names
+        ? `the values of the secure variable(s) ${printable(names.join(', '), 1000)}`
+        : 'variables that could not be checked for secure values';
+    core/* warning */.$e(`${label}The artifact ${external_node_path_.basename(file)} holds env_variables.json unredacted, with ${which}: anyone with read access to this repository can download it (in a public repository, anyone signed in to GitHub). Set upload-artifact: false if that is too wide.`);
+}
+/** The artifact's page, as actions/upload-artifact links it. */
+function artifactUrl(id) {
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
+    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
+        return '';
+    const server = GITHUB_SERVER_URL || 'https://github.com';
+    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`;
 }
 
 // EXTERNAL MODULE: external "node:os"
@@ -32272,239 +32535,6 @@ function parseBoolean(input, raw, fallback) {
     if (/^false$/i.test(raw))
         return false;
     throw new InputError(input, `"${printable(raw)}" is not a boolean: use true or false`);
-}
-
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(99547);
-;// CONCATENATED MODULE: ./src/json-text.ts
-
-/** A file that should be JSON and cannot be read as such. */
-class NotJsonError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'NotJsonError';
-    }
-}
-/**
- * Decodes a JSON file as exporters write it: UTF-8, with or without a byte order mark, or UTF-16
- * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
- * secret's end.
- */
-function decodeJsonBytes(data) {
-    try {
-        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
-            return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
-        }
-        if (data[0] === 0xff && data[1] === 0xfe) {
-            return new TextDecoder('utf-16le', { fatal: true }).decode(data.subarray(2));
-        }
-        if (data[0] === 0xfe && data[1] === 0xff) {
-            return new TextDecoder('utf-16be', { fatal: true }).decode(data.subarray(2));
-        }
-        return new TextDecoder('utf-8', { fatal: true }).decode(data);
-    }
-    catch {
-        throw new NotJsonError('it is not valid UTF-8 or UTF-16 text');
-    }
-}
-/**
- * Parses what jsonc-parser tolerates (comments, trailing commas) into a tree with offsets, so
- * edits can touch one value's text and nothing else.
- */
-function parseJsonTree(text) {
-    const errors = [];
-    const root = (0,main.parseTree)(text, errors, { allowTrailingComma: true, disallowComments: false });
-    const [first] = errors;
-    if (first) {
-        throw new NotJsonError(`it is not JSON (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})`);
-    }
-    if (!root)
-        throw new NotJsonError('it is empty');
-    return root;
-}
-/** Two-space indentation and a final newline; only whitespace between tokens changes. */
-function reindentJson(text) {
-    const formatted = (0,main.applyEdits)(text, (0,main.format)(text, undefined, { tabSize: 2, insertSpaces: true, eol: '\n' }));
-    return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/env-variables.ts
-
-
-
-/**
- * Secure variables in env_variables.json. Kore.ai does not document how an export marks them, so
- * flags are matched loosely (any case, any separator, true-ish values) and anything that cannot be
- * told apart for sure is an error rather than a guess: a redaction that fails open leaks a secret
- * into git history for good.
- */
-const ENV_VARIABLES_FILE = 'env_variables.json';
-const REDACTED = '<redacted>';
-/** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
-function isEnvVariablesFile(name) {
-    return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE;
-}
-class UnredactableError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'UnredactableError';
-    }
-}
-/** `isSecured`, `is_secured`, `IS-SECURED` → `issecured`. */
-function normalise(key) {
-    return key.toLowerCase().replace(/[\s_-]/g, '');
-}
-const SECURE_FLAGS = new Set([
-    'isSecured',
-    'isSecure',
-    'secured',
-    'secure',
-    'isSecret',
-    'secret',
-    'isEncrypted',
-    'encrypted',
-    'isMasked',
-    'masked',
-    'sensitive',
-    'isSensitive',
-    'secureVariable',
-    'isSecureVariable'
-].map(normalise));
-const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise));
-const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise);
-/** Fields of a variable that describe it and never hold its value. */
-const METADATA_KEYS = new Set([
-    ...NAME_KEYS,
-    'id',
-    'description',
-    'notes',
-    'note',
-    'hint',
-    'label',
-    'displayName',
-    'type',
-    'dataType',
-    'valueType',
-    'group',
-    'namespace',
-    'scope',
-    'category',
-    'version',
-    'createdOn',
-    'createdBy',
-    'createdAt',
-    'modifiedOn',
-    'modifiedBy',
-    'updatedOn',
-    'updatedAt',
-    'lMod'
-].map(normalise));
-const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1']);
-const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
-/** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
-function findSecureVariables(root) {
-    if (root.type !== 'object' && root.type !== 'array') {
-        throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
-    }
-    const found = [];
-    const visit = (node, nameFromParent) => {
-        if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
-            found.push(secureVariable(node, nameFromParent));
-            return;
-        }
-        for (const child of node.children ?? []) {
-            if (child.type === 'property')
-                visit(child.children?.[1], keyOf(child));
-            else
-                visit(child);
-        }
-    };
-    visit(root);
-    return found;
-}
-/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
-function redactSecureValues(text) {
-    const variables = findSecureVariables(parseJsonTree(text));
-    const edits = variables.flatMap(variable => variable.values.map(value => ({
-        offset: value.offset,
-        length: value.length,
-        content: JSON.stringify(REDACTED)
-    })));
-    return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name) };
-}
-/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
-function redactEnvVariablesFile(data) {
-    return redactSecureValues(decodeJsonBytes(data));
-}
-function isMarkedSecure(object, nameFromParent) {
-    let secure = false;
-    for (const property of object.children ?? []) {
-        const key = keyOf(property);
-        if (!SECURE_FLAGS.has(normalise(key)))
-            continue;
-        const flag = flagValue(property.children?.[1]);
-        if (flag === undefined) {
-            const name = variableName(object, nameFromParent);
-            throw new UnredactableError(`variable ${printable(name)} has "${printable(key)}" set to something that is neither true nor false`);
-        }
-        secure ||= flag;
-    }
-    return secure;
-}
-function secureVariable(object, nameFromParent) {
-    const name = variableName(object, nameFromParent);
-    const values = [];
-    let hasValueField = false;
-    for (const property of object.children ?? []) {
-        const key = normalise(keyOf(property));
-        const value = property.children?.[1];
-        if (!value || SECURE_FLAGS.has(key) || METADATA_KEYS.has(key))
-            continue;
-        if (VALUE_KEYS.has(key)) {
-            hasValueField = true;
-            if (value.type !== 'null')
-                values.push(value);
-        }
-        else if (value.type !== 'boolean' && value.type !== 'null') {
-            throw new UnredactableError(`secure variable ${printable(name)} has a field "${printable(keyOf(property))}" that may hold its value`);
-        }
-    }
-    // A flagged object with neither a name nor a value is a part of a variable, not the variable.
-    if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
-        throw new UnredactableError(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
-    }
-    return { name, values };
-}
-/** true / false for what reads as a flag (true, "yes", 1…); undefined when it does not. */
-function flagValue(node) {
-    if (!node || node.type === 'null')
-        return false;
-    if (node.type === 'boolean')
-        return node.value === true;
-    if (node.type === 'number')
-        return node.value === 1 ? true : node.value === 0 ? false : undefined;
-    if (node.type !== 'string')
-        return undefined;
-    const text = String(node.value).trim().toLowerCase();
-    return TRUE_TEXT.has(text) ? true : FALSE_TEXT.has(text) ? false : undefined;
-}
-function variableName(object, nameFromParent) {
-    for (const key of NAME_KEYS) {
-        const value = env_variables_valueOf(object, key);
-        if (value?.type === 'string' && value.value)
-            return String(value.value);
-    }
-    return nameFromParent ?? `(variable at offset ${object.offset})`;
-}
-function keyOf(property) {
-    return String(property.children?.[0]?.value ?? '');
-}
-function env_variables_valueOf(object, normalisedKey) {
-    const property = object.children?.find(p => normalise(keyOf(p)) === normalisedKey);
-    return property?.children?.[1];
-}
-function hasKey(object, normalisedKey) {
-    return env_variables_valueOf(object, normalisedKey) !== undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/export-files.ts
@@ -33660,6 +33690,7 @@ async function run() {
 /** One tool's export and artifact; a failure is recorded, so the other tools carry on. */
 async function exportAndUpload(inputs, record, gate) {
     const name = forTool(inputs.artifactName, record.toolId);
+    const label = inputs.batch ? `[${record.toolId}] ` : '';
     try {
         await exportTool({
             host: inputs.host,
@@ -33670,7 +33701,7 @@ async function exportAndUpload(inputs, record, gate) {
             pollIntervalMs: inputs.pollIntervalSeconds * 1000,
             timeoutMs: inputs.timeoutSeconds * 1000,
             maxDownloadBytes: inputs.maxDownloadBytes,
-            label: inputs.batch ? `[${record.toolId}] ` : ''
+            label
         }, record, { gate });
         if (inputs.uploadArtifact) {
             record.artifact = await uploadExportArtifact({
@@ -33680,6 +33711,7 @@ async function exportAndUpload(inputs, record, gate) {
             });
             const link = record.artifact.url ? `: ${record.artifact.url}` : '';
             core/* info */.pq(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`);
+            await warnAboutSecretsInArtifact(record.file, label);
         }
     }
     catch (error) {

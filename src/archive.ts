@@ -61,21 +61,25 @@ const MAX_ENTRIES = 10_000
  * more than `maxUnpackedBytes` of content in all.
  */
 export async function verifyZip(file: string, maxUnpackedBytes: number): Promise<ZipEntryInfo[]> {
-  const entries = await readZip(file, false, maxUnpackedBytes)
+  const entries = await readZip(file, () => false, maxUnpackedBytes)
   return entries.map(({ name, size }) => ({ name, size }))
 }
 
 /**
- * Reads every file of the zip into memory, refusing unsafe archives: absolute names, `..`,
- * backslashes, duplicates, links, and more than MAX_EXTRACTED_BYTES in all.
+ * Reads the `wanted` files of the zip (all by default) into memory, refusing unsafe archives:
+ * absolute names, `..`, backslashes, duplicates, links, and more than MAX_EXTRACTED_BYTES in all.
  */
-export async function extractZip(file: string): Promise<ZipFileEntry[]> {
-  return readZip(file, true, MAX_EXTRACTED_BYTES)
+export async function extractZip(
+  file: string,
+  wanted: (name: string) => boolean = () => true
+): Promise<ZipFileEntry[]> {
+  const entries = await readZip(file, wanted, MAX_EXTRACTED_BYTES)
+  return entries.filter(entry => wanted(entry.name))
 }
 
 async function readZip(
   file: string,
-  keepData: boolean,
+  keepData: (name: string) => boolean,
   maxUnpackedBytes: number
 ): Promise<ZipFileEntry[]> {
   let zip: yauzl.ZipFile
@@ -100,7 +104,7 @@ async function readZip(
       if (total > maxUnpackedBytes) {
         throw new ArchiveError(`unsafe archive: it unpacks to more than ${maxUnpackedBytes} bytes`)
       }
-      const { crc, data } = await readEntry(zip, entry, keepData)
+      const { crc, data } = await readEntry(zip, entry, keepData(entry.fileName))
       if (crc !== entry.crc32) throw new Error(`entry ${entry.fileName} fails its CRC-32 check`)
       entries.push({ name: entry.fileName, size: entry.uncompressedSize, data })
     }

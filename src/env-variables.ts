@@ -1,4 +1,5 @@
 import { applyEdits, Edit, Node } from 'jsonc-parser'
+import { extractZip } from './archive.js'
 import { decodeJsonBytes, parseJsonTree } from './json-text.js'
 import { printable } from './text.js'
 
@@ -124,6 +125,19 @@ export function redactSecureValues(text: string): { text: string; names: string[
 /** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
 export function redactEnvVariablesFile(data: Buffer): { text: string; names: string[] } {
   return redactSecureValues(decodeJsonBytes(data))
+}
+
+/**
+ * The secure variables of an export zip (none when it has no variables file); undefined when
+ * they cannot be told, which callers must treat as "may hold secrets".
+ */
+export async function secureVariablesInZip(file: string): Promise<string[] | undefined> {
+  try {
+    const entries = await extractZip(file, isEnvVariablesFile)
+    return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names)
+  } catch {
+    return undefined
+  }
 }
 
 function isMarkedSecure(object: Node, nameFromParent: string | undefined): boolean {

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { forEachWithLimit } from './concurrency.js'
 import type { CommitResult } from './deliver/commit.js'
-import { uploadExportArtifact } from './deliver/artifact.js'
+import { uploadExportArtifact, warnAboutSecretsInArtifact } from './deliver/artifact.js'
 import { deliverToRepository } from './deliver/repository.js'
 import { messageOf } from './errors.js'
 import { exportTool, ExportRecord, newExportRecord } from './export-tool.js'
@@ -40,6 +40,7 @@ async function exportAndUpload(
   gate: RateGate
 ): Promise<void> {
   const name = forTool(inputs.artifactName, record.toolId)
+  const label = inputs.batch ? `[${record.toolId}] ` : ''
   try {
     await exportTool(
       {
@@ -51,7 +52,7 @@ async function exportAndUpload(
         pollIntervalMs: inputs.pollIntervalSeconds * 1000,
         timeoutMs: inputs.timeoutSeconds * 1000,
         maxDownloadBytes: inputs.maxDownloadBytes,
-        label: inputs.batch ? `[${record.toolId}] ` : ''
+        label
       },
       record,
       { gate }
@@ -64,6 +65,7 @@ async function exportAndUpload(
       })
       const link = record.artifact.url ? `: ${record.artifact.url}` : ''
       core.info(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`)
+      await warnAboutSecretsInArtifact(record.file, label)
     }
   } catch (error) {
     record.errors.push(messageOf(error))

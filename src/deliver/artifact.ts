@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
+import { secureVariablesInZip } from '../env-variables.js'
 import { messageOf } from '../errors.js'
+import { printable } from '../text.js'
 
 export interface ArtifactRequest {
   /** The verified export; uploaded as is, so the artifact is the importable zip itself. */
@@ -71,6 +73,21 @@ export async function uploadExportArtifact(request: ArtifactRequest): Promise<Up
     }
     throw new ArtifactUploadError(`Artifact upload failed: ${message}.`, request.file)
   }
+}
+
+/**
+ * The artifact is the export as Kore.ai made it, so it can be imported again: its secure values
+ * are in it. Say so, and to whom it is open, whenever the export marks any variable secure.
+ */
+export async function warnAboutSecretsInArtifact(file: string, label: string): Promise<void> {
+  const names = await secureVariablesInZip(file)
+  if (names?.length === 0) return
+  const which = names
+    ? `the values of the secure variable(s) ${printable(names.join(', '), 1000)}`
+    : 'variables that could not be checked for secure values'
+  core.warning(
+    `${label}The artifact ${path.basename(file)} holds env_variables.json unredacted, with ${which}: anyone with read access to this repository can download it (in a public repository, anyone signed in to GitHub). Set upload-artifact: false if that is too wide.`
+  )
 }
 
 /** The artifact's page, as actions/upload-artifact links it. */
