@@ -1,0 +1,128 @@
+// run() in-process, with @actions/core mocked as actions/typescript-action does, against the
+// fake Kore.ai and GitHub servers: main.ts, outputs.ts and the repository wiring are tested
+// straight from src/, without a rebuilt bundle.
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import * as mocked from '../__fixtures__/core.js'
+import { startGithubApi } from './fakes/github-api.js'
+import { startKoreServer } from './fakes/kore-server.js'
+import { setInputs, tempDir } from './helpers/setup.js'
+
+jest.unstable_mockModule('@actions/core', () => mocked.core)
+const { run } = await import('../src/main.js')
+
+type Kore = Awaited<ReturnType<typeof startKoreServer>>
+type Github = Awaited<ReturnType<typeof startGithubApi>>
+
+const TOOL = 'a-4f1c0000-aaaa-5bbb-8ccc-9ddddddddddb'
+// core.summary keeps the first GITHUB_STEP_SUMMARY it sees, so every test shares one file.
+const summaryFile = path.join(tempDir(), 'summary.md')
+
+describe('run()', () => {
+  let kore: Kore
+  let github: Github
+  let clearInputs: () => void
+  const saved = { ...process.env }
+
+  beforeEach(async () => {
+    jest.clearAllMocks()
+    fs.writeFileSync(summaryFile, '')
+    kore = await startKoreServer({ jobPolls: 0, knownTools: [TOOL, 'a-two'] })
+    github = await startGithubApi()
+    Object.assign(process.env, {
+      RUNNER_TEMP: tempDir(),
+      GITHUB_STEP_SUMMARY: summaryFile,
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: github.repository,
+      GITHUB_REF: 'refs/heads/main'
+    })
+  })
+
+  afterEach(async () => {
+    clearInputs()
+    process.env = { ...saved }
+    await kore.close()
+    await github.close()
+  })
+
+  const given = (inputs: Record<string, string>): void => {
+    clearInputs = setInputs({
+      host: kore.url,
+      'api-key': kore.apiKey,
+      'upload-artifact': 'false',
+      commit: 'true',
+      'github-token': github.token,
+      ...inputs
+    })
+  }
+
+  it('exports, commits once and sets every output', async () => {
+    given({ 'tool-id': TOOL })
+    await run()
+    expect(mocked.setFailed).not.toHaveBeenCalled()
+    const head = github.head('main')
+    const outputs = mocked.outputs()
+    expect(outputs).toMatchObject({
+      status: 'SUCCESS',
+      'dock-status-id': expect.stringMatching(/^ds-/),
+      changed: 'true',
+      'commit-sha': head,
+      'commit-url': `https://github.com/acme/backups/commit/${head}`,
+      'pull-request-number': ''
+    })
+    expect(JSON.parse(outputs.results ?? '')).toEqual([
+      expect.objectContaining({ 'tool-id': TOOL, status: 'SUCCESS', changed: true, error: null })
+    ])
+    expect(github.history('main')[0]?.message).toBe(
+      `Back up Kore.ai tool ${TOOL} (export ${outputs['export-job-id']})`
+    )
+    expect(mocked.setSecret).toHaveBeenCalledWith(kore.apiKey)
+    expect(fs.readFileSync(summaryFile, 'utf8')).toContain(
+      `Committed <a href="${outputs['commit-url']}">`
+    )
+  })
+
+  it("opens a pull request from the tool's own branch in pull-request mode", async () => {
+    given({ 'tool-id': TOOL, 'pull-request': 'true' })
+    await run()
+    expect(mocked.setFailed).not.toHaveBeenCalled()
+    const branch = `kore-tool-export/${TOOL}`
+    expect(github.pulls).toMatchObject([
+      { number: 1, head: branch, base: 'main', title: `Back up Kore.ai tool ${TOOL}` }
+    ])
+    expect(github.pulls[0]?.body).toContain(mocked.outputs()['export-job-id'])
+    expect(mocked.outputs()).toMatchObject({
+      changed: 'true',
+      'commit-sha': github.head(branch),
+      'pull-request-number': '1',
+      'pull-request-url': 'https://github.com/acme/backups/pull/1'
+    })
+    expect(github.history('main')).toHaveLength(1)
+  })
+
+  it('fails naming the tools that failed, after committing and reporting the others', async () => {
+    given({ tools: `${TOOL}\na-missing\na-two` })
+    await run()
+    expect(mocked.setFailed).toHaveBeenCalledTimes(1)
+    expect(mocked.setFailed.mock.calls[0]?.[0]).toMatch(
+      /^1 of 3 tools failed:\n- a-missing: .*HTTP 404/
+    )
+    const results = JSON.parse(mocked.outputs().results ?? '')
+    expect(results.map((r: { changed: boolean | null }) => r.changed)).toEqual([true, null, true])
+    expect(github.history('main')[0]?.message).toBe(`Back up Kore.ai tools ${TOOL}, a-two`)
+    expect(mocked.outputs().status).toBe('')
+    expect(fs.readFileSync(summaryFile, 'utf8')).toContain('<td><code>a-missing</code></td>')
+  })
+
+  it('fails on an invalid input before any request, setting no output', async () => {
+    given({ 'tool-id': TOOL, 'max-download-size': 'huge' })
+    await run()
+    expect(mocked.setFailed).toHaveBeenCalledWith(
+      'max-download-size: "huge" is not a size, e.g. 1073741824, 500MiB or 2GiB'
+    )
+    expect(mocked.setOutput).not.toHaveBeenCalled()
+    expect(kore.requests).toHaveLength(0)
+    expect(github.requests).toHaveLength(0)
+  })
+})
