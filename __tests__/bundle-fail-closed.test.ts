@@ -133,6 +133,16 @@ describe('the bundled action fails closed', () => {
     ])
   })
 
+  it('ends at timeout however slowly the server trickles its answers', async () => {
+    kore = await startKoreServer({ exportFailures: Array(20).fill({ trickle: true }) })
+    const result = await run({ timeout: '3' })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toMatch(
+      /::error::Export of tool \S+: no complete answer within .*the tool's time ran out, timeout: 3 s/
+    )
+    expect(result.wallMs).toBeLessThan(6000)
+  })
+
   it('refuses an export job id that is not a plain id', async () => {
     kore = await startKoreServer({
       exportFailures: [

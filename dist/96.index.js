@@ -374,7 +374,10 @@ throttling.triggersNotification = triggersNotification;
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __webpack_require__(48992);
 ;// CONCATENATED MODULE: ./src/deliver/github.ts
+
 
 
 
@@ -420,7 +423,8 @@ function explain(error, request) {
         return new CommitError(`commit-branch: branch "${error.branch}" does not exist in ${request.repository}`);
     }
     const { status } = error;
-    const message = (0,errors/* messageOf */.b)(error);
+    // GitHub's own words are server text too.
+    const message = (0,src_text/* printable */.g)((0,errors/* messageOf */.b)(error), 500);
     const where = `${request.repository}`;
     if (status === 401) {
         return new CommitError(`GitHub rejected github-token (HTTP 401): ${message}`);

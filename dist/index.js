@@ -31691,7 +31691,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(82959);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(21386);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31700,7 +31700,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 82959:
+/***/ 21386:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31738,31 +31738,8 @@ var external_node_zlib_ = __nccwpck_require__(38522);
 var yauzl = __nccwpck_require__(20663);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(83916);
-;// CONCATENATED MODULE: ./src/text.ts
-/**
- * Text that came from a server or from a tool's author is data. Before it reaches a log line, the
- * job summary, an output or a commit message it goes through `printable`, so that it can neither
- * start a line of its own (the runner executes `::command::` lines) nor break a table cell.
- */
-const DEFAULT_MAX_LENGTH = 300;
-/** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** One line, every unprintable character escaped, at most `maxLength` characters. */
-function printable(text, maxLength = DEFAULT_MAX_LENGTH) {
-    const escaped = text.replace(UNPRINTABLE, c => NAMED_ESCAPES[c] ?? `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0')}`);
-    const characters = [...escaped];
-    if (characters.length <= maxLength)
-        return escaped;
-    return `${characters.slice(0, maxLength - 1).join('')}…`;
-}
-/** Letters, digits, `-`, `_` and single dots: safe in a URL path, a file name and a log line. */
-const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
-const MAX_ID_LENGTH = 200;
-function isPlainId(text) {
-    return text.length <= MAX_ID_LENGTH && PLAIN_ID.test(text);
-}
-
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(48992);
 ;// CONCATENATED MODULE: ./src/archive.ts
 
 
@@ -31796,7 +31773,7 @@ function requireImportable(entries) {
     if (!missingEntries(entries).includes('flow_definition.json'))
         return;
     const held = entries.map(entry => entry.name).join(', ');
-    throw new ArchiveError(`the export holds no flow_definition.json, so it cannot be imported and is not kept (the zip held: ${printable(held) || 'nothing'})`);
+    throw new ArchiveError(`the export holds no flow_definition.json, so it cannot be imported and is not kept (the zip held: ${(0,src_text/* printable */.g)(held) || 'nothing'})`);
 }
 /** Far above any real tool export, far below what would hurt the runner (zip bombs). */
 const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024;
@@ -31872,7 +31849,7 @@ function refuseOverlap(entry, spans) {
     const end = start + LOCAL_HEADER_BYTES + entry.fileNameLength + entry.compressedSize;
     const other = spans.find(span => start < span.end && span.start < end);
     if (other) {
-        throw new ArchiveError(`unsafe archive: entries ${printable(other.name)} and ${printable(entry.fileName)} share their data`);
+        throw new ArchiveError(`unsafe archive: entries ${(0,src_text/* printable */.g)(other.name)} and ${(0,src_text/* printable */.g)(entry.fileName)} share their data`);
     }
     spans.push({ start, end, name: entry.fileName });
 }
@@ -31881,7 +31858,7 @@ const S_IFLNK = 0o120000;
 function refuseUnsafe(entry, seen) {
     const name = entry.fileName;
     if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
-        throw new ArchiveError(`unsafe archive: entry ${printable(name)} has control characters`);
+        throw new ArchiveError(`unsafe archive: entry ${(0,src_text/* printable */.g)(name)} has control characters`);
     }
     if (seen.has(name))
         throw new ArchiveError(`unsafe archive: entry ${name} appears twice`);
@@ -32162,7 +32139,7 @@ function isMarkedSecure(object, nameFromParent) {
         const flag = flagValue(property.children?.[1]);
         if (flag === undefined) {
             const name = variableName(object, nameFromParent);
-            throw new UnredactableError(`variable ${printable(name)} has "${printable(key)}" set to something that is neither true nor false`);
+            throw new UnredactableError(`variable ${(0,src_text/* printable */.g)(name)} has "${(0,src_text/* printable */.g)(key)}" set to something that is neither true nor false`);
         }
         secure ||= flag;
     }
@@ -32183,7 +32160,7 @@ function secureVariable(object, nameFromParent) {
                 values.push(value);
         }
         else if (value.type !== 'boolean' && value.type !== 'null') {
-            throw new UnredactableError(`secure variable ${printable(name)} has a field "${printable(keyOf(property))}" that may hold its value`);
+            throw new UnredactableError(`secure variable ${(0,src_text/* printable */.g)(name)} has a field "${(0,src_text/* printable */.g)(keyOf(property))}" that may hold its value`);
         }
     }
     // A flagged object with neither a name nor a value is a part of a variable, not the variable.
@@ -32280,7 +32257,7 @@ async function warnAboutSecretsInArtifact(file, label) {
     if (names?.length === 0)
         return;
     const which = names
-        ? `the values of the secure variable(s) ${printable(names.join(', '), 1000)}`
+        ? `the values of the secure variable(s) ${(0,src_text/* printable */.g)(names.join(', '), 1000)}`
         : 'variables that could not be checked for secure values';
     core/* warning */.$e(`${label}The artifact ${external_node_path_.basename(file)} holds env_variables.json unredacted, with ${which}: anyone with read access to this repository can download it (in a public repository, anyone signed in to GitHub). Set upload-artifact: false if that is too wide.`);
 }
@@ -32356,7 +32333,7 @@ function parseToolList(toolId, flowId, toolsText) {
             return;
         const where = `${Input.Tools}: line ${index + 1}`;
         if (fields.length > 2) {
-            throw new InputError(where, `"${printable(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
+            throw new InputError(where, `"${(0,src_text/* printable */.g)(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
         }
         const spec = {
             toolId: parseToolId(where, fields[0] ?? ''),
@@ -32401,15 +32378,15 @@ function isLoopback(hostname) {
 function parseToolId(input, raw) {
     if (!raw)
         throw new InputError(input, 'is required');
-    if (!isPlainId(raw)) {
-        throw new InputError(input, `"${printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
+    if (!(0,src_text/* isPlainId */.S)(raw)) {
+        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
     }
     return raw;
 }
 /** Flow ids are opaque and only travel URL-encoded in the query string. */
 function parseFlowId(input, raw) {
     if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
-        throw new InputError(input, `"${printable(raw)}" is not a flow id (no spaces or control characters)`);
+        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a flow id (no spaces or control characters)`);
     }
     return raw;
 }
@@ -32422,7 +32399,7 @@ function parseSeconds(input, raw, fallback, min) {
         return fallback;
     const value = Number(raw);
     if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
-        throw new InputError(input, `"${printable(raw)}" is not a number of seconds`);
+        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a number of seconds`);
     }
     if (value < min || value > MAX_TIMEOUT_SECONDS) {
         throw new InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
@@ -32438,11 +32415,11 @@ function parseSize(input, raw) {
     const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i);
     const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
     if (!match || unit === undefined) {
-        throw new InputError(input, `"${printable(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
+        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
     }
     const bytes = Math.floor(Number(match[1]) * unit);
     if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
-        throw new InputError(input, `${printable(raw)} is out of range: use 1KiB to 64GiB`);
+        throw new InputError(input, `${(0,src_text/* printable */.g)(raw)} is out of range: use 1KiB to 64GiB`);
     }
     return bytes;
 }
@@ -32466,7 +32443,7 @@ function parseArtifactName(raw, tools) {
     for (const { toolId } of tools) {
         const name = forTool(template, toolId);
         if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
-            throw new InputError(Input.ArtifactName, `"${printable(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
+            throw new InputError(Input.ArtifactName, `"${(0,src_text/* printable */.g)(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
         }
     }
     return template;
@@ -32475,7 +32452,7 @@ function parseRetentionDays(raw) {
     if (!raw)
         return undefined;
     if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
-        throw new InputError(Input.RetentionDays, `"${printable(raw)}" is not a whole number of days from 1 to 90`);
+        throw new InputError(Input.RetentionDays, `"${(0,src_text/* printable */.g)(raw)}" is not a whole number of days from 1 to 90`);
     }
     return Number(raw);
 }
@@ -32495,7 +32472,7 @@ function parseCommitPath(raw, tools) {
             /[\\\p{Cc}]/u.test(directory) ||
             segments.some(s => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git');
         if (unsafe) {
-            throw new InputError(Input.CommitPath, `"${printable(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
+            throw new InputError(Input.CommitPath, `"${(0,src_text/* printable */.g)(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
         }
     }
     return template;
@@ -32504,7 +32481,7 @@ function parseMaxParallel(raw) {
     if (!raw)
         return 4;
     if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 16) {
-        throw new InputError(Input.MaxParallel, `"${printable(raw)}" is not a whole number from 1 to 16`);
+        throw new InputError(Input.MaxParallel, `"${(0,src_text/* printable */.g)(raw)}" is not a whole number from 1 to 16`);
     }
     return Number(raw);
 }
@@ -32515,7 +32492,7 @@ function parseBranch(raw) {
         return '';
     const invalid = /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@';
     if (invalid)
-        throw new InputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`);
+        throw new InputError(Input.CommitBranch, `"${(0,src_text/* printable */.g)(raw)}" is not a valid branch name`);
     return branch;
 }
 function parseChoice(input, raw, choices) {
@@ -32523,7 +32500,7 @@ function parseChoice(input, raw, choices) {
         return choices[0];
     const choice = choices.find(c => c === raw.toLowerCase());
     if (!choice) {
-        throw new InputError(input, `"${printable(raw)}" is not one of ${choices.join(', ')}`);
+        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not one of ${choices.join(', ')}`);
     }
     return choice;
 }
@@ -32534,7 +32511,7 @@ function parseBoolean(input, raw, fallback) {
         return true;
     if (/^false$/i.test(raw))
         return false;
-    throw new InputError(input, `"${printable(raw)}" is not a boolean: use true or false`);
+    throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a boolean: use true or false`);
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/export-files.ts
@@ -32544,7 +32521,7 @@ function parseBoolean(input, raw, fallback) {
 /** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
 class RedactionError extends Error {
     constructor(file, reason) {
-        super(`${printable(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`);
+        super(`${(0,src_text/* printable */.g)(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`);
         this.name = 'RedactionError';
     }
 }
@@ -32616,7 +32593,7 @@ async function deliverToRepository(inputs, records) {
             const { files, redacted } = prepareExportFiles(await extractZip(record.file), inputs.envVariables);
             record.redacted = redacted;
             if (redacted.length > 0) {
-                core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${printable(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`);
+                core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g)(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`);
             }
             const directory = forTool(inputs.commitPath, record.toolId);
             directories.set(directory, files);
@@ -32915,14 +32892,14 @@ function parseExportStarted(body) {
     const dockStatusId = firstString(record, ['dockStatusId', 'dock-statusId', '_id']) ||
         firstString(nested, ['dockStatusId', 'dock-statusId', '_id']);
     if (!dockStatusId) {
-        throw new UnexpectedResponseError(`the export answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${printable(Object.keys(record).join(', ')) || 'none'}`);
+        throw new UnexpectedResponseError(`the export answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${(0,src_text/* printable */.g)(Object.keys(record).join(', ')) || 'none'}`);
     }
     const exportJobId = firstString(record, ['exportJobId']) || firstString(nested, ['exportJobId']);
     return {
         dockStatusId: serverId('a dock status id', dockStatusId),
         exportJobId: exportJobId && serverId('an export job id', exportJobId),
         downloadUrl: downloadUrlOf(record),
-        status: printable(firstString(record, ['status']), MAX_STATUS_LENGTH)
+        status: (0,src_text/* printable */.g)(firstString(record, ['status']), MAX_STATUS_LENGTH)
     };
 }
 function parseDockStatus(body) {
@@ -32934,7 +32911,7 @@ function parseDockStatus(body) {
     const percent = record.percentageComplete;
     return {
         state,
-        rawStatus: printable(rawStatus, MAX_STATUS_LENGTH),
+        rawStatus: (0,src_text/* printable */.g)(rawStatus, MAX_STATUS_LENGTH),
         downloadUrl: downloadUrlOf(record),
         percentComplete: typeof percent === 'number' ? percent : undefined,
         reason: failureReason(record)
@@ -32964,9 +32941,9 @@ const MAX_REASON_LENGTH = 1000;
  * as plain as a tool-id input, or the answer is refused.
  */
 function serverId(what, raw) {
-    if (isPlainId(raw))
+    if ((0,src_text/* isPlainId */.S)(raw))
         return raw;
-    throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${printable(raw, 80)}"`);
+    throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${(0,src_text/* printable */.g)(raw, 80)}"`);
 }
 /** Collects whatever the server used to explain itself (statusLogs, message, error(s)), printable. */
 function failureReason(body) {
@@ -32975,7 +32952,7 @@ function failureReason(body) {
     for (const key of ['statusLogs', 'message', 'msg', 'error', 'errors', 'reason']) {
         collectText(record[key], parts);
     }
-    return printable([...new Set(parts)].join('; '), MAX_REASON_LENGTH);
+    return (0,src_text/* printable */.g)([...new Set(parts)].join('; '), MAX_REASON_LENGTH);
 }
 function collectText(value, parts) {
     if (typeof value === 'string' && value.trim())
@@ -33113,7 +33090,7 @@ function serverMessage(body) {
     catch {
         // not JSON: quote the text itself
     }
-    return printable(body.replace(/\s+/g, ' ').trim());
+    return (0,src_text/* printable */.g)(body.replace(/\s+/g, ' ').trim());
 }
 function parseJson(text, what) {
     try {
@@ -33435,7 +33412,7 @@ async function exportTool(request, record, clientOptions = {}) {
         });
         Object.assign(record, file);
         log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);
-        log(`The zip holds: ${printable(file.entries.map(e => e.name).join(', '), 1000)}`);
+        log(`The zip holds: ${(0,src_text/* printable */.g)(file.entries.map(e => e.name).join(', '), 1000)}`);
         warnAboutMissingEntries(request.label, file.entries);
     }
     catch (error) {
@@ -33597,10 +33574,10 @@ function describeCommit(commit) {
 }
 /** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
 function summary_text(value) {
-    return escapeHtml(printable(value));
+    return escapeHtml((0,src_text/* printable */.g)(value));
 }
 function errorText(error) {
-    return escapeHtml(printable(error, 2000));
+    return escapeHtml((0,src_text/* printable */.g)(error, 2000));
 }
 function code(value) {
     return `<code>${summary_text(value)}</code>`;
@@ -33723,6 +33700,40 @@ function describeFailures(inputs, records, failed) {
         return failed.flatMap(record => record.errors).join('\n');
     const lines = failed.map(record => `- ${record.toolId}: ${record.errors.join('; ')}`);
     return [`${failed.length} of ${records.length} tools failed:`, ...lines].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 48992:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ isPlainId),
+/* harmony export */   g: () => (/* binding */ printable)
+/* harmony export */ });
+/**
+ * Text that came from a server or from a tool's author is data. Before it reaches a log line, the
+ * job summary, an output or a commit message it goes through `printable`, so that it can neither
+ * start a line of its own (the runner executes `::command::` lines) nor break a table cell.
+ */
+const DEFAULT_MAX_LENGTH = 300;
+/** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** One line, every unprintable character escaped, at most `maxLength` characters. */
+function printable(text, maxLength = DEFAULT_MAX_LENGTH) {
+    const escaped = text.replace(UNPRINTABLE, c => NAMED_ESCAPES[c] ?? `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0')}`);
+    const characters = [...escaped];
+    if (characters.length <= maxLength)
+        return escaped;
+    return `${characters.slice(0, maxLength - 1).join('')}…`;
+}
+/** Letters, digits, `-`, `_` and single dots: safe in a URL path, a file name and a log line. */
+const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+const MAX_ID_LENGTH = 200;
+function isPlainId(text) {
+    return text.length <= MAX_ID_LENGTH && PLAIN_ID.test(text);
 }
 
 

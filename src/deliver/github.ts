@@ -3,6 +3,7 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { messageOf } from '../errors.js'
+import { printable } from '../text.js'
 import { BranchNotFoundError, Octokit, Repo } from './git-data.js'
 
 /** The GitHub side of committing: an Octokit that copes with rate limits, and clear errors. */
@@ -60,7 +61,8 @@ export function explain(
     )
   }
   const { status } = error as { status?: number }
-  const message = messageOf(error)
+  // GitHub's own words are server text too.
+  const message = printable(messageOf(error), 500)
   const where = `${request.repository}`
   if (status === 401) {
     return new CommitError(`GitHub rejected github-token (HTTP 401): ${message}`)
