@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { KoreClient } from '../src/kore/client.js'
-import { ExportFailedError, ExportTimeoutError, waitForExport } from '../src/kore/poll.js'
+import { JobFailedError, JobTimeoutError, waitForJob } from '../src/kore/poll.js'
 import { startKoreServer } from './fakes/kore-server.js'
 import { FAST_RETRY } from './helpers/setup.js'
 
 type Fake = Awaited<ReturnType<typeof startKoreServer>>
 
-describe('waitForExport', () => {
+describe('waitForJob', () => {
   let kore: Fake
   afterEach(() => kore.close())
 
@@ -18,7 +18,7 @@ describe('waitForExport', () => {
     const client = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, minStatusGapMs: 50 })
     const startedAt = Date.now()
     const started = await client.startExport('a-1', '')
-    return waitForExport(client, started.dockStatusId, {
+    return waitForJob(client, started.dockStatusId, {
       pollIntervalMs: poll.intervalMs ?? 50,
       timeoutMs: poll.timeoutMs ?? 5000,
       startedAt,
@@ -42,7 +42,7 @@ describe('waitForExport', () => {
       outcome: 'FAILED',
       failLogs: [{ message: 'Call flow is not deployed' }]
     }).catch(e => e)
-    expect(error).toBeInstanceOf(ExportFailedError)
+    expect(error).toBeInstanceOf(JobFailedError)
     expect(error.message).toMatch(/export job ds-.* FAILED: Call flow is not deployed/)
   })
 
@@ -51,7 +51,7 @@ describe('waitForExport', () => {
     const error = await startJob({ outcome: 'NEVER' }, { intervalMs: 100, timeoutMs: 1000 }).catch(
       e => e
     )
-    expect(error).toBeInstanceOf(ExportTimeoutError)
+    expect(error).toBeInstanceOf(JobTimeoutError)
     expect(error.message).toMatch(/did not finish within 1 s \(last status: IN_PROGRESS \(\d+%\)\)/)
     expect(error.lastStatus).toBe('IN_PROGRESS')
     expect(Date.now() - started).toBeLessThan(3000)
@@ -62,7 +62,7 @@ describe('waitForExport', () => {
     const client = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, minStatusGapMs: 50 })
     const startedAt = Date.now()
     const started = await client.startExport('a-1', '')
-    await waitForExport(client, started.dockStatusId, {
+    await waitForJob(client, started.dockStatusId, {
       pollIntervalMs: 300,
       timeoutMs: 5000,
       startedAt,

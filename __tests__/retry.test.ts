@@ -60,7 +60,7 @@ describe('withRetries', () => {
         policy,
         async () => {
           tries++
-          throw new TransientError('HTTP 429', 60_000)
+          throw new TransientError('HTTP 429', { status: 429, retryAfterMs: 60_000 })
         },
         { deadline: Date.now() + 5000 }
       )

@@ -32665,17 +32665,31 @@ const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
 /** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
 class TransientError extends Error {
     retryAfterMs;
-    rateLimited;
-    constructor(message, 
-    /** What the server asked for in `Retry-After`, if anything. */
-    retryAfterMs, 
-    /** A 429: the server is fine, we are just too many. */
-    rateLimited = false) {
+    status;
+    code;
+    constructor(message, details = {}) {
         super(message);
-        this.retryAfterMs = retryAfterMs;
-        this.rateLimited = rateLimited;
         this.name = 'TransientError';
+        Object.assign(this, details);
     }
+    /** A 429: the server is fine, we are just too many. */
+    get rateLimited() {
+        return this.status === 429;
+    }
+}
+/** Codes of failures that happen before a connection exists, so before any request was sent. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * Whether the server may have acted on a request that failed this way. Only a refusal it stated
+ * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
+ * a gateway's 502/504 can come after the work was done.
+ */
+function mayHaveActed(error) {
+    if (error.status === 429)
+        return false;
+    if (error.status === 503 && error.retryAfterMs !== undefined)
+        return false;
+    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
 }
 /**
  * Shared by every request to one server: a 429 to any of them pauses all of them, so that
@@ -32758,6 +32772,7 @@ function parseRetryAfter(header) {
 
 
 
+
 const USER_AGENT = 'kore-tool-export';
 /** Statuses that mean "try again later" rather than "you asked for something wrong". */
 const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
@@ -32767,7 +32782,7 @@ const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
  * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
  * must read or discard the body; the time limit keeps running until it has.
  */
-async function send(method, url, headers, limits) {
+async function send(method, url, headers, limits, body = '') {
     const client = new lib/* HttpClient */.Qq(USER_AGENT, [], {
         allowRedirects: false,
         allowRetries: false,
@@ -32784,20 +32799,29 @@ async function send(method, url, headers, limits) {
         client.dispose();
     }, limits.totalMs);
     try {
-        response = await client.request(method, url, method === 'GET' ? null : '', headers);
+        response = await client.request(method, url, requestData(method, body, headers), headers);
     }
     catch (error) {
         clearTimeout(timer);
         if (expired)
-            throw new TransientError(expiry);
+            throw new TransientError(expiry, { code: 'ETIMEDOUT' });
         const problem = `network error (${describeNetworkError(error)})`;
-        throw isTransientNetworkError(error) ? new TransientError(problem) : new Error(problem);
+        if (!isTransientNetworkError(error))
+            throw new Error(problem, { cause: error });
+        throw new TransientError(problem, { code: error.code });
     }
     // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
     timer.unref();
     const stop = () => clearTimeout(timer);
     response.message.once('end', stop).once('error', stop).once('close', stop);
     return response;
+}
+/** http-client takes a string or a stream; a Buffer travels as a one-chunk stream. */
+function requestData(method, body, headers) {
+    if (typeof body === 'string')
+        return method === 'GET' ? null : body;
+    headers['content-length'] = body.length;
+    return external_node_stream_.Readable.from([body]);
 }
 /** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
 function acceptIpv6Literal(client, url) {
@@ -32838,7 +32862,10 @@ function isTransientStatus(status, method) {
 }
 function transientStatusError(response) {
     const status = response.message.statusCode;
-    return new TransientError(`HTTP ${status}`, parseRetryAfter(response.message.headers['retry-after']), status === 429);
+    return new TransientError(`HTTP ${status}`, {
+        status,
+        retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
+    });
 }
 /**
  * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
@@ -32886,21 +32913,44 @@ class UnexpectedResponseError extends Error {
         this.name = 'UnexpectedResponseError';
     }
 }
-function parseExportStarted(body) {
+/** Reads a job-starting answer: the status id in any documented spelling, ids checked. */
+function parseJobStarted(body, what) {
     const record = asObject(body);
     const nested = asObject(record.response);
-    const dockStatusId = firstString(record, ['dockStatusId', 'dock-statusId', '_id']) ||
-        firstString(nested, ['dockStatusId', 'dock-statusId', '_id']);
+    const pick = (keys) => firstString(record, keys) || firstString(nested, keys);
+    const dockStatusId = pick(['dockStatusId', 'dock-statusId', '_id']);
     if (!dockStatusId) {
-        throw new UnexpectedResponseError(`the export answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${(0,src_text/* printable */.g)(Object.keys(record).join(', ')) || 'none'}`);
+        throw new UnexpectedResponseError(`the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${(0,src_text/* printable */.g)(Object.keys(record).join(', ')) || 'none'}`);
     }
-    const exportJobId = firstString(record, ['exportJobId']) || firstString(nested, ['exportJobId']);
+    const toolId = pick(['toolId']);
+    const status = firstString(record, ['status']);
     return {
         dockStatusId: serverId('a dock status id', dockStatusId),
+        toolId: toolId && serverId('a tool id', toolId),
+        status: (0,src_text/* printable */.g)(status, MAX_STATUS_LENGTH),
+        state: status ? stateOf(status) : 'IN_PROGRESS',
+        reason: failureReason(record)
+    };
+}
+function parseExportStarted(body) {
+    const record = asObject(body);
+    const started = parseJobStarted(body, 'export');
+    const exportJobId = firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId']);
+    return {
+        dockStatusId: started.dockStatusId,
         exportJobId: exportJobId && serverId('an export job id', exportJobId),
         downloadUrl: downloadUrlOf(record),
-        status: (0,src_text/* printable */.g)(firstString(record, ['status']), MAX_STATUS_LENGTH)
+        status: started.status
     };
+}
+/** File Upload's answer: `{ fileId, url }`; only the id is needed. */
+function parseUploadedFile(body) {
+    const record = asObject(body);
+    const fileId = firstString(record, ['fileId']) || firstString(asObject(record.response), ['fileId']);
+    if (!fileId) {
+        throw new UnexpectedResponseError(`the file upload answer has no fileId; keys sent: ${(0,src_text/* printable */.g)(Object.keys(record).join(', ')) || 'none'}`);
+    }
+    return serverId('a file id', fileId);
 }
 function parseDockStatus(body) {
     const record = asObject(body);
@@ -33014,23 +33064,35 @@ class KoreClient {
     }
     /** POST /api/public/tools/{toolId}/export[?flowId=…] */
     async startExport(toolId, flowId, deadline) {
-        const url = new URL(`${this.host}/api/public/tools/${encodeURIComponent(toolId)}/export`);
-        if (flowId)
-            url.searchParams.set('flowId', flowId);
-        const what = `Export of tool ${toolId}`;
-        const hint = 'check tool-id and flow-id, and that the tool exists in this environment (host)';
-        const text = await withRetries(what, this.retry, () => this.call('POST', url.href, what, hint, deadline), { deadline });
-        return parseExportStarted(parseJson(text, what));
+        const query = flowId ? `?${new URLSearchParams({ flowId })}` : '';
+        const text = await this.request({
+            method: 'POST',
+            path: `/api/public/tools/${encodeURIComponent(toolId)}/export${query}`,
+            what: `Export of tool ${toolId}`,
+            scope: 'Export Tool',
+            notFoundHint: 'check tool-id and flow-id, and that the tool exists in this environment (host)',
+            // Starting an export twice only makes a second job: safe to repeat.
+            repeatable: true,
+            deadline
+        });
+        return parseExportStarted(parseJson(text, `Export of tool ${toolId}`));
     }
     /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
-    async getDockStatus(dockStatusId, deadline) {
-        const url = `${this.host}/api/public/dock-status/${encodeURIComponent(dockStatusId)}`;
-        const what = `Status of export job ${dockStatusId}`;
+    async getDockStatus(dockStatusId, deadline, kind = 'export') {
+        const what = `Status of ${kind} job ${dockStatusId}`;
+        const request = {
+            method: 'GET',
+            path: `/api/public/dock-status/${encodeURIComponent(dockStatusId)}`,
+            what,
+            scope: SCOPE_OF[kind],
+            notFoundHint: `the ${kind} job is unknown to Kore.ai`,
+            repeatable: true,
+            deadline
+        };
         return withRetries(what, this.retry, async () => {
             await retry_sleep((this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now());
             this.lastStatusCheck.set(dockStatusId, Date.now());
-            const hint = 'the export job is unknown to Kore.ai';
-            const text = await this.call('GET', url, what, hint, deadline);
+            const text = await this.attempt(request);
             try {
                 return parseDockStatus(JSON.parse(text));
             }
@@ -33040,22 +33102,96 @@ class KoreClient {
             }
         }, { deadline });
     }
-    /** One request: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
-    async call(method, url, what, notFoundHint, deadline) {
+    /** POST /api/public/files (multipart, fileContext=bulkImport) → the file's id. */
+    async uploadFile(name, data, deadline) {
+        const form = new FormData();
+        form.append('file', new Blob([data], { type: 'application/json' }), name);
+        form.append('fileContext', 'bulkImport');
+        const text = await this.request({
+            method: 'POST',
+            path: '/api/public/files',
+            what: `Upload of ${name}`,
+            scope: 'Import Tool',
+            notFoundHint: 'this Kore.ai environment has no File Upload API at host',
+            body: await encodeForm(form),
+            // A second upload only leaves an unused file behind.
+            repeatable: true,
+            deadline
+        });
+        return parseUploadedFile(parseJson(text, `Upload of ${name}`));
+    }
+    /**
+     * POST /api/public/tools/import (a new tool) or /api/public/tools/{toolId}/import (a new
+     * version of it). Not repeated after a failure that may have come after Kore.ai acted.
+     */
+    async importTool(request, deadline) {
+        const { toolId, toolName, ...files } = request;
+        const into = toolId ? `tool ${toolId}` : `a new tool "${(0,src_text/* printable */.g)(toolName ?? '')}"`;
+        const path = toolId
+            ? `/api/public/tools/${encodeURIComponent(toolId)}/import`
+            : '/api/public/tools/import';
+        const text = await this.request({
+            method: 'POST',
+            path,
+            what: `Import into ${into}`,
+            scope: 'Import Tool',
+            notFoundHint: toolId
+                ? 'check tool-id, and that the tool exists in this environment (host)'
+                : 'check host: this environment has no tool import API',
+            body: json(toolId ? files : { ...files, toolName }),
+            repeatable: false,
+            deadline
+        });
+        return parseJobStarted(parseJson(text, `Import into ${into}`), 'import');
+    }
+    /** POST /api/public/tools/{toolId}/deploy with isAsync false; not repeated when ambiguous. */
+    async deployTool(toolId, deadline) {
+        const text = await this.request({
+            method: 'POST',
+            path: `/api/public/tools/${encodeURIComponent(toolId)}/deploy`,
+            what: `Deployment of tool ${toolId}`,
+            scope: 'Deploy Tool',
+            notFoundHint: 'the tool is unknown to Kore.ai',
+            body: json({ isAsync: false }),
+            repeatable: false,
+            deadline
+        });
+        return parseJobStarted(parseJson(text, `Deployment of tool ${toolId}`), 'deploy');
+    }
+    /**
+     * One call with retries. A request that is not repeatable is tried again only when Kore.ai
+     * cannot have acted on it (see mayHaveActed); otherwise the failure is final and says so.
+     */
+    request(request) {
+        return withRetries(request.what, this.retry, async () => {
+            try {
+                return await this.attempt(request);
+            }
+            catch (error) {
+                if (request.repeatable || !(error instanceof TransientError) || !mayHaveActed(error)) {
+                    throw error;
+                }
+                throw new AmbiguousRequestError(request.what, error.message);
+            }
+        }, { deadline: request.deadline });
+    }
+    /** One try: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
+    async attempt(request) {
         await this.gate.wait();
-        const totalMs = Math.min(this.requestTimeoutMs, (deadline ?? Infinity) - Date.now());
+        const totalMs = Math.min(this.requestTimeoutMs, (request.deadline ?? Infinity) - Date.now());
         if (totalMs <= 0)
-            throw new DeadlineError(what);
-        core/* debug */.Yz(`${method} ${url}`);
+            throw new DeadlineError(request.what);
+        const url = `${this.host}${request.path}`;
+        core/* debug */.Yz(`${request.method} ${url}`);
         const headers = {
             'x-api-key': this.apiKey,
             accept: 'application/json',
-            'content-type': 'application/json'
+            'content-type': request.body?.contentType ?? 'application/json'
         };
-        const response = await send(method, url, headers, { totalMs });
+        const response = await send(request.method, url, headers, { totalMs }, request.body?.data);
         const status = response.message.statusCode ?? 0;
-        core/* debug */.Yz(`${method} ${url} -> HTTP ${status}`);
-        if (isTransientStatus(status, method)) {
+        core/* debug */.Yz(`${request.method} ${url} -> HTTP ${status}`);
+        if (isTransientStatus(status, request.method)) {
             discard(response);
             const error = transientStatusError(response);
             if (error.rateLimited)
@@ -33065,20 +33201,42 @@ class KoreClient {
         const body = await readText(response.message);
         if (status >= 200 && status < 300)
             return body;
-        throw new KoreApiError(explainStatus(what, status, body, notFoundHint), status, body);
+        throw new KoreApiError(explainStatus(request, status, body), status, body);
     }
 }
-function explainStatus(what, status, body, notFoundHint) {
+/** The scope an API app needs for each kind of job. */
+const SCOPE_OF = {
+    export: 'Export Tool',
+    import: 'Import Tool',
+    deploy: 'Deploy Tool'
+};
+/** Kore.ai may have acted on a request that failed, so it was not sent again. */
+class AmbiguousRequestError extends Error {
+    constructor(what, problem) {
+        super(`${what} failed in a way that does not tell whether Kore.ai acted on it (${problem}), so it was not sent again: check in Kore.ai whether it happened before running this step again`);
+        this.name = 'AmbiguousRequestError';
+    }
+}
+function json(value) {
+    return { contentType: 'application/json', data: JSON.stringify(value) };
+}
+/** multipart/form-data as the platform's fetch encodes it: no hand-made boundaries. */
+async function encodeForm(form) {
+    const encoded = new Response(form);
+    const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    return { contentType, data: Buffer.from(await encoded.arrayBuffer()) };
+}
+function explainStatus(request, status, body) {
     const said = serverMessage(body);
     const because = said ? ` Kore.ai said: ${said}` : '';
     switch (status) {
         case 401:
         case 403:
-            return `${what} was refused (HTTP ${status}): check api-key, and that its API app has the Export Tool scope.${because}`;
+            return `${request.what} was refused (HTTP ${status}): check api-key, and that its API app has the ${request.scope} scope.${because}`;
         case 404:
-            return `${what} was not found (HTTP 404): ${notFoundHint}.${because}`;
+            return `${request.what} was not found (HTTP 404): ${request.notFoundHint}.${because}`;
         default:
-            return `${what} failed (HTTP ${status}).${because}`;
+            return `${request.what} failed (HTTP ${status}).${because}`;
     }
 }
 function serverMessage(body) {
@@ -33286,31 +33444,34 @@ function nextHop(from, location, hop, host) {
 ;// CONCATENATED MODULE: ./src/kore/poll.ts
 
 
-class ExportFailedError extends Error {
+class JobFailedError extends Error {
+    kind;
     dockStatusId;
     reason;
-    constructor(dockStatusId, reason) {
-        super(`Kore.ai reports the export job ${dockStatusId} FAILED: ${reason || 'no reason given'}`);
+    constructor(kind, dockStatusId, reason) {
+        super(`Kore.ai reports the ${kind} job ${dockStatusId} FAILED: ${reason || 'no reason given'}`);
+        this.kind = kind;
         this.dockStatusId = dockStatusId;
         this.reason = reason;
-        this.name = 'ExportFailedError';
+        this.name = 'JobFailedError';
     }
 }
-class ExportTimeoutError extends Error {
+class JobTimeoutError extends Error {
     lastStatus;
-    constructor(dockStatusId, waitedSeconds, lastSeen, 
+    constructor(kind, dockStatusId, waitedSeconds, lastSeen, 
     /** The raw status of the last check, e.g. IN_PROGRESS. */
     lastStatus) {
-        super(`The export job ${dockStatusId} did not finish within ${waitedSeconds} s (last status: ${lastSeen}); raise timeout if the tool is large`);
+        super(`The ${kind} job ${dockStatusId} did not finish within ${waitedSeconds} s (last status: ${lastSeen}); raise timeout if the tool is large`);
         this.lastStatus = lastStatus;
-        this.name = 'ExportTimeoutError';
+        this.name = 'JobTimeoutError';
     }
 }
 /** Room left for the last status check to be answered before the deadline. */
 const FINAL_CHECK_ROOM_MS = 1000;
 /** Polls Get Dock Status until SUCCESS (returned) or FAILED / timeout (thrown). */
-async function waitForExport(client, dockStatusId, options) {
+async function waitForJob(client, dockStatusId, options) {
     const sleep = options.sleep ?? retry_sleep;
+    const kind = options.kind ?? 'export';
     const deadline = options.startedAt + options.timeoutMs;
     // The last check leaves its own request time to answer before the deadline.
     const room = Math.min(FINAL_CHECK_ROOM_MS, options.timeoutMs / 4);
@@ -33318,25 +33479,29 @@ async function waitForExport(client, dockStatusId, options) {
     let nextCheck = Math.min(lastCheckAt, options.startedAt + (options.firstCheckAfterMs ?? 1000));
     let lastSeen = '';
     let lastStatus = '';
-    const timedOut = () => new ExportTimeoutError(dockStatusId, Math.round(options.timeoutMs / 1000), lastSeen || 'none', lastStatus);
+    const timedOut = () => new JobTimeoutError(kind, dockStatusId, Math.round(options.timeoutMs / 1000), lastSeen || 'none', lastStatus);
     for (;;) {
         await sleep(nextCheck - Date.now());
-        const status = await client.getDockStatus(dockStatusId, deadline).catch(error => {
+        const status = await client.getDockStatus(dockStatusId, deadline, kind).catch(error => {
             throw error instanceof DeadlineError ? timedOut() : error;
         });
         const line = describe(status);
         if (status.state === 'SUCCESS')
             return status;
         if (status.state === 'FAILED')
-            throw new ExportFailedError(dockStatusId, status.reason);
-        if (line !== lastSeen)
-            core/* info */.pq(`${options.label ?? ''}Export job ${dockStatusId}: ${line}`);
+            throw new JobFailedError(kind, dockStatusId, status.reason);
+        if (line !== lastSeen) {
+            core/* info */.pq(`${options.label ?? ''}${capitalised(kind)} job ${dockStatusId}: ${line}`);
+        }
         lastSeen = line;
         lastStatus = status.rawStatus;
         if (Date.now() >= lastCheckAt)
             throw timedOut();
         nextCheck = Math.min(lastCheckAt, Math.max(Date.now(), nextCheck + options.pollIntervalMs));
     }
+}
+function capitalised(kind) {
+    return kind.charAt(0).toUpperCase() + kind.slice(1);
 }
 function describe(status) {
     return status.percentComplete === undefined
@@ -33383,15 +33548,15 @@ async function exportTool(request, record, clientOptions = {}) {
             status: started.status || 'IN_PROGRESS'
         });
         log(`Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`);
-        const finished = await waitForExport(client, started.dockStatusId, {
+        const finished = await waitForJob(client, started.dockStatusId, {
             pollIntervalMs: request.pollIntervalMs,
             timeoutMs: request.timeoutMs,
             startedAt,
             label: request.label
         }).catch(error => {
-            if (error instanceof ExportFailedError)
+            if (error instanceof JobFailedError)
                 record.status = 'FAILED';
-            if (error instanceof ExportTimeoutError)
+            if (error instanceof JobTimeoutError)
                 record.status = error.lastStatus;
             throw error;
         });
@@ -33424,7 +33589,7 @@ async function exportTool(request, record, clientOptions = {}) {
 }
 /** Whatever gave way last, the reason is the tool's time limit: say which input sets it. */
 function outOfTime(error, request) {
-    if (error instanceof ExportTimeoutError || !(error instanceof Error))
+    if (error instanceof JobTimeoutError || !(error instanceof Error))
         return error;
     const limit = `timeout: ${Math.round(request.timeoutMs / 1000)} s`;
     return new Error(`${error.message} (the tool's time ran out, ${limit}; raise timeout if it is large)`);

@@ -4,7 +4,7 @@ import type { UploadedArtifact } from './deliver/artifact.js'
 import type { FileChanges } from './deliver/git-data.js'
 import { KoreClient, KoreClientOptions } from './kore/client.js'
 import { downloadExport } from './kore/download.js'
-import { ExportFailedError, ExportTimeoutError, waitForExport } from './kore/poll.js'
+import { JobFailedError, JobTimeoutError, waitForJob } from './kore/poll.js'
 import { printable } from './text.js'
 
 export interface ExportRequest {
@@ -88,14 +88,14 @@ export async function exportTool(
       `Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`
     )
 
-    const finished = await waitForExport(client, started.dockStatusId, {
+    const finished = await waitForJob(client, started.dockStatusId, {
       pollIntervalMs: request.pollIntervalMs,
       timeoutMs: request.timeoutMs,
       startedAt,
       label: request.label
     }).catch(error => {
-      if (error instanceof ExportFailedError) record.status = 'FAILED'
-      if (error instanceof ExportTimeoutError) record.status = error.lastStatus
+      if (error instanceof JobFailedError) record.status = 'FAILED'
+      if (error instanceof JobTimeoutError) record.status = error.lastStatus
       throw error
     })
     record.status = 'SUCCESS'
@@ -126,7 +126,7 @@ export async function exportTool(
 
 /** Whatever gave way last, the reason is the tool's time limit: say which input sets it. */
 function outOfTime(error: unknown, request: ExportRequest): unknown {
-  if (error instanceof ExportTimeoutError || !(error instanceof Error)) return error
+  if (error instanceof JobTimeoutError || !(error instanceof Error)) return error
   const limit = `timeout: ${Math.round(request.timeoutMs / 1000)} s`
   return new Error(
     `${error.message} (the tool's time ran out, ${limit}; raise timeout if it is large)`

@@ -2,6 +2,7 @@ import * as dns from 'node:dns'
 import * as http from 'node:http'
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
 import type { LookupFunction } from 'node:net'
+import { Readable } from 'node:stream'
 import { HttpClient, HttpClientResponse } from '@actions/http-client'
 import { TransientError, parseRetryAfter } from './retry.js'
 
@@ -27,7 +28,8 @@ export async function send(
   method: string,
   url: string,
   headers: OutgoingHttpHeaders,
-  limits: TimeLimits
+  limits: TimeLimits,
+  body: string | Buffer = ''
 ): Promise<HttpClientResponse> {
   const client = new HttpClient(USER_AGENT, [], {
     allowRedirects: false,
@@ -45,18 +47,30 @@ export async function send(
     client.dispose()
   }, limits.totalMs)
   try {
-    response = await client.request(method, url, method === 'GET' ? null : '', headers)
+    response = await client.request(method, url, requestData(method, body, headers), headers)
   } catch (error) {
     clearTimeout(timer)
-    if (expired) throw new TransientError(expiry)
+    if (expired) throw new TransientError(expiry, { code: 'ETIMEDOUT' })
     const problem = `network error (${describeNetworkError(error)})`
-    throw isTransientNetworkError(error) ? new TransientError(problem) : new Error(problem)
+    if (!isTransientNetworkError(error)) throw new Error(problem, { cause: error })
+    throw new TransientError(problem, { code: (error as NodeJS.ErrnoException).code })
   }
   // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
   timer.unref()
   const stop = (): void => clearTimeout(timer)
   response.message.once('end', stop).once('error', stop).once('close', stop)
   return response
+}
+
+/** http-client takes a string or a stream; a Buffer travels as a one-chunk stream. */
+function requestData(
+  method: string,
+  body: string | Buffer,
+  headers: OutgoingHttpHeaders
+): string | NodeJS.ReadableStream | null {
+  if (typeof body === 'string') return method === 'GET' ? null : body
+  headers['content-length'] = body.length
+  return Readable.from([body])
 }
 
 /** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
@@ -100,11 +114,10 @@ export function isTransientStatus(status: number, method: string): boolean {
 
 export function transientStatusError(response: HttpClientResponse): TransientError {
   const status = response.message.statusCode
-  return new TransientError(
-    `HTTP ${status}`,
-    parseRetryAfter(response.message.headers['retry-after']),
-    status === 429
-  )
+  return new TransientError(`HTTP ${status}`, {
+    status,
+    retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
+  })
 }
 
 /**

@@ -9,18 +9,46 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 }
 
+/** What is known about a transient failure beyond its message. */
+export interface TransientDetails {
+  /** What the server asked for in `Retry-After`, if anything. */
+  retryAfterMs?: number
+  /** The HTTP status, when the server answered. */
+  status?: number
+  /** Node's error code (ECONNREFUSED…), when the network failed. */
+  code?: string
+}
+
 /** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
 export class TransientError extends Error {
-  constructor(
-    message: string,
-    /** What the server asked for in `Retry-After`, if anything. */
-    readonly retryAfterMs?: number,
-    /** A 429: the server is fine, we are just too many. */
-    readonly rateLimited = false
-  ) {
+  readonly retryAfterMs?: number
+  readonly status?: number
+  readonly code?: string
+
+  constructor(message: string, details: TransientDetails = {}) {
     super(message)
     this.name = 'TransientError'
+    Object.assign(this, details)
   }
+
+  /** A 429: the server is fine, we are just too many. */
+  get rateLimited(): boolean {
+    return this.status === 429
+  }
+}
+
+/** Codes of failures that happen before a connection exists, so before any request was sent. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])
+
+/**
+ * Whether the server may have acted on a request that failed this way. Only a refusal it stated
+ * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
+ * a gateway's 502/504 can come after the work was done.
+ */
+export function mayHaveActed(error: TransientError): boolean {
+  if (error.status === 429) return false
+  if (error.status === 503 && error.retryAfterMs !== undefined) return false
+  return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '')
 }
 
 /**

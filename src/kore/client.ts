@@ -3,18 +3,23 @@ import { discard, isTransientStatus, readText, send, transientStatusError } from
 import {
   DeadlineError,
   DEFAULT_RETRY,
+  mayHaveActed,
   RateGate,
   RetryPolicy,
   sleep,
   TransientError,
   withRetries
 } from '../retry.js'
+import type { JobKind } from './poll.js'
 import {
   DockStatus,
   ExportStarted,
   failureReason,
+  JobStarted,
   parseDockStatus,
   parseExportStarted,
+  parseJobStarted,
+  parseUploadedFile,
   UnexpectedResponseError
 } from './responses.js'
 import { printable } from '../text.js'
@@ -62,23 +67,37 @@ export class KoreClient {
 
   /** POST /api/public/tools/{toolId}/export[?flowId=…] */
   async startExport(toolId: string, flowId: string, deadline?: number): Promise<ExportStarted> {
-    const url = new URL(`${this.host}/api/public/tools/${encodeURIComponent(toolId)}/export`)
-    if (flowId) url.searchParams.set('flowId', flowId)
-    const what = `Export of tool ${toolId}`
-    const hint = 'check tool-id and flow-id, and that the tool exists in this environment (host)'
-    const text = await withRetries(
-      what,
-      this.retry,
-      () => this.call('POST', url.href, what, hint, deadline),
-      { deadline }
-    )
-    return parseExportStarted(parseJson(text, what))
+    const query = flowId ? `?${new URLSearchParams({ flowId })}` : ''
+    const text = await this.request({
+      method: 'POST',
+      path: `/api/public/tools/${encodeURIComponent(toolId)}/export${query}`,
+      what: `Export of tool ${toolId}`,
+      scope: 'Export Tool',
+      notFoundHint:
+        'check tool-id and flow-id, and that the tool exists in this environment (host)',
+      // Starting an export twice only makes a second job: safe to repeat.
+      repeatable: true,
+      deadline
+    })
+    return parseExportStarted(parseJson(text, `Export of tool ${toolId}`))
   }
 
   /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
-  async getDockStatus(dockStatusId: string, deadline?: number): Promise<DockStatus> {
-    const url = `${this.host}/api/public/dock-status/${encodeURIComponent(dockStatusId)}`
-    const what = `Status of export job ${dockStatusId}`
+  async getDockStatus(
+    dockStatusId: string,
+    deadline?: number,
+    kind: JobKind = 'export'
+  ): Promise<DockStatus> {
+    const what = `Status of ${kind} job ${dockStatusId}`
+    const request = {
+      method: 'GET',
+      path: `/api/public/dock-status/${encodeURIComponent(dockStatusId)}`,
+      what,
+      scope: SCOPE_OF[kind],
+      notFoundHint: `the ${kind} job is unknown to Kore.ai`,
+      repeatable: true,
+      deadline
+    } as const
     return withRetries(
       what,
       this.retry,
@@ -87,8 +106,7 @@ export class KoreClient {
           (this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now()
         )
         this.lastStatusCheck.set(dockStatusId, Date.now())
-        const hint = 'the export job is unknown to Kore.ai'
-        const text = await this.call('GET', url, what, hint, deadline)
+        const text = await this.attempt(request)
         try {
           return parseDockStatus(JSON.parse(text))
         } catch (error) {
@@ -100,27 +118,103 @@ export class KoreClient {
     )
   }
 
-  /** One request: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
-  private async call(
-    method: 'GET' | 'POST',
-    url: string,
-    what: string,
-    notFoundHint: string,
-    deadline?: number
-  ): Promise<string> {
+  /** POST /api/public/files (multipart, fileContext=bulkImport) → the file's id. */
+  async uploadFile(name: string, data: Buffer, deadline?: number): Promise<string> {
+    const form = new FormData()
+    form.append('file', new Blob([data], { type: 'application/json' }), name)
+    form.append('fileContext', 'bulkImport')
+    const text = await this.request({
+      method: 'POST',
+      path: '/api/public/files',
+      what: `Upload of ${name}`,
+      scope: 'Import Tool',
+      notFoundHint: 'this Kore.ai environment has no File Upload API at host',
+      body: await encodeForm(form),
+      // A second upload only leaves an unused file behind.
+      repeatable: true,
+      deadline
+    })
+    return parseUploadedFile(parseJson(text, `Upload of ${name}`))
+  }
+
+  /**
+   * POST /api/public/tools/import (a new tool) or /api/public/tools/{toolId}/import (a new
+   * version of it). Not repeated after a failure that may have come after Kore.ai acted.
+   */
+  async importTool(request: ImportRequest, deadline?: number): Promise<JobStarted> {
+    const { toolId, toolName, ...files } = request
+    const into = toolId ? `tool ${toolId}` : `a new tool "${printable(toolName ?? '')}"`
+    const path = toolId
+      ? `/api/public/tools/${encodeURIComponent(toolId)}/import`
+      : '/api/public/tools/import'
+    const text = await this.request({
+      method: 'POST',
+      path,
+      what: `Import into ${into}`,
+      scope: 'Import Tool',
+      notFoundHint: toolId
+        ? 'check tool-id, and that the tool exists in this environment (host)'
+        : 'check host: this environment has no tool import API',
+      body: json(toolId ? files : { ...files, toolName }),
+      repeatable: false,
+      deadline
+    })
+    return parseJobStarted(parseJson(text, `Import into ${into}`), 'import')
+  }
+
+  /** POST /api/public/tools/{toolId}/deploy with isAsync false; not repeated when ambiguous. */
+  async deployTool(toolId: string, deadline?: number): Promise<JobStarted> {
+    const text = await this.request({
+      method: 'POST',
+      path: `/api/public/tools/${encodeURIComponent(toolId)}/deploy`,
+      what: `Deployment of tool ${toolId}`,
+      scope: 'Deploy Tool',
+      notFoundHint: 'the tool is unknown to Kore.ai',
+      body: json({ isAsync: false }),
+      repeatable: false,
+      deadline
+    })
+    return parseJobStarted(parseJson(text, `Deployment of tool ${toolId}`), 'deploy')
+  }
+
+  /**
+   * One call with retries. A request that is not repeatable is tried again only when Kore.ai
+   * cannot have acted on it (see mayHaveActed); otherwise the failure is final and says so.
+   */
+  private request(request: CallSpec): Promise<string> {
+    return withRetries(
+      request.what,
+      this.retry,
+      async () => {
+        try {
+          return await this.attempt(request)
+        } catch (error) {
+          if (request.repeatable || !(error instanceof TransientError) || !mayHaveActed(error)) {
+            throw error
+          }
+          throw new AmbiguousRequestError(request.what, error.message)
+        }
+      },
+      { deadline: request.deadline }
+    )
+  }
+
+  /** One try: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
+  private async attempt(request: CallSpec): Promise<string> {
     await this.gate.wait()
-    const totalMs = Math.min(this.requestTimeoutMs, (deadline ?? Infinity) - Date.now())
-    if (totalMs <= 0) throw new DeadlineError(what)
-    core.debug(`${method} ${url}`)
+    const totalMs = Math.min(this.requestTimeoutMs, (request.deadline ?? Infinity) - Date.now())
+    if (totalMs <= 0) throw new DeadlineError(request.what)
+    const url = `${this.host}${request.path}`
+    core.debug(`${request.method} ${url}`)
     const headers = {
       'x-api-key': this.apiKey,
       accept: 'application/json',
-      'content-type': 'application/json'
+      'content-type': request.body?.contentType ?? 'application/json'
     }
-    const response = await send(method, url, headers, { totalMs })
+    const response = await send(request.method, url, headers, { totalMs }, request.body?.data)
     const status = response.message.statusCode ?? 0
-    core.debug(`${method} ${url} -> HTTP ${status}`)
-    if (isTransientStatus(status, method)) {
+    core.debug(`${request.method} ${url} -> HTTP ${status}`)
+    if (isTransientStatus(status, request.method)) {
       discard(response)
       const error = transientStatusError(response)
       if (error.rateLimited) this.gate.pause(error.retryAfterMs ?? 1000)
@@ -128,21 +222,81 @@ export class KoreClient {
     }
     const body = await readText(response.message)
     if (status >= 200 && status < 300) return body
-    throw new KoreApiError(explainStatus(what, status, body, notFoundHint), status, body)
+    throw new KoreApiError(explainStatus(request, status, body), status, body)
   }
 }
 
-function explainStatus(what: string, status: number, body: string, notFoundHint: string): string {
+export interface ImportRequest {
+  /** Set: a new version of this tool. Empty: a new tool named toolName. */
+  toolId?: string
+  toolName?: string
+  /** app_definition.json */
+  toolDataFileId: string
+  /** flow_definition.json */
+  flowDataFileId: string
+  /** env_variables.json; required over an existing tool. */
+  envVariablesFileId?: string
+}
+
+/** The scope an API app needs for each kind of job. */
+const SCOPE_OF: Record<JobKind, string> = {
+  export: 'Export Tool',
+  import: 'Import Tool',
+  deploy: 'Deploy Tool'
+}
+
+interface RequestBody {
+  contentType: string
+  data: string | Buffer
+}
+
+interface CallSpec {
+  method: 'GET' | 'POST'
+  /** Under host, query included. */
+  path: string
+  /** How the call is named in messages, e.g. `Export of tool a-1`. */
+  what: string
+  /** The API scope the key needs, named when Kore.ai answers 401/403. */
+  scope: string
+  notFoundHint: string
+  body?: RequestBody
+  /** Whether sending it twice does no harm. */
+  repeatable: boolean
+  deadline?: number
+}
+
+/** Kore.ai may have acted on a request that failed, so it was not sent again. */
+export class AmbiguousRequestError extends Error {
+  constructor(what: string, problem: string) {
+    super(
+      `${what} failed in a way that does not tell whether Kore.ai acted on it (${problem}), so it was not sent again: check in Kore.ai whether it happened before running this step again`
+    )
+    this.name = 'AmbiguousRequestError'
+  }
+}
+
+function json(value: unknown): RequestBody {
+  return { contentType: 'application/json', data: JSON.stringify(value) }
+}
+
+/** multipart/form-data as the platform's fetch encodes it: no hand-made boundaries. */
+async function encodeForm(form: FormData): Promise<RequestBody> {
+  const encoded = new Response(form)
+  const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data'
+  return { contentType, data: Buffer.from(await encoded.arrayBuffer()) }
+}
+
+function explainStatus(request: CallSpec, status: number, body: string): string {
   const said = serverMessage(body)
   const because = said ? ` Kore.ai said: ${said}` : ''
   switch (status) {
     case 401:
     case 403:
-      return `${what} was refused (HTTP ${status}): check api-key, and that its API app has the Export Tool scope.${because}`
+      return `${request.what} was refused (HTTP ${status}): check api-key, and that its API app has the ${request.scope} scope.${because}`
     case 404:
-      return `${what} was not found (HTTP 404): ${notFoundHint}.${because}`
+      return `${request.what} was not found (HTTP 404): ${request.notFoundHint}.${because}`
     default:
-      return `${what} failed (HTTP ${status}).${because}`
+      return `${request.what} failed (HTTP ${status}).${because}`
   }
 }
 

@@ -3,18 +3,23 @@ import { DeadlineError, sleep as realSleep } from '../retry.js'
 import type { KoreClient } from './client.js'
 import type { DockStatus } from './responses.js'
 
-export class ExportFailedError extends Error {
+/** The kinds of Kore.ai jobs tracked through Get Dock Status. */
+export type JobKind = 'export' | 'import' | 'deploy'
+
+export class JobFailedError extends Error {
   constructor(
+    readonly kind: JobKind,
     readonly dockStatusId: string,
     readonly reason: string
   ) {
-    super(`Kore.ai reports the export job ${dockStatusId} FAILED: ${reason || 'no reason given'}`)
-    this.name = 'ExportFailedError'
+    super(`Kore.ai reports the ${kind} job ${dockStatusId} FAILED: ${reason || 'no reason given'}`)
+    this.name = 'JobFailedError'
   }
 }
 
-export class ExportTimeoutError extends Error {
+export class JobTimeoutError extends Error {
   constructor(
+    kind: JobKind,
     dockStatusId: string,
     waitedSeconds: number,
     lastSeen: string,
@@ -22,9 +27,9 @@ export class ExportTimeoutError extends Error {
     readonly lastStatus: string
   ) {
     super(
-      `The export job ${dockStatusId} did not finish within ${waitedSeconds} s (last status: ${lastSeen}); raise timeout if the tool is large`
+      `The ${kind} job ${dockStatusId} did not finish within ${waitedSeconds} s (last status: ${lastSeen}); raise timeout if the tool is large`
     )
-    this.name = 'ExportTimeoutError'
+    this.name = 'JobTimeoutError'
   }
 }
 
@@ -32,9 +37,11 @@ export class ExportTimeoutError extends Error {
 const FINAL_CHECK_ROOM_MS = 1000
 
 export interface PollOptions {
+  /** What the job does, for messages (default export). */
+  kind?: JobKind
   pollIntervalMs: number
   timeoutMs: number
-  /** When the export was started: the timeout and the first check count from here. */
+  /** When the job was started: the timeout and the first check count from here. */
   startedAt: number
   firstCheckAfterMs?: number
   /** Put before each log line (see ExportRequest.label). */
@@ -43,12 +50,13 @@ export interface PollOptions {
 }
 
 /** Polls Get Dock Status until SUCCESS (returned) or FAILED / timeout (thrown). */
-export async function waitForExport(
+export async function waitForJob(
   client: KoreClient,
   dockStatusId: string,
   options: PollOptions
 ): Promise<DockStatus> {
   const sleep = options.sleep ?? realSleep
+  const kind = options.kind ?? 'export'
   const deadline = options.startedAt + options.timeoutMs
   // The last check leaves its own request time to answer before the deadline.
   const room = Math.min(FINAL_CHECK_ROOM_MS, options.timeoutMs / 4)
@@ -56,8 +64,9 @@ export async function waitForExport(
   let nextCheck = Math.min(lastCheckAt, options.startedAt + (options.firstCheckAfterMs ?? 1000))
   let lastSeen = ''
   let lastStatus = ''
-  const timedOut = (): ExportTimeoutError =>
-    new ExportTimeoutError(
+  const timedOut = (): JobTimeoutError =>
+    new JobTimeoutError(
+      kind,
       dockStatusId,
       Math.round(options.timeoutMs / 1000),
       lastSeen || 'none',
@@ -66,18 +75,24 @@ export async function waitForExport(
 
   for (;;) {
     await sleep(nextCheck - Date.now())
-    const status = await client.getDockStatus(dockStatusId, deadline).catch(error => {
+    const status = await client.getDockStatus(dockStatusId, deadline, kind).catch(error => {
       throw error instanceof DeadlineError ? timedOut() : error
     })
     const line = describe(status)
     if (status.state === 'SUCCESS') return status
-    if (status.state === 'FAILED') throw new ExportFailedError(dockStatusId, status.reason)
-    if (line !== lastSeen) core.info(`${options.label ?? ''}Export job ${dockStatusId}: ${line}`)
+    if (status.state === 'FAILED') throw new JobFailedError(kind, dockStatusId, status.reason)
+    if (line !== lastSeen) {
+      core.info(`${options.label ?? ''}${capitalised(kind)} job ${dockStatusId}: ${line}`)
+    }
     lastSeen = line
     lastStatus = status.rawStatus
     if (Date.now() >= lastCheckAt) throw timedOut()
     nextCheck = Math.min(lastCheckAt, Math.max(Date.now(), nextCheck + options.pollIntervalMs))
   }
+}
+
+function capitalised(kind: JobKind): string {
+  return kind.charAt(0).toUpperCase() + kind.slice(1)
 }
 
 function describe(status: DockStatus): string {

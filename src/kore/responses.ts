@@ -36,24 +36,65 @@ export class UnexpectedResponseError extends Error {
   }
 }
 
-export function parseExportStarted(body: unknown): ExportStarted {
+/** What every job-starting call answers (export, import, deploy): the job and where it stands. */
+export interface JobStarted {
+  dockStatusId: string
+  /** The tool the job is about; empty when the server did not say. */
+  toolId: string
+  /** Printable; empty when the server sent none. */
+  status: string
+  /** Where `status` puts the job (an empty status counts as still running). */
+  state: JobState
+  /** Everything the server said about a failure, when the answer is already FAILED. */
+  reason: string
+}
+
+/** Reads a job-starting answer: the status id in any documented spelling, ids checked. */
+export function parseJobStarted(body: unknown, what: string): JobStarted {
   const record = asObject(body)
   const nested = asObject(record.response)
-  const dockStatusId =
-    firstString(record, ['dockStatusId', 'dock-statusId', '_id']) ||
-    firstString(nested, ['dockStatusId', 'dock-statusId', '_id'])
+  const pick = (keys: string[]): string => firstString(record, keys) || firstString(nested, keys)
+  const dockStatusId = pick(['dockStatusId', 'dock-statusId', '_id'])
   if (!dockStatusId) {
     throw new UnexpectedResponseError(
-      `the export answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${printable(Object.keys(record).join(', ')) || 'none'}`
+      `the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${printable(Object.keys(record).join(', ')) || 'none'}`
     )
   }
-  const exportJobId = firstString(record, ['exportJobId']) || firstString(nested, ['exportJobId'])
+  const toolId = pick(['toolId'])
+  const status = firstString(record, ['status'])
   return {
     dockStatusId: serverId('a dock status id', dockStatusId),
+    toolId: toolId && serverId('a tool id', toolId),
+    status: printable(status, MAX_STATUS_LENGTH),
+    state: status ? stateOf(status) : 'IN_PROGRESS',
+    reason: failureReason(record)
+  }
+}
+
+export function parseExportStarted(body: unknown): ExportStarted {
+  const record = asObject(body)
+  const started = parseJobStarted(body, 'export')
+  const exportJobId =
+    firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId'])
+  return {
+    dockStatusId: started.dockStatusId,
     exportJobId: exportJobId && serverId('an export job id', exportJobId),
     downloadUrl: downloadUrlOf(record),
-    status: printable(firstString(record, ['status']), MAX_STATUS_LENGTH)
+    status: started.status
   }
+}
+
+/** File Upload's answer: `{ fileId, url }`; only the id is needed. */
+export function parseUploadedFile(body: unknown): string {
+  const record = asObject(body)
+  const fileId =
+    firstString(record, ['fileId']) || firstString(asObject(record.response), ['fileId'])
+  if (!fileId) {
+    throw new UnexpectedResponseError(
+      `the file upload answer has no fileId; keys sent: ${printable(Object.keys(record).join(', ')) || 'none'}`
+    )
+  }
+  return serverId('a file id', fileId)
 }
 
 export function parseDockStatus(body: unknown): DockStatus {
