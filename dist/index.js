@@ -32082,6 +32082,30 @@ const METADATA_KEYS = new Set([
 ].map(normalise));
 const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1']);
 const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
+/**
+ * Every variable of the file: an object with a value field, named by its name field or, in a
+ * map of variables, by its key.
+ */
+function listVariables(root) {
+    const found = [];
+    const visit = (node, nameFromParent) => {
+        const values = (node.children ?? [])
+            .filter(p => node.type === 'object' && VALUE_KEYS.has(normalise(keyOf(p))))
+            .map(p => p.children?.[1]);
+        if (values.length > 0) {
+            found.push({ name: variableName(node, nameFromParent), values });
+            return;
+        }
+        for (const child of node.children ?? []) {
+            if (child.type === 'property')
+                visit(child.children?.[1], keyOf(child));
+            else
+                visit(child);
+        }
+    };
+    visit(root);
+    return found;
+}
 /** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
 function findSecureVariables(root) {
     if (root.type !== 'object' && root.type !== 'array') {
@@ -32959,12 +32983,14 @@ function parseDockStatus(body) {
         throw new UnexpectedResponseError('the dock status answer has no status');
     const state = stateOf(rawStatus);
     const percent = record.percentageComplete;
+    const toolId = firstString(record, ['toolId']);
     return {
         state,
         rawStatus: (0,src_text/* printable */.g)(rawStatus, MAX_STATUS_LENGTH),
         downloadUrl: downloadUrlOf(record),
         percentComplete: typeof percent === 'number' ? percent : undefined,
-        reason: failureReason(record)
+        reason: failureReason(record),
+        toolId: toolId && serverId('a tool id', toolId)
     };
 }
 /**
@@ -33610,9 +33636,8 @@ function seconds(ms) {
 
 
 const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'];
-/** Reads and validates every input; throws an InputError naming the first bad one. */
-function readInputs() {
-    // Mask the key before anything else can print it.
+/** Reads api-key, masking it before anything else can print it. Shared by both actions. */
+function readApiKey() {
     const apiKey = core/* getInput */.V4(Input.ApiKey);
     if (apiKey)
         core/* setSecret */.Pq(apiKey);
@@ -33621,6 +33646,11 @@ function readInputs() {
     if (/[\s\p{Cc}]/u.test(apiKey)) {
         throw new InputError(Input.ApiKey, 'contains whitespace or control characters');
     }
+    return apiKey;
+}
+/** Reads and validates every input; throws an InputError naming the first bad one. */
+function readInputs() {
+    const apiKey = readApiKey();
     const githubToken = core/* getInput */.V4(Input.GithubToken);
     if (githubToken)
         core/* setSecret */.Pq(githubToken);
@@ -33679,7 +33709,7 @@ function detailRows(record) {
     const rows = [
         ['Tool', code(record.toolId)],
         ['Flow', record.flowId ? code(record.flowId) : 'not given'],
-        ['Status', summary_text(record.status || 'not started')],
+        ['Status', printableHtml(record.status || 'not started')],
         ['Duration', seconds(record.durationMs)]
     ];
     if (record.file) {
@@ -33702,7 +33732,7 @@ function detailRows(record) {
 function batchRow(record) {
     return [
         code(record.toolId),
-        summary_text(record.status || 'not started'),
+        printableHtml(record.status || 'not started'),
         seconds(record.durationMs),
         record.file ? `${record.size} bytes` : '',
         record.sha256 ? code(record.sha256.slice(0, 12)) : '',
@@ -33738,14 +33768,14 @@ function describeCommit(commit) {
     return parts.join(' ');
 }
 /** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
-function summary_text(value) {
+function printableHtml(value) {
     return escapeHtml((0,src_text/* printable */.g)(value));
 }
 function errorText(error) {
     return escapeHtml((0,src_text/* printable */.g)(error, 2000));
 }
 function code(value) {
-    return `<code>${summary_text(value)}</code>`;
+    return `<code>${printableHtml(value)}</code>`;
 }
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

@@ -8,6 +8,8 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ACTION_ENTRY = fileURLToPath(new URL('../dist/index.js', import.meta.url))
+/** restore/action.yml's runs.main. */
+export const RESTORE_ENTRY = fileURLToPath(new URL('../dist/restore/index.js', import.meta.url))
 
 /**
  * @typedef {object} ActionRun
@@ -23,8 +25,9 @@ export const ACTION_ENTRY = fileURLToPath(new URL('../dist/index.js', import.met
 
 /**
  * @param {Record<string, string>} inputs  action inputs by their action.yml names
- * @param {{ env?: Record<string, string>, node?: string, args?: string[], prefix?: string[] }} [options]
- *   `prefix` runs the action under another command, e.g. ['/usr/bin/time', '-v']
+ * @param {{ env?: Record<string, string>, node?: string, args?: string[], prefix?: string[], entry?: string }} [options]
+ *   `prefix` runs the action under another command, e.g. ['/usr/bin/time', '-v']; `entry` is
+ *   the bundle to run (default the export action's, ACTION_ENTRY)
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(inputs, options = {}) {
@@ -51,7 +54,7 @@ export async function runAction(inputs, options = {}) {
     // ACTION_NODE runs the action under another Node.js (CI uses it for Node 24).
     options.node ?? process.env.ACTION_NODE ?? process.execPath,
     ...(options.args ?? []),
-    ACTION_ENTRY
+    options.entry ?? ACTION_ENTRY
   ]
   const started = Date.now()
   const child = spawn(command[0] ?? '', command.slice(1), {

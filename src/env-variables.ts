@@ -89,6 +89,36 @@ export interface SecureVariable {
   values: Node[]
 }
 
+export interface Variable {
+  /** As the tool's author wrote it (not yet printable). */
+  name: string
+  /** Its value fields (usually one `value`). */
+  values: Node[]
+}
+
+/**
+ * Every variable of the file: an object with a value field, named by its name field or, in a
+ * map of variables, by its key.
+ */
+export function listVariables(root: Node): Variable[] {
+  const found: Variable[] = []
+  const visit = (node: Node, nameFromParent?: string): void => {
+    const values = (node.children ?? [])
+      .filter(p => node.type === 'object' && VALUE_KEYS.has(normalise(keyOf(p))))
+      .map(p => p.children?.[1] as Node)
+    if (values.length > 0) {
+      found.push({ name: variableName(node, nameFromParent), values })
+      return
+    }
+    for (const child of node.children ?? []) {
+      if (child.type === 'property') visit(child.children?.[1] as Node, keyOf(child))
+      else visit(child)
+    }
+  }
+  visit(root)
+  return found
+}
+
 /** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
 export function findSecureVariables(root: Node): SecureVariable[] {
   if (root.type !== 'object' && root.type !== 'array') {

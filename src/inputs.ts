@@ -56,15 +56,20 @@ export interface Inputs {
   envVariables: EnvVariablesMode
 }
 
-/** Reads and validates every input; throws an InputError naming the first bad one. */
-export function readInputs(): Inputs {
-  // Mask the key before anything else can print it.
+/** Reads api-key, masking it before anything else can print it. Shared by both actions. */
+export function readApiKey(): string {
   const apiKey = core.getInput(Input.ApiKey)
   if (apiKey) core.setSecret(apiKey)
   if (!apiKey) throw new InputError(Input.ApiKey, 'is required (pass it from a secret)')
   if (/[\s\p{Cc}]/u.test(apiKey)) {
     throw new InputError(Input.ApiKey, 'contains whitespace or control characters')
   }
+  return apiKey
+}
+
+/** Reads and validates every input; throws an InputError naming the first bad one. */
+export function readInputs(): Inputs {
+  const apiKey = readApiKey()
   const githubToken = core.getInput(Input.GithubToken)
   if (githubToken) core.setSecret(githubToken)
 

@@ -31,7 +31,7 @@ function detailRows(record: ExportRecord): Row[] {
   const rows: Row[] = [
     ['Tool', code(record.toolId)],
     ['Flow', record.flowId ? code(record.flowId) : 'not given'],
-    ['Status', text(record.status || 'not started')],
+    ['Status', printableHtml(record.status || 'not started')],
     ['Duration', seconds(record.durationMs)]
   ]
   if (record.file) {
@@ -57,7 +57,7 @@ function detailRows(record: ExportRecord): Row[] {
 function batchRow(record: ExportRecord): string[] {
   return [
     code(record.toolId),
-    text(record.status || 'not started'),
+    printableHtml(record.status || 'not started'),
     seconds(record.durationMs),
     record.file ? `${record.size} bytes` : '',
     record.sha256 ? code(record.sha256.slice(0, 12)) : '',
@@ -99,16 +99,16 @@ function describeCommit(commit: CommitResult): string {
 }
 
 /** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
-function text(value: string): string {
+export function printableHtml(value: string): string {
   return escapeHtml(printable(value))
 }
 
-function errorText(error: string): string {
+export function errorText(error: string): string {
   return escapeHtml(printable(error, 2000))
 }
 
-function code(value: string): string {
-  return `<code>${text(value)}</code>`
+export function code(value: string): string {
+  return `<code>${printableHtml(value)}</code>`
 }
 
 export function escapeHtml(text: string): string {

@@ -41,6 +41,22 @@ import { sampleExport } from './zip.js'
  * @property {string[]} [knownTools]  when set, other tool ids answer 404
  * @property {string[]} [failingTools]  these tools' jobs end FAILED whatever the outcome
  * @property {{ key: Buffer, cert: Buffer }} [tls]  serve https with this certificate
+ * @property {string[]} [scopes]  when set, the key's API scopes (Export Tool, Import Tool,
+ *   Deploy Tool); other calls answer 403
+ * @property {Failure[]} [uploadFailures]
+ * @property {(Failure & { afterCreate?: boolean })[]} [importFailures]  afterCreate: the import
+ *   job is created before the failure is sent (a gateway that timed out after the work began)
+ * @property {'SUCCESS'|'FAILED'} [importOutcome]
+ * @property {boolean} [importAnswersFinal]  import over an existing tool answers SUCCESS at once
+ * @property {number} [deployPolls]  IN_PROGRESS answers before a deploy ends; unset: it answers
+ *   SUCCESS at once (isAsync false)
+ *
+ * @typedef {object} ImportRecord  what an import received, for tests to compare
+ * @property {string} toolId
+ * @property {string} [toolName]  set for a new tool
+ * @property {Buffer} flow
+ * @property {Buffer} app
+ * @property {Buffer} [env]
  *
  * @typedef {object} RecordedRequest
  * @property {string} method
@@ -59,6 +75,7 @@ import { sampleExport } from './zip.js'
  * @property {number} lastPollAt
  * @property {string} downloadPath
  * @property {boolean} open  started and neither FAILED nor downloaded yet
+ * @property {'EXPORT'|'IMPORT'|'DEPLOY'} action
  */
 
 /**
@@ -77,6 +94,14 @@ export async function startKoreServer(options = {}) {
   const exportFailures = [...(options.exportFailures ?? [])]
   const statusFailures = [...(options.statusFailures ?? [])]
   const downloadFailures = [...(options.downloadFailures ?? [])]
+  const uploadFailures = [...(options.uploadFailures ?? [])]
+  const importFailures = [...(options.importFailures ?? [])]
+  /** @type {Map<string, { name: string, data: Buffer }>} */
+  const uploads = new Map()
+  /** @type {ImportRecord[]} */
+  const imports = []
+  /** @type {string[]} */
+  const deployed = []
   const zipFor = options.zipFor ?? sampleExport
 
   /** @type {http.RequestListener} */
@@ -92,8 +117,10 @@ export async function startKoreServer(options = {}) {
     }
     requests.push(entry)
     res.on('finish', () => (entry.servedMs = Date.now() - entry.at))
-    req.resume()
-    req.on('end', () => route(req, res, url))
+    /** @type {Buffer[]} */
+    const chunks = []
+    req.on('data', chunk => chunks.push(chunk))
+    req.on('end', () => route(req, res, url, Buffer.concat(chunks)))
   }
   const server = options.tls
     ? https.createServer(options.tls, listener)
@@ -103,14 +130,34 @@ export async function startKoreServer(options = {}) {
    * @param {http.IncomingMessage} req
    * @param {http.ServerResponse} res
    * @param {URL} url
+   * @param {Buffer} body
    */
-  function route(req, res, url) {
+  function route(req, res, url, body) {
+    const importMatch = url.pathname.match(/^\/api\/public\/tools(?:\/([^/]+))?\/import$/)
+    const deployMatch = url.pathname.match(/^\/api\/public\/tools\/([^/]+)\/deploy$/)
+    if (url.pathname === '/api/public/files') {
+      if (req.method !== 'POST') return sendError(res, 405, 'Method not allowed')
+      if (!authorised(req, res)) return
+      if (misbehave(res, uploadFailures)) return
+      return void receiveUpload(req, res, body)
+    }
+    if (importMatch) {
+      if (req.method !== 'POST') return sendError(res, 405, 'Method not allowed')
+      if (!authorised(req, res, 'Import Tool')) return
+      const existing = importMatch[1] && decodeURIComponent(importMatch[1])
+      return startImport(res, existing, body)
+    }
+    if (deployMatch) {
+      if (req.method !== 'POST') return sendError(res, 405, 'Method not allowed')
+      if (!authorised(req, res, 'Deploy Tool')) return
+      return startDeploy(res, decodeURIComponent(deployMatch[1] ?? ''), body)
+    }
     const exportMatch = url.pathname.match(/^\/api\/public\/tools\/([^/]+)\/export$/)
     const statusMatch = url.pathname.match(/^\/api\/public\/dock-status\/([^/]+)$/)
     const downloadMatch = url.pathname.match(/^\/api\/v1\/account\/exports\/([^/]+)$/)
     if (exportMatch) {
       if (req.method !== 'POST') return sendError(res, 405, 'Method not allowed')
-      if (!authorised(req, res)) return
+      if (!authorised(req, res, 'Export Tool')) return
       if (misbehave(res, exportFailures)) return
       return startExport(res, decodeURIComponent(exportMatch[1] ?? ''), url.searchParams)
     }
@@ -173,7 +220,8 @@ export async function startKoreServer(options = {}) {
       polls: 0,
       lastPollAt: 0,
       downloadPath: `/api/v1/account/exports/${exportJobId}`,
-      open: true
+      open: true,
+      action: 'EXPORT'
     }
     jobs.set(id, job)
     inFlight += 1
@@ -202,6 +250,7 @@ export async function startKoreServer(options = {}) {
   /** @param {Job} job */
   function statusRecord(job) {
     job.polls += 1
+    if (job.action !== 'EXPORT') return otherJobRecord(job)
     const outcome = options.failingTools?.includes(job.toolId)
       ? 'FAILED'
       : (options.outcome ?? 'SUCCESS')
@@ -228,6 +277,157 @@ export async function startKoreServer(options = {}) {
       record.downloadUrl = downloadUrl(job)
     }
     return record
+  }
+
+  /**
+   * Import and deploy jobs: the documented fields only.
+   * @param {Job} job
+   */
+  function otherJobRecord(job) {
+    const importing = job.action === 'IMPORT'
+    const polls = importing ? (options.jobPolls ?? 1) : (options.deployPolls ?? 0)
+    const outcome = importing ? (options.importOutcome ?? 'SUCCESS') : 'SUCCESS'
+    const status = job.polls > polls ? outcome : 'IN_PROGRESS'
+    /** @type {Record<string, unknown>} */
+    const record = { _id: job.id, toolId: job.toolId, jobType: 'TOOLS', action: job.action, status }
+    if (status === 'FAILED') record.statusLogs = options.failLogs ?? ['Import failed']
+    if (status === 'SUCCESS' && !importing) deployed.push(job.toolId)
+    return record
+  }
+
+  /**
+   * File Upload: a strict multipart/form-data body (parsed by the platform's own parser) with
+   * `file` and `fileContext=bulkImport`.
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   * @param {Buffer} body
+   */
+  async function receiveUpload(req, res, body) {
+    const type = req.headers['content-type'] ?? ''
+    if (!/^multipart\/form-data;\s*boundary=/i.test(type)) {
+      return sendError(res, 400, 'Content-Type must be multipart/form-data')
+    }
+    /** @type {FormData} */
+    let form
+    try {
+      form = await new Request('http://fake/', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body
+      }).formData()
+    } catch {
+      return sendError(res, 400, 'Malformed multipart body')
+    }
+    const file = form.get('file')
+    if (form.get('fileContext') !== 'bulkImport') {
+      return sendError(res, 400, 'fileContext must be bulkImport')
+    }
+    if (!file || typeof file === 'string' || !file.name) {
+      return sendError(res, 400, 'file is required')
+    }
+    const fileId = randomUUID().replaceAll('-', '').slice(0, 24)
+    uploads.set(fileId, { name: file.name, data: Buffer.from(await file.arrayBuffer()) })
+    sendJson(res, 200, {
+      url: `${origin}/api/getMediaStream/orgFiles/f-${fileId}?n=1&fileName=${file.name}`,
+      fileId
+    })
+  }
+
+  /**
+   * @param {http.ServerResponse} res
+   * @param {string | undefined} existing  the tool imported over; undefined for a new tool
+   * @param {Buffer} body
+   */
+  function startImport(res, existing, body) {
+    /** @type {Record<string, unknown>} */
+    let request
+    try {
+      request = JSON.parse(body.toString('utf8'))
+    } catch {
+      return sendError(res, 400, 'Body must be JSON')
+    }
+    const required = ['toolDataFileId', 'flowDataFileId']
+    required.push(existing ? 'envVariablesFileId' : 'toolName')
+    const missing = required.filter(key => typeof request[key] !== 'string' || !request[key])
+    if (missing.length > 0) return sendError(res, 400, `${missing.join(', ')} is required`)
+    if (existing && 'toolName' in request) return sendError(res, 400, 'toolName is not allowed')
+    const file = (/** @type {unknown} */ id) =>
+      typeof id === 'string' ? uploads.get(id) : undefined
+    const ids = ['toolDataFileId', 'flowDataFileId', 'envVariablesFileId']
+    for (const key of ids) {
+      if (request[key] !== undefined && !file(request[key])) {
+        return sendError(res, 400, `File ${String(request[key])} not found`)
+      }
+    }
+    if (existing && options.knownTools && !options.knownTools.includes(existing)) {
+      return sendError(res, 404, `Tool ${existing} not found`)
+    }
+    const failure = importFailures[0]
+    if (failure && !failure.afterCreate && misbehave(res, importFailures)) return
+    const toolId = existing ?? `a-${randomUUID()}`
+    imports.push({
+      toolId,
+      toolName: existing ? undefined : String(request.toolName),
+      flow: /** @type {Buffer} */ (file(request.flowDataFileId)?.data),
+      app: /** @type {Buffer} */ (file(request.toolDataFileId)?.data),
+      env: file(request.envVariablesFileId)?.data
+    })
+    const job = newJob(toolId, 'IMPORT')
+    if (failure?.afterCreate && misbehave(res, importFailures)) return
+    const final = existing && options.importAnswersFinal
+    sendJson(res, 200, {
+      dockStatusId: job.id,
+      toolId,
+      jobType: 'TOOLS',
+      action: 'IMPORT',
+      status: final ? 'SUCCESS' : 'IN_PROGRESS'
+    })
+  }
+
+  /**
+   * @param {http.ServerResponse} res
+   * @param {string} toolId
+   * @param {Buffer} body
+   */
+  function startDeploy(res, toolId, body) {
+    if (body.toString('utf8') !== JSON.stringify({ isAsync: false })) {
+      return sendError(res, 400, 'Body must be {"isAsync":false}')
+    }
+    const known = imports.some(i => i.toolId === toolId) || options.knownTools?.includes(toolId)
+    if (!known) return sendError(res, 404, `Tool ${toolId} not found`)
+    const job = newJob(toolId, 'DEPLOY')
+    const atOnce = options.deployPolls === undefined
+    if (atOnce) deployed.push(toolId)
+    // The hyphenated spelling, as the Deploy page documents it.
+    sendJson(res, 200, {
+      'dock-statusId': job.id,
+      toolId,
+      jobType: 'TOOLS',
+      action: 'DEPLOY',
+      status: atOnce ? 'SUCCESS' : 'IN_PROGRESS'
+    })
+  }
+
+  /**
+   * @param {string} toolId
+   * @param {'IMPORT'|'DEPLOY'} action
+   * @returns {Job}
+   */
+  function newJob(toolId, action) {
+    /** @type {Job} */
+    const job = {
+      id: `ds-${randomUUID()}`,
+      toolId,
+      exportJobId: '',
+      createdAt: Date.now(),
+      polls: 0,
+      lastPollAt: 0,
+      downloadPath: '',
+      open: false,
+      action
+    }
+    jobs.set(job.id, job)
+    return job
   }
 
   /** @param {Job} job */
@@ -271,10 +471,13 @@ export async function startKoreServer(options = {}) {
    * @param {http.IncomingMessage} req
    * @param {http.ServerResponse} res
    */
-  function authorised(req, res) {
+  function authorised(req, res, scope = '') {
     const key = req.headers['x-api-key']
     if (!key) return (sendError(res, 401, 'API key is missing'), false)
     if (key !== apiKey) return (sendError(res, 401, 'Invalid API key'), false)
+    if (scope && options.scopes && !options.scopes.includes(scope)) {
+      return (sendError(res, 403, 'API scope is not allowed for this app'), false)
+    }
     return true
   }
 
@@ -290,16 +493,28 @@ export async function startKoreServer(options = {}) {
     apiKey,
     requests,
     jobs,
+    /** Files received by File Upload, by file id. */
+    uploads,
+    /** What each import received. */
+    imports,
+    /** Tools deployed, in order. */
+    deployed,
     /** The most exports that were in flight at once. */
     maxInFlight: () => maxInFlight,
-    /** Requests to one kind of endpoint. @param {'export'|'status'|'download'} kind */
+    /**
+     * Requests to one kind of endpoint.
+     * @param {'export'|'status'|'download'|'upload'|'import'|'deploy'} kind
+     */
     requestsTo(kind) {
-      const prefix = {
-        export: '/api/public/tools/',
-        status: '/api/public/dock-status/',
-        download: '/api/v1/account/exports/'
+      const matches = {
+        export: (/** @type {string} */ p) => /^\/api\/public\/tools\/[^/]+\/export$/.test(p),
+        status: (/** @type {string} */ p) => p.startsWith('/api/public/dock-status/'),
+        download: (/** @type {string} */ p) => p.startsWith('/api/v1/account/exports/'),
+        upload: (/** @type {string} */ p) => p === '/api/public/files',
+        import: (/** @type {string} */ p) => /^\/api\/public\/tools(\/[^/]+)?\/import$/.test(p),
+        deploy: (/** @type {string} */ p) => /^\/api\/public\/tools\/[^/]+\/deploy$/.test(p)
       }[kind]
-      return requests.filter(r => r.path.startsWith(prefix))
+      return requests.filter(r => matches(r.path))
     },
     close: () => close(server)
   }

@@ -25,6 +25,8 @@ export interface DockStatus {
   percentComplete?: number
   /** Everything the server said about a failure, joined into one printable line. */
   reason: string
+  /** The job's tool (checked plain); empty when not sent. */
+  toolId: string
 }
 
 type Json = Record<string, unknown>
@@ -103,12 +105,14 @@ export function parseDockStatus(body: unknown): DockStatus {
   if (!rawStatus) throw new UnexpectedResponseError('the dock status answer has no status')
   const state = stateOf(rawStatus)
   const percent = record.percentageComplete
+  const toolId = firstString(record, ['toolId'])
   return {
     state,
     rawStatus: printable(rawStatus, MAX_STATUS_LENGTH),
     downloadUrl: downloadUrlOf(record),
     percentComplete: typeof percent === 'number' ? percent : undefined,
-    reason: failureReason(record)
+    reason: failureReason(record),
+    toolId: toolId && serverId('a tool id', toolId)
   }
 }
 

@@ -1,0 +1,3 @@
+import { runRestore } from './main.js'
+
+await runRestore()

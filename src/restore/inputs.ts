@@ -1,0 +1,104 @@
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import { Input, InputError } from '../input-names.js'
+import { parseBoolean, parseHost, parseSeconds, parseToolId } from '../input-parsers.js'
+import { readApiKey } from '../inputs.js'
+import { printable } from '../text.js'
+
+/** Input names of restore/action.yml; the shared ones keep the export action's names. */
+export const RestoreInput = {
+  Host: Input.Host,
+  ApiKey: Input.ApiKey,
+  PollInterval: Input.PollInterval,
+  Timeout: Input.Timeout,
+  Source: 'source',
+  ToolId: Input.ToolId,
+  ToolName: 'tool-name',
+  EnvValues: 'env-values',
+  Deploy: 'deploy'
+} as const
+
+export interface RestoreInputs {
+  host: string
+  apiKey: string
+  pollIntervalSeconds: number
+  /** Per job: the import, then the deploy, each get this long. */
+  timeoutSeconds: number
+  /** Absolute path of the backup: a directory or a .zip. */
+  source: string
+  /** Import over this tool; empty when creating one. */
+  toolId: string
+  /** Create a new tool with this name; empty when importing over tool-id. */
+  toolName: string
+  /** Variable name → value to set before upload (each value masked). */
+  envValues: Map<string, string>
+  deploy: boolean
+}
+
+/** Reads and validates every input before any request; throws an InputError naming the input. */
+export function readRestoreInputs(): RestoreInputs {
+  const apiKey = readApiKey()
+  // Mask the values first: a later error must not be able to print one.
+  const envValues = parseEnvValues(core.getInput(RestoreInput.EnvValues))
+  for (const value of envValues.values()) if (value) core.setSecret(value)
+  const rawToolId = core.getInput(RestoreInput.ToolId)
+  const toolName = core.getInput(RestoreInput.ToolName).trim()
+  if (Boolean(rawToolId) === Boolean(toolName)) {
+    throw new InputError(
+      RestoreInput.ToolId,
+      'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)'
+    )
+  }
+  return {
+    host: parseHost(core.getInput(RestoreInput.Host)),
+    apiKey,
+    pollIntervalSeconds: parseSeconds(Input.PollInterval, core.getInput(Input.PollInterval), 2, 1),
+    timeoutSeconds: parseSeconds(Input.Timeout, core.getInput(Input.Timeout), 600, 1),
+    source: parseSource(core.getInput(RestoreInput.Source)),
+    toolId: rawToolId ? parseToolId(RestoreInput.ToolId, rawToolId) : '',
+    toolName: toolName && parseToolName(toolName),
+    envValues,
+    deploy: parseBoolean(RestoreInput.Deploy, core.getInput(RestoreInput.Deploy), false)
+  }
+}
+
+function parseSource(raw: string): string {
+  if (!raw) {
+    throw new InputError(
+      RestoreInput.Source,
+      'is required: the folder the export action committed (e.g. kore-tools/<tool-id>) or an exported .zip'
+    )
+  }
+  return path.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), raw)
+}
+
+function parseToolName(name: string): string {
+  if (name.length > 200 || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
+    throw new InputError(
+      RestoreInput.ToolName,
+      `"${printable(name, 80)}" is not a tool name (at most 200 characters, no control characters)`
+    )
+  }
+  return name
+}
+
+/**
+ * `NAME=value` lines; blank lines and `#` comments skipped. Errors name the line, never its
+ * text: it may hold a secret.
+ */
+export function parseEnvValues(raw: string): Map<string, string> {
+  const values = new Map<string, string>()
+  raw.split('\n').forEach((rawLine, index) => {
+    const line = rawLine.replace(/\r$/, '')
+    if (!line.trim() || line.trimStart().startsWith('#')) return
+    const where = `${RestoreInput.EnvValues}: line ${index + 1}`
+    const equals = line.indexOf('=')
+    const name = line.slice(0, Math.max(equals, 0)).trim()
+    if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
+      throw new InputError(where, 'is not NAME=value (its text is not shown: it may be a secret)')
+    }
+    if (values.has(name)) throw new InputError(where, `sets ${printable(name)} a second time`)
+    values.set(name, line.slice(equals + 1))
+  })
+  return values
+}

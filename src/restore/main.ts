@@ -1,0 +1,42 @@
+import * as core from '@actions/core'
+import { messageOf } from '../errors.js'
+import { InputError } from '../input-names.js'
+import { readBackup } from './backup.js'
+import { fillEnvValues } from './env-values.js'
+import { readRestoreInputs, RestoreInput, RestoreInputs } from './inputs.js'
+import { reportRestore } from './report.js'
+import { RestoreRecord, restoreTool } from './restore-tool.js'
+
+/** The restore action: validates everything before any request, then reports once. */
+export async function runRestore(): Promise<void> {
+  let inputs: RestoreInputs | undefined
+  const record: RestoreRecord = {
+    toolId: '',
+    dockStatusId: '',
+    status: '',
+    deployed: false,
+    deployStatus: '',
+    filled: []
+  }
+  let error = ''
+  try {
+    const given = (inputs = readRestoreInputs())
+    const backup = await readBackup(given.source)
+    if (given.toolId && !backup.env) {
+      throw new InputError(
+        RestoreInput.Source,
+        'has no env_variables.json, and Kore.ai requires one to import over an existing tool: restore it as a new tool (tool-name), or restore from a backup made without env-variables: omit'
+      )
+    }
+    const env = fillEnvValues(backup.env, given.envValues)
+    record.filled = env?.filled ?? []
+    if (record.filled.length > 0)
+      core.info(`Set from env-values: ${record.filled.length} variable(s)`)
+    await restoreTool(given, { ...backup, env: env?.data }, record)
+  } catch (caught) {
+    error = messageOf(caught)
+    core.setFailed(error)
+  } finally {
+    if (inputs) await reportRestore(inputs, record, error)
+  }
+}

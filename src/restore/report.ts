@@ -1,0 +1,57 @@
+import * as core from '@actions/core'
+import { messageOf } from '../errors.js'
+import { code, errorText, printableHtml as text } from '../summary.js'
+import type { RestoreInputs } from './inputs.js'
+import type { RestoreRecord } from './restore-tool.js'
+
+/** Sets the outputs and writes the job summary, whether the step succeeded or not. */
+export async function reportRestore(
+  inputs: RestoreInputs,
+  record: RestoreRecord,
+  error: string
+): Promise<void> {
+  core.setOutput('tool-id', record.toolId)
+  core.setOutput('dock-status-id', record.dockStatusId)
+  core.setOutput('status', record.status)
+  core.setOutput('deployed', String(record.deployed))
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    await writeRestoreSummary(inputs, record, error)
+  } catch (caught) {
+    core.warning(`Could not write the job summary: ${messageOf(caught)}`)
+  }
+}
+
+async function writeRestoreSummary(
+  inputs: RestoreInputs,
+  record: RestoreRecord,
+  error: string
+): Promise<void> {
+  const into = inputs.toolId
+    ? `existing tool ${code(inputs.toolId)}`
+    : `new tool ${text(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`
+  const rows: [string, string][] = [
+    ['Backup', code(inputs.source)],
+    ['Imported into', into],
+    ['Import', text(record.status || 'not started')],
+    [
+      'Variables set from env-values',
+      record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
+    ],
+    [
+      'Deploy',
+      inputs.deploy ? text(record.deployStatus || 'not started') : 'not asked (deploy: false)'
+    ]
+  ]
+  if (error) rows.push(['Error', errorText(error)])
+  await core.summary
+    .addHeading('Kore.ai tool restore', 3)
+    .addTable([
+      [
+        { data: 'Field', header: true },
+        { data: 'Value', header: true }
+      ],
+      ...rows
+    ])
+    .write()
+}
