@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import { parse } from 'yaml'
 import { Input } from '../src/inputs.js'
+import { RestoreInput } from '../src/restore/inputs.js'
 
 const action = parse(fs.readFileSync('action.yml', 'utf8'))
 const outputs = fs.readFileSync('src/outputs.ts', 'utf8')
@@ -35,5 +36,36 @@ describe('action.yml', () => {
   it('runs dist/index.js on node24', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
     expect(fs.existsSync('dist/index.js')).toBe(true)
+  })
+})
+
+describe('restore/action.yml', () => {
+  const restore = parse(fs.readFileSync('restore/action.yml', 'utf8'))
+  const report = fs.readFileSync('src/restore/report.ts', 'utf8')
+
+  it('declares every input the restore code reads, and no other', () => {
+    expect(Object.keys(restore.inputs).sort()).toEqual(Object.values(RestoreInput).sort())
+  })
+
+  it('declares every output the restore code sets, and no other', () => {
+    const set = [...report.matchAll(/core\.setOutput\('([a-z0-9-]+)'/g)].map(m => m[1])
+    expect(Object.keys(restore.outputs).sort()).toEqual(set.sort())
+  })
+
+  it('describes every input and output, each in the README', () => {
+    const section = readme.slice(readme.indexOf('### Restore inputs'))
+    const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` /gm)].map(m => m[1])
+    for (const [name, entry] of [
+      ...Object.entries(restore.inputs),
+      ...Object.entries(restore.outputs)
+    ]) {
+      expect((entry as { description?: string }).description?.length).toBeGreaterThan(10)
+      expect(rows).toContain(name)
+    }
+  })
+
+  it('runs its own bundle, dist/restore/index.js, on node24', () => {
+    expect(restore.runs).toEqual({ using: 'node24', main: '../dist/restore/index.js' })
+    expect(fs.existsSync('restore/../dist/restore/index.js')).toBe(true)
   })
 })
