@@ -36372,11 +36372,19 @@ async function fetchToFile(url, temporary, options) {
     });
     const file = createWriteStream(temporary, { highWaterMark: WRITE_BUFFER_BYTES });
     let writeError;
-    file.on('error', error => (writeError ??= error));
+    // Node 24 can leave pipeline() unsettled after a write error (seen with ENOSPC): the disk's
+    // own error (one with a syscall; not one pipeline passed along) ends the transfer by itself.
+    const writeFailed = new Promise((_resolve, reject) => file.on('error', (error) => {
+        if (error.syscall)
+            reject((writeError ??= error));
+    }));
+    const piped = pipeline(message, measure, file);
+    piped.catch(() => undefined);
     try {
-        await pipeline(message, measure, file);
+        await Promise.race([piped, writeFailed]);
     }
     catch (error) {
+        message.destroy();
         if (error instanceof LocalDownloadError)
             throw new DownloadError(error.message);
         if (writeError) {

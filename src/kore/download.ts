@@ -148,10 +148,19 @@ async function fetchToFile(
   })
   const file = createWriteStream(temporary, { highWaterMark: WRITE_BUFFER_BYTES })
   let writeError: Error | undefined
-  file.on('error', error => (writeError ??= error))
+  // Node 24 can leave pipeline() unsettled after a write error (seen with ENOSPC): the disk's
+  // own error (one with a syscall; not one pipeline passed along) ends the transfer by itself.
+  const writeFailed = new Promise<never>((_resolve, reject) =>
+    file.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.syscall) reject((writeError ??= error))
+    })
+  )
+  const piped = pipeline(message, measure, file)
+  piped.catch(() => undefined)
   try {
-    await pipeline(message, measure, file)
+    await Promise.race([piped, writeFailed])
   } catch (error) {
+    message.destroy()
     if (error instanceof LocalDownloadError) throw new DownloadError(error.message)
     if (writeError) {
       throw new DownloadError(`could not write the export to disk: ${messageOf(writeError)}`)
