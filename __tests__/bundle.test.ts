@@ -270,16 +270,18 @@ describe('the bundled action', () => {
       expect(second.summary).toContain('No change: nothing committed')
     })
 
-    it('lands two racing runs, one commit each, on a linear history', async () => {
+    it('lands 8 runs committing at once (the README matrix), one commit each, linear', async () => {
       kore = await startKoreServer({ jobPolls: 0 })
       github = await startGithubApi()
-      const runs = await Promise.all([commitRun('a-tool-one'), commitRun('a-tool-two')])
-      expect(runs.map(r => r.exitCode)).toEqual([0, 0])
+      const ids = Array.from({ length: 8 }, (_, i) => `a-matrix-${i}`)
+      const runs = await Promise.all(ids.map(id => commitRun(id)))
+      expect(runs.map(r => r.exitCode)).toEqual(ids.map(() => 0))
       const history = github.history('main')
-      expect(history).toHaveLength(3)
+      expect(history).toHaveLength(9)
       expect(history.every(c => c.parents.length <= 1)).toBe(true)
-      expect(Object.keys(github.files('main', 'kore-tools/a-tool-one'))).toHaveLength(3)
-      expect(Object.keys(github.files('main', 'kore-tools/a-tool-two'))).toHaveLength(3)
+      for (const id of ids) {
+        expect(Object.keys(github.files('main', `kore-tools/${id}`))).toHaveLength(3)
+      }
     })
 
     it('refuses an unsafe archive before any GitHub request', async () => {

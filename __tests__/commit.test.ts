@@ -69,8 +69,12 @@ describe('commitExport', () => {
       'app.json': '22\n'
     })
     expect(github.history('main')).toHaveLength(3)
-    const blobWrites = github.writes().filter(w => w.path.endsWith('/git/blobs'))
-    expect(blobWrites).toHaveLength(4) // 3 files first, then only the modified one
+    // Text travels inline in the tree: no blob requests; only what changed is sent.
+    expect(github.writes().filter(w => w.path.endsWith('/git/blobs'))).toHaveLength(0)
+    const trees = github.writes().filter(w => w.path.endsWith('/git/trees'))
+    const inline = trees.map(w => w.body.tree.filter((e: { content?: string }) => e.content))
+    expect(inline.map(entries => entries.length)).toEqual([3, 1])
+    expect(github.counts().writes).toBe(6) // tree, commit, ref update: twice
   })
 
   it('uses the workflow branch from GITHUB_REF, or commit-branch when given', async () => {

@@ -45,15 +45,9 @@ async function readBranch(octokit, repo, branch) {
 }
 /** Blob SHAs of every file under `directory` (paths relative to it); empty if it is absent. */
 async function readDirectory(octokit, repo, rootTreeSha, directory) {
-    let treeSha = rootTreeSha;
-    // Walk down one level at a time: a recursive listing of a big repository can be truncated.
-    for (const segment of directory.split('/')) {
-        const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha });
-        const next = data.tree.find(entry => entry.path === segment && entry.type === 'tree');
-        if (!next?.sha)
-            return new Map();
-        treeSha = next.sha;
-    }
+    const treeSha = await subtreeSha(octokit, repo, rootTreeSha, directory);
+    if (!treeSha)
+        return new Map();
     const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha, recursive: 'true' });
     if (data.truncated)
         throw new Error(`the tree under ${directory} is too large to list`);
@@ -63,6 +57,68 @@ async function readDirectory(octokit, repo, rootTreeSha, directory) {
             files.set(entry.path, entry.sha);
     }
     return files;
+}
+/** The tree at `directory` ('' is the root), walked one level at a time; undefined if absent. */
+async function subtreeSha(octokit, repo, rootTreeSha, directory) {
+    let treeSha = rootTreeSha;
+    for (const segment of directory ? directory.split('/') : []) {
+        const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha });
+        const next = data.tree.find(entry => entry.path === segment && entry.type === 'tree');
+        if (!next?.sha)
+            return undefined;
+        treeSha = next.sha;
+    }
+    return treeSha;
+}
+/** The deepest directory holding all of them ('' when they only share the root). */
+function commonParent(directories) {
+    const [first = '', ...others] = directories.map(d => d.split('/'));
+    const shared = [];
+    // A directory's own last segment is never the parent: the listing must include it.
+    for (let i = 0; i < first.length - 1; i++) {
+        if (others.some(d => d.length - 1 <= i || d[i] !== first[i]))
+            break;
+        shared.push(first[i]);
+    }
+    return shared.join('/');
+}
+/**
+ * Blob SHAs of every file under each directory: one recursive listing of their common parent
+ * (plus one request per level down to it), whatever their number. Only when GitHub truncates that
+ * listing is each directory listed on its own.
+ */
+async function readDirectories(octokit, repo, head, directories) {
+    const found = new Map(directories.map(d => [d, new Map()]));
+    const parent = commonParent(directories);
+    const parentSha = await subtreeSha(octokit, repo, head.treeSha, parent);
+    if (!parentSha)
+        return found;
+    const { data } = await octokit.rest.git.getTree({
+        ...repo,
+        tree_sha: parentSha,
+        recursive: 'true'
+    });
+    if (data.truncated) {
+        for (const directory of directories) {
+            found.set(directory, await readDirectory(octokit, repo, head.treeSha, directory));
+        }
+        return found;
+    }
+    const prefix = parent ? `${parent}/` : '';
+    for (const entry of data.tree) {
+        if (entry.type !== 'blob' || !entry.path || !entry.sha)
+            continue;
+        const fullPath = `${prefix}${entry.path}`;
+        // The directory holding this file is one of its ancestors: try each, deepest first.
+        for (let cut = fullPath.lastIndexOf('/'); cut > 0; cut = fullPath.lastIndexOf('/', cut - 1)) {
+            const files = found.get(fullPath.slice(0, cut));
+            if (files) {
+                files.set(fullPath.slice(cut + 1), entry.sha);
+                break;
+            }
+        }
+    }
+    return found;
 }
 function diffFiles(existing, wanted) {
     const changes = { added: [], modified: [], removed: [] };
@@ -81,49 +137,104 @@ function diffFiles(existing, wanted) {
 function hasChanges(changes) {
     return changes.added.length + changes.modified.length + changes.removed.length > 0;
 }
-/** Reads each directory from the branch and diffs it against the files wanted there. */
+/** Reads the directories from the branch and diffs each against the files wanted there. */
 async function diffDirectories(octokit, repo, head, wanted) {
+    const existing = await readDirectories(octokit, repo, head, [...wanted.keys()]);
     const changeSet = new Map();
     for (const [directory, files] of wanted) {
-        const existing = await readDirectory(octokit, repo, head.treeSha, directory);
-        const changes = diffFiles(existing, files);
+        const changes = diffFiles(existing.get(directory) ?? new Map(), files);
         if (hasChanges(changes))
             changeSet.set(directory, changes);
     }
     return changeSet;
 }
-/** blobs → tree on top of `base` (removals included) → commit; returns the commit's SHA. */
-async function writeCommit(octokit, repo, base, wanted, changeSet, message) {
+/**
+ * The most JSON one create-tree request carries. GitHub documents no limit for it; 8 MiB is far
+ * below what its API accepts for a request body, and more than a few hundred tools' exports.
+ * Larger changes go in several trees, each built on the one before.
+ */
+const MAX_TREE_REQUEST_BYTES = 8 * 1024 * 1024;
+/**
+ * Tree(s) on top of `base` (removals included) → commit; returns the commit's SHA. Text files
+ * travel inline in the tree request (`content`), so a first backup of any number of tools is one
+ * tree, one commit: only non-UTF-8 files need a blob request of their own. Blobs in `stored`
+ * (already on GitHub, from an earlier try) are referred to by SHA instead of sent again.
+ */
+async function writeCommit(octokit, repo, base, wanted, changeSet, message, stored = new Set()) {
     const entries = [];
     for (const [directory, changes] of changeSet) {
         const files = wanted.get(directory) ?? new Map();
         for (const name of [...changes.added, ...changes.modified]) {
-            const content = files.get(name);
-            const { data } = await octokit.rest.git.createBlob({
-                ...repo,
-                content: content.toString('base64'),
-                encoding: 'base64'
+            const path = `${directory}/${name}`;
+            entries.push({
+                path,
+                mode: '100644',
+                type: 'blob',
+                ...(await blobOf(octokit, repo, files.get(name), stored))
             });
-            entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: data.sha });
         }
         for (const name of changes.removed) {
             entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: null });
         }
     }
-    const { data: tree } = await octokit.rest.git.createTree({
-        ...repo,
-        base_tree: base.treeSha,
-        tree: entries
-    });
+    let treeSha = base.treeSha;
+    for (const part of inParts(entries)) {
+        const { data: tree } = await octokit.rest.git.createTree({
+            ...repo,
+            base_tree: treeSha,
+            tree: part
+        });
+        treeSha = tree.sha;
+    }
+    // What the trees carried inline is on GitHub now: a rebuilt commit can point at it.
+    for (const entry of entries)
+        if ('content' in entry)
+            stored.add(gitBlobSha(Buffer.from(entry.content, 'utf8')));
     const { data: commit } = await octokit.rest.git.createCommit({
         ...repo,
         message,
-        tree: tree.sha,
+        tree: treeSha,
         parents: [base.commitSha]
     });
     return commit.sha;
 }
+/** Inline text when the bytes are UTF-8, a SHA GitHub already has, or a blob created now. */
+async function blobOf(octokit, repo, content, stored) {
+    const sha = gitBlobSha(content);
+    if (stored.has(sha))
+        return { sha };
+    const text = content.toString('utf8');
+    if (Buffer.from(text, 'utf8').equals(content))
+        return { content: text };
+    const { data } = await octokit.rest.git.createBlob({
+        ...repo,
+        content: content.toString('base64'),
+        encoding: 'base64'
+    });
+    stored.add(data.sha);
+    return { sha: data.sha };
+}
+/** Splits tree entries so that no request carries more than MAX_TREE_REQUEST_BYTES of JSON. */
+function inParts(entries) {
+    const parts = [[]];
+    let size = 0;
+    for (const entry of entries) {
+        const entrySize = Buffer.byteLength(JSON.stringify(entry));
+        const current = parts[parts.length - 1];
+        if (current.length > 0 && size + entrySize > MAX_TREE_REQUEST_BYTES) {
+            parts.push([entry]);
+            size = entrySize;
+        }
+        else {
+            current.push(entry);
+            size += entrySize;
+        }
+    }
+    return parts;
+}
 
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __webpack_require__(49809);
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
 var github = __webpack_require__(61351);
 // EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -448,8 +559,14 @@ function explain(error, request) {
 
 
 
-/** How often a commit is rebuilt on a branch that moved under it before giving up. */
-const MAX_RACE_RETRIES = 5;
+
+/**
+ * How often a commit is rebuilt on a branch that moved under it before giving up, and how long
+ * to wait in between (jittered, so that racing runs fall out of step). Enough for the README's
+ * 8-way matrix, whose jobs all commit within seconds of each other.
+ */
+const MAX_RACE_RETRIES = 12;
+const RACE_BACKOFF = { attempts: MAX_RACE_RETRIES, baseDelayMs: 300, maxDelayMs: 5000 };
 async function commitExport(request) {
     const repo = parseRepository(request.repository);
     const octokit = createOctokit(request.token);
@@ -465,12 +582,14 @@ async function commitExport(request) {
 }
 /** Commits straight onto the branch; re-reads and rebuilds when another run got there first. */
 async function commitToBranch(octokit, repo, branch, request) {
+    // Blobs this run already put on GitHub: a rebuilt commit refers to them instead of resending.
+    const stored = new Set();
     for (let attempt = 1;; attempt++) {
         const head = await readBranch(octokit, repo, branch);
         const changes = await diffDirectories(octokit, repo, head, request.directories);
         if (changes.size === 0)
             return unchanged(branch, changes);
-        const sha = await writeCommit(octokit, repo, head, request.directories, changes, messageFor(request, changes));
+        const sha = await writeCommit(octokit, repo, head, request.directories, changes, messageFor(request, changes), stored);
         try {
             await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: false });
             return { changed: true, branch, commitSha: sha, commitUrl: commitUrl(repo, sha), changes };
@@ -478,7 +597,9 @@ async function commitToBranch(octokit, repo, branch, request) {
         catch (error) {
             if (!isNotFastForward(error) || attempt >= MAX_RACE_RETRIES)
                 throw error;
-            core/* info */.pq(`Branch ${branch} moved while committing (another run?); rebuilding the commit on its new head`);
+            const delay = (0,retry/* retryDelay */.a2)(RACE_BACKOFF, attempt);
+            core/* info */.pq(`Branch ${branch} moved while committing (another run?); rebuilding the commit on its new head in ${(delay / 1000).toFixed(1)} s`);
+            await (0,retry/* sleep */.yy)(delay);
         }
     }
 }

@@ -31691,7 +31691,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(21386);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(10);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31700,7 +31700,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 21386:
+/***/ 10:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32294,6 +32294,8 @@ function artifactUrl(id) {
     return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./src/input-names.ts
@@ -32603,6 +32605,12 @@ function strictJsonText(data) {
 
 
 
+
+/**
+ * The most file content one run commits (what it holds in memory to do so). Tool exports are
+ * kilobytes to a few megabytes: this is hundreds of large tools.
+ */
+const MAX_COMMIT_BYTES = 512 * 1024 * 1024;
 /**
  * Commits every exported tool in one commit, each under its own commit-path. A tool whose
  * archive is unsafe is left out (and marked failed) before anything is sent to GitHub; a
@@ -32612,9 +32620,15 @@ function strictJsonText(data) {
 async function deliverToRepository(inputs, records) {
     const directories = new Map();
     const toolIn = new Map();
+    let held = 0;
     for (const record of records.filter(r => r.file)) {
         try {
             const { files, redacted } = prepareExportFiles(await extractZip(record.file), inputs.envVariables);
+            const size = [...files.values()].reduce((sum, data) => sum + data.length, 0);
+            if (held + size > MAX_COMMIT_BYTES) {
+                throw new Error(`not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${MAX_COMMIT_BYTES}; split tools across steps (see the matrix example)`);
+            }
+            held += size;
             record.redacted = redacted;
             if (redacted.length > 0) {
                 core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g)(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`);
@@ -32645,9 +32659,7 @@ async function deliverToRepository(inputs, records) {
             branch: inputs.commitBranch,
             directories,
             message,
-            pullRequestBranch: inputs.pullRequest
-                ? `kore-tool-export/${single ? single.toolId : 'batch'}`
-                : undefined,
+            pullRequestBranch: inputs.pullRequest ? pullRequestBranch(inputs) : undefined,
             pullRequestTitle: `Back up ${subject}`,
             pullRequestBody: `Automated backup of ${subject}${job} by kore-tool-export.`
         });
@@ -32663,6 +32675,18 @@ async function deliverToRepository(inputs, records) {
             record.errors.push((0,errors/* messageOf */.b)(error));
         return undefined;
     }
+}
+/**
+ * The pull-request branch: the tool's id, or for several tools a digest of their commit paths,
+ * so that two workflows backing up different sets never share (and reset) one branch.
+ */
+function pullRequestBranch(inputs) {
+    const [first] = inputs.tools;
+    if (!inputs.batch && first)
+        return `kore-tool-export/${first.toolId}`;
+    const paths = inputs.tools.map(tool => forTool(inputs.commitPath, tool.toolId)).sort();
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(paths.join('\n')).digest('hex').slice(0, 12);
+    return `kore-tool-export/batch-${digest}`;
 }
 function logResult(result, toolIn) {
     if (!result.changed)
@@ -32683,114 +32707,8 @@ var external_node_dns_ = __nccwpck_require__(40610);
 var external_node_http_ = __nccwpck_require__(37067);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
 var lib = __nccwpck_require__(44942);
-;// CONCATENATED MODULE: ./src/retry.ts
-
-const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
-/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
-class TransientError extends Error {
-    retryAfterMs;
-    status;
-    code;
-    constructor(message, details = {}) {
-        super(message);
-        this.name = 'TransientError';
-        Object.assign(this, details);
-    }
-    /** A 429: the server is fine, we are just too many. */
-    get rateLimited() {
-        return this.status === 429;
-    }
-}
-/** Codes of failures that happen before a connection exists, so before any request was sent. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-/**
- * Whether the server may have acted on a request that failed this way. Only a refusal it stated
- * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
- * a gateway's 502/504 can come after the work was done.
- */
-function mayHaveActed(error) {
-    if (error.status === 429)
-        return false;
-    if (error.status === 503 && error.retryAfterMs !== undefined)
-        return false;
-    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
-}
-/**
- * Shared by every request to one server: a 429 to any of them pauses all of them, so that
- * parallel exports slow down together instead of failing one by one.
- */
-class RateGate {
-    resumeAt = 0;
-    pause(ms) {
-        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
-    }
-    async wait() {
-        while (Date.now() < this.resumeAt)
-            await retry_sleep(this.resumeAt - Date.now());
-    }
-}
-/** Transient trouble that lasted longer than the retry policy allows. */
-class GaveUpError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'GaveUpError';
-    }
-}
-/** A step's time ran out before a request could start. */
-class DeadlineError extends Error {
-    constructor(what) {
-        super(`${what}: the time allowed (timeout) ran out`);
-        this.name = 'DeadlineError';
-    }
-}
-const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
-/**
- * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
- * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
- */
-async function withRetries(what, policy, attempt, options = {}) {
-    const wait = options.sleep ?? retry_sleep;
-    let counted = 0;
-    for (let tryNumber = 1;; tryNumber++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!(error instanceof TransientError))
-                throw error;
-            // Within a deadline, being rate limited only slows us down; it does not use up tries.
-            if (!(error.rateLimited && options.deadline !== undefined))
-                counted++;
-            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
-            const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
-            if (counted >= policy.attempts || pastDeadline) {
-                throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`);
-            }
-            core/* info */.pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
-            await wait(delay);
-        }
-    }
-}
-/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
-function retryDelay(policy, tryNumber, retryAfterMs) {
-    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1));
-    const jittered = exponential / 2 + (Math.random() * exponential) / 2;
-    return Math.max(jittered, retryAfterMs ?? 0);
-}
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
-/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
-function parseRetryAfter(header) {
-    const value = Array.isArray(header) ? header[0] : header;
-    if (!value)
-        return undefined;
-    const ms = /^\d+$/.test(value.trim())
-        ? Number(value.trim()) * 1000
-        : Date.parse(value) - Date.now();
-    if (!Number.isFinite(ms))
-        return undefined;
-    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
-
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __nccwpck_require__(49809);
 ;// CONCATENATED MODULE: ./src/http.ts
 
 
@@ -32828,11 +32746,11 @@ async function send(method, url, headers, limits, body = '') {
     catch (error) {
         clearTimeout(timer);
         if (expired)
-            throw new TransientError(expiry, { code: 'ETIMEDOUT' });
+            throw new retry/* TransientError */.N_(expiry, { code: 'ETIMEDOUT' });
         const problem = `network error (${describeNetworkError(error)})`;
         if (!isTransientNetworkError(error))
             throw new Error(problem, { cause: error });
-        throw new TransientError(problem, { code: error.code });
+        throw new retry/* TransientError */.N_(problem, { code: error.code });
     }
     // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
     timer.unref();
@@ -32886,9 +32804,9 @@ function isTransientStatus(status, method) {
 }
 function transientStatusError(response) {
     const status = response.message.statusCode;
-    return new TransientError(`HTTP ${status}`, {
+    return new retry/* TransientError */.N_(`HTTP ${status}`, {
         status,
-        retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
+        retryAfterMs: (0,retry/* parseRetryAfter */.mu)(response.message.headers['retry-after'])
     });
 }
 /**
@@ -32907,10 +32825,10 @@ function readText(message, limitBytes = 1024 * 1024) {
                 chunks.push(chunk);
         });
         message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        message.on('error', error => reject(new TransientError(`network error (${describeNetworkError(error)})`)));
+        message.on('error', error => reject(new retry/* TransientError */.N_(`network error (${describeNetworkError(error)})`)));
         message.on('close', () => {
             if (!message.complete)
-                reject(new TransientError('connection closed mid-body'));
+                reject(new retry/* TransientError */.N_('connection closed mid-body'));
         });
     });
 }
@@ -33083,9 +33001,9 @@ class KoreClient {
     constructor(host, apiKey, options = {}) {
         this.host = host;
         this.apiKey = apiKey;
-        this.retry = options.retry ?? DEFAULT_RETRY;
+        this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-        this.gate = options.gate ?? new RateGate();
+        this.gate = options.gate ?? new retry/* RateGate */.Ut();
         this.minStatusGapMs = options.minStatusGapMs ?? 1000;
     }
     /** POST /api/public/tools/{toolId}/export[?flowId=…] */
@@ -33115,8 +33033,8 @@ class KoreClient {
             repeatable: true,
             deadline
         };
-        return withRetries(what, this.retry, async () => {
-            await retry_sleep((this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now());
+        return (0,retry/* withRetries */.LH)(what, this.retry, async () => {
+            await (0,retry/* sleep */.yy)((this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now());
             this.lastStatusCheck.set(dockStatusId, Date.now());
             const text = await this.attempt(request);
             try {
@@ -33124,7 +33042,7 @@ class KoreClient {
             }
             catch (error) {
                 const problem = error instanceof SyntaxError ? 'not JSON' : error.message;
-                throw new TransientError(`unreadable answer (${problem})`);
+                throw new retry/* TransientError */.N_(`unreadable answer (${problem})`);
             }
         }, { deadline });
     }
@@ -33189,12 +33107,12 @@ class KoreClient {
      * cannot have acted on it (see mayHaveActed); otherwise the failure is final and says so.
      */
     request(request) {
-        return withRetries(request.what, this.retry, async () => {
+        return (0,retry/* withRetries */.LH)(request.what, this.retry, async () => {
             try {
                 return await this.attempt(request);
             }
             catch (error) {
-                if (request.repeatable || !(error instanceof TransientError) || !mayHaveActed(error)) {
+                if (request.repeatable || !(error instanceof retry/* TransientError */.N_) || !(0,retry/* mayHaveActed */.LR)(error)) {
                     throw error;
                 }
                 throw new AmbiguousRequestError(request.what, error.message);
@@ -33206,7 +33124,7 @@ class KoreClient {
         await this.gate.wait();
         const totalMs = Math.min(this.requestTimeoutMs, (request.deadline ?? Infinity) - Date.now());
         if (totalMs <= 0)
-            throw new DeadlineError(request.what);
+            throw new retry/* DeadlineError */.j3(request.what);
         const url = `${this.host}${request.path}`;
         core/* debug */.Yz(`${request.method} ${url}`);
         const headers = {
@@ -33285,8 +33203,6 @@ function parseJson(text, what) {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -33322,7 +33238,7 @@ async function downloadExport(downloadUrl, options) {
     await promises_.mkdir(external_node_path_.dirname(options.destination), { recursive: true });
     const temporary = external_node_path_.join(external_node_path_.dirname(options.destination), `.kore-download-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
     try {
-        const fetched = await withRetries(`${options.label ?? ''}Download of the export`, options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options), { deadline: options.deadline });
+        const fetched = await (0,retry/* withRetries */.LH)(`${options.label ?? ''}Download of the export`, options.retry ?? retry/* DEFAULT_RETRY */.vI, () => fetchToFile(url, temporary, options), { deadline: options.deadline });
         const entries = await verifyZip(temporary, options.maxBytes * UNPACKED_SIZE_FACTOR);
         requireImportable(entries);
         await promises_.rename(temporary, options.destination);
@@ -33367,7 +33283,7 @@ async function fetchToFile(url, temporary, options) {
     const idleMs = options.requestTimeoutMs ?? 60_000;
     const totalMs = (options.deadline ?? Infinity) - Date.now();
     if (totalMs <= 0)
-        throw new DeadlineError('Download of the export');
+        throw new retry/* DeadlineError */.j3('Download of the export');
     const response = await openFollowingRedirects(url, options, {
         totalMs: Math.min(totalMs, MAX_TIMER_MS),
         idleMs
@@ -33415,7 +33331,7 @@ async function fetchToFile(url, temporary, options) {
         // Trouble on the network side is worth another try. (A body shorter than its
         // Content-Length ends here too: Node's parser reports it as an abort.)
         if (!message.complete) {
-            throw new TransientError(`transfer broke off (${describeNetworkError(error)})`);
+            throw new retry/* TransientError */.N_(`transfer broke off (${describeNetworkError(error)})`);
         }
         throw error;
     }
@@ -33504,7 +33420,7 @@ class JobTimeoutError extends Error {
 const FINAL_CHECK_ROOM_MS = 1000;
 /** Polls Get Dock Status until SUCCESS (returned) or FAILED / timeout (thrown). */
 async function waitForJob(client, dockStatusId, options) {
-    const sleep = options.sleep ?? retry_sleep;
+    const sleep = options.sleep ?? retry/* sleep */.yy;
     const kind = options.kind ?? 'export';
     const deadline = options.startedAt + options.timeoutMs;
     // The last check leaves its own request time to answer before the deadline.
@@ -33517,7 +33433,7 @@ async function waitForJob(client, dockStatusId, options) {
     for (;;) {
         await sleep(nextCheck - Date.now());
         const status = await client.getDockStatus(dockStatusId, deadline, kind).catch(error => {
-            throw error instanceof DeadlineError ? timedOut() : error;
+            throw error instanceof retry/* DeadlineError */.j3 ? timedOut() : error;
         });
         const line = describe(status);
         if (status.state === 'SUCCESS')
@@ -33851,7 +33767,7 @@ async function run() {
     try {
         const given = (inputs = readInputs());
         records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId));
-        const gate = new RateGate();
+        const gate = new retry/* RateGate */.Ut();
         await forEachWithLimit(records, given.maxParallel, record => exportAndUpload(given, record, gate));
         if (given.commit)
             commit = await deliverToRepository(given, records);
@@ -33903,6 +33819,132 @@ function describeFailures(inputs, records, failed) {
         return failed.flatMap(record => record.errors).join('\n');
     const lines = failed.map(record => `- ${record.toolId}: ${record.errors.join('; ')}`);
     return [`${failed.length} of ${records.length} tools failed:`, ...lines].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 49809:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LH: () => (/* binding */ withRetries),
+/* harmony export */   LR: () => (/* binding */ mayHaveActed),
+/* harmony export */   N_: () => (/* binding */ TransientError),
+/* harmony export */   Ut: () => (/* binding */ RateGate),
+/* harmony export */   a2: () => (/* binding */ retryDelay),
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
+/* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export GaveUpError */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+
+const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
+/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
+class TransientError extends Error {
+    retryAfterMs;
+    status;
+    code;
+    constructor(message, details = {}) {
+        super(message);
+        this.name = 'TransientError';
+        Object.assign(this, details);
+    }
+    /** A 429: the server is fine, we are just too many. */
+    get rateLimited() {
+        return this.status === 429;
+    }
+}
+/** Codes of failures that happen before a connection exists, so before any request was sent. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * Whether the server may have acted on a request that failed this way. Only a refusal it stated
+ * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
+ * a gateway's 502/504 can come after the work was done.
+ */
+function mayHaveActed(error) {
+    if (error.status === 429)
+        return false;
+    if (error.status === 503 && error.retryAfterMs !== undefined)
+        return false;
+    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
+}
+/**
+ * Shared by every request to one server: a 429 to any of them pauses all of them, so that
+ * parallel exports slow down together instead of failing one by one.
+ */
+class RateGate {
+    resumeAt = 0;
+    pause(ms) {
+        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+    }
+    async wait() {
+        while (Date.now() < this.resumeAt)
+            await sleep(this.resumeAt - Date.now());
+    }
+}
+/** Transient trouble that lasted longer than the retry policy allows. */
+class GaveUpError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'GaveUpError';
+    }
+}
+/** A step's time ran out before a request could start. */
+class DeadlineError extends Error {
+    constructor(what) {
+        super(`${what}: the time allowed (timeout) ran out`);
+        this.name = 'DeadlineError';
+    }
+}
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
+/**
+ * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
+ * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
+ */
+async function withRetries(what, policy, attempt, options = {}) {
+    const wait = options.sleep ?? sleep;
+    let counted = 0;
+    for (let tryNumber = 1;; tryNumber++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!(error instanceof TransientError))
+                throw error;
+            // Within a deadline, being rate limited only slows us down; it does not use up tries.
+            if (!(error.rateLimited && options.deadline !== undefined))
+                counted++;
+            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
+            const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
+            if (counted >= policy.attempts || pastDeadline) {
+                throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`);
+            }
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
+            await wait(delay);
+        }
+    }
+}
+/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
+function retryDelay(policy, tryNumber, retryAfterMs) {
+    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1));
+    const jittered = exponential / 2 + (Math.random() * exponential) / 2;
+    return Math.max(jittered, retryAfterMs ?? 0);
+}
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
+function parseRetryAfter(header) {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value)
+        return undefined;
+    const ms = /^\d+$/.test(value.trim())
+        ? Number(value.trim()) * 1000
+        : Date.parse(value) - Date.now();
+    if (!Number.isFinite(ms))
+        return undefined;
+    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 }
 
 

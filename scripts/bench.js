@@ -6,8 +6,9 @@ import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { startGithubApi } from '../__tests__/fakes/github-api.js'
 import { startKoreServer } from '../__tests__/fakes/kore-server.js'
-import { buildZip } from '../__tests__/fakes/zip.js'
+import { buildZip, sampleExport } from '../__tests__/fakes/zip.js'
 import { runAction } from './run-action.js'
 
 const RUNS = Number(process.env.BENCH_RUNS || 5)
@@ -188,6 +189,71 @@ async function batch() {
   return rows
 }
 
+/**
+ * 300 tools with commit: true against the fake GitHub (Octokit's retry and throttling plugins at
+ * their real settings): a first backup, an unchanged re-run, and a run where one tool changed.
+ * The commit phase runs from the first GitHub request to the end of the process.
+ */
+async function commitAtScale() {
+  let changedTool = ''
+  const kore = await startKoreServer({
+    apiKey: 'bench-key',
+    jobPolls: 0,
+    zipFor: toolId => sampleExport(toolId === changedTool ? `${toolId}-v2` : toolId)
+  })
+  const github = await startGithubApi()
+  const tools = Array.from({ length: 300 }, (_, i) => `a-scale-${i + 1}`)
+  const rows = []
+  const figures = {}
+  for (const { name, change } of [
+    { name: 'first backup', change: '' },
+    { name: 'unchanged re-run', change: '' },
+    { name: 'one tool changed', change: 'a-scale-42' }
+  ]) {
+    changedTool = change
+    const before = github.counts()
+    const firstRequest = github.requests.length
+    const result = await run(
+      {
+        host: kore.url,
+        tools: tools.join('\n'),
+        'max-parallel': '16',
+        'poll-interval': '1',
+        commit: 'true',
+        'github-token': github.token
+      },
+      {
+        env: {
+          GITHUB_API_URL: github.url,
+          GITHUB_REPOSITORY: github.repository,
+          GITHUB_REF: 'refs/heads/main'
+        }
+      }
+    )
+    const reads = github.counts().reads - before.reads
+    const writes = github.counts().writes - before.writes
+    const commitMs = result.startedAt + result.wallMs - (github.requests[firstRequest]?.at ?? NaN)
+    Object.assign(figures, { [name]: { reads, writes, commitMs } })
+    /** @type {Record<string, [string, boolean]>} */
+    const targets = {
+      'first backup': ['≤ 10 / ≤ 10, ≤ 20 s', reads <= 10 && writes <= 10 && commitMs <= 20_000],
+      'unchanged re-run': ['0 writes', writes === 0],
+      'one tool changed': ['≤ 4 writes', writes <= 4]
+    }
+    const [target = '', met = true] = targets[name] ?? []
+    rows.push([
+      `300 tools, commit, ${name}: reads / writes, commit phase`,
+      `${reads} / ${writes}, ${s(commitMs)}`,
+      target,
+      verdict(met)
+    ])
+  }
+  await kore.close()
+  await github.close()
+  record('commitAtScale', figures)
+  return rows
+}
+
 /** @param {string} stderr */
 function maxRssMb(stderr) {
   const match = stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)
@@ -211,7 +277,7 @@ function exec(command, args) {
 
 const rows = [['figure', 'value', 'target', '']]
 const only = process.env.BENCH_ONLY?.split(',')
-for (const part of [coldStart, overhead, largeDownload, batch].filter(
+for (const part of [coldStart, overhead, largeDownload, batch, commitAtScale].filter(
   p => !only || only.includes(p.name)
 )) {
   process.stderr.write(`running ${part.name}…\n`)

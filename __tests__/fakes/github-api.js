@@ -18,6 +18,8 @@ import { createHash } from 'node:crypto'
  * @property {string[]} [protectedBranches]  ref updates to these answer 422 "Protected branch update failed"
  * @property {number} [raceOnUpdate]  before this many ref updates, another "run" commits first
  * @property {boolean} [forbidPullRequests]  creating a PR answers 403 as for a token without that right
+ * @property {number} [truncateListingsOver]  recursive tree listings with more entries than this
+ *   come back cut short with truncated: true, as GitHub does past its own limit
  */
 
 /** @param {GithubOptions} [options] */
@@ -36,7 +38,7 @@ export async function startGithubApi(options = {}) {
   const refs = new Map()
   /** @type {{ number: number, head: string, base: string, title: string, body: string, state: string }[]} */
   const pulls = []
-  /** @type {{ method: string, path: string, body: any }[]} */
+  /** @type {{ method: string, path: string, body: any, at: number }[]} */
   const requests = []
   let racesLeft = options.raceOnUpdate ?? 0
 
@@ -172,7 +174,7 @@ export async function startGithubApi(options = {}) {
     const url = new URL(req.url ?? '/', 'http://fake')
     const path = url.pathname
     const method = req.method ?? 'GET'
-    requests.push({ method, path, body })
+    requests.push({ method, path, body, at: Date.now() })
     const auth = req.headers.authorization ?? ''
     const given = auth.replace(/^(token|bearer) /i, '')
     if (given !== token && given !== options.readOnlyToken) {
@@ -256,18 +258,38 @@ export async function startGithubApi(options = {}) {
       const sha = match[1] ?? ''
       if (!trees.has(sha)) return notFound(res)
       const recursive = url.searchParams.has('recursive')
-      return send(res, 200, { sha, tree: listTree(sha, '', recursive), truncated: false })
+      const listed = listTree(sha, '', recursive)
+      const limit = options.truncateListingsOver
+      if (recursive && limit !== undefined && listed.length > limit) {
+        return send(res, 200, { sha, tree: listed.slice(0, limit), truncated: true })
+      }
+      return send(res, 200, { sha, tree: listed, truncated: false })
     }
     if (rest === '/git/trees' && method === 'POST') {
       if (body.base_tree && !trees.has(body.base_tree)) {
         return send(res, 422, { message: 'base_tree is not a valid tree oid', status: '422' })
       }
+      /** @type {{ path: string, mode: string, type: string, sha: string | null }[]} */
+      const edits = []
       for (const entry of body.tree ?? []) {
-        if (entry.sha !== null && !blobs.has(entry.sha)) {
+        // GitHub: "Use either tree.sha or content to specify the contents of the entry."
+        if ('content' in entry && 'sha' in entry) {
+          return send(res, 422, {
+            message:
+              'Must supply either tree.sha or tree.content. Request will be rejected if both are present.',
+            status: '422'
+          })
+        }
+        if ('content' in entry && typeof entry.content !== 'string') {
+          return send(res, 422, { message: 'tree.content must be a string', status: '422' })
+        }
+        if (!('content' in entry) && entry.sha !== null && !blobs.has(entry.sha)) {
           return send(res, 422, { message: `GitRPC::BadObjectState: ${entry.sha}`, status: '422' })
         }
+        const sha = 'content' in entry ? putBlob(Buffer.from(entry.content, 'utf8')) : entry.sha
+        edits.push({ path: entry.path, mode: entry.mode, type: entry.type, sha })
       }
-      const sha = editTree(body.base_tree, body.tree ?? [])
+      const sha = editTree(body.base_tree, edits)
       return send(res, 201, { sha, tree: listTree(sha, ''), truncated: false })
     }
     if ((match = rest.match(/^\/git\/blobs\/([0-9a-f]{40})$/)) && method === 'GET') {
@@ -379,6 +401,11 @@ export async function startGithubApi(options = {}) {
     requests,
     pulls,
     commitFiles,
+    /** Requests so far that read (GET) and that wrote (anything else). */
+    counts() {
+      const reads = requests.filter(r => r.method === 'GET').length
+      return { reads, writes: requests.length - reads }
+    },
     /** Commits on a branch, newest first, following first parents. @param {string} branch */
     history(branch) {
       const list = []

@@ -9,6 +9,7 @@ import {
   Repo,
   writeCommit
 } from './git-data.js'
+import { retryDelay, RetryPolicy, sleep } from '../retry.js'
 import { createOctokit, explain, parseRepository } from './github.js'
 
 export interface CommitRequest {
@@ -38,8 +39,13 @@ export interface CommitResult {
   pullRequestUrl?: string
 }
 
-/** How often a commit is rebuilt on a branch that moved under it before giving up. */
-const MAX_RACE_RETRIES = 5
+/**
+ * How often a commit is rebuilt on a branch that moved under it before giving up, and how long
+ * to wait in between (jittered, so that racing runs fall out of step). Enough for the README's
+ * 8-way matrix, whose jobs all commit within seconds of each other.
+ */
+const MAX_RACE_RETRIES = 12
+const RACE_BACKOFF: RetryPolicy = { attempts: MAX_RACE_RETRIES, baseDelayMs: 300, maxDelayMs: 5000 }
 
 export async function commitExport(request: CommitRequest): Promise<CommitResult> {
   const repo = parseRepository(request.repository)
@@ -61,6 +67,8 @@ async function commitToBranch(
   branch: string,
   request: CommitRequest
 ): Promise<CommitResult> {
+  // Blobs this run already put on GitHub: a rebuilt commit refers to them instead of resending.
+  const stored = new Set<string>()
   for (let attempt = 1; ; attempt++) {
     const head = await readBranch(octokit, repo, branch)
     const changes = await diffDirectories(octokit, repo, head, request.directories)
@@ -71,16 +79,19 @@ async function commitToBranch(
       head,
       request.directories,
       changes,
-      messageFor(request, changes)
+      messageFor(request, changes),
+      stored
     )
     try {
       await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: false })
       return { changed: true, branch, commitSha: sha, commitUrl: commitUrl(repo, sha), changes }
     } catch (error) {
       if (!isNotFastForward(error) || attempt >= MAX_RACE_RETRIES) throw error
+      const delay = retryDelay(RACE_BACKOFF, attempt)
       core.info(
-        `Branch ${branch} moved while committing (another run?); rebuilding the commit on its new head`
+        `Branch ${branch} moved while committing (another run?); rebuilding the commit on its new head in ${(delay / 1000).toFixed(1)} s`
       )
+      await sleep(delay)
     }
   }
 }

@@ -57,14 +57,8 @@ async function readDirectory(
   rootTreeSha: string,
   directory: string
 ): Promise<Map<string, string>> {
-  let treeSha = rootTreeSha
-  // Walk down one level at a time: a recursive listing of a big repository can be truncated.
-  for (const segment of directory.split('/')) {
-    const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha })
-    const next = data.tree.find(entry => entry.path === segment && entry.type === 'tree')
-    if (!next?.sha) return new Map()
-    treeSha = next.sha
-  }
+  const treeSha = await subtreeSha(octokit, repo, rootTreeSha, directory)
+  if (!treeSha) return new Map()
   const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha, recursive: 'true' })
   if (data.truncated) throw new Error(`the tree under ${directory} is too large to list`)
   const files = new Map<string, string>()
@@ -72,6 +66,77 @@ async function readDirectory(
     if (entry.type === 'blob' && entry.path && entry.sha) files.set(entry.path, entry.sha)
   }
   return files
+}
+
+/** The tree at `directory` ('' is the root), walked one level at a time; undefined if absent. */
+async function subtreeSha(
+  octokit: Octokit,
+  repo: Repo,
+  rootTreeSha: string,
+  directory: string
+): Promise<string | undefined> {
+  let treeSha = rootTreeSha
+  for (const segment of directory ? directory.split('/') : []) {
+    const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha })
+    const next = data.tree.find(entry => entry.path === segment && entry.type === 'tree')
+    if (!next?.sha) return undefined
+    treeSha = next.sha
+  }
+  return treeSha
+}
+
+/** The deepest directory holding all of them ('' when they only share the root). */
+export function commonParent(directories: string[]): string {
+  const [first = '', ...others] = directories.map(d => d.split('/'))
+  const shared: string[] = []
+  // A directory's own last segment is never the parent: the listing must include it.
+  for (let i = 0; i < first.length - 1; i++) {
+    if (others.some(d => d.length - 1 <= i || d[i] !== first[i])) break
+    shared.push(first[i] as string)
+  }
+  return shared.join('/')
+}
+
+/**
+ * Blob SHAs of every file under each directory: one recursive listing of their common parent
+ * (plus one request per level down to it), whatever their number. Only when GitHub truncates that
+ * listing is each directory listed on its own.
+ */
+export async function readDirectories(
+  octokit: Octokit,
+  repo: Repo,
+  head: BranchHead,
+  directories: string[]
+): Promise<Map<string, Map<string, string>>> {
+  const found = new Map(directories.map(d => [d, new Map<string, string>()]))
+  const parent = commonParent(directories)
+  const parentSha = await subtreeSha(octokit, repo, head.treeSha, parent)
+  if (!parentSha) return found
+  const { data } = await octokit.rest.git.getTree({
+    ...repo,
+    tree_sha: parentSha,
+    recursive: 'true'
+  })
+  if (data.truncated) {
+    for (const directory of directories) {
+      found.set(directory, await readDirectory(octokit, repo, head.treeSha, directory))
+    }
+    return found
+  }
+  const prefix = parent ? `${parent}/` : ''
+  for (const entry of data.tree) {
+    if (entry.type !== 'blob' || !entry.path || !entry.sha) continue
+    const fullPath = `${prefix}${entry.path}`
+    // The directory holding this file is one of its ancestors: try each, deepest first.
+    for (let cut = fullPath.lastIndexOf('/'); cut > 0; cut = fullPath.lastIndexOf('/', cut - 1)) {
+      const files = found.get(fullPath.slice(0, cut))
+      if (files) {
+        files.set(fullPath.slice(cut + 1), entry.sha)
+        break
+      }
+    }
+  }
+  return found
 }
 
 function diffFiles(existing: Map<string, string>, wanted: Map<string, Buffer>): FileChanges {
@@ -92,57 +157,119 @@ function hasChanges(changes: FileChanges): boolean {
 /** Changes per directory, for the directories that have any. */
 export type ChangeSet = Map<string, FileChanges>
 
-/** Reads each directory from the branch and diffs it against the files wanted there. */
+/** Reads the directories from the branch and diffs each against the files wanted there. */
 export async function diffDirectories(
   octokit: Octokit,
   repo: Repo,
   head: BranchHead,
   wanted: Map<string, Map<string, Buffer>>
 ): Promise<ChangeSet> {
+  const existing = await readDirectories(octokit, repo, head, [...wanted.keys()])
   const changeSet: ChangeSet = new Map()
   for (const [directory, files] of wanted) {
-    const existing = await readDirectory(octokit, repo, head.treeSha, directory)
-    const changes = diffFiles(existing, files)
+    const changes = diffFiles(existing.get(directory) ?? new Map(), files)
     if (hasChanges(changes)) changeSet.set(directory, changes)
   }
   return changeSet
 }
 
-/** blobs → tree on top of `base` (removals included) → commit; returns the commit's SHA. */
+type TreeEntry = { path: string; mode: '100644'; type: 'blob' } & (
+  { content: string } | { sha: string | null }
+)
+
+/**
+ * The most JSON one create-tree request carries. GitHub documents no limit for it; 8 MiB is far
+ * below what its API accepts for a request body, and more than a few hundred tools' exports.
+ * Larger changes go in several trees, each built on the one before.
+ */
+export const MAX_TREE_REQUEST_BYTES = 8 * 1024 * 1024
+
+/**
+ * Tree(s) on top of `base` (removals included) → commit; returns the commit's SHA. Text files
+ * travel inline in the tree request (`content`), so a first backup of any number of tools is one
+ * tree, one commit: only non-UTF-8 files need a blob request of their own. Blobs in `stored`
+ * (already on GitHub, from an earlier try) are referred to by SHA instead of sent again.
+ */
 export async function writeCommit(
   octokit: Octokit,
   repo: Repo,
   base: BranchHead,
   wanted: Map<string, Map<string, Buffer>>,
   changeSet: ChangeSet,
-  message: string
+  message: string,
+  stored: Set<string> = new Set()
 ): Promise<string> {
-  const entries: { path: string; mode: '100644'; type: 'blob'; sha: string | null }[] = []
+  const entries: TreeEntry[] = []
   for (const [directory, changes] of changeSet) {
     const files = wanted.get(directory) ?? new Map<string, Buffer>()
     for (const name of [...changes.added, ...changes.modified]) {
-      const content = files.get(name) as Buffer
-      const { data } = await octokit.rest.git.createBlob({
-        ...repo,
-        content: content.toString('base64'),
-        encoding: 'base64'
+      const path = `${directory}/${name}`
+      entries.push({
+        path,
+        mode: '100644',
+        type: 'blob',
+        ...(await blobOf(octokit, repo, files.get(name) as Buffer, stored))
       })
-      entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: data.sha })
     }
     for (const name of changes.removed) {
       entries.push({ path: `${directory}/${name}`, mode: '100644', type: 'blob', sha: null })
     }
   }
-  const { data: tree } = await octokit.rest.git.createTree({
-    ...repo,
-    base_tree: base.treeSha,
-    tree: entries
-  })
+  let treeSha = base.treeSha
+  for (const part of inParts(entries)) {
+    const { data: tree } = await octokit.rest.git.createTree({
+      ...repo,
+      base_tree: treeSha,
+      tree: part
+    })
+    treeSha = tree.sha
+  }
+  // What the trees carried inline is on GitHub now: a rebuilt commit can point at it.
+  for (const entry of entries)
+    if ('content' in entry) stored.add(gitBlobSha(Buffer.from(entry.content, 'utf8')))
   const { data: commit } = await octokit.rest.git.createCommit({
     ...repo,
     message,
-    tree: tree.sha,
+    tree: treeSha,
     parents: [base.commitSha]
   })
   return commit.sha
+}
+
+/** Inline text when the bytes are UTF-8, a SHA GitHub already has, or a blob created now. */
+async function blobOf(
+  octokit: Octokit,
+  repo: Repo,
+  content: Buffer,
+  stored: Set<string>
+): Promise<{ content: string } | { sha: string }> {
+  const sha = gitBlobSha(content)
+  if (stored.has(sha)) return { sha }
+  const text = content.toString('utf8')
+  if (Buffer.from(text, 'utf8').equals(content)) return { content: text }
+  const { data } = await octokit.rest.git.createBlob({
+    ...repo,
+    content: content.toString('base64'),
+    encoding: 'base64'
+  })
+  stored.add(data.sha)
+  return { sha: data.sha }
+}
+
+/** Splits tree entries so that no request carries more than MAX_TREE_REQUEST_BYTES of JSON. */
+function inParts(entries: TreeEntry[]): TreeEntry[][] {
+  const parts: TreeEntry[][] = [[]]
+  let size = 0
+  for (const entry of entries) {
+    const entrySize = Buffer.byteLength(JSON.stringify(entry))
+    const current = parts[parts.length - 1] as TreeEntry[]
+    if (current.length > 0 && size + entrySize > MAX_TREE_REQUEST_BYTES) {
+      parts.push([entry])
+      size = entrySize
+    } else {
+      current.push(entry)
+      size += entrySize
+    }
+  }
+  return parts
 }

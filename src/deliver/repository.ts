@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
 import { extractZip } from '../archive.js'
 import { messageOf } from '../errors.js'
 import type { ExportRecord } from '../export-tool.js'
@@ -8,6 +9,12 @@ import type { CommitResult } from './commit.js'
 import { REDACTED } from '../env-variables.js'
 import { printable } from '../text.js'
 import { prepareExportFiles } from './export-files.js'
+
+/**
+ * The most file content one run commits (what it holds in memory to do so). Tool exports are
+ * kilobytes to a few megabytes: this is hundreds of large tools.
+ */
+export const MAX_COMMIT_BYTES = 512 * 1024 * 1024
 
 /**
  * Commits every exported tool in one commit, each under its own commit-path. A tool whose
@@ -21,12 +28,20 @@ export async function deliverToRepository(
 ): Promise<CommitResult | undefined> {
   const directories = new Map<string, Map<string, Buffer>>()
   const toolIn = new Map<string, ExportRecord>()
+  let held = 0
   for (const record of records.filter(r => r.file)) {
     try {
       const { files, redacted } = prepareExportFiles(
         await extractZip(record.file),
         inputs.envVariables
       )
+      const size = [...files.values()].reduce((sum, data) => sum + data.length, 0)
+      if (held + size > MAX_COMMIT_BYTES) {
+        throw new Error(
+          `not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${MAX_COMMIT_BYTES}; split tools across steps (see the matrix example)`
+        )
+      }
+      held += size
       record.redacted = redacted
       if (redacted.length > 0) {
         core.info(
@@ -59,9 +74,7 @@ export async function deliverToRepository(
       branch: inputs.commitBranch,
       directories,
       message,
-      pullRequestBranch: inputs.pullRequest
-        ? `kore-tool-export/${single ? single.toolId : 'batch'}`
-        : undefined,
+      pullRequestBranch: inputs.pullRequest ? pullRequestBranch(inputs) : undefined,
       pullRequestTitle: `Back up ${subject}`,
       pullRequestBody: `Automated backup of ${subject}${job} by kore-tool-export.`
     })
@@ -75,6 +88,18 @@ export async function deliverToRepository(
     for (const record of toolIn.values()) record.errors.push(messageOf(error))
     return undefined
   }
+}
+
+/**
+ * The pull-request branch: the tool's id, or for several tools a digest of their commit paths,
+ * so that two workflows backing up different sets never share (and reset) one branch.
+ */
+export function pullRequestBranch(inputs: Inputs): string {
+  const [first] = inputs.tools
+  if (!inputs.batch && first) return `kore-tool-export/${first.toolId}`
+  const paths = inputs.tools.map(tool => forTool(inputs.commitPath, tool.toolId)).sort()
+  const digest = createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 12)
+  return `kore-tool-export/batch-${digest}`
 }
 
 function logResult(result: CommitResult, toolIn: Map<string, ExportRecord>): void {
