@@ -119,7 +119,10 @@ describe('commitExport', () => {
           ['kore-tools/a-2', files({ 'flow.json': '2\n' })],
           ['kore-tools/a-3', files({ 'flow.json': '3\n' })]
         ]),
-        message: changed => `Back up ${changed.join(', ')}`
+        describe: async ({ changes }) => ({
+          message: `Back up ${[...changes.keys()].join(', ')}`,
+          pullRequestBody: ''
+        })
       })
     )
     expect([...result.changes.keys()]).toEqual(['kore-tools/a-2', 'kore-tools/a-3'])

@@ -74,9 +74,12 @@ describe('run()', () => {
     expect(JSON.parse(outputs.results ?? '')).toEqual([
       expect.objectContaining({ 'tool-id': TOOL, status: 'SUCCESS', changed: true, error: null })
     ])
+    // The subject as before; the body is the start of the change report (an inventory here).
     expect(github.history('main')[0]?.message).toBe(
-      `Back up Kore.ai tool ${TOOL} (export ${outputs['export-job-id']})`
+      `Back up Kore.ai tool ${TOOL} (export ${outputs['export-job-id']})\n\n- first backup: 2 nodes (1 start, 1 aiNode); 2 variables (1 secure)`
     )
+    expect(outputs.report).toContain(`#### What changed in <code>${TOOL}</code>`)
+    expect(fs.readFileSync(summaryFile, 'utf8')).toContain('- first backup: 2 nodes')
     expect(mocked.setSecret).toHaveBeenCalledWith(kore.apiKey)
     expect(fs.readFileSync(summaryFile, 'utf8')).toContain(
       `Committed <a href="${outputs['commit-url']}">`
@@ -110,7 +113,9 @@ describe('run()', () => {
     )
     const results = JSON.parse(mocked.outputs().results ?? '')
     expect(results.map((r: { changed: boolean | null }) => r.changed)).toEqual([true, null, true])
-    expect(github.history('main')[0]?.message).toBe(`Back up Kore.ai tools ${TOOL}, a-two`)
+    expect(github.history('main')[0]?.message).toMatch(
+      new RegExp(`^Back up Kore.ai tools ${TOOL}, a-two\n\n- ${TOOL}: first backup: `)
+    )
     expect(mocked.outputs().status).toBe('')
     expect(fs.readFileSync(summaryFile, 'utf8')).toContain('<td><code>a-missing</code></td>')
   })

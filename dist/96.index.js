@@ -138,15 +138,33 @@ function hasChanges(changes) {
     return changes.added.length + changes.modified.length + changes.removed.length > 0;
 }
 /** Reads the directories from the branch and diffs each against the files wanted there. */
-async function diffDirectories(octokit, repo, head, wanted) {
+async function diffDirectories(octokit, repo, head, wanted, blobCache = new Map()) {
     const existing = await readDirectories(octokit, repo, head, [...wanted.keys()]);
-    const changeSet = new Map();
+    const changes = new Map();
     for (const [directory, files] of wanted) {
-        const changes = diffFiles(existing.get(directory) ?? new Map(), files);
-        if (hasChanges(changes))
-            changeSet.set(directory, changes);
+        const found = diffFiles(existing.get(directory) ?? new Map(), files);
+        if (hasChanges(found))
+            changes.set(directory, found);
     }
-    return changeSet;
+    const previous = async (directory) => {
+        const shas = existing.get(directory);
+        if (!shas || shas.size === 0)
+            return undefined;
+        const { modified = [], removed = [] } = changes.get(directory) ?? {};
+        const files = new Map();
+        for (const name of [...modified, ...removed]) {
+            const sha = shas.get(name);
+            files.set(name, blobCache.get(sha) ?? (await readBlob(octokit, repo, sha, blobCache)));
+        }
+        return files;
+    };
+    return { changes, previous };
+}
+async function readBlob(octokit, repo, sha, cache) {
+    const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha });
+    const content = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
+    cache.set(sha, content);
+    return content;
 }
 /**
  * The most JSON one create-tree request carries. GitHub documents no limit for it; 8 MiB is far
@@ -584,12 +602,15 @@ async function commitExport(request) {
 async function commitToBranch(octokit, repo, branch, request) {
     // Blobs this run already put on GitHub: a rebuilt commit refers to them instead of resending.
     const stored = new Set();
+    const blobCache = new Map();
     for (let attempt = 1;; attempt++) {
         const head = await readBranch(octokit, repo, branch);
-        const changes = await diffDirectories(octokit, repo, head, request.directories);
+        const diff = await diffDirectories(octokit, repo, head, request.directories, blobCache);
+        const { changes } = diff;
         if (changes.size === 0)
             return unchanged(branch, changes);
-        const sha = await writeCommit(octokit, repo, head, request.directories, changes, messageFor(request, changes), stored);
+        const { message } = await request.describe(diff);
+        const sha = await writeCommit(octokit, repo, head, request.directories, changes, message, stored);
         try {
             await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: false });
             return { changed: true, branch, commitSha: sha, commitUrl: commitUrl(repo, sha), changes };
@@ -610,9 +631,11 @@ async function commitToBranch(octokit, repo, branch, request) {
  */
 async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     const baseHead = await readBranch(octokit, repo, base);
-    const changes = await diffDirectories(octokit, repo, baseHead, request.directories);
+    const diff = await diffDirectories(octokit, repo, baseHead, request.directories);
+    const { changes } = diff;
     if (changes.size === 0)
         return unchanged(headBranch, changes);
+    const description = await request.describe(diff);
     const current = await readBranch(octokit, repo, headBranch).catch(error => {
         if (error instanceof BranchNotFoundError)
             return undefined;
@@ -621,7 +644,7 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     let commitSha = current?.commitSha ?? '';
     let changed = false;
     if (!current || (await differs(octokit, repo, current, request))) {
-        commitSha = await writeCommit(octokit, repo, baseHead, request.directories, changes, messageFor(request, changes));
+        commitSha = await writeCommit(octokit, repo, baseHead, request.directories, changes, description.message);
         if (current) {
             await octokit.rest.git.updateRef({
                 ...repo,
@@ -635,7 +658,10 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
         }
         changed = true;
     }
-    const pull = await upsertPullRequest(octokit, repo, base, headBranch, request);
+    const pull = await upsertPullRequest(octokit, repo, base, headBranch, {
+        title: request.pullRequestTitle,
+        body: description.pullRequestBody
+    });
     return {
         changed,
         branch: headBranch,
@@ -647,12 +673,9 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     };
 }
 async function differs(octokit, repo, head, request) {
-    return (await diffDirectories(octokit, repo, head, request.directories)).size > 0;
+    return (await diffDirectories(octokit, repo, head, request.directories)).changes.size > 0;
 }
-function messageFor(request, changes) {
-    return request.message([...changes.keys()]);
-}
-async function upsertPullRequest(octokit, repo, base, head, request) {
+async function upsertPullRequest(octokit, repo, base, head, pull) {
     const { data: open } = await octokit.rest.pulls.list({
         ...repo,
         head: `${repo.owner}:${head}`,
@@ -664,8 +687,7 @@ async function upsertPullRequest(octokit, repo, base, head, request) {
         await octokit.rest.pulls.update({
             ...repo,
             pull_number: existing.number,
-            title: request.pullRequestTitle,
-            body: request.pullRequestBody
+            ...pull
         });
         return existing;
     }
@@ -673,8 +695,7 @@ async function upsertPullRequest(octokit, repo, base, head, request) {
         ...repo,
         head,
         base,
-        title: request.pullRequestTitle,
-        body: request.pullRequestBody
+        ...pull
     });
     return data;
 }

@@ -31691,7 +31691,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(10);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(63647);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31700,7 +31700,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 10:
+/***/ 63647:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32540,6 +32540,1090 @@ function parseBoolean(input, raw, fallback) {
     throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a boolean: use true or false`);
 }
 
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/util/string.js
+function longestCommonPrefix(str1, str2) {
+    let i;
+    for (i = 0; i < str1.length && i < str2.length; i++) {
+        if (str1[i] != str2[i]) {
+            return str1.slice(0, i);
+        }
+    }
+    return str1.slice(0, i);
+}
+function longestCommonSuffix(str1, str2) {
+    let i;
+    // Unlike longestCommonPrefix, we need a special case to handle all scenarios
+    // where we return the empty string since str1.slice(-0) will return the
+    // entire string.
+    if (!str1 || !str2 || str1[str1.length - 1] != str2[str2.length - 1]) {
+        return '';
+    }
+    for (i = 0; i < str1.length && i < str2.length; i++) {
+        if (str1[str1.length - (i + 1)] != str2[str2.length - (i + 1)]) {
+            return str1.slice(-i);
+        }
+    }
+    return str1.slice(-i);
+}
+function replacePrefix(string, oldPrefix, newPrefix) {
+    if (string.slice(0, oldPrefix.length) != oldPrefix) {
+        throw Error(`string ${JSON.stringify(string)} doesn't start with prefix ${JSON.stringify(oldPrefix)}; this is a bug`);
+    }
+    return newPrefix + string.slice(oldPrefix.length);
+}
+function replaceSuffix(string, oldSuffix, newSuffix) {
+    if (!oldSuffix) {
+        return string + newSuffix;
+    }
+    if (string.slice(-oldSuffix.length) != oldSuffix) {
+        throw Error(`string ${JSON.stringify(string)} doesn't end with suffix ${JSON.stringify(oldSuffix)}; this is a bug`);
+    }
+    return string.slice(0, -oldSuffix.length) + newSuffix;
+}
+function removePrefix(string, oldPrefix) {
+    return replacePrefix(string, oldPrefix, '');
+}
+function removeSuffix(string, oldSuffix) {
+    return replaceSuffix(string, oldSuffix, '');
+}
+function maximumOverlap(string1, string2) {
+    return string2.slice(0, overlapCount(string1, string2));
+}
+// Nicked from https://stackoverflow.com/a/60422853/1709587
+function overlapCount(a, b) {
+    // Deal with cases where the strings differ in length
+    let startA = 0;
+    if (a.length > b.length) {
+        startA = a.length - b.length;
+    }
+    let endB = b.length;
+    if (a.length < b.length) {
+        endB = a.length;
+    }
+    // Create a back-reference for each index
+    //   that should be followed in case of a mismatch.
+    //   We only need B to make these references:
+    const map = Array(endB);
+    let k = 0; // Index that lags behind j
+    map[0] = 0;
+    for (let j = 1; j < endB; j++) {
+        if (b[j] == b[k]) {
+            map[j] = map[k]; // skip over the same character (optional optimisation)
+        }
+        else {
+            map[j] = k;
+        }
+        while (k > 0 && b[j] != b[k]) {
+            k = map[k];
+        }
+        if (b[j] == b[k]) {
+            k++;
+        }
+    }
+    // Phase 2: use these references while iterating over A
+    k = 0;
+    for (let i = startA; i < a.length; i++) {
+        while (k > 0 && a[i] != b[k]) {
+            k = map[k];
+        }
+        if (a[i] == b[k]) {
+            k++;
+        }
+    }
+    return k;
+}
+/**
+ * Returns true if the string consistently uses Windows line endings.
+ */
+function hasOnlyWinLineEndings(string) {
+    return string.includes('\r\n') && !string.startsWith('\n') && !string.match(/[^\r]\n/);
+}
+/**
+ * Returns true if the string consistently uses Unix line endings.
+ */
+function hasOnlyUnixLineEndings(string) {
+    return !string.includes('\r\n') && string.includes('\n');
+}
+/**
+ * Split a string into segments using a word segmenter, merging consecutive
+ * segments if they are both whitespace segments. Whitespace segments can
+ * appear adjacent to one another for two reasons:
+ * - newlines always get their own segment
+ * - where a diacritic is attached to a whitespace character in the text, the
+ *   segment ends after the diacritic, so e.g. " \u0300 " becomes two segments.
+ * This function therefore runs the segmenter's .segment() method and then
+ * merges consecutive segments of whitespace into a single part.
+ */
+function segment(string, segmenter) {
+    const parts = [];
+    for (const segmentObj of Array.from(segmenter.segment(string))) {
+        const segment = segmentObj.segment;
+        if (parts.length && (/\s/).test(parts[parts.length - 1]) && (/\s/).test(segment)) {
+            parts[parts.length - 1] += segment;
+        }
+        else {
+            parts.push(segment);
+        }
+    }
+    return parts;
+}
+// The functions below take a `segmenter` argument so that, when called from
+// diffWords when it is using a segmenter, they can use a notion of what
+// constitutes "whitespace" that is consistent with the segmenter.
+//
+// USUALLY this will be identical to the result of the non-segmenter-based
+// logic, but it differs in at least one case: when whitespace characters are
+// modified by diacritics. A word segmenter considers these diacritics to be
+// part of the whitespace, whereas our non-segmenter-based logic does not.
+//
+// Because the segmenter-based approach necessarily requires segmenting the
+// entire string, we offer a leadingAndTrailingWs function to allow getting the
+// whitespace prefix AND whitespace suffix with a single call to the segmenter,
+// for efficiency's sake.
+function trailingWs(string, segmenter) {
+    if (segmenter) {
+        return leadingAndTrailingWs(string, segmenter)[1];
+    }
+    // Yes, this looks overcomplicated and dumb - why not replace the whole function with
+    //     return string.match(/\s*$/)[0]
+    // you ask? Because:
+    // 1. the trap described at https://markamery.com/blog/quadratic-time-regexes/ would mean doing
+    //    this would cause this function to take O(n²) time in the worst case (specifically when
+    //    there is a massive run of NON-TRAILING whitespace in `string`), and
+    // 2. the fix proposed in the same blog post, of using a negative lookbehind, is incompatible
+    //    with old Safari versions that we'd like to not break if possible (see
+    //    https://github.com/kpdecker/jsdiff/pull/550)
+    // It feels absurd to do this with an explicit loop instead of a regex, but I really can't see a
+    // better way that doesn't result in broken behaviour.
+    let i;
+    for (i = string.length - 1; i >= 0; i--) {
+        if (!string[i].match(/\s/)) {
+            break;
+        }
+    }
+    return string.substring(i + 1);
+}
+function leadingWs(string, segmenter) {
+    if (segmenter) {
+        return leadingAndTrailingWs(string, segmenter)[0];
+    }
+    // Thankfully the annoying considerations described in trailingWs don't apply here:
+    const match = string.match(/^\s*/);
+    return match ? match[0] : '';
+}
+function leadingAndTrailingWs(string, segmenter) {
+    if (!segmenter) {
+        return [leadingWs(string), trailingWs(string)];
+    }
+    if (segmenter.resolvedOptions().granularity != 'word') {
+        throw new Error('The segmenter passed must have a granularity of "word"');
+    }
+    const segments = segment(string, segmenter);
+    const firstSeg = segments[0];
+    const lastSeg = segments[segments.length - 1];
+    const head = (/\s/).test(firstSeg) ? firstSeg : '';
+    const tail = (/\s/).test(lastSeg) ? lastSeg : '';
+    return [head, tail];
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/word.js
+
+
+// Based on https://en.wikipedia.org/wiki/Latin_script_in_Unicode
+//
+// Chars/ranges counted as "word" characters by this regex are as follows:
+//
+// + U+00AD  Soft hyphen
+// + 00C0–00FF (letters with diacritics from the Latin-1 Supplement), except:
+//   - U+00D7  × Multiplication sign
+//   - U+00F7  ÷ Division sign
+// + Latin Extended-A, 0100–017F
+// + Latin Extended-B, 0180–024F
+// + IPA Extensions, 0250–02AF
+// + Spacing Modifier Letters, 02B0–02FF, except:
+//   - U+02C7  ˇ &#711;  Caron
+//   - U+02D8  ˘ &#728;  Breve
+//   - U+02D9  ˙ &#729;  Dot Above
+//   - U+02DA  ˚ &#730;  Ring Above
+//   - U+02DB  ˛ &#731;  Ogonek
+//   - U+02DC  ˜ &#732;  Small Tilde
+//   - U+02DD  ˝ &#733;  Double Acute Accent
+// + Latin Extended Additional, 1E00–1EFF
+const extendedWordChars = 'a-zA-Z0-9_\\u{AD}\\u{C0}-\\u{D6}\\u{D8}-\\u{F6}\\u{F8}-\\u{2C6}\\u{2C8}-\\u{2D7}\\u{2DE}-\\u{2FF}\\u{1E00}-\\u{1EFF}';
+// Each token is one of the following:
+// - A punctuation mark plus the surrounding whitespace
+// - A word plus the surrounding whitespace
+// - Pure whitespace (but only in the special case where the entire text
+//   is just whitespace)
+//
+// We have to include surrounding whitespace in the tokens because the two
+// alternative approaches produce horribly broken results:
+// * If we just discard the whitespace, we can't fully reproduce the original
+//   text from the sequence of tokens and any attempt to render the diff will
+//   get the whitespace wrong.
+// * If we have separate tokens for whitespace, then in a typical text every
+//   second token will be a single space character. But this often results in
+//   the optimal diff between two texts being a perverse one that preserves
+//   the spaces between words but deletes and reinserts actual common words.
+//   See https://github.com/kpdecker/jsdiff/issues/160#issuecomment-1866099640
+//   for an example.
+//
+// Keeping the surrounding whitespace of course has implications for .equals
+// and .join, not just .tokenize.
+// This regex does NOT fully implement the tokenization rules described above.
+// Instead, it gives runs of whitespace their own "token". The tokenize method
+// then handles stitching whitespace tokens onto adjacent word or punctuation
+// tokens.
+const tokenizeIncludingWhitespace = new RegExp(`[${extendedWordChars}]+|\\s+|[^${extendedWordChars}]`, 'ug');
+class WordDiff extends Diff {
+    equals(left, right, options) {
+        if (options.ignoreCase) {
+            left = left.toLowerCase();
+            right = right.toLowerCase();
+        }
+        return left.trim() === right.trim();
+    }
+    tokenize(value, options = {}) {
+        let parts;
+        if (options.intlSegmenter) {
+            const segmenter = options.intlSegmenter;
+            if (segmenter.resolvedOptions().granularity != 'word') {
+                throw new Error('The segmenter passed must have a granularity of "word"');
+            }
+            // We want `parts` to be an array whose elements alternate between being
+            // pure whitespace and being pure non-whitespace. This is ALMOST what the
+            // segments returned by a word-based Intl.Segmenter already look like,
+            // but not quite - see explanation in the docs of our custom segment()
+            // function.
+            parts = segment(value, segmenter);
+        }
+        else {
+            parts = value.match(tokenizeIncludingWhitespace) || [];
+        }
+        const tokens = [];
+        let prevPart = null;
+        parts.forEach(part => {
+            if ((/\s/).test(part)) {
+                if (prevPart == null) {
+                    tokens.push(part);
+                }
+                else {
+                    tokens.push(tokens.pop() + part);
+                }
+            }
+            else if (prevPart != null && (/\s/).test(prevPart)) {
+                if (tokens[tokens.length - 1] == prevPart) {
+                    tokens.push(tokens.pop() + part);
+                }
+                else {
+                    tokens.push(prevPart + part);
+                }
+            }
+            else {
+                tokens.push(part);
+            }
+            prevPart = part;
+        });
+        return tokens;
+    }
+    join(tokens) {
+        // Tokens being joined here will always have appeared consecutively in the
+        // same text, so we can simply strip off the leading whitespace from all the
+        // tokens except the first (and except any whitespace-only tokens - but such
+        // a token will always be the first and only token anyway) and then join them
+        // and the whitespace around words and punctuation will end up correct.
+        return tokens.map((token, i) => {
+            if (i == 0) {
+                return token;
+            }
+            else {
+                return token.replace((/^\s+/), '');
+            }
+        }).join('');
+    }
+    postProcess(changes, options) {
+        if (!changes || options.oneChangePerToken) {
+            return changes;
+        }
+        let lastKeep = null;
+        // Change objects representing any insertion or deletion since the last
+        // "keep" change object. There can be at most one of each.
+        let insertion = null;
+        let deletion = null;
+        changes.forEach(change => {
+            if (change.added) {
+                insertion = change;
+            }
+            else if (change.removed) {
+                deletion = change;
+            }
+            else {
+                if (insertion || deletion) { // May be false at start of text
+                    dedupeWhitespaceInChangeObjects(lastKeep, deletion, insertion, change, options.intlSegmenter);
+                }
+                lastKeep = change;
+                insertion = null;
+                deletion = null;
+            }
+        });
+        if (insertion || deletion) {
+            dedupeWhitespaceInChangeObjects(lastKeep, deletion, insertion, null, options.intlSegmenter);
+        }
+        return changes;
+    }
+}
+const wordDiff = new WordDiff();
+function diffWords(oldStr, newStr, options) {
+    // This option has never been documented and never will be (it's clearer to
+    // just call `diffWordsWithSpace` directly if you need that behavior), but
+    // has existed in jsdiff for a long time, so we retain support for it here
+    // for the sake of backwards compatibility.
+    if ((options === null || options === void 0 ? void 0 : options.ignoreWhitespace) != null && !options.ignoreWhitespace) {
+        return diffWordsWithSpace(oldStr, newStr, options);
+    }
+    return wordDiff.diff(oldStr, newStr, options);
+}
+function dedupeWhitespaceInChangeObjects(startKeep, deletion, insertion, endKeep, segmenter) {
+    // Before returning, we tidy up the leading and trailing whitespace of the
+    // change objects to eliminate cases where trailing whitespace in one object
+    // is repeated as leading whitespace in the next.
+    // Below are examples of the outcomes we want here to explain the code.
+    // I=insert, K=keep, D=delete
+    // 1. diffing 'foo bar baz' vs 'foo baz'
+    //    Prior to cleanup, we have K:'foo ' D:' bar ' K:' baz'
+    //    After cleanup, we want:   K:'foo ' D:'bar ' K:'baz'
+    //
+    // 2. Diffing 'foo bar baz' vs 'foo qux baz'
+    //    Prior to cleanup, we have K:'foo ' D:' bar ' I:' qux ' K:' baz'
+    //    After cleanup, we want K:'foo ' D:'bar' I:'qux' K:' baz'
+    //
+    // 3. Diffing 'foo\nbar baz' vs 'foo baz'
+    //    Prior to cleanup, we have K:'foo ' D:'\nbar ' K:' baz'
+    //    After cleanup, we want K'foo' D:'\nbar' K:' baz'
+    //
+    // 4. Diffing 'foo baz' vs 'foo\nbar baz'
+    //    Prior to cleanup, we have K:'foo\n' I:'\nbar ' K:' baz'
+    //    After cleanup, we ideally want K'foo' I:'\nbar' K:' baz'
+    //    but don't actually manage this currently (the pre-cleanup change
+    //    objects don't contain enough information to make it possible).
+    //
+    // 5. Diffing 'foo   bar baz' vs 'foo  baz'
+    //    Prior to cleanup, we have K:'foo  ' D:'   bar ' K:'  baz'
+    //    After cleanup, we want K:'foo  ' D:' bar ' K:'baz'
+    //
+    // Our handling is unavoidably imperfect in the case where there's a single
+    // indel between keeps and the whitespace has changed. For instance, consider
+    // diffing 'foo\tbar\nbaz' vs 'foo baz'. Unless we create an extra change
+    // object to represent the insertion of the space character (which isn't even
+    // a token), we have no way to avoid losing information about the texts'
+    // original whitespace in the result we return. Still, we do our best to
+    // output something that will look sensible if we e.g. print it with
+    // insertions in green and deletions in red.
+    // Between two "keep" change objects (or before the first or after the last
+    // change object), we can have either:
+    // * A "delete" followed by an "insert"
+    // * Just an "insert"
+    // * Just a "delete"
+    // We handle the three cases separately.
+    if (deletion && insertion) {
+        const [oldWsPrefix, oldWsSuffix] = leadingAndTrailingWs(deletion.value, segmenter);
+        const [newWsPrefix, newWsSuffix] = leadingAndTrailingWs(insertion.value, segmenter);
+        if (startKeep) {
+            const commonWsPrefix = longestCommonPrefix(oldWsPrefix, newWsPrefix);
+            startKeep.value = replaceSuffix(startKeep.value, newWsPrefix, commonWsPrefix);
+            deletion.value = removePrefix(deletion.value, commonWsPrefix);
+            insertion.value = removePrefix(insertion.value, commonWsPrefix);
+        }
+        if (endKeep) {
+            const commonWsSuffix = longestCommonSuffix(oldWsSuffix, newWsSuffix);
+            endKeep.value = replacePrefix(endKeep.value, newWsSuffix, commonWsSuffix);
+            deletion.value = removeSuffix(deletion.value, commonWsSuffix);
+            insertion.value = removeSuffix(insertion.value, commonWsSuffix);
+        }
+    }
+    else if (insertion) {
+        // The whitespaces all reflect what was in the new text rather than
+        // the old, so we essentially have no information about whitespace
+        // insertion or deletion. We just want to dedupe the whitespace.
+        // We do that by having each change object keep its trailing
+        // whitespace and deleting duplicate leading whitespace where
+        // present.
+        if (startKeep) {
+            const ws = leadingWs(insertion.value, segmenter);
+            insertion.value = insertion.value.substring(ws.length);
+        }
+        if (endKeep) {
+            const ws = leadingWs(endKeep.value, segmenter);
+            endKeep.value = endKeep.value.substring(ws.length);
+        }
+        // otherwise we've got a deletion and no insertion
+    }
+    else if (startKeep && endKeep) {
+        const newWsFull = leadingWs(endKeep.value, segmenter), [delWsStart, delWsEnd] = leadingAndTrailingWs(deletion.value, segmenter);
+        // Any whitespace that comes straight after startKeep in both the old and
+        // new texts, assign to startKeep and remove from the deletion.
+        const newWsStart = longestCommonPrefix(newWsFull, delWsStart);
+        deletion.value = removePrefix(deletion.value, newWsStart);
+        // Any whitespace that comes straight before endKeep in both the old and
+        // new texts, and hasn't already been assigned to startKeep, assign to
+        // endKeep and remove from the deletion.
+        const newWsEnd = longestCommonSuffix(removePrefix(newWsFull, newWsStart), delWsEnd);
+        deletion.value = removeSuffix(deletion.value, newWsEnd);
+        endKeep.value = replacePrefix(endKeep.value, newWsFull, newWsEnd);
+        // If there's any whitespace from the new text that HASN'T already been
+        // assigned, assign it to the start:
+        startKeep.value = replaceSuffix(startKeep.value, newWsFull, newWsFull.slice(0, newWsFull.length - newWsEnd.length));
+    }
+    else if (endKeep) {
+        // We are at the start of the text. Preserve all the whitespace on
+        // endKeep, and just remove whitespace from the end of deletion to the
+        // extent that it overlaps with the start of endKeep.
+        const endKeepWsPrefix = leadingWs(endKeep.value, segmenter);
+        const deletionWsSuffix = trailingWs(deletion.value, segmenter);
+        const overlap = maximumOverlap(deletionWsSuffix, endKeepWsPrefix);
+        deletion.value = removeSuffix(deletion.value, overlap);
+    }
+    else if (startKeep) {
+        // We are at the END of the text. Preserve all the whitespace on
+        // startKeep, and just remove whitespace from the start of deletion to
+        // the extent that it overlaps with the end of startKeep.
+        const startKeepWsSuffix = trailingWs(startKeep.value, segmenter);
+        const deletionWsPrefix = leadingWs(deletion.value, segmenter);
+        const overlap = maximumOverlap(startKeepWsSuffix, deletionWsPrefix);
+        deletion.value = removePrefix(deletion.value, overlap);
+    }
+}
+class WordsWithSpaceDiff extends Diff {
+    tokenize(value) {
+        // Slightly different to the tokenizeIncludingWhitespace regex used above in
+        // that this one treats each individual newline as a distinct token, rather
+        // than merging them into other surrounding whitespace. This was requested
+        // in https://github.com/kpdecker/jsdiff/issues/180 &
+        //    https://github.com/kpdecker/jsdiff/issues/211
+        const regex = new RegExp(`(\\r?\\n)|[${extendedWordChars}]+|[^\\S\\n\\r]+|[^${extendedWordChars}]`, 'ug');
+        return value.match(regex) || [];
+    }
+}
+const wordsWithSpaceDiff = new WordsWithSpaceDiff();
+function diffWordsWithSpace(oldStr, newStr, options) {
+    return wordsWithSpaceDiff.diff(oldStr, newStr, options);
+}
+
+;// CONCATENATED MODULE: ./src/report/json-diff.ts
+const IDENTITY_KEYS = ['id', '_id', 'key', 'name'];
+function diffJson(before, after, options) {
+    const changes = [];
+    const raw = (node, side) => node && (side === 'before' ? before : after).text.slice(node.offset, node.offset + node.length);
+    const walk = (old, now, scope, props, hidden) => {
+        const path = props.length > 0 ? `${scope}: ${props.join('.')}` : scope;
+        const record = (kind) => {
+            changes.push({
+                path,
+                kind,
+                hidden,
+                before: hidden ? undefined : raw(old, 'before'),
+                after: hidden ? undefined : raw(now, 'after')
+            });
+        };
+        if (!old && !now)
+            return;
+        if (!old)
+            return record('added');
+        if (!now)
+            return record('removed');
+        if (old.type !== now.type)
+            return record('changed');
+        if (now.type === 'object') {
+            const oldProps = properties(old);
+            const newProps = properties(now);
+            for (const [key, value] of newProps)
+                walk(oldProps.get(key), value, scope, [...props, key], hidden);
+            for (const [key, value] of oldProps) {
+                if (!newProps.has(key))
+                    walk(value, undefined, scope, [...props, key], hidden);
+            }
+            return;
+        }
+        if (now.type === 'array') {
+            const label = singular(props[props.length - 1] ?? options.root);
+            const identity = identityKey(old, now);
+            if (identity)
+                return walkIdentified(old, now, identity, label, path, hidden);
+            if (raw(old, 'before') === raw(now, 'after'))
+                return;
+            const olds = old.children ?? [];
+            const news = now.children ?? [];
+            if ([...olds, ...news].every(n => n.type !== 'object' && n.type !== 'array')) {
+                return record('changed');
+            }
+            for (let i = 0; i < Math.max(olds.length, news.length); i++) {
+                const last = props.length - 1;
+                const indexed = last >= 0 ? [...props.slice(0, last), `${props[last]}[${i}]`] : [`[${i}]`];
+                walk(olds[i], news[i], scope, indexed, hidden);
+            }
+            return;
+        }
+        if (raw(old, 'before') !== raw(now, 'after'))
+            record('changed');
+    };
+    const walkIdentified = (old, now, identity, label, path, hidden) => {
+        const olds = byIdentity(old, identity);
+        const news = byIdentity(now, identity);
+        const itemScope = (id, item) => {
+            const type = json_diff_valueOf(item, 'type');
+            const typeText = type?.type === 'string' ? ` (${String(type.value)})` : '';
+            return `${label} "${id}"${typeText}`;
+        };
+        for (const [id, item] of news) {
+            const secret = hidden || (options.isSecret?.(label, id) ?? false);
+            const previous = olds.get(id);
+            if (!previous)
+                changes.push({ path: itemScope(id, item), kind: 'added', hidden: secret });
+            else
+                walk(previous, item, itemScope(id, item), [], secret);
+        }
+        for (const [id, item] of olds) {
+            if (!news.has(id))
+                changes.push({ path: itemScope(id, item), kind: 'removed', hidden });
+        }
+        const kept = (items, other) => [...items.keys()].filter(id => other.has(id));
+        if (kept(olds, news).join('\0') !== kept(news, olds).join('\0')) {
+            changes.push({ path, kind: 'reordered', hidden });
+        }
+    };
+    walk(before.root, after.root, options.root, [], false);
+    return changes;
+}
+/** `nodes` → `node`, `guardrails` → `guardrail`, `policies` → `policy`. */
+function singular(word) {
+    if (/ies$/.test(word))
+        return word.replace(/ies$/, 'y');
+    if (/[^su]s$/.test(word))
+        return word.slice(0, -1);
+    return word;
+}
+function properties(object) {
+    const found = new Map();
+    for (const property of object.children ?? []) {
+        const key = property.children?.[0]?.value;
+        const value = property.children?.[1];
+        if (typeof key === 'string' && value)
+            found.set(key, value);
+    }
+    return found;
+}
+function json_diff_valueOf(object, key) {
+    return object.type === 'object' ? properties(object).get(key) : undefined;
+}
+/** The first identity key every object of both arrays has, with unique scalar values. */
+function identityKey(old, now) {
+    const items = [...(old.children ?? []), ...(now.children ?? [])];
+    if (items.length === 0 || items.some(item => item.type !== 'object'))
+        return undefined;
+    return IDENTITY_KEYS.find(key => [old, now].every(array => {
+        const ids = (array.children ?? []).map(item => json_diff_valueOf(item, key));
+        if (ids.some(id => id?.type !== 'string' && id?.type !== 'number'))
+            return false;
+        return new Set(ids.map(id => String(id?.value))).size === ids.length;
+    }));
+}
+function byIdentity(array, key) {
+    return new Map((array.children ?? []).map(item => [String(json_diff_valueOf(item, key)?.value), item]));
+}
+
+;// CONCATENATED MODULE: ./src/report/render.ts
+
+
+
+
+
+/** A short value is shown whole, old → new; a longer string gets a word diff. */
+const SHORT_VALUE = 60;
+/**
+ * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
+ * with the export (`after`). Every server or author string is made printable and escaped.
+ */
+function reportTool(toolId, before, after) {
+    const report = { toolId, markdown: [], plain: [] };
+    const add = (markdown, plain) => {
+        report.markdown.push(markdown);
+        report.plain.push(plain);
+    };
+    if (!before) {
+        const inventory = inventoryOf(after);
+        add(`first backup: ${md(inventory)}`, `first backup: ${(0,src_text/* printable */.g)(inventory, 500)}`);
+        return report;
+    }
+    const names = [...new Set([...before.keys(), ...after.keys()])];
+    for (const name of names) {
+        const old = before.get(name);
+        const now = after.get(name);
+        if (old?.equals(now ?? Buffer.alloc(0)))
+            continue;
+        if (!old || !now) {
+            const kind = old ? 'removed' : 'added';
+            add(`file ${code(name)} ${kind}`, `file ${(0,src_text/* printable */.g)(name)} ${kind}`);
+            continue;
+        }
+        const changes = diffFile(name, old, now);
+        if (!changes) {
+            add(`${code(name)} changed (not JSON: see the diff)`, `${(0,src_text/* printable */.g)(name)} changed`);
+            continue;
+        }
+        for (const change of changes)
+            add(markdownLine(change), plainLine(change));
+    }
+    return report;
+}
+function diffFile(name, old, now) {
+    const before = parsed(old);
+    const after = parsed(now);
+    if (!before || !after)
+        return undefined;
+    const root = rootLabel(name);
+    if (!isEnvVariablesFile(name))
+        return diffJson(before, after, { root });
+    const secure = secureNames(before.root, after.root);
+    return diffJson(before, after, {
+        root,
+        // Unreadable flags make every variable secret: a report never risks showing a value.
+        isSecret: (_label, id) => secure === undefined || secure.has(id)
+    });
+}
+function parsed(data) {
+    try {
+        const text = decodeJsonBytes(data);
+        return { text, root: parseJsonTree(text) };
+    }
+    catch {
+        return undefined;
+    }
+}
+function secureNames(...roots) {
+    try {
+        return new Set(roots.flatMap(root => findSecureVariables(root).map(v => v.name)));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
+function rootLabel(name) {
+    if (isEnvVariablesFile(name))
+        return 'variables';
+    const base = (name.split('/').pop() ?? name).replace(/\.json$/i, '');
+    return base.replace(/_definition$/i, '');
+}
+function markdownLine(change) {
+    const path = md(change.path);
+    if (change.kind === 'reordered')
+        return `${path}: order changed`;
+    if (change.hidden)
+        return `${path} ${change.kind === 'changed' ? 'changed (secure: value not shown)' : change.kind}`;
+    const { before, after } = change;
+    if (change.kind !== 'changed') {
+        const value = change.kind === 'added' ? after : before;
+        return value !== undefined && isShort(value)
+            ? `${path} ${change.kind}: ${code(value)}`
+            : `${path} ${change.kind}`;
+    }
+    if (before !== undefined && after !== undefined && isShort(before) && isShort(after)) {
+        return `${path} changed: ${code(before)} → ${code(after)}`;
+    }
+    const words = render_wordDiff(before, after);
+    return words
+        ? `${path} changed <details><summary>word diff</summary>${words}</details>`
+        : `${path} changed`;
+}
+function plainLine(change) {
+    const path = (0,src_text/* printable */.g)(change.path, 200);
+    if (change.kind === 'reordered')
+        return `${path}: order changed`;
+    const { before, after } = change;
+    if (change.kind === 'changed' && !change.hidden && before !== undefined && after !== undefined) {
+        if (isShort(before) && isShort(after)) {
+            return `${path} changed: ${(0,src_text/* printable */.g)(before)} -> ${(0,src_text/* printable */.g)(after)}`;
+        }
+    }
+    return `${path} ${change.kind}`;
+}
+function isShort(raw) {
+    return raw.length <= SHORT_VALUE && !raw.includes('\n');
+}
+/** Removed words struck, added words underlined, long unchanged runs shortened. */
+function render_wordDiff(before, after) {
+    const old = stringValue(before);
+    const now = stringValue(after);
+    if (old === undefined || now === undefined)
+        return undefined;
+    return diffWords(old, now)
+        .map(part => {
+        if (part.added)
+            return `<ins>${md(part.value)}</ins>`;
+        if (part.removed)
+            return `<del>${md(part.value)}</del>`;
+        return md(part.value.length > 80
+            ? `${part.value.slice(0, 30)} … ${part.value.slice(-30)}`
+            : part.value);
+    })
+        .join('');
+}
+function stringValue(raw) {
+    if (raw === undefined || !raw.startsWith('"'))
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Counts of nodes by type, models and variables: what a first backup holds. */
+function inventoryOf(files) {
+    const parts = [];
+    const types = new Map();
+    const models = new Set();
+    let variables;
+    let secure = 0;
+    for (const [name, data] of files) {
+        const file = parsed(data);
+        if (!file)
+            continue;
+        if (isEnvVariablesFile(name)) {
+            variables = listVariables(file.root).length;
+            secure = secureNames(file.root)?.size ?? 0;
+            continue;
+        }
+        collect(file.root, undefined, types, models);
+    }
+    const nodes = [...types.values()].reduce((sum, n) => sum + n, 0);
+    if (nodes > 0) {
+        const byType = [...types].map(([type, count]) => `${count} ${type}`).join(', ');
+        parts.push(`${nodes} node${nodes === 1 ? '' : 's'} (${byType})`);
+    }
+    if (models.size > 0)
+        parts.push(`models: ${[...models].join(', ')}`);
+    if (variables !== undefined) {
+        parts.push(`${variables} variable${variables === 1 ? '' : 's'}${secure ? ` (${secure} secure)` : ''}`);
+    }
+    return parts.join('; ') || 'files added';
+}
+function collect(node, key, types, models) {
+    if (node.type === 'string' && key && /^model(name|id)?$/i.test(key))
+        models.add(String(node.value));
+    if (node.type === 'array' && key === 'nodes') {
+        for (const item of node.children ?? []) {
+            const type = item.children?.find(p => p.children?.[0]?.value === 'type')?.children?.[1]?.value;
+            const name = typeof type === 'string' ? type : 'untyped';
+            types.set(name, (types.get(name) ?? 0) + 1);
+        }
+    }
+    for (const child of node.children ?? []) {
+        if (child.type === 'property')
+            collect(child.children?.[1], String(child.children?.[0]?.value), types, models);
+        else
+            collect(child, undefined, types, models);
+    }
+}
+/**
+ * Author text as Markdown that renders as itself: HTML's and Markdown's marks (emphasis, code,
+ * links, tables) as character references. Lines of a report never start with author text.
+ */
+function md(text) {
+    return (0,src_text/* printable */.g)(text, 2000).replace(/[&<>\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function code(raw) {
+    return `<code>${md(raw)}</code>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/compose.ts
+
+/** GitHub's limits: a pull request body holds 65,536 characters, a step summary 1 MiB. */
+const MAX_PULL_REQUEST_BODY = 65_536;
+const MAX_SUMMARY_REPORT = 512 * 1024;
+/** The commit message carries the first lines only; the summary has the rest. */
+const COMMIT_BODY_LINES = 20;
+/** The report as Markdown: a heading per tool, a list of changes; cut with a note past `max`. */
+function reportMarkdown(reports, max, heading = '####') {
+    const blocks = reports
+        .filter(report => report.markdown.length > 0)
+        .map(report => `${heading} What changed in <code>${md(report.toolId)}</code>\n\n${report.markdown.map(line => `- ${line}`).join('\n')}\n`);
+    return cut(blocks.join('\n'), max);
+}
+/** The first lines of the report as plain text, for the commit message body. */
+function commitBody(reports) {
+    const several = reports.length > 1;
+    const lines = reports.flatMap(report => report.plain.map(line => (several ? `${report.toolId}: ${line}` : line)));
+    const shown = lines.slice(0, COMMIT_BODY_LINES).map(line => `- ${line}`);
+    if (lines.length > shown.length) {
+        shown.push(`- … and ${lines.length - shown.length} more (see the job summary)`);
+    }
+    return shown.join('\n');
+}
+/** Cuts at a line boundary, never mid-tag, and says so. */
+function cut(text, max) {
+    if (text.length <= max)
+        return text;
+    const note = '\n\n_The report was cut here: it is longer than GitHub allows. The commit holds every change._\n';
+    const end = text.lastIndexOf('\n', max - note.length);
+    return `${text.slice(0, Math.max(end, 0))}${note}`;
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/export-files.ts
 
 
@@ -32606,6 +33690,8 @@ function strictJsonText(data) {
 
 
 
+
+
 /**
  * The most file content one run commits (what it holds in memory to do so). Tool exports are
  * kilobytes to a few megabytes: this is hundreds of large tools.
@@ -32645,11 +33731,29 @@ async function deliverToRepository(inputs, records) {
         return undefined;
     const single = inputs.batch ? undefined : records[0];
     const job = single?.exportJobId ? ` (export ${single.exportJobId})` : '';
-    const message = (changed) => inputs.commitMessage ||
-        (single
-            ? `Back up Kore.ai tool ${single.toolId}${job}`
-            : `Back up Kore.ai tools ${changed.map(d => toolIn.get(d)?.toolId).join(', ')}`);
     const subject = single ? `Kore.ai tool ${single.toolId}` : 'Kore.ai tools';
+    const reports = new Map();
+    // Called once the branch's old files are known, before anything is written.
+    const describe = async ({ changes, previous }) => {
+        reports.clear();
+        for (const [directory, fileChanges] of changes) {
+            const wanted = directories.get(directory) ?? new Map();
+            const written = [...fileChanges.added, ...fileChanges.modified];
+            const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]));
+            const toolId = toolIn.get(directory)?.toolId ?? directory;
+            reports.set(directory, reportTool(toolId, await previous(directory), after));
+        }
+        const changed = [...changes.keys()].map(d => toolIn.get(d)?.toolId).join(', ');
+        const subjectLine = inputs.commitMessage ||
+            (single ? `Back up Kore.ai tool ${single.toolId}${job}` : `Back up Kore.ai tools ${changed}`);
+        const body = commitBody([...reports.values()]);
+        const intro = `Automated backup of ${subject}${job} by kore-tool-export.`;
+        const details = reportMarkdown([...reports.values()], MAX_PULL_REQUEST_BODY - intro.length - 10);
+        return {
+            message: body ? `${subjectLine}\n\n${body}` : subjectLine,
+            pullRequestBody: details ? `${intro}\n\n${details}` : intro
+        };
+    };
     try {
         // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
         const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(96)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65096));
@@ -32658,14 +33762,14 @@ async function deliverToRepository(inputs, records) {
             repository: process.env.GITHUB_REPOSITORY ?? '',
             branch: inputs.commitBranch,
             directories,
-            message,
+            describe,
             pullRequestBranch: inputs.pullRequest ? pullRequestBranch(inputs) : undefined,
-            pullRequestTitle: `Back up ${subject}`,
-            pullRequestBody: `Automated backup of ${subject}${job} by kore-tool-export.`
+            pullRequestTitle: `Back up ${subject}`
         });
         for (const [directory, record] of toolIn) {
             record.changes = result.changes.get(directory);
             record.changed = result.changed && result.changes.has(directory);
+            record.report = reports.get(directory);
         }
         logResult(result, toolIn);
         return result;
@@ -33612,6 +34716,7 @@ function readInputs() {
 
 
 
+
 /** Adds the run's tables to the job summary (skipped outside Actions). */
 async function writeSummary(inputs, records, commit) {
     if (!process.env.GITHUB_STEP_SUMMARY)
@@ -33627,17 +34732,24 @@ async function writeSummary(inputs, records, commit) {
     summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))]);
     if (commit)
         summary.addRaw(`<p>${describeCommit(commit)}</p>`, true);
+    // Markdown after a blank line, which ends the HTML block above.
+    const report = reportMarkdown(reportsOf(records), MAX_SUMMARY_REPORT);
+    if (report)
+        summary.addRaw(`\n${report}`, true);
     await summary.write();
+}
+function reportsOf(records) {
+    return records.flatMap(record => (record.report ? [record.report] : []));
 }
 function detailRows(record) {
     const rows = [
-        ['Tool', code(record.toolId)],
-        ['Flow', record.flowId ? code(record.flowId) : 'not given'],
+        ['Tool', summary_code(record.toolId)],
+        ['Flow', record.flowId ? summary_code(record.flowId) : 'not given'],
         ['Status', printableHtml(record.status || 'not started')],
         ['Duration', seconds(record.durationMs)]
     ];
     if (record.file) {
-        rows.push(['File', code(record.file)], ['Size', `${record.size} bytes`], ['SHA-256', code(record.sha256)], ['Entries', record.entries.map(e => `${code(e.name)} (${e.size} bytes)`).join('<br>')]);
+        rows.push(['File', summary_code(record.file)], ['Size', `${record.size} bytes`], ['SHA-256', summary_code(record.sha256)], ['Entries', record.entries.map(e => `${summary_code(e.name)} (${e.size} bytes)`).join('<br>')]);
     }
     if (record.artifact)
         rows.push(['Artifact', artifactLink(record)]);
@@ -33646,7 +34758,7 @@ function detailRows(record) {
     if (record.redacted.length > 0) {
         rows.push([
             'Redacted',
-            `secure values in env_variables.json: ${record.redacted.map(code).join(', ')}`
+            `secure values in env_variables.json: ${record.redacted.map(summary_code).join(', ')}`
         ]);
     }
     if (record.errors.length > 0)
@@ -33655,11 +34767,11 @@ function detailRows(record) {
 }
 function batchRow(record) {
     return [
-        code(record.toolId),
+        summary_code(record.toolId),
         printableHtml(record.status || 'not started'),
         seconds(record.durationMs),
         record.file ? `${record.size} bytes` : '',
-        record.sha256 ? code(record.sha256.slice(0, 12)) : '',
+        record.sha256 ? summary_code(record.sha256.slice(0, 12)) : '',
         record.artifact ? artifactLink(record) : '',
         record.changes ? describeChanges(record.changes) : record.changed === false ? 'no' : '',
         record.errors.map(errorText).join('<br>')
@@ -33670,12 +34782,12 @@ function header(...titles) {
 }
 function artifactLink(record) {
     const { name, url } = record.artifact ?? { name: '', url: '' };
-    return url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : code(name);
+    return url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : summary_code(name);
 }
 function describeChanges(changes) {
     return ['added', 'modified', 'removed']
         .filter(kind => changes[kind].length > 0)
-        .map(kind => `${kind}: ${changes[kind].map(code).join(', ')}`)
+        .map(kind => `${kind}: ${changes[kind].map(summary_code).join(', ')}`)
         .join('<br>');
 }
 function describeCommit(commit) {
@@ -33684,7 +34796,7 @@ function describeCommit(commit) {
         parts.push('No change: nothing committed.');
     else {
         const link = `<a href="${escapeHtml(commit.commitUrl)}">${escapeHtml(commit.commitSha.slice(0, 7))}</a>`;
-        parts.push(`Committed ${link} to ${code(commit.branch)}.`);
+        parts.push(`Committed ${link} to ${summary_code(commit.branch)}.`);
     }
     if (commit.pullRequestUrl) {
         parts.push(`Pull request <a href="${escapeHtml(commit.pullRequestUrl)}">#${commit.pullRequestNumber}</a>.`);
@@ -33698,7 +34810,7 @@ function printableHtml(value) {
 function errorText(error) {
     return escapeHtml((0,src_text/* printable */.g)(error, 2000));
 }
-function code(value) {
+function summary_code(value) {
     return `<code>${printableHtml(value)}</code>`;
 }
 function escapeHtml(text) {
@@ -33706,6 +34818,7 @@ function escapeHtml(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
+
 
 
 
@@ -33728,6 +34841,7 @@ async function reportResults(inputs, records, commit) {
     core/* setOutput */.uH('pull-request-number', commit?.pullRequestNumber?.toString() ?? '');
     core/* setOutput */.uH('pull-request-url', commit?.pullRequestUrl ?? '');
     core/* setOutput */.uH('results', JSON.stringify(records.map(toResult)));
+    core/* setOutput */.uH('report', reportMarkdown(reportsOf(records), MAX_PULL_REQUEST_BODY));
     try {
         await writeSummary(inputs, records, commit);
     }

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { missingEntries, ZipEntryInfo } from './archive.js'
 import type { UploadedArtifact } from './deliver/artifact.js'
 import type { FileChanges } from './deliver/git-data.js'
+import type { ToolReport } from './report/render.js'
 import { KoreClient, KoreClientOptions } from './kore/client.js'
 import { downloadExport } from './kore/download.js'
 import { JobFailedError, JobTimeoutError, waitForJob } from './kore/poll.js'
@@ -41,6 +42,8 @@ export interface ExportRecord {
   changed?: boolean
   /** Files the commit added, modified and removed for this tool. */
   changes?: FileChanges
+  /** What changed inside the tool, when the commit changed it. */
+  report?: ToolReport
   /** Secure variables whose values the commit redacted. */
   redacted: string[]
   /** Every problem with this tool, export or delivery; empty when all went well. */

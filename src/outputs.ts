@@ -3,7 +3,8 @@ import type { CommitResult } from './deliver/commit.js'
 import { messageOf } from './errors.js'
 import type { ExportRecord } from './export-tool.js'
 import type { Inputs } from './inputs.js'
-import { writeSummary } from './summary.js'
+import { MAX_PULL_REQUEST_BODY, reportMarkdown } from './report/compose.js'
+import { reportsOf, writeSummary } from './summary.js'
 
 /** One object per tool in the `results` output. */
 export interface ToolResult {
@@ -39,6 +40,7 @@ export async function reportResults(
   core.setOutput('pull-request-number', commit?.pullRequestNumber?.toString() ?? '')
   core.setOutput('pull-request-url', commit?.pullRequestUrl ?? '')
   core.setOutput('results', JSON.stringify(records.map(toResult)))
+  core.setOutput('report', reportMarkdown(reportsOf(records), MAX_PULL_REQUEST_BODY))
   try {
     await writeSummary(inputs, records, commit)
   } catch (error) {

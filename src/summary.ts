@@ -3,6 +3,8 @@ import type { CommitResult } from './deliver/commit.js'
 import type { FileChanges } from './deliver/git-data.js'
 import { ExportRecord, seconds } from './export-tool.js'
 import type { Inputs } from './inputs.js'
+import { MAX_SUMMARY_REPORT, reportMarkdown } from './report/compose.js'
+import type { ToolReport } from './report/render.js'
 import { printable } from './text.js'
 
 type Row = [string, string]
@@ -24,7 +26,14 @@ export async function writeSummary(
   // core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash.
   summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))])
   if (commit) summary.addRaw(`<p>${describeCommit(commit)}</p>`, true)
+  // Markdown after a blank line, which ends the HTML block above.
+  const report = reportMarkdown(reportsOf(records), MAX_SUMMARY_REPORT)
+  if (report) summary.addRaw(`\n${report}`, true)
   await summary.write()
+}
+
+export function reportsOf(records: ExportRecord[]): ToolReport[] {
+  return records.flatMap(record => (record.report ? [record.report] : []))
 }
 
 function detailRows(record: ExportRecord): Row[] {

@@ -40,9 +40,11 @@ export function commitRequest(
     directories: new Map([
       ['kore-tools/a-1', wanted ?? files({ 'flow.json': '{\n  "v": 1\n}\n', 'app.json': '{}\n' })]
     ]),
-    message: () => 'Back up Kore.ai tool a-1 (export tool-ej-1)',
+    describe: async () => ({
+      message: 'Back up Kore.ai tool a-1 (export tool-ej-1)',
+      pullRequestBody: 'body'
+    }),
     pullRequestTitle: 'Back up Kore.ai tool a-1',
-    pullRequestBody: 'body',
     ...overrides
   }
 }

@@ -31678,7 +31678,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5643);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8115);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runRestore */ .Y)();
 
@@ -31687,7 +31687,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5643:
+/***/ 8115:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35005,7 +35005,7 @@ function reindentJson(text) {
 const ENV_VARIABLES_FILE = 'env_variables.json';
 const REDACTED = '<redacted>';
 /** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
-function isEnvVariablesFile(name) {
+function env_variables_isEnvVariablesFile(name) {
     return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE;
 }
 class UnredactableError extends Error {
@@ -35069,7 +35069,7 @@ const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
  * Every variable of the file: an object with a value field, named by its name field or, in a
  * map of variables, by its key.
  */
-function listVariables(root) {
+function env_variables_listVariables(root) {
     const found = [];
     const visit = (node, nameFromParent) => {
         const values = (node.children ?? [])
@@ -35090,7 +35090,7 @@ function listVariables(root) {
     return found;
 }
 /** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
-function findSecureVariables(root) {
+function env_variables_findSecureVariables(root) {
     if (root.type !== 'object' && root.type !== 'array') {
         throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
     }
@@ -35112,7 +35112,7 @@ function findSecureVariables(root) {
 }
 /** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
 function redactSecureValues(text) {
-    const variables = findSecureVariables(parseJsonTree(text));
+    const variables = env_variables_findSecureVariables(parseJsonTree(text));
     const edits = variables.flatMap(variable => variable.values.map(value => ({
         offset: value.offset,
         length: value.length,
@@ -35130,7 +35130,7 @@ function redactEnvVariablesFile(data) {
  */
 async function secureVariablesInZip(file) {
     try {
-        const entries = await extractZip(file, isEnvVariablesFile);
+        const entries = await extractZip(file, env_variables_isEnvVariablesFile);
         return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
     }
     catch {
@@ -35631,7 +35631,7 @@ function fillEnvValues(data, values) {
     let variables;
     try {
         text = json_text_decodeJsonBytes(data);
-        variables = listVariables(json_text_parseJsonTree(text));
+        variables = env_variables_listVariables(json_text_parseJsonTree(text));
     }
     catch (error) {
         throw new input_names_InputError(RestoreInput.Source, `its env_variables.json cannot be read: ${error.message}`);
@@ -36616,7 +36616,246 @@ function export_tool_seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 
+;// CONCATENATED MODULE: ./src/report/render.ts
+
+
+
+
+
+/** A short value is shown whole, old → new; a longer string gets a word diff. */
+const SHORT_VALUE = 60;
+/**
+ * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
+ * with the export (`after`). Every server or author string is made printable and escaped.
+ */
+function reportTool(toolId, before, after) {
+    const report = { toolId, markdown: [], plain: [] };
+    const add = (markdown, plain) => {
+        report.markdown.push(markdown);
+        report.plain.push(plain);
+    };
+    if (!before) {
+        const inventory = inventoryOf(after);
+        add(`first backup: ${render_md(inventory)}`, `first backup: ${printable(inventory, 500)}`);
+        return report;
+    }
+    const names = [...new Set([...before.keys(), ...after.keys()])];
+    for (const name of names) {
+        const old = before.get(name);
+        const now = after.get(name);
+        if (old?.equals(now ?? Buffer.alloc(0)))
+            continue;
+        if (!old || !now) {
+            const kind = old ? 'removed' : 'added';
+            add(`file ${code(name)} ${kind}`, `file ${printable(name)} ${kind}`);
+            continue;
+        }
+        const changes = diffFile(name, old, now);
+        if (!changes) {
+            add(`${code(name)} changed (not JSON: see the diff)`, `${printable(name)} changed`);
+            continue;
+        }
+        for (const change of changes)
+            add(markdownLine(change), plainLine(change));
+    }
+    return report;
+}
+function diffFile(name, old, now) {
+    const before = parsed(old);
+    const after = parsed(now);
+    if (!before || !after)
+        return undefined;
+    const root = rootLabel(name);
+    if (!isEnvVariablesFile(name))
+        return diffJson(before, after, { root });
+    const secure = secureNames(before.root, after.root);
+    return diffJson(before, after, {
+        root,
+        // Unreadable flags make every variable secret: a report never risks showing a value.
+        isSecret: (_label, id) => secure === undefined || secure.has(id)
+    });
+}
+function parsed(data) {
+    try {
+        const text = decodeJsonBytes(data);
+        return { text, root: parseJsonTree(text) };
+    }
+    catch {
+        return undefined;
+    }
+}
+function secureNames(...roots) {
+    try {
+        return new Set(roots.flatMap(root => findSecureVariables(root).map(v => v.name)));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
+function rootLabel(name) {
+    if (isEnvVariablesFile(name))
+        return 'variables';
+    const base = (name.split('/').pop() ?? name).replace(/\.json$/i, '');
+    return base.replace(/_definition$/i, '');
+}
+function markdownLine(change) {
+    const path = render_md(change.path);
+    if (change.kind === 'reordered')
+        return `${path}: order changed`;
+    if (change.hidden)
+        return `${path} ${change.kind === 'changed' ? 'changed (secure: value not shown)' : change.kind}`;
+    const { before, after } = change;
+    if (change.kind !== 'changed') {
+        const value = change.kind === 'added' ? after : before;
+        return value !== undefined && isShort(value)
+            ? `${path} ${change.kind}: ${code(value)}`
+            : `${path} ${change.kind}`;
+    }
+    if (before !== undefined && after !== undefined && isShort(before) && isShort(after)) {
+        return `${path} changed: ${code(before)} → ${code(after)}`;
+    }
+    const words = wordDiff(before, after);
+    return words
+        ? `${path} changed <details><summary>word diff</summary>${words}</details>`
+        : `${path} changed`;
+}
+function plainLine(change) {
+    const path = printable(change.path, 200);
+    if (change.kind === 'reordered')
+        return `${path}: order changed`;
+    const { before, after } = change;
+    if (change.kind === 'changed' && !change.hidden && before !== undefined && after !== undefined) {
+        if (isShort(before) && isShort(after)) {
+            return `${path} changed: ${printable(before)} -> ${printable(after)}`;
+        }
+    }
+    return `${path} ${change.kind}`;
+}
+function isShort(raw) {
+    return raw.length <= SHORT_VALUE && !raw.includes('\n');
+}
+/** Removed words struck, added words underlined, long unchanged runs shortened. */
+function wordDiff(before, after) {
+    const old = stringValue(before);
+    const now = stringValue(after);
+    if (old === undefined || now === undefined)
+        return undefined;
+    return diffWords(old, now)
+        .map(part => {
+        if (part.added)
+            return `<ins>${render_md(part.value)}</ins>`;
+        if (part.removed)
+            return `<del>${render_md(part.value)}</del>`;
+        return render_md(part.value.length > 80
+            ? `${part.value.slice(0, 30)} … ${part.value.slice(-30)}`
+            : part.value);
+    })
+        .join('');
+}
+function stringValue(raw) {
+    if (raw === undefined || !raw.startsWith('"'))
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Counts of nodes by type, models and variables: what a first backup holds. */
+function inventoryOf(files) {
+    const parts = [];
+    const types = new Map();
+    const models = new Set();
+    let variables;
+    let secure = 0;
+    for (const [name, data] of files) {
+        const file = parsed(data);
+        if (!file)
+            continue;
+        if (isEnvVariablesFile(name)) {
+            variables = listVariables(file.root).length;
+            secure = secureNames(file.root)?.size ?? 0;
+            continue;
+        }
+        collect(file.root, undefined, types, models);
+    }
+    const nodes = [...types.values()].reduce((sum, n) => sum + n, 0);
+    if (nodes > 0) {
+        const byType = [...types].map(([type, count]) => `${count} ${type}`).join(', ');
+        parts.push(`${nodes} node${nodes === 1 ? '' : 's'} (${byType})`);
+    }
+    if (models.size > 0)
+        parts.push(`models: ${[...models].join(', ')}`);
+    if (variables !== undefined) {
+        parts.push(`${variables} variable${variables === 1 ? '' : 's'}${secure ? ` (${secure} secure)` : ''}`);
+    }
+    return parts.join('; ') || 'files added';
+}
+function collect(node, key, types, models) {
+    if (node.type === 'string' && key && /^model(name|id)?$/i.test(key))
+        models.add(String(node.value));
+    if (node.type === 'array' && key === 'nodes') {
+        for (const item of node.children ?? []) {
+            const type = item.children?.find(p => p.children?.[0]?.value === 'type')?.children?.[1]?.value;
+            const name = typeof type === 'string' ? type : 'untyped';
+            types.set(name, (types.get(name) ?? 0) + 1);
+        }
+    }
+    for (const child of node.children ?? []) {
+        if (child.type === 'property')
+            collect(child.children?.[1], String(child.children?.[0]?.value), types, models);
+        else
+            collect(child, undefined, types, models);
+    }
+}
+/**
+ * Author text as Markdown that renders as itself: HTML's and Markdown's marks (emphasis, code,
+ * links, tables) as character references. Lines of a report never start with author text.
+ */
+function render_md(text) {
+    return printable(text, 2000).replace(/[&<>\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function code(raw) {
+    return `<code>${render_md(raw)}</code>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/compose.ts
+
+/** GitHub's limits: a pull request body holds 65,536 characters, a step summary 1 MiB. */
+const MAX_PULL_REQUEST_BODY = 65_536;
+const compose_MAX_SUMMARY_REPORT = (/* unused pure expression or super */ null && (512 * 1024));
+/** The commit message carries the first lines only; the summary has the rest. */
+const COMMIT_BODY_LINES = 20;
+/** The report as Markdown: a heading per tool, a list of changes; cut with a note past `max`. */
+function compose_reportMarkdown(reports, max, heading = '####') {
+    const blocks = reports
+        .filter(report => report.markdown.length > 0)
+        .map(report => `${heading} What changed in <code>${md(report.toolId)}</code>\n\n${report.markdown.map(line => `- ${line}`).join('\n')}\n`);
+    return cut(blocks.join('\n'), max);
+}
+/** The first lines of the report as plain text, for the commit message body. */
+function commitBody(reports) {
+    const several = reports.length > 1;
+    const lines = reports.flatMap(report => report.plain.map(line => (several ? `${report.toolId}: ${line}` : line)));
+    const shown = lines.slice(0, COMMIT_BODY_LINES).map(line => `- ${line}`);
+    if (lines.length > shown.length) {
+        shown.push(`- … and ${lines.length - shown.length} more (see the job summary)`);
+    }
+    return shown.join('\n');
+}
+/** Cuts at a line boundary, never mid-tag, and says so. */
+function cut(text, max) {
+    if (text.length <= max)
+        return text;
+    const note = '\n\n_The report was cut here: it is longer than GitHub allows. The commit holds every change._\n';
+    const end = text.lastIndexOf('\n', max - note.length);
+    return `${text.slice(0, Math.max(end, 0))}${note}`;
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
+
 
 
 
@@ -36635,17 +36874,24 @@ async function writeSummary(inputs, records, commit) {
     summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))]);
     if (commit)
         summary.addRaw(`<p>${describeCommit(commit)}</p>`, true);
+    // Markdown after a blank line, which ends the HTML block above.
+    const report = reportMarkdown(reportsOf(records), MAX_SUMMARY_REPORT);
+    if (report)
+        summary.addRaw(`\n${report}`, true);
     await summary.write();
+}
+function reportsOf(records) {
+    return records.flatMap(record => (record.report ? [record.report] : []));
 }
 function detailRows(record) {
     const rows = [
-        ['Tool', code(record.toolId)],
-        ['Flow', record.flowId ? code(record.flowId) : 'not given'],
+        ['Tool', summary_code(record.toolId)],
+        ['Flow', record.flowId ? summary_code(record.flowId) : 'not given'],
         ['Status', printableHtml(record.status || 'not started')],
         ['Duration', seconds(record.durationMs)]
     ];
     if (record.file) {
-        rows.push(['File', code(record.file)], ['Size', `${record.size} bytes`], ['SHA-256', code(record.sha256)], ['Entries', record.entries.map(e => `${code(e.name)} (${e.size} bytes)`).join('<br>')]);
+        rows.push(['File', summary_code(record.file)], ['Size', `${record.size} bytes`], ['SHA-256', summary_code(record.sha256)], ['Entries', record.entries.map(e => `${summary_code(e.name)} (${e.size} bytes)`).join('<br>')]);
     }
     if (record.artifact)
         rows.push(['Artifact', artifactLink(record)]);
@@ -36654,7 +36900,7 @@ function detailRows(record) {
     if (record.redacted.length > 0) {
         rows.push([
             'Redacted',
-            `secure values in env_variables.json: ${record.redacted.map(code).join(', ')}`
+            `secure values in env_variables.json: ${record.redacted.map(summary_code).join(', ')}`
         ]);
     }
     if (record.errors.length > 0)
@@ -36663,11 +36909,11 @@ function detailRows(record) {
 }
 function batchRow(record) {
     return [
-        code(record.toolId),
+        summary_code(record.toolId),
         printableHtml(record.status || 'not started'),
         seconds(record.durationMs),
         record.file ? `${record.size} bytes` : '',
-        record.sha256 ? code(record.sha256.slice(0, 12)) : '',
+        record.sha256 ? summary_code(record.sha256.slice(0, 12)) : '',
         record.artifact ? artifactLink(record) : '',
         record.changes ? describeChanges(record.changes) : record.changed === false ? 'no' : '',
         record.errors.map(errorText).join('<br>')
@@ -36678,12 +36924,12 @@ function header(...titles) {
 }
 function artifactLink(record) {
     const { name, url } = record.artifact ?? { name: '', url: '' };
-    return url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : code(name);
+    return url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : summary_code(name);
 }
 function describeChanges(changes) {
     return ['added', 'modified', 'removed']
         .filter(kind => changes[kind].length > 0)
-        .map(kind => `${kind}: ${changes[kind].map(code).join(', ')}`)
+        .map(kind => `${kind}: ${changes[kind].map(summary_code).join(', ')}`)
         .join('<br>');
 }
 function describeCommit(commit) {
@@ -36692,7 +36938,7 @@ function describeCommit(commit) {
         parts.push('No change: nothing committed.');
     else {
         const link = `<a href="${escapeHtml(commit.commitUrl)}">${escapeHtml(commit.commitSha.slice(0, 7))}</a>`;
-        parts.push(`Committed ${link} to ${code(commit.branch)}.`);
+        parts.push(`Committed ${link} to ${summary_code(commit.branch)}.`);
     }
     if (commit.pullRequestUrl) {
         parts.push(`Pull request <a href="${escapeHtml(commit.pullRequestUrl)}">#${commit.pullRequestNumber}</a>.`);
@@ -36706,7 +36952,7 @@ function printableHtml(value) {
 function errorText(error) {
     return escapeHtml(text_printable(error, 2000));
 }
-function code(value) {
+function summary_code(value) {
     return `<code>${printableHtml(value)}</code>`;
 }
 function escapeHtml(text) {
@@ -36734,15 +36980,15 @@ async function reportRestore(inputs, record, error) {
 }
 async function writeRestoreSummary(inputs, record, error) {
     const into = inputs.toolId
-        ? `existing tool ${code(inputs.toolId)}`
-        : `new tool ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`;
+        ? `existing tool ${summary_code(inputs.toolId)}`
+        : `new tool ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${summary_code(record.toolId)}` : ''}`;
     const rows = [
-        ['Backup', code(inputs.source)],
+        ['Backup', summary_code(inputs.source)],
         ['Imported into', into],
         ['Import', printableHtml(record.status || 'not started')],
         [
             'Variables set from env-values',
-            record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
+            record.filled.length > 0 ? record.filled.map(summary_code).join(', ') : 'none'
         ],
         [
             'Deploy',

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import {
+  BranchDiff,
   BranchHead,
   BranchNotFoundError,
   ChangeSet,
@@ -20,11 +21,18 @@ export interface CommitRequest {
   branch: string
   /** Directory in the repository → the files it must hold exactly (one per tool). */
   directories: Map<string, Map<string, Buffer>>
-  /** The commit message, given the directories that changed. */
-  message: (changedDirectories: string[]) => string
+  /**
+   * The commit message and pull request body, once the changes and what the branch held before
+   * them are known (called before anything is written).
+   */
+  describe: (diff: BranchDiff) => Promise<ChangeDescription>
   /** Commit to this branch and open a pull request into the target branch instead. */
   pullRequestBranch?: string
   pullRequestTitle: string
+}
+
+export interface ChangeDescription {
+  message: string
   pullRequestBody: string
 }
 
@@ -69,17 +77,20 @@ async function commitToBranch(
 ): Promise<CommitResult> {
   // Blobs this run already put on GitHub: a rebuilt commit refers to them instead of resending.
   const stored = new Set<string>()
+  const blobCache = new Map<string, Buffer>()
   for (let attempt = 1; ; attempt++) {
     const head = await readBranch(octokit, repo, branch)
-    const changes = await diffDirectories(octokit, repo, head, request.directories)
+    const diff = await diffDirectories(octokit, repo, head, request.directories, blobCache)
+    const { changes } = diff
     if (changes.size === 0) return unchanged(branch, changes)
+    const { message } = await request.describe(diff)
     const sha = await writeCommit(
       octokit,
       repo,
       head,
       request.directories,
       changes,
-      messageFor(request, changes),
+      message,
       stored
     )
     try {
@@ -109,8 +120,10 @@ async function commitAsPullRequest(
   headBranch: string
 ): Promise<CommitResult> {
   const baseHead = await readBranch(octokit, repo, base)
-  const changes = await diffDirectories(octokit, repo, baseHead, request.directories)
+  const diff = await diffDirectories(octokit, repo, baseHead, request.directories)
+  const { changes } = diff
   if (changes.size === 0) return unchanged(headBranch, changes)
+  const description = await request.describe(diff)
 
   const current = await readBranch(octokit, repo, headBranch).catch(error => {
     if (error instanceof BranchNotFoundError) return undefined
@@ -125,7 +138,7 @@ async function commitAsPullRequest(
       baseHead,
       request.directories,
       changes,
-      messageFor(request, changes)
+      description.message
     )
     if (current) {
       await octokit.rest.git.updateRef({
@@ -139,7 +152,10 @@ async function commitAsPullRequest(
     }
     changed = true
   }
-  const pull = await upsertPullRequest(octokit, repo, base, headBranch, request)
+  const pull = await upsertPullRequest(octokit, repo, base, headBranch, {
+    title: request.pullRequestTitle,
+    body: description.pullRequestBody
+  })
   return {
     changed,
     branch: headBranch,
@@ -157,11 +173,7 @@ async function differs(
   head: BranchHead,
   request: CommitRequest
 ): Promise<boolean> {
-  return (await diffDirectories(octokit, repo, head, request.directories)).size > 0
-}
-
-function messageFor(request: CommitRequest, changes: ChangeSet): string {
-  return request.message([...changes.keys()])
+  return (await diffDirectories(octokit, repo, head, request.directories)).changes.size > 0
 }
 
 async function upsertPullRequest(
@@ -169,7 +181,7 @@ async function upsertPullRequest(
   repo: Repo,
   base: string,
   head: string,
-  request: CommitRequest
+  pull: { title: string; body: string }
 ): Promise<{ number: number; html_url: string }> {
   const { data: open } = await octokit.rest.pulls.list({
     ...repo,
@@ -182,8 +194,7 @@ async function upsertPullRequest(
     await octokit.rest.pulls.update({
       ...repo,
       pull_number: existing.number,
-      title: request.pullRequestTitle,
-      body: request.pullRequestBody
+      ...pull
     })
     return existing
   }
@@ -191,8 +202,7 @@ async function upsertPullRequest(
     ...repo,
     head,
     base,
-    title: request.pullRequestTitle,
-    body: request.pullRequestBody
+    ...pull
   })
   return data
 }

@@ -157,20 +157,54 @@ function hasChanges(changes: FileChanges): boolean {
 /** Changes per directory, for the directories that have any. */
 export type ChangeSet = Map<string, FileChanges>
 
+/** Changes per directory, and a reader of what the branch held before them. */
+export interface BranchDiff {
+  changes: ChangeSet
+  /**
+   * The branch's old content of a directory's modified and removed files; undefined when the
+   * directory did not exist (a first backup).
+   */
+  previous: (directory: string) => Promise<Map<string, Buffer> | undefined>
+}
+
 /** Reads the directories from the branch and diffs each against the files wanted there. */
 export async function diffDirectories(
   octokit: Octokit,
   repo: Repo,
   head: BranchHead,
-  wanted: Map<string, Map<string, Buffer>>
-): Promise<ChangeSet> {
+  wanted: Map<string, Map<string, Buffer>>,
+  blobCache: Map<string, Buffer> = new Map()
+): Promise<BranchDiff> {
   const existing = await readDirectories(octokit, repo, head, [...wanted.keys()])
-  const changeSet: ChangeSet = new Map()
+  const changes: ChangeSet = new Map()
   for (const [directory, files] of wanted) {
-    const changes = diffFiles(existing.get(directory) ?? new Map(), files)
-    if (hasChanges(changes)) changeSet.set(directory, changes)
+    const found = diffFiles(existing.get(directory) ?? new Map(), files)
+    if (hasChanges(found)) changes.set(directory, found)
   }
-  return changeSet
+  const previous = async (directory: string): Promise<Map<string, Buffer> | undefined> => {
+    const shas = existing.get(directory)
+    if (!shas || shas.size === 0) return undefined
+    const { modified = [], removed = [] } = changes.get(directory) ?? {}
+    const files = new Map<string, Buffer>()
+    for (const name of [...modified, ...removed]) {
+      const sha = shas.get(name) as string
+      files.set(name, blobCache.get(sha) ?? (await readBlob(octokit, repo, sha, blobCache)))
+    }
+    return files
+  }
+  return { changes, previous }
+}
+
+async function readBlob(
+  octokit: Octokit,
+  repo: Repo,
+  sha: string,
+  cache: Map<string, Buffer>
+): Promise<Buffer> {
+  const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha })
+  const content = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8')
+  cache.set(sha, content)
+  return content
 }
 
 type TreeEntry = { path: string; mode: '100644'; type: 'blob' } & (

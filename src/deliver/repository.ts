@@ -5,7 +5,10 @@ import { messageOf } from '../errors.js'
 import type { ExportRecord } from '../export-tool.js'
 import { forTool } from '../input-parsers.js'
 import type { Inputs } from '../inputs.js'
-import type { CommitResult } from './commit.js'
+import { commitBody, MAX_PULL_REQUEST_BODY, reportMarkdown } from '../report/compose.js'
+import { reportTool, ToolReport } from '../report/render.js'
+import type { ChangeDescription, CommitResult } from './commit.js'
+import type { BranchDiff } from './git-data.js'
 import { REDACTED } from '../env-variables.js'
 import { printable } from '../text.js'
 import { prepareExportFiles } from './export-files.js'
@@ -59,12 +62,30 @@ export async function deliverToRepository(
 
   const single = inputs.batch ? undefined : records[0]
   const job = single?.exportJobId ? ` (export ${single.exportJobId})` : ''
-  const message = (changed: string[]): string =>
-    inputs.commitMessage ||
-    (single
-      ? `Back up Kore.ai tool ${single.toolId}${job}`
-      : `Back up Kore.ai tools ${changed.map(d => toolIn.get(d)?.toolId).join(', ')}`)
   const subject = single ? `Kore.ai tool ${single.toolId}` : 'Kore.ai tools'
+  const reports = new Map<string, ToolReport>()
+  // Called once the branch's old files are known, before anything is written.
+  const describe = async ({ changes, previous }: BranchDiff): Promise<ChangeDescription> => {
+    reports.clear()
+    for (const [directory, fileChanges] of changes) {
+      const wanted = directories.get(directory) ?? new Map<string, Buffer>()
+      const written = [...fileChanges.added, ...fileChanges.modified]
+      const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]))
+      const toolId = toolIn.get(directory)?.toolId ?? directory
+      reports.set(directory, reportTool(toolId, await previous(directory), after))
+    }
+    const changed = [...changes.keys()].map(d => toolIn.get(d)?.toolId).join(', ')
+    const subjectLine =
+      inputs.commitMessage ||
+      (single ? `Back up Kore.ai tool ${single.toolId}${job}` : `Back up Kore.ai tools ${changed}`)
+    const body = commitBody([...reports.values()])
+    const intro = `Automated backup of ${subject}${job} by kore-tool-export.`
+    const details = reportMarkdown([...reports.values()], MAX_PULL_REQUEST_BODY - intro.length - 10)
+    return {
+      message: body ? `${subjectLine}\n\n${body}` : subjectLine,
+      pullRequestBody: details ? `${intro}\n\n${details}` : intro
+    }
+  }
   try {
     // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
     const { commitExport } = await import('./commit.js')
@@ -73,14 +94,14 @@ export async function deliverToRepository(
       repository: process.env.GITHUB_REPOSITORY ?? '',
       branch: inputs.commitBranch,
       directories,
-      message,
+      describe,
       pullRequestBranch: inputs.pullRequest ? pullRequestBranch(inputs) : undefined,
-      pullRequestTitle: `Back up ${subject}`,
-      pullRequestBody: `Automated backup of ${subject}${job} by kore-tool-export.`
+      pullRequestTitle: `Back up ${subject}`
     })
     for (const [directory, record] of toolIn) {
       record.changes = result.changes.get(directory)
       record.changed = result.changed && result.changes.has(directory)
+      record.report = reports.get(directory)
     }
     logResult(result, toolIn)
     return result

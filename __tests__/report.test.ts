@@ -1,0 +1,111 @@
+import { describe, expect, it } from '@jest/globals'
+import { reportTool } from '../src/report/render.js'
+
+const flow = (nodes: object[], extra = '') =>
+  Buffer.from(
+    `{"nodes":${JSON.stringify(nodes)}${extra},"hyperParameters":{"maxTokens":12345678901234567890}}`
+  )
+const node = (id: string, type: string, more: object = {}) => ({ id, type, ...more })
+const files = (entries: Record<string, Buffer | string>) =>
+  new Map(Object.entries(entries).map(([k, v]) => [k, Buffer.isBuffer(v) ? v : Buffer.from(v)]))
+
+const report = (before: Record<string, Buffer | string>, after: Record<string, Buffer | string>) =>
+  reportTool('a-1', files(before), files(after))
+
+describe('reportTool', () => {
+  const three = [node('start', 'start'), node('ai', 'genai', { prompt: 'Hi' }), node('end', 'end')]
+
+  it('reports a node inserted in the middle as one addition, not every later node changed', () => {
+    const inserted = [three[0]!, node('escalate', 'agent'), three[1]!, three[2]!]
+    const { plain } = report(
+      { 'flow_definition.json': flow(three) },
+      { 'flow_definition.json': flow(inserted) }
+    )
+    expect(plain).toEqual(['node "escalate" (agent) added'])
+  })
+
+  it('says when only the order changed', () => {
+    const { plain } = report(
+      { 'flow_definition.json': flow(three) },
+      { 'flow_definition.json': flow([three[2]!, three[0]!, three[1]!]) }
+    )
+    expect(plain).toEqual(['flow: nodes: order changed'])
+  })
+
+  it('reads a renamed node as one removed and one added', () => {
+    const renamed = [three[0]!, node('assistant', 'genai', { prompt: 'Hi' }), three[2]!]
+    const { plain } = report(
+      { 'flow_definition.json': flow(three) },
+      { 'flow_definition.json': flow(renamed) }
+    )
+    expect(plain).toEqual(['node "assistant" (genai) added', 'node "ai" (genai) removed'])
+  })
+
+  it('shows a short value old → new, and a long prompt as a folded word diff', () => {
+    const long = 'You are a helpful assistant for the billing team. Answer politely and briefly.'
+    const edited = long.replace('politely', 'formally')
+    const { markdown, plain } = report(
+      { 'flow_definition.json': flow([node('ai', 'genai', { prompt: long, temperature: 0.7 })]) },
+      { 'flow_definition.json': flow([node('ai', 'genai', { prompt: edited, temperature: 0.9 })]) }
+    )
+    expect(plain).toEqual([
+      'node "ai" (genai): prompt changed',
+      'node "ai" (genai): temperature changed: 0.7 -> 0.9'
+    ])
+    expect(markdown[0]).toMatch(/^node "ai" \(genai\): prompt changed <details>/)
+    expect(markdown[0]).toContain('<del>politely</del><ins>formally</ins>')
+    expect(markdown[1]).toBe(
+      'node "ai" (genai): temperature changed: <code>0.7</code> → <code>0.9</code>'
+    )
+  })
+
+  it('sees a big number change that JSON.parse cannot tell apart', () => {
+    const before = '{"maxTokens":12345678901234567890}'
+    const after = '{"maxTokens":12345678901234567891}'
+    expect(JSON.parse(before)).toEqual(JSON.parse(after))
+    const { plain } = report({ 'app_definition.json': before }, { 'app_definition.json': after })
+    expect(plain).toEqual(['app: maxTokens changed: 12345678901234567890 -> 12345678901234567891'])
+  })
+
+  it('never shows a secure variable value, old or new, only that it changed', () => {
+    const env = (token: string, region?: string) =>
+      JSON.stringify([
+        { key: 'TOKEN', value: token, isSecured: true },
+        ...(region ? [{ key: 'REGION', value: region }] : [])
+      ])
+    const { markdown, plain } = report(
+      { 'env_variables.json': env('old-secret-1') },
+      { 'env_variables.json': env('new-secret-2', 'eu') }
+    )
+    expect(plain).toEqual(['variable "TOKEN": value changed', 'variable "REGION" added'])
+    expect(markdown.join('\n')).not.toMatch(/secret-/)
+    expect(plain.join('\n')).not.toMatch(/secret-/)
+  })
+
+  it('says a file that is not JSON changed, without detail', () => {
+    const { plain } = report({ 'notes.txt': 'a' }, { 'notes.txt': 'b' })
+    expect(plain).toEqual(['notes.txt changed'])
+  })
+
+  it('gives a first backup an inventory instead of everything added', () => {
+    const { plain } = reportTool(
+      'a-1',
+      undefined,
+      files({
+        'flow_definition.json': flow([...three, node('ai2', 'genai', { model: 'gpt-4o' })]),
+        'env_variables.json': '[{"key":"A","value":"1"},{"key":"T","value":"x","isSecured":true}]'
+      })
+    )
+    expect(plain).toEqual([
+      'first backup: 4 nodes (1 start, 2 genai, 1 end); models: gpt-4o; 2 variables (1 secure)'
+    ])
+  })
+
+  it('disarms Markdown and HTML written by a tool author', () => {
+    const { markdown } = report(
+      { 'flow_definition.json': flow([node('a', 't')]) },
+      { 'flow_definition.json': flow([node('a', 't'), node('[x](https://evil)<img>', 't')]) }
+    )
+    expect(markdown[0]).not.toMatch(/\[x\]|<img/)
+  })
+})

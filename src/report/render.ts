@@ -1,0 +1,224 @@
+import { diffWords } from 'diff'
+import type { Node } from 'jsonc-parser'
+import { findSecureVariables, isEnvVariablesFile, listVariables } from '../env-variables.js'
+import { decodeJsonBytes, parseJsonTree } from '../json-text.js'
+import { printable } from '../text.js'
+import { diffJson, JsonChange } from './json-diff.js'
+
+/** What changed in one tool, for people: Markdown (summary, pull request) and plain lines. */
+export interface ToolReport {
+  toolId: string
+  /** Markdown list items, long values folded in <details>. */
+  markdown: string[]
+  /** The same as short plain-text lines (the commit message body). */
+  plain: string[]
+}
+
+/** A short value is shown whole, old → new; a longer string gets a word diff. */
+const SHORT_VALUE = 60
+
+/**
+ * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
+ * with the export (`after`). Every server or author string is made printable and escaped.
+ */
+export function reportTool(
+  toolId: string,
+  before: Map<string, Buffer> | undefined,
+  after: Map<string, Buffer>
+): ToolReport {
+  const report: ToolReport = { toolId, markdown: [], plain: [] }
+  const add = (markdown: string, plain: string): void => {
+    report.markdown.push(markdown)
+    report.plain.push(plain)
+  }
+  if (!before) {
+    const inventory = inventoryOf(after)
+    add(`first backup: ${md(inventory)}`, `first backup: ${printable(inventory, 500)}`)
+    return report
+  }
+  const names = [...new Set([...before.keys(), ...after.keys()])]
+  for (const name of names) {
+    const old = before.get(name)
+    const now = after.get(name)
+    if (old?.equals(now ?? Buffer.alloc(0))) continue
+    if (!old || !now) {
+      const kind = old ? 'removed' : 'added'
+      add(`file ${code(name)} ${kind}`, `file ${printable(name)} ${kind}`)
+      continue
+    }
+    const changes = diffFile(name, old, now)
+    if (!changes) {
+      add(`${code(name)} changed (not JSON: see the diff)`, `${printable(name)} changed`)
+      continue
+    }
+    for (const change of changes) add(markdownLine(change), plainLine(change))
+  }
+  return report
+}
+
+function diffFile(name: string, old: Buffer, now: Buffer): JsonChange[] | undefined {
+  const before = parsed(old)
+  const after = parsed(now)
+  if (!before || !after) return undefined
+  const root = rootLabel(name)
+  if (!isEnvVariablesFile(name)) return diffJson(before, after, { root })
+  const secure = secureNames(before.root, after.root)
+  return diffJson(before, after, {
+    root,
+    // Unreadable flags make every variable secret: a report never risks showing a value.
+    isSecret: (_label, id) => secure === undefined || secure.has(id)
+  })
+}
+
+function parsed(data: Buffer): { text: string; root: Node } | undefined {
+  try {
+    const text = decodeJsonBytes(data)
+    return { text, root: parseJsonTree(text) }
+  } catch {
+    return undefined
+  }
+}
+
+function secureNames(...roots: Node[]): Set<string> | undefined {
+  try {
+    return new Set(roots.flatMap(root => findSecureVariables(root).map(v => v.name)))
+  } catch {
+    return undefined
+  }
+}
+
+/** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
+function rootLabel(name: string): string {
+  if (isEnvVariablesFile(name)) return 'variables'
+  const base = (name.split('/').pop() ?? name).replace(/\.json$/i, '')
+  return base.replace(/_definition$/i, '')
+}
+
+function markdownLine(change: JsonChange): string {
+  const path = md(change.path)
+  if (change.kind === 'reordered') return `${path}: order changed`
+  if (change.hidden)
+    return `${path} ${change.kind === 'changed' ? 'changed (secure: value not shown)' : change.kind}`
+  const { before, after } = change
+  if (change.kind !== 'changed') {
+    const value = change.kind === 'added' ? after : before
+    return value !== undefined && isShort(value)
+      ? `${path} ${change.kind}: ${code(value)}`
+      : `${path} ${change.kind}`
+  }
+  if (before !== undefined && after !== undefined && isShort(before) && isShort(after)) {
+    return `${path} changed: ${code(before)} → ${code(after)}`
+  }
+  const words = wordDiff(before, after)
+  return words
+    ? `${path} changed <details><summary>word diff</summary>${words}</details>`
+    : `${path} changed`
+}
+
+function plainLine(change: JsonChange): string {
+  const path = printable(change.path, 200)
+  if (change.kind === 'reordered') return `${path}: order changed`
+  const { before, after } = change
+  if (change.kind === 'changed' && !change.hidden && before !== undefined && after !== undefined) {
+    if (isShort(before) && isShort(after)) {
+      return `${path} changed: ${printable(before)} -> ${printable(after)}`
+    }
+  }
+  return `${path} ${change.kind}`
+}
+
+function isShort(raw: string): boolean {
+  return raw.length <= SHORT_VALUE && !raw.includes('\n')
+}
+
+/** Removed words struck, added words underlined, long unchanged runs shortened. */
+function wordDiff(before: string | undefined, after: string | undefined): string | undefined {
+  const old = stringValue(before)
+  const now = stringValue(after)
+  if (old === undefined || now === undefined) return undefined
+  return diffWords(old, now)
+    .map(part => {
+      if (part.added) return `<ins>${md(part.value)}</ins>`
+      if (part.removed) return `<del>${md(part.value)}</del>`
+      return md(
+        part.value.length > 80
+          ? `${part.value.slice(0, 30)} … ${part.value.slice(-30)}`
+          : part.value
+      )
+    })
+    .join('')
+}
+
+function stringValue(raw: string | undefined): string | undefined {
+  if (raw === undefined || !raw.startsWith('"')) return undefined
+  try {
+    return JSON.parse(raw) as string
+  } catch {
+    return undefined
+  }
+}
+
+/** Counts of nodes by type, models and variables: what a first backup holds. */
+function inventoryOf(files: Map<string, Buffer>): string {
+  const parts: string[] = []
+  const types = new Map<string, number>()
+  const models = new Set<string>()
+  let variables: number | undefined
+  let secure = 0
+  for (const [name, data] of files) {
+    const file = parsed(data)
+    if (!file) continue
+    if (isEnvVariablesFile(name)) {
+      variables = listVariables(file.root).length
+      secure = secureNames(file.root)?.size ?? 0
+      continue
+    }
+    collect(file.root, undefined, types, models)
+  }
+  const nodes = [...types.values()].reduce((sum, n) => sum + n, 0)
+  if (nodes > 0) {
+    const byType = [...types].map(([type, count]) => `${count} ${type}`).join(', ')
+    parts.push(`${nodes} node${nodes === 1 ? '' : 's'} (${byType})`)
+  }
+  if (models.size > 0) parts.push(`models: ${[...models].join(', ')}`)
+  if (variables !== undefined) {
+    parts.push(
+      `${variables} variable${variables === 1 ? '' : 's'}${secure ? ` (${secure} secure)` : ''}`
+    )
+  }
+  return parts.join('; ') || 'files added'
+}
+
+function collect(
+  node: Node,
+  key: string | undefined,
+  types: Map<string, number>,
+  models: Set<string>
+): void {
+  if (node.type === 'string' && key && /^model(name|id)?$/i.test(key))
+    models.add(String(node.value))
+  if (node.type === 'array' && key === 'nodes') {
+    for (const item of node.children ?? []) {
+      const type = item.children?.find(p => p.children?.[0]?.value === 'type')?.children?.[1]?.value
+      const name = typeof type === 'string' ? type : 'untyped'
+      types.set(name, (types.get(name) ?? 0) + 1)
+    }
+  }
+  for (const child of node.children ?? []) {
+    if (child.type === 'property')
+      collect(child.children?.[1] as Node, String(child.children?.[0]?.value), types, models)
+    else collect(child, undefined, types, models)
+  }
+}
+
+/**
+ * Author text as Markdown that renders as itself: HTML's and Markdown's marks (emphasis, code,
+ * links, tables) as character references. Lines of a report never start with author text.
+ */
+export function md(text: string): string {
+  return printable(text, 2000).replace(/[&<>\\`*_[\]|~]/g, (c: string) => `&#${c.charCodeAt(0)};`)
+}
+
+function code(raw: string): string {
+  return `<code>${md(raw)}</code>`
+}
