@@ -37,7 +37,9 @@ describe('readInputs', () => {
       commitMessage: '',
       githubToken: '',
       pullRequest: false,
-      envVariables: 'redact'
+      envVariables: 'redact',
+      keepAlive: false,
+      keepAliveDays: 45
     })
   })
 
@@ -184,6 +186,8 @@ describe('readInputs', () => {
     [Input.CommitBranch, 'x.lock', 'is not a valid branch name'],
     [Input.PullRequest, 'sure', 'pull-request: "sure" is not a boolean'],
     [Input.EnvVariables, 'hide', 'env-variables: "hide" is not one of redact, keep, omit'],
+    [Input.KeepAlive, 'yes', 'keep-alive: "yes" is not a boolean'],
+    [Input.KeepAliveDays, '60', 'keep-alive-days: "60" is not a whole number from 1 to 59'],
     [Input.MaxDownloadSize, 'big', 'max-download-size: "big" is not a size'],
     [Input.MaxDownloadSize, '2GB', 'max-download-size: "2GB" is not a size'],
     [Input.MaxDownloadSize, '100', 'max-download-size: 100 is out of range'],

@@ -120,6 +120,47 @@ describe('run()', () => {
     expect(fs.readFileSync(summaryFile, 'utf8')).toContain('<td><code>a-missing</code></td>')
   })
 
+  describe('with keep-alive', () => {
+    const WORKFLOW_REF = 'acme/backups/.github/workflows/backup.yml@refs/heads/main'
+
+    const keepAliveRun = async (options: Parameters<typeof startGithubApi>[0]) => {
+      await github.close()
+      github = await startGithubApi(options)
+      Object.assign(process.env, { GITHUB_API_URL: github.url, GITHUB_WORKFLOW_REF: WORKFLOW_REF })
+      given({
+        'tool-id': TOOL,
+        commit: 'false',
+        'keep-alive': 'true',
+        'github-token': github.token
+      })
+      await run()
+    }
+
+    it('re-enables the running workflow when the branch has been quiet too long', async () => {
+      await keepAliveRun({ initialCommitAgeDays: 50 })
+      expect(mocked.setFailed).not.toHaveBeenCalled()
+      expect(github.enabledWorkflows).toEqual(['backup.yml'])
+      expect(github.writes()).toHaveLength(1)
+    })
+
+    it('does nothing while the branch is recent', async () => {
+      await keepAliveRun({ initialCommitAgeDays: 10 })
+      expect(github.enabledWorkflows).toEqual([])
+      expect(github.writes()).toHaveLength(0)
+      expect(mocked.info).toHaveBeenCalledWith(
+        expect.stringMatching(/^keep-alive: the last commit on main is 10 day\(s\) old/)
+      )
+    })
+
+    it('names the missing permission, without failing the backup', async () => {
+      await keepAliveRun({ initialCommitAgeDays: 50, forbidActions: true })
+      expect(mocked.setFailed).not.toHaveBeenCalled()
+      expect(mocked.warning).toHaveBeenCalledWith(
+        expect.stringContaining('Give the job "actions: write" in the workflow\'s permissions')
+      )
+    })
+  })
+
   it('fails on an invalid input before any request, setting no output', async () => {
     given({ 'tool-id': TOOL, 'max-download-size': 'huge' })
     await run()

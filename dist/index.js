@@ -32321,7 +32321,9 @@ const Input = {
     CommitMessage: 'commit-message',
     GithubToken: 'github-token',
     PullRequest: 'pull-request',
-    EnvVariables: 'env-variables'
+    EnvVariables: 'env-variables',
+    KeepAlive: 'keep-alive',
+    KeepAliveDays: 'keep-alive-days'
 };
 class InputError extends Error {
     constructor(input, problem) {
@@ -32504,10 +32506,13 @@ function parseCommitPath(raw, tools) {
     return template;
 }
 function parseMaxParallel(raw) {
+    return parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16);
+}
+function parseWholeNumber(input, raw, fallback, min, max) {
     if (!raw)
-        return 4;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 16) {
-        throw new InputError(Input.MaxParallel, `"${(0,src_text/* printable */.g)(raw)}" is not a whole number from 1 to 16`);
+        return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a whole number from ${min} to ${max}`);
     }
     return Number(raw);
 }
@@ -33756,7 +33761,7 @@ async function deliverToRepository(inputs, records) {
     };
     try {
         // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
-        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(96)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65096));
+        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(580)]).then(__nccwpck_require__.bind(__nccwpck_require__, 59580));
         const result = await commitExport({
             token: inputs.githubToken,
             repository: process.env.GITHUB_REPOSITORY ?? '',
@@ -34685,8 +34690,9 @@ function readInputs() {
     const toolsText = core/* getInput */.V4(Input.Tools);
     const tools = parseToolList(core/* getInput */.V4(Input.ToolId), core/* getInput */.V4(Input.FlowId), toolsText);
     const commit = parseBoolean(Input.Commit, core/* getInput */.V4(Input.Commit), false);
-    if (commit && !githubToken) {
-        throw new InputError(Input.GithubToken, 'is required when commit is true (default: github.token)');
+    const keepAlive = parseBoolean(Input.KeepAlive, core/* getInput */.V4(Input.KeepAlive), false);
+    if ((commit || keepAlive) && !githubToken) {
+        throw new InputError(Input.GithubToken, `is required when ${commit ? 'commit' : 'keep-alive'} is true (default: github.token)`);
     }
     return {
         host: parseHost(core/* getInput */.V4(Input.Host)),
@@ -34708,7 +34714,9 @@ function readInputs() {
         commitMessage: core/* getInput */.V4(Input.CommitMessage),
         githubToken,
         pullRequest: parseBoolean(Input.PullRequest, core/* getInput */.V4(Input.PullRequest), false),
-        envVariables: parseChoice(Input.EnvVariables, core/* getInput */.V4(Input.EnvVariables), ENV_VARIABLES_MODES)
+        envVariables: parseChoice(Input.EnvVariables, core/* getInput */.V4(Input.EnvVariables), ENV_VARIABLES_MODES),
+        keepAlive,
+        keepAliveDays: parseWholeNumber(Input.KeepAliveDays, core/* getInput */.V4(Input.KeepAliveDays), 45, 1, 59)
     };
 }
 
@@ -34885,6 +34893,8 @@ async function run() {
         await forEachWithLimit(records, given.maxParallel, record => exportAndUpload(given, record, gate));
         if (given.commit)
             commit = await deliverToRepository(given, records);
+        if (given.keepAlive)
+            await keepAlive(given);
         const failed = records.filter(record => record.errors.length > 0);
         if (failed.length > 0)
             throw new Error(describeFailures(given, records, failed));
@@ -34927,6 +34937,16 @@ async function exportAndUpload(inputs, record, gate) {
     catch (error) {
         record.errors.push((0,errors/* messageOf */.b)(error));
     }
+}
+/** Loaded only when asked for, as commits load Octokit. */
+async function keepAlive(inputs) {
+    const { keepWorkflowAlive } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(796)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49796));
+    await keepWorkflowAlive({
+        token: inputs.githubToken,
+        repository: process.env.GITHUB_REPOSITORY ?? '',
+        branch: inputs.commitBranch,
+        afterDays: inputs.keepAliveDays
+    });
 }
 function describeFailures(inputs, records, failed) {
     if (!inputs.batch)
@@ -38532,6 +38552,18 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -20,7 +20,9 @@ export const Input = {
   CommitMessage: 'commit-message',
   GithubToken: 'github-token',
   PullRequest: 'pull-request',
-  EnvVariables: 'env-variables'
+  EnvVariables: 'env-variables',
+  KeepAlive: 'keep-alive',
+  KeepAliveDays: 'keep-alive-days'
 } as const
 
 export class InputError extends Error {

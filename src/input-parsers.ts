@@ -219,12 +219,19 @@ export function parseCommitPath(raw: string, tools: ToolSpec[]): string {
 }
 
 export function parseMaxParallel(raw: string): number {
-  if (!raw) return 4
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 16) {
-    throw new InputError(
-      Input.MaxParallel,
-      `"${printable(raw)}" is not a whole number from 1 to 16`
-    )
+  return parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16)
+}
+
+export function parseWholeNumber(
+  input: string,
+  raw: string,
+  fallback: number,
+  min: number,
+  max: number
+): number {
+  if (!raw) return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new InputError(input, `"${printable(raw)}" is not a whole number from ${min} to ${max}`)
   }
   return Number(raw)
 }

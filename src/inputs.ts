@@ -13,7 +13,8 @@ import {
   parseRetentionDays,
   parseSeconds,
   parseSize,
-  parseToolList
+  parseToolList,
+  parseWholeNumber
 } from './input-parsers.js'
 
 export { Input, InputError }
@@ -54,6 +55,9 @@ export interface Inputs {
   githubToken: string
   pullRequest: boolean
   envVariables: EnvVariablesMode
+  /** Re-enable the running workflow when the branch has been quiet this long (scheduled runs). */
+  keepAlive: boolean
+  keepAliveDays: number
 }
 
 /** Reads api-key, masking it before anything else can print it. Shared by both actions. */
@@ -76,10 +80,11 @@ export function readInputs(): Inputs {
   const toolsText = core.getInput(Input.Tools)
   const tools = parseToolList(core.getInput(Input.ToolId), core.getInput(Input.FlowId), toolsText)
   const commit = parseBoolean(Input.Commit, core.getInput(Input.Commit), false)
-  if (commit && !githubToken) {
+  const keepAlive = parseBoolean(Input.KeepAlive, core.getInput(Input.KeepAlive), false)
+  if ((commit || keepAlive) && !githubToken) {
     throw new InputError(
       Input.GithubToken,
-      'is required when commit is true (default: github.token)'
+      `is required when ${commit ? 'commit' : 'keep-alive'} is true (default: github.token)`
     )
   }
   return {
@@ -106,6 +111,14 @@ export function readInputs(): Inputs {
       Input.EnvVariables,
       core.getInput(Input.EnvVariables),
       ENV_VARIABLES_MODES
+    ),
+    keepAlive,
+    keepAliveDays: parseWholeNumber(
+      Input.KeepAliveDays,
+      core.getInput(Input.KeepAliveDays),
+      45,
+      1,
+      59
     )
   }
 }

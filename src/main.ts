@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
       exportAndUpload(given, record, gate)
     )
     if (given.commit) commit = await deliverToRepository(given, records)
+    if (given.keepAlive) await keepAlive(given)
     const failed = records.filter(record => record.errors.length > 0)
     if (failed.length > 0) throw new Error(describeFailures(given, records, failed))
   } catch (error) {
@@ -70,6 +71,17 @@ async function exportAndUpload(
   } catch (error) {
     record.errors.push(messageOf(error))
   }
+}
+
+/** Loaded only when asked for, as commits load Octokit. */
+async function keepAlive(inputs: Inputs): Promise<void> {
+  const { keepWorkflowAlive } = await import('./deliver/keep-alive.js')
+  await keepWorkflowAlive({
+    token: inputs.githubToken,
+    repository: process.env.GITHUB_REPOSITORY ?? '',
+    branch: inputs.commitBranch,
+    afterDays: inputs.keepAliveDays
+  })
 }
 
 function describeFailures(inputs: Inputs, records: ExportRecord[], failed: ExportRecord[]): string {

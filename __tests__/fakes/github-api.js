@@ -18,6 +18,8 @@ import { createHash } from 'node:crypto'
  * @property {string[]} [protectedBranches]  ref updates to these answer 422 "Protected branch update failed"
  * @property {number} [raceOnUpdate]  before this many ref updates, another "run" commits first
  * @property {boolean} [forbidPullRequests]  creating a PR answers 403 as for a token without that right
+ * @property {number} [initialCommitAgeDays]  how old the repository's first (and only) commit is
+ * @property {boolean} [forbidActions]  the token lacks actions: write (enabling a workflow: 403)
  * @property {number} [truncateListingsOver]  recursive tree listings with more entries than this
  *   come back cut short with truncated: true, as GitHub does past its own limit
  */
@@ -41,6 +43,10 @@ export async function startGithubApi(options = {}) {
   /** @type {{ method: string, path: string, body: any, at: number }[]} */
   const requests = []
   let racesLeft = options.raceOnUpdate ?? 0
+  /** @type {Map<string, string>} commit sha → committer date (ISO) */
+  const commitDates = new Map()
+  /** @type {string[]} workflow ids enabled through the API, in order */
+  const enabledWorkflows = []
 
   /** @param {Buffer} content */
   function putBlob(content) {
@@ -72,6 +78,7 @@ export async function startGithubApi(options = {}) {
       .join('\n')
     const sha = gitSha('commit', Buffer.from(`${text}\n\n${commit.message}\n`))
     commits.set(sha, commit)
+    if (!commitDates.has(sha)) commitDates.set(sha, new Date().toISOString())
     return sha
   }
 
@@ -166,7 +173,9 @@ export async function startGithubApi(options = {}) {
     return sha
   }
 
-  commitFiles(defaultBranch, { 'README.md': '# backups\n' }, 'Initial commit')
+  const initial = commitFiles(defaultBranch, { 'README.md': '# backups\n' }, 'Initial commit')
+  const initialAge = (options.initialCommitAgeDays ?? 0) * 86_400_000
+  commitDates.set(initial, new Date(Date.now() - initialAge).toISOString())
 
   const base = `/repos/${owner}/${repoName}`
   const server = http.createServer(async (req, res) => {
@@ -309,6 +318,28 @@ export async function startGithubApi(options = {}) {
       )
       return send(res, 201, { sha: putBlob(content), url: `${base}/git/blobs` })
     }
+    if ((match = rest.match(/^\/commits\/(.+)$/)) && method === 'GET') {
+      const ref = decodeURIComponent(match[1] ?? '')
+      const sha = refs.get(`heads/${ref}`) ?? (commits.has(ref) ? ref : undefined)
+      if (!sha) return send(res, 422, { message: `No commit found for SHA: ${ref}`, status: '422' })
+      const date = commitDates.get(sha)
+      return send(res, 200, {
+        sha,
+        commit: {
+          message: commits.get(sha)?.message,
+          author: { name: 'Fake', date },
+          committer: { name: 'Fake', date }
+        }
+      })
+    }
+    if ((match = rest.match(/^\/actions\/workflows\/([^/]+)\/enable$/)) && method === 'PUT') {
+      if (options.forbidActions) {
+        return send(res, 403, { message: 'Resource not accessible by integration', status: '403' })
+      }
+      enabledWorkflows.push(decodeURIComponent(match[1] ?? ''))
+      res.writeHead(204)
+      return res.end()
+    }
     if (rest === '/pulls' && method === 'GET') {
       const head = url.searchParams.get('head')
       const baseBranch = url.searchParams.get('base')
@@ -401,6 +432,8 @@ export async function startGithubApi(options = {}) {
     requests,
     pulls,
     commitFiles,
+    /** Workflow ids enabled through the API. */
+    enabledWorkflows,
     /** Requests so far that read (GET) and that wrote (anything else). */
     counts() {
       const reads = requests.filter(r => r.method === 'GET').length

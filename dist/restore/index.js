@@ -34673,7 +34673,9 @@ const input_names_Input = {
     CommitMessage: 'commit-message',
     GithubToken: 'github-token',
     PullRequest: 'pull-request',
-    EnvVariables: 'env-variables'
+    EnvVariables: 'env-variables',
+    KeepAlive: 'keep-alive',
+    KeepAliveDays: 'keep-alive-days'
 };
 class input_names_InputError extends Error {
     constructor(input, problem) {
@@ -35440,10 +35442,13 @@ function input_parsers_parseCommitPath(raw, tools) {
     return template;
 }
 function input_parsers_parseMaxParallel(raw) {
+    return input_parsers_parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16);
+}
+function input_parsers_parseWholeNumber(input, raw, fallback, min, max) {
     if (!raw)
-        return 4;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 16) {
-        throw new InputError(Input.MaxParallel, `"${printable(raw)}" is not a whole number from 1 to 16`);
+        return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        throw new InputError(input, `"${printable(raw)}" is not a whole number from ${min} to ${max}`);
     }
     return Number(raw);
 }
@@ -35503,8 +35508,9 @@ function readInputs() {
     const toolsText = core.getInput(Input.Tools);
     const tools = parseToolList(core.getInput(Input.ToolId), core.getInput(Input.FlowId), toolsText);
     const commit = parseBoolean(Input.Commit, core.getInput(Input.Commit), false);
-    if (commit && !githubToken) {
-        throw new InputError(Input.GithubToken, 'is required when commit is true (default: github.token)');
+    const keepAlive = parseBoolean(Input.KeepAlive, core.getInput(Input.KeepAlive), false);
+    if ((commit || keepAlive) && !githubToken) {
+        throw new InputError(Input.GithubToken, `is required when ${commit ? 'commit' : 'keep-alive'} is true (default: github.token)`);
     }
     return {
         host: parseHost(core.getInput(Input.Host)),
@@ -35526,7 +35532,9 @@ function readInputs() {
         commitMessage: core.getInput(Input.CommitMessage),
         githubToken,
         pullRequest: parseBoolean(Input.PullRequest, core.getInput(Input.PullRequest), false),
-        envVariables: parseChoice(Input.EnvVariables, core.getInput(Input.EnvVariables), ENV_VARIABLES_MODES)
+        envVariables: parseChoice(Input.EnvVariables, core.getInput(Input.EnvVariables), ENV_VARIABLES_MODES),
+        keepAlive,
+        keepAliveDays: parseWholeNumber(Input.KeepAliveDays, core.getInput(Input.KeepAliveDays), 45, 1, 59)
     };
 }
 

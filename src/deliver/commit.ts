@@ -212,7 +212,7 @@ function unchanged(branch: string, changes: ChangeSet): CommitResult {
 }
 
 /** GITHUB_REF when the workflow runs on a branch, else the repository's default branch. */
-async function defaultTargetBranch(octokit: Octokit, repo: Repo): Promise<string> {
+export async function defaultTargetBranch(octokit: Octokit, repo: Repo): Promise<string> {
   const ref = process.env.GITHUB_REF ?? ''
   if (ref.startsWith('refs/heads/')) return ref.slice('refs/heads/'.length)
   const { data } = await octokit.rest.repos.get({ ...repo })
