@@ -9,6 +9,7 @@ import { RestoreInput } from '../src/restore/inputs.js'
 const action = parse(fs.readFileSync('action.yml', 'utf8'))
 const outputs = fs.readFileSync('src/outputs.ts', 'utf8')
 const readme = fs.readFileSync('README.md', 'utf8')
+const envExample = fs.readFileSync('.env.example', 'utf8')
 
 describe('action.yml', () => {
   it('declares every input the code reads, and no other', () => {
@@ -31,6 +32,27 @@ describe('action.yml', () => {
     for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) {
       expect(rows).toContain(name)
     }
+  })
+
+  it('gives in the README the default action.yml declares, and whether it is required', () => {
+    for (const [name, entry] of Object.entries(action.inputs)) {
+      const { default: fallback, required } = entry as { default?: string; required?: boolean }
+      const row = readme.match(new RegExp(`^\\| \`${name}\` +\\| ([^|]+?) +\\| ([^|]*?) +\\|`, 'm'))
+      expect([name, row?.[1]]).toEqual([
+        name,
+        required ? 'yes' : expect.stringMatching(/^(no|one of)$/)
+      ])
+      if (fallback) expect([name, row?.[2]]).toEqual([name, `\`${fallback}\``])
+    }
+  })
+
+  it('lists every input in .env.example, as the runner would pass it', () => {
+    const names = [...envExample.matchAll(/^(?:# )?INPUT_([A-Z0-9-]+)=/gm)].map(m => m[1])
+    expect(names.sort()).toEqual(
+      Object.keys(action.inputs)
+        .map(n => n.toUpperCase())
+        .sort()
+    )
   })
 
   it('runs dist/index.js on node24', () => {

@@ -32244,7 +32244,7 @@ async function uploadExportArtifact(request) {
         throw new ArtifactUploadError('Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. Set upload-artifact: false to skip the upload.', request.file);
     }
     // Loaded only when needed: it is most of the bundle and slows every start.
-    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(252)]).then(__nccwpck_require__.bind(__nccwpck_require__, 91252));
+    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(111)]).then(__nccwpck_require__.bind(__nccwpck_require__, 40111));
     const client = new DefaultArtifactClient();
     try {
         if (request.overwrite) {
@@ -35276,13 +35276,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 98995:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
 
 /***/ }),
 

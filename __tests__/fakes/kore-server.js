@@ -18,6 +18,7 @@ import { sampleExport } from './zip.js'
  *
  * @typedef {object} KoreOptions
  * @property {string} [host]  loopback address to listen on (default 127.0.0.1)
+ * @property {number} [port]  port to listen on (default: any free one)
  * @property {string} [apiKey]  the only key accepted (default 'test-api-key')
  * @property {'sample'|'table'|'model'} [style]  which documented spelling the export answer uses
  * @property {number} [jobPolls]  IN_PROGRESS answers before the job ends (default 1)
@@ -486,7 +487,7 @@ export async function startKoreServer(options = {}) {
     return options.lowerCase ? status.toLowerCase() : status
   }
 
-  await listen(server, options.host ?? '127.0.0.1')
+  await listen(server, options.host ?? '127.0.0.1', options.port)
   const origin = originOf(server, options.host ?? '127.0.0.1', options.tls ? 'https' : 'http')
   return {
     url: origin,
@@ -629,12 +630,13 @@ function sendJson(res, status, body) {
 /**
  * @param {http.Server} server
  * @param {string} host
+ * @param {number} [port]
  * @returns {Promise<void>}
  */
-function listen(server, host) {
+function listen(server, host, port = 0) {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, host, () => resolve())
+    server.listen(port, host, () => resolve())
   })
 }
 
