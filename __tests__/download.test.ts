@@ -178,6 +178,23 @@ describe('downloadExport: bounds', () => {
     expect(filesIn(dir)).toEqual([])
   })
 
+  it('reports a local write error as it is, without retrying it', async () => {
+    kore = await startKoreServer()
+    const client = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY })
+    const started = await client.startExport('a-1', '')
+    const tooLong = path.join(tempDir(), 'x'.repeat(300), 'kore-tool-a-1.zip')
+    await expect(
+      downloadExport(started.downloadUrl, {
+        host: kore.url,
+        apiKey: kore.apiKey,
+        destination: tooLong,
+        retry: FAST_RETRY,
+        maxBytes: 1024 * 1024
+      })
+    ).rejects.toThrow(/^ENAMETOOLONG: name too long/)
+    expect(kore.requestsTo('download')).toHaveLength(0)
+  })
+
   it('ends a download that trickles its headers when the deadline comes', async () => {
     kore = await startKoreServer({ downloadFailures: Array(10).fill({ trickle: true }) })
     const before = Date.now()

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { commitBody, reportMarkdown } from '../src/report/compose.js'
 import { reportTool } from '../src/report/render.js'
 
 const flow = (nodes: object[], extra = '') =>
@@ -107,5 +108,25 @@ describe('reportTool', () => {
       { 'flow_definition.json': flow([node('a', 't'), node('[x](https://evil)<img>', 't')]) }
     )
     expect(markdown[0]).not.toMatch(/\[x\]|<img/)
+  })
+})
+
+describe('reportMarkdown and commitBody', () => {
+  const long = {
+    toolId: 'a-1',
+    markdown: Array.from({ length: 5000 }, (_, i) => `node "n${i}" added`),
+    plain: Array.from({ length: 5000 }, (_, i) => `node "n${i}" added`)
+  }
+
+  it('cuts a report past the limit at a line, with a note, instead of failing', () => {
+    const markdown = reportMarkdown([long], 10_000)
+    expect(markdown.length).toBeLessThanOrEqual(10_000)
+    expect(markdown).toMatch(/- node "n\d+" added\n\n_The report was cut here/)
+  })
+
+  it('puts only the first lines in the commit message body', () => {
+    const body = commitBody([long]).split('\n')
+    expect(body).toHaveLength(21)
+    expect(body[20]).toBe('- … and 4980 more (see the job summary)')
   })
 })
