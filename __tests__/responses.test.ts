@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseDockStatus, parseExportStarted } from '../src/kore/responses.js'
+import { parseDockStatus, parseExportStarted, parseUploadedFile } from '../src/kore/responses.js'
 
 describe('parseExportStarted', () => {
   it('reads the sample spelling: dock-statusId and a padded response.downloadUrl', () => {
@@ -63,5 +63,14 @@ describe('parseDockStatus', () => {
 
   it('rejects a record without a status', () => {
     expect(() => parseDockStatus({ _id: 'ds-1' })).toThrow('no status')
+  })
+})
+
+describe('parseUploadedFile', () => {
+  it('reads fileId written as text or as a number, and refuses one that is not plain', () => {
+    expect(parseUploadedFile({ url: 'x', fileId: '657abc' })).toBe('657abc')
+    expect(parseUploadedFile({ fileId: 657 })).toBe('657')
+    expect(() => parseUploadedFile({ fileId: '65/7' })).toThrow('not a plain id')
+    expect(() => parseUploadedFile({ url: 'x' })).toThrow('the file upload answer has no fileId')
   })
 })

@@ -33997,7 +33997,10 @@ function parseExportStarted(body) {
 /** File Upload's answer: `{ fileId, url }`; only the id is needed. */
 function parseUploadedFile(body) {
     const record = asObject(body);
-    const fileId = firstString(record, ['fileId']) || firstString(asObject(record.response), ['fileId']);
+    const numeric = [record.fileId, asObject(record.response).fileId].find(v => typeof v === 'number');
+    const fileId = firstString(record, ['fileId']) ||
+        firstString(asObject(record.response), ['fileId']) ||
+        (numeric === undefined ? '' : String(numeric));
     if (!fileId) {
         throw new UnexpectedResponseError(`the file upload answer has no fileId; keys sent: ${(0,src_text/* printable */.g)(Object.keys(record).join(', ')) || 'none'}`);
     }

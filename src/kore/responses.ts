@@ -89,8 +89,11 @@ export function parseExportStarted(body: unknown): ExportStarted {
 /** File Upload's answer: `{ fileId, url }`; only the id is needed. */
 export function parseUploadedFile(body: unknown): string {
   const record = asObject(body)
+  const numeric = [record.fileId, asObject(record.response).fileId].find(v => typeof v === 'number')
   const fileId =
-    firstString(record, ['fileId']) || firstString(asObject(record.response), ['fileId'])
+    firstString(record, ['fileId']) ||
+    firstString(asObject(record.response), ['fileId']) ||
+    (numeric === undefined ? '' : String(numeric))
   if (!fileId) {
     throw new UnexpectedResponseError(
       `the file upload answer has no fileId; keys sent: ${printable(Object.keys(record).join(', ')) || 'none'}`
