@@ -39,14 +39,7 @@ describe('the bundled action fails closed', () => {
 
   const commitRun = (extra: Record<string, string> = {}) => {
     if (!github) throw new Error('start the fake GitHub first')
-    return run(
-      { commit: 'true', 'github-token': github.token, ...extra },
-      {
-        GITHUB_API_URL: github.url,
-        GITHUB_REPOSITORY: github.repository,
-        GITHUB_REF: 'refs/heads/main'
-      }
-    )
+    return run({ commit: 'true', 'github-token': github.token, ...extra }, github.env)
   }
 
   /** An export like the sample one, with env_variables.json replaced by these bytes. */

@@ -56,11 +56,7 @@ describe('the change report', () => {
           'github-token': github.token
         },
         {
-          env: {
-            GITHUB_API_URL: github.url,
-            GITHUB_REPOSITORY: github.repository,
-            GITHUB_REF: 'refs/heads/main'
-          }
+          env: github.env
         }
       )
 

@@ -74,11 +74,7 @@ describe('the bundled restore action', () => {
         'github-token': github.token
       },
       {
-        env: {
-          GITHUB_API_URL: github.url,
-          GITHUB_REPOSITORY: github.repository,
-          GITHUB_REF: 'refs/heads/main'
-        }
+        env: github.env
       }
     ).finally(() => github.close())
     expect(exported.exitCode).toBe(0)

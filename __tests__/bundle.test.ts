@@ -218,11 +218,7 @@ describe('the bundled action', () => {
           ...extra
         },
         {
-          env: {
-            GITHUB_API_URL: github.url,
-            GITHUB_REPOSITORY: github.repository,
-            GITHUB_REF: 'refs/heads/main'
-          }
+          env: github.env
         }
       )
 
@@ -334,12 +330,7 @@ describe('the bundled action', () => {
           'github-token': github.token
         },
         {
-          env: {
-            ...service.env,
-            GITHUB_API_URL: github.url,
-            GITHUB_REPOSITORY: github.repository,
-            GITHUB_REF: 'refs/heads/main'
-          }
+          env: { ...service.env, ...github.env }
         }
       ).finally(async () => {
         await service.close()

@@ -223,11 +223,7 @@ async function commitAtScale() {
         'github-token': github.token
       },
       {
-        env: {
-          GITHUB_API_URL: github.url,
-          GITHUB_REPOSITORY: github.repository,
-          GITHUB_REF: 'refs/heads/main'
-        }
+        env: github.env
       }
     )
     const reads = github.counts().reads - before.reads

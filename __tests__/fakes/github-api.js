@@ -432,6 +432,12 @@ export async function startGithubApi(options = {}) {
     requests,
     pulls,
     commitFiles,
+    /** What a workflow run on main in this repository has in its environment. */
+    env: {
+      GITHUB_API_URL: `http://127.0.0.1:${address.port}`,
+      GITHUB_REPOSITORY: `${owner}/${repoName}`,
+      GITHUB_REF: `refs/heads/${defaultBranch}`
+    },
     /** Workflow ids enabled through the API. */
     enabledWorkflows,
     /** Requests so far that read (GET) and that wrote (anything else). */
