@@ -152,6 +152,21 @@ describe('KoreClient', () => {
     expect(kore.requestsTo('export')).toHaveLength(7)
   })
 
+  it("does not wait out another export's long Retry-After past its own deadline", async () => {
+    kore = await startKoreServer({ exportFailures: [{ status: 429, retryAfter: 120 }] })
+    const gate = new RateGate()
+    const limited = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, gate })
+    const other = new KoreClient(kore.url, kore.apiKey, { retry: FAST_RETRY, gate })
+    // The first gives up at once (120 s is past its deadline) but leaves the gate paused.
+    await expect(limited.startExport('a-1', '', Date.now() + 5000)).rejects.toThrow(/HTTP 429/)
+    const before = Date.now()
+    await expect(other.startExport('a-2', '', Date.now() + 800)).rejects.toThrow(
+      'the time allowed (timeout) ran out'
+    )
+    expect(Date.now() - before).toBeLessThan(1500)
+    expect(kore.requestsTo('export')).toHaveLength(1)
+  })
+
   it('retries a 500 on a status check (a GET), not on the export request (a POST)', async () => {
     kore = await startKoreServer({ statusFailures: [{ status: 500 }], jobPolls: 0 })
     const started = await client().startExport('a-1', '')

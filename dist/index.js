@@ -34233,7 +34233,7 @@ class KoreClient {
     }
     /** One try: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
     async attempt(request) {
-        await this.gate.wait();
+        await this.gate.wait(request.deadline);
         const totalMs = Math.min(this.requestTimeoutMs, (request.deadline ?? Infinity) - Date.now());
         if (totalMs <= 0)
             throw new retry/* DeadlineError */.j3(request.what);
@@ -35017,9 +35017,11 @@ class RateGate {
     pause(ms) {
         this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
     }
-    async wait() {
-        while (Date.now() < this.resumeAt)
-            await sleep(this.resumeAt - Date.now());
+    /** Waits until the pause ends, or until `deadline` (epoch ms) if that comes first. */
+    async wait(deadline = Infinity) {
+        while (Date.now() < Math.min(this.resumeAt, deadline)) {
+            await sleep(Math.min(this.resumeAt, deadline) - Date.now());
+        }
     }
 }
 /** Transient trouble that lasted longer than the retry policy allows. */

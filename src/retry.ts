@@ -62,8 +62,11 @@ export class RateGate {
     this.resumeAt = Math.max(this.resumeAt, Date.now() + ms)
   }
 
-  async wait(): Promise<void> {
-    while (Date.now() < this.resumeAt) await sleep(this.resumeAt - Date.now())
+  /** Waits until the pause ends, or until `deadline` (epoch ms) if that comes first. */
+  async wait(deadline = Infinity): Promise<void> {
+    while (Date.now() < Math.min(this.resumeAt, deadline)) {
+      await sleep(Math.min(this.resumeAt, deadline) - Date.now())
+    }
   }
 }
 

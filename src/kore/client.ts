@@ -201,7 +201,7 @@ export class KoreClient {
 
   /** One try: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
   private async attempt(request: CallSpec): Promise<string> {
-    await this.gate.wait()
+    await this.gate.wait(request.deadline)
     const totalMs = Math.min(this.requestTimeoutMs, (request.deadline ?? Infinity) - Date.now())
     if (totalMs <= 0) throw new DeadlineError(request.what)
     const url = `${this.host}${request.path}`
