@@ -131,6 +131,16 @@ describe('commitExport', () => {
     expect(github.files('main', 'kore-tools/a-3')).toEqual({ 'flow.json': '3\n' })
   })
 
+  it('gives up on a GitHub call that never answers, saying so', async () => {
+    await start({ hangOn: 'POST /git/trees' })
+    const before = Date.now()
+    await expect(commitExport(request({ requestTimeoutMs: 700 }))).rejects.toThrow(
+      'GitHub did not answer within 0.7 s while committing to acme/backups; try again later'
+    )
+    // The retry plugin tries a few more times, each bounded too.
+    expect(Date.now() - before).toBeLessThan(30_000)
+  })
+
   it('names a missing branch', async () => {
     await start()
     await expect(commitExport(request({ branch: 'nope' }))).rejects.toThrow(

@@ -26,7 +26,7 @@ const MAX_RACE_RETRIES = 12;
 const RACE_BACKOFF = { attempts: MAX_RACE_RETRIES, baseDelayMs: 300, maxDelayMs: 5000 };
 async function commitExport(request) {
     const repo = (0,_github_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRepository */ .SU)(request.repository);
-    const octokit = (0,_github_js__WEBPACK_IMPORTED_MODULE_3__/* .createOctokit */ .Qi)(request.token);
+    const octokit = (0,_github_js__WEBPACK_IMPORTED_MODULE_3__/* .createOctokit */ .Qi)(request.token, request.requestTimeoutMs);
     try {
         const branch = request.branch || (await defaultTargetBranch(octokit, repo));
         return request.pullRequestBranch
@@ -422,7 +422,7 @@ __webpack_require__.d(__webpack_exports__, {
   SU: () => (/* binding */ parseRepository)
 });
 
-// UNUSED EXPORTS: CommitError
+// UNUSED EXPORTS: CommitError, GITHUB_REQUEST_TIMEOUT_MS
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var core = __webpack_require__(77094);
@@ -695,9 +695,15 @@ class CommitError extends Error {
         this.name = 'CommitError';
     }
 }
-/** Octokit with the retry and throttling plugins; GITHUB_API_URL is read now, not at import. */
-function createOctokit(token) {
-    return (0,github/* getOctokit */.Q)(token, {
+/** How long one GitHub call may take, its retries included. */
+const GITHUB_REQUEST_TIMEOUT_MS = 120_000;
+/**
+ * Octokit with the retry and throttling plugins; GITHUB_API_URL is read now, not at import.
+ * Octokit has no time limit of its own, so each call gets one: a hung connection must not hold
+ * the step until the job's timeout.
+ */
+function createOctokit(token, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS) {
+    const octokit = (0,github/* getOctokit */.Q)(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
         log: { debug: core/* debug */.Yz, info: core/* debug */.Yz, warn: core/* warning */.$e, error: core/* error */.z3 },
         throttle: {
@@ -705,6 +711,20 @@ function createOctokit(token) {
             onSecondaryRateLimit: retryTwice('secondary rate limit')
         }
     }, dist_bundle/* retry */.L, throttling);
+    // Set in place: options handed on from a wrap hook are not the ones the request uses.
+    octokit.hook.before('request', options => {
+        if (options.request?.signal)
+            return;
+        options.request = { ...options.request, signal: abortAfter(timeoutMs) };
+    });
+    return octokit;
+}
+/** A signal that aborts with a message saying what happened (AbortSignal.timeout's is vaguer). */
+function abortAfter(ms) {
+    const controller = new AbortController();
+    const reason = new Error(`GitHub did not answer within ${ms / 1000} s`);
+    setTimeout(() => controller.abort(reason), ms).unref();
+    return controller.signal;
 }
 function retryTwice(limit) {
     return (retryAfter, _options, _octokit, retryCount) => {
@@ -744,6 +764,9 @@ function explain(error, request) {
             ? ''
             : ' If the branch is protected, set pull-request: true to propose the change instead.';
         return new CommitError(`GitHub refused to write to ${where} (HTTP ${status}: ${message}). Give the job's token ${scopes} in the workflow's permissions: block (or pass github-token with that access).${protectedHint}`);
+    }
+    if (/GitHub did not answer within/.test(message)) {
+        return new CommitError(`${message} while committing to ${where}; try again later`);
     }
     return new CommitError(`Committing to ${where} failed: ${message}`);
 }

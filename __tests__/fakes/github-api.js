@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto'
  * @property {boolean} [forbidPullRequests]  creating a PR answers 403 as for a token without that right
  * @property {number} [initialCommitAgeDays]  how old the repository's first (and only) commit is
  * @property {boolean} [forbidActions]  the token lacks actions: write (enabling a workflow: 403)
+ * @property {string} [hangOn]  requests starting with this (e.g. 'POST /git/trees') never answer
  * @property {number} [truncateListingsOver]  recursive tree listings with more entries than this
  *   come back cut short with truncated: true, as GitHub does past its own limit
  */
@@ -194,6 +195,7 @@ export async function startGithubApi(options = {}) {
     }
     if (!path.startsWith(`${base}`)) return notFound(res)
     const rest = path.slice(base.length)
+    if (options.hangOn && `${method} ${rest}`.startsWith(options.hangOn)) return
     /** @type {RegExpMatchArray | null} */
     let match
     if (method === 'GET' && rest === '') {

@@ -29,6 +29,8 @@ export interface CommitRequest {
   /** Commit to this branch and open a pull request into the target branch instead. */
   pullRequestBranch?: string
   pullRequestTitle: string
+  /** Time limit of each GitHub call (default GITHUB_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number
 }
 
 export interface ChangeDescription {
@@ -57,7 +59,7 @@ const RACE_BACKOFF: RetryPolicy = { attempts: MAX_RACE_RETRIES, baseDelayMs: 300
 
 export async function commitExport(request: CommitRequest): Promise<CommitResult> {
   const repo = parseRepository(request.repository)
-  const octokit = createOctokit(request.token)
+  const octokit = createOctokit(request.token, request.requestTimeoutMs)
   try {
     const branch = request.branch || (await defaultTargetBranch(octokit, repo))
     return request.pullRequestBranch

@@ -15,9 +15,16 @@ export class CommitError extends Error {
   }
 }
 
-/** Octokit with the retry and throttling plugins; GITHUB_API_URL is read now, not at import. */
-export function createOctokit(token: string): Octokit {
-  return getOctokit(
+/** How long one GitHub call may take, its retries included. */
+export const GITHUB_REQUEST_TIMEOUT_MS = 120_000
+
+/**
+ * Octokit with the retry and throttling plugins; GITHUB_API_URL is read now, not at import.
+ * Octokit has no time limit of its own, so each call gets one: a hung connection must not hold
+ * the step until the job's timeout.
+ */
+export function createOctokit(token: string, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS): Octokit {
+  const octokit = getOctokit(
     token,
     {
       baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
@@ -30,6 +37,20 @@ export function createOctokit(token: string): Octokit {
     retry,
     throttling
   )
+  // Set in place: options handed on from a wrap hook are not the ones the request uses.
+  octokit.hook.before('request', options => {
+    if (options.request?.signal) return
+    options.request = { ...options.request, signal: abortAfter(timeoutMs) }
+  })
+  return octokit
+}
+
+/** A signal that aborts with a message saying what happened (AbortSignal.timeout's is vaguer). */
+function abortAfter(ms: number): AbortSignal {
+  const controller = new AbortController()
+  const reason = new Error(`GitHub did not answer within ${ms / 1000} s`)
+  setTimeout(() => controller.abort(reason), ms).unref()
+  return controller.signal
 }
 
 function retryTwice(limit: string) {
@@ -82,6 +103,9 @@ export function explain(
     return new CommitError(
       `GitHub refused to write to ${where} (HTTP ${status}: ${message}). Give the job's token ${scopes} in the workflow's permissions: block (or pass github-token with that access).${protectedHint}`
     )
+  }
+  if (/GitHub did not answer within/.test(message)) {
+    return new CommitError(`${message} while committing to ${where}; try again later`)
   }
   return new CommitError(`Committing to ${where} failed: ${message}`)
 }
