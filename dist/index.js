@@ -33761,7 +33761,7 @@ async function deliverToRepository(inputs, records) {
     };
     try {
         // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
-        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(580)]).then(__nccwpck_require__.bind(__nccwpck_require__, 59580));
+        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(362), __nccwpck_require__.e(580)]).then(__nccwpck_require__.bind(__nccwpck_require__, 59580));
         const result = await commitExport({
             token: inputs.githubToken,
             repository: process.env.GITHUB_REPOSITORY ?? '',
@@ -34943,7 +34943,7 @@ async function exportAndUpload(inputs, record, gate) {
 }
 /** Loaded only when asked for, as commits load Octokit. */
 async function keepAlive(inputs) {
-    const { keepWorkflowAlive } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(796)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49796));
+    const { keepWorkflowAlive } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(362), __nccwpck_require__.e(796)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49796));
     await keepWorkflowAlive({
         token: inputs.githubToken,
         repository: process.env.GITHUB_REPOSITORY ?? '',

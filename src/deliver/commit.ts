@@ -11,7 +11,7 @@ import {
   writeCommit
 } from './git-data.js'
 import { retryDelay, RetryPolicy, sleep } from '../retry.js'
-import { createOctokit, explain, parseRepository } from './github.js'
+import { createOctokit, defaultTargetBranch, explain, parseRepository } from './github.js'
 
 export interface CommitRequest {
   token: string
@@ -211,14 +211,6 @@ async function upsertPullRequest(
 
 function unchanged(branch: string, changes: ChangeSet): CommitResult {
   return { changed: false, branch, commitSha: '', commitUrl: '', changes }
-}
-
-/** GITHUB_REF when the workflow runs on a branch, else the repository's default branch. */
-export async function defaultTargetBranch(octokit: Octokit, repo: Repo): Promise<string> {
-  const ref = process.env.GITHUB_REF ?? ''
-  if (ref.startsWith('refs/heads/')) return ref.slice('refs/heads/'.length)
-  const { data } = await octokit.rest.repos.get({ ...repo })
-  return data.default_branch
 }
 
 function commitUrl(repo: Repo, sha: string): string {

@@ -60,6 +60,14 @@ function retryTwice(limit: string) {
   }
 }
 
+/** GITHUB_REF when the workflow runs on a branch, else the repository's default branch. */
+export async function defaultTargetBranch(octokit: Octokit, repo: Repo): Promise<string> {
+  const ref = process.env.GITHUB_REF ?? ''
+  if (ref.startsWith('refs/heads/')) return ref.slice('refs/heads/'.length)
+  const { data } = await octokit.rest.repos.get({ ...repo })
+  return data.default_branch
+}
+
 export function parseRepository(repository: string): Repo {
   const [owner, repo, ...rest] = repository.split('/')
   if (!owner || !repo || rest.length > 0) {

@@ -1,8 +1,7 @@
 import * as core from '@actions/core'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
-import { defaultTargetBranch } from './commit.js'
-import { createOctokit, parseRepository } from './github.js'
+import { createOctokit, defaultTargetBranch, parseRepository } from './github.js'
 
 export interface KeepAliveRequest {
   token: string
