@@ -82,17 +82,10 @@ const METADATA_KEYS = new Set(
 const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1'])
 const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', ''])
 
-export interface SecureVariable {
-  /** As the tool's author wrote it (not yet printable). */
-  name: string
-  /** The value fields to redact or fill. */
-  values: Node[]
-}
-
 export interface Variable {
   /** As the tool's author wrote it (not yet printable). */
   name: string
-  /** Its value fields (usually one `value`). */
+  /** Its value fields (usually one `value`): what is redacted or filled. */
   values: Node[]
 }
 
@@ -101,35 +94,33 @@ export interface Variable {
  * map of variables, by its key.
  */
 export function listVariables(root: Node): Variable[] {
-  const found: Variable[] = []
-  const visit = (node: Node, nameFromParent?: string): void => {
+  return collectVariables(root, (node, nameFromParent) => {
     const values = (node.children ?? [])
-      .filter(p => node.type === 'object' && VALUE_KEYS.has(normalise(keyOf(p))))
+      .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
       .map(p => p.children?.[1] as Node)
-    if (values.length > 0) {
-      found.push({ name: variableName(node, nameFromParent), values })
-      return
-    }
-    for (const child of node.children ?? []) {
-      if (child.type === 'property') visit(child.children?.[1] as Node, keyOf(child))
-      else visit(child)
-    }
-  }
-  visit(root)
-  return found
+    return values.length > 0 ? { name: variableName(node, nameFromParent), values } : undefined
+  })
 }
 
 /** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
-export function findSecureVariables(root: Node): SecureVariable[] {
+export function findSecureVariables(root: Node): Variable[] {
   if (root.type !== 'object' && root.type !== 'array') {
     throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`)
   }
-  const found: SecureVariable[] = []
+  return collectVariables(root, (node, nameFromParent) =>
+    isMarkedSecure(node, nameFromParent) ? secureVariable(node, nameFromParent) : undefined
+  )
+}
+
+/** Walks every object; one that `pick` reads as a variable is kept and not descended into. */
+function collectVariables(
+  root: Node,
+  pick: (object: Node, nameFromParent: string | undefined) => Variable | undefined
+): Variable[] {
+  const found: Variable[] = []
   const visit = (node: Node, nameFromParent?: string): void => {
-    if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
-      found.push(secureVariable(node, nameFromParent))
-      return
-    }
+    const variable = node.type === 'object' ? pick(node, nameFromParent) : undefined
+    if (variable) return void found.push(variable)
     for (const child of node.children ?? []) {
       if (child.type === 'property') visit(child.children?.[1] as Node, keyOf(child))
       else visit(child)
@@ -187,7 +178,7 @@ function isMarkedSecure(object: Node, nameFromParent: string | undefined): boole
   return secure
 }
 
-function secureVariable(object: Node, nameFromParent: string | undefined): SecureVariable {
+function secureVariable(object: Node, nameFromParent: string | undefined): Variable {
   const name = variableName(object, nameFromParent)
   const values: Node[] = []
   let hasValueField = false

@@ -35072,36 +35072,27 @@ const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
  * map of variables, by its key.
  */
 function env_variables_listVariables(root) {
-    const found = [];
-    const visit = (node, nameFromParent) => {
+    return collectVariables(root, (node, nameFromParent) => {
         const values = (node.children ?? [])
-            .filter(p => node.type === 'object' && VALUE_KEYS.has(normalise(keyOf(p))))
+            .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
             .map(p => p.children?.[1]);
-        if (values.length > 0) {
-            found.push({ name: variableName(node, nameFromParent), values });
-            return;
-        }
-        for (const child of node.children ?? []) {
-            if (child.type === 'property')
-                visit(child.children?.[1], keyOf(child));
-            else
-                visit(child);
-        }
-    };
-    visit(root);
-    return found;
+        return values.length > 0 ? { name: variableName(node, nameFromParent), values } : undefined;
+    });
 }
 /** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
 function env_variables_findSecureVariables(root) {
     if (root.type !== 'object' && root.type !== 'array') {
         throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
     }
+    return collectVariables(root, (node, nameFromParent) => isMarkedSecure(node, nameFromParent) ? secureVariable(node, nameFromParent) : undefined);
+}
+/** Walks every object; one that `pick` reads as a variable is kept and not descended into. */
+function collectVariables(root, pick) {
     const found = [];
     const visit = (node, nameFromParent) => {
-        if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
-            found.push(secureVariable(node, nameFromParent));
-            return;
-        }
+        const variable = node.type === 'object' ? pick(node, nameFromParent) : undefined;
+        if (variable)
+            return void found.push(variable);
         for (const child of node.children ?? []) {
             if (child.type === 'property')
                 visit(child.children?.[1], keyOf(child));
