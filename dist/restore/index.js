@@ -36342,18 +36342,11 @@ function refuseInsecure(url, host, doing) {
         return;
     throw new DownloadError(`refusing to ${doing} ${url.protocol} (https only)`);
 }
-/** A problem on this machine (disk full, bad path) or a limit of ours: another try will not help. */
-class LocalDownloadError extends (/* unused pure expression or super */ null && (Error)) {
+/** The body went past max-download-size: another try would not help. */
+class TooLargeError extends (/* unused pure expression or super */ null && (Error)) {
 }
 async function fetchToFile(url, temporary, options) {
-    const idleMs = options.requestTimeoutMs ?? 60_000;
-    const totalMs = (options.deadline ?? Infinity) - Date.now();
-    if (totalMs <= 0)
-        throw new DeadlineError('Download of the export');
-    const response = await openFollowingRedirects(url, options, {
-        totalMs: Math.min(totalMs, MAX_TIMER_MS),
-        idleMs
-    });
+    const response = await openFollowingRedirects(url, options);
     const message = response.message;
     const expected = Number(message.headers['content-length'] ?? NaN);
     if (expected > options.maxBytes) {
@@ -36368,7 +36361,7 @@ async function fetchToFile(url, temporary, options) {
         transform(chunk, _encoding, done) {
             size += chunk.length;
             if (size > options.maxBytes) {
-                return done(new LocalDownloadError(tooLarge(options.maxBytes, 'the body went on')));
+                return done(new TooLargeError(tooLarge(options.maxBytes, 'the body went on')));
             }
             hash.update(chunk);
             done(null, chunk);
@@ -36389,7 +36382,7 @@ async function fetchToFile(url, temporary, options) {
     }
     catch (error) {
         message.destroy();
-        if (error instanceof LocalDownloadError)
+        if (error instanceof TooLargeError)
             throw new DownloadError(error.message);
         if (writeError) {
             throw new DownloadError(`could not write the export to disk: ${messageOf(writeError)}`);
@@ -36412,10 +36405,15 @@ function tooLarge(maxBytes, detail) {
  * Follows a few redirects by hand: the API key goes only to the Kore.ai origin (never to a
  * storage host a redirect points at), and every hop obeys host's scheme rule.
  */
-async function openFollowingRedirects(start, options, limits) {
+async function openFollowingRedirects(start, options) {
     const keyOrigin = new URL(options.host).origin;
     let url = start;
     for (let hop = 0;; hop++) {
+        // Each hop, and the body after the last one, gets what is left of the deadline.
+        const totalMs = Math.min((options.deadline ?? Infinity) - Date.now(), MAX_TIMER_MS);
+        if (totalMs <= 0)
+            throw new DeadlineError('Download of the export');
+        const limits = { totalMs, idleMs: options.requestTimeoutMs ?? 60_000 };
         const headers = url.origin === keyOrigin ? { 'x-api-key': options.apiKey } : {};
         core.debug(`GET download from ${url.origin} (key sent: ${url.origin === keyOrigin})`);
         const response = await send('GET', url.href, headers, limits);

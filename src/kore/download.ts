@@ -111,21 +111,15 @@ function refuseInsecure(url: URL, host: string, doing: string): void {
   throw new DownloadError(`refusing to ${doing} ${url.protocol} (https only)`)
 }
 
-/** A problem on this machine (disk full, bad path) or a limit of ours: another try will not help. */
-class LocalDownloadError extends Error {}
+/** The body went past max-download-size: another try would not help. */
+class TooLargeError extends Error {}
 
 async function fetchToFile(
   url: URL,
   temporary: string,
   options: DownloadOptions
 ): Promise<{ size: number; sha256: string }> {
-  const idleMs = options.requestTimeoutMs ?? 60_000
-  const totalMs = (options.deadline ?? Infinity) - Date.now()
-  if (totalMs <= 0) throw new DeadlineError('Download of the export')
-  const response = await openFollowingRedirects(url, options, {
-    totalMs: Math.min(totalMs, MAX_TIMER_MS),
-    idleMs
-  })
+  const response = await openFollowingRedirects(url, options)
   const message = response.message
   const expected = Number(message.headers['content-length'] ?? NaN)
   if (expected > options.maxBytes) {
@@ -140,7 +134,7 @@ async function fetchToFile(
     transform(chunk: Buffer, _encoding, done) {
       size += chunk.length
       if (size > options.maxBytes) {
-        return done(new LocalDownloadError(tooLarge(options.maxBytes, 'the body went on')))
+        return done(new TooLargeError(tooLarge(options.maxBytes, 'the body went on')))
       }
       hash.update(chunk)
       done(null, chunk)
@@ -161,7 +155,7 @@ async function fetchToFile(
     await Promise.race([piped, writeFailed])
   } catch (error) {
     message.destroy()
-    if (error instanceof LocalDownloadError) throw new DownloadError(error.message)
+    if (error instanceof TooLargeError) throw new DownloadError(error.message)
     if (writeError) {
       throw new DownloadError(`could not write the export to disk: ${messageOf(writeError)}`)
     }
@@ -188,12 +182,15 @@ function tooLarge(maxBytes: number, detail: string): string {
  */
 async function openFollowingRedirects(
   start: URL,
-  options: DownloadOptions,
-  limits: TimeLimits
+  options: DownloadOptions
 ): Promise<HttpClientResponse> {
   const keyOrigin = new URL(options.host).origin
   let url = start
   for (let hop = 0; ; hop++) {
+    // Each hop, and the body after the last one, gets what is left of the deadline.
+    const totalMs = Math.min((options.deadline ?? Infinity) - Date.now(), MAX_TIMER_MS)
+    if (totalMs <= 0) throw new DeadlineError('Download of the export')
+    const limits: TimeLimits = { totalMs, idleMs: options.requestTimeoutMs ?? 60_000 }
     const headers = url.origin === keyOrigin ? { 'x-api-key': options.apiKey } : {}
     core.debug(`GET download from ${url.origin} (key sent: ${url.origin === keyOrigin})`)
     const response = await send('GET', url.href, headers, limits)
