@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { ArchiveError, extractZip, MAX_EXTRACTED_BYTES, verifyZip } from '../src/archive.js'
+import { ArchiveError, extractZip, MAX_EXTRACTED_BYTES, verifyZip } from '../src/backup/archive.js'
 import { buildZip, sampleExport } from './fakes/zip.js'
 import { tempDir } from './helpers/setup.js'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { prepareExportFiles } from '../src/deliver/export-files.js'
-import { redactSecureValues } from '../src/env-variables.js'
-import { reindentJson } from '../src/json-text.js'
+import { redactSecureValues } from '../src/backup/env-variables.js'
+import { reindentJson } from '../src/backup/json-text.js'
 
 const entry = (name: string, text: string | Buffer) => {
   const data = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8')

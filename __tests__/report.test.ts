@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { commitBody, reportMarkdown } from '../src/report/compose.js'
-import { reportTool } from '../src/report/render.js'
+import { commitBody, reportMarkdown } from '../src/backup/report/compose.js'
+import { reportTool } from '../src/backup/report/render.js'
 
 const flow = (nodes: object[], extra = '') =>
   Buffer.from(

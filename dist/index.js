@@ -31691,7 +31691,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(63647);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(93527);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31700,7 +31700,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 63647:
+/***/ 93527:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31740,7 +31740,7 @@ var yauzl = __nccwpck_require__(20663);
 var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(48992);
-;// CONCATENATED MODULE: ./src/archive.ts
+;// CONCATENATED MODULE: ./src/backup/archive.ts
 
 
 
@@ -31956,7 +31956,7 @@ function readEntry(zip, entry, keepData) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/json-text.ts
+;// CONCATENATED MODULE: ./src/backup/json-text.ts
 
 /** A file that should be JSON and cannot be read as such. */
 class NotJsonError extends Error {
@@ -32008,7 +32008,7 @@ function reindentJson(text) {
     return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/env-variables.ts
+;// CONCATENATED MODULE: ./src/backup/env-variables.ts
 
 
 
@@ -33260,7 +33260,7 @@ function diffWordsWithSpace(oldStr, newStr, options) {
     return wordsWithSpaceDiff.diff(oldStr, newStr, options);
 }
 
-;// CONCATENATED MODULE: ./src/report/json-diff.ts
+;// CONCATENATED MODULE: ./src/backup/report/json-diff.ts
 const IDENTITY_KEYS = ['id', '_id', 'key', 'name'];
 function diffJson(before, after, options) {
     const changes = [];
@@ -33382,7 +33382,7 @@ function byIdentity(array, key) {
     return new Map((array.children ?? []).map(item => [String(json_diff_valueOf(item, key)?.value), item]));
 }
 
-;// CONCATENATED MODULE: ./src/report/render.ts
+;// CONCATENATED MODULE: ./src/backup/report/render.ts
 
 
 
@@ -33587,7 +33587,7 @@ function code(raw) {
     return `<code>${md(raw)}</code>`;
 }
 
-;// CONCATENATED MODULE: ./src/report/compose.ts
+;// CONCATENATED MODULE: ./src/backup/report/compose.ts
 
 /** GitHub's limits: a pull request body holds 65,536 characters, a step summary 1 MiB. */
 const MAX_PULL_REQUEST_BODY = 65_536;

@@ -3,8 +3,8 @@ import type { CommitResult } from './deliver/commit.js'
 import type { FileChanges } from './deliver/git-data.js'
 import { ExportRecord, seconds } from './export-tool.js'
 import type { Inputs } from './inputs.js'
-import { MAX_SUMMARY_REPORT, reportMarkdown } from './report/compose.js'
-import type { ToolReport } from './report/render.js'
+import { MAX_SUMMARY_REPORT, reportMarkdown } from './backup/report/compose.js'
+import type { ToolReport } from './backup/report/render.js'
 import { printable } from './text.js'
 
 type Row = [string, string]

@@ -31678,7 +31678,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8115);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5785);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runRestore */ .Y)();
 
@@ -31687,7 +31687,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8115:
+/***/ 5785:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34723,7 +34723,7 @@ function isPlainId(text) {
     return text.length <= MAX_ID_LENGTH && PLAIN_ID.test(text);
 }
 
-;// CONCATENATED MODULE: ./src/archive.ts
+;// CONCATENATED MODULE: ./src/backup/archive.ts
 
 
 
@@ -34941,7 +34941,7 @@ function readEntry(zip, entry, keepData) {
 
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(9547);
-;// CONCATENATED MODULE: ./src/json-text.ts
+;// CONCATENATED MODULE: ./src/backup/json-text.ts
 
 /** A file that should be JSON and cannot be read as such. */
 class NotJsonError extends Error {
@@ -34993,7 +34993,7 @@ function reindentJson(text) {
     return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/env-variables.ts
+;// CONCATENATED MODULE: ./src/backup/env-variables.ts
 
 
 
@@ -36618,7 +36618,7 @@ function export_tool_seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 
-;// CONCATENATED MODULE: ./src/report/render.ts
+;// CONCATENATED MODULE: ./src/backup/report/render.ts
 
 
 
@@ -36823,7 +36823,7 @@ function code(raw) {
     return `<code>${render_md(raw)}</code>`;
 }
 
-;// CONCATENATED MODULE: ./src/report/compose.ts
+;// CONCATENATED MODULE: ./src/backup/report/compose.ts
 
 /** GitHub's limits: a pull request body holds 65,536 characters, a step summary 1 MiB. */
 const MAX_PULL_REQUEST_BODY = 65_536;

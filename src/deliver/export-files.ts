@@ -1,7 +1,7 @@
-import type { ZipFileEntry } from '../archive.js'
-import { isEnvVariablesFile, redactEnvVariablesFile } from '../env-variables.js'
+import type { ZipFileEntry } from '../backup/archive.js'
+import { isEnvVariablesFile, redactEnvVariablesFile } from '../backup/env-variables.js'
 import type { EnvVariablesMode } from '../inputs.js'
-import { reindentJson } from '../json-text.js'
+import { reindentJson } from '../backup/json-text.js'
 import { printable } from '../text.js'
 
 export interface PreparedFiles {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { ArchiveError, requireImportable, verifyZip, ZipEntryInfo } from '../archive.js'
+import { ArchiveError, requireImportable, verifyZip, ZipEntryInfo } from '../backup/archive.js'
 import { messageOf } from '../errors.js'
 import {
   describeNetworkError,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-import { ArchiveError, extractZip } from '../archive.js'
-import { ENV_VARIABLES_FILE } from '../env-variables.js'
+import { ArchiveError, extractZip } from '../backup/archive.js'
+import { ENV_VARIABLES_FILE } from '../backup/env-variables.js'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
 

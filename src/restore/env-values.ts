@@ -1,7 +1,7 @@
 import { applyEdits, Edit } from 'jsonc-parser'
-import { listVariables, REDACTED } from '../env-variables.js'
+import { listVariables, REDACTED } from '../backup/env-variables.js'
 import { InputError } from '../input-names.js'
-import { decodeJsonBytes, parseJsonTree } from '../json-text.js'
+import { decodeJsonBytes, parseJsonTree } from '../backup/json-text.js'
 import { printable } from '../text.js'
 import { RestoreInput } from './inputs.js'
 

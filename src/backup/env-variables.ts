@@ -1,7 +1,7 @@
 import { applyEdits, Edit, Node } from 'jsonc-parser'
 import { extractZip } from './archive.js'
 import { decodeJsonBytes, parseJsonTree } from './json-text.js'
-import { printable } from './text.js'
+import { printable } from '../text.js'
 
 /**
  * Secure variables in env_variables.json. Kore.ai does not document how an export marks them, so

@@ -3,8 +3,8 @@ import { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
 import yauzl from 'yauzl'
-import { messageOf } from './errors.js'
-import { printable } from './text.js'
+import { messageOf } from '../errors.js'
+import { printable } from '../text.js'
 
 export interface ZipEntryInfo {
   name: string

@@ -2,7 +2,7 @@ import { diffWords } from 'diff'
 import type { Node } from 'jsonc-parser'
 import { findSecureVariables, isEnvVariablesFile, listVariables } from '../env-variables.js'
 import { decodeJsonBytes, parseJsonTree } from '../json-text.js'
-import { printable } from '../text.js'
+import { printable } from '../../text.js'
 import { diffJson, JsonChange } from './json-diff.js'
 
 /** What changed in one tool, for people: Markdown (summary, pull request) and plain lines. */
