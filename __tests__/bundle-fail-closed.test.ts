@@ -57,9 +57,31 @@ describe('the bundled action fails closed', () => {
     const result = await commitRun()
     expect(result.exitCode).toBe(1)
     expect(result.stdout).toMatch(
-      /::error::env_variables\.json cannot be redacted for sure: it is not valid UTF-8.*env-variables: omit/
+      /::error::the export cannot be imported, so it is not kept: its env_variables\.json is not valid UTF-8 text.*env-variables: omit backs the tool up without that file/
     )
     expect(github.requests).toHaveLength(0)
+    // The way out the message names works: the tool is backed up without that file.
+    const omitted = await commitRun({ 'env-variables': 'omit' })
+    expect(omitted.exitCode).toBe(0)
+    expect(Object.keys(github.files('main', `kore-tools/${TOOL}`)).sort()).toEqual([
+      'app_definition.json',
+      'flow_definition.json'
+    ])
+  })
+
+  it('refuses variables kept as JSON text with a secure flag', async () => {
+    const nested = JSON.stringify({
+      variables: JSON.stringify([{ key: 'T', value: 's3cr3t', isSecured: true }])
+    })
+    kore = await startKoreServer({ jobPolls: 0, zipFor: () => exportWithEnv(Buffer.from(nested)) })
+    github = await startGithubApi()
+    const result = await commitRun()
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain(
+      '"variables" holds variables as JSON text with a secure flag, which cannot be redacted in place'
+    )
+    expect(github.requests.filter(r => r.method !== 'GET')).toHaveLength(0)
+    expect(result.stdout + result.summary).not.toContain('s3cr3t')
   })
 
   it('reads UTF-16 variables with loosely spelled flags, and commits them redacted', async () => {
@@ -77,7 +99,11 @@ describe('the bundled action fails closed', () => {
     expect(result.stdout).toContain('secure variable(s) (TOKEN, PIN)')
   })
 
-  it('never lets an empty export replace a good backup', async () => {
+  const flow = (data: string) => ({ name: 'flow_definition.json', data })
+  const app = (data: string) => ({ name: 'app_definition.json', data })
+  const env = (data: string) => ({ name: 'env_variables.json', data })
+
+  it('never lets a broken export replace a good backup', async () => {
     let served = sampleExport(TOOL)
     kore = await startKoreServer({ jobPolls: 0, zipFor: () => served })
     github = await startGithubApi()
@@ -85,14 +111,28 @@ describe('the bundled action fails closed', () => {
     const head = github.head('main')
     const writesBefore = github.requests.filter(r => r.method !== 'GET').length
 
-    served = buildZip([])
-    const empty = await commitRun()
-    expect(empty.exitCode).toBe(1)
-    expect(empty.stdout).toContain(
-      '::error::the export holds no flow_definition.json, so it cannot be imported and is not kept'
-    )
-    served = buildZip([{ name: 'app_definition.json', data: '{}' }])
-    expect((await commitRun()).exitCode).toBe(1)
+    const broken: [string, { name: string; data: string }[], string][] = [
+      ['empty', [], 'it holds no flow_definition.json and app_definition.json'],
+      ['no app', [flow('{}'), env('[]')], 'it holds no app_definition.json'],
+      ['empty flow', [flow(''), app('{}'), env('[]')], 'its flow_definition.json is empty'],
+      [
+        'HTML flow',
+        [flow('<html>Sign in</html>'), app('{}'), env('[]')],
+        'its flow_definition.json is not valid JSON'
+      ],
+      ['empty app', [flow('{}'), app(' '), env('[]')], 'its app_definition.json is empty'],
+      [
+        'no variables',
+        [flow('{}'), app('{}')],
+        'not committed: the export has no env_variables.json, which the backup in kore-tools/'
+      ]
+    ]
+    for (const [what, entries, message] of broken) {
+      served = buildZip(entries)
+      const result = await commitRun()
+      expect({ what, exitCode: result.exitCode }).toEqual({ what, exitCode: 1 })
+      expect(result.stdout).toContain(message)
+    }
 
     expect(github.head('main')).toBe(head)
     expect(github.requests.filter(r => r.method !== 'GET')).toHaveLength(writesBefore)

@@ -110,7 +110,7 @@ describe('the bundled restore action', () => {
 
     // The secret is masked before anything else and printed nowhere else.
     expect(run.stdout).toContain(`::add-mask::${SECRET}`)
-    expect(run.stdout.split(SECRET)).toHaveLength(2)
+    expect(run.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(SECRET)
     expect(run.summary).toContain('Kore.ai tool restore')
     expect(run.summary).toContain('<code>TOKEN</code>')
     expect(run.summary).not.toContain(SECRET)
@@ -144,7 +144,7 @@ describe('the bundled restore action', () => {
       'a name the backup does not have',
       { 'env_variables.json': redacted },
       { 'tool-name': 'x', 'env-values': 'TOKEN=a\nTOKEN_TYPO=b' },
-      'env-values: sets TOKEN_TYPO, which the backup does not have (it has TOKEN, URL)'
+      'env-values: line 2: names a variable the backup does not have (the name is not shown: the line may be part of a secret). The backup has: TOKEN, URL'
     ],
     [
       'no env_variables.json over an existing tool',
@@ -162,7 +162,7 @@ describe('the bundled restore action', () => {
       'a line that is not NAME=value, without showing it',
       { 'env_variables.json': redacted },
       { 'tool-name': 'x', 'env-values': 'TOKEN=a\nhunter2' },
-      'env-values: line 2: is not NAME=value (its text is not shown: it may be a secret)'
+      'env-values: line 2: is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)'
     ]
   ])('refuses %s before any request', async (_what, extra, inputs, message) => {
     kore = await startKoreServer()
@@ -170,7 +170,10 @@ describe('the bundled restore action', () => {
     const run = await restore(workspaceWith('backup', files), { source: 'backup', ...inputs })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(`::error::${message}`)
-    expect(run.stdout).not.toContain('hunter2')
+    // The runner takes ::add-mask:: lines out of the log: nothing else may show a line's text.
+    const printed = run.stdout.replace(/^::add-mask::.*$/gm, '')
+    expect(printed).not.toContain('hunter2')
+    expect(printed).not.toContain('TOKEN_TYPO')
     expect(kore.requests).toHaveLength(0)
   })
 

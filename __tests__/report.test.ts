@@ -83,6 +83,41 @@ describe('reportTool', () => {
     expect(plain.join('\n')).not.toMatch(/secret-/)
   })
 
+  it.each([
+    [
+      'a map of variables',
+      '{"TOKEN":{"value":"old-secret-1","isSecured":false}}',
+      '{"TOKEN":{"value":"new-secret-2","isSecured":true}}'
+    ],
+    [
+      'a list named by variableName',
+      '[{"variableName":"TOKEN","value":"old-secret-1"}]',
+      '[{"variableName":"TOKEN","value":"new-secret-2","isSecured":true}]'
+    ],
+    [
+      'a list named by varName whose shape changed',
+      '[{"varName":"T","value":"old-secret-1","secure":1}]',
+      '{"T":{"value":"new-secret-2","secure":1}}'
+    ],
+    [
+      'a secure variable inside a group',
+      '[{"name":"g","value":"x","items":[{"key":"P","value":"old-secret-1","isSecured":true}]}]',
+      '[{"name":"g","value":"x","items":[{"key":"P","value":"new-secret-2","isSecured":true}]}]'
+    ],
+    [
+      'a file whose flags cannot be read',
+      '[{"key":"T","value":"old-secret-1","isSecured":"maybe"}]',
+      '[{"key":"T","value":"new-secret-2","isSecured":"maybe"}]'
+    ]
+  ])('hides a secure value on either side in %s', (_what, before, after) => {
+    const { markdown, plain } = report(
+      { 'env_variables.json': before },
+      { 'env_variables.json': after }
+    )
+    expect(markdown.length).toBeGreaterThan(0)
+    expect([...markdown, ...plain].join('\n')).not.toMatch(/secret-/)
+  })
+
   it('says a file that is not JSON changed, without detail', () => {
     const { plain } = report({ 'notes.txt': 'a' }, { 'notes.txt': 'b' })
     expect(plain).toEqual(['notes.txt changed'])

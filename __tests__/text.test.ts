@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
-import { isPlainId, printable } from '../src/text.js'
+import { hideSecret, isPlainId, printable } from '../src/text.js'
 
 describe('printable', () => {
+  it('replaces a known secret before cutting, so no prefix of it survives', () => {
+    hideSecret('key-0123456789abcdef')
+    hideSecret('line-one-of-a-key\nline-two-of-a-key')
+    const cut = printable(`${'x'.repeat(20)} key-0123456789abcdef`, 30)
+    expect(cut).toBe(`${'x'.repeat(20)} ***`)
+    expect(printable('said: line-two-of-a-key')).toBe('said: ***')
+  })
+
   it('keeps ordinary text, accents and emoji as they are', () => {
     expect(printable('Export of tool a-1 failed: été 🎉 <b>')).toBe(
       'Export of tool a-1 failed: été 🎉 <b>'

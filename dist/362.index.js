@@ -136,12 +136,19 @@ function hasChanges(changes) {
     return changes.added.length + changes.modified.length + changes.removed.length > 0;
 }
 /** Reads the directories from the branch and diffs each against the files wanted there. */
-async function diffDirectories(octokit, repo, head, wanted, blobCache = new Map()) {
+async function diffDirectories(octokit, repo, head, wanted, blobCache = new Map(), check = () => undefined) {
     const existing = await readDirectories(octokit, repo, head, [...wanted.keys()]);
     const changes = new Map();
+    const refused = new Map();
     for (const [directory, files] of wanted) {
-        const found = diffFiles(existing.get(directory) ?? new Map(), files);
-        if (hasChanges(found))
+        const held = existing.get(directory) ?? new Map();
+        const found = diffFiles(held, files);
+        if (!hasChanges(found))
+            continue;
+        const reason = check(directory, [...held.keys()], files);
+        if (reason)
+            refused.set(directory, reason);
+        else
             changes.set(directory, found);
     }
     const previous = async (directory) => {
@@ -156,7 +163,7 @@ async function diffDirectories(octokit, repo, head, wanted, blobCache = new Map(
         }
         return files;
     };
-    return { changes, previous };
+    return { changes, refused, previous };
 }
 async function readBlob(octokit, repo, sha, cache) {
     const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha });
@@ -598,7 +605,7 @@ function explain(error, request) {
     }
     const { status } = error;
     // GitHub's own words are server text too.
-    const message = (0,src_text/* printable */.g)((0,errors/* messageOf */.b)(error), 500);
+    const message = (0,src_text/* printable */.g$)((0,errors/* messageOf */.b)(error), 500);
     const where = `${request.repository}`;
     if (status === 401) {
         return new CommitError(`GitHub rejected github-token (HTTP 401): ${message}`);

@@ -43,15 +43,22 @@ async function commitToBranch(octokit, repo, branch, request) {
     const blobCache = new Map();
     for (let attempt = 1;; attempt++) {
         const head = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .readBranch */ .pG)(octokit, repo, branch);
-        const diff = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .diffDirectories */ .JA)(octokit, repo, head, request.directories, blobCache);
-        const { changes } = diff;
+        const diff = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .diffDirectories */ .JA)(octokit, repo, head, request.directories, blobCache, request.check);
+        const { changes, refused } = diff;
         if (changes.size === 0)
-            return unchanged(branch, changes);
+            return unchanged(branch, diff);
         const { message } = await request.describe(diff);
         const sha = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .writeCommit */ .rV)(octokit, repo, head, request.directories, changes, message, stored);
         try {
             await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: false });
-            return { changed: true, branch, commitSha: sha, commitUrl: commitUrl(repo, sha), changes };
+            return {
+                changed: true,
+                branch,
+                commitSha: sha,
+                commitUrl: commitUrl(repo, sha),
+                changes,
+                refused
+            };
         }
         catch (error) {
             if (!isNotFastForward(error) || attempt >= MAX_RACE_RETRIES)
@@ -69,10 +76,10 @@ async function commitToBranch(octokit, repo, branch, request) {
  */
 async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     const baseHead = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .readBranch */ .pG)(octokit, repo, base);
-    const diff = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .diffDirectories */ .JA)(octokit, repo, baseHead, request.directories);
-    const { changes } = diff;
+    const diff = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .diffDirectories */ .JA)(octokit, repo, baseHead, request.directories, undefined, request.check);
+    const { changes, refused } = diff;
     if (changes.size === 0)
-        return unchanged(headBranch, changes);
+        return unchanged(headBranch, diff);
     const description = await request.describe(diff);
     const current = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .readBranch */ .pG)(octokit, repo, headBranch).catch(error => {
         if (error instanceof _git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .BranchNotFoundError */ .EJ)
@@ -81,7 +88,8 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     });
     let commitSha = current?.commitSha ?? '';
     let changed = false;
-    if (!current || (await differs(octokit, repo, current, request))) {
+    const accepted = new Map([...request.directories].filter(([d]) => !refused.has(d)));
+    if (!current || (await differs(octokit, repo, current, accepted))) {
         commitSha = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .writeCommit */ .rV)(octokit, repo, baseHead, request.directories, changes, description.message);
         if (current) {
             await octokit.rest.git.updateRef({
@@ -106,12 +114,13 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
         commitSha: changed ? commitSha : '',
         commitUrl: changed ? commitUrl(repo, commitSha) : '',
         changes,
+        refused,
         pullRequestNumber: pull.number,
         pullRequestUrl: pull.html_url
     };
 }
-async function differs(octokit, repo, head, request) {
-    return (await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .diffDirectories */ .JA)(octokit, repo, head, request.directories)).changes.size > 0;
+async function differs(octokit, repo, head, directories) {
+    return (await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .diffDirectories */ .JA)(octokit, repo, head, directories)).changes.size > 0;
 }
 async function upsertPullRequest(octokit, repo, base, head, pull) {
     const { data: open } = await octokit.rest.pulls.list({
@@ -137,8 +146,8 @@ async function upsertPullRequest(octokit, repo, base, head, pull) {
     });
     return data;
 }
-function unchanged(branch, changes) {
-    return { changed: false, branch, commitSha: '', commitUrl: '', changes };
+function unchanged(branch, { changes, refused }) {
+    return { changed: false, branch, commitSha: '', commitUrl: '', changes, refused };
 }
 function commitUrl(repo, sha) {
     const server = process.env.GITHUB_SERVER_URL || 'https://github.com';

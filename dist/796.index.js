@@ -50,7 +50,7 @@ async function keepWorkflowAlive(request) {
         const advice = status === 403 || status === 404
             ? ' Give the job "actions: write" in the workflow\'s permissions: block (or pass github-token with that access).'
             : '';
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`keep-alive: could not re-enable the workflow ${workflow} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .printable */ .g)((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error), 300)}).${advice}`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`keep-alive: could not re-enable the workflow ${workflow} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .printable */ .g$)((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error), 300)}).${advice}`);
         return false;
     }
 }

@@ -31691,7 +31691,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(93527);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41374);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31700,7 +31700,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 93527:
+/***/ 41374:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31754,27 +31754,6 @@ class ArchiveError extends Error {
         this.name = 'ArchiveError';
     }
 }
-/** The files Kore.ai puts in a tool export; import needs the first one. */
-const EXPECTED_ENTRIES = [
-    'flow_definition.json',
-    'app_definition.json',
-    'env_variables.json'
-];
-/** The expected files that are not at the zip's root (names compared in any case). */
-function missingEntries(entries) {
-    const names = new Set(entries.map(entry => entry.name.toLowerCase()));
-    return EXPECTED_ENTRIES.filter(name => !names.has(name));
-}
-/**
- * An export without its flow definition cannot be imported: keeping it (or committing it, which
- * would remove the tool's good backup) would pass off an empty shell as a backup.
- */
-function requireImportable(entries) {
-    if (!missingEntries(entries).includes('flow_definition.json'))
-        return;
-    const held = entries.map(entry => entry.name).join(', ');
-    throw new ArchiveError(`the export holds no flow_definition.json, so it cannot be imported and is not kept (the zip held: ${(0,src_text/* printable */.g)(held) || 'nothing'})`);
-}
 /** Far above any real tool export, far below what would hurt the runner (zip bombs). */
 const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024;
 /** A tool export holds three files; a zip with thousands is not one (and is slow to check). */
@@ -31783,11 +31762,10 @@ const MAX_ENTRIES = 10_000;
  * Opens the zip and reads every entry to its end, checking sizes (yauzl) and CRC-32 (here,
  * since yauzl does not), so a corrupt export fails now rather than at import time. Refuses
  * entries that share bytes (one deflate stream named forty times inflates forty times) and
- * more than `maxUnpackedBytes` of content in all.
+ * more than `maxUnpackedBytes` of content in all. Keeps the data of the entries `keepData` names.
  */
-async function verifyZip(file, maxUnpackedBytes) {
-    const entries = await readZip(file, () => false, maxUnpackedBytes);
-    return entries.map(({ name, size }) => ({ name, size }));
+async function verifyZip(file, maxUnpackedBytes, keepData = () => false) {
+    return readZip(file, keepData, maxUnpackedBytes);
 }
 /**
  * Reads the `wanted` files of the zip (all by default) into memory, refusing unsafe archives:
@@ -31849,7 +31827,7 @@ function refuseOverlap(entry, spans) {
     const end = start + LOCAL_HEADER_BYTES + entry.fileNameLength + entry.compressedSize;
     const other = spans.find(span => start < span.end && span.start < end);
     if (other) {
-        throw new ArchiveError(`unsafe archive: entries ${(0,src_text/* printable */.g)(other.name)} and ${(0,src_text/* printable */.g)(entry.fileName)} share their data`);
+        throw new ArchiveError(`unsafe archive: entries ${(0,src_text/* printable */.g$)(other.name)} and ${(0,src_text/* printable */.g$)(entry.fileName)} share their data`);
     }
     spans.push({ start, end, name: entry.fileName });
 }
@@ -31858,7 +31836,7 @@ const S_IFLNK = 0o120000;
 function refuseUnsafe(entry, seen) {
     const name = entry.fileName;
     if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
-        throw new ArchiveError(`unsafe archive: entry ${(0,src_text/* printable */.g)(name)} has control characters`);
+        throw new ArchiveError(`unsafe archive: entry ${(0,src_text/* printable */.g$)(name)} has control characters`);
     }
     if (seen.has(name))
         throw new ArchiveError(`unsafe archive: entry ${name} appears twice`);
@@ -32020,7 +31998,7 @@ function reindentJson(text) {
  * into git history for good.
  */
 const ENV_VARIABLES_FILE = 'env_variables.json';
-const REDACTED = '<redacted>';
+const env_variables_REDACTED = '<redacted>';
 /** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
 function isEnvVariablesFile(name) {
     return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE;
@@ -32083,31 +32061,32 @@ const METADATA_KEYS = new Set([
 const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1']);
 const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
 /**
- * Every variable of the file: an object with a value field, named by its name field or, in a
- * map of variables, by its key.
+ * Every variable of the file, wherever it sits: an object with a value field, named by its name
+ * field or, in a map of variables, by its key; or an object marked secure. The one walker for
+ * redacting (export), listing, requiring and filling (restore) and hiding (change report), so
+ * that whatever one of them sees as a secret, all do. Throws UnredactableError when the file's
+ * shape does not tell for sure which values are secret.
  */
-function listVariables(root) {
-    return collectVariables(root, (node, nameFromParent) => {
-        const values = (node.children ?? [])
-            .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
-            .map(p => p.children?.[1]);
-        return values.length > 0 ? { name: variableName(node, nameFromParent), values } : undefined;
-    });
-}
-/** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
-function findSecureVariables(root) {
+function findVariables(root) {
     if (root.type !== 'object' && root.type !== 'array') {
         throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
     }
-    return collectVariables(root, (node, nameFromParent) => isMarkedSecure(node, nameFromParent) ? secureVariable(node, nameFromParent) : undefined);
-}
-/** Walks every object; one that `pick` reads as a variable is kept and not descended into. */
-function collectVariables(root, pick) {
     const found = [];
     const visit = (node, nameFromParent) => {
-        const variable = node.type === 'object' ? pick(node, nameFromParent) : undefined;
-        if (variable)
-            return void found.push(variable);
+        if (node.type === 'string')
+            return refuseSecretsInText(node, nameFromParent);
+        if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
+            // Its values are replaced whole: nothing inside needs a second look.
+            return void found.push(secureVariable(node, nameFromParent));
+        }
+        if (node.type === 'object') {
+            const values = valueFields(node);
+            if (values.length > 0) {
+                found.push({ name: variableName(node, nameFromParent), node, values, secure: false });
+            }
+        }
+        // Groups of variables (a variable with `items`) and values that are themselves objects may
+        // hold secure variables: every child is read.
         for (const child of node.children ?? []) {
             if (child.type === 'property')
                 visit(child.children?.[1], keyOf(child));
@@ -32118,13 +32097,55 @@ function collectVariables(root, pick) {
     visit(root);
     return found;
 }
+function findSecureVariables(root) {
+    return findVariables(root).filter(variable => variable.secure);
+}
+/**
+ * Variables kept as JSON text inside a string (`"variables": "[{…isSecured…}]"`) cannot be
+ * redacted in place with certainty: refused rather than committed in clear.
+ */
+function refuseSecretsInText(node, nameFromParent) {
+    const text = String(node.value).trim();
+    if (!/^[[{]/.test(text))
+        return;
+    let inner;
+    try {
+        inner = parseJsonTree(text);
+    }
+    catch {
+        return;
+    }
+    if (hasSecureFlag(inner)) {
+        throw new UnredactableError(`${nameFromParent ? `"${(0,src_text/* printable */.g$)(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
+    }
+}
+/** A secure flag that is not plainly false, at any depth, JSON text within JSON text included. */
+function hasSecureFlag(node) {
+    if (node.type === 'property' && SECURE_FLAGS.has(normalise(keyOf(node)))) {
+        return flagValue(node.children?.[1]) !== false;
+    }
+    if (node.type === 'string') {
+        try {
+            return hasSecureFlag(parseJsonTree(String(node.value)));
+        }
+        catch {
+            return false;
+        }
+    }
+    return (node.children ?? []).some(hasSecureFlag);
+}
+function valueFields(object) {
+    return (object.children ?? [])
+        .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
+        .map(p => p.children?.[1]);
+}
 /** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
 function redactSecureValues(text) {
     const variables = findSecureVariables(parseJsonTree(text));
     const edits = variables.flatMap(variable => variable.values.map(value => ({
         offset: value.offset,
         length: value.length,
-        content: JSON.stringify(REDACTED)
+        content: JSON.stringify(env_variables_REDACTED)
     })));
     return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name) };
 }
@@ -32154,7 +32175,7 @@ function isMarkedSecure(object, nameFromParent) {
         const flag = flagValue(property.children?.[1]);
         if (flag === undefined) {
             const name = variableName(object, nameFromParent);
-            throw new UnredactableError(`variable ${(0,src_text/* printable */.g)(name)} has "${(0,src_text/* printable */.g)(key)}" set to something that is neither true nor false`);
+            throw new UnredactableError(`variable ${(0,src_text/* printable */.g$)(name)} has "${(0,src_text/* printable */.g$)(key)}" set to something that is neither true nor false`);
         }
         secure ||= flag;
     }
@@ -32175,14 +32196,14 @@ function secureVariable(object, nameFromParent) {
                 values.push(value);
         }
         else if (value.type !== 'boolean' && value.type !== 'null') {
-            throw new UnredactableError(`secure variable ${(0,src_text/* printable */.g)(name)} has a field "${(0,src_text/* printable */.g)(keyOf(property))}" that may hold its value`);
+            throw new UnredactableError(`secure variable ${(0,src_text/* printable */.g$)(name)} has a field "${(0,src_text/* printable */.g$)(keyOf(property))}" that may hold its value`);
         }
     }
     // A flagged object with neither a name nor a value is a part of a variable, not the variable.
     if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
         throw new UnredactableError(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
     }
-    return { name, values };
+    return { name, node: object, values, secure: true };
 }
 /** true / false for what reads as a flag (true, "yes", 1…); undefined when it does not. */
 function flagValue(node) {
@@ -32272,7 +32293,7 @@ async function warnAboutSecretsInArtifact(file, label) {
     if (names?.length === 0)
         return;
     const which = names
-        ? `the values of the secure variable(s) ${(0,src_text/* printable */.g)(names.join(', '), 1000)}`
+        ? `the values of the secure variable(s) ${(0,src_text/* printable */.g$)(names.join(', '), 1000)}`
         : 'variables that could not be checked for secure values';
     core/* warning */.$e(`${label}The artifact ${external_node_path_.basename(file)} holds env_variables.json unredacted, with ${which}: anyone with read access to this repository can download it (in a public repository, anyone signed in to GitHub). Set upload-artifact: false if that is too wide.`);
 }
@@ -32352,7 +32373,7 @@ function parseToolList(toolId, flowId, toolsText) {
             return;
         const where = `${Input.Tools}: line ${index + 1}`;
         if (fields.length > 2) {
-            throw new InputError(where, `"${(0,src_text/* printable */.g)(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
+            throw new InputError(where, `"${(0,src_text/* printable */.g$)(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
         }
         const spec = {
             toolId: parseToolId(where, fields[0] ?? ''),
@@ -32397,15 +32418,15 @@ function isLoopback(hostname) {
 function parseToolId(input, raw) {
     if (!raw)
         throw new InputError(input, 'is required');
-    if (!(0,src_text/* isPlainId */.S)(raw)) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
+    if (!(0,src_text/* isPlainId */.SR)(raw)) {
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
     }
     return raw;
 }
 /** Flow ids are opaque and only travel URL-encoded in the query string. */
 function parseFlowId(input, raw) {
     if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a flow id (no spaces or control characters)`);
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a flow id (no spaces or control characters)`);
     }
     return raw;
 }
@@ -32418,7 +32439,7 @@ function parseSeconds(input, raw, fallback, min) {
         return fallback;
     const value = Number(raw);
     if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a number of seconds`);
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a number of seconds`);
     }
     if (value < min || value > MAX_TIMEOUT_SECONDS) {
         throw new InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
@@ -32434,11 +32455,11 @@ function parseSize(input, raw) {
     const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i);
     const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
     if (!match || unit === undefined) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
     }
     const bytes = Math.floor(Number(match[1]) * unit);
     if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
-        throw new InputError(input, `${(0,src_text/* printable */.g)(raw)} is out of range: use 1KiB to 64GiB`);
+        throw new InputError(input, `${(0,src_text/* printable */.g$)(raw)} is out of range: use 1KiB to 64GiB`);
     }
     return bytes;
 }
@@ -32462,7 +32483,7 @@ function parseArtifactName(raw, tools) {
     for (const { toolId } of tools) {
         const name = forTool(template, toolId);
         if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
-            throw new InputError(Input.ArtifactName, `"${(0,src_text/* printable */.g)(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
+            throw new InputError(Input.ArtifactName, `"${(0,src_text/* printable */.g$)(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
         }
     }
     return template;
@@ -32471,7 +32492,7 @@ function parseRetentionDays(raw) {
     if (!raw)
         return undefined;
     if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
-        throw new InputError(Input.RetentionDays, `"${(0,src_text/* printable */.g)(raw)}" is not a whole number of days from 1 to 90`);
+        throw new InputError(Input.RetentionDays, `"${(0,src_text/* printable */.g$)(raw)}" is not a whole number of days from 1 to 90`);
     }
     return Number(raw);
 }
@@ -32491,7 +32512,7 @@ function parseCommitPath(raw, tools) {
             /[\\\p{Cc}]/u.test(directory) ||
             segments.some(s => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git');
         if (unsafe) {
-            throw new InputError(Input.CommitPath, `"${(0,src_text/* printable */.g)(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
+            throw new InputError(Input.CommitPath, `"${(0,src_text/* printable */.g$)(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
         }
     }
     return template;
@@ -32503,7 +32524,7 @@ function parseWholeNumber(input, raw, fallback, min, max) {
     if (!raw)
         return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a whole number from ${min} to ${max}`);
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a whole number from ${min} to ${max}`);
     }
     return Number(raw);
 }
@@ -32514,7 +32535,7 @@ function parseBranch(raw) {
         return '';
     const invalid = /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@';
     if (invalid)
-        throw new InputError(Input.CommitBranch, `"${(0,src_text/* printable */.g)(raw)}" is not a valid branch name`);
+        throw new InputError(Input.CommitBranch, `"${(0,src_text/* printable */.g$)(raw)}" is not a valid branch name`);
     return branch;
 }
 function parseChoice(input, raw, choices) {
@@ -32522,7 +32543,7 @@ function parseChoice(input, raw, choices) {
         return choices[0];
     const choice = choices.find(c => c === raw.toLowerCase());
     if (!choice) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not one of ${choices.join(', ')}`);
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not one of ${choices.join(', ')}`);
     }
     return choice;
 }
@@ -32533,7 +32554,7 @@ function parseBoolean(input, raw, fallback) {
         return true;
     if (/^false$/i.test(raw))
         return false;
-    throw new InputError(input, `"${(0,src_text/* printable */.g)(raw)}" is not a boolean: use true or false`);
+    throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a boolean: use true or false`);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
@@ -33264,10 +33285,12 @@ function diffWordsWithSpace(oldStr, newStr, options) {
 const IDENTITY_KEYS = ['id', '_id', 'key', 'name'];
 function diffJson(before, after, options) {
     const changes = [];
+    const secret = (node) => node !== undefined && (options.holdsSecret?.(node) ?? false);
     const raw = (node, side) => node && (side === 'before' ? before : after).text.slice(node.offset, node.offset + node.length);
-    const walk = (old, now, scope, props, hidden) => {
+    const walk = (old, now, scope, props) => {
         const path = props.length > 0 ? `${scope}: ${props.join('.')}` : scope;
         const record = (kind) => {
+            const hidden = secret(old) || secret(now);
             changes.push({
                 path,
                 kind,
@@ -33288,10 +33311,10 @@ function diffJson(before, after, options) {
             const oldProps = properties(old);
             const newProps = properties(now);
             for (const [key, value] of newProps)
-                walk(oldProps.get(key), value, scope, [...props, key], hidden);
+                walk(oldProps.get(key), value, scope, [...props, key]);
             for (const [key, value] of oldProps) {
                 if (!newProps.has(key))
-                    walk(value, undefined, scope, [...props, key], hidden);
+                    walk(value, undefined, scope, [...props, key]);
             }
             return;
         }
@@ -33299,7 +33322,7 @@ function diffJson(before, after, options) {
             const label = singular(props[props.length - 1] ?? options.root);
             const identity = identityKey(old, now);
             if (identity)
-                return walkIdentified(old, now, identity, label, path, hidden);
+                return walkIdentified(old, now, identity, label, path);
             if (raw(old, 'before') === raw(now, 'after'))
                 return;
             const olds = old.children ?? [];
@@ -33310,14 +33333,14 @@ function diffJson(before, after, options) {
             for (let i = 0; i < Math.max(olds.length, news.length); i++) {
                 const last = props.length - 1;
                 const indexed = last >= 0 ? [...props.slice(0, last), `${props[last]}[${i}]`] : [`[${i}]`];
-                walk(olds[i], news[i], scope, indexed, hidden);
+                walk(olds[i], news[i], scope, indexed);
             }
             return;
         }
         if (raw(old, 'before') !== raw(now, 'after'))
             record('changed');
     };
-    const walkIdentified = (old, now, identity, label, path, hidden) => {
+    const walkIdentified = (old, now, identity, label, path) => {
         const olds = byIdentity(old, identity);
         const news = byIdentity(now, identity);
         const itemScope = (id, item) => {
@@ -33326,23 +33349,23 @@ function diffJson(before, after, options) {
             return `${label} "${id}"${typeText}`;
         };
         for (const [id, item] of news) {
-            const secret = hidden || (options.isSecret?.(label, id) ?? false);
             const previous = olds.get(id);
             if (!previous)
-                changes.push({ path: itemScope(id, item), kind: 'added', hidden: secret });
+                changes.push({ path: itemScope(id, item), kind: 'added', hidden: secret(item) });
             else
-                walk(previous, item, itemScope(id, item), [], secret);
+                walk(previous, item, itemScope(id, item), []);
         }
         for (const [id, item] of olds) {
-            if (!news.has(id))
-                changes.push({ path: itemScope(id, item), kind: 'removed', hidden });
+            if (!news.has(id)) {
+                changes.push({ path: itemScope(id, item), kind: 'removed', hidden: secret(item) });
+            }
         }
         const kept = (items, other) => [...items.keys()].filter(id => other.has(id));
         if (kept(olds, news).join('\0') !== kept(news, olds).join('\0')) {
-            changes.push({ path, kind: 'reordered', hidden });
+            changes.push({ path, kind: 'reordered', hidden: false });
         }
     };
-    walk(before.root, after.root, options.root, [], false);
+    walk(before.root, after.root, options.root, []);
     return changes;
 }
 /** `nodes` → `node`, `guardrails` → `guardrail`, `policies` → `policy`. */
@@ -33402,7 +33425,7 @@ function reportTool(toolId, before, after) {
     };
     if (!before) {
         const inventory = inventoryOf(after);
-        add(`first backup: ${md(inventory)}`, `first backup: ${(0,src_text/* printable */.g)(inventory, 500)}`);
+        add(`first backup: ${md(inventory)}`, `first backup: ${(0,src_text/* printable */.g$)(inventory, 500)}`);
         return report;
     }
     const names = [...new Set([...before.keys(), ...after.keys()])];
@@ -33413,12 +33436,12 @@ function reportTool(toolId, before, after) {
             continue;
         if (!old || !now) {
             const kind = old ? 'removed' : 'added';
-            add(`file ${code(name)} ${kind}`, `file ${(0,src_text/* printable */.g)(name)} ${kind}`);
+            add(`file ${code(name)} ${kind}`, `file ${(0,src_text/* printable */.g$)(name)} ${kind}`);
             continue;
         }
         const changes = diffFile(name, old, now);
         if (!changes) {
-            add(`${code(name)} changed (not JSON: see the diff)`, `${(0,src_text/* printable */.g)(name)} changed`);
+            add(`${code(name)} changed (not JSON: see the diff)`, `${(0,src_text/* printable */.g$)(name)} changed`);
             continue;
         }
         for (const change of changes)
@@ -33434,11 +33457,12 @@ function diffFile(name, old, now) {
     const root = rootLabel(name);
     if (!isEnvVariablesFile(name))
         return diffJson(before, after, { root });
-    const secure = secureNames(before.root, after.root);
+    // The redaction's own walker tells secrets on either side; when it cannot tell, everything
+    // in the file counts as secret: a report never risks showing a value.
+    const secrets = [before.root, after.root].map(secretNodes);
     return diffJson(before, after, {
         root,
-        // Unreadable flags make every variable secret: a report never risks showing a value.
-        isSecret: (_label, id) => secure === undefined || secure.has(id)
+        holdsSecret: node => secrets.some(set => set === undefined || set.has(node))
     });
 }
 function parsed(data) {
@@ -33450,13 +33474,29 @@ function parsed(data) {
         return undefined;
     }
 }
-function secureNames(...roots) {
+/**
+ * Secure variables' objects with everything inside them and every object or array that holds
+ * one (its text would show the value too); undefined when the file does not tell.
+ */
+function secretNodes(root) {
+    let secure;
     try {
-        return new Set(roots.flatMap(root => findSecureVariables(root).map(v => v.name)));
+        secure = findVariables(root).filter(v => v.secure);
     }
     catch {
         return undefined;
     }
+    const nodes = new Set();
+    const addWithin = (node) => {
+        nodes.add(node);
+        node.children?.forEach(addWithin);
+    };
+    for (const variable of secure) {
+        addWithin(variable.node);
+        for (let up = variable.node.parent; up; up = up.parent)
+            nodes.add(up);
+    }
+    return nodes;
 }
 /** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
 function rootLabel(name) {
@@ -33487,13 +33527,13 @@ function markdownLine(change) {
         : `${path} changed`;
 }
 function plainLine(change) {
-    const path = (0,src_text/* printable */.g)(change.path, 200);
+    const path = (0,src_text/* printable */.g$)(change.path, 200);
     if (change.kind === 'reordered')
         return `${path}: order changed`;
     const { before, after } = change;
     if (change.kind === 'changed' && !change.hidden && before !== undefined && after !== undefined) {
         if (isShort(before) && isShort(after)) {
-            return `${path} changed: ${(0,src_text/* printable */.g)(before)} -> ${(0,src_text/* printable */.g)(after)}`;
+            return `${path} changed: ${(0,src_text/* printable */.g$)(before)} -> ${(0,src_text/* printable */.g$)(after)}`;
         }
     }
     return `${path} ${change.kind}`;
@@ -33541,8 +33581,14 @@ function inventoryOf(files) {
         if (!file)
             continue;
         if (isEnvVariablesFile(name)) {
-            variables = listVariables(file.root).length;
-            secure = secureNames(file.root)?.size ?? 0;
+            try {
+                const found = findVariables(file.root);
+                variables = found.length;
+                secure = found.filter(v => v.secure).length;
+            }
+            catch {
+                variables = undefined;
+            }
             continue;
         }
         collect(file.root, undefined, types, models);
@@ -33581,7 +33627,7 @@ function collect(node, key, types, models) {
  * links, tables) as character references. Lines of a report never start with author text.
  */
 function md(text) {
-    return (0,src_text/* printable */.g)(text, 2000).replace(/[&<>\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return (0,src_text/* printable */.g$)(text, 2000).replace(/[&<>\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 function code(raw) {
     return `<code>${md(raw)}</code>`;
@@ -33620,6 +33666,140 @@ function cut(text, max) {
     return `${text.slice(0, Math.max(end, 0))}${note}`;
 }
 
+;// CONCATENATED MODULE: ./src/backup/importable.ts
+
+
+
+
+
+
+/**
+ * What makes a backup importable, one definition for the export (nothing less is committed over
+ * a good backup) and the restore (nothing less is uploaded): the three files at the top level,
+ * named in any case but each only once; flow_definition.json and app_definition.json present;
+ * each file present non-empty, valid UTF-8 (a byte order mark is fine; UTF-16 with one, as some
+ * exporters write it) and strict JSON.
+ */
+const FLOW_FILE = 'flow_definition.json';
+const APP_FILE = 'app_definition.json';
+const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, ENV_VARIABLES_FILE];
+const REQUIRED_FILES = [FLOW_FILE, APP_FILE];
+/** The backup is not importable; the message names the file and why. */
+class NotImportableError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'NotImportableError';
+    }
+}
+/** Whether a path (in a zip or a folder) is one of the three files at the top level. */
+function isImportableName(path) {
+    return IMPORTABLE_FILES.includes(path.toLowerCase());
+}
+/**
+ * The importable files among `files` (path → bytes), by their lower-case names, once checked.
+ * Throws NotImportableError naming the first file that is missing, doubled or unreadable.
+ */
+function importableFiles(files) {
+    const found = new Map();
+    const spelled = new Map();
+    for (const [path, data] of files) {
+        if (!isImportableName(path))
+            continue;
+        const name = path.toLowerCase();
+        const other = spelled.get(name);
+        if (other !== undefined) {
+            throw new NotImportableError(`it holds ${(0,src_text/* printable */.g$)(other)} and ${(0,src_text/* printable */.g$)(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`);
+        }
+        spelled.set(name, path);
+        found.set(name, data);
+    }
+    const missing = REQUIRED_FILES.filter(name => !found.has(name));
+    if (missing.length > 0) {
+        throw new NotImportableError(`it holds no ${missing.join(' and ')}: Kore.ai needs both flow_definition.json and app_definition.json to import a tool`);
+    }
+    for (const [name, data] of found)
+        checkJsonFile(name, data);
+    return found;
+}
+/**
+ * The importable files a folder holds (`existing`, names relative to it) that `wanted` lacks:
+ * writing `wanted` there would take them out of a good backup.
+ */
+function lostImportableFiles(existing, wanted) {
+    const kept = new Set([...wanted.keys()].map(name => name.toLowerCase()));
+    return existing.filter(name => isImportableName(name) && !kept.has(name.toLowerCase()));
+}
+/**
+ * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
+ * is never kept, so it can never be committed over a good backup.
+ */
+async function verifyExport(file, maxUnpackedBytes, withVariables) {
+    const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
+    const entries = await verifyZip(file, maxUnpackedBytes, checked);
+    try {
+        importableFiles(entries.filter(entry => checked(entry.name)).map(e => [e.name, e.data]));
+    }
+    catch (error) {
+        const held = (0,src_text/* printable */.g$)(entries.map(entry => entry.name).join(', ')) || 'nothing';
+        const message = (0,errors/* messageOf */.b)(error);
+        const omit = message.includes(ENV_VARIABLES_FILE)
+            ? '; env-variables: omit backs the tool up without that file'
+            : '';
+        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${message} (the zip held: ${held})${omit}`);
+    }
+    return entries.map(({ name, size }) => ({ name, size }));
+}
+/** Non-empty text (UTF-8, a BOM allowed), strict JSON: what Kore.ai's import can read. */
+function checkJsonFile(name, data) {
+    let text;
+    try {
+        text = decodeJsonBytes(data);
+    }
+    catch {
+        throw new NotImportableError(`its ${name} is not valid UTF-8 text`);
+    }
+    if (!text.trim())
+        throw new NotImportableError(`its ${name} is empty`);
+    try {
+        JSON.parse(text);
+    }
+    catch (error) {
+        const why = error instanceof SyntaxError ? `: ${(0,src_text/* printable */.g$)(error.message, 120)}` : '';
+        throw new NotImportableError(`its ${name} is not valid JSON${why}`);
+    }
+}
+/**
+ * Where a file still holds the redaction placeholder as a string value, at any depth (JSON text
+ * inside a string included), e.g. `[0].items[1].value`; undefined when it holds none. The
+ * restore's last check: whatever the file's shape, a placeholder is never uploaded.
+ */
+function placeholderPath(text) {
+    const root = parseTree(text, [], { allowTrailingComma: true });
+    return root && findPlaceholder(root, '');
+}
+function findPlaceholder(node, path) {
+    if (node.type === 'string') {
+        const value = String(node.value).trim();
+        if (value === REDACTED)
+            return path || '(the whole file)';
+        if (!/^[[{]/.test(value) || !value.includes(REDACTED))
+            return undefined;
+        const inner = parseTree(value, [], { allowTrailingComma: true });
+        const found = inner && findPlaceholder(inner, '');
+        return found === undefined ? undefined : `${path} (JSON text, at ${found})`;
+    }
+    const children = node.children ?? [];
+    for (const [index, child] of children.entries()) {
+        const found = child.type === 'property'
+            ? child.children?.[1] &&
+                findPlaceholder(child.children[1], `${path}${path ? '.' : ''}${String(child.children[0]?.value)}`)
+            : findPlaceholder(child, `${path}[${index}]`);
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/export-files.ts
 
 
@@ -33627,7 +33807,7 @@ function cut(text, max) {
 /** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
 class RedactionError extends Error {
     constructor(file, reason) {
-        super(`${(0,src_text/* printable */.g)(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`);
+        super(`${(0,src_text/* printable */.g$)(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`);
         this.name = 'RedactionError';
     }
 }
@@ -33688,6 +33868,7 @@ function strictJsonText(data) {
 
 
 
+
 /**
  * The most file content one run commits (what it holds in memory to do so). Tool exports are
  * kilobytes to a few megabytes: this is hundreds of large tools.
@@ -33713,7 +33894,7 @@ async function deliverToRepository(inputs, records) {
             held += size;
             record.redacted = redacted;
             if (redacted.length > 0) {
-                core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g)(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`);
+                core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g$)(redacted.join(', '), 1000)}) are stored as "${env_variables_REDACTED}"; the artifact keeps the original`);
             }
             const directory = forTool(inputs.commitPath, record.toolId);
             directories.set(directory, files);
@@ -33760,8 +33941,16 @@ async function deliverToRepository(inputs, records) {
             directories,
             describe,
             pullRequestBranch: inputs.pullRequest ? pullRequestBranch(inputs) : undefined,
-            pullRequestTitle: `Back up ${subject}`
+            pullRequestTitle: `Back up ${subject}`,
+            check: (directory, existing, wanted) => {
+                const lost = lostImportableFiles(existing, wanted).filter(name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE);
+                if (lost.length === 0)
+                    return undefined;
+                return `not committed: the export has no ${lost.join(', ')}, which the backup in ${directory} holds; committing it would leave that backup unable to import`;
+            }
         });
+        for (const [directory, reason] of result.refused)
+            toolIn.get(directory)?.errors.push(reason);
         for (const [directory, record] of toolIn) {
             record.changes = result.changes.get(directory);
             record.changed = result.changed && result.changes.has(directory);
@@ -33962,14 +34151,14 @@ function parseJobStarted(body, what) {
     const pick = (keys) => firstString(record, keys) || firstString(nested, keys);
     const dockStatusId = pick(['dockStatusId', 'dock-statusId', '_id']);
     if (!dockStatusId) {
-        throw new UnexpectedResponseError(`the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${(0,src_text/* printable */.g)(Object.keys(record).join(', ')) || 'none'}`);
+        throw new UnexpectedResponseError(`the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${(0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none'}`);
     }
     const toolId = pick(['toolId']);
     const status = firstString(record, ['status']);
     return {
         dockStatusId: serverId('a dock status id', dockStatusId),
         toolId: toolId && serverId('a tool id', toolId),
-        status: (0,src_text/* printable */.g)(status, MAX_STATUS_LENGTH),
+        status: (0,src_text/* printable */.g$)(status, MAX_STATUS_LENGTH),
         state: status ? stateOf(status) : 'IN_PROGRESS',
         reason: failureReason(record)
     };
@@ -33993,7 +34182,7 @@ function parseUploadedFile(body) {
         firstString(asObject(record.response), ['fileId']) ||
         (numeric === undefined ? '' : String(numeric));
     if (!fileId) {
-        throw new UnexpectedResponseError(`the file upload answer has no fileId; keys sent: ${(0,src_text/* printable */.g)(Object.keys(record).join(', ')) || 'none'}`);
+        throw new UnexpectedResponseError(`the file upload answer has no fileId; keys sent: ${(0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none'}`);
     }
     return serverId('a file id', fileId);
 }
@@ -34007,7 +34196,7 @@ function parseDockStatus(body) {
     const toolId = firstString(record, ['toolId']);
     return {
         state,
-        rawStatus: (0,src_text/* printable */.g)(rawStatus, MAX_STATUS_LENGTH),
+        rawStatus: (0,src_text/* printable */.g$)(rawStatus, MAX_STATUS_LENGTH),
         downloadUrl: downloadUrlOf(record),
         percentComplete: typeof percent === 'number' ? percent : undefined,
         reason: failureReason(record),
@@ -34038,9 +34227,9 @@ const MAX_REASON_LENGTH = 1000;
  * as plain as a tool-id input, or the answer is refused.
  */
 function serverId(what, raw) {
-    if ((0,src_text/* isPlainId */.S)(raw))
+    if ((0,src_text/* isPlainId */.SR)(raw))
         return raw;
-    throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${(0,src_text/* printable */.g)(raw, 80)}"`);
+    throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${(0,src_text/* printable */.g$)(raw, 80)}"`);
 }
 /** Collects whatever the server used to explain itself (statusLogs, message, error(s)), printable. */
 function failureReason(body) {
@@ -34049,7 +34238,7 @@ function failureReason(body) {
     for (const key of ['statusLogs', 'message', 'msg', 'error', 'errors', 'reason']) {
         collectText(record[key], parts);
     }
-    return (0,src_text/* printable */.g)([...new Set(parts)].join('; '), MAX_REASON_LENGTH);
+    return (0,src_text/* printable */.g$)([...new Set(parts)].join('; '), MAX_REASON_LENGTH);
 }
 function collectText(value, parts) {
     if (typeof value === 'string' && value.trim())
@@ -34173,7 +34362,7 @@ class KoreClient {
      */
     async importTool(request, deadline) {
         const { toolId, toolName, ...files } = request;
-        const into = toolId ? `tool ${toolId}` : `a new tool "${(0,src_text/* printable */.g)(toolName ?? '')}"`;
+        const into = toolId ? `tool ${toolId}` : `a new tool "${(0,src_text/* printable */.g$)(toolName ?? '')}"`;
         const path = toolId
             ? `/api/public/tools/${encodeURIComponent(toolId)}/import`
             : '/api/public/tools/import';
@@ -34295,7 +34484,7 @@ function serverMessage(body) {
     catch {
         // not JSON: quote the text itself
     }
-    return (0,src_text/* printable */.g)(body.replace(/\s+/g, ' ').trim());
+    return (0,src_text/* printable */.g$)(body.replace(/\s+/g, ' ').trim());
 }
 function parseJson(text, what) {
     try {
@@ -34332,26 +34521,21 @@ class DownloadError extends Error {
         this.name = 'DownloadError';
     }
 }
-/** The zip may unpack to this many times max-download-size: JSON compresses well, bombs better. */
-const UNPACKED_SIZE_FACTOR = 4;
 /** Streams the export to a temporary file beside the destination, verifies it, renames it. */
 async function downloadExport(downloadUrl, options) {
     const url = resolveDownloadUrl(downloadUrl, options.host);
-    core/* setSecret */.Pq(url.href);
+    (0,src_text/* hideSecret */.DL)(url.href);
     await promises_.mkdir(external_node_path_.dirname(options.destination), { recursive: true });
     const temporary = external_node_path_.join(external_node_path_.dirname(options.destination), `.kore-download-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
     try {
         const fetched = await (0,retry/* withRetries */.LH)(`${options.label ?? ''}Download of the export`, options.retry ?? retry/* DEFAULT_RETRY */.vI, () => fetchToFile(url, temporary, options), { deadline: options.deadline });
-        const entries = await verifyZip(temporary, options.maxBytes * UNPACKED_SIZE_FACTOR);
-        requireImportable(entries);
+        await options.verify(temporary);
         await promises_.rename(temporary, options.destination);
-        return { file: options.destination, ...fetched, entries };
+        return { file: options.destination, ...fetched };
     }
     catch (error) {
         // The original error is the one worth reading, not a failed clean-up's.
         await promises_.rm(temporary, { force: true }).catch(() => undefined);
-        if (error instanceof ArchiveError)
-            throw new DownloadError(error.message);
         throw error;
     }
 }
@@ -34488,7 +34672,7 @@ function nextHop(from, location, hop, host) {
         throw new DownloadError('refusing a redirect of the download from https to http');
     }
     refuseInsecure(next, host, 'follow a redirect of the download to');
-    core/* setSecret */.Pq(next.href);
+    (0,src_text/* hideSecret */.DL)(next.href);
     return next;
 }
 
@@ -34567,6 +34751,8 @@ function describe(status) {
 
 
 
+/** The zip may unpack to this many times max-download-size: JSON compresses well, bombs better. */
+const UNPACKED_SIZE_FACTOR = 4;
 function newExportRecord(toolId, flowId) {
     return {
         toolId,
@@ -34617,6 +34803,7 @@ async function exportTool(request, record, clientOptions = {}) {
         const downloadUrl = finished.downloadUrl || started.downloadUrl;
         if (!downloadUrl)
             throw new Error('Kore.ai reported SUCCESS but sent no download URL');
+        let entries = [];
         const file = await downloadExport(downloadUrl, {
             host: request.host,
             apiKey: request.apiKey,
@@ -34624,12 +34811,15 @@ async function exportTool(request, record, clientOptions = {}) {
             maxBytes: request.maxDownloadBytes,
             deadline,
             retry: clientOptions.retry,
-            label: request.label
+            label: request.label,
+            verify: async (temporary) => {
+                const limit = request.maxDownloadBytes * UNPACKED_SIZE_FACTOR;
+                entries = await verifyExport(temporary, limit, request.withVariables);
+            }
         });
-        Object.assign(record, file);
+        Object.assign(record, file, { entries });
         log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);
-        log(`The zip holds: ${(0,src_text/* printable */.g)(file.entries.map(e => e.name).join(', '), 1000)}`);
-        warnAboutMissingEntries(request.label, file.entries);
+        log(`The zip holds: ${(0,src_text/* printable */.g$)(entries.map(e => e.name).join(', '), 1000)}`);
     }
     catch (error) {
         throw Date.now() >= startedAt + request.timeoutMs ? outOfTime(error, request) : error;
@@ -34645,12 +34835,6 @@ function outOfTime(error, request) {
     const limit = `timeout: ${Math.round(request.timeoutMs / 1000)} s`;
     return new Error(`${error.message} (the tool's time ran out, ${limit}; raise timeout if it is large)`);
 }
-function warnAboutMissingEntries(label, entries) {
-    const missing = missingEntries(entries);
-    if (missing.length > 0) {
-        core/* warning */.$e(`${label}The export has no ${missing.join(', ')}: Kore.ai may not be able to import it`);
-    }
-}
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -34660,12 +34844,13 @@ function seconds(ms) {
 
 
 
+
 const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'];
 /** Reads api-key, masking it before anything else can print it. Shared by both actions. */
 function readApiKey() {
     const apiKey = core/* getInput */.V4(Input.ApiKey);
     if (apiKey)
-        core/* setSecret */.Pq(apiKey);
+        (0,src_text/* hideSecret */.DL)(apiKey);
     if (!apiKey)
         throw new InputError(Input.ApiKey, 'is required (pass it from a secret)');
     if (/[\s\p{Cc}]/u.test(apiKey)) {
@@ -34678,7 +34863,7 @@ function readInputs() {
     const apiKey = readApiKey();
     const githubToken = core/* getInput */.V4(Input.GithubToken);
     if (githubToken)
-        core/* setSecret */.Pq(githubToken);
+        (0,src_text/* hideSecret */.DL)(githubToken);
     const toolsText = core/* getInput */.V4(Input.Tools);
     const tools = parseToolList(core/* getInput */.V4(Input.ToolId), core/* getInput */.V4(Input.FlowId), toolsText);
     const commit = parseBoolean(Input.Commit, core/* getInput */.V4(Input.Commit), false);
@@ -34805,10 +34990,10 @@ function describeCommit(commit) {
 }
 /** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
 function printableHtml(value) {
-    return escapeHtml((0,src_text/* printable */.g)(value));
+    return escapeHtml((0,src_text/* printable */.g$)(value));
 }
 function errorText(error) {
-    return escapeHtml((0,src_text/* printable */.g)(error, 2000));
+    return escapeHtml((0,src_text/* printable */.g$)(error, 2000));
 }
 function summary_code(value) {
     return `<code>${printableHtml(value)}</code>`;
@@ -34913,6 +35098,7 @@ async function exportAndUpload(inputs, record, gate) {
             pollIntervalMs: inputs.pollIntervalSeconds * 1000,
             timeoutMs: inputs.timeoutSeconds * 1000,
             maxDownloadBytes: inputs.maxDownloadBytes,
+            withVariables: inputs.envVariables !== 'omit',
             label
         }, record, { gate });
         if (inputs.uploadArtifact) {
@@ -35082,9 +35268,12 @@ function parseRetryAfter(header) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S: () => (/* binding */ isPlainId),
-/* harmony export */   g: () => (/* binding */ printable)
+/* harmony export */   DL: () => (/* binding */ hideSecret),
+/* harmony export */   SR: () => (/* binding */ isPlainId),
+/* harmony export */   g$: () => (/* binding */ printable)
 /* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+
 /**
  * Text that came from a server or from a tool's author is data. Before it reaches a log line, the
  * job summary, an output or a commit message it goes through `printable`, so that it can neither
@@ -35094,9 +35283,28 @@ const DEFAULT_MAX_LENGTH = 300;
 /** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** One line, every unprintable character escaped, at most `maxLength` characters. */
+/** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
+const knownSecrets = [];
+/** Shorter values are masked by the runner but not replaced here: they would garble every line. */
+const MIN_REPLACED_LENGTH = 4;
+/**
+ * Masks a secret in the runner's log and keeps it out of everything `printable` makes. The
+ * runner masks whole values only, and text cut at a limit can end in a secret's first part, so
+ * printable replaces secrets before it cuts. Each line of a multi-line secret is a secret too.
+ */
+function hideSecret(value) {
+    const parts = [value, ...value.split(/\r?\n/).map(line => line.trim())];
+    for (const part of new Set(parts.filter(Boolean))) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(part);
+        if (part.length >= MIN_REPLACED_LENGTH && !knownSecrets.includes(part))
+            knownSecrets.push(part);
+    }
+    knownSecrets.sort((a, b) => b.length - a.length);
+}
+/** One line, known secrets replaced, unprintable characters escaped, at most `maxLength` long. */
 function printable(text, maxLength = DEFAULT_MAX_LENGTH) {
-    const escaped = text.replace(UNPRINTABLE, c => NAMED_ESCAPES[c] ?? `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0')}`);
+    const hidden = knownSecrets.reduce((result, secret) => result.replaceAll(secret, '***'), text);
+    const escaped = hidden.replace(UNPRINTABLE, c => NAMED_ESCAPES[c] ?? `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0')}`);
     const characters = [...escaped];
     if (characters.length <= maxLength)
         return escaped;

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
-import { missingEntries, ZipEntryInfo } from './backup/archive.js'
+import type { ZipEntryInfo } from './backup/archive.js'
+import { verifyExport } from './backup/importable.js'
 import type { UploadedArtifact } from './deliver/artifact.js'
 import type { FileChanges } from './deliver/git-data.js'
 import type { ToolReport } from './backup/report/render.js'
@@ -19,9 +20,14 @@ export interface ExportRequest {
   /** Trigger, polling and download of this tool, retries included. */
   timeoutMs: number
   maxDownloadBytes: number
+  /** Whether env_variables.json is backed up (env-variables is not omit), so must be readable. */
+  withVariables: boolean
   /** Put before each log line, to tell parallel exports apart; empty for a single tool. */
   label: string
 }
+
+/** The zip may unpack to this many times max-download-size: JSON compresses well, bombs better. */
+export const UNPACKED_SIZE_FACTOR = 4
 
 /** What is known about one export; filled in step by step so a failure can still report it. */
 export interface ExportRecord {
@@ -107,6 +113,7 @@ export async function exportTool(
     // The SUCCESS record's link is the freshest one when the server gives it there.
     const downloadUrl = finished.downloadUrl || started.downloadUrl
     if (!downloadUrl) throw new Error('Kore.ai reported SUCCESS but sent no download URL')
+    let entries: ZipEntryInfo[] = []
     const file = await downloadExport(downloadUrl, {
       host: request.host,
       apiKey: request.apiKey,
@@ -114,12 +121,15 @@ export async function exportTool(
       maxBytes: request.maxDownloadBytes,
       deadline,
       retry: clientOptions.retry,
-      label: request.label
+      label: request.label,
+      verify: async temporary => {
+        const limit = request.maxDownloadBytes * UNPACKED_SIZE_FACTOR
+        entries = await verifyExport(temporary, limit, request.withVariables)
+      }
     })
-    Object.assign(record, file)
+    Object.assign(record, file, { entries })
     log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`)
-    log(`The zip holds: ${printable(file.entries.map(e => e.name).join(', '), 1000)}`)
-    warnAboutMissingEntries(request.label, file.entries)
+    log(`The zip holds: ${printable(entries.map(e => e.name).join(', '), 1000)}`)
   } catch (error) {
     throw Date.now() >= startedAt + request.timeoutMs ? outOfTime(error, request) : error
   } finally {
@@ -134,15 +144,6 @@ function outOfTime(error: unknown, request: ExportRequest): unknown {
   return new Error(
     `${error.message} (the tool's time ran out, ${limit}; raise timeout if it is large)`
   )
-}
-
-function warnAboutMissingEntries(label: string, entries: ZipEntryInfo[]): void {
-  const missing = missingEntries(entries)
-  if (missing.length > 0) {
-    core.warning(
-      `${label}The export has no ${missing.join(', ')}: Kore.ai may not be able to import it`
-    )
-  }
 }
 
 export function seconds(ms: number): string {

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { Input, InputError } from './input-names.js'
+import { hideSecret } from './text.js'
 import {
   ToolSpec,
   parseArtifactName,
@@ -63,7 +64,7 @@ export interface Inputs {
 /** Reads api-key, masking it before anything else can print it. Shared by both actions. */
 export function readApiKey(): string {
   const apiKey = core.getInput(Input.ApiKey)
-  if (apiKey) core.setSecret(apiKey)
+  if (apiKey) hideSecret(apiKey)
   if (!apiKey) throw new InputError(Input.ApiKey, 'is required (pass it from a secret)')
   if (/[\s\p{Cc}]/u.test(apiKey)) {
     throw new InputError(Input.ApiKey, 'contains whitespace or control characters')
@@ -75,7 +76,7 @@ export function readApiKey(): string {
 export function readInputs(): Inputs {
   const apiKey = readApiKey()
   const githubToken = core.getInput(Input.GithubToken)
-  if (githubToken) core.setSecret(githubToken)
+  if (githubToken) hideSecret(githubToken)
 
   const toolsText = core.getInput(Input.Tools)
   const tools = parseToolList(core.getInput(Input.ToolId), core.getInput(Input.FlowId), toolsText)

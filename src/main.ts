@@ -53,6 +53,7 @@ async function exportAndUpload(
         pollIntervalMs: inputs.pollIntervalSeconds * 1000,
         timeoutMs: inputs.timeoutSeconds * 1000,
         maxDownloadBytes: inputs.maxDownloadBytes,
+        withVariables: inputs.envVariables !== 'omit',
         label
       },
       record,

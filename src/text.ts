@@ -1,3 +1,5 @@
+import * as core from '@actions/core'
+
 /**
  * Text that came from a server or from a tool's author is data. Before it reaches a log line, the
  * job summary, an output or a commit message it goes through `printable`, so that it can neither
@@ -11,9 +13,29 @@ const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
 
 const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
-/** One line, every unprintable character escaped, at most `maxLength` characters. */
+/** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
+const knownSecrets: string[] = []
+/** Shorter values are masked by the runner but not replaced here: they would garble every line. */
+const MIN_REPLACED_LENGTH = 4
+
+/**
+ * Masks a secret in the runner's log and keeps it out of everything `printable` makes. The
+ * runner masks whole values only, and text cut at a limit can end in a secret's first part, so
+ * printable replaces secrets before it cuts. Each line of a multi-line secret is a secret too.
+ */
+export function hideSecret(value: string): void {
+  const parts = [value, ...value.split(/\r?\n/).map(line => line.trim())]
+  for (const part of new Set(parts.filter(Boolean))) {
+    core.setSecret(part)
+    if (part.length >= MIN_REPLACED_LENGTH && !knownSecrets.includes(part)) knownSecrets.push(part)
+  }
+  knownSecrets.sort((a, b) => b.length - a.length)
+}
+
+/** One line, known secrets replaced, unprintable characters escaped, at most `maxLength` long. */
 export function printable(text: string, maxLength = DEFAULT_MAX_LENGTH): string {
-  const escaped = text.replace(
+  const hidden = knownSecrets.reduce((result, secret) => result.replaceAll(secret, '***'), text)
+  const escaped = hidden.replace(
     UNPRINTABLE,
     c => NAMED_ESCAPES[c] ?? `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0')}`
   )

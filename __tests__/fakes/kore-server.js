@@ -51,6 +51,8 @@ import { sampleExport } from './zip.js'
  * @property {boolean} [importAnswersFinal]  import over an existing tool answers SUCCESS at once
  * @property {number} [deployPolls]  IN_PROGRESS answers before a deploy ends; unset: it answers
  *   SUCCESS at once (isAsync false)
+ * @property {Record<string, string>} [namesOtherTool]  answers that name this tool id instead of
+ *   the real one: 'import-answer', 'import-status', 'deploy-answer', 'deploy-status'
  *
  * @typedef {object} ImportRecord  what an import received, for tests to compare
  * @property {string} toolId
@@ -289,8 +291,9 @@ export async function startKoreServer(options = {}) {
     const polls = importing ? (options.jobPolls ?? 1) : (options.deployPolls ?? 0)
     const outcome = importing ? (options.importOutcome ?? 'SUCCESS') : 'SUCCESS'
     const status = job.polls > polls ? outcome : 'IN_PROGRESS'
+    const toolId = options.namesOtherTool?.[`${job.action.toLowerCase()}-status`] ?? job.toolId
     /** @type {Record<string, unknown>} */
-    const record = { _id: job.id, toolId: job.toolId, jobType: 'TOOLS', action: job.action, status }
+    const record = { _id: job.id, toolId, jobType: 'TOOLS', action: job.action, status }
     if (status === 'FAILED') record.statusLogs = options.failLogs ?? ['Import failed']
     if (status === 'SUCCESS' && !importing) deployed.push(job.toolId)
     return record
@@ -378,7 +381,7 @@ export async function startKoreServer(options = {}) {
     const final = existing && options.importAnswersFinal
     sendJson(res, 200, {
       dockStatusId: job.id,
-      toolId,
+      toolId: options.namesOtherTool?.['import-answer'] ?? toolId,
       jobType: 'TOOLS',
       action: 'IMPORT',
       status: final ? 'SUCCESS' : 'IN_PROGRESS'
@@ -402,7 +405,7 @@ export async function startKoreServer(options = {}) {
     // The hyphenated spelling, as the Deploy page documents it.
     sendJson(res, 200, {
       'dock-statusId': job.id,
-      toolId,
+      toolId: options.namesOtherTool?.['deploy-answer'] ?? toolId,
       jobType: 'TOOLS',
       action: 'DEPLOY',
       status: atOnce ? 'SUCCESS' : 'IN_PROGRESS'

@@ -31678,7 +31678,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5785);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6031);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runRestore */ .Y)();
 
@@ -31687,7 +31687,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5785:
+/***/ 6031:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34699,6 +34699,7 @@ var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(663);
 ;// CONCATENATED MODULE: ./src/text.ts
+
 /**
  * Text that came from a server or from a tool's author is data. Before it reaches a log line, the
  * job summary, an output or a commit message it goes through `printable`, so that it can neither
@@ -34708,9 +34709,28 @@ const DEFAULT_MAX_LENGTH = 300;
 /** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** One line, every unprintable character escaped, at most `maxLength` characters. */
+/** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
+const knownSecrets = [];
+/** Shorter values are masked by the runner but not replaced here: they would garble every line. */
+const MIN_REPLACED_LENGTH = 4;
+/**
+ * Masks a secret in the runner's log and keeps it out of everything `printable` makes. The
+ * runner masks whole values only, and text cut at a limit can end in a secret's first part, so
+ * printable replaces secrets before it cuts. Each line of a multi-line secret is a secret too.
+ */
+function text_hideSecret(value) {
+    const parts = [value, ...value.split(/\r?\n/).map(line => line.trim())];
+    for (const part of new Set(parts.filter(Boolean))) {
+        core_setSecret(part);
+        if (part.length >= MIN_REPLACED_LENGTH && !knownSecrets.includes(part))
+            knownSecrets.push(part);
+    }
+    knownSecrets.sort((a, b) => b.length - a.length);
+}
+/** One line, known secrets replaced, unprintable characters escaped, at most `maxLength` long. */
 function text_printable(text, maxLength = DEFAULT_MAX_LENGTH) {
-    const escaped = text.replace(UNPRINTABLE, c => NAMED_ESCAPES[c] ?? `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0')}`);
+    const hidden = knownSecrets.reduce((result, secret) => result.replaceAll(secret, '***'), text);
+    const escaped = hidden.replace(UNPRINTABLE, c => NAMED_ESCAPES[c] ?? `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0')}`);
     const characters = [...escaped];
     if (characters.length <= maxLength)
         return escaped;
@@ -34731,32 +34751,11 @@ function isPlainId(text) {
 
 
 
-class archive_ArchiveError extends Error {
+class ArchiveError extends Error {
     constructor(message) {
         super(message);
         this.name = 'ArchiveError';
     }
-}
-/** The files Kore.ai puts in a tool export; import needs the first one. */
-const EXPECTED_ENTRIES = (/* unused pure expression or super */ null && ([
-    'flow_definition.json',
-    'app_definition.json',
-    'env_variables.json'
-]));
-/** The expected files that are not at the zip's root (names compared in any case). */
-function archive_missingEntries(entries) {
-    const names = new Set(entries.map(entry => entry.name.toLowerCase()));
-    return EXPECTED_ENTRIES.filter(name => !names.has(name));
-}
-/**
- * An export without its flow definition cannot be imported: keeping it (or committing it, which
- * would remove the tool's good backup) would pass off an empty shell as a backup.
- */
-function archive_requireImportable(entries) {
-    if (!archive_missingEntries(entries).includes('flow_definition.json'))
-        return;
-    const held = entries.map(entry => entry.name).join(', ');
-    throw new archive_ArchiveError(`the export holds no flow_definition.json, so it cannot be imported and is not kept (the zip held: ${printable(held) || 'nothing'})`);
 }
 /** Far above any real tool export, far below what would hurt the runner (zip bombs). */
 const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024;
@@ -34766,11 +34765,10 @@ const MAX_ENTRIES = 10_000;
  * Opens the zip and reads every entry to its end, checking sizes (yauzl) and CRC-32 (here,
  * since yauzl does not), so a corrupt export fails now rather than at import time. Refuses
  * entries that share bytes (one deflate stream named forty times inflates forty times) and
- * more than `maxUnpackedBytes` of content in all.
+ * more than `maxUnpackedBytes` of content in all. Keeps the data of the entries `keepData` names.
  */
-async function archive_verifyZip(file, maxUnpackedBytes) {
-    const entries = await readZip(file, () => false, maxUnpackedBytes);
-    return entries.map(({ name, size }) => ({ name, size }));
+async function archive_verifyZip(file, maxUnpackedBytes, keepData = () => false) {
+    return readZip(file, keepData, maxUnpackedBytes);
 }
 /**
  * Reads the `wanted` files of the zip (all by default) into memory, refusing unsafe archives:
@@ -34786,7 +34784,7 @@ async function readZip(file, keepData, maxUnpackedBytes) {
         zip = await openZip(file);
     }
     catch (error) {
-        throw new archive_ArchiveError(`the download is not a valid zip: ${errors_messageOf(error)}`);
+        throw new ArchiveError(`the download is not a valid zip: ${errors_messageOf(error)}`);
     }
     const entries = [];
     const names = new Set();
@@ -34794,7 +34792,7 @@ async function readZip(file, keepData, maxUnpackedBytes) {
     let total = 0;
     try {
         if (zip.entryCount > MAX_ENTRIES) {
-            throw new archive_ArchiveError(`unsafe archive: it has more than ${MAX_ENTRIES} entries`);
+            throw new ArchiveError(`unsafe archive: it has more than ${MAX_ENTRIES} entries`);
         }
         for await (const entry of readEntries(zip)) {
             refuseOverlap(entry, spans);
@@ -34803,7 +34801,7 @@ async function readZip(file, keepData, maxUnpackedBytes) {
             refuseUnsafe(entry, names);
             total += entry.uncompressedSize;
             if (total > maxUnpackedBytes) {
-                throw new archive_ArchiveError(`unsafe archive: it unpacks to more than ${maxUnpackedBytes} bytes`);
+                throw new ArchiveError(`unsafe archive: it unpacks to more than ${maxUnpackedBytes} bytes`);
             }
             const { crc, data } = await readEntry(zip, entry, keepData(entry.fileName));
             if (crc !== entry.crc32)
@@ -34812,14 +34810,14 @@ async function readZip(file, keepData, maxUnpackedBytes) {
         }
     }
     catch (error) {
-        if (error instanceof archive_ArchiveError)
+        if (error instanceof ArchiveError)
             throw error;
         const message = errors_messageOf(error);
         // yauzl's own name checks: absolute paths, `..`, backslashes (strictFileNames).
         if (/absolute path|invalid relative path|invalid characters in fileName/.test(message)) {
-            throw new archive_ArchiveError(`unsafe archive: ${message}`);
+            throw new ArchiveError(`unsafe archive: ${message}`);
         }
-        throw new archive_ArchiveError(`the downloaded zip is corrupt: ${message}`);
+        throw new ArchiveError(`the downloaded zip is corrupt: ${message}`);
     }
     finally {
         zip.close();
@@ -34832,7 +34830,7 @@ function refuseOverlap(entry, spans) {
     const end = start + LOCAL_HEADER_BYTES + entry.fileNameLength + entry.compressedSize;
     const other = spans.find(span => start < span.end && span.start < end);
     if (other) {
-        throw new archive_ArchiveError(`unsafe archive: entries ${text_printable(other.name)} and ${text_printable(entry.fileName)} share their data`);
+        throw new ArchiveError(`unsafe archive: entries ${text_printable(other.name)} and ${text_printable(entry.fileName)} share their data`);
     }
     spans.push({ start, end, name: entry.fileName });
 }
@@ -34841,14 +34839,14 @@ const S_IFLNK = 0o120000;
 function refuseUnsafe(entry, seen) {
     const name = entry.fileName;
     if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
-        throw new archive_ArchiveError(`unsafe archive: entry ${text_printable(name)} has control characters`);
+        throw new ArchiveError(`unsafe archive: entry ${text_printable(name)} has control characters`);
     }
     if (seen.has(name))
-        throw new archive_ArchiveError(`unsafe archive: entry ${name} appears twice`);
+        throw new ArchiveError(`unsafe archive: entry ${name} appears twice`);
     seen.add(name);
     const unixMode = (entry.externalFileAttributes >>> 16) & S_IFMT;
     if (unixMode === S_IFLNK)
-        throw new archive_ArchiveError(`unsafe archive: entry ${name} is a link`);
+        throw new ArchiveError(`unsafe archive: entry ${name} is a link`);
 }
 const READ_CHUNK_BYTES = 1024 * 1024;
 /**
@@ -35004,11 +35002,11 @@ function reindentJson(text) {
  * told apart for sure is an error rather than a guess: a redaction that fails open leaks a secret
  * into git history for good.
  */
-const ENV_VARIABLES_FILE = 'env_variables.json';
+const env_variables_ENV_VARIABLES_FILE = 'env_variables.json';
 const REDACTED = '<redacted>';
 /** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
 function env_variables_isEnvVariablesFile(name) {
-    return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE;
+    return (name.split('/').pop() ?? '').toLowerCase() === env_variables_ENV_VARIABLES_FILE;
 }
 class UnredactableError extends Error {
     constructor(message) {
@@ -35068,31 +35066,32 @@ const METADATA_KEYS = new Set([
 const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1']);
 const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
 /**
- * Every variable of the file: an object with a value field, named by its name field or, in a
- * map of variables, by its key.
+ * Every variable of the file, wherever it sits: an object with a value field, named by its name
+ * field or, in a map of variables, by its key; or an object marked secure. The one walker for
+ * redacting (export), listing, requiring and filling (restore) and hiding (change report), so
+ * that whatever one of them sees as a secret, all do. Throws UnredactableError when the file's
+ * shape does not tell for sure which values are secret.
  */
-function env_variables_listVariables(root) {
-    return collectVariables(root, (node, nameFromParent) => {
-        const values = (node.children ?? [])
-            .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
-            .map(p => p.children?.[1]);
-        return values.length > 0 ? { name: variableName(node, nameFromParent), values } : undefined;
-    });
-}
-/** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
-function env_variables_findSecureVariables(root) {
+function env_variables_findVariables(root) {
     if (root.type !== 'object' && root.type !== 'array') {
         throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
     }
-    return collectVariables(root, (node, nameFromParent) => isMarkedSecure(node, nameFromParent) ? secureVariable(node, nameFromParent) : undefined);
-}
-/** Walks every object; one that `pick` reads as a variable is kept and not descended into. */
-function collectVariables(root, pick) {
     const found = [];
     const visit = (node, nameFromParent) => {
-        const variable = node.type === 'object' ? pick(node, nameFromParent) : undefined;
-        if (variable)
-            return void found.push(variable);
+        if (node.type === 'string')
+            return refuseSecretsInText(node, nameFromParent);
+        if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
+            // Its values are replaced whole: nothing inside needs a second look.
+            return void found.push(secureVariable(node, nameFromParent));
+        }
+        if (node.type === 'object') {
+            const values = valueFields(node);
+            if (values.length > 0) {
+                found.push({ name: variableName(node, nameFromParent), node, values, secure: false });
+            }
+        }
+        // Groups of variables (a variable with `items`) and values that are themselves objects may
+        // hold secure variables: every child is read.
         for (const child of node.children ?? []) {
             if (child.type === 'property')
                 visit(child.children?.[1], keyOf(child));
@@ -35103,9 +35102,51 @@ function collectVariables(root, pick) {
     visit(root);
     return found;
 }
+function findSecureVariables(root) {
+    return env_variables_findVariables(root).filter(variable => variable.secure);
+}
+/**
+ * Variables kept as JSON text inside a string (`"variables": "[{…isSecured…}]"`) cannot be
+ * redacted in place with certainty: refused rather than committed in clear.
+ */
+function refuseSecretsInText(node, nameFromParent) {
+    const text = String(node.value).trim();
+    if (!/^[[{]/.test(text))
+        return;
+    let inner;
+    try {
+        inner = json_text_parseJsonTree(text);
+    }
+    catch {
+        return;
+    }
+    if (hasSecureFlag(inner)) {
+        throw new UnredactableError(`${nameFromParent ? `"${text_printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
+    }
+}
+/** A secure flag that is not plainly false, at any depth, JSON text within JSON text included. */
+function hasSecureFlag(node) {
+    if (node.type === 'property' && SECURE_FLAGS.has(normalise(keyOf(node)))) {
+        return flagValue(node.children?.[1]) !== false;
+    }
+    if (node.type === 'string') {
+        try {
+            return hasSecureFlag(json_text_parseJsonTree(String(node.value)));
+        }
+        catch {
+            return false;
+        }
+    }
+    return (node.children ?? []).some(hasSecureFlag);
+}
+function valueFields(object) {
+    return (object.children ?? [])
+        .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
+        .map(p => p.children?.[1]);
+}
 /** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
 function redactSecureValues(text) {
-    const variables = env_variables_findSecureVariables(parseJsonTree(text));
+    const variables = findSecureVariables(parseJsonTree(text));
     const edits = variables.flatMap(variable => variable.values.map(value => ({
         offset: value.offset,
         length: value.length,
@@ -35139,7 +35180,7 @@ function isMarkedSecure(object, nameFromParent) {
         const flag = flagValue(property.children?.[1]);
         if (flag === undefined) {
             const name = variableName(object, nameFromParent);
-            throw new UnredactableError(`variable ${printable(name)} has "${printable(key)}" set to something that is neither true nor false`);
+            throw new UnredactableError(`variable ${text_printable(name)} has "${text_printable(key)}" set to something that is neither true nor false`);
         }
         secure ||= flag;
     }
@@ -35160,14 +35201,14 @@ function secureVariable(object, nameFromParent) {
                 values.push(value);
         }
         else if (value.type !== 'boolean' && value.type !== 'null') {
-            throw new UnredactableError(`secure variable ${printable(name)} has a field "${printable(keyOf(property))}" that may hold its value`);
+            throw new UnredactableError(`secure variable ${text_printable(name)} has a field "${text_printable(keyOf(property))}" that may hold its value`);
         }
     }
     // A flagged object with neither a name nor a value is a part of a variable, not the variable.
     if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
         throw new UnredactableError(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
     }
-    return { name, values };
+    return { name, node: object, values, secure: true };
 }
 /** true / false for what reads as a flag (true, "yes", 1…); undefined when it does not. */
 function flagValue(node) {
@@ -35201,7 +35242,142 @@ function hasKey(object, normalisedKey) {
     return env_variables_valueOf(object, normalisedKey) !== undefined;
 }
 
+;// CONCATENATED MODULE: ./src/backup/importable.ts
+
+
+
+
+
+
+/**
+ * What makes a backup importable, one definition for the export (nothing less is committed over
+ * a good backup) and the restore (nothing less is uploaded): the three files at the top level,
+ * named in any case but each only once; flow_definition.json and app_definition.json present;
+ * each file present non-empty, valid UTF-8 (a byte order mark is fine; UTF-16 with one, as some
+ * exporters write it) and strict JSON.
+ */
+const FLOW_FILE = 'flow_definition.json';
+const APP_FILE = 'app_definition.json';
+const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, env_variables_ENV_VARIABLES_FILE];
+const REQUIRED_FILES = [FLOW_FILE, APP_FILE];
+/** The backup is not importable; the message names the file and why. */
+class NotImportableError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'NotImportableError';
+    }
+}
+/** Whether a path (in a zip or a folder) is one of the three files at the top level. */
+function isImportableName(path) {
+    return IMPORTABLE_FILES.includes(path.toLowerCase());
+}
+/**
+ * The importable files among `files` (path → bytes), by their lower-case names, once checked.
+ * Throws NotImportableError naming the first file that is missing, doubled or unreadable.
+ */
+function importableFiles(files) {
+    const found = new Map();
+    const spelled = new Map();
+    for (const [path, data] of files) {
+        if (!isImportableName(path))
+            continue;
+        const name = path.toLowerCase();
+        const other = spelled.get(name);
+        if (other !== undefined) {
+            throw new NotImportableError(`it holds ${text_printable(other)} and ${text_printable(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`);
+        }
+        spelled.set(name, path);
+        found.set(name, data);
+    }
+    const missing = REQUIRED_FILES.filter(name => !found.has(name));
+    if (missing.length > 0) {
+        throw new NotImportableError(`it holds no ${missing.join(' and ')}: Kore.ai needs both flow_definition.json and app_definition.json to import a tool`);
+    }
+    for (const [name, data] of found)
+        checkJsonFile(name, data);
+    return found;
+}
+/**
+ * The importable files a folder holds (`existing`, names relative to it) that `wanted` lacks:
+ * writing `wanted` there would take them out of a good backup.
+ */
+function lostImportableFiles(existing, wanted) {
+    const kept = new Set([...wanted.keys()].map(name => name.toLowerCase()));
+    return existing.filter(name => isImportableName(name) && !kept.has(name.toLowerCase()));
+}
+/**
+ * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
+ * is never kept, so it can never be committed over a good backup.
+ */
+async function importable_verifyExport(file, maxUnpackedBytes, withVariables) {
+    const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
+    const entries = await verifyZip(file, maxUnpackedBytes, checked);
+    try {
+        importableFiles(entries.filter(entry => checked(entry.name)).map(e => [e.name, e.data]));
+    }
+    catch (error) {
+        const held = printable(entries.map(entry => entry.name).join(', ')) || 'nothing';
+        const message = messageOf(error);
+        const omit = message.includes(ENV_VARIABLES_FILE)
+            ? '; env-variables: omit backs the tool up without that file'
+            : '';
+        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${message} (the zip held: ${held})${omit}`);
+    }
+    return entries.map(({ name, size }) => ({ name, size }));
+}
+/** Non-empty text (UTF-8, a BOM allowed), strict JSON: what Kore.ai's import can read. */
+function checkJsonFile(name, data) {
+    let text;
+    try {
+        text = json_text_decodeJsonBytes(data);
+    }
+    catch {
+        throw new NotImportableError(`its ${name} is not valid UTF-8 text`);
+    }
+    if (!text.trim())
+        throw new NotImportableError(`its ${name} is empty`);
+    try {
+        JSON.parse(text);
+    }
+    catch (error) {
+        const why = error instanceof SyntaxError ? `: ${text_printable(error.message, 120)}` : '';
+        throw new NotImportableError(`its ${name} is not valid JSON${why}`);
+    }
+}
+/**
+ * Where a file still holds the redaction placeholder as a string value, at any depth (JSON text
+ * inside a string included), e.g. `[0].items[1].value`; undefined when it holds none. The
+ * restore's last check: whatever the file's shape, a placeholder is never uploaded.
+ */
+function placeholderPath(text) {
+    const root = (0,main.parseTree)(text, [], { allowTrailingComma: true });
+    return root && findPlaceholder(root, '');
+}
+function findPlaceholder(node, path) {
+    if (node.type === 'string') {
+        const value = String(node.value).trim();
+        if (value === REDACTED)
+            return path || '(the whole file)';
+        if (!/^[[{]/.test(value) || !value.includes(REDACTED))
+            return undefined;
+        const inner = (0,main.parseTree)(value, [], { allowTrailingComma: true });
+        const found = inner && findPlaceholder(inner, '');
+        return found === undefined ? undefined : `${path} (JSON text, at ${found})`;
+    }
+    const children = node.children ?? [];
+    for (const [index, child] of children.entries()) {
+        const found = child.type === 'property'
+            ? child.children?.[1] &&
+                findPlaceholder(child.children[1], `${path}${path ? '.' : ''}${String(child.children[0]?.value)}`)
+            : findPlaceholder(child, `${path}[${index}]`);
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/restore/backup.ts
+
 
 
 
@@ -35214,46 +35390,83 @@ class BackupError extends Error {
         this.name = 'BackupError';
     }
 }
-const FLOW = 'flow_definition.json';
-const APP = 'app_definition.json';
-/** Reads a committed folder or an exported zip; the names are matched in any case. */
-async function readBackup(source) {
+/** File Upload's documented limit for one request; larger files need an upload session. */
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/**
+ * Reads a committed folder or an exported zip (names matched in any case) and checks that it is
+ * importable, all before `deadline`. Only a regular file or a folder is read: a FIFO or a device
+ * would block the step.
+ */
+async function readBackup(source, deadline) {
+    const where = text_printable(source);
     const stat = await promises_namespaceObject.stat(source).catch(() => undefined);
     if (!stat)
-        throw new BackupError(`${text_printable(source)} does not exist (check out the repository first)`);
-    const files = stat.isDirectory() ? await readFolder(source) : await backup_readZip(source);
-    const find = (name) => files.get(name);
-    const flow = find(FLOW);
-    const app = find(APP);
-    if (!flow || !app) {
-        const missing = [flow ? '' : FLOW, app ? '' : APP].filter(Boolean).join(' and ');
-        const held = [...files.keys()].join(', ') || 'none of the backup files';
-        throw new BackupError(`${text_printable(source)} holds no ${missing}: Kore.ai needs both to import a tool (it holds ${held})`);
+        throw new BackupError(`${where} does not exist (check out the repository first)`);
+    if (!stat.isDirectory() && !stat.isFile()) {
+        throw new BackupError(`${where} is neither a regular file nor a folder`);
     }
-    return { flow, app, env: find(ENV_VARIABLES_FILE) };
+    const reading = stat.isDirectory() ? readFolder(source) : backup_readZip(source);
+    const files = await beforeDeadline(reading, deadline, where);
+    let found;
+    try {
+        found = importableFiles(files);
+    }
+    catch (error) {
+        throw new BackupError(`${where} is not an importable backup: ${errors_messageOf(error)}`);
+    }
+    for (const [name, data] of found)
+        refuseOversize(`${where}: ${name}`, data.length);
+    return {
+        flow: found.get(FLOW_FILE),
+        app: found.get(APP_FILE),
+        env: found.get(env_variables_ENV_VARIABLES_FILE)
+    };
 }
-const WANTED = new Set([FLOW, APP, ENV_VARIABLES_FILE]);
-/** The backup files at the folder's top level, by their lower-case names. */
+/** The backup files at the folder's top level, with the same caps as a zip's. */
 async function readFolder(folder) {
-    const files = new Map();
+    const files = [];
+    let total = 0;
     for (const entry of await promises_namespaceObject.readdir(folder, { withFileTypes: true })) {
-        const name = entry.name.toLowerCase();
-        if (!entry.isFile() || !WANTED.has(name))
+        if (!isImportableName(entry.name))
             continue;
-        if (files.has(name))
-            throw new BackupError(`${text_printable(folder)} holds ${name} twice (in two cases)`);
-        files.set(name, await promises_namespaceObject.readFile(external_node_path_namespaceObject.join(folder, entry.name)));
+        const file = external_node_path_namespaceObject.join(folder, entry.name);
+        if (!entry.isFile()) {
+            throw new BackupError(`${text_printable(file)} is not a regular file (a link, folder or device)`);
+        }
+        const { size } = await promises_namespaceObject.stat(file);
+        refuseOversize(text_printable(file), size);
+        total += size;
+        if (total > MAX_EXTRACTED_BYTES) {
+            throw new BackupError(`${text_printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`);
+        }
+        files.push([entry.name, await promises_namespaceObject.readFile(file)]);
     }
     return files;
 }
 async function backup_readZip(file) {
     try {
-        const entries = await archive_extractZip(file, name => WANTED.has(name.toLowerCase()));
-        return new Map(entries.map(entry => [entry.name.toLowerCase(), entry.data]));
+        const entries = await archive_extractZip(file, isImportableName);
+        return entries.map(entry => [entry.name, entry.data]);
     }
     catch (error) {
-        const reason = error instanceof archive_ArchiveError ? error.message : errors_messageOf(error);
-        throw new BackupError(`${text_printable(file)} is neither a folder nor a readable zip: ${reason}`);
+        throw new BackupError(`${text_printable(file)} is neither a folder nor a readable zip: ${errors_messageOf(error)}`);
+    }
+}
+function refuseOversize(what, size) {
+    if (size <= MAX_UPLOAD_BYTES)
+        return;
+    throw new BackupError(`${what} has ${size} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`);
+}
+async function beforeDeadline(work, deadline, where) {
+    let timer;
+    const late = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new BackupError(`reading ${where} took longer than timeout allows`)), Math.max(0, deadline - Date.now()));
+    });
+    try {
+        return await Promise.race([work, late]);
+    }
+    finally {
+        clearTimeout(timer);
     }
 }
 
@@ -35477,12 +35690,13 @@ function input_parsers_parseBoolean(input, raw, fallback) {
 
 
 
+
 const ENV_VARIABLES_MODES = (/* unused pure expression or super */ null && (['redact', 'keep', 'omit']));
 /** Reads api-key, masking it before anything else can print it. Shared by both actions. */
 function readApiKey() {
     const apiKey = getInput(input_names_Input.ApiKey);
     if (apiKey)
-        core_setSecret(apiKey);
+        text_hideSecret(apiKey);
     if (!apiKey)
         throw new input_names_InputError(input_names_Input.ApiKey, 'is required (pass it from a secret)');
     if (/[\s\p{Cc}]/u.test(apiKey)) {
@@ -35495,7 +35709,7 @@ function readInputs() {
     const apiKey = readApiKey();
     const githubToken = core.getInput(Input.GithubToken);
     if (githubToken)
-        core.setSecret(githubToken);
+        hideSecret(githubToken);
     const toolsText = core.getInput(Input.Tools);
     const tools = parseToolList(core.getInput(Input.ToolId), core.getInput(Input.FlowId), toolsText);
     const commit = parseBoolean(Input.Commit, core.getInput(Input.Commit), false);
@@ -35551,11 +35765,8 @@ const RestoreInput = {
 /** Reads and validates every input before any request; throws an InputError naming the input. */
 function readRestoreInputs() {
     const apiKey = readApiKey();
-    // Mask the values first: a later error must not be able to print one.
+    // Read (and mask) the values first: a later error must not be able to print one.
     const envValues = parseEnvValues(getInput(RestoreInput.EnvValues));
-    for (const value of envValues.values())
-        if (value)
-            core_setSecret(value);
     const rawToolId = getInput(RestoreInput.ToolId);
     const toolName = getInput(RestoreInput.ToolName).trim();
     if (Boolean(rawToolId) === Boolean(toolName)) {
@@ -35586,25 +35797,49 @@ function parseToolName(name) {
     return name;
 }
 /**
- * `NAME=value` lines; blank lines and `#` comments skipped. Errors name the line, never its
- * text: it may hold a secret.
+ * `NAME=value` lines, and GitHub's heredoc form for multi-line values (`NAME<<EOF`, the lines,
+ * `EOF`), as in GITHUB_ENV; blank lines and `#` comments skipped. Every value, and every line
+ * that cannot be read, is masked as it is read. Errors name the line, never its text: it may
+ * hold a secret (a pasted key's second line can look like NAME=value).
  */
 function parseEnvValues(raw) {
     const values = new Map();
-    raw.split('\n').forEach((rawLine, index) => {
-        const line = rawLine.replace(/\r$/, '');
+    const lines = raw.split('\n').map(line => line.replace(/\r$/, ''));
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
         if (!line.trim() || line.trimStart().startsWith('#'))
-            return;
-        const where = `${RestoreInput.EnvValues}: line ${index + 1}`;
+            continue;
+        // Masked whole as well as by value: a pasted secret's own lines can look like NAME=value.
+        text_hideSecret(line.trim());
+        const number = index + 1;
+        const where = `${RestoreInput.EnvValues}: line ${number}`;
+        const heredoc = /^\s*([^\s=<]+)<<(\S+)\s*$/.exec(line);
         const equals = line.indexOf('=');
-        const name = line.slice(0, Math.max(equals, 0)).trim();
-        if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
-            throw new input_names_InputError(where, 'is not NAME=value (its text is not shown: it may be a secret)');
+        let name;
+        let value;
+        if (heredoc) {
+            const end = lines.findIndex((other, at) => at > index && other === heredoc[2]);
+            value = lines.slice(index + 1, end < 0 ? undefined : end).join('\n');
+            text_hideSecret(value);
+            if (end < 0) {
+                throw new input_names_InputError(where, 'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends');
+            }
+            name = heredoc[1];
+            index = end;
         }
-        if (values.has(name))
-            throw new input_names_InputError(where, `sets ${text_printable(name)} a second time`);
-        values.set(name, line.slice(equals + 1));
-    });
+        else {
+            name = line.slice(0, Math.max(equals, 0)).trim();
+            value = line.slice(equals + 1);
+            if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
+                throw new input_names_InputError(where, 'is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)');
+            }
+            text_hideSecret(value);
+        }
+        const first = values.get(name);
+        if (first)
+            throw new input_names_InputError(where, `sets the same name as line ${first.line}`);
+        values.set(name, { value, line: number });
+    }
     return values;
 }
 
@@ -35615,9 +35850,12 @@ function parseEnvValues(raw) {
 
 
 
+
+
 /**
  * Sets the values given in env-values, editing only those values' text (everything else keeps
- * its exact bytes), and refuses to go on while a redacted value has no replacement.
+ * its exact bytes). Refuses, before any request, a redacted value with no replacement, a blank
+ * value for a secret (an unset `secrets.X` expands to nothing), and a name the backup lacks.
  */
 function fillEnvValues(data, values) {
     if (!data) {
@@ -35630,21 +35868,24 @@ function fillEnvValues(data, values) {
     let variables;
     try {
         text = json_text_decodeJsonBytes(data);
-        variables = env_variables_listVariables(json_text_parseJsonTree(text));
+        variables = env_variables_findVariables(json_text_parseJsonTree(text));
     }
     catch (error) {
-        throw new input_names_InputError(RestoreInput.Source, `its env_variables.json cannot be read: ${error.message}`);
+        throw new input_names_InputError(RestoreInput.Source, `its env_variables.json cannot be read for sure: ${errors_messageOf(error)}`);
     }
-    const names = new Set(variables.map(v => v.name));
-    const unknown = [...values.keys()].filter(name => !names.has(name));
-    if (unknown.length > 0) {
-        throw new input_names_InputError(RestoreInput.EnvValues, `sets ${text_printable(unknown.join(', '))}, which the backup does not have (it has ${text_printable([...names].join(', ')) || 'no variables'})`);
-    }
-    const missing = variables
+    refuseUnknownNames(variables, values);
+    const secret = (v) => v.secure || v.values.some(node => node.value === REDACTED);
+    const redactedMissing = variables
         .filter(v => !values.has(v.name) && v.values.some(node => node.value === REDACTED))
         .map(v => v.name);
-    if (missing.length > 0) {
-        throw new input_names_InputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
+    if (redactedMissing.length > 0) {
+        throw new input_names_InputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(redactedMissing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
+    }
+    for (const variable of variables.filter(v => secret(v) && values.has(v.name))) {
+        const given = values.get(variable.name);
+        if (given.value.trim())
+            continue;
+        throw new input_names_InputError(`${RestoreInput.EnvValues}: line ${given.line}`, `sets the secret ${text_printable(variable.name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`);
     }
     if (values.size === 0)
         return { data, filled: [] };
@@ -35653,9 +35894,26 @@ function fillEnvValues(data, values) {
         .flatMap(v => v.values.map(node => ({
         offset: node.offset,
         length: node.length,
-        content: JSON.stringify(values.get(v.name))
+        content: JSON.stringify(values.get(v.name)?.value)
     })));
     return { data: Buffer.from((0,main.applyEdits)(text, edits), 'utf8'), filled: [...values.keys()] };
+}
+function refuseUnknownNames(variables, values) {
+    const names = new Set(variables.map(v => v.name));
+    const unknown = [...values].filter(([name]) => !names.has(name)).map(([, given]) => given.line);
+    if (unknown.length === 0)
+        return;
+    const lines = unknown.length === 1 ? `line ${unknown[0]}` : `lines ${unknown.join(', ')}`;
+    throw new input_names_InputError(`${RestoreInput.EnvValues}: ${lines}`, `names a variable the backup does not have (the name is not shown: the line may be part of a secret). The backup has: ${text_printable([...names].join(', ')) || 'no variables'}`);
+}
+/** The last check before upload: no file may still hold the redaction placeholder anywhere. */
+function refusePlaceholders(files) {
+    for (const [name, data] of Object.entries(files)) {
+        const where = data && placeholderPath(json_text_decodeJsonBytes(data));
+        if (where === undefined)
+            continue;
+        throw new input_names_InputError(RestoreInput.Source, `its ${name} still holds "${REDACTED}" at ${text_printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`);
+    }
 }
 
 // EXTERNAL MODULE: external "node:dns"
@@ -36295,26 +36553,21 @@ class DownloadError extends Error {
         this.name = 'DownloadError';
     }
 }
-/** The zip may unpack to this many times max-download-size: JSON compresses well, bombs better. */
-const UNPACKED_SIZE_FACTOR = 4;
 /** Streams the export to a temporary file beside the destination, verifies it, renames it. */
 async function download_downloadExport(downloadUrl, options) {
     const url = resolveDownloadUrl(downloadUrl, options.host);
-    core.setSecret(url.href);
+    hideSecret(url.href);
     await fs.mkdir(path.dirname(options.destination), { recursive: true });
     const temporary = path.join(path.dirname(options.destination), `.kore-download-${randomUUID().slice(0, 8)}.part`);
     try {
         const fetched = await withRetries(`${options.label ?? ''}Download of the export`, options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options), { deadline: options.deadline });
-        const entries = await verifyZip(temporary, options.maxBytes * UNPACKED_SIZE_FACTOR);
-        requireImportable(entries);
+        await options.verify(temporary);
         await fs.rename(temporary, options.destination);
-        return { file: options.destination, ...fetched, entries };
+        return { file: options.destination, ...fetched };
     }
     catch (error) {
         // The original error is the one worth reading, not a failed clean-up's.
         await fs.rm(temporary, { force: true }).catch(() => undefined);
-        if (error instanceof ArchiveError)
-            throw new DownloadError(error.message);
         throw error;
     }
 }
@@ -36451,7 +36704,7 @@ function nextHop(from, location, hop, host) {
         throw new DownloadError('refusing a redirect of the download from https to http');
     }
     refuseInsecure(next, host, 'follow a redirect of the download to');
-    core.setSecret(next.href);
+    hideSecret(next.href);
     return next;
 }
 
@@ -36530,6 +36783,8 @@ function describe(status) {
 
 
 
+/** The zip may unpack to this many times max-download-size: JSON compresses well, bombs better. */
+const UNPACKED_SIZE_FACTOR = 4;
 function newExportRecord(toolId, flowId) {
     return {
         toolId,
@@ -36580,6 +36835,7 @@ async function exportTool(request, record, clientOptions = {}) {
         const downloadUrl = finished.downloadUrl || started.downloadUrl;
         if (!downloadUrl)
             throw new Error('Kore.ai reported SUCCESS but sent no download URL');
+        let entries = [];
         const file = await downloadExport(downloadUrl, {
             host: request.host,
             apiKey: request.apiKey,
@@ -36587,12 +36843,15 @@ async function exportTool(request, record, clientOptions = {}) {
             maxBytes: request.maxDownloadBytes,
             deadline,
             retry: clientOptions.retry,
-            label: request.label
+            label: request.label,
+            verify: async (temporary) => {
+                const limit = request.maxDownloadBytes * UNPACKED_SIZE_FACTOR;
+                entries = await verifyExport(temporary, limit, request.withVariables);
+            }
         });
-        Object.assign(record, file);
+        Object.assign(record, file, { entries });
         log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);
-        log(`The zip holds: ${printable(file.entries.map(e => e.name).join(', '), 1000)}`);
-        warnAboutMissingEntries(request.label, file.entries);
+        log(`The zip holds: ${printable(entries.map(e => e.name).join(', '), 1000)}`);
     }
     catch (error) {
         throw Date.now() >= startedAt + request.timeoutMs ? outOfTime(error, request) : error;
@@ -36607,12 +36866,6 @@ function outOfTime(error, request) {
         return error;
     const limit = `timeout: ${Math.round(request.timeoutMs / 1000)} s`;
     return new Error(`${error.message} (the tool's time ran out, ${limit}; raise timeout if it is large)`);
-}
-function warnAboutMissingEntries(label, entries) {
-    const missing = missingEntries(entries);
-    if (missing.length > 0) {
-        core.warning(`${label}The export has no ${missing.join(', ')}: Kore.ai may not be able to import it`);
-    }
 }
 function export_tool_seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
@@ -36670,11 +36923,12 @@ function diffFile(name, old, now) {
     const root = rootLabel(name);
     if (!isEnvVariablesFile(name))
         return diffJson(before, after, { root });
-    const secure = secureNames(before.root, after.root);
+    // The redaction's own walker tells secrets on either side; when it cannot tell, everything
+    // in the file counts as secret: a report never risks showing a value.
+    const secrets = [before.root, after.root].map(secretNodes);
     return diffJson(before, after, {
         root,
-        // Unreadable flags make every variable secret: a report never risks showing a value.
-        isSecret: (_label, id) => secure === undefined || secure.has(id)
+        holdsSecret: node => secrets.some(set => set === undefined || set.has(node))
     });
 }
 function parsed(data) {
@@ -36686,13 +36940,29 @@ function parsed(data) {
         return undefined;
     }
 }
-function secureNames(...roots) {
+/**
+ * Secure variables' objects with everything inside them and every object or array that holds
+ * one (its text would show the value too); undefined when the file does not tell.
+ */
+function secretNodes(root) {
+    let secure;
     try {
-        return new Set(roots.flatMap(root => findSecureVariables(root).map(v => v.name)));
+        secure = findVariables(root).filter(v => v.secure);
     }
     catch {
         return undefined;
     }
+    const nodes = new Set();
+    const addWithin = (node) => {
+        nodes.add(node);
+        node.children?.forEach(addWithin);
+    };
+    for (const variable of secure) {
+        addWithin(variable.node);
+        for (let up = variable.node.parent; up; up = up.parent)
+            nodes.add(up);
+    }
+    return nodes;
 }
 /** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
 function rootLabel(name) {
@@ -36777,8 +37047,14 @@ function inventoryOf(files) {
         if (!file)
             continue;
         if (isEnvVariablesFile(name)) {
-            variables = listVariables(file.root).length;
-            secure = secureNames(file.root)?.size ?? 0;
+            try {
+                const found = findVariables(file.root);
+                variables = found.length;
+                secure = found.filter(v => v.secure).length;
+            }
+            catch {
+                variables = undefined;
+            }
             continue;
         }
         collect(file.root, undefined, types, models);
@@ -36961,65 +37237,21 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-;// CONCATENATED MODULE: ./src/restore/report.ts
-
-
-
-/** Sets the outputs and writes the job summary, whether the step succeeded or not. */
-async function reportRestore(inputs, record, error) {
-    setOutput('tool-id', record.toolId);
-    setOutput('dock-status-id', record.dockStatusId);
-    setOutput('status', record.status);
-    setOutput('deployed', String(record.deployed));
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await writeRestoreSummary(inputs, record, error);
-    }
-    catch (caught) {
-        warning(`Could not write the job summary: ${errors_messageOf(caught)}`);
-    }
-}
-async function writeRestoreSummary(inputs, record, error) {
-    const into = inputs.toolId
-        ? `existing tool ${summary_code(inputs.toolId)}`
-        : `new tool ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${summary_code(record.toolId)}` : ''}`;
-    const rows = [
-        ['Backup', summary_code(inputs.source)],
-        ['Imported into', into],
-        ['Import', printableHtml(record.status || 'not started')],
-        [
-            'Variables set from env-values',
-            record.filled.length > 0 ? record.filled.map(summary_code).join(', ') : 'none'
-        ],
-        [
-            'Deploy',
-            inputs.deploy ? printableHtml(record.deployStatus || 'not started') : 'not asked (deploy: false)'
-        ]
-    ];
-    if (error)
-        rows.push(['Error', errorText(error)]);
-    await summary
-        .addHeading('Kore.ai tool restore', 3)
-        .addTable([
-        [
-            { data: 'Field', header: true },
-            { data: 'Value', header: true }
-        ],
-        ...rows
-    ])
-        .write();
-}
-
 ;// CONCATENATED MODULE: ./src/restore/restore-tool.ts
 
 
 
-/** Upload → import → wait → deploy (when asked) → wait. Fills `record` as it goes. */
-async function restoreTool(inputs, backup, record, clientOptions = {}) {
+
+/** The `status` output after a request Kore.ai may have acted on without saying so. */
+const MAY_HAVE_STARTED = 'MAY_HAVE_STARTED';
+/**
+ * Upload → import → wait → deploy (when asked) → wait. Fills `record` as it goes. The tool
+ * deployed and reported is the one asked for (tool-id) or the one the import answer created;
+ * an answer or status naming another tool stops the step.
+ */
+async function restoreTool(inputs, backup, record, startedAt = Date.now(), clientOptions = {}) {
     const client = new client_KoreClient(inputs.host, inputs.apiKey, clientOptions);
     const timeoutMs = inputs.timeoutSeconds * 1000;
-    const startedAt = Date.now();
     const deadline = startedAt + timeoutMs;
     const into = inputs.toolId ? `tool ${inputs.toolId}` : `a new tool "${inputs.toolName}"`;
     info(`Restoring into ${into} on ${inputs.host}`);
@@ -37029,23 +37261,29 @@ async function restoreTool(inputs, backup, record, clientOptions = {}) {
         ? await client.uploadFile('env_variables.json', backup.env, deadline)
         : undefined;
     info(`Uploaded the backup's ${backup.env ? 3 : 2} files`);
-    const started = await client.importTool({
+    const started = await client
+        .importTool({
         toolId: inputs.toolId || undefined,
         toolName: inputs.toolId ? undefined : inputs.toolName,
         flowDataFileId,
         toolDataFileId,
         envVariablesFileId
-    }, deadline);
-    Object.assign(record, {
-        dockStatusId: started.dockStatusId,
-        toolId: started.toolId || inputs.toolId,
-        status: started.status || 'IN_PROGRESS'
+    }, deadline)
+        .catch(error => {
+        if (mayHaveStarted(error))
+            record.status = MAY_HAVE_STARTED;
+        throw error;
     });
+    record.dockStatusId = started.dockStatusId;
+    record.status = started.status || 'IN_PROGRESS';
+    record.toolId = inputs.toolId || started.toolId;
+    requireSameTool(record.toolId, started.toolId, 'the import answer');
     info(`Import started: dock status ${started.dockStatusId}`);
     const imported = await finish(client, started, 'import', inputs, startedAt, status => {
         record.status = status;
     });
-    record.toolId = imported.toolId || record.toolId;
+    requireSameTool(record.toolId, imported.toolId, "the import job's status");
+    record.toolId ||= imported.toolId;
     info(`Import finished: SUCCESS${record.toolId ? ` (tool ${record.toolId})` : ''}`);
     if (!inputs.deploy)
         return;
@@ -37053,13 +37291,34 @@ async function restoreTool(inputs, backup, record, clientOptions = {}) {
         throw new Error('Kore.ai did not say which tool the import created, so it cannot be deployed');
     }
     const deployStartedAt = Date.now();
-    const deploying = await client.deployTool(record.toolId, deployStartedAt + timeoutMs);
+    const deploying = await client
+        .deployTool(record.toolId, deployStartedAt + timeoutMs)
+        .catch(error => {
+        if (mayHaveStarted(error))
+            record.deployStatus = MAY_HAVE_STARTED;
+        throw error;
+    });
     record.deployStatus = deploying.status || 'IN_PROGRESS';
-    await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
+    requireSameTool(record.toolId, deploying.toolId, 'the deploy answer');
+    const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
         record.deployStatus = status;
     });
+    requireSameTool(record.toolId, deployed.toolId, "the deploy job's status");
     record.deployed = true;
     info(`Deployed tool ${record.toolId}`);
+}
+/**
+ * Whether a failed request may still have started its job: an answer lost on the way (a 502, a
+ * reset, a time limit once sent) or a 200 that cannot be read.
+ */
+function mayHaveStarted(error) {
+    return error instanceof AmbiguousRequestError || error instanceof UnexpectedResponseError;
+}
+/** A server answer that names another tool than the one this step works on stops the step. */
+function requireSameTool(expected, named, where) {
+    if (!expected || !named || named === expected)
+        return;
+    throw new Error(`Kore.ai's ${where} names tool ${named}, but this step works on tool ${expected}: stopped before anything further is deployed or reported; check both tools in Kore.ai`);
 }
 /** The job's final state: at once when the answer already says so, else by polling. */
 async function finish(client, started, kind, inputs, startedAt, seen) {
@@ -37090,6 +37349,60 @@ async function finish(client, started, kind, inputs, startedAt, seen) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/restore/report.ts
+
+
+
+
+/** Sets the outputs and writes the job summary, whether the step succeeded or not. */
+async function reportRestore(inputs, record, error) {
+    setOutput('tool-id', record.toolId);
+    setOutput('dock-status-id', record.dockStatusId);
+    setOutput('status', record.status);
+    setOutput('deployed', String(record.deployed));
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await writeRestoreSummary(inputs, record, error);
+    }
+    catch (caught) {
+        warning(`Could not write the job summary: ${errors_messageOf(caught)}`);
+    }
+}
+function report_stateOf(status) {
+    if (status === MAY_HAVE_STARTED) {
+        return 'may have started: the request failed after Kore.ai may have acted on it; check in Kore.ai before running this step again';
+    }
+    return printableHtml(status || 'not started');
+}
+async function writeRestoreSummary(inputs, record, error) {
+    const into = inputs.toolId
+        ? `existing tool ${summary_code(inputs.toolId)}`
+        : `new tool ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${summary_code(record.toolId)}` : ''}`;
+    const rows = [
+        ['Backup', summary_code(inputs.source)],
+        ['Imported into', into],
+        ['Import', report_stateOf(record.status)],
+        [
+            'Variables set from env-values',
+            record.filled.length > 0 ? record.filled.map(summary_code).join(', ') : 'none'
+        ],
+        ['Deploy', inputs.deploy ? report_stateOf(record.deployStatus) : 'not asked (deploy: false)']
+    ];
+    if (error)
+        rows.push(['Error', errorText(error)]);
+    await summary
+        .addHeading('Kore.ai tool restore', 3)
+        .addTable([
+        [
+            { data: 'Field', header: true },
+            { data: 'Value', header: true }
+        ],
+        ...rows
+    ])
+        .write();
+}
+
 ;// CONCATENATED MODULE: ./src/restore/main.ts
 
 
@@ -37113,7 +37426,9 @@ async function runRestore() {
     let error = '';
     try {
         const given = (inputs = readRestoreInputs());
-        const backup = await readBackup(given.source);
+        // Reading the backup counts against timeout too: the import's time starts now.
+        const startedAt = Date.now();
+        const backup = await readBackup(given.source, startedAt + given.timeoutSeconds * 1000);
         if (given.toolId && !backup.env) {
             throw new input_names_InputError(RestoreInput.Source, 'has no env_variables.json, and Kore.ai requires one to import over an existing tool: restore it as a new tool (tool-name), or restore from a backup made without env-variables: omit');
         }
@@ -37121,7 +37436,13 @@ async function runRestore() {
         record.filled = env?.filled ?? [];
         if (record.filled.length > 0)
             info(`Set from env-values: ${record.filled.length} variable(s)`);
-        await restoreTool(given, { ...backup, env: env?.data }, record);
+        const toUpload = { ...backup, env: env?.data };
+        refusePlaceholders({
+            'flow_definition.json': toUpload.flow,
+            'app_definition.json': toUpload.app,
+            'env_variables.json': toUpload.env
+        });
+        await restoreTool(given, toUpload, record, startedAt);
     }
     catch (caught) {
         error = errors_messageOf(caught);

@@ -23,31 +23,6 @@ export class ArchiveError extends Error {
   }
 }
 
-/** The files Kore.ai puts in a tool export; import needs the first one. */
-export const EXPECTED_ENTRIES = [
-  'flow_definition.json',
-  'app_definition.json',
-  'env_variables.json'
-]
-
-/** The expected files that are not at the zip's root (names compared in any case). */
-export function missingEntries(entries: ZipEntryInfo[]): string[] {
-  const names = new Set(entries.map(entry => entry.name.toLowerCase()))
-  return EXPECTED_ENTRIES.filter(name => !names.has(name))
-}
-
-/**
- * An export without its flow definition cannot be imported: keeping it (or committing it, which
- * would remove the tool's good backup) would pass off an empty shell as a backup.
- */
-export function requireImportable(entries: ZipEntryInfo[]): void {
-  if (!missingEntries(entries).includes('flow_definition.json')) return
-  const held = entries.map(entry => entry.name).join(', ')
-  throw new ArchiveError(
-    `the export holds no flow_definition.json, so it cannot be imported and is not kept (the zip held: ${printable(held) || 'nothing'})`
-  )
-}
-
 /** Far above any real tool export, far below what would hurt the runner (zip bombs). */
 export const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024
 
@@ -58,11 +33,14 @@ const MAX_ENTRIES = 10_000
  * Opens the zip and reads every entry to its end, checking sizes (yauzl) and CRC-32 (here,
  * since yauzl does not), so a corrupt export fails now rather than at import time. Refuses
  * entries that share bytes (one deflate stream named forty times inflates forty times) and
- * more than `maxUnpackedBytes` of content in all.
+ * more than `maxUnpackedBytes` of content in all. Keeps the data of the entries `keepData` names.
  */
-export async function verifyZip(file: string, maxUnpackedBytes: number): Promise<ZipEntryInfo[]> {
-  const entries = await readZip(file, () => false, maxUnpackedBytes)
-  return entries.map(({ name, size }) => ({ name, size }))
+export async function verifyZip(
+  file: string,
+  maxUnpackedBytes: number,
+  keepData: (name: string) => boolean = () => false
+): Promise<ZipFileEntry[]> {
+  return readZip(file, keepData, maxUnpackedBytes)
 }
 
 /**

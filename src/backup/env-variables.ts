@@ -85,42 +85,39 @@ const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', ''])
 export interface Variable {
   /** As the tool's author wrote it (not yet printable). */
   name: string
+  /** The object that holds the variable. */
+  node: Node
   /** Its value fields (usually one `value`): what is redacted or filled. */
   values: Node[]
+  secure: boolean
 }
 
 /**
- * Every variable of the file: an object with a value field, named by its name field or, in a
- * map of variables, by its key.
+ * Every variable of the file, wherever it sits: an object with a value field, named by its name
+ * field or, in a map of variables, by its key; or an object marked secure. The one walker for
+ * redacting (export), listing, requiring and filling (restore) and hiding (change report), so
+ * that whatever one of them sees as a secret, all do. Throws UnredactableError when the file's
+ * shape does not tell for sure which values are secret.
  */
-export function listVariables(root: Node): Variable[] {
-  return collectVariables(root, (node, nameFromParent) => {
-    const values = (node.children ?? [])
-      .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
-      .map(p => p.children?.[1] as Node)
-    return values.length > 0 ? { name: variableName(node, nameFromParent), values } : undefined
-  })
-}
-
-/** Every variable marked secure; throws UnredactableError when the file's shape is not clear. */
-export function findSecureVariables(root: Node): Variable[] {
+export function findVariables(root: Node): Variable[] {
   if (root.type !== 'object' && root.type !== 'array') {
     throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`)
   }
-  return collectVariables(root, (node, nameFromParent) =>
-    isMarkedSecure(node, nameFromParent) ? secureVariable(node, nameFromParent) : undefined
-  )
-}
-
-/** Walks every object; one that `pick` reads as a variable is kept and not descended into. */
-function collectVariables(
-  root: Node,
-  pick: (object: Node, nameFromParent: string | undefined) => Variable | undefined
-): Variable[] {
   const found: Variable[] = []
   const visit = (node: Node, nameFromParent?: string): void => {
-    const variable = node.type === 'object' ? pick(node, nameFromParent) : undefined
-    if (variable) return void found.push(variable)
+    if (node.type === 'string') return refuseSecretsInText(node, nameFromParent)
+    if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
+      // Its values are replaced whole: nothing inside needs a second look.
+      return void found.push(secureVariable(node, nameFromParent))
+    }
+    if (node.type === 'object') {
+      const values = valueFields(node)
+      if (values.length > 0) {
+        found.push({ name: variableName(node, nameFromParent), node, values, secure: false })
+      }
+    }
+    // Groups of variables (a variable with `items`) and values that are themselves objects may
+    // hold secure variables: every child is read.
     for (const child of node.children ?? []) {
       if (child.type === 'property') visit(child.children?.[1] as Node, keyOf(child))
       else visit(child)
@@ -128,6 +125,51 @@ function collectVariables(
   }
   visit(root)
   return found
+}
+
+export function findSecureVariables(root: Node): Variable[] {
+  return findVariables(root).filter(variable => variable.secure)
+}
+
+/**
+ * Variables kept as JSON text inside a string (`"variables": "[{…isSecured…}]"`) cannot be
+ * redacted in place with certainty: refused rather than committed in clear.
+ */
+function refuseSecretsInText(node: Node, nameFromParent: string | undefined): void {
+  const text = String(node.value).trim()
+  if (!/^[[{]/.test(text)) return
+  let inner: Node | undefined
+  try {
+    inner = parseJsonTree(text)
+  } catch {
+    return
+  }
+  if (hasSecureFlag(inner)) {
+    throw new UnredactableError(
+      `${nameFromParent ? `"${printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`
+    )
+  }
+}
+
+/** A secure flag that is not plainly false, at any depth, JSON text within JSON text included. */
+function hasSecureFlag(node: Node): boolean {
+  if (node.type === 'property' && SECURE_FLAGS.has(normalise(keyOf(node)))) {
+    return flagValue(node.children?.[1]) !== false
+  }
+  if (node.type === 'string') {
+    try {
+      return hasSecureFlag(parseJsonTree(String(node.value)))
+    } catch {
+      return false
+    }
+  }
+  return (node.children ?? []).some(hasSecureFlag)
+}
+
+function valueFields(object: Node): Node[] {
+  return (object.children ?? [])
+    .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
+    .map(p => p.children?.[1] as Node)
 }
 
 /** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
@@ -201,7 +243,7 @@ function secureVariable(object: Node, nameFromParent: string | undefined): Varia
       `a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`
     )
   }
-  return { name, values }
+  return { name, node: object, values, secure: true }
 }
 
 /** true / false for what reads as a flag (true, "yes", 1…); undefined when it does not. */

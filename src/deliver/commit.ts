@@ -5,6 +5,7 @@ import {
   BranchNotFoundError,
   ChangeSet,
   diffDirectories,
+  DirectoryCheck,
   Octokit,
   readBranch,
   Repo,
@@ -31,6 +32,8 @@ export interface CommitRequest {
   pullRequestTitle: string
   /** Time limit of each GitHub call (default GITHUB_REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number
+  /** Directories it refuses are left out of the commit, the others go on. */
+  check?: DirectoryCheck
 }
 
 export interface ChangeDescription {
@@ -45,6 +48,8 @@ export interface CommitResult {
   commitUrl: string
   /** Per directory that changed (compared with the target branch). */
   changes: ChangeSet
+  /** Directories `check` refused, with the reason. */
+  refused: Map<string, string>
   pullRequestNumber?: number
   pullRequestUrl?: string
 }
@@ -82,9 +87,16 @@ async function commitToBranch(
   const blobCache = new Map<string, Buffer>()
   for (let attempt = 1; ; attempt++) {
     const head = await readBranch(octokit, repo, branch)
-    const diff = await diffDirectories(octokit, repo, head, request.directories, blobCache)
-    const { changes } = diff
-    if (changes.size === 0) return unchanged(branch, changes)
+    const diff = await diffDirectories(
+      octokit,
+      repo,
+      head,
+      request.directories,
+      blobCache,
+      request.check
+    )
+    const { changes, refused } = diff
+    if (changes.size === 0) return unchanged(branch, diff)
     const { message } = await request.describe(diff)
     const sha = await writeCommit(
       octokit,
@@ -97,7 +109,14 @@ async function commitToBranch(
     )
     try {
       await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: false })
-      return { changed: true, branch, commitSha: sha, commitUrl: commitUrl(repo, sha), changes }
+      return {
+        changed: true,
+        branch,
+        commitSha: sha,
+        commitUrl: commitUrl(repo, sha),
+        changes,
+        refused
+      }
     } catch (error) {
       if (!isNotFastForward(error) || attempt >= MAX_RACE_RETRIES) throw error
       const delay = retryDelay(RACE_BACKOFF, attempt)
@@ -122,9 +141,16 @@ async function commitAsPullRequest(
   headBranch: string
 ): Promise<CommitResult> {
   const baseHead = await readBranch(octokit, repo, base)
-  const diff = await diffDirectories(octokit, repo, baseHead, request.directories)
-  const { changes } = diff
-  if (changes.size === 0) return unchanged(headBranch, changes)
+  const diff = await diffDirectories(
+    octokit,
+    repo,
+    baseHead,
+    request.directories,
+    undefined,
+    request.check
+  )
+  const { changes, refused } = diff
+  if (changes.size === 0) return unchanged(headBranch, diff)
   const description = await request.describe(diff)
 
   const current = await readBranch(octokit, repo, headBranch).catch(error => {
@@ -133,7 +159,8 @@ async function commitAsPullRequest(
   })
   let commitSha = current?.commitSha ?? ''
   let changed = false
-  if (!current || (await differs(octokit, repo, current, request))) {
+  const accepted = new Map([...request.directories].filter(([d]) => !refused.has(d)))
+  if (!current || (await differs(octokit, repo, current, accepted))) {
     commitSha = await writeCommit(
       octokit,
       repo,
@@ -164,6 +191,7 @@ async function commitAsPullRequest(
     commitSha: changed ? commitSha : '',
     commitUrl: changed ? commitUrl(repo, commitSha) : '',
     changes,
+    refused,
     pullRequestNumber: pull.number,
     pullRequestUrl: pull.html_url
   }
@@ -173,9 +201,9 @@ async function differs(
   octokit: Octokit,
   repo: Repo,
   head: BranchHead,
-  request: CommitRequest
+  directories: Map<string, Map<string, Buffer>>
 ): Promise<boolean> {
-  return (await diffDirectories(octokit, repo, head, request.directories)).changes.size > 0
+  return (await diffDirectories(octokit, repo, head, directories)).changes.size > 0
 }
 
 async function upsertPullRequest(
@@ -209,8 +237,8 @@ async function upsertPullRequest(
   return data
 }
 
-function unchanged(branch: string, changes: ChangeSet): CommitResult {
-  return { changed: false, branch, commitSha: '', commitUrl: '', changes }
+function unchanged(branch: string, { changes, refused }: BranchDiff): CommitResult {
+  return { changed: false, branch, commitSha: '', commitUrl: '', changes, refused }
 }
 
 function commitUrl(repo: Repo, sha: string): string {

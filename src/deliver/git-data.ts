@@ -157,9 +157,21 @@ function hasChanges(changes: FileChanges): boolean {
 /** Changes per directory, for the directories that have any. */
 export type ChangeSet = Map<string, FileChanges>
 
+/**
+ * Why a directory must not be written, given the names of the files the branch holds there and
+ * the files wanted; undefined when it may be.
+ */
+export type DirectoryCheck = (
+  directory: string,
+  existing: string[],
+  wanted: Map<string, Buffer>
+) => string | undefined
+
 /** Changes per directory, and a reader of what the branch held before them. */
 export interface BranchDiff {
   changes: ChangeSet
+  /** Directories the check refused (left out of `changes`), with the reason. */
+  refused: Map<string, string>
   /**
    * The branch's old content of a directory's modified and removed files; undefined when the
    * directory did not exist (a first backup).
@@ -173,13 +185,19 @@ export async function diffDirectories(
   repo: Repo,
   head: BranchHead,
   wanted: Map<string, Map<string, Buffer>>,
-  blobCache: Map<string, Buffer> = new Map()
+  blobCache: Map<string, Buffer> = new Map(),
+  check: DirectoryCheck = () => undefined
 ): Promise<BranchDiff> {
   const existing = await readDirectories(octokit, repo, head, [...wanted.keys()])
   const changes: ChangeSet = new Map()
+  const refused = new Map<string, string>()
   for (const [directory, files] of wanted) {
-    const found = diffFiles(existing.get(directory) ?? new Map(), files)
-    if (hasChanges(found)) changes.set(directory, found)
+    const held = existing.get(directory) ?? new Map<string, string>()
+    const found = diffFiles(held, files)
+    if (!hasChanges(found)) continue
+    const reason = check(directory, [...held.keys()], files)
+    if (reason) refused.set(directory, reason)
+    else changes.set(directory, found)
   }
   const previous = async (directory: string): Promise<Map<string, Buffer> | undefined> => {
     const shas = existing.get(directory)
@@ -192,7 +210,7 @@ export async function diffDirectories(
     }
     return files
   }
-  return { changes, previous }
+  return { changes, refused, previous }
 }
 
 async function readBlob(

@@ -9,7 +9,8 @@ import { commitBody, MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/rep
 import { reportTool, ToolReport } from '../backup/report/render.js'
 import type { ChangeDescription, CommitResult } from './commit.js'
 import type { BranchDiff } from './git-data.js'
-import { REDACTED } from '../backup/env-variables.js'
+import { ENV_VARIABLES_FILE, REDACTED } from '../backup/env-variables.js'
+import { lostImportableFiles } from '../backup/importable.js'
 import { printable } from '../text.js'
 import { prepareExportFiles } from './export-files.js'
 
@@ -96,8 +97,16 @@ export async function deliverToRepository(
       directories,
       describe,
       pullRequestBranch: inputs.pullRequest ? pullRequestBranch(inputs) : undefined,
-      pullRequestTitle: `Back up ${subject}`
+      pullRequestTitle: `Back up ${subject}`,
+      check: (directory, existing, wanted) => {
+        const lost = lostImportableFiles(existing, wanted).filter(
+          name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE
+        )
+        if (lost.length === 0) return undefined
+        return `not committed: the export has no ${lost.join(', ')}, which the backup in ${directory} holds; committing it would leave that backup unable to import`
+      }
     })
+    for (const [directory, reason] of result.refused) toolIn.get(directory)?.errors.push(reason)
     for (const [directory, record] of toolIn) {
       record.changes = result.changes.get(directory)
       record.changed = result.changed && result.changes.has(directory)

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-import { ArchiveError, extractZip } from '../backup/archive.js'
+import { extractZip, MAX_EXTRACTED_BYTES } from '../backup/archive.js'
+import { APP_FILE, FLOW_FILE, importableFiles, isImportableName } from '../backup/importable.js'
 import { ENV_VARIABLES_FILE } from '../backup/env-variables.js'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
@@ -22,49 +23,87 @@ export class BackupError extends Error {
   }
 }
 
-const FLOW = 'flow_definition.json'
-const APP = 'app_definition.json'
+/** File Upload's documented limit for one request; larger files need an upload session. */
+export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
-/** Reads a committed folder or an exported zip; the names are matched in any case. */
-export async function readBackup(source: string): Promise<Backup> {
+/**
+ * Reads a committed folder or an exported zip (names matched in any case) and checks that it is
+ * importable, all before `deadline`. Only a regular file or a folder is read: a FIFO or a device
+ * would block the step.
+ */
+export async function readBackup(source: string, deadline: number): Promise<Backup> {
+  const where = printable(source)
   const stat = await fs.stat(source).catch(() => undefined)
-  if (!stat)
-    throw new BackupError(`${printable(source)} does not exist (check out the repository first)`)
-  const files = stat.isDirectory() ? await readFolder(source) : await readZip(source)
-  const find = (name: string): Buffer | undefined => files.get(name)
-  const flow = find(FLOW)
-  const app = find(APP)
-  if (!flow || !app) {
-    const missing = [flow ? '' : FLOW, app ? '' : APP].filter(Boolean).join(' and ')
-    const held = [...files.keys()].join(', ') || 'none of the backup files'
-    throw new BackupError(
-      `${printable(source)} holds no ${missing}: Kore.ai needs both to import a tool (it holds ${held})`
-    )
+  if (!stat) throw new BackupError(`${where} does not exist (check out the repository first)`)
+  if (!stat.isDirectory() && !stat.isFile()) {
+    throw new BackupError(`${where} is neither a regular file nor a folder`)
   }
-  return { flow, app, env: find(ENV_VARIABLES_FILE) }
+  const reading = stat.isDirectory() ? readFolder(source) : readZip(source)
+  const files = await beforeDeadline(reading, deadline, where)
+  let found: Map<string, Buffer>
+  try {
+    found = importableFiles(files)
+  } catch (error) {
+    throw new BackupError(`${where} is not an importable backup: ${messageOf(error)}`)
+  }
+  for (const [name, data] of found) refuseOversize(`${where}: ${name}`, data.length)
+  return {
+    flow: found.get(FLOW_FILE) as Buffer,
+    app: found.get(APP_FILE) as Buffer,
+    env: found.get(ENV_VARIABLES_FILE)
+  }
 }
 
-const WANTED = new Set([FLOW, APP, ENV_VARIABLES_FILE])
-
-/** The backup files at the folder's top level, by their lower-case names. */
-async function readFolder(folder: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>()
+/** The backup files at the folder's top level, with the same caps as a zip's. */
+async function readFolder(folder: string): Promise<[string, Buffer][]> {
+  const files: [string, Buffer][] = []
+  let total = 0
   for (const entry of await fs.readdir(folder, { withFileTypes: true })) {
-    const name = entry.name.toLowerCase()
-    if (!entry.isFile() || !WANTED.has(name)) continue
-    if (files.has(name))
-      throw new BackupError(`${printable(folder)} holds ${name} twice (in two cases)`)
-    files.set(name, await fs.readFile(path.join(folder, entry.name)))
+    if (!isImportableName(entry.name)) continue
+    const file = path.join(folder, entry.name)
+    if (!entry.isFile()) {
+      throw new BackupError(`${printable(file)} is not a regular file (a link, folder or device)`)
+    }
+    const { size } = await fs.stat(file)
+    refuseOversize(printable(file), size)
+    total += size
+    if (total > MAX_EXTRACTED_BYTES) {
+      throw new BackupError(`${printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`)
+    }
+    files.push([entry.name, await fs.readFile(file)])
   }
   return files
 }
 
-async function readZip(file: string): Promise<Map<string, Buffer>> {
+async function readZip(file: string): Promise<[string, Buffer][]> {
   try {
-    const entries = await extractZip(file, name => WANTED.has(name.toLowerCase()))
-    return new Map(entries.map(entry => [entry.name.toLowerCase(), entry.data]))
+    const entries = await extractZip(file, isImportableName)
+    return entries.map(entry => [entry.name, entry.data])
   } catch (error) {
-    const reason = error instanceof ArchiveError ? error.message : messageOf(error)
-    throw new BackupError(`${printable(file)} is neither a folder nor a readable zip: ${reason}`)
+    throw new BackupError(
+      `${printable(file)} is neither a folder nor a readable zip: ${messageOf(error)}`
+    )
+  }
+}
+
+function refuseOversize(what: string, size: number): void {
+  if (size <= MAX_UPLOAD_BYTES) return
+  throw new BackupError(
+    `${what} has ${size} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`
+  )
+}
+
+async function beforeDeadline<T>(work: Promise<T>, deadline: number, where: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new BackupError(`reading ${where} took longer than timeout allows`)),
+      Math.max(0, deadline - Date.now())
+    )
+  })
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
   }
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { Input, InputError } from '../input-names.js'
 import { parseBoolean, parseHost, parseSeconds, parseToolId } from '../input-parsers.js'
 import { readApiKey } from '../inputs.js'
-import { printable } from '../text.js'
+import { hideSecret, printable } from '../text.js'
 
 /** Input names of restore/action.yml; the shared ones keep the export action's names. */
 export const RestoreInput = {
@@ -31,16 +31,15 @@ export interface RestoreInputs {
   /** Create a new tool with this name; empty when importing over tool-id. */
   toolName: string
   /** Variable name → value to set before upload (each value masked). */
-  envValues: Map<string, string>
+  envValues: Map<string, EnvValue>
   deploy: boolean
 }
 
 /** Reads and validates every input before any request; throws an InputError naming the input. */
 export function readRestoreInputs(): RestoreInputs {
   const apiKey = readApiKey()
-  // Mask the values first: a later error must not be able to print one.
+  // Read (and mask) the values first: a later error must not be able to print one.
   const envValues = parseEnvValues(core.getInput(RestoreInput.EnvValues))
-  for (const value of envValues.values()) if (value) core.setSecret(value)
   const rawToolId = core.getInput(RestoreInput.ToolId)
   const toolName = core.getInput(RestoreInput.ToolName).trim()
   if (Boolean(rawToolId) === Boolean(toolName)) {
@@ -82,23 +81,58 @@ function parseToolName(name: string): string {
   return name
 }
 
+/** A value from env-values and the line that set it (errors name lines, never text). */
+export interface EnvValue {
+  value: string
+  line: number
+}
+
 /**
- * `NAME=value` lines; blank lines and `#` comments skipped. Errors name the line, never its
- * text: it may hold a secret.
+ * `NAME=value` lines, and GitHub's heredoc form for multi-line values (`NAME<<EOF`, the lines,
+ * `EOF`), as in GITHUB_ENV; blank lines and `#` comments skipped. Every value, and every line
+ * that cannot be read, is masked as it is read. Errors name the line, never its text: it may
+ * hold a secret (a pasted key's second line can look like NAME=value).
  */
-export function parseEnvValues(raw: string): Map<string, string> {
-  const values = new Map<string, string>()
-  raw.split('\n').forEach((rawLine, index) => {
-    const line = rawLine.replace(/\r$/, '')
-    if (!line.trim() || line.trimStart().startsWith('#')) return
-    const where = `${RestoreInput.EnvValues}: line ${index + 1}`
+export function parseEnvValues(raw: string): Map<string, EnvValue> {
+  const values = new Map<string, EnvValue>()
+  const lines = raw.split('\n').map(line => line.replace(/\r$/, ''))
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string
+    if (!line.trim() || line.trimStart().startsWith('#')) continue
+    // Masked whole as well as by value: a pasted secret's own lines can look like NAME=value.
+    hideSecret(line.trim())
+    const number = index + 1
+    const where = `${RestoreInput.EnvValues}: line ${number}`
+    const heredoc = /^\s*([^\s=<]+)<<(\S+)\s*$/.exec(line)
     const equals = line.indexOf('=')
-    const name = line.slice(0, Math.max(equals, 0)).trim()
-    if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
-      throw new InputError(where, 'is not NAME=value (its text is not shown: it may be a secret)')
+    let name: string
+    let value: string
+    if (heredoc) {
+      const end = lines.findIndex((other, at) => at > index && other === heredoc[2])
+      value = lines.slice(index + 1, end < 0 ? undefined : end).join('\n')
+      hideSecret(value)
+      if (end < 0) {
+        throw new InputError(
+          where,
+          'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends'
+        )
+      }
+      name = heredoc[1] as string
+      index = end
+    } else {
+      name = line.slice(0, Math.max(equals, 0)).trim()
+      value = line.slice(equals + 1)
+      if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
+        throw new InputError(
+          where,
+          'is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)'
+        )
+      }
+      hideSecret(value)
     }
-    if (values.has(name)) throw new InputError(where, `sets ${printable(name)} a second time`)
-    values.set(name, line.slice(equals + 1))
-  })
+    const first = values.get(name)
+    if (first) throw new InputError(where, `sets the same name as line ${first.line}`)
+    values.set(name, { value, line: number })
+  }
   return values
 }

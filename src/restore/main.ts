@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { messageOf } from '../errors.js'
 import { InputError } from '../input-names.js'
 import { readBackup } from './backup.js'
-import { fillEnvValues } from './env-values.js'
+import { fillEnvValues, refusePlaceholders } from './env-values.js'
 import { readRestoreInputs, RestoreInput, RestoreInputs } from './inputs.js'
 import { reportRestore } from './report.js'
 import { RestoreRecord, restoreTool } from './restore-tool.js'
@@ -21,7 +21,9 @@ export async function runRestore(): Promise<void> {
   let error = ''
   try {
     const given = (inputs = readRestoreInputs())
-    const backup = await readBackup(given.source)
+    // Reading the backup counts against timeout too: the import's time starts now.
+    const startedAt = Date.now()
+    const backup = await readBackup(given.source, startedAt + given.timeoutSeconds * 1000)
     if (given.toolId && !backup.env) {
       throw new InputError(
         RestoreInput.Source,
@@ -32,7 +34,13 @@ export async function runRestore(): Promise<void> {
     record.filled = env?.filled ?? []
     if (record.filled.length > 0)
       core.info(`Set from env-values: ${record.filled.length} variable(s)`)
-    await restoreTool(given, { ...backup, env: env?.data }, record)
+    const toUpload = { ...backup, env: env?.data }
+    refusePlaceholders({
+      'flow_definition.json': toUpload.flow,
+      'app_definition.json': toUpload.app,
+      'env_variables.json': toUpload.env
+    })
+    await restoreTool(given, toUpload, record, startedAt)
   } catch (caught) {
     error = messageOf(caught)
     core.setFailed(error)

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { messageOf } from '../errors.js'
 import { code, errorText, printableHtml as text } from '../summary.js'
 import type { RestoreInputs } from './inputs.js'
-import type { RestoreRecord } from './restore-tool.js'
+import { MAY_HAVE_STARTED, RestoreRecord } from './restore-tool.js'
 
 /** Sets the outputs and writes the job summary, whether the step succeeded or not. */
 export async function reportRestore(
@@ -22,6 +22,13 @@ export async function reportRestore(
   }
 }
 
+function stateOf(status: string): string {
+  if (status === MAY_HAVE_STARTED) {
+    return 'may have started: the request failed after Kore.ai may have acted on it; check in Kore.ai before running this step again'
+  }
+  return text(status || 'not started')
+}
+
 async function writeRestoreSummary(
   inputs: RestoreInputs,
   record: RestoreRecord,
@@ -33,15 +40,12 @@ async function writeRestoreSummary(
   const rows: [string, string][] = [
     ['Backup', code(inputs.source)],
     ['Imported into', into],
-    ['Import', text(record.status || 'not started')],
+    ['Import', stateOf(record.status)],
     [
       'Variables set from env-values',
       record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
     ],
-    [
-      'Deploy',
-      inputs.deploy ? text(record.deployStatus || 'not started') : 'not asked (deploy: false)'
-    ]
+    ['Deploy', inputs.deploy ? stateOf(record.deployStatus) : 'not asked (deploy: false)']
   ]
   if (error) rows.push(['Error', errorText(error)])
   await core.summary

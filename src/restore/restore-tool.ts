@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
-import { KoreClient, KoreClientOptions } from '../kore/client.js'
+import { AmbiguousRequestError, KoreClient, KoreClientOptions } from '../kore/client.js'
 import { JobFailedError, JobKind, JobTimeoutError, waitForJob } from '../kore/poll.js'
-import type { DockStatus, JobStarted } from '../kore/responses.js'
+import { DockStatus, JobStarted, UnexpectedResponseError } from '../kore/responses.js'
 import type { Backup } from './backup.js'
 import type { RestoreInputs } from './inputs.js'
 
@@ -20,16 +20,23 @@ export interface RestoreRecord {
   filled: string[]
 }
 
-/** Upload → import → wait → deploy (when asked) → wait. Fills `record` as it goes. */
+/** The `status` output after a request Kore.ai may have acted on without saying so. */
+export const MAY_HAVE_STARTED = 'MAY_HAVE_STARTED'
+
+/**
+ * Upload → import → wait → deploy (when asked) → wait. Fills `record` as it goes. The tool
+ * deployed and reported is the one asked for (tool-id) or the one the import answer created;
+ * an answer or status naming another tool stops the step.
+ */
 export async function restoreTool(
   inputs: RestoreInputs,
   backup: Backup,
   record: RestoreRecord,
+  startedAt = Date.now(),
   clientOptions: KoreClientOptions = {}
 ): Promise<void> {
   const client = new KoreClient(inputs.host, inputs.apiKey, clientOptions)
   const timeoutMs = inputs.timeoutSeconds * 1000
-  const startedAt = Date.now()
   const deadline = startedAt + timeoutMs
   const into = inputs.toolId ? `tool ${inputs.toolId}` : `a new tool "${inputs.toolName}"`
   core.info(`Restoring into ${into} on ${inputs.host}`)
@@ -41,26 +48,31 @@ export async function restoreTool(
     : undefined
   core.info(`Uploaded the backup's ${backup.env ? 3 : 2} files`)
 
-  const started = await client.importTool(
-    {
-      toolId: inputs.toolId || undefined,
-      toolName: inputs.toolId ? undefined : inputs.toolName,
-      flowDataFileId,
-      toolDataFileId,
-      envVariablesFileId
-    },
-    deadline
-  )
-  Object.assign(record, {
-    dockStatusId: started.dockStatusId,
-    toolId: started.toolId || inputs.toolId,
-    status: started.status || 'IN_PROGRESS'
-  })
+  const started = await client
+    .importTool(
+      {
+        toolId: inputs.toolId || undefined,
+        toolName: inputs.toolId ? undefined : inputs.toolName,
+        flowDataFileId,
+        toolDataFileId,
+        envVariablesFileId
+      },
+      deadline
+    )
+    .catch(error => {
+      if (mayHaveStarted(error)) record.status = MAY_HAVE_STARTED
+      throw error
+    })
+  record.dockStatusId = started.dockStatusId
+  record.status = started.status || 'IN_PROGRESS'
+  record.toolId = inputs.toolId || started.toolId
+  requireSameTool(record.toolId, started.toolId, 'the import answer')
   core.info(`Import started: dock status ${started.dockStatusId}`)
   const imported = await finish(client, started, 'import', inputs, startedAt, status => {
     record.status = status
   })
-  record.toolId = imported.toolId || record.toolId
+  requireSameTool(record.toolId, imported.toolId, "the import job's status")
+  record.toolId ||= imported.toolId
   core.info(`Import finished: SUCCESS${record.toolId ? ` (tool ${record.toolId})` : ''}`)
 
   if (!inputs.deploy) return
@@ -68,13 +80,36 @@ export async function restoreTool(
     throw new Error('Kore.ai did not say which tool the import created, so it cannot be deployed')
   }
   const deployStartedAt = Date.now()
-  const deploying = await client.deployTool(record.toolId, deployStartedAt + timeoutMs)
+  const deploying = await client
+    .deployTool(record.toolId, deployStartedAt + timeoutMs)
+    .catch(error => {
+      if (mayHaveStarted(error)) record.deployStatus = MAY_HAVE_STARTED
+      throw error
+    })
   record.deployStatus = deploying.status || 'IN_PROGRESS'
-  await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
+  requireSameTool(record.toolId, deploying.toolId, 'the deploy answer')
+  const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
     record.deployStatus = status
   })
+  requireSameTool(record.toolId, deployed.toolId, "the deploy job's status")
   record.deployed = true
   core.info(`Deployed tool ${record.toolId}`)
+}
+
+/**
+ * Whether a failed request may still have started its job: an answer lost on the way (a 502, a
+ * reset, a time limit once sent) or a 200 that cannot be read.
+ */
+function mayHaveStarted(error: unknown): boolean {
+  return error instanceof AmbiguousRequestError || error instanceof UnexpectedResponseError
+}
+
+/** A server answer that names another tool than the one this step works on stops the step. */
+function requireSameTool(expected: string, named: string, where: string): void {
+  if (!expected || !named || named === expected) return
+  throw new Error(
+    `Kore.ai's ${where} names tool ${named}, but this step works on tool ${expected}: stopped before anything further is deployed or reported; check both tools in Kore.ai`
+  )
 }
 
 /** The job's final state: at once when the answer already says so, else by polling. */

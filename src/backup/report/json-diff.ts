@@ -25,8 +25,8 @@ export interface JsonChange {
 export interface DiffOptions {
   /** How the file's own top level is named: `flow`, `app`, `variables`. */
   root: string
-  /** Whether the item `label "identity"` holds a secret (a secure variable): values hidden. */
-  isSecret?: (label: string, identity: string) => boolean
+  /** Whether a node of either side is, holds or sits in a secret: its values are never shown. */
+  holdsSecret?: (node: Node) => boolean
 }
 
 const IDENTITY_KEYS = ['id', '_id', 'key', 'name']
@@ -37,6 +37,8 @@ export function diffJson(
   options: DiffOptions
 ): JsonChange[] {
   const changes: JsonChange[] = []
+  const secret = (node: Node | undefined): boolean =>
+    node !== undefined && (options.holdsSecret?.(node) ?? false)
   const raw = (node: Node | undefined, side: 'before' | 'after'): string | undefined =>
     node && (side === 'before' ? before : after).text.slice(node.offset, node.offset + node.length)
 
@@ -44,11 +46,11 @@ export function diffJson(
     old: Node | undefined,
     now: Node | undefined,
     scope: string,
-    props: string[],
-    hidden: boolean
+    props: string[]
   ): void => {
     const path = props.length > 0 ? `${scope}: ${props.join('.')}` : scope
     const record = (kind: JsonChange['kind']): void => {
+      const hidden = secret(old) || secret(now)
       changes.push({
         path,
         kind,
@@ -64,17 +66,16 @@ export function diffJson(
     if (now.type === 'object') {
       const oldProps = properties(old)
       const newProps = properties(now)
-      for (const [key, value] of newProps)
-        walk(oldProps.get(key), value, scope, [...props, key], hidden)
+      for (const [key, value] of newProps) walk(oldProps.get(key), value, scope, [...props, key])
       for (const [key, value] of oldProps) {
-        if (!newProps.has(key)) walk(value, undefined, scope, [...props, key], hidden)
+        if (!newProps.has(key)) walk(value, undefined, scope, [...props, key])
       }
       return
     }
     if (now.type === 'array') {
       const label = singular(props[props.length - 1] ?? options.root)
       const identity = identityKey(old, now)
-      if (identity) return walkIdentified(old, now, identity, label, path, hidden)
+      if (identity) return walkIdentified(old, now, identity, label, path)
       if (raw(old, 'before') === raw(now, 'after')) return
       const olds = old.children ?? []
       const news = now.children ?? []
@@ -84,7 +85,7 @@ export function diffJson(
       for (let i = 0; i < Math.max(olds.length, news.length); i++) {
         const last = props.length - 1
         const indexed = last >= 0 ? [...props.slice(0, last), `${props[last]}[${i}]`] : [`[${i}]`]
-        walk(olds[i], news[i], scope, indexed, hidden)
+        walk(olds[i], news[i], scope, indexed)
       }
       return
     }
@@ -96,8 +97,7 @@ export function diffJson(
     now: Node,
     identity: string,
     label: string,
-    path: string,
-    hidden: boolean
+    path: string
   ): void => {
     const olds = byIdentity(old, identity)
     const news = byIdentity(now, identity)
@@ -107,22 +107,24 @@ export function diffJson(
       return `${label} "${id}"${typeText}`
     }
     for (const [id, item] of news) {
-      const secret = hidden || (options.isSecret?.(label, id) ?? false)
       const previous = olds.get(id)
-      if (!previous) changes.push({ path: itemScope(id, item), kind: 'added', hidden: secret })
-      else walk(previous, item, itemScope(id, item), [], secret)
+      if (!previous)
+        changes.push({ path: itemScope(id, item), kind: 'added', hidden: secret(item) })
+      else walk(previous, item, itemScope(id, item), [])
     }
     for (const [id, item] of olds) {
-      if (!news.has(id)) changes.push({ path: itemScope(id, item), kind: 'removed', hidden })
+      if (!news.has(id)) {
+        changes.push({ path: itemScope(id, item), kind: 'removed', hidden: secret(item) })
+      }
     }
     const kept = (items: Map<string, Node>, other: Map<string, Node>): string[] =>
       [...items.keys()].filter(id => other.has(id))
     if (kept(olds, news).join('\0') !== kept(news, olds).join('\0')) {
-      changes.push({ path, kind: 'reordered', hidden })
+      changes.push({ path, kind: 'reordered', hidden: false })
     }
   }
 
-  walk(before.root, after.root, options.root, [], false)
+  walk(before.root, after.root, options.root, [])
   return changes
 }
 

@@ -1,6 +1,6 @@
 import { diffWords } from 'diff'
 import type { Node } from 'jsonc-parser'
-import { findSecureVariables, isEnvVariablesFile, listVariables } from '../env-variables.js'
+import { findVariables, isEnvVariablesFile } from '../env-variables.js'
 import { decodeJsonBytes, parseJsonTree } from '../json-text.js'
 import { printable } from '../../text.js'
 import { diffJson, JsonChange } from './json-diff.js'
@@ -62,11 +62,12 @@ function diffFile(name: string, old: Buffer, now: Buffer): JsonChange[] | undefi
   if (!before || !after) return undefined
   const root = rootLabel(name)
   if (!isEnvVariablesFile(name)) return diffJson(before, after, { root })
-  const secure = secureNames(before.root, after.root)
+  // The redaction's own walker tells secrets on either side; when it cannot tell, everything
+  // in the file counts as secret: a report never risks showing a value.
+  const secrets = [before.root, after.root].map(secretNodes)
   return diffJson(before, after, {
     root,
-    // Unreadable flags make every variable secret: a report never risks showing a value.
-    isSecret: (_label, id) => secure === undefined || secure.has(id)
+    holdsSecret: node => secrets.some(set => set === undefined || set.has(node))
   })
 }
 
@@ -79,12 +80,27 @@ function parsed(data: Buffer): { text: string; root: Node } | undefined {
   }
 }
 
-function secureNames(...roots: Node[]): Set<string> | undefined {
+/**
+ * Secure variables' objects with everything inside them and every object or array that holds
+ * one (its text would show the value too); undefined when the file does not tell.
+ */
+function secretNodes(root: Node): Set<Node> | undefined {
+  let secure
   try {
-    return new Set(roots.flatMap(root => findSecureVariables(root).map(v => v.name)))
+    secure = findVariables(root).filter(v => v.secure)
   } catch {
     return undefined
   }
+  const nodes = new Set<Node>()
+  const addWithin = (node: Node): void => {
+    nodes.add(node)
+    node.children?.forEach(addWithin)
+  }
+  for (const variable of secure) {
+    addWithin(variable.node)
+    for (let up = variable.node.parent; up; up = up.parent) nodes.add(up)
+  }
+  return nodes
 }
 
 /** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
@@ -169,8 +185,13 @@ function inventoryOf(files: Map<string, Buffer>): string {
     const file = parsed(data)
     if (!file) continue
     if (isEnvVariablesFile(name)) {
-      variables = listVariables(file.root).length
-      secure = secureNames(file.root)?.size ?? 0
+      try {
+        const found = findVariables(file.root)
+        variables = found.length
+        secure = found.filter(v => v.secure).length
+      } catch {
+        variables = undefined
+      }
       continue
     }
     collect(file.root, undefined, types, models)
