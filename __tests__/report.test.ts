@@ -118,6 +118,41 @@ describe('reportTool', () => {
     expect([...markdown, ...plain].join('\n')).not.toMatch(/secret-/)
   })
 
+  it('counts the words of a string too long or too changed to diff word by word', () => {
+    const words = Array.from({ length: 40_000 }, (_, i) => `w${i % 997}`)
+    const prompt = (list: string[]) => flow([node('ai', 'genai', { prompt: list.join(' ') })])
+    const { markdown } = report(
+      { 'flow_definition.json': prompt(words) },
+      { 'flow_definition.json': prompt([...words].reverse()) }
+    )
+    expect(markdown).toEqual(['node "ai" (genai): prompt changed (40000 → 40000 words)'])
+    const few = words.slice(0, 3000)
+    const shuffled = [...few].reverse()
+    const { markdown: edits } = report(
+      { 'flow_definition.json': prompt(few) },
+      { 'flow_definition.json': prompt(shuffled) }
+    )
+    expect(edits).toEqual(['node "ai" (genai): prompt changed (3000 → 3000 words)'])
+  })
+
+  it('stops diffing word by word once the run-wide budget is spent', () => {
+    const budget = { charsLeft: 200 }
+    const before = files({
+      'flow_definition.json': flow([
+        node('ai', 'genai', { prompt: `a long first prompt ${'here '.repeat(12)}` })
+      ])
+    })
+    const after = files({
+      'flow_definition.json': flow([
+        node('ai', 'genai', { prompt: `a long second prompt ${'here '.repeat(12)}` })
+      ])
+    })
+    expect(reportTool('a-1', before, after, budget).markdown[0]).toContain('word diff')
+    expect(reportTool('a-1', before, after, budget).markdown[0]).toContain(
+      'changed (16 → 16 words)'
+    )
+  })
+
   it('says a file that is not JSON changed, without detail', () => {
     const { plain } = report({ 'notes.txt': 'a' }, { 'notes.txt': 'b' })
     expect(plain).toEqual(['notes.txt changed'])

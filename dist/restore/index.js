@@ -34985,10 +34985,99 @@ function json_text_parseJsonTree(text) {
         throw new NotJsonError('it is empty');
     return root;
 }
-/** Two-space indentation and a final newline; only whitespace between tokens changes. */
+/**
+ * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
+ * re-indenting alone would write gigabytes (every line carries its depth's indentation) and
+ * recursive parsers run out of stack.
+ */
+const MAX_JSON_DEPTH = 512;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
+function json_text_refuseDeepJson(text) {
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === QUOTE)
+            i = stringEnd(text, i);
+        else if (c === 0x7b || c === 0x5b) {
+            if (++depth > MAX_JSON_DEPTH) {
+                throw new NotJsonError(`it nests deeper than ${MAX_JSON_DEPTH} levels`);
+            }
+        }
+        else if (c === 0x7d || c === 0x5d)
+            depth--;
+    }
+}
+/** Index of the quote that ends the string starting at `start` (the text's end if none). */
+function stringEnd(text, start) {
+    for (let quote = text.indexOf('"', start + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
+        let backslashes = 0;
+        while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH)
+            backslashes++;
+        if (backslashes % 2 === 0)
+            return quote;
+    }
+    return text.length;
+}
+/** Characters that end a number or a literal (`true`, `null`). */
+function endsLiteral(c) {
+    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x3a || c <= 0x20;
+}
+/**
+ * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
+ * between tokens changes, every string and number keeps its exact text (so `1.50` and
+ * `12345678901234567890` survive). Empty objects and arrays stay on one line.
+ */
 function reindentJson(text) {
-    const formatted = applyEdits(text, format(text, undefined, { tabSize: 2, insertSpaces: true, eol: '\n' }));
-    return formatted.endsWith('\n') ? formatted : `${formatted}\n`;
+    json_text_refuseDeepJson(text);
+    const indents = ['\n'];
+    let out = '';
+    let depth = 0;
+    let justOpened = false;
+    let i = 0;
+    while (i < text.length) {
+        const c = text.charCodeAt(i);
+        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+            i++;
+            continue;
+        }
+        if (c === 0x7d || c === 0x5d) {
+            depth--;
+            out += justOpened ? text[i] : indents[depth] + text[i];
+            justOpened = false;
+            i++;
+            continue;
+        }
+        if (c === 0x2c) {
+            out += `,${indents[depth]}`;
+            i++;
+            continue;
+        }
+        if (c === 0x3a) {
+            out += ': ';
+            i++;
+            continue;
+        }
+        // A value starts: a string, an object or array, a number or a literal.
+        if (justOpened)
+            out += indents[depth];
+        justOpened = false;
+        let end = i + 1;
+        if (c === QUOTE)
+            end = stringEnd(text, i) + 1;
+        else if (c === 0x7b || c === 0x5b) {
+            depth++;
+            indents[depth] ??= `\n${'  '.repeat(depth)}`;
+            justOpened = true;
+        }
+        else
+            while (end < text.length && !endsLiteral(text.charCodeAt(end)))
+                end++;
+        out += text.slice(i, end);
+        i = end;
+    }
+    return `${out}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/backup/env-variables.ts
@@ -35337,11 +35426,21 @@ function checkJsonFile(name, data) {
     if (!text.trim())
         throw new NotImportableError(`its ${name} is empty`);
     try {
+        json_text_refuseDeepJson(text);
+    }
+    catch {
+        throw new NotImportableError(`its ${name} nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+    try {
         JSON.parse(text);
     }
-    catch (error) {
-        const why = error instanceof SyntaxError ? `: ${text_printable(error.message, 120)}` : '';
-        throw new NotImportableError(`its ${name} is not valid JSON${why}`);
+    catch {
+        // Where, not what: the text around the error may be a secret's value.
+        const errors = [];
+        (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false });
+        const first = errors[0];
+        const at = first ? ` (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})` : '';
+        throw new NotImportableError(`its ${name} is not valid JSON${at}`);
     }
 }
 /**
@@ -36883,7 +36982,7 @@ const SHORT_VALUE = 60;
  * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
  * with the export (`after`). Every server or author string is made printable and escaped.
  */
-function reportTool(toolId, before, after) {
+function reportTool(toolId, before, after, budget = newWordDiffBudget()) {
     const report = { toolId, markdown: [], plain: [] };
     const add = (markdown, plain) => {
         report.markdown.push(markdown);
@@ -36911,7 +37010,7 @@ function reportTool(toolId, before, after) {
             continue;
         }
         for (const change of changes)
-            add(markdownLine(change), plainLine(change));
+            add(markdownLine(change, budget), plainLine(change));
     }
     return report;
 }
@@ -36934,6 +37033,7 @@ function diffFile(name, old, now) {
 function parsed(data) {
     try {
         const text = decodeJsonBytes(data);
+        refuseDeepJson(text);
         return { text, root: parseJsonTree(text) };
     }
     catch {
@@ -36971,7 +37071,7 @@ function rootLabel(name) {
     const base = (name.split('/').pop() ?? name).replace(/\.json$/i, '');
     return base.replace(/_definition$/i, '');
 }
-function markdownLine(change) {
+function markdownLine(change, budget) {
     const path = render_md(change.path);
     if (change.kind === 'reordered')
         return `${path}: order changed`;
@@ -36987,10 +37087,11 @@ function markdownLine(change) {
     if (before !== undefined && after !== undefined && isShort(before) && isShort(after)) {
         return `${path} changed: ${code(before)} → ${code(after)}`;
     }
-    const words = wordDiff(before, after);
-    return words
-        ? `${path} changed <details><summary>word diff</summary>${words}</details>`
-        : `${path} changed`;
+    const words = wordDiff(before, after, budget);
+    if (words)
+        return `${path} changed <details><summary>word diff</summary>${words}</details>`;
+    const counts = wordCounts(before, after);
+    return counts ? `${path} changed (${counts})` : `${path} changed`;
 }
 function plainLine(change) {
     const path = printable(change.path, 200);
@@ -37007,14 +37108,28 @@ function plainLine(change) {
 function isShort(raw) {
     return raw.length <= SHORT_VALUE && !raw.includes('\n');
 }
+/**
+ * Bounds on a word diff, so that the report is never the slow part of a backup: longer strings,
+ * or ones that differ in more places, are only counted (Myers' diff costs length × edits).
+ */
+const MAX_WORD_DIFF_CHARS = (/* unused pure expression or super */ null && (64 * 1024));
+const MAX_WORD_EDITS = 500;
+function newWordDiffBudget() {
+    return { charsLeft: 512 * 1024 };
+}
 /** Removed words struck, added words underlined, long unchanged runs shortened. */
-function wordDiff(before, after) {
+function wordDiff(before, after, budget) {
     const old = stringValue(before);
     const now = stringValue(after);
     if (old === undefined || now === undefined)
         return undefined;
-    return diffWords(old, now)
-        .map(part => {
+    const size = old.length + now.length;
+    if (size > Math.min(MAX_WORD_DIFF_CHARS, budget.charsLeft))
+        return undefined;
+    budget.charsLeft -= size;
+    const parts = diffWords(old, now, { maxEditLength: MAX_WORD_EDITS });
+    return parts
+        ?.map(part => {
         if (part.added)
             return `<ins>${render_md(part.value)}</ins>`;
         if (part.removed)
@@ -37024,6 +37139,15 @@ function wordDiff(before, after) {
             : part.value);
     })
         .join('');
+}
+/** `120 → 131 words`, for strings too long or too changed to diff word by word. */
+function wordCounts(before, after) {
+    const old = stringValue(before);
+    const now = stringValue(after);
+    if (old === undefined || now === undefined)
+        return undefined;
+    const words = (text) => text.split(/\s+/).filter(Boolean).length;
+    return `${words(old)} → ${words(now)} words`;
 }
 function stringValue(raw) {
     if (raw === undefined || !raw.startsWith('"'))

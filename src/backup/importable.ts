@@ -1,7 +1,7 @@
-import { Node, parseTree } from 'jsonc-parser'
+import { Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser'
 import { verifyZip, ZipEntryInfo } from './archive.js'
 import { ENV_VARIABLES_FILE, REDACTED } from './env-variables.js'
-import { decodeJsonBytes } from './json-text.js'
+import { decodeJsonBytes, MAX_JSON_DEPTH, refuseDeepJson } from './json-text.js'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
 
@@ -106,10 +106,19 @@ function checkJsonFile(name: string, data: Buffer): void {
   }
   if (!text.trim()) throw new NotImportableError(`its ${name} is empty`)
   try {
+    refuseDeepJson(text)
+  } catch {
+    throw new NotImportableError(`its ${name} nests deeper than ${MAX_JSON_DEPTH} levels`)
+  }
+  try {
     JSON.parse(text)
-  } catch (error) {
-    const why = error instanceof SyntaxError ? `: ${printable(error.message, 120)}` : ''
-    throw new NotImportableError(`its ${name} is not valid JSON${why}`)
+  } catch {
+    // Where, not what: the text around the error may be a secret's value.
+    const errors: ParseError[] = []
+    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false })
+    const first = errors[0]
+    const at = first ? ` (${printParseErrorCode(first.error)} at offset ${first.offset})` : ''
+    throw new NotImportableError(`its ${name} is not valid JSON${at}`)
   }
 }
 

@@ -1,4 +1,4 @@
-import { applyEdits, format, Node, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser'
+import { Node, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser'
 
 /** A file that should be JSON and cannot be read as such. */
 export class NotJsonError extends Error {
@@ -47,11 +47,92 @@ export function parseJsonTree(text: string): Node {
   return root
 }
 
-/** Two-space indentation and a final newline; only whitespace between tokens changes. */
+/**
+ * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
+ * re-indenting alone would write gigabytes (every line carries its depth's indentation) and
+ * recursive parsers run out of stack.
+ */
+export const MAX_JSON_DEPTH = 512
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+
+/** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
+export function refuseDeepJson(text: string): void {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === QUOTE) i = stringEnd(text, i)
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) {
+        throw new NotJsonError(`it nests deeper than ${MAX_JSON_DEPTH} levels`)
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+}
+
+/** Index of the quote that ends the string starting at `start` (the text's end if none). */
+function stringEnd(text: string, start: number): number {
+  for (let quote = text.indexOf('"', start + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++
+    if (backslashes % 2 === 0) return quote
+  }
+  return text.length
+}
+
+/** Characters that end a number or a literal (`true`, `null`). */
+function endsLiteral(c: number): boolean {
+  return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x3a || c <= 0x20
+}
+
+/**
+ * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
+ * between tokens changes, every string and number keeps its exact text (so `1.50` and
+ * `12345678901234567890` survive). Empty objects and arrays stay on one line.
+ */
 export function reindentJson(text: string): string {
-  const formatted = applyEdits(
-    text,
-    format(text, undefined, { tabSize: 2, insertSpaces: true, eol: '\n' })
-  )
-  return formatted.endsWith('\n') ? formatted : `${formatted}\n`
+  refuseDeepJson(text)
+  const indents: string[] = ['\n']
+  let out = ''
+  let depth = 0
+  let justOpened = false
+  let i = 0
+  while (i < text.length) {
+    const c = text.charCodeAt(i)
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+      i++
+      continue
+    }
+    if (c === 0x7d || c === 0x5d) {
+      depth--
+      out += justOpened ? text[i] : (indents[depth] as string) + text[i]
+      justOpened = false
+      i++
+      continue
+    }
+    if (c === 0x2c) {
+      out += `,${indents[depth]}`
+      i++
+      continue
+    }
+    if (c === 0x3a) {
+      out += ': '
+      i++
+      continue
+    }
+    // A value starts: a string, an object or array, a number or a literal.
+    if (justOpened) out += indents[depth]
+    justOpened = false
+    let end = i + 1
+    if (c === QUOTE) end = stringEnd(text, i) + 1
+    else if (c === 0x7b || c === 0x5b) {
+      depth++
+      indents[depth] ??= `\n${'  '.repeat(depth)}`
+      justOpened = true
+    } else while (end < text.length && !endsLiteral(text.charCodeAt(end))) end++
+    out += text.slice(i, end)
+    i = end
+  }
+  return `${out}\n`
 }

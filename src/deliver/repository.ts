@@ -6,7 +6,7 @@ import type { ExportRecord } from '../export-tool.js'
 import { forTool } from '../input-parsers.js'
 import type { Inputs } from '../inputs.js'
 import { commitBody, MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/report/compose.js'
-import { reportTool, ToolReport } from '../backup/report/render.js'
+import { newWordDiffBudget, reportTool, ToolReport } from '../backup/report/render.js'
 import type { ChangeDescription, CommitResult } from './commit.js'
 import type { BranchDiff } from './git-data.js'
 import { ENV_VARIABLES_FILE, REDACTED } from '../backup/env-variables.js'
@@ -68,12 +68,13 @@ export async function deliverToRepository(
   // Called once the branch's old files are known, before anything is written.
   const describe = async ({ changes, previous }: BranchDiff): Promise<ChangeDescription> => {
     reports.clear()
+    const budget = newWordDiffBudget()
     for (const [directory, fileChanges] of changes) {
       const wanted = directories.get(directory) ?? new Map<string, Buffer>()
       const written = [...fileChanges.added, ...fileChanges.modified]
       const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]))
       const toolId = toolIn.get(directory)?.toolId ?? directory
-      reports.set(directory, reportTool(toolId, await previous(directory), after))
+      reports.set(directory, reportTool(toolId, await previous(directory), after, budget))
     }
     const changed = [...changes.keys()].map(d => toolIn.get(d)?.toolId).join(', ')
     const subjectLine =

@@ -1,7 +1,7 @@
 import { diffWords } from 'diff'
 import type { Node } from 'jsonc-parser'
 import { findVariables, isEnvVariablesFile } from '../env-variables.js'
-import { decodeJsonBytes, parseJsonTree } from '../json-text.js'
+import { decodeJsonBytes, parseJsonTree, refuseDeepJson } from '../json-text.js'
 import { printable } from '../../text.js'
 import { diffJson, JsonChange } from './json-diff.js'
 
@@ -24,7 +24,8 @@ const SHORT_VALUE = 60
 export function reportTool(
   toolId: string,
   before: Map<string, Buffer> | undefined,
-  after: Map<string, Buffer>
+  after: Map<string, Buffer>,
+  budget: WordDiffBudget = newWordDiffBudget()
 ): ToolReport {
   const report: ToolReport = { toolId, markdown: [], plain: [] }
   const add = (markdown: string, plain: string): void => {
@@ -51,7 +52,7 @@ export function reportTool(
       add(`${code(name)} changed (not JSON: see the diff)`, `${printable(name)} changed`)
       continue
     }
-    for (const change of changes) add(markdownLine(change), plainLine(change))
+    for (const change of changes) add(markdownLine(change, budget), plainLine(change))
   }
   return report
 }
@@ -74,6 +75,7 @@ function diffFile(name: string, old: Buffer, now: Buffer): JsonChange[] | undefi
 function parsed(data: Buffer): { text: string; root: Node } | undefined {
   try {
     const text = decodeJsonBytes(data)
+    refuseDeepJson(text)
     return { text, root: parseJsonTree(text) }
   } catch {
     return undefined
@@ -110,7 +112,7 @@ function rootLabel(name: string): string {
   return base.replace(/_definition$/i, '')
 }
 
-function markdownLine(change: JsonChange): string {
+function markdownLine(change: JsonChange, budget: WordDiffBudget): string {
   const path = md(change.path)
   if (change.kind === 'reordered') return `${path}: order changed`
   if (change.hidden)
@@ -125,10 +127,10 @@ function markdownLine(change: JsonChange): string {
   if (before !== undefined && after !== undefined && isShort(before) && isShort(after)) {
     return `${path} changed: ${code(before)} → ${code(after)}`
   }
-  const words = wordDiff(before, after)
-  return words
-    ? `${path} changed <details><summary>word diff</summary>${words}</details>`
-    : `${path} changed`
+  const words = wordDiff(before, after, budget)
+  if (words) return `${path} changed <details><summary>word diff</summary>${words}</details>`
+  const counts = wordCounts(before, after)
+  return counts ? `${path} changed (${counts})` : `${path} changed`
 }
 
 function plainLine(change: JsonChange): string {
@@ -147,13 +149,40 @@ function isShort(raw: string): boolean {
   return raw.length <= SHORT_VALUE && !raw.includes('\n')
 }
 
+/**
+ * Bounds on a word diff, so that the report is never the slow part of a backup: longer strings,
+ * or ones that differ in more places, are only counted (Myers' diff costs length × edits).
+ */
+const MAX_WORD_DIFF_CHARS = 64 * 1024
+const MAX_WORD_EDITS = 500
+
+/**
+ * How many more characters may be diffed word by word: one budget for a whole run's report, so
+ * that many long changed prompts cost seconds, not minutes (past it, changes are counted).
+ */
+export interface WordDiffBudget {
+  charsLeft: number
+}
+
+export function newWordDiffBudget(): WordDiffBudget {
+  return { charsLeft: 512 * 1024 }
+}
+
 /** Removed words struck, added words underlined, long unchanged runs shortened. */
-function wordDiff(before: string | undefined, after: string | undefined): string | undefined {
+function wordDiff(
+  before: string | undefined,
+  after: string | undefined,
+  budget: WordDiffBudget
+): string | undefined {
   const old = stringValue(before)
   const now = stringValue(after)
   if (old === undefined || now === undefined) return undefined
-  return diffWords(old, now)
-    .map(part => {
+  const size = old.length + now.length
+  if (size > Math.min(MAX_WORD_DIFF_CHARS, budget.charsLeft)) return undefined
+  budget.charsLeft -= size
+  const parts = diffWords(old, now, { maxEditLength: MAX_WORD_EDITS })
+  return parts
+    ?.map(part => {
       if (part.added) return `<ins>${md(part.value)}</ins>`
       if (part.removed) return `<del>${md(part.value)}</del>`
       return md(
@@ -163,6 +192,15 @@ function wordDiff(before: string | undefined, after: string | undefined): string
       )
     })
     .join('')
+}
+
+/** `120 → 131 words`, for strings too long or too changed to diff word by word. */
+function wordCounts(before: string | undefined, after: string | undefined): string | undefined {
+  const old = stringValue(before)
+  const now = stringValue(after)
+  if (old === undefined || now === undefined) return undefined
+  const words = (text: string): number => text.split(/\s+/).filter(Boolean).length
+  return `${words(old)} → ${words(now)} words`
 }
 
 function stringValue(raw: string | undefined): string | undefined {
