@@ -91,19 +91,22 @@ describe('the bundled restore action fails closed', () => {
   })
 
   it.each([
-    ['import-answer', "Kore.ai's the import answer names tool a-someone-elses"],
-    ['import-status', "Kore.ai's the import job's status names tool a-someone-elses"],
-    ['deploy-answer', "Kore.ai's the deploy answer names tool a-someone-elses"]
+    ['import-answer', "Kore.ai's import answer names tool a-someone-elses"],
+    ['import-status', "Kore.ai's import job status names tool a-someone-elses"],
+    ['deploy-answer', "Kore.ai's deploy answer names tool a-someone-elses"],
+    ['deploy-status', "Kore.ai's deploy job status names tool a-someone-elses"]
   ])('over tool-id, never deploys or reports the tool the %s names', async (where, message) => {
     kore = await startKoreServer({
       knownTools: [TOOL, OTHER],
       jobPolls: 0,
+      deployPolls: 1,
       namesOtherTool: { [where]: OTHER }
     })
     const run = await restore(workspaceWith(backup('[]')), { 'tool-id': TOOL, deploy: 'true' })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(`${message}, but this step works on tool ${TOOL}`)
-    expect(kore.deployed).not.toContain(OTHER)
+    const deploys = kore.requestsTo('deploy').map(request => request.path)
+    expect(deploys).toEqual(where.startsWith('import') ? [] : [`/api/public/tools/${TOOL}/deploy`])
     expect(run.outputs['tool-id']).toBe(TOOL)
     expect(run.outputs.deployed).toBe('false')
   })
@@ -195,7 +198,8 @@ describe('the bundled restore action fails closed', () => {
 
   it.each([
     ['a 502 once the job existed', { status: 502, afterCreate: true }],
-    ['a 200 that is not JSON', { status: 200, body: '<html>ok</html>', afterCreate: true }]
+    ['a 200 that is not JSON', { status: 200, body: '<html>ok</html>', afterCreate: true }],
+    ['a 500 once the job existed', { status: 500, afterCreate: true }]
   ])('says the import may have started after %s', async (_what, failure) => {
     kore = await startKoreServer({ importFailures: [failure] })
     const run = await restore(workspaceWith(backup()), { 'tool-name': 'x', deploy: 'true' })
@@ -205,6 +209,57 @@ describe('the bundled restore action fails closed', () => {
     expect(run.summary).not.toContain('<td>Import</td><td>not started')
     expect(kore.requestsTo('import')).toHaveLength(1)
     expect(kore.requestsTo('deploy')).toHaveLength(0)
+  })
+
+  it('says the deploy may have started after a 502, and does not send it again', async () => {
+    kore = await startKoreServer({ jobPolls: 0, deployFailures: [{ status: 502 }] })
+    const run = await restore(workspaceWith(backup()), { 'tool-name': 'x', deploy: 'true' })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toMatchObject({ status: 'SUCCESS', deployed: 'false' })
+    expect(run.summary).toContain('<td>Deploy</td><td>may have started')
+    expect(kore.requestsTo('deploy')).toHaveLength(1)
+  })
+
+  it('stops when the status of a job belongs to another job', async () => {
+    kore = await startKoreServer({
+      knownTools: [TOOL],
+      jobPolls: 1,
+      statusFailures: [
+        { status: 200, body: JSON.stringify({ status: 'SUCCESS', action: 'EXPORT', toolId: TOOL }) }
+      ]
+    })
+    const run = await restore(workspaceWith(backup('[]')), { 'tool-id': TOOL, deploy: 'true' })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('with that of another kind of job (action EXPORT)')
+    expect(kore.requestsTo('deploy')).toHaveLength(0)
+  })
+
+  it('reads a tool named under response, as the other answers spell it', async () => {
+    kore = await startKoreServer({
+      knownTools: [TOOL],
+      jobPolls: 1,
+      statusFailures: [
+        { status: 200, body: JSON.stringify({ status: 'SUCCESS', response: { toolId: OTHER } }) }
+      ]
+    })
+    const run = await restore(workspaceWith(backup('[]')), { 'tool-id': TOOL, deploy: 'true' })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain(`import job status names tool ${OTHER}`)
+    expect(kore.requestsTo('deploy')).toHaveLength(0)
+  })
+
+  it('refuses a backup file that is a link, not a regular file', async () => {
+    kore = await startKoreServer()
+    const workspace = workspaceWith({ 'app_definition.json': '{}' })
+    fs.writeFileSync(path.join(workspace, 'elsewhere.json'), '{}')
+    fs.symlinkSync(
+      path.join(workspace, 'elsewhere.json'),
+      path.join(workspace, 'b', 'flow_definition.json')
+    )
+    const run = await restore(workspace, { 'tool-name': 'x' })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('flow_definition.json is not a regular file')
+    expect(kore.requests).toHaveLength(0)
   })
 
   it('hides the api key in a long server reason before cutting it', async () => {

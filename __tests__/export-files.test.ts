@@ -77,6 +77,17 @@ describe('redactSecureValues: failing closed', () => {
     ['a secure flag on a part of a variable', '[{"key":"T","value":"x","meta":{"secure":true}}]'],
     ['a top level that is not a list or map', '"TOKEN=x"'],
     ['text that is not JSON', '[{"key":"T","value":"x","isSecured":true'],
+    [
+      'variables as JSON text',
+      JSON.stringify({ v: JSON.stringify([{ key: 'T', isSecured: true }]) })
+    ],
+    [
+      'variables as JSON text encoded twice',
+      JSON.stringify({ v: JSON.stringify(JSON.stringify([{ key: 'T', isSecured: true }])) })
+    ],
+    ['variables as JSON text cut short', JSON.stringify({ v: '[{"key":"T","isSecured":true' })],
+    ['variables in single quotes', JSON.stringify({ v: "[{'key':'T','is_secured': True}]" })],
+    ['variables after a prefix', JSON.stringify({ v: 'json:[{"key":"T","secret":1}]' })],
     ['an empty file', '']
   ])('refuses %s', (_what, text) => {
     expect(() => redactSecureValues(text)).toThrow()

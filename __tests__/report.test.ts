@@ -105,6 +105,11 @@ describe('reportTool', () => {
       '[{"name":"g","value":"x","items":[{"key":"P","value":"new-secret-2","isSecured":true}]}]'
     ],
     [
+      'a secure value that holds named items',
+      '[{"key":"CREDS","isSecured":true,"value":[{"name":"alice-secret-1"}]}]',
+      '[{"key":"CREDS","isSecured":true,"value":[{"name":"bob-secret-2"},{"user-secret-3":1}]}]'
+    ],
+    [
       'a file whose flags cannot be read',
       '[{"key":"T","value":"old-secret-1","isSecured":"maybe"}]',
       '[{"key":"T","value":"new-secret-2","isSecured":"maybe"}]'

@@ -93,6 +93,46 @@ describe('fillEnvValues', () => {
     expect(run).not.toThrow(/MIIE/)
   })
 
+  it.each([
+    [
+      'a secret whose value is null',
+      '[{"key":"TOKEN","value":null,"isSecured":true}]',
+      { TOKEN: 'x' },
+      'env-values: line 1: sets TOKEN, but the backup holds no value for it to replace'
+    ],
+    [
+      'a name two variables share',
+      '[{"key":"TOKEN","value":"<redacted>","isSecured":true},{"key":"TOKEN","value":"public"}]',
+      { TOKEN: 'x' },
+      'env-values: line 1: sets TOKEN, but the backup has 2 variables of that name'
+    ],
+    [
+      'a group and a variable inside its value',
+      '[{"name":"G","value":{"inner":{"key":"S","value":"<redacted>","isSecured":true}}}]',
+      { G: 'x', S: 'y' },
+      'env-values: sets both G and S, but the value of one holds the other'
+    ],
+    [
+      'a name that only a value field carries',
+      '[{"name":"G","value":{"value":"x"}}]',
+      { value: 'y' },
+      'env-values: line 1: names a variable the backup does not have (the name is not shown: the line may be part of a secret). The backup has: G'
+    ],
+    [
+      'values for variables whose flags cannot be read',
+      '[{"key":"T","value":"x","isSecured":"maybe"}]',
+      { T: 'y' },
+      'env-values: cannot be applied: which of the backup'
+    ]
+  ])('refuses %s', (_what, file, values, message) => {
+    expect(() => fillEnvValues(Buffer.from(file), given(values))).toThrow(message)
+  })
+
+  it('uploads a backup whose flags cannot be read as it is when nothing is set', () => {
+    const keep = Buffer.from('[{"key":"T","value":"x","isSecured":"maybe"}]')
+    expect(fillEnvValues(keep, new Map())).toEqual({ data: keep, filled: [] })
+  })
+
   it('refuses values for a backup without variables', () => {
     expect(() => fillEnvValues(undefined, given({ A: '1' }))).toThrow(
       'env-values: is given, but the backup has no env_variables.json'
@@ -114,6 +154,15 @@ describe('refusePlaceholders', () => {
     expect(() =>
       refusePlaceholders({ 'app_definition.json': Buffer.from('{"a":"<redacted> is fine"}') })
     ).not.toThrow()
+    for (const [file, where] of [
+      ['{"a":[" <REDACTED> "]}', 'a[0]'],
+      ['{"<redacted>":1}', '<redacted>'],
+      [JSON.stringify({ cfg: '{"token":"\\u003credacted\\u003e"}' }), 'cfg (JSON text, at token)']
+    ]) {
+      expect(() => refusePlaceholders({ 'f.json': Buffer.from(file as string) })).toThrow(
+        `still holds "<redacted>" at ${where}`
+      )
+    }
   })
 })
 
@@ -137,13 +186,13 @@ describe('readBackup', () => {
       file,
       buildZip([
         { name: 'flow_definition.json', data: '{}' },
-        { name: 'app_definition.json', data: '[]' },
+        { name: 'app_definition.json', data: '{"a":[]}' },
         { name: 'old/env_variables.json', data: 'nested' }
       ])
     )
     expect(await readBackup(file, soon())).toEqual({
       flow: Buffer.from('{}'),
-      app: Buffer.from('[]'),
+      app: Buffer.from('{"a":[]}'),
       env: undefined
     })
   })

@@ -32087,7 +32087,7 @@ function reindentJson(text) {
  * into git history for good.
  */
 const ENV_VARIABLES_FILE = 'env_variables.json';
-const env_variables_REDACTED = '<redacted>';
+const REDACTED = '<redacted>';
 /** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
 function isEnvVariablesFile(name) {
     return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE;
@@ -32102,7 +32102,7 @@ class UnredactableError extends Error {
 function normalise(key) {
     return key.toLowerCase().replace(/[\s_-]/g, '');
 }
-const SECURE_FLAGS = new Set([
+const SECURE_FLAG_NAMES = [
     'isSecured',
     'isSecure',
     'secured',
@@ -32117,7 +32117,8 @@ const SECURE_FLAGS = new Set([
     'isSensitive',
     'secureVariable',
     'isSecureVariable'
-].map(normalise));
+];
+const SECURE_FLAGS = new Set(SECURE_FLAG_NAMES.map(normalise));
 const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise));
 const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise);
 /** Fields of a variable that describe it and never hold its value. */
@@ -32161,67 +32162,81 @@ function findVariables(root) {
         throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
     }
     const found = [];
-    const visit = (node, nameFromParent) => {
+    // `insideValue`: the node is (within) a variable's value, so it is not a variable of its own
+    // (a value that is an object with a `value` key), but may still hold a secure one.
+    const visit = (node, nameFromParent, insideValue) => {
         if (node.type === 'string')
             return refuseSecretsInText(node, nameFromParent);
         if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
             // Its values are replaced whole: nothing inside needs a second look.
             return void found.push(secureVariable(node, nameFromParent));
         }
-        if (node.type === 'object') {
-            const values = valueFields(node);
-            if (values.length > 0) {
-                found.push({ name: variableName(node, nameFromParent), node, values, secure: false });
-            }
+        const values = node.type === 'object' ? valueFields(node) : [];
+        if (values.length > 0 && !insideValue) {
+            found.push({ name: variableName(node, nameFromParent), node, values, secure: false });
         }
         // Groups of variables (a variable with `items`) and values that are themselves objects may
         // hold secure variables: every child is read.
         for (const child of node.children ?? []) {
-            if (child.type === 'property')
-                visit(child.children?.[1], keyOf(child));
-            else
-                visit(child);
+            if (child.type !== 'property')
+                visit(child, undefined, insideValue);
+            else {
+                const value = child.children?.[1];
+                visit(value, keyOf(child), insideValue || values.includes(value));
+            }
         }
     };
-    visit(root);
+    visit(root, undefined, false);
     return found;
 }
 function findSecureVariables(root) {
     return findVariables(root).filter(variable => variable.secure);
 }
+/** `isSecured`, `is_secured: `, `\\"secret\\":`: a secure flag written inside text. */
+const FLAG_IN_TEXT = new RegExp(`(?:${SECURE_FLAG_NAMES.map(name => name.replace(/([a-z])([A-Z])/g, '$1[\\s_-]?$2')).join('|')})["'\\\\\\s]*[:=]`, 'i');
 /**
- * Variables kept as JSON text inside a string (`"variables": "[{…isSecured…}]"`) cannot be
- * redacted in place with certainty: refused rather than committed in clear.
+ * Variables kept as text inside a string (JSON text, encoded twice, cut short, in single quotes)
+ * cannot be redacted in place with certainty: a string that writes a secure flag is refused
+ * rather than committed in clear.
  */
 function refuseSecretsInText(node, nameFromParent) {
-    const text = String(node.value).trim();
-    if (!/^[[{]/.test(text))
+    if (!FLAG_IN_TEXT.test(String(node.value)))
         return;
-    let inner;
-    try {
-        inner = parseJsonTree(text);
-    }
-    catch {
-        return;
-    }
-    if (hasSecureFlag(inner)) {
-        throw new UnredactableError(`${nameFromParent ? `"${(0,src_text/* printable */.g$)(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
-    }
+    throw new UnredactableError(`${nameFromParent ? `"${(0,src_text/* printable */.g$)(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
 }
-/** A secure flag that is not plainly false, at any depth, JSON text within JSON text included. */
-function hasSecureFlag(node) {
-    if (node.type === 'property' && SECURE_FLAGS.has(normalise(keyOf(node)))) {
-        return flagValue(node.children?.[1]) !== false;
-    }
+/** Whether a JSON string value is the redaction placeholder (any case, padded or not). */
+function isPlaceholder(value) {
+    return typeof value === 'string' && value.trim().toLowerCase() === REDACTED;
+}
+/**
+ * Where a file still holds the placeholder, as a value or a key, at any depth (JSON text inside
+ * a string included), e.g. `[0].items[1].value`; undefined when it holds none. The restore's
+ * last check: whatever the file's shape, a placeholder is never uploaded.
+ */
+function placeholderPath(text) {
+    const root = parseTree(text, [], { allowTrailingComma: true });
+    return root && findPlaceholder(root, '');
+}
+function findPlaceholder(node, path) {
     if (node.type === 'string') {
-        try {
-            return hasSecureFlag(parseJsonTree(String(node.value)));
-        }
-        catch {
-            return false;
-        }
+        if (isPlaceholder(node.value))
+            return path || '(the whole file)';
+        const inner = /^\s*[[{]/.test(String(node.value)) ? parseTree(String(node.value)) : undefined;
+        const found = inner && findPlaceholder(inner, '');
+        return found === undefined ? undefined : `${path} (JSON text, at ${found})`;
     }
-    return (node.children ?? []).some(hasSecureFlag);
+    for (const [index, child] of (node.children ?? []).entries()) {
+        const [key, value] = child.children ?? [];
+        const at = child.type === 'property'
+            ? `${path}${path ? '.' : ''}${String(key?.value)}`
+            : `${path}[${index}]`;
+        if (child.type === 'property' && isPlaceholder(key?.value))
+            return at;
+        const found = child.type === 'property' ? value && findPlaceholder(value, at) : findPlaceholder(child, at);
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
 }
 function valueFields(object) {
     return (object.children ?? [])
@@ -32234,7 +32249,7 @@ function redactSecureValues(text) {
     const edits = variables.flatMap(variable => variable.values.map(value => ({
         offset: value.offset,
         length: value.length,
-        content: JSON.stringify(env_variables_REDACTED)
+        content: JSON.stringify(REDACTED)
     })));
     return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name) };
 }
@@ -33374,7 +33389,8 @@ function diffWordsWithSpace(oldStr, newStr, options) {
 const IDENTITY_KEYS = ['id', '_id', 'key', 'name'];
 function diffJson(before, after, options) {
     const changes = [];
-    const secret = (node) => node !== undefined && (options.holdsSecret?.(node) ?? false);
+    const secrecy = (node) => (node ? options.secrecy?.(node) : undefined);
+    const secret = (node) => secrecy(node) !== undefined;
     const raw = (node, side) => node && (side === 'before' ? before : after).text.slice(node.offset, node.offset + node.length);
     const walk = (old, now, scope, props) => {
         const path = props.length > 0 ? `${scope}: ${props.join('.')}` : scope;
@@ -33394,6 +33410,11 @@ function diffJson(before, after, options) {
             return record('added');
         if (!now)
             return record('removed');
+        if (secrecy(old) === 'secret' || secrecy(now) === 'secret') {
+            if (raw(old, 'before') !== raw(now, 'after'))
+                record('changed');
+            return;
+        }
         if (old.type !== now.type)
             return record('changed');
         if (now.type === 'object') {
@@ -33551,7 +33572,11 @@ function diffFile(name, old, now) {
     const secrets = [before.root, after.root].map(secretNodes);
     return diffJson(before, after, {
         root,
-        holdsSecret: node => secrets.some(set => set === undefined || set.has(node))
+        secrecy: node => {
+            if (secrets.some(side => side === undefined || side.within.has(node)))
+                return 'secret';
+            return secrets.some(side => side?.holding.has(node)) ? 'holds' : undefined;
+        }
     });
 }
 function parsed(data) {
@@ -33565,28 +33590,30 @@ function parsed(data) {
     }
 }
 /**
- * Secure variables' objects with everything inside them and every object or array that holds
- * one (its text would show the value too); undefined when the file does not tell.
+ * Secure variables' objects with everything inside them (`within`), and every object or array
+ * that holds one (`holding`: its text would show the value too); undefined when the file does
+ * not tell which variables are secure.
  */
 function secretNodes(root) {
     let secure;
     try {
-        secure = findVariables(root).filter(v => v.secure);
+        secure = findSecureVariables(root);
     }
     catch {
         return undefined;
     }
-    const nodes = new Set();
+    const within = new Set();
+    const holding = new Set();
     const addWithin = (node) => {
-        nodes.add(node);
+        within.add(node);
         node.children?.forEach(addWithin);
     };
     for (const variable of secure) {
         addWithin(variable.node);
         for (let up = variable.node.parent; up; up = up.parent)
-            nodes.add(up);
+            holding.add(up);
     }
-    return nodes;
+    return { within, holding };
 }
 /** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
 function rootLabel(name) {
@@ -33599,8 +33626,10 @@ function markdownLine(change, budget) {
     const path = md(change.path);
     if (change.kind === 'reordered')
         return `${path}: order changed`;
+    if (change.hidden && change.kind === 'changed')
+        return `${path}: value changed (secure: not shown)`;
     if (change.hidden)
-        return `${path} ${change.kind === 'changed' ? 'changed (secure: value not shown)' : change.kind}`;
+        return `${path} ${change.kind}`;
     const { before, after } = change;
     if (change.kind !== 'changed') {
         const value = change.kind === 'added' ? after : before;
@@ -33621,6 +33650,8 @@ function plainLine(change) {
     const path = (0,src_text/* printable */.g$)(change.path, 200);
     if (change.kind === 'reordered')
         return `${path}: order changed`;
+    if (change.hidden && change.kind === 'changed')
+        return `${path}: value changed`;
     const { before, after } = change;
     if (change.kind === 'changed' && !change.hidden && before !== undefined && after !== undefined) {
         if (isShort(before) && isShort(after)) {
@@ -33790,9 +33821,10 @@ function cut(text, max) {
 /**
  * What makes a backup importable, one definition for the export (nothing less is committed over
  * a good backup) and the restore (nothing less is uploaded): the three files at the top level,
- * named in any case but each only once; flow_definition.json and app_definition.json present;
- * each file present non-empty, valid UTF-8 (a byte order mark is fine; UTF-16 with one, as some
- * exporters write it) and strict JSON.
+ * named in any case but each only once; flow_definition.json and app_definition.json present,
+ * each a JSON object; env_variables.json, when there, an object or a list; every file non-empty,
+ * valid UTF-8 (a byte order mark is fine) and strict JSON. The export also takes UTF-16 with a
+ * byte order mark, as some exporters write it (what it commits is re-indented as UTF-8).
  */
 const FLOW_FILE = 'flow_definition.json';
 const APP_FILE = 'app_definition.json';
@@ -33800,8 +33832,12 @@ const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, ENV_VARIABLES_FILE];
 const REQUIRED_FILES = [FLOW_FILE, APP_FILE];
 /** The backup is not importable; the message names the file and why. */
 class NotImportableError extends Error {
-    constructor(message) {
+    file;
+    constructor(message, 
+    /** The file at fault, when one is. */
+    file) {
         super(message);
+        this.file = file;
         this.name = 'NotImportableError';
     }
 }
@@ -33813,7 +33849,7 @@ function isImportableName(path) {
  * The importable files among `files` (path → bytes), by their lower-case names, once checked.
  * Throws NotImportableError naming the first file that is missing, doubled or unreadable.
  */
-function importableFiles(files) {
+function importableFiles(files, { utf16 = false } = {}) {
     const found = new Map();
     const spelled = new Map();
     for (const [path, data] of files) {
@@ -33822,7 +33858,7 @@ function importableFiles(files) {
         const name = path.toLowerCase();
         const other = spelled.get(name);
         if (other !== undefined) {
-            throw new NotImportableError(`it holds ${(0,src_text/* printable */.g$)(other)} and ${(0,src_text/* printable */.g$)(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`);
+            throw new NotImportableError(`it holds ${(0,src_text/* printable */.g$)(other)} and ${(0,src_text/* printable */.g$)(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`, name);
         }
         spelled.set(name, path);
         found.set(name, data);
@@ -33832,7 +33868,7 @@ function importableFiles(files) {
         throw new NotImportableError(`it holds no ${missing.join(' and ')}: Kore.ai needs both flow_definition.json and app_definition.json to import a tool`);
     }
     for (const [name, data] of found)
-        checkJsonFile(name, data);
+        checkJsonFile(name, data, utf16);
     return found;
 }
 /**
@@ -33851,77 +33887,59 @@ async function verifyExport(file, maxUnpackedBytes, withVariables) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
     const entries = await verifyZip(file, maxUnpackedBytes, checked);
     try {
-        importableFiles(entries.filter(entry => checked(entry.name)).map(e => [e.name, e.data]));
+        const importable = entries.filter(entry => checked(entry.name));
+        importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
     }
     catch (error) {
         const held = (0,src_text/* printable */.g$)(entries.map(entry => entry.name).join(', ')) || 'nothing';
-        const message = (0,errors/* messageOf */.b)(error);
-        const omit = message.includes(ENV_VARIABLES_FILE)
+        const omit = error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
             ? '; env-variables: omit backs the tool up without that file'
             : '';
-        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${message} (the zip held: ${held})${omit}`);
+        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${(0,errors/* messageOf */.b)(error)} (the zip held: ${held})${omit}`);
     }
     return entries.map(({ name, size }) => ({ name, size }));
 }
-/** Non-empty text (UTF-8, a BOM allowed), strict JSON: what Kore.ai's import can read. */
-function checkJsonFile(name, data) {
-    let text;
+/** Non-empty text (UTF-8, a BOM allowed), strict JSON of the right shape. */
+function checkJsonFile(name, data, utf16) {
+    const refuse = (problem) => {
+        throw new NotImportableError(`its ${name} ${problem}`, name);
+    };
+    const isUtf16 = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
+    if (isUtf16 && !utf16)
+        refuse("is UTF-16 text: Kore.ai's import reads UTF-8");
+    let text = '';
     try {
         text = decodeJsonBytes(data);
     }
     catch {
-        throw new NotImportableError(`its ${name} is not valid UTF-8 text`);
+        refuse('is not valid UTF-8 text');
     }
     if (!text.trim())
-        throw new NotImportableError(`its ${name} is empty`);
+        refuse('is empty');
     try {
         refuseDeepJson(text);
     }
     catch {
-        throw new NotImportableError(`its ${name} nests deeper than ${MAX_JSON_DEPTH} levels`);
+        refuse(`nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
+    let parsed;
     try {
-        JSON.parse(text);
+        parsed = JSON.parse(text);
     }
     catch {
         // Where, not what: the text around the error may be a secret's value.
         const errors = [];
         (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false });
         const first = errors[0];
-        const at = first ? ` (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})` : '';
-        throw new NotImportableError(`its ${name} is not valid JSON${at}`);
+        refuse(`is not valid JSON${first ? ` (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})` : ''}`);
     }
-}
-/**
- * Where a file still holds the redaction placeholder as a string value, at any depth (JSON text
- * inside a string included), e.g. `[0].items[1].value`; undefined when it holds none. The
- * restore's last check: whatever the file's shape, a placeholder is never uploaded.
- */
-function placeholderPath(text) {
-    const root = parseTree(text, [], { allowTrailingComma: true });
-    return root && findPlaceholder(root, '');
-}
-function findPlaceholder(node, path) {
-    if (node.type === 'string') {
-        const value = String(node.value).trim();
-        if (value === REDACTED)
-            return path || '(the whole file)';
-        if (!/^[[{]/.test(value) || !value.includes(REDACTED))
-            return undefined;
-        const inner = parseTree(value, [], { allowTrailingComma: true });
-        const found = inner && findPlaceholder(inner, '');
-        return found === undefined ? undefined : `${path} (JSON text, at ${found})`;
+    const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+    if (name === ENV_VARIABLES_FILE) {
+        if (!isObject && !Array.isArray(parsed))
+            refuse('is not a list or map of variables');
     }
-    const children = node.children ?? [];
-    for (const [index, child] of children.entries()) {
-        const found = child.type === 'property'
-            ? child.children?.[1] &&
-                findPlaceholder(child.children[1], `${path}${path ? '.' : ''}${String(child.children[0]?.value)}`)
-            : findPlaceholder(child, `${path}[${index}]`);
-        if (found !== undefined)
-            return found;
-    }
-    return undefined;
+    else if (!isObject)
+        refuse('is not a JSON object');
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/export-files.ts
@@ -34018,7 +34036,7 @@ async function deliverToRepository(inputs, records) {
             held += size;
             record.redacted = redacted;
             if (redacted.length > 0) {
-                core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g$)(redacted.join(', '), 1000)}) are stored as "${env_variables_REDACTED}"; the artifact keeps the original`);
+                core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g$)(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`);
             }
             const directory = forTool(inputs.commitPath, record.toolId);
             directories.set(directory, files);
@@ -34071,7 +34089,7 @@ async function deliverToRepository(inputs, records) {
                 const lost = lostImportableFiles(existing, wanted).filter(name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE);
                 if (lost.length === 0)
                     return undefined;
-                return `not committed: the export has no ${lost.join(', ')}, which the backup in ${directory} holds; committing it would leave that backup unable to import`;
+                return `not committed: the export has no ${lost.join(', ')}, which the backup in ${directory} holds, and committing it would leave that backup unable to import over the tool. If the tool no longer has that file, delete it from the backup in a commit of your own, or set env-variables: omit`;
             }
         });
         for (const [directory, reason] of result.refused)
@@ -34278,11 +34296,10 @@ function parseJobStarted(body, what) {
     if (!dockStatusId) {
         throw new UnexpectedResponseError(`the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${(0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none'}`);
     }
-    const toolId = pick(['toolId']);
     const status = firstString(record, ['status']);
     return {
         dockStatusId: serverId('a dock status id', dockStatusId),
-        toolId: toolId && serverId('a tool id', toolId),
+        toolId: toolIdOf(record),
         status: (0,src_text/* printable */.g$)(status, MAX_STATUS_LENGTH),
         state: status ? stateOf(status) : 'IN_PROGRESS',
         reason: failureReason(record)
@@ -34318,15 +34335,33 @@ function parseDockStatus(body) {
         throw new UnexpectedResponseError('the dock status answer has no status');
     const state = stateOf(rawStatus);
     const percent = record.percentageComplete;
-    const toolId = firstString(record, ['toolId']);
+    const action = firstString(record, ['action']) || firstString(asObject(record.response), ['action']);
     return {
         state,
         rawStatus: (0,src_text/* printable */.g$)(rawStatus, MAX_STATUS_LENGTH),
         downloadUrl: downloadUrlOf(record),
         percentComplete: typeof percent === 'number' ? percent : undefined,
         reason: failureReason(record),
-        toolId: toolId && serverId('a tool id', toolId)
+        toolId: toolIdOf(record),
+        action: (0,src_text/* printable */.g$)(action.toUpperCase(), MAX_STATUS_LENGTH)
     };
+}
+/**
+ * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
+ * `tool_id`, a number, top level or under `response`), so that a tool named any way is checked
+ * against the one asked for; empty when none is named.
+ */
+function toolIdOf(record) {
+    for (const source of [record, asObject(record.response)]) {
+        for (const key of ['toolId', 'toolID', 'tool_id']) {
+            const value = source[key];
+            if (typeof value === 'number')
+                return serverId('a tool id', String(value));
+            if (typeof value === 'string' && value.trim())
+                return serverId('a tool id', value.trim());
+        }
+    }
+    return '';
 }
 /**
  * The documented SUCCESS / FAILED in any case; the spellings sibling Kore.ai job APIs use for
@@ -34804,6 +34839,7 @@ function nextHop(from, location, hop, host) {
 ;// CONCATENATED MODULE: ./src/kore/poll.ts
 
 
+
 class JobFailedError extends Error {
     kind;
     dockStatusId;
@@ -34846,6 +34882,9 @@ async function waitForJob(client, dockStatusId, options) {
             throw error instanceof retry/* DeadlineError */.j3 ? timedOut() : error;
         });
         const line = describe(status);
+        if (status.action && status.action !== kind.toUpperCase()) {
+            throw new UnexpectedResponseError(`Kore.ai answered the status of the ${kind} job ${dockStatusId} with that of another kind of job (action ${status.action})`);
+        }
         if (status.state === 'SUCCESS')
             return status;
         if (status.state === 'FAILED')
@@ -35410,15 +35449,21 @@ const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
 const knownSecrets = [];
-/** Shorter values are masked by the runner but not replaced here: they would garble every line. */
-const MIN_REPLACED_LENGTH = 4;
+/**
+ * Parts of a secret shorter than this (a lone `{` line of a pasted JSON key) are not masked on
+ * their own, and shorter secrets are not replaced in printable text (the runner still masks a
+ * whole secret of any length): they would garble every line without hiding anything.
+ */
+const MIN_PART_LENGTH = 4;
+const MIN_REPLACED_LENGTH = 8;
 /**
  * Masks a secret in the runner's log and keeps it out of everything `printable` makes. The
  * runner masks whole values only, and text cut at a limit can end in a secret's first part, so
- * printable replaces secrets before it cuts. Each line of a multi-line secret is a secret too.
+ * printable replaces secrets before it cuts. Each line of a multi-line secret is masked too.
  */
 function hideSecret(value) {
-    const parts = [value, ...value.split(/\r?\n/).map(line => line.trim())];
+    const lines = value.split(/\r?\n/).map(line => line.trim());
+    const parts = [value, ...lines.filter(line => line.length >= MIN_PART_LENGTH)];
     for (const part of new Set(parts.filter(Boolean))) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(part);
         if (part.length >= MIN_REPLACED_LENGTH && !knownSecrets.includes(part))

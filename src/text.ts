@@ -15,16 +15,22 @@ const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': 
 
 /** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
 const knownSecrets: string[] = []
-/** Shorter values are masked by the runner but not replaced here: they would garble every line. */
-const MIN_REPLACED_LENGTH = 4
+/**
+ * Parts of a secret shorter than this (a lone `{` line of a pasted JSON key) are not masked on
+ * their own, and shorter secrets are not replaced in printable text (the runner still masks a
+ * whole secret of any length): they would garble every line without hiding anything.
+ */
+const MIN_PART_LENGTH = 4
+const MIN_REPLACED_LENGTH = 8
 
 /**
  * Masks a secret in the runner's log and keeps it out of everything `printable` makes. The
  * runner masks whole values only, and text cut at a limit can end in a secret's first part, so
- * printable replaces secrets before it cuts. Each line of a multi-line secret is a secret too.
+ * printable replaces secrets before it cuts. Each line of a multi-line secret is masked too.
  */
 export function hideSecret(value: string): void {
-  const parts = [value, ...value.split(/\r?\n/).map(line => line.trim())]
+  const lines = value.split(/\r?\n/).map(line => line.trim())
+  const parts = [value, ...lines.filter(line => line.length >= MIN_PART_LENGTH)]
   for (const part of new Set(parts.filter(Boolean))) {
     core.setSecret(part)
     if (part.length >= MIN_REPLACED_LENGTH && !knownSecrets.includes(part)) knownSecrets.push(part)

@@ -51,6 +51,7 @@ import { sampleExport } from './zip.js'
  * @property {boolean} [importAnswersFinal]  import over an existing tool answers SUCCESS at once
  * @property {number} [deployPolls]  IN_PROGRESS answers before a deploy ends; unset: it answers
  *   SUCCESS at once (isAsync false)
+ * @property {Failure[]} [deployFailures]  answers to deploy requests, sent once the job exists
  * @property {Record<string, string>} [namesOtherTool]  answers that name this tool id instead of
  *   the real one: 'import-answer', 'import-status', 'deploy-answer', 'deploy-status'
  *
@@ -99,6 +100,7 @@ export async function startKoreServer(options = {}) {
   const downloadFailures = [...(options.downloadFailures ?? [])]
   const uploadFailures = [...(options.uploadFailures ?? [])]
   const importFailures = [...(options.importFailures ?? [])]
+  const deployFailures = [...(options.deployFailures ?? [])]
   /** @type {Map<string, { name: string, data: Buffer }>} */
   const uploads = new Map()
   /** @type {ImportRecord[]} */
@@ -402,6 +404,8 @@ export async function startKoreServer(options = {}) {
     const job = newJob(toolId, 'DEPLOY')
     const atOnce = options.deployPolls === undefined
     if (atOnce) deployed.push(toolId)
+    // Deploy failures always come once the job exists: the case that must not be repeated.
+    if (misbehave(res, deployFailures)) return
     // The hyphenated spelling, as the Deploy page documents it.
     sendJson(res, 200, {
       'dock-statusId': job.id,

@@ -34711,15 +34711,21 @@ const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
 const knownSecrets = [];
-/** Shorter values are masked by the runner but not replaced here: they would garble every line. */
-const MIN_REPLACED_LENGTH = 4;
+/**
+ * Parts of a secret shorter than this (a lone `{` line of a pasted JSON key) are not masked on
+ * their own, and shorter secrets are not replaced in printable text (the runner still masks a
+ * whole secret of any length): they would garble every line without hiding anything.
+ */
+const MIN_PART_LENGTH = 4;
+const MIN_REPLACED_LENGTH = 8;
 /**
  * Masks a secret in the runner's log and keeps it out of everything `printable` makes. The
  * runner masks whole values only, and text cut at a limit can end in a secret's first part, so
- * printable replaces secrets before it cuts. Each line of a multi-line secret is a secret too.
+ * printable replaces secrets before it cuts. Each line of a multi-line secret is masked too.
  */
 function text_hideSecret(value) {
-    const parts = [value, ...value.split(/\r?\n/).map(line => line.trim())];
+    const lines = value.split(/\r?\n/).map(line => line.trim());
+    const parts = [value, ...lines.filter(line => line.length >= MIN_PART_LENGTH)];
     for (const part of new Set(parts.filter(Boolean))) {
         core_setSecret(part);
         if (part.length >= MIN_REPLACED_LENGTH && !knownSecrets.includes(part))
@@ -35107,7 +35113,7 @@ class UnredactableError extends Error {
 function normalise(key) {
     return key.toLowerCase().replace(/[\s_-]/g, '');
 }
-const SECURE_FLAGS = new Set([
+const SECURE_FLAG_NAMES = [
     'isSecured',
     'isSecure',
     'secured',
@@ -35122,7 +35128,8 @@ const SECURE_FLAGS = new Set([
     'isSensitive',
     'secureVariable',
     'isSecureVariable'
-].map(normalise));
+];
+const SECURE_FLAGS = new Set(SECURE_FLAG_NAMES.map(normalise));
 const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise));
 const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise);
 /** Fields of a variable that describe it and never hold its value. */
@@ -35166,67 +35173,81 @@ function env_variables_findVariables(root) {
         throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
     }
     const found = [];
-    const visit = (node, nameFromParent) => {
+    // `insideValue`: the node is (within) a variable's value, so it is not a variable of its own
+    // (a value that is an object with a `value` key), but may still hold a secure one.
+    const visit = (node, nameFromParent, insideValue) => {
         if (node.type === 'string')
             return refuseSecretsInText(node, nameFromParent);
         if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
             // Its values are replaced whole: nothing inside needs a second look.
             return void found.push(secureVariable(node, nameFromParent));
         }
-        if (node.type === 'object') {
-            const values = valueFields(node);
-            if (values.length > 0) {
-                found.push({ name: variableName(node, nameFromParent), node, values, secure: false });
-            }
+        const values = node.type === 'object' ? valueFields(node) : [];
+        if (values.length > 0 && !insideValue) {
+            found.push({ name: variableName(node, nameFromParent), node, values, secure: false });
         }
         // Groups of variables (a variable with `items`) and values that are themselves objects may
         // hold secure variables: every child is read.
         for (const child of node.children ?? []) {
-            if (child.type === 'property')
-                visit(child.children?.[1], keyOf(child));
-            else
-                visit(child);
+            if (child.type !== 'property')
+                visit(child, undefined, insideValue);
+            else {
+                const value = child.children?.[1];
+                visit(value, keyOf(child), insideValue || values.includes(value));
+            }
         }
     };
-    visit(root);
+    visit(root, undefined, false);
     return found;
 }
-function findSecureVariables(root) {
+function env_variables_findSecureVariables(root) {
     return env_variables_findVariables(root).filter(variable => variable.secure);
 }
+/** `isSecured`, `is_secured: `, `\\"secret\\":`: a secure flag written inside text. */
+const FLAG_IN_TEXT = new RegExp(`(?:${SECURE_FLAG_NAMES.map(name => name.replace(/([a-z])([A-Z])/g, '$1[\\s_-]?$2')).join('|')})["'\\\\\\s]*[:=]`, 'i');
 /**
- * Variables kept as JSON text inside a string (`"variables": "[{…isSecured…}]"`) cannot be
- * redacted in place with certainty: refused rather than committed in clear.
+ * Variables kept as text inside a string (JSON text, encoded twice, cut short, in single quotes)
+ * cannot be redacted in place with certainty: a string that writes a secure flag is refused
+ * rather than committed in clear.
  */
 function refuseSecretsInText(node, nameFromParent) {
-    const text = String(node.value).trim();
-    if (!/^[[{]/.test(text))
+    if (!FLAG_IN_TEXT.test(String(node.value)))
         return;
-    let inner;
-    try {
-        inner = json_text_parseJsonTree(text);
-    }
-    catch {
-        return;
-    }
-    if (hasSecureFlag(inner)) {
-        throw new UnredactableError(`${nameFromParent ? `"${text_printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
-    }
+    throw new UnredactableError(`${nameFromParent ? `"${text_printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
 }
-/** A secure flag that is not plainly false, at any depth, JSON text within JSON text included. */
-function hasSecureFlag(node) {
-    if (node.type === 'property' && SECURE_FLAGS.has(normalise(keyOf(node)))) {
-        return flagValue(node.children?.[1]) !== false;
-    }
+/** Whether a JSON string value is the redaction placeholder (any case, padded or not). */
+function isPlaceholder(value) {
+    return typeof value === 'string' && value.trim().toLowerCase() === REDACTED;
+}
+/**
+ * Where a file still holds the placeholder, as a value or a key, at any depth (JSON text inside
+ * a string included), e.g. `[0].items[1].value`; undefined when it holds none. The restore's
+ * last check: whatever the file's shape, a placeholder is never uploaded.
+ */
+function placeholderPath(text) {
+    const root = (0,main.parseTree)(text, [], { allowTrailingComma: true });
+    return root && findPlaceholder(root, '');
+}
+function findPlaceholder(node, path) {
     if (node.type === 'string') {
-        try {
-            return hasSecureFlag(json_text_parseJsonTree(String(node.value)));
-        }
-        catch {
-            return false;
-        }
+        if (isPlaceholder(node.value))
+            return path || '(the whole file)';
+        const inner = /^\s*[[{]/.test(String(node.value)) ? (0,main.parseTree)(String(node.value)) : undefined;
+        const found = inner && findPlaceholder(inner, '');
+        return found === undefined ? undefined : `${path} (JSON text, at ${found})`;
     }
-    return (node.children ?? []).some(hasSecureFlag);
+    for (const [index, child] of (node.children ?? []).entries()) {
+        const [key, value] = child.children ?? [];
+        const at = child.type === 'property'
+            ? `${path}${path ? '.' : ''}${String(key?.value)}`
+            : `${path}[${index}]`;
+        if (child.type === 'property' && isPlaceholder(key?.value))
+            return at;
+        const found = child.type === 'property' ? value && findPlaceholder(value, at) : findPlaceholder(child, at);
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
 }
 function valueFields(object) {
     return (object.children ?? [])
@@ -35235,7 +35256,7 @@ function valueFields(object) {
 }
 /** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
 function redactSecureValues(text) {
-    const variables = findSecureVariables(parseJsonTree(text));
+    const variables = env_variables_findSecureVariables(parseJsonTree(text));
     const edits = variables.flatMap(variable => variable.values.map(value => ({
         offset: value.offset,
         length: value.length,
@@ -35341,9 +35362,10 @@ function hasKey(object, normalisedKey) {
 /**
  * What makes a backup importable, one definition for the export (nothing less is committed over
  * a good backup) and the restore (nothing less is uploaded): the three files at the top level,
- * named in any case but each only once; flow_definition.json and app_definition.json present;
- * each file present non-empty, valid UTF-8 (a byte order mark is fine; UTF-16 with one, as some
- * exporters write it) and strict JSON.
+ * named in any case but each only once; flow_definition.json and app_definition.json present,
+ * each a JSON object; env_variables.json, when there, an object or a list; every file non-empty,
+ * valid UTF-8 (a byte order mark is fine) and strict JSON. The export also takes UTF-16 with a
+ * byte order mark, as some exporters write it (what it commits is re-indented as UTF-8).
  */
 const FLOW_FILE = 'flow_definition.json';
 const APP_FILE = 'app_definition.json';
@@ -35351,8 +35373,12 @@ const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, env_variables_ENV_VARIABLES_FILE]
 const REQUIRED_FILES = [FLOW_FILE, APP_FILE];
 /** The backup is not importable; the message names the file and why. */
 class NotImportableError extends Error {
-    constructor(message) {
+    file;
+    constructor(message, 
+    /** The file at fault, when one is. */
+    file) {
         super(message);
+        this.file = file;
         this.name = 'NotImportableError';
     }
 }
@@ -35364,7 +35390,7 @@ function isImportableName(path) {
  * The importable files among `files` (path → bytes), by their lower-case names, once checked.
  * Throws NotImportableError naming the first file that is missing, doubled or unreadable.
  */
-function importableFiles(files) {
+function importableFiles(files, { utf16 = false } = {}) {
     const found = new Map();
     const spelled = new Map();
     for (const [path, data] of files) {
@@ -35373,7 +35399,7 @@ function importableFiles(files) {
         const name = path.toLowerCase();
         const other = spelled.get(name);
         if (other !== undefined) {
-            throw new NotImportableError(`it holds ${text_printable(other)} and ${text_printable(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`);
+            throw new NotImportableError(`it holds ${text_printable(other)} and ${text_printable(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`, name);
         }
         spelled.set(name, path);
         found.set(name, data);
@@ -35383,7 +35409,7 @@ function importableFiles(files) {
         throw new NotImportableError(`it holds no ${missing.join(' and ')}: Kore.ai needs both flow_definition.json and app_definition.json to import a tool`);
     }
     for (const [name, data] of found)
-        checkJsonFile(name, data);
+        checkJsonFile(name, data, utf16);
     return found;
 }
 /**
@@ -35402,77 +35428,59 @@ async function importable_verifyExport(file, maxUnpackedBytes, withVariables) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
     const entries = await verifyZip(file, maxUnpackedBytes, checked);
     try {
-        importableFiles(entries.filter(entry => checked(entry.name)).map(e => [e.name, e.data]));
+        const importable = entries.filter(entry => checked(entry.name));
+        importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
     }
     catch (error) {
         const held = printable(entries.map(entry => entry.name).join(', ')) || 'nothing';
-        const message = messageOf(error);
-        const omit = message.includes(ENV_VARIABLES_FILE)
+        const omit = error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
             ? '; env-variables: omit backs the tool up without that file'
             : '';
-        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${message} (the zip held: ${held})${omit}`);
+        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${messageOf(error)} (the zip held: ${held})${omit}`);
     }
     return entries.map(({ name, size }) => ({ name, size }));
 }
-/** Non-empty text (UTF-8, a BOM allowed), strict JSON: what Kore.ai's import can read. */
-function checkJsonFile(name, data) {
-    let text;
+/** Non-empty text (UTF-8, a BOM allowed), strict JSON of the right shape. */
+function checkJsonFile(name, data, utf16) {
+    const refuse = (problem) => {
+        throw new NotImportableError(`its ${name} ${problem}`, name);
+    };
+    const isUtf16 = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
+    if (isUtf16 && !utf16)
+        refuse("is UTF-16 text: Kore.ai's import reads UTF-8");
+    let text = '';
     try {
         text = json_text_decodeJsonBytes(data);
     }
     catch {
-        throw new NotImportableError(`its ${name} is not valid UTF-8 text`);
+        refuse('is not valid UTF-8 text');
     }
     if (!text.trim())
-        throw new NotImportableError(`its ${name} is empty`);
+        refuse('is empty');
     try {
         json_text_refuseDeepJson(text);
     }
     catch {
-        throw new NotImportableError(`its ${name} nests deeper than ${MAX_JSON_DEPTH} levels`);
+        refuse(`nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
+    let parsed;
     try {
-        JSON.parse(text);
+        parsed = JSON.parse(text);
     }
     catch {
         // Where, not what: the text around the error may be a secret's value.
         const errors = [];
         (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false });
         const first = errors[0];
-        const at = first ? ` (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})` : '';
-        throw new NotImportableError(`its ${name} is not valid JSON${at}`);
+        refuse(`is not valid JSON${first ? ` (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})` : ''}`);
     }
-}
-/**
- * Where a file still holds the redaction placeholder as a string value, at any depth (JSON text
- * inside a string included), e.g. `[0].items[1].value`; undefined when it holds none. The
- * restore's last check: whatever the file's shape, a placeholder is never uploaded.
- */
-function placeholderPath(text) {
-    const root = (0,main.parseTree)(text, [], { allowTrailingComma: true });
-    return root && findPlaceholder(root, '');
-}
-function findPlaceholder(node, path) {
-    if (node.type === 'string') {
-        const value = String(node.value).trim();
-        if (value === REDACTED)
-            return path || '(the whole file)';
-        if (!/^[[{]/.test(value) || !value.includes(REDACTED))
-            return undefined;
-        const inner = (0,main.parseTree)(value, [], { allowTrailingComma: true });
-        const found = inner && findPlaceholder(inner, '');
-        return found === undefined ? undefined : `${path} (JSON text, at ${found})`;
+    const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+    if (name === env_variables_ENV_VARIABLES_FILE) {
+        if (!isObject && !Array.isArray(parsed))
+            refuse('is not a list or map of variables');
     }
-    const children = node.children ?? [];
-    for (const [index, child] of children.entries()) {
-        const found = child.type === 'property'
-            ? child.children?.[1] &&
-                findPlaceholder(child.children[1], `${path}${path ? '.' : ''}${String(child.children[0]?.value)}`)
-            : findPlaceholder(child, `${path}[${index}]`);
-        if (found !== undefined)
-            return found;
-    }
-    return undefined;
+    else if (!isObject)
+        refuse('is not a JSON object');
 }
 
 ;// CONCATENATED MODULE: ./src/restore/backup.ts
@@ -35909,7 +35917,8 @@ function parseEnvValues(raw) {
         if (!line.trim() || line.trimStart().startsWith('#'))
             continue;
         // Masked whole as well as by value: a pasted secret's own lines can look like NAME=value.
-        text_hideSecret(line.trim());
+        if (line.trim().length >= 4)
+            text_hideSecret(line.trim());
         const number = index + 1;
         const where = `${RestoreInput.EnvValues}: line ${number}`;
         const heredoc = /^\s*([^\s=<]+)<<(\S+)\s*$/.exec(line);
@@ -35924,6 +35933,8 @@ function parseEnvValues(raw) {
                 throw new input_names_InputError(where, 'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends');
             }
             name = heredoc[1];
+            if (/\p{Cc}/u.test(name))
+                throw new input_names_InputError(where, 'names a variable with control characters');
             index = end;
         }
         else {
@@ -35950,7 +35961,6 @@ function parseEnvValues(raw) {
 
 
 
-
 /**
  * Sets the values given in env-values, editing only those values' text (everything else keeps
  * its exact bytes). Refuses, before any request, a redacted value with no replacement, a blank
@@ -35963,39 +35973,70 @@ function fillEnvValues(data, values) {
         }
         return undefined;
     }
-    let text;
+    const text = decodeOrRefuse(data);
     let variables;
     try {
-        text = json_text_decodeJsonBytes(data);
         variables = env_variables_findVariables(json_text_parseJsonTree(text));
     }
     catch (error) {
-        throw new input_names_InputError(RestoreInput.Source, `its env_variables.json cannot be read for sure: ${errors_messageOf(error)}`);
+        // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
+        // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
+        if (values.size === 0)
+            return { data, filled: [] };
+        throw new input_names_InputError(RestoreInput.EnvValues, `cannot be applied: which of the backup's variables are secret cannot be told (${errors_messageOf(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`);
     }
     refuseUnknownNames(variables, values);
-    const secret = (v) => v.secure || v.values.some(node => node.value === REDACTED);
-    const redactedMissing = variables
-        .filter(v => !values.has(v.name) && v.values.some(node => node.value === REDACTED))
-        .map(v => v.name);
-    if (redactedMissing.length > 0) {
-        throw new input_names_InputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(redactedMissing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
+    const isRedacted = (v) => v.values.some(node => isPlaceholder(node.value));
+    const missing = variables.filter(v => !values.has(v.name) && isRedacted(v)).map(v => v.name);
+    if (missing.length > 0) {
+        throw new input_names_InputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
     }
-    for (const variable of variables.filter(v => secret(v) && values.has(v.name))) {
-        const given = values.get(variable.name);
-        if (given.value.trim())
-            continue;
-        throw new input_names_InputError(`${RestoreInput.EnvValues}: line ${given.line}`, `sets the secret ${text_printable(variable.name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`);
+    const edits = [];
+    for (const [name, given] of values) {
+        const where = `${RestoreInput.EnvValues}: line ${given.line}`;
+        const named = variables.filter(v => v.name === name);
+        if (named.length > 1) {
+            throw new input_names_InputError(where, `sets ${text_printable(name)}, but the backup has ${named.length} variables of that name: which one to set cannot be told`);
+        }
+        const [variable] = named;
+        if ((variable.secure || isRedacted(variable)) && !given.value.trim()) {
+            throw new input_names_InputError(where, `sets the secret ${text_printable(name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`);
+        }
+        if (variable.values.length === 0) {
+            throw new input_names_InputError(where, `sets ${text_printable(name)}, but the backup holds no value for it to replace (its value is null or missing)`);
+        }
+        for (const node of variable.values) {
+            edits.push({
+                name,
+                offset: node.offset,
+                length: node.length,
+                content: JSON.stringify(given.value)
+            });
+        }
     }
-    if (values.size === 0)
+    refuseOverlaps(edits);
+    if (edits.length === 0)
         return { data, filled: [] };
-    const edits = variables
-        .filter(v => values.has(v.name))
-        .flatMap(v => v.values.map(node => ({
-        offset: node.offset,
-        length: node.length,
-        content: JSON.stringify(values.get(v.name)?.value)
-    })));
     return { data: Buffer.from((0,main.applyEdits)(text, edits), 'utf8'), filled: [...values.keys()] };
+}
+function decodeOrRefuse(data) {
+    try {
+        return json_text_decodeJsonBytes(data);
+    }
+    catch (error) {
+        throw new input_names_InputError(RestoreInput.Source, `its env_variables.json cannot be read: ${errors_messageOf(error)}`);
+    }
+}
+/** Two names whose values nest (a group's value holding a variable) cannot both be set. */
+function refuseOverlaps(edits) {
+    const sorted = [...edits].sort((a, b) => a.offset - b.offset);
+    for (let i = 1; i < sorted.length; i++) {
+        const previous = sorted[i - 1];
+        const edit = sorted[i];
+        if (edit.offset < previous.offset + previous.length) {
+            throw new input_names_InputError(RestoreInput.EnvValues, `sets both ${text_printable(previous.name)} and ${text_printable(edit.name)}, but the value of one holds the other: set only one`);
+        }
+    }
 }
 function refuseUnknownNames(variables, values) {
     const names = new Set(variables.map(v => v.name));
@@ -36284,11 +36325,10 @@ function parseJobStarted(body, what) {
     if (!dockStatusId) {
         throw new UnexpectedResponseError(`the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${text_printable(Object.keys(record).join(', ')) || 'none'}`);
     }
-    const toolId = pick(['toolId']);
     const status = firstString(record, ['status']);
     return {
         dockStatusId: serverId('a dock status id', dockStatusId),
-        toolId: toolId && serverId('a tool id', toolId),
+        toolId: toolIdOf(record),
         status: text_printable(status, MAX_STATUS_LENGTH),
         state: status ? stateOf(status) : 'IN_PROGRESS',
         reason: failureReason(record)
@@ -36324,15 +36364,33 @@ function parseDockStatus(body) {
         throw new UnexpectedResponseError('the dock status answer has no status');
     const state = stateOf(rawStatus);
     const percent = record.percentageComplete;
-    const toolId = firstString(record, ['toolId']);
+    const action = firstString(record, ['action']) || firstString(asObject(record.response), ['action']);
     return {
         state,
         rawStatus: text_printable(rawStatus, MAX_STATUS_LENGTH),
         downloadUrl: downloadUrlOf(record),
         percentComplete: typeof percent === 'number' ? percent : undefined,
         reason: failureReason(record),
-        toolId: toolId && serverId('a tool id', toolId)
+        toolId: toolIdOf(record),
+        action: text_printable(action.toUpperCase(), MAX_STATUS_LENGTH)
     };
+}
+/**
+ * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
+ * `tool_id`, a number, top level or under `response`), so that a tool named any way is checked
+ * against the one asked for; empty when none is named.
+ */
+function toolIdOf(record) {
+    for (const source of [record, asObject(record.response)]) {
+        for (const key of ['toolId', 'toolID', 'tool_id']) {
+            const value = source[key];
+            if (typeof value === 'number')
+                return serverId('a tool id', String(value));
+            if (typeof value === 'string' && value.trim())
+                return serverId('a tool id', value.trim());
+        }
+    }
+    return '';
 }
 /**
  * The documented SUCCESS / FAILED in any case; the spellings sibling Kore.ai job APIs use for
@@ -36810,6 +36868,7 @@ function nextHop(from, location, hop, host) {
 ;// CONCATENATED MODULE: ./src/kore/poll.ts
 
 
+
 class poll_JobFailedError extends Error {
     kind;
     dockStatusId;
@@ -36852,6 +36911,9 @@ async function poll_waitForJob(client, dockStatusId, options) {
             throw error instanceof retry_DeadlineError ? timedOut() : error;
         });
         const line = describe(status);
+        if (status.action && status.action !== kind.toUpperCase()) {
+            throw new UnexpectedResponseError(`Kore.ai answered the status of the ${kind} job ${dockStatusId} with that of another kind of job (action ${status.action})`);
+        }
         if (status.state === 'SUCCESS')
             return status;
         if (status.state === 'FAILED')
@@ -37027,7 +37089,11 @@ function diffFile(name, old, now) {
     const secrets = [before.root, after.root].map(secretNodes);
     return diffJson(before, after, {
         root,
-        holdsSecret: node => secrets.some(set => set === undefined || set.has(node))
+        secrecy: node => {
+            if (secrets.some(side => side === undefined || side.within.has(node)))
+                return 'secret';
+            return secrets.some(side => side?.holding.has(node)) ? 'holds' : undefined;
+        }
     });
 }
 function parsed(data) {
@@ -37041,28 +37107,30 @@ function parsed(data) {
     }
 }
 /**
- * Secure variables' objects with everything inside them and every object or array that holds
- * one (its text would show the value too); undefined when the file does not tell.
+ * Secure variables' objects with everything inside them (`within`), and every object or array
+ * that holds one (`holding`: its text would show the value too); undefined when the file does
+ * not tell which variables are secure.
  */
 function secretNodes(root) {
     let secure;
     try {
-        secure = findVariables(root).filter(v => v.secure);
+        secure = findSecureVariables(root);
     }
     catch {
         return undefined;
     }
-    const nodes = new Set();
+    const within = new Set();
+    const holding = new Set();
     const addWithin = (node) => {
-        nodes.add(node);
+        within.add(node);
         node.children?.forEach(addWithin);
     };
     for (const variable of secure) {
         addWithin(variable.node);
         for (let up = variable.node.parent; up; up = up.parent)
-            nodes.add(up);
+            holding.add(up);
     }
-    return nodes;
+    return { within, holding };
 }
 /** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
 function rootLabel(name) {
@@ -37075,8 +37143,10 @@ function markdownLine(change, budget) {
     const path = render_md(change.path);
     if (change.kind === 'reordered')
         return `${path}: order changed`;
+    if (change.hidden && change.kind === 'changed')
+        return `${path}: value changed (secure: not shown)`;
     if (change.hidden)
-        return `${path} ${change.kind === 'changed' ? 'changed (secure: value not shown)' : change.kind}`;
+        return `${path} ${change.kind}`;
     const { before, after } = change;
     if (change.kind !== 'changed') {
         const value = change.kind === 'added' ? after : before;
@@ -37097,6 +37167,8 @@ function plainLine(change) {
     const path = printable(change.path, 200);
     if (change.kind === 'reordered')
         return `${path}: order changed`;
+    if (change.hidden && change.kind === 'changed')
+        return `${path}: value changed`;
     const { before, after } = change;
     if (change.kind === 'changed' && !change.hidden && before !== undefined && after !== undefined) {
         if (isShort(before) && isShort(after)) {
@@ -37394,19 +37466,20 @@ async function restoreTool(inputs, backup, record, startedAt = Date.now(), clien
         envVariablesFileId
     }, deadline)
         .catch(error => {
-        if (mayHaveStarted(error))
-            record.status = MAY_HAVE_STARTED;
-        throw error;
+        if (!mayHaveStarted(error))
+            throw error;
+        record.status = MAY_HAVE_STARTED;
+        throw maybeStartedError(error, 'import');
     });
     record.dockStatusId = started.dockStatusId;
     record.status = started.status || 'IN_PROGRESS';
     record.toolId = inputs.toolId || started.toolId;
-    requireSameTool(record.toolId, started.toolId, 'the import answer');
+    requireSameTool(record.toolId, started.toolId, 'import answer');
     info(`Import started: dock status ${started.dockStatusId}`);
     const imported = await finish(client, started, 'import', inputs, startedAt, status => {
         record.status = status;
     });
-    requireSameTool(record.toolId, imported.toolId, "the import job's status");
+    requireSameTool(record.toolId, imported.toolId, 'import job status');
     record.toolId ||= imported.toolId;
     info(`Import finished: SUCCESS${record.toolId ? ` (tool ${record.toolId})` : ''}`);
     if (!inputs.deploy)
@@ -37418,25 +37491,34 @@ async function restoreTool(inputs, backup, record, startedAt = Date.now(), clien
     const deploying = await client
         .deployTool(record.toolId, deployStartedAt + timeoutMs)
         .catch(error => {
-        if (mayHaveStarted(error))
-            record.deployStatus = MAY_HAVE_STARTED;
-        throw error;
+        if (!mayHaveStarted(error))
+            throw error;
+        record.deployStatus = MAY_HAVE_STARTED;
+        throw maybeStartedError(error, 'deploy');
     });
     record.deployStatus = deploying.status || 'IN_PROGRESS';
-    requireSameTool(record.toolId, deploying.toolId, 'the deploy answer');
+    requireSameTool(record.toolId, deploying.toolId, 'deploy answer');
     const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
         record.deployStatus = status;
     });
-    requireSameTool(record.toolId, deployed.toolId, "the deploy job's status");
+    requireSameTool(record.toolId, deployed.toolId, 'deploy job status');
     record.deployed = true;
     info(`Deployed tool ${record.toolId}`);
 }
 /**
  * Whether a failed request may still have started its job: an answer lost on the way (a 502, a
- * reset, a time limit once sent) or a 200 that cannot be read.
+ * reset, a time limit once sent), a server error (500) or a 200 that cannot be read.
  */
 function mayHaveStarted(error) {
+    if (error instanceof KoreApiError)
+        return error.status >= 500;
     return error instanceof AmbiguousRequestError || error instanceof UnexpectedResponseError;
+}
+/** The error, saying (when it does not already) that the job may have started. */
+function maybeStartedError(error, kind) {
+    if (error instanceof AmbiguousRequestError)
+        return error;
+    return new Error(`${error.message}; the ${kind} may have started all the same: check in Kore.ai before running this step again`);
 }
 /** A server answer that names another tool than the one this step works on stops the step. */
 function requireSameTool(expected, named, where) {

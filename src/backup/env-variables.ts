@@ -1,4 +1,4 @@
-import { applyEdits, Edit, Node } from 'jsonc-parser'
+import { applyEdits, Edit, Node, parseTree } from 'jsonc-parser'
 import { extractZip } from './archive.js'
 import { decodeJsonBytes, parseJsonTree } from './json-text.js'
 import { printable } from '../text.js'
@@ -30,24 +30,23 @@ function normalise(key: string): string {
   return key.toLowerCase().replace(/[\s_-]/g, '')
 }
 
-const SECURE_FLAGS = new Set(
-  [
-    'isSecured',
-    'isSecure',
-    'secured',
-    'secure',
-    'isSecret',
-    'secret',
-    'isEncrypted',
-    'encrypted',
-    'isMasked',
-    'masked',
-    'sensitive',
-    'isSensitive',
-    'secureVariable',
-    'isSecureVariable'
-  ].map(normalise)
-)
+const SECURE_FLAG_NAMES = [
+  'isSecured',
+  'isSecure',
+  'secured',
+  'secure',
+  'isSecret',
+  'secret',
+  'isEncrypted',
+  'encrypted',
+  'isMasked',
+  'masked',
+  'sensitive',
+  'isSensitive',
+  'secureVariable',
+  'isSecureVariable'
+]
+const SECURE_FLAGS = new Set(SECURE_FLAG_NAMES.map(normalise))
 const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise))
 const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise)
 /** Fields of a variable that describe it and never hold its value. */
@@ -104,26 +103,29 @@ export function findVariables(root: Node): Variable[] {
     throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`)
   }
   const found: Variable[] = []
-  const visit = (node: Node, nameFromParent?: string): void => {
+  // `insideValue`: the node is (within) a variable's value, so it is not a variable of its own
+  // (a value that is an object with a `value` key), but may still hold a secure one.
+  const visit = (node: Node, nameFromParent: string | undefined, insideValue: boolean): void => {
     if (node.type === 'string') return refuseSecretsInText(node, nameFromParent)
     if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
       // Its values are replaced whole: nothing inside needs a second look.
       return void found.push(secureVariable(node, nameFromParent))
     }
-    if (node.type === 'object') {
-      const values = valueFields(node)
-      if (values.length > 0) {
-        found.push({ name: variableName(node, nameFromParent), node, values, secure: false })
-      }
+    const values = node.type === 'object' ? valueFields(node) : []
+    if (values.length > 0 && !insideValue) {
+      found.push({ name: variableName(node, nameFromParent), node, values, secure: false })
     }
     // Groups of variables (a variable with `items`) and values that are themselves objects may
     // hold secure variables: every child is read.
     for (const child of node.children ?? []) {
-      if (child.type === 'property') visit(child.children?.[1] as Node, keyOf(child))
-      else visit(child)
+      if (child.type !== 'property') visit(child, undefined, insideValue)
+      else {
+        const value = child.children?.[1] as Node
+        visit(value, keyOf(child), insideValue || values.includes(value))
+      }
     }
   }
-  visit(root)
+  visit(root, undefined, false)
   return found
 }
 
@@ -131,39 +133,58 @@ export function findSecureVariables(root: Node): Variable[] {
   return findVariables(root).filter(variable => variable.secure)
 }
 
+/** `isSecured`, `is_secured: `, `\\"secret\\":`: a secure flag written inside text. */
+const FLAG_IN_TEXT = new RegExp(
+  `(?:${SECURE_FLAG_NAMES.map(name => name.replace(/([a-z])([A-Z])/g, '$1[\\s_-]?$2')).join('|')})["'\\\\\\s]*[:=]`,
+  'i'
+)
+
 /**
- * Variables kept as JSON text inside a string (`"variables": "[{…isSecured…}]"`) cannot be
- * redacted in place with certainty: refused rather than committed in clear.
+ * Variables kept as text inside a string (JSON text, encoded twice, cut short, in single quotes)
+ * cannot be redacted in place with certainty: a string that writes a secure flag is refused
+ * rather than committed in clear.
  */
 function refuseSecretsInText(node: Node, nameFromParent: string | undefined): void {
-  const text = String(node.value).trim()
-  if (!/^[[{]/.test(text)) return
-  let inner: Node | undefined
-  try {
-    inner = parseJsonTree(text)
-  } catch {
-    return
-  }
-  if (hasSecureFlag(inner)) {
-    throw new UnredactableError(
-      `${nameFromParent ? `"${printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`
-    )
-  }
+  if (!FLAG_IN_TEXT.test(String(node.value))) return
+  throw new UnredactableError(
+    `${nameFromParent ? `"${printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`
+  )
 }
 
-/** A secure flag that is not plainly false, at any depth, JSON text within JSON text included. */
-function hasSecureFlag(node: Node): boolean {
-  if (node.type === 'property' && SECURE_FLAGS.has(normalise(keyOf(node)))) {
-    return flagValue(node.children?.[1]) !== false
-  }
+/** Whether a JSON string value is the redaction placeholder (any case, padded or not). */
+export function isPlaceholder(value: unknown): boolean {
+  return typeof value === 'string' && value.trim().toLowerCase() === REDACTED
+}
+
+/**
+ * Where a file still holds the placeholder, as a value or a key, at any depth (JSON text inside
+ * a string included), e.g. `[0].items[1].value`; undefined when it holds none. The restore's
+ * last check: whatever the file's shape, a placeholder is never uploaded.
+ */
+export function placeholderPath(text: string): string | undefined {
+  const root = parseTree(text, [], { allowTrailingComma: true })
+  return root && findPlaceholder(root, '')
+}
+
+function findPlaceholder(node: Node, path: string): string | undefined {
   if (node.type === 'string') {
-    try {
-      return hasSecureFlag(parseJsonTree(String(node.value)))
-    } catch {
-      return false
-    }
+    if (isPlaceholder(node.value)) return path || '(the whole file)'
+    const inner = /^\s*[[{]/.test(String(node.value)) ? parseTree(String(node.value)) : undefined
+    const found = inner && findPlaceholder(inner, '')
+    return found === undefined ? undefined : `${path} (JSON text, at ${found})`
   }
-  return (node.children ?? []).some(hasSecureFlag)
+  for (const [index, child] of (node.children ?? []).entries()) {
+    const [key, value] = child.children ?? []
+    const at =
+      child.type === 'property'
+        ? `${path}${path ? '.' : ''}${String(key?.value)}`
+        : `${path}[${index}]`
+    if (child.type === 'property' && isPlaceholder(key?.value)) return at
+    const found =
+      child.type === 'property' ? value && findPlaceholder(value, at) : findPlaceholder(child, at)
+    if (found !== undefined) return found
+  }
+  return undefined
 }
 
 function valueFields(object: Node): Node[] {

@@ -1,6 +1,6 @@
-import { Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser'
+import { ParseError, parseTree, printParseErrorCode } from 'jsonc-parser'
 import { verifyZip, ZipEntryInfo } from './archive.js'
-import { ENV_VARIABLES_FILE, REDACTED } from './env-variables.js'
+import { ENV_VARIABLES_FILE } from './env-variables.js'
 import { decodeJsonBytes, MAX_JSON_DEPTH, refuseDeepJson } from './json-text.js'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
@@ -8,9 +8,10 @@ import { printable } from '../text.js'
 /**
  * What makes a backup importable, one definition for the export (nothing less is committed over
  * a good backup) and the restore (nothing less is uploaded): the three files at the top level,
- * named in any case but each only once; flow_definition.json and app_definition.json present;
- * each file present non-empty, valid UTF-8 (a byte order mark is fine; UTF-16 with one, as some
- * exporters write it) and strict JSON.
+ * named in any case but each only once; flow_definition.json and app_definition.json present,
+ * each a JSON object; env_variables.json, when there, an object or a list; every file non-empty,
+ * valid UTF-8 (a byte order mark is fine) and strict JSON. The export also takes UTF-16 with a
+ * byte order mark, as some exporters write it (what it commits is re-indented as UTF-8).
  */
 
 export const FLOW_FILE = 'flow_definition.json'
@@ -20,7 +21,11 @@ const REQUIRED_FILES = [FLOW_FILE, APP_FILE]
 
 /** The backup is not importable; the message names the file and why. */
 export class NotImportableError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The file at fault, when one is. */
+    readonly file?: string
+  ) {
     super(message)
     this.name = 'NotImportableError'
   }
@@ -35,7 +40,10 @@ export function isImportableName(path: string): boolean {
  * The importable files among `files` (path → bytes), by their lower-case names, once checked.
  * Throws NotImportableError naming the first file that is missing, doubled or unreadable.
  */
-export function importableFiles(files: Iterable<[string, Buffer]>): Map<string, Buffer> {
+export function importableFiles(
+  files: Iterable<[string, Buffer]>,
+  { utf16 = false } = {}
+): Map<string, Buffer> {
   const found = new Map<string, Buffer>()
   const spelled = new Map<string, string>()
   for (const [path, data] of files) {
@@ -44,7 +52,8 @@ export function importableFiles(files: Iterable<[string, Buffer]>): Map<string, 
     const other = spelled.get(name)
     if (other !== undefined) {
       throw new NotImportableError(
-        `it holds ${printable(other)} and ${printable(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`
+        `it holds ${printable(other)} and ${printable(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`,
+        name
       )
     }
     spelled.set(name, path)
@@ -56,7 +65,7 @@ export function importableFiles(files: Iterable<[string, Buffer]>): Map<string, 
       `it holds no ${missing.join(' and ')}: Kore.ai needs both flow_definition.json and app_definition.json to import a tool`
     )
   }
-  for (const [name, data] of found) checkJsonFile(name, data)
+  for (const [name, data] of found) checkJsonFile(name, data, utf16)
   return found
 }
 
@@ -82,76 +91,57 @@ export async function verifyExport(
     isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE)
   const entries = await verifyZip(file, maxUnpackedBytes, checked)
   try {
-    importableFiles(entries.filter(entry => checked(entry.name)).map(e => [e.name, e.data]))
+    const importable = entries.filter(entry => checked(entry.name))
+    importableFiles(
+      importable.map(entry => [entry.name, entry.data]),
+      { utf16: true }
+    )
   } catch (error) {
     const held = printable(entries.map(entry => entry.name).join(', ')) || 'nothing'
-    const message = messageOf(error)
-    const omit = message.includes(ENV_VARIABLES_FILE)
-      ? '; env-variables: omit backs the tool up without that file'
-      : ''
+    const omit =
+      error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
+        ? '; env-variables: omit backs the tool up without that file'
+        : ''
     throw new NotImportableError(
-      `the export cannot be imported, so it is not kept: ${message} (the zip held: ${held})${omit}`
+      `the export cannot be imported, so it is not kept: ${messageOf(error)} (the zip held: ${held})${omit}`
     )
   }
   return entries.map(({ name, size }) => ({ name, size }))
 }
 
-/** Non-empty text (UTF-8, a BOM allowed), strict JSON: what Kore.ai's import can read. */
-function checkJsonFile(name: string, data: Buffer): void {
-  let text: string
+/** Non-empty text (UTF-8, a BOM allowed), strict JSON of the right shape. */
+function checkJsonFile(name: string, data: Buffer, utf16: boolean): void {
+  const refuse = (problem: string): never => {
+    throw new NotImportableError(`its ${name} ${problem}`, name)
+  }
+  const isUtf16 = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff)
+  if (isUtf16 && !utf16) refuse("is UTF-16 text: Kore.ai's import reads UTF-8")
+  let text = ''
   try {
     text = decodeJsonBytes(data)
   } catch {
-    throw new NotImportableError(`its ${name} is not valid UTF-8 text`)
+    refuse('is not valid UTF-8 text')
   }
-  if (!text.trim()) throw new NotImportableError(`its ${name} is empty`)
+  if (!text.trim()) refuse('is empty')
   try {
     refuseDeepJson(text)
   } catch {
-    throw new NotImportableError(`its ${name} nests deeper than ${MAX_JSON_DEPTH} levels`)
+    refuse(`nests deeper than ${MAX_JSON_DEPTH} levels`)
   }
+  let parsed: unknown
   try {
-    JSON.parse(text)
+    parsed = JSON.parse(text)
   } catch {
     // Where, not what: the text around the error may be a secret's value.
     const errors: ParseError[] = []
     parseTree(text, errors, { disallowComments: true, allowTrailingComma: false })
     const first = errors[0]
-    const at = first ? ` (${printParseErrorCode(first.error)} at offset ${first.offset})` : ''
-    throw new NotImportableError(`its ${name} is not valid JSON${at}`)
+    refuse(
+      `is not valid JSON${first ? ` (${printParseErrorCode(first.error)} at offset ${first.offset})` : ''}`
+    )
   }
-}
-
-/**
- * Where a file still holds the redaction placeholder as a string value, at any depth (JSON text
- * inside a string included), e.g. `[0].items[1].value`; undefined when it holds none. The
- * restore's last check: whatever the file's shape, a placeholder is never uploaded.
- */
-export function placeholderPath(text: string): string | undefined {
-  const root = parseTree(text, [], { allowTrailingComma: true })
-  return root && findPlaceholder(root, '')
-}
-
-function findPlaceholder(node: Node, path: string): string | undefined {
-  if (node.type === 'string') {
-    const value = String(node.value).trim()
-    if (value === REDACTED) return path || '(the whole file)'
-    if (!/^[[{]/.test(value) || !value.includes(REDACTED)) return undefined
-    const inner = parseTree(value, [], { allowTrailingComma: true })
-    const found = inner && findPlaceholder(inner, '')
-    return found === undefined ? undefined : `${path} (JSON text, at ${found})`
-  }
-  const children = node.children ?? []
-  for (const [index, child] of children.entries()) {
-    const found =
-      child.type === 'property'
-        ? child.children?.[1] &&
-          findPlaceholder(
-            child.children[1],
-            `${path}${path ? '.' : ''}${String(child.children[0]?.value)}`
-          )
-        : findPlaceholder(child, `${path}[${index}]`)
-    if (found !== undefined) return found
-  }
-  return undefined
+  const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+  if (name === ENV_VARIABLES_FILE) {
+    if (!isObject && !Array.isArray(parsed)) refuse('is not a list or map of variables')
+  } else if (!isObject) refuse('is not a JSON object')
 }

@@ -104,7 +104,7 @@ export async function deliverToRepository(
           name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE
         )
         if (lost.length === 0) return undefined
-        return `not committed: the export has no ${lost.join(', ')}, which the backup in ${directory} holds; committing it would leave that backup unable to import`
+        return `not committed: the export has no ${lost.join(', ')}, which the backup in ${directory} holds, and committing it would leave that backup unable to import over the tool. If the tool no longer has that file, delete it from the backup in a commit of your own, or set env-variables: omit`
       }
     })
     for (const [directory, reason] of result.refused) toolIn.get(directory)?.errors.push(reason)

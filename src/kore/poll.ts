@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { DeadlineError, sleep as realSleep } from '../retry.js'
 import type { KoreClient } from './client.js'
-import type { DockStatus } from './responses.js'
+import { DockStatus, UnexpectedResponseError } from './responses.js'
 
 /** The kinds of Kore.ai jobs tracked through Get Dock Status. */
 export type JobKind = 'export' | 'import' | 'deploy'
@@ -79,6 +79,11 @@ export async function waitForJob(
       throw error instanceof DeadlineError ? timedOut() : error
     })
     const line = describe(status)
+    if (status.action && status.action !== kind.toUpperCase()) {
+      throw new UnexpectedResponseError(
+        `Kore.ai answered the status of the ${kind} job ${dockStatusId} with that of another kind of job (action ${status.action})`
+      )
+    }
     if (status.state === 'SUCCESS') return status
     if (status.state === 'FAILED') throw new JobFailedError(kind, dockStatusId, status.reason)
     if (line !== lastSeen) {

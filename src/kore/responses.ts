@@ -27,6 +27,8 @@ export interface DockStatus {
   reason: string
   /** The job's tool (checked plain); empty when not sent. */
   toolId: string
+  /** What the job does as the server says it (`IMPORT`, `DEPLOY`…), upper case; empty if not sent. */
+  action: string
 }
 
 type Json = Record<string, unknown>
@@ -62,11 +64,10 @@ export function parseJobStarted(body: unknown, what: string): JobStarted {
       `the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${printable(Object.keys(record).join(', ')) || 'none'}`
     )
   }
-  const toolId = pick(['toolId'])
   const status = firstString(record, ['status'])
   return {
     dockStatusId: serverId('a dock status id', dockStatusId),
-    toolId: toolId && serverId('a tool id', toolId),
+    toolId: toolIdOf(record),
     status: printable(status, MAX_STATUS_LENGTH),
     state: status ? stateOf(status) : 'IN_PROGRESS',
     reason: failureReason(record)
@@ -108,15 +109,33 @@ export function parseDockStatus(body: unknown): DockStatus {
   if (!rawStatus) throw new UnexpectedResponseError('the dock status answer has no status')
   const state = stateOf(rawStatus)
   const percent = record.percentageComplete
-  const toolId = firstString(record, ['toolId'])
+  const action =
+    firstString(record, ['action']) || firstString(asObject(record.response), ['action'])
   return {
     state,
     rawStatus: printable(rawStatus, MAX_STATUS_LENGTH),
     downloadUrl: downloadUrlOf(record),
     percentComplete: typeof percent === 'number' ? percent : undefined,
     reason: failureReason(record),
-    toolId: toolId && serverId('a tool id', toolId)
+    toolId: toolIdOf(record),
+    action: printable(action.toUpperCase(), MAX_STATUS_LENGTH)
   }
+}
+
+/**
+ * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
+ * `tool_id`, a number, top level or under `response`), so that a tool named any way is checked
+ * against the one asked for; empty when none is named.
+ */
+function toolIdOf(record: Json): string {
+  for (const source of [record, asObject(record.response)]) {
+    for (const key of ['toolId', 'toolID', 'tool_id']) {
+      const value = source[key]
+      if (typeof value === 'number') return serverId('a tool id', String(value))
+      if (typeof value === 'string' && value.trim()) return serverId('a tool id', value.trim())
+    }
+  }
+  return ''
 }
 
 /**

@@ -1,6 +1,11 @@
 import { applyEdits, Edit } from 'jsonc-parser'
-import { findVariables, REDACTED, Variable } from '../backup/env-variables.js'
-import { placeholderPath } from '../backup/importable.js'
+import {
+  findVariables,
+  isPlaceholder,
+  placeholderPath,
+  REDACTED,
+  Variable
+} from '../backup/env-variables.js'
 import { decodeJsonBytes, parseJsonTree } from '../backup/json-text.js'
 import { messageOf } from '../errors.js'
 import { InputError } from '../input-names.js'
@@ -32,48 +37,89 @@ export function fillEnvValues(
     }
     return undefined
   }
-  let text: string
+  const text = decodeOrRefuse(data)
   let variables: Variable[]
   try {
-    text = decodeJsonBytes(data)
     variables = findVariables(parseJsonTree(text))
   } catch (error) {
+    // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
+    // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
+    if (values.size === 0) return { data, filled: [] }
     throw new InputError(
-      RestoreInput.Source,
-      `its env_variables.json cannot be read for sure: ${messageOf(error)}`
+      RestoreInput.EnvValues,
+      `cannot be applied: which of the backup's variables are secret cannot be told (${messageOf(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`
     )
   }
   refuseUnknownNames(variables, values)
-  const secret = (v: Variable): boolean =>
-    v.secure || v.values.some(node => node.value === REDACTED)
-  const redactedMissing = variables
-    .filter(v => !values.has(v.name) && v.values.some(node => node.value === REDACTED))
-    .map(v => v.name)
-  if (redactedMissing.length > 0) {
+  const isRedacted = (v: Variable): boolean => v.values.some(node => isPlaceholder(node.value))
+  const missing = variables.filter(v => !values.has(v.name) && isRedacted(v)).map(v => v.name)
+  if (missing.length > 0) {
     throw new InputError(
       RestoreInput.EnvValues,
-      `must set ${printable([...new Set(redactedMissing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`
+      `must set ${printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`
     )
   }
-  for (const variable of variables.filter(v => secret(v) && values.has(v.name))) {
-    const given = values.get(variable.name) as EnvValue
-    if (given.value.trim()) continue
-    throw new InputError(
-      `${RestoreInput.EnvValues}: line ${given.line}`,
-      `sets the secret ${printable(variable.name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`
-    )
-  }
-  if (values.size === 0) return { data, filled: [] }
-  const edits: Edit[] = variables
-    .filter(v => values.has(v.name))
-    .flatMap(v =>
-      v.values.map(node => ({
+  const edits: (Edit & { name: string })[] = []
+  for (const [name, given] of values) {
+    const where = `${RestoreInput.EnvValues}: line ${given.line}`
+    const named = variables.filter(v => v.name === name)
+    if (named.length > 1) {
+      throw new InputError(
+        where,
+        `sets ${printable(name)}, but the backup has ${named.length} variables of that name: which one to set cannot be told`
+      )
+    }
+    const [variable] = named as [Variable]
+    if ((variable.secure || isRedacted(variable)) && !given.value.trim()) {
+      throw new InputError(
+        where,
+        `sets the secret ${printable(name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`
+      )
+    }
+    if (variable.values.length === 0) {
+      throw new InputError(
+        where,
+        `sets ${printable(name)}, but the backup holds no value for it to replace (its value is null or missing)`
+      )
+    }
+    for (const node of variable.values) {
+      edits.push({
+        name,
         offset: node.offset,
         length: node.length,
-        content: JSON.stringify(values.get(v.name)?.value)
-      }))
-    )
+        content: JSON.stringify(given.value)
+      })
+    }
+  }
+  refuseOverlaps(edits)
+  if (edits.length === 0) return { data, filled: [] }
   return { data: Buffer.from(applyEdits(text, edits), 'utf8'), filled: [...values.keys()] }
+}
+
+function decodeOrRefuse(data: Buffer): string {
+  try {
+    return decodeJsonBytes(data)
+  } catch (error) {
+    throw new InputError(
+      RestoreInput.Source,
+      `its env_variables.json cannot be read: ${messageOf(error)}`
+    )
+  }
+}
+
+/** Two names whose values nest (a group's value holding a variable) cannot both be set. */
+function refuseOverlaps(edits: (Edit & { name: string })[]): void {
+  const sorted = [...edits].sort((a, b) => a.offset - b.offset)
+  for (let i = 1; i < sorted.length; i++) {
+    const previous = sorted[i - 1] as Edit & { name: string }
+    const edit = sorted[i] as Edit & { name: string }
+    if (edit.offset < previous.offset + previous.length) {
+      throw new InputError(
+        RestoreInput.EnvValues,
+        `sets both ${printable(previous.name)} and ${printable(edit.name)}, but the value of one holds the other: set only one`
+      )
+    }
+  }
 }
 
 function refuseUnknownNames(variables: Variable[], values: Map<string, EnvValue>): void {

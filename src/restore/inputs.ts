@@ -100,7 +100,7 @@ export function parseEnvValues(raw: string): Map<string, EnvValue> {
     const line = lines[index] as string
     if (!line.trim() || line.trimStart().startsWith('#')) continue
     // Masked whole as well as by value: a pasted secret's own lines can look like NAME=value.
-    hideSecret(line.trim())
+    if (line.trim().length >= 4) hideSecret(line.trim())
     const number = index + 1
     const where = `${RestoreInput.EnvValues}: line ${number}`
     const heredoc = /^\s*([^\s=<]+)<<(\S+)\s*$/.exec(line)
@@ -118,6 +118,8 @@ export function parseEnvValues(raw: string): Map<string, EnvValue> {
         )
       }
       name = heredoc[1] as string
+      if (/\p{Cc}/u.test(name))
+        throw new InputError(where, 'names a variable with control characters')
       index = end
     } else {
       name = line.slice(0, Math.max(equals, 0)).trim()

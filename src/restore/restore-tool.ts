@@ -1,5 +1,10 @@
 import * as core from '@actions/core'
-import { AmbiguousRequestError, KoreClient, KoreClientOptions } from '../kore/client.js'
+import {
+  AmbiguousRequestError,
+  KoreApiError,
+  KoreClient,
+  KoreClientOptions
+} from '../kore/client.js'
 import { JobFailedError, JobKind, JobTimeoutError, waitForJob } from '../kore/poll.js'
 import { DockStatus, JobStarted, UnexpectedResponseError } from '../kore/responses.js'
 import type { Backup } from './backup.js'
@@ -60,18 +65,19 @@ export async function restoreTool(
       deadline
     )
     .catch(error => {
-      if (mayHaveStarted(error)) record.status = MAY_HAVE_STARTED
-      throw error
+      if (!mayHaveStarted(error)) throw error
+      record.status = MAY_HAVE_STARTED
+      throw maybeStartedError(error, 'import')
     })
   record.dockStatusId = started.dockStatusId
   record.status = started.status || 'IN_PROGRESS'
   record.toolId = inputs.toolId || started.toolId
-  requireSameTool(record.toolId, started.toolId, 'the import answer')
+  requireSameTool(record.toolId, started.toolId, 'import answer')
   core.info(`Import started: dock status ${started.dockStatusId}`)
   const imported = await finish(client, started, 'import', inputs, startedAt, status => {
     record.status = status
   })
-  requireSameTool(record.toolId, imported.toolId, "the import job's status")
+  requireSameTool(record.toolId, imported.toolId, 'import job status')
   record.toolId ||= imported.toolId
   core.info(`Import finished: SUCCESS${record.toolId ? ` (tool ${record.toolId})` : ''}`)
 
@@ -83,25 +89,35 @@ export async function restoreTool(
   const deploying = await client
     .deployTool(record.toolId, deployStartedAt + timeoutMs)
     .catch(error => {
-      if (mayHaveStarted(error)) record.deployStatus = MAY_HAVE_STARTED
-      throw error
+      if (!mayHaveStarted(error)) throw error
+      record.deployStatus = MAY_HAVE_STARTED
+      throw maybeStartedError(error, 'deploy')
     })
   record.deployStatus = deploying.status || 'IN_PROGRESS'
-  requireSameTool(record.toolId, deploying.toolId, 'the deploy answer')
+  requireSameTool(record.toolId, deploying.toolId, 'deploy answer')
   const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
     record.deployStatus = status
   })
-  requireSameTool(record.toolId, deployed.toolId, "the deploy job's status")
+  requireSameTool(record.toolId, deployed.toolId, 'deploy job status')
   record.deployed = true
   core.info(`Deployed tool ${record.toolId}`)
 }
 
 /**
  * Whether a failed request may still have started its job: an answer lost on the way (a 502, a
- * reset, a time limit once sent) or a 200 that cannot be read.
+ * reset, a time limit once sent), a server error (500) or a 200 that cannot be read.
  */
 function mayHaveStarted(error: unknown): boolean {
+  if (error instanceof KoreApiError) return error.status >= 500
   return error instanceof AmbiguousRequestError || error instanceof UnexpectedResponseError
+}
+
+/** The error, saying (when it does not already) that the job may have started. */
+function maybeStartedError(error: Error, kind: JobKind): Error {
+  if (error instanceof AmbiguousRequestError) return error
+  return new Error(
+    `${error.message}; the ${kind} may have started all the same: check in Kore.ai before running this step again`
+  )
 }
 
 /** A server answer that names another tool than the one this step works on stops the step. */

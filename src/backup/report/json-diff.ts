@@ -25,8 +25,11 @@ export interface JsonChange {
 export interface DiffOptions {
   /** How the file's own top level is named: `flow`, `app`, `variables`. */
   root: string
-  /** Whether a node of either side is, holds or sits in a secret: its values are never shown. */
-  holdsSecret?: (node: Node) => boolean
+  /**
+   * `secret` for a secure variable and everything in it (reported as one change, nothing inside
+   * it named), `holds` for what contains one (its own text is never shown).
+   */
+  secrecy?: (node: Node) => 'secret' | 'holds' | undefined
 }
 
 const IDENTITY_KEYS = ['id', '_id', 'key', 'name']
@@ -37,8 +40,8 @@ export function diffJson(
   options: DiffOptions
 ): JsonChange[] {
   const changes: JsonChange[] = []
-  const secret = (node: Node | undefined): boolean =>
-    node !== undefined && (options.holdsSecret?.(node) ?? false)
+  const secrecy = (node: Node | undefined) => (node ? options.secrecy?.(node) : undefined)
+  const secret = (node: Node | undefined): boolean => secrecy(node) !== undefined
   const raw = (node: Node | undefined, side: 'before' | 'after'): string | undefined =>
     node && (side === 'before' ? before : after).text.slice(node.offset, node.offset + node.length)
 
@@ -62,6 +65,10 @@ export function diffJson(
     if (!old && !now) return
     if (!old) return record('added')
     if (!now) return record('removed')
+    if (secrecy(old) === 'secret' || secrecy(now) === 'secret') {
+      if (raw(old, 'before') !== raw(now, 'after')) record('changed')
+      return
+    }
     if (old.type !== now.type) return record('changed')
     if (now.type === 'object') {
       const oldProps = properties(old)

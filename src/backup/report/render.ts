@@ -1,6 +1,6 @@
 import { diffWords } from 'diff'
 import type { Node } from 'jsonc-parser'
-import { findVariables, isEnvVariablesFile } from '../env-variables.js'
+import { findSecureVariables, findVariables, isEnvVariablesFile } from '../env-variables.js'
 import { decodeJsonBytes, parseJsonTree, refuseDeepJson } from '../json-text.js'
 import { printable } from '../../text.js'
 import { diffJson, JsonChange } from './json-diff.js'
@@ -68,7 +68,10 @@ function diffFile(name: string, old: Buffer, now: Buffer): JsonChange[] | undefi
   const secrets = [before.root, after.root].map(secretNodes)
   return diffJson(before, after, {
     root,
-    holdsSecret: node => secrets.some(set => set === undefined || set.has(node))
+    secrecy: node => {
+      if (secrets.some(side => side === undefined || side.within.has(node))) return 'secret'
+      return secrets.some(side => side?.holding.has(node)) ? 'holds' : undefined
+    }
   })
 }
 
@@ -83,26 +86,28 @@ function parsed(data: Buffer): { text: string; root: Node } | undefined {
 }
 
 /**
- * Secure variables' objects with everything inside them and every object or array that holds
- * one (its text would show the value too); undefined when the file does not tell.
+ * Secure variables' objects with everything inside them (`within`), and every object or array
+ * that holds one (`holding`: its text would show the value too); undefined when the file does
+ * not tell which variables are secure.
  */
-function secretNodes(root: Node): Set<Node> | undefined {
+function secretNodes(root: Node): { within: Set<Node>; holding: Set<Node> } | undefined {
   let secure
   try {
-    secure = findVariables(root).filter(v => v.secure)
+    secure = findSecureVariables(root)
   } catch {
     return undefined
   }
-  const nodes = new Set<Node>()
+  const within = new Set<Node>()
+  const holding = new Set<Node>()
   const addWithin = (node: Node): void => {
-    nodes.add(node)
+    within.add(node)
     node.children?.forEach(addWithin)
   }
   for (const variable of secure) {
     addWithin(variable.node)
-    for (let up = variable.node.parent; up; up = up.parent) nodes.add(up)
+    for (let up = variable.node.parent; up; up = up.parent) holding.add(up)
   }
-  return nodes
+  return { within, holding }
 }
 
 /** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
@@ -115,8 +120,9 @@ function rootLabel(name: string): string {
 function markdownLine(change: JsonChange, budget: WordDiffBudget): string {
   const path = md(change.path)
   if (change.kind === 'reordered') return `${path}: order changed`
-  if (change.hidden)
-    return `${path} ${change.kind === 'changed' ? 'changed (secure: value not shown)' : change.kind}`
+  if (change.hidden && change.kind === 'changed')
+    return `${path}: value changed (secure: not shown)`
+  if (change.hidden) return `${path} ${change.kind}`
   const { before, after } = change
   if (change.kind !== 'changed') {
     const value = change.kind === 'added' ? after : before
@@ -136,6 +142,7 @@ function markdownLine(change: JsonChange, budget: WordDiffBudget): string {
 function plainLine(change: JsonChange): string {
   const path = printable(change.path, 200)
   if (change.kind === 'reordered') return `${path}: order changed`
+  if (change.hidden && change.kind === 'changed') return `${path}: value changed`
   const { before, after } = change
   if (change.kind === 'changed' && !change.hidden && before !== undefined && after !== undefined) {
     if (isShort(before) && isShort(after)) {
