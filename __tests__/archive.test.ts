@@ -103,7 +103,27 @@ describe('extractZip', () => {
       ],
       /unsafe archive: entry flow_definition.json appears twice/
     ],
-    ['a symlink', [{ name: 'link.json', data: '/etc/passwd', unixMode: 0o120777 }], /is a link/]
+    ['a symlink', [{ name: 'link.json', data: '/etc/passwd', unixMode: 0o120777 }], /is a link/],
+    [
+      'a .git path',
+      [{ name: '.git/config', data: 'x' }],
+      /\.git\/config has an empty, "\.", "\.\." or "\.git" part/
+    ],
+    ['a .GIT path in another case', [{ name: 'sub/.GIT/hooks/x', data: 'x' }], /"\.git" part/],
+    [
+      'a ./ name',
+      [{ name: './flow_definition.json', data: '{}' }],
+      /\.\/flow_definition\.json has an empty/
+    ],
+    ['an empty segment', [{ name: 'sub//x.json', data: '{}' }], /sub\/\/x\.json has an empty/],
+    [
+      'a file and a folder of one name',
+      [
+        { name: 'x.json', data: '{}' },
+        { name: 'x.json/y.json', data: '{}' }
+      ],
+      /x\.json is both a file and a folder/
+    ]
   ])('refuses %s', async (_what, entries, message) => {
     await expect(extractZip(writeZip(buildZip(entries)))).rejects.toThrow(message)
   })

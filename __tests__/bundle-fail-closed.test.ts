@@ -64,6 +64,7 @@ describe('the bundled action fails closed', () => {
     const omitted = await commitRun({ 'env-variables': 'omit' })
     expect(omitted.exitCode).toBe(0)
     expect(Object.keys(github.files('main', `kore-tools/${TOOL}`)).sort()).toEqual([
+      '.kore-tool-export.json',
       'app_definition.json',
       'flow_definition.json'
     ])
@@ -136,7 +137,7 @@ describe('the bundled action fails closed', () => {
 
     expect(github.head('main')).toBe(head)
     expect(github.requests.filter(r => r.method !== 'GET')).toHaveLength(writesBefore)
-    expect(Object.keys(github.files('main', `kore-tools/${TOOL}`))).toHaveLength(3)
+    expect(Object.keys(github.files('main', `kore-tools/${TOOL}`))).toHaveLength(4)
   })
 
   it('never runs a workflow command sent in a status, nor renders a reason as Markdown', async () => {

@@ -241,6 +241,7 @@ describe('the bundled action', () => {
       )
       const stored = github.files('main', `kore-tools/${TOOL}`)
       expect(Object.keys(stored).sort()).toEqual([
+        '.kore-tool-export.json',
         'app_definition.json',
         'env_variables.json',
         'flow_definition.json'
@@ -277,7 +278,7 @@ describe('the bundled action', () => {
       expect(history).toHaveLength(9)
       expect(history.every(c => c.parents.length <= 1)).toBe(true)
       for (const id of ids) {
-        expect(Object.keys(github.files('main', `kore-tools/${id}`))).toHaveLength(3)
+        expect(Object.keys(github.files('main', `kore-tools/${id}`))).toHaveLength(4)
       }
     })
 
@@ -303,6 +304,7 @@ describe('the bundled action', () => {
       })
       expect(run.exitCode).toBe(0)
       expect(Object.keys(github.files('main', `tools/${TOOL}`)).sort()).toEqual([
+        '.kore-tool-export.json',
         'app_definition.json',
         'flow_definition.json'
       ])
@@ -371,7 +373,7 @@ describe('the bundled action', () => {
       expect(history).toHaveLength(2)
       expect(history[0]?.message.split('\n')[0]).toBe('Back up Kore.ai tools a-one, a-two, a-four')
       for (const id of good) {
-        expect(Object.keys(github.files('main', `kore-tools/${id}`))).toHaveLength(3)
+        expect(Object.keys(github.files('main', `kore-tools/${id}`))).toHaveLength(4)
       }
       expect(run.outputs['commit-sha']).toBe(history[0]?.sha)
       for (const id of [...good, 'a-three', 'a-missing']) {

@@ -136,7 +136,7 @@ function hasChanges(changes) {
     return changes.added.length + changes.modified.length + changes.removed.length > 0;
 }
 /** Reads the directories from the branch and diffs each against the files wanted there. */
-async function diffDirectories(octokit, repo, head, wanted, blobCache = new Map(), check = () => undefined) {
+async function diffDirectories(octokit, repo, head, wanted, blobCache = new Map(), check = async () => undefined) {
     const existing = await readDirectories(octokit, repo, head, [...wanted.keys()]);
     const changes = new Map();
     const refused = new Map();
@@ -145,7 +145,11 @@ async function diffDirectories(octokit, repo, head, wanted, blobCache = new Map(
         const found = diffFiles(held, files);
         if (!hasChanges(found))
             continue;
-        const reason = check(directory, [...held.keys()], files);
+        const read = async (name) => {
+            const sha = held.get(name);
+            return blobCache.get(sha) ?? (await readBlob(octokit, repo, sha, blobCache));
+        };
+        const reason = await check(directory, [...held.keys()], files, read);
         if (reason)
             refused.set(directory, reason);
         else

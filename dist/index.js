@@ -31691,7 +31691,7 @@ function messageOf(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41374);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24585);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31700,7 +31700,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 41374:
+/***/ 24585:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31805,6 +31805,7 @@ async function readZip(file, keepData, maxUnpackedBytes) {
                 throw new Error(`entry ${entry.fileName} fails its CRC-32 check`);
             entries.push({ name: entry.fileName, size: entry.uncompressedSize, data });
         }
+        refuseFileAndFolder(entries);
     }
     catch (error) {
         if (error instanceof ArchiveError)
@@ -31821,6 +31822,17 @@ async function readZip(file, keepData, maxUnpackedBytes) {
     }
     return entries;
 }
+/** A file and a folder of one name (`x.json` beside `x.json/y.json`) cannot both be written. */
+function refuseFileAndFolder(entries) {
+    const files = new Set(entries.map(entry => entry.name));
+    for (const { name } of entries) {
+        for (let cut = name.indexOf('/'); cut > 0; cut = name.indexOf('/', cut + 1)) {
+            if (files.has(name.slice(0, cut))) {
+                throw new ArchiveError(`unsafe archive: ${(0,src_text/* printable */.g$)(name.slice(0, cut))} is both a file and a folder`);
+            }
+        }
+    }
+}
 const LOCAL_HEADER_BYTES = 30;
 function refuseOverlap(entry, spans) {
     const start = entry.relativeOffsetOfLocalHeader;
@@ -31833,10 +31845,20 @@ function refuseOverlap(entry, spans) {
 }
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
+/**
+ * Path segments no backup folder may hold: empty (`a//b`), `.`, `..`, and `.git` in any case
+ * (GitHub refuses the last in a tree, failing the whole commit).
+ */
+function isBadSegment(segment) {
+    return segment === '' || segment === '.' || segment === '..' || segment.toLowerCase() === '.git';
+}
 function refuseUnsafe(entry, seen) {
     const name = entry.fileName;
     if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
         throw new ArchiveError(`unsafe archive: entry ${(0,src_text/* printable */.g$)(name)} has control characters`);
+    }
+    if (name.split('/').some(isBadSegment)) {
+        throw new ArchiveError(`unsafe archive: entry ${(0,src_text/* printable */.g$)(name)} has an empty, ".", ".." or ".git" part`);
     }
     if (seen.has(name))
         throw new ArchiveError(`unsafe archive: entry ${name} appears twice`);
@@ -33999,7 +34021,57 @@ function strictJsonText(data) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deliver/manifest.ts
+
+
+/**
+ * Each backup folder holds a small manifest of the files the action wrote there. The action only
+ * ever replaces or deletes what the previous manifest lists (for a backup made before manifests,
+ * the three importable files), so pointing commit-path at a folder of people's files never
+ * deletes them: such a folder is refused, naming the files no manifest accounts for.
+ */
+const MANIFEST_FILE = '.kore-tool-export.json';
+/** The files to commit, with the manifest that lists them. */
+function withManifest(files) {
+    const names = [...files.keys()].filter(name => name !== MANIFEST_FILE).sort();
+    const manifest = { writtenBy: 'kore-tool-export', files: names };
+    return new Map([...files, [MANIFEST_FILE, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]]);
+}
+/**
+ * Why the folder must not be written: files in it that the action did not write, or a manifest
+ * it cannot read; undefined when every file there is the action's own.
+ */
+async function foreignFilesProblem(directory, existing, read) {
+    let own;
+    if (existing.includes(MANIFEST_FILE)) {
+        const listed = listedFiles(await read(MANIFEST_FILE));
+        if (!listed) {
+            return `not committed: ${directory}/${MANIFEST_FILE} cannot be read, so which files there are the action's own cannot be told`;
+        }
+        own = new Set([...listed, MANIFEST_FILE]);
+    }
+    else {
+        own = new Set(existing.filter(isImportableName));
+    }
+    const foreign = existing.filter(name => !own.has(name)).sort();
+    if (foreign.length === 0)
+        return undefined;
+    return `not committed: ${directory} holds files this action did not write (${(0,src_text/* printable */.g$)(foreign.join(', '), 500)}), and it only replaces its own backups. Point commit-path at a folder of its own, or move those files`;
+}
+function listedFiles(data) {
+    try {
+        const { files } = JSON.parse(data.toString('utf8'));
+        if (Array.isArray(files) && files.every(name => typeof name === 'string'))
+            return files;
+    }
+    catch {
+        // unreadable: undefined below
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/repository.ts
+
 
 
 
@@ -34039,7 +34111,7 @@ async function deliverToRepository(inputs, records) {
                 core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g$)(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`);
             }
             const directory = forTool(inputs.commitPath, record.toolId);
-            directories.set(directory, files);
+            directories.set(directory, withManifest(files));
             toolIn.set(directory, record);
         }
         catch (error) {
@@ -34058,10 +34130,13 @@ async function deliverToRepository(inputs, records) {
         const budget = newWordDiffBudget();
         for (const [directory, fileChanges] of changes) {
             const wanted = directories.get(directory) ?? new Map();
-            const written = [...fileChanges.added, ...fileChanges.modified];
+            // The manifest is the action's bookkeeping, not part of the tool: it is not reported.
+            const written = [...fileChanges.added, ...fileChanges.modified].filter(name => name !== MANIFEST_FILE);
             const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]));
+            const before = await previous(directory);
+            before?.delete(MANIFEST_FILE);
             const toolId = toolIn.get(directory)?.toolId ?? directory;
-            reports.set(directory, reportTool(toolId, await previous(directory), after, budget));
+            reports.set(directory, reportTool(toolId, before, after, budget));
         }
         const changed = [...changes.keys()].map(d => toolIn.get(d)?.toolId).join(', ');
         const subjectLine = inputs.commitMessage ||
@@ -34085,7 +34160,10 @@ async function deliverToRepository(inputs, records) {
             describe,
             pullRequestBranch: inputs.pullRequest ? pullRequestBranch(inputs) : undefined,
             pullRequestTitle: `Back up ${subject}`,
-            check: (directory, existing, wanted) => {
+            check: async (directory, existing, wanted, read) => {
+                const foreign = await foreignFilesProblem(directory, existing, read);
+                if (foreign)
+                    return foreign;
                 const lost = lostImportableFiles(existing, wanted).filter(name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE);
                 if (lost.length === 0)
                     return undefined;

@@ -297,6 +297,13 @@ export async function startGithubApi(options = {}) {
         if (!('content' in entry) && entry.sha !== null && !blobs.has(entry.sha)) {
           return send(res, 422, { message: `GitRPC::BadObjectState: ${entry.sha}`, status: '422' })
         }
+        const parts = String(entry.path).split('/')
+        if (parts.some(p => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git')) {
+          return send(res, 422, {
+            message: 'tree.path contains a malformed path component',
+            status: '422'
+          })
+        }
         const sha = 'content' in entry ? putBlob(Buffer.from(entry.content, 'utf8')) : entry.sha
         edits.push({ path: entry.path, mode: entry.mode, type: entry.type, sha })
       }

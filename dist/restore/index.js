@@ -34814,6 +34814,7 @@ async function readZip(file, keepData, maxUnpackedBytes) {
                 throw new Error(`entry ${entry.fileName} fails its CRC-32 check`);
             entries.push({ name: entry.fileName, size: entry.uncompressedSize, data });
         }
+        refuseFileAndFolder(entries);
     }
     catch (error) {
         if (error instanceof ArchiveError)
@@ -34830,6 +34831,17 @@ async function readZip(file, keepData, maxUnpackedBytes) {
     }
     return entries;
 }
+/** A file and a folder of one name (`x.json` beside `x.json/y.json`) cannot both be written. */
+function refuseFileAndFolder(entries) {
+    const files = new Set(entries.map(entry => entry.name));
+    for (const { name } of entries) {
+        for (let cut = name.indexOf('/'); cut > 0; cut = name.indexOf('/', cut + 1)) {
+            if (files.has(name.slice(0, cut))) {
+                throw new ArchiveError(`unsafe archive: ${text_printable(name.slice(0, cut))} is both a file and a folder`);
+            }
+        }
+    }
+}
 const LOCAL_HEADER_BYTES = 30;
 function refuseOverlap(entry, spans) {
     const start = entry.relativeOffsetOfLocalHeader;
@@ -34842,10 +34854,20 @@ function refuseOverlap(entry, spans) {
 }
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
+/**
+ * Path segments no backup folder may hold: empty (`a//b`), `.`, `..`, and `.git` in any case
+ * (GitHub refuses the last in a tree, failing the whole commit).
+ */
+function isBadSegment(segment) {
+    return segment === '' || segment === '.' || segment === '..' || segment.toLowerCase() === '.git';
+}
 function refuseUnsafe(entry, seen) {
     const name = entry.fileName;
     if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
         throw new ArchiveError(`unsafe archive: entry ${text_printable(name)} has control characters`);
+    }
+    if (name.split('/').some(isBadSegment)) {
+        throw new ArchiveError(`unsafe archive: entry ${text_printable(name)} has an empty, ".", ".." or ".git" part`);
     }
     if (seen.has(name))
         throw new ArchiveError(`unsafe archive: entry ${name} appears twice`);

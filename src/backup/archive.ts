@@ -86,6 +86,7 @@ async function readZip(
       if (crc !== entry.crc32) throw new Error(`entry ${entry.fileName} fails its CRC-32 check`)
       entries.push({ name: entry.fileName, size: entry.uncompressedSize, data })
     }
+    refuseFileAndFolder(entries)
   } catch (error) {
     if (error instanceof ArchiveError) throw error
     const message = messageOf(error)
@@ -98,6 +99,20 @@ async function readZip(
     zip.close()
   }
   return entries
+}
+
+/** A file and a folder of one name (`x.json` beside `x.json/y.json`) cannot both be written. */
+function refuseFileAndFolder(entries: ZipEntryInfo[]): void {
+  const files = new Set(entries.map(entry => entry.name))
+  for (const { name } of entries) {
+    for (let cut = name.indexOf('/'); cut > 0; cut = name.indexOf('/', cut + 1)) {
+      if (files.has(name.slice(0, cut))) {
+        throw new ArchiveError(
+          `unsafe archive: ${printable(name.slice(0, cut))} is both a file and a folder`
+        )
+      }
+    }
+  }
 }
 
 /** Where an entry's local header and data lie in the file: at least this much of it. */
@@ -124,10 +139,23 @@ function refuseOverlap(entry: yauzl.Entry, spans: Span[]): void {
 const S_IFMT = 0o170000
 const S_IFLNK = 0o120000
 
+/**
+ * Path segments no backup folder may hold: empty (`a//b`), `.`, `..`, and `.git` in any case
+ * (GitHub refuses the last in a tree, failing the whole commit).
+ */
+function isBadSegment(segment: string): boolean {
+  return segment === '' || segment === '.' || segment === '..' || segment.toLowerCase() === '.git'
+}
+
 function refuseUnsafe(entry: yauzl.Entry, seen: Set<string>): void {
   const name = entry.fileName
   if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
     throw new ArchiveError(`unsafe archive: entry ${printable(name)} has control characters`)
+  }
+  if (name.split('/').some(isBadSegment)) {
+    throw new ArchiveError(
+      `unsafe archive: entry ${printable(name)} has an empty, ".", ".." or ".git" part`
+    )
   }
   if (seen.has(name)) throw new ArchiveError(`unsafe archive: entry ${name} appears twice`)
   seen.add(name)

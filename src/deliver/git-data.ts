@@ -158,14 +158,15 @@ function hasChanges(changes: FileChanges): boolean {
 export type ChangeSet = Map<string, FileChanges>
 
 /**
- * Why a directory must not be written, given the names of the files the branch holds there and
- * the files wanted; undefined when it may be.
+ * Why a directory must not be written, given the names of the files the branch holds there (and
+ * a reader of them) and the files wanted; undefined when it may be.
  */
 export type DirectoryCheck = (
   directory: string,
   existing: string[],
-  wanted: Map<string, Buffer>
-) => string | undefined
+  wanted: Map<string, Buffer>,
+  read: (name: string) => Promise<Buffer>
+) => Promise<string | undefined>
 
 /** Changes per directory, and a reader of what the branch held before them. */
 export interface BranchDiff {
@@ -186,7 +187,7 @@ export async function diffDirectories(
   head: BranchHead,
   wanted: Map<string, Map<string, Buffer>>,
   blobCache: Map<string, Buffer> = new Map(),
-  check: DirectoryCheck = () => undefined
+  check: DirectoryCheck = async () => undefined
 ): Promise<BranchDiff> {
   const existing = await readDirectories(octokit, repo, head, [...wanted.keys()])
   const changes: ChangeSet = new Map()
@@ -195,7 +196,11 @@ export async function diffDirectories(
     const held = existing.get(directory) ?? new Map<string, string>()
     const found = diffFiles(held, files)
     if (!hasChanges(found)) continue
-    const reason = check(directory, [...held.keys()], files)
+    const read = async (name: string): Promise<Buffer> => {
+      const sha = held.get(name) as string
+      return blobCache.get(sha) ?? (await readBlob(octokit, repo, sha, blobCache))
+    }
+    const reason = await check(directory, [...held.keys()], files, read)
     if (reason) refused.set(directory, reason)
     else changes.set(directory, found)
   }

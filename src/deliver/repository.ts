@@ -13,6 +13,7 @@ import { ENV_VARIABLES_FILE, REDACTED } from '../backup/env-variables.js'
 import { lostImportableFiles } from '../backup/importable.js'
 import { printable } from '../text.js'
 import { prepareExportFiles } from './export-files.js'
+import { foreignFilesProblem, MANIFEST_FILE, withManifest } from './manifest.js'
 
 /**
  * The most file content one run commits (what it holds in memory to do so). Tool exports are
@@ -53,7 +54,7 @@ export async function deliverToRepository(
         )
       }
       const directory = forTool(inputs.commitPath, record.toolId)
-      directories.set(directory, files)
+      directories.set(directory, withManifest(files))
       toolIn.set(directory, record)
     } catch (error) {
       record.errors.push(messageOf(error))
@@ -71,10 +72,15 @@ export async function deliverToRepository(
     const budget = newWordDiffBudget()
     for (const [directory, fileChanges] of changes) {
       const wanted = directories.get(directory) ?? new Map<string, Buffer>()
-      const written = [...fileChanges.added, ...fileChanges.modified]
+      // The manifest is the action's bookkeeping, not part of the tool: it is not reported.
+      const written = [...fileChanges.added, ...fileChanges.modified].filter(
+        name => name !== MANIFEST_FILE
+      )
       const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]))
+      const before = await previous(directory)
+      before?.delete(MANIFEST_FILE)
       const toolId = toolIn.get(directory)?.toolId ?? directory
-      reports.set(directory, reportTool(toolId, await previous(directory), after, budget))
+      reports.set(directory, reportTool(toolId, before, after, budget))
     }
     const changed = [...changes.keys()].map(d => toolIn.get(d)?.toolId).join(', ')
     const subjectLine =
@@ -99,7 +105,9 @@ export async function deliverToRepository(
       describe,
       pullRequestBranch: inputs.pullRequest ? pullRequestBranch(inputs) : undefined,
       pullRequestTitle: `Back up ${subject}`,
-      check: (directory, existing, wanted) => {
+      check: async (directory, existing, wanted, read) => {
+        const foreign = await foreignFilesProblem(directory, existing, read)
+        if (foreign) return foreign
         const lost = lostImportableFiles(existing, wanted).filter(
           name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE
         )
