@@ -147,6 +147,49 @@ describe('the bundled action commits hostile content safely', () => {
     expect(stored.split('\n')).toHaveLength(5000 * 6 + 5)
   })
 
+  it.each(['keep', 'redact'])(
+    'never shows a secure value in the report with env-variables: %s, whatever the shape',
+    async mode => {
+      let env =
+        '{"TOKEN":{"value":"old-secret-1","isSecured":false},"LIST":[{"variableName":"K","value":"old-secret-2"}]}'
+      kore = await startKoreServer({
+        jobPolls: 0,
+        zipFor: () =>
+          buildZip([
+            { name: 'flow_definition.json', data: '{"nodes":[]}' },
+            { name: 'app_definition.json', data: '{}' },
+            { name: 'env_variables.json', data: env }
+          ])
+      })
+      github = await startGithubApi()
+      expect((await commitRun({ 'env-variables': mode })).exitCode).toBe(0)
+      env =
+        '{"TOKEN":{"value":"new-secret-1","isSecured":true},"LIST":[{"variableName":"K","value":"new-secret-2","secure":1}]}'
+      const run = await commitRun({ 'env-variables': mode, 'pull-request': 'true' })
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs.report).toContain('value changed')
+      const pull = github.pulls[0]
+      const shown = [
+        run.outputs.report,
+        run.summary,
+        github.history(pull?.head ?? '')[0]?.message,
+        pull?.body
+      ]
+      for (const text of shown) expect(text).not.toMatch(/secret-/)
+    }
+  )
+
+  it('ends the commit stage at commit-timeout when GitHub stops answering', async () => {
+    kore = await startKoreServer({ jobPolls: 0 })
+    github = await startGithubApi({ hangOn: 'POST /git/trees' })
+    const run = await commitRun({ 'commit-timeout': '2' })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('the commit stage took longer than commit-timeout allows (2 s)')
+    expect(run.outputs).toMatchObject({ status: 'SUCCESS', changed: 'false' })
+    expect(run.summary).toContain('commit-timeout')
+    expect(github.history('main')).toHaveLength(1)
+  })
+
   it('refuses a flow nested past 512 levels with a clear error, and still reports', async () => {
     const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)
     kore = await startKoreServer({

@@ -70,7 +70,7 @@ describe('the change report', () => {
     v2 = true
     const second = await backup(true)
     expect(second.exitCode).toBe(0)
-    const branch = `kore-tool-export/${TOOL}`
+    const branch = `kore-tool-export/into-main/${TOOL}`
     const [commit] = github.history(branch)
     expect(commit?.message).toBe(
       [

@@ -9,6 +9,8 @@ import {
   startGithub
 } from './helpers/github.js'
 
+const BRANCH = 'kore-tool-export/into-main/a-1'
+
 describe('commitExport with pull-request', () => {
   let github: Github
   resetGithubEachTest(() => github)
@@ -16,7 +18,10 @@ describe('commitExport with pull-request', () => {
   const start = async (options: Parameters<typeof startGithub>[0] = {}) =>
     (github = await startGithub(options))
   const pr = (overrides: Overrides = {}) =>
-    commitRequest(github, { pullRequestBranch: 'kore-tool-export/a-1', ...overrides })
+    commitRequest(github, {
+      pullRequestBranch: base => `kore-tool-export/into-${base}/a-1`,
+      ...overrides
+    })
 
   it('creates the branch and the pull request, leaving the target branch alone', async () => {
     await start({ protectedBranches: ['main'] })
@@ -24,15 +29,13 @@ describe('commitExport with pull-request', () => {
     const result = await commitExport(pr())
     expect(result).toMatchObject({
       changed: true,
-      branch: 'kore-tool-export/a-1',
+      branch: BRANCH,
       pullRequestNumber: 1,
       pullRequestUrl: 'https://github.com/acme/backups/pull/1'
     })
     expect(github.head('main')).toBe(main)
-    expect(github.head('kore-tool-export/a-1')).toBe(result.commitSha)
-    expect(github.pulls).toMatchObject([
-      { head: 'kore-tool-export/a-1', base: 'main', state: 'open' }
-    ])
+    expect(github.head(BRANCH)).toBe(result.commitSha)
+    expect(github.pulls).toMatchObject([{ head: BRANCH, base: 'main', state: 'open' }])
   })
 
   it('updates the same pull request on a changed export, and does nothing when unchanged', async () => {
@@ -41,14 +44,45 @@ describe('commitExport with pull-request', () => {
     const second = await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
     expect(second).toMatchObject({ changed: true, pullRequestNumber: 1 })
     expect(github.pulls).toHaveLength(1)
-    expect(github.files('kore-tool-export/a-1', 'kore-tools/a-1')).toEqual({ 'flow.json': '2\n' })
+    expect(github.files(BRANCH, 'kore-tools/a-1')).toEqual({ 'flow.json': '2\n' })
     // The PR branch is one commit on top of the target branch, not a pile of commits.
-    expect(github.history('kore-tool-export/a-1')[1]?.sha).toBe(github.head('main'))
+    expect(github.history(BRANCH)[1]?.sha).toBe(github.head('main'))
 
-    const head = github.head('kore-tool-export/a-1')
+    const head = github.head(BRANCH)
     const third = await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
     expect(third).toMatchObject({ changed: false, pullRequestNumber: 1, commitSha: '' })
-    expect(github.head('kore-tool-export/a-1')).toBe(head)
+    expect(github.head(BRANCH)).toBe(head)
+  })
+
+  it('closes a pull request the target branch has caught up with, and deletes its branch', async () => {
+    await start()
+    await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
+    github.commitFiles('main', { 'kore-tools/a-1/flow.json': '2\n' }, 'Merged by hand')
+    const result = await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
+    expect(result).toMatchObject({ changed: false, closedPullRequestNumber: 1 })
+    expect(github.pulls[0]).toMatchObject({ state: 'closed' })
+    expect(github.pulls[0]?.comments[0]).toContain('`main` already holds what Kore.ai exports now')
+    expect(github.head(BRANCH)).toBeUndefined()
+  })
+
+  it('keeps one branch per target: a release proposal leaves the main one alone', async () => {
+    await start()
+    github.commitFiles('release', { 'x.txt': 'x\n' })
+    const main = await commitExport(pr())
+    const release = await commitExport(pr({ branch: 'release' }))
+    expect(release.branch).toBe('kore-tool-export/into-release/a-1')
+    expect(github.head(BRANCH)).toBe(main.commitSha)
+    expect(github.pulls.map(p => [p.head, p.base])).toEqual([
+      [BRANCH, 'main'],
+      ['kore-tool-export/into-release/a-1', 'release']
+    ])
+  })
+
+  it('uses the pull request its own lost create made (502, then 422 already exists)', async () => {
+    await start({ pullCreate502s: 1 })
+    const result = await commitExport(pr())
+    expect(result).toMatchObject({ changed: true, pullRequestNumber: 1 })
+    expect(github.pulls).toHaveLength(1)
   })
 
   it('explains when Actions may not open pull requests', async () => {

@@ -112,11 +112,14 @@ describe('pullRequestBranch', () => {
       tools: ids.map(toolId => ({ toolId, flowId: '' }))
     }) as Inputs
 
-  it('is the tool id for one tool, and a digest of the commit paths for several', () => {
-    expect(pullRequestBranch(inputs(['a-1'], false))).toBe('kore-tool-export/a-1')
-    const one = pullRequestBranch(inputs(['a-1', 'a-2']))
-    expect(one).toMatch(/^kore-tool-export\/batch-[0-9a-f]{12}$/)
-    expect(pullRequestBranch(inputs(['a-2', 'a-1']))).toBe(one)
-    expect(pullRequestBranch(inputs(['a-1', 'a-3']))).not.toBe(one)
+  it('is the target and the tool id for one tool, and a digest of the commit paths for several', () => {
+    expect(pullRequestBranch(inputs(['a-1'], false), 'main')).toBe('kore-tool-export/into-main/a-1')
+    expect(pullRequestBranch(inputs(['a-1'], false), 'release')).toBe(
+      'kore-tool-export/into-release/a-1'
+    )
+    const one = pullRequestBranch(inputs(['a-1', 'a-2']), 'main')
+    expect(one).toMatch(/^kore-tool-export\/into-main\/batch-[0-9a-f]{12}$/)
+    expect(pullRequestBranch(inputs(['a-2', 'a-1']), 'main')).toBe(one)
+    expect(pullRequestBranch(inputs(['a-1', 'a-3']), 'main')).not.toBe(one)
   })
 })

@@ -141,6 +141,17 @@ describe('commitExport', () => {
     expect(Date.now() - before).toBeLessThan(30_000)
   })
 
+  it('stops at the commit stage deadline however the calls are spaced, saying which input sets it', async () => {
+    await start({ hangOn: 'POST /git/trees' })
+    const before = Date.now()
+    const deadline = { at: Date.now() + 1500, seconds: 1.5 }
+    await expect(commitExport(request({ deadline }))).rejects.toThrow(
+      'the commit stage took longer than commit-timeout allows (1.5 s)'
+    )
+    // The per-call limit (120 s by default) would have let the retry plugin go on for minutes.
+    expect(Date.now() - before).toBeLessThan(10_000)
+  })
+
   it('names a missing branch', async () => {
     await start()
     await expect(commitExport(request({ branch: 'nope' }))).rejects.toThrow(

@@ -35,6 +35,7 @@ describe('readInputs', () => {
       commitPath: 'kore-tools/{tool-id}',
       commitBranch: '',
       commitMessage: '',
+      commitTimeoutSeconds: 600,
       githubToken: '',
       pullRequest: false,
       envVariables: 'redact',

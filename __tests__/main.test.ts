@@ -57,6 +57,17 @@ describe('run()', () => {
     })
   }
 
+  it('reports nothing when a twin run committed the same change first', async () => {
+    await github.close()
+    github = await startGithubApi({ twinRaces: 1 })
+    process.env.GITHUB_API_URL = github.url
+    given({ 'tool-id': TOOL })
+    await run()
+    expect(mocked.setFailed).not.toHaveBeenCalled()
+    expect(github.history('main')[0]?.message).toBe('Twin run')
+    expect(mocked.outputs()).toMatchObject({ changed: 'false', report: '', 'commit-sha': '' })
+  })
+
   it('exports, commits once and sets every output', async () => {
     given({ 'tool-id': TOOL })
     await run()
@@ -90,7 +101,7 @@ describe('run()', () => {
     given({ 'tool-id': TOOL, 'pull-request': 'true' })
     await run()
     expect(mocked.setFailed).not.toHaveBeenCalled()
-    const branch = `kore-tool-export/${TOOL}`
+    const branch = `kore-tool-export/into-main/${TOOL}`
     expect(github.pulls).toMatchObject([
       { number: 1, head: branch, base: 'main', title: `Back up Kore.ai tool ${TOOL}` }
     ])

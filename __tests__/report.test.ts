@@ -199,6 +199,25 @@ describe('reportMarkdown and commitBody', () => {
     expect(markdown).toMatch(/- node "n\d+" added\n\n_The report was cut here/)
   })
 
+  it('lets GitHub act on none of the author text in a commit message or pull request', () => {
+    const tool = reportTool(
+      'a-1',
+      files({ 'flow_definition.json': flow([node('ai', 'genai', { prompt: 'x' })]) }),
+      files({
+        'flow_definition.json': flow([
+          node('ai', 'genai', { prompt: 'fixes #12 [skip ci] @acme/oncall' }),
+          node('Closes GH-3 [ci skip] skip-checks: true', 'genai')
+        ])
+      })
+    )
+    const texts = [commitBody([tool]), reportMarkdown([tool], 10_000)]
+    for (const text of texts) {
+      expect(text).toContain('\u200d')
+      expect(text).not.toMatch(/@acme|#12|GH-3|\[skip ci\]|\[ci skip\]|skip-checks:/i)
+      expect(text).not.toMatch(/\b(fixes|closes)\b/i)
+    }
+  })
+
   it('puts only the first lines in the commit message body', () => {
     const body = commitBody([long]).split('\n')
     expect(body).toHaveLength(21)

@@ -531,9 +531,12 @@ throttling.triggersNotification = triggersNotification;
 var errors = __webpack_require__(83916);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __webpack_require__(48992);
+// EXTERNAL MODULE: ./src/deliver/deadline.ts
+var deliver_deadline = __webpack_require__(35341);
 // EXTERNAL MODULE: ./src/deliver/git-data.ts
 var git_data = __webpack_require__(30990);
 ;// CONCATENATED MODULE: ./src/deliver/github.ts
+
 
 
 
@@ -552,10 +555,10 @@ class CommitError extends Error {
 const GITHUB_REQUEST_TIMEOUT_MS = 120_000;
 /**
  * Octokit with the retry and throttling plugins; GITHUB_API_URL is read now, not at import.
- * Octokit has no time limit of its own, so each call gets one: a hung connection must not hold
- * the step until the job's timeout.
+ * Octokit has no time limit of its own, so each call gets one, never past the stage's deadline:
+ * a hung connection must not hold the step until the job's timeout.
  */
-function createOctokit(token, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS) {
+function createOctokit(token, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS, deadline) {
     const octokit = (0,github/* getOctokit */.Q)(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
         log: { debug: core/* debug */.Yz, info: core/* debug */.Yz, warn: core/* warning */.$e, error: core/* error */.z3 },
@@ -568,14 +571,24 @@ function createOctokit(token, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS) {
     octokit.hook.before('request', options => {
         if (options.request?.signal)
             return;
-        options.request = { ...options.request, signal: abortAfter(timeoutMs) };
+        (0,deliver_deadline/* checkDeadline */.F)(deadline);
+        const left = deadline ? deadline.at - Date.now() : Infinity;
+        const bound = deadline && left < timeoutMs;
+        const reason = bound
+            ? new deliver_deadline/* StageDeadlineError */.d(deadline.seconds)
+            : new Error(`GitHub did not answer within ${timeoutMs / 1000} s`);
+        options.request = {
+            ...options.request,
+            signal: abortAfter(Math.min(timeoutMs, left), reason),
+            // Cut by the stage's deadline, a call is not tried again: there is no time left for it.
+            ...(bound ? { retries: 0 } : {})
+        };
     });
     return octokit;
 }
 /** A signal that aborts with a message saying what happened (AbortSignal.timeout's is vaguer). */
-function abortAfter(ms) {
+function abortAfter(ms, reason) {
     const controller = new AbortController();
-    const reason = new Error(`GitHub did not answer within ${ms / 1000} s`);
     setTimeout(() => controller.abort(reason), ms).unref();
     return controller.signal;
 }
@@ -602,8 +615,11 @@ function parseRepository(repository) {
 }
 /** Turns GitHub's refusals into what to change in the workflow. */
 function explain(error, request) {
-    if (error instanceof CommitError)
+    if (error instanceof CommitError || error instanceof deliver_deadline/* StageDeadlineError */.d)
         return error;
+    const cause = error?.cause;
+    if (cause instanceof deliver_deadline/* StageDeadlineError */.d)
+        return cause;
     if (error instanceof git_data/* BranchNotFoundError */.EJ) {
         return new CommitError(`commit-branch: branch "${error.branch}" does not exist in ${request.repository}`);
     }

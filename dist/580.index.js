@@ -11,7 +11,9 @@ export const modules = {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77094);
 /* harmony import */ var _git_data_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(30990);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49809);
-/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(72362);
+/* harmony import */ var _deadline_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(35341);
+/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72362);
+
 
 
 
@@ -24,16 +26,16 @@ export const modules = {
 const MAX_RACE_RETRIES = 12;
 const RACE_BACKOFF = { attempts: MAX_RACE_RETRIES, baseDelayMs: 300, maxDelayMs: 5000 };
 async function commitExport(request) {
-    const repo = (0,_github_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRepository */ .SU)(request.repository);
-    const octokit = (0,_github_js__WEBPACK_IMPORTED_MODULE_3__/* .createOctokit */ .Qi)(request.token, request.requestTimeoutMs);
+    const repo = (0,_github_js__WEBPACK_IMPORTED_MODULE_4__/* .parseRepository */ .SU)(request.repository);
+    const octokit = (0,_github_js__WEBPACK_IMPORTED_MODULE_4__/* .createOctokit */ .Qi)(request.token, request.requestTimeoutMs, request.deadline);
     try {
-        const branch = request.branch || (await (0,_github_js__WEBPACK_IMPORTED_MODULE_3__/* .defaultTargetBranch */ .x5)(octokit, repo));
+        const branch = request.branch || (await (0,_github_js__WEBPACK_IMPORTED_MODULE_4__/* .defaultTargetBranch */ .x5)(octokit, repo));
         return request.pullRequestBranch
-            ? await commitAsPullRequest(octokit, repo, branch, request, request.pullRequestBranch)
+            ? await commitAsPullRequest(octokit, repo, branch, request, request.pullRequestBranch(branch))
             : await commitToBranch(octokit, repo, branch, request);
     }
     catch (error) {
-        throw (0,_github_js__WEBPACK_IMPORTED_MODULE_3__/* .explain */ .WE)(error, request);
+        throw (0,_github_js__WEBPACK_IMPORTED_MODULE_4__/* .explain */ .WE)(error, request);
     }
 }
 /** Commits straight onto the branch; re-reads and rebuilds when another run got there first. */
@@ -64,6 +66,7 @@ async function commitToBranch(octokit, repo, branch, request) {
             if (!isNotFastForward(error) || attempt >= MAX_RACE_RETRIES)
                 throw error;
             const delay = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .retryDelay */ .a2)(RACE_BACKOFF, attempt);
+            (0,_deadline_js__WEBPACK_IMPORTED_MODULE_3__/* .checkDeadline */ .F)(request.deadline && { ...request.deadline, at: request.deadline.at - delay });
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Branch ${branch} moved while committing (another run?); rebuilding the commit on its new head in ${(delay / 1000).toFixed(1)} s`);
             await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy)(delay);
         }
@@ -78,8 +81,10 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     const baseHead = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .readBranch */ .pG)(octokit, repo, base);
     const diff = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .diffDirectories */ .JA)(octokit, repo, baseHead, request.directories, undefined, request.check);
     const { changes, refused } = diff;
-    if (changes.size === 0)
-        return unchanged(headBranch, diff);
+    if (changes.size === 0) {
+        const closed = await closeStalePullRequest(octokit, repo, base, headBranch);
+        return { ...unchanged(headBranch, diff), closedPullRequestNumber: closed };
+    }
     const description = await request.describe(diff);
     const current = await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .readBranch */ .pG)(octokit, repo, headBranch).catch(error => {
         if (error instanceof _git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .BranchNotFoundError */ .EJ)
@@ -122,29 +127,57 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
 async function differs(octokit, repo, head, directories) {
     return (await (0,_git_data_js__WEBPACK_IMPORTED_MODULE_1__/* .diffDirectories */ .JA)(octokit, repo, head, directories)).changes.size > 0;
 }
-async function upsertPullRequest(octokit, repo, base, head, pull) {
+/**
+ * The target branch holds the export: a pull request still proposing an older one would, once
+ * merged, commit what Kore.ai no longer has. It is closed with a comment saying why, and its
+ * branch (the action's own) deleted. Returns its number, or undefined when none was open.
+ */
+async function closeStalePullRequest(octokit, repo, base, head) {
+    const stale = await findOpenPullRequest(octokit, repo, base, head);
+    if (!stale)
+        return undefined;
+    await octokit.rest.issues.createComment({
+        ...repo,
+        issue_number: stale.number,
+        body: `Closed by kore-tool-export: \`${base}\` already holds what Kore.ai exports now, so this pull request no longer proposes anything current.`
+    });
+    await octokit.rest.pulls.update({ ...repo, pull_number: stale.number, state: 'closed' });
+    await octokit.rest.git.deleteRef({ ...repo, ref: `heads/${head}` }).catch(error => {
+        // Already gone (deleted by hand, or on merge): nothing left to clean.
+        if (error.status !== 422)
+            throw error;
+    });
+    return stale.number;
+}
+async function findOpenPullRequest(octokit, repo, base, head) {
     const { data: open } = await octokit.rest.pulls.list({
         ...repo,
         head: `${repo.owner}:${head}`,
         base,
         state: 'open'
     });
-    const existing = open[0];
+    return open[0];
+}
+async function upsertPullRequest(octokit, repo, base, head, pull) {
+    const existing = await findOpenPullRequest(octokit, repo, base, head);
     if (existing) {
-        await octokit.rest.pulls.update({
-            ...repo,
-            pull_number: existing.number,
-            ...pull
-        });
+        await octokit.rest.pulls.update({ ...repo, pull_number: existing.number, ...pull });
         return existing;
     }
-    const { data } = await octokit.rest.pulls.create({
-        ...repo,
-        head,
-        base,
-        ...pull
-    });
-    return data;
+    try {
+        const { data } = await octokit.rest.pulls.create({ ...repo, head, base, ...pull });
+        return data;
+    }
+    catch (error) {
+        // A create whose answer was lost (a 502) and was sent again finds its own pull request.
+        const { status, message } = error;
+        if (status !== 422 || !/already exists/i.test(message ?? ''))
+            throw error;
+        const created = await findOpenPullRequest(octokit, repo, base, head);
+        if (!created)
+            throw error;
+        return created;
+    }
 }
 function unchanged(branch, { changes, refused }) {
     return { changed: false, branch, commitSha: '', commitUrl: '', changes, refused };

@@ -31672,6 +31672,33 @@ function defaultCallback(err) {
 
 /***/ }),
 
+/***/ 35341:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ checkDeadline),
+/* harmony export */   d: () => (/* binding */ StageDeadlineError)
+/* harmony export */ });
+/**
+ * The commit stage's own time limit (commit-timeout), kept apart from the Octokit module so that
+ * checking it loads nothing heavy.
+ */
+/** The stage ran out of the time commit-timeout gives it. */
+class StageDeadlineError extends Error {
+    constructor(seconds) {
+        super(`the commit stage took longer than commit-timeout allows (${seconds} s); nothing more was sent to GitHub`);
+        this.name = 'StageDeadlineError';
+    }
+}
+/** Throws once the stage's time is up; for the stage's own steps between requests. */
+function checkDeadline(deadline) {
+    if (deadline && Date.now() >= deadline.at)
+        throw new StageDeadlineError(deadline.seconds);
+}
+
+
+/***/ }),
+
 /***/ 83916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32457,6 +32484,7 @@ const Input = {
     CommitPath: 'commit-path',
     CommitBranch: 'commit-branch',
     CommitMessage: 'commit-message',
+    CommitTimeout: 'commit-timeout',
     GithubToken: 'github-token',
     PullRequest: 'pull-request',
     EnvVariables: 'env-variables',
@@ -33794,13 +33822,14 @@ function collect(node, key, types, models) {
  * links, tables) as character references. Lines of a report never start with author text.
  */
 function md(text) {
-    return (0,src_text/* printable */.g$)(text, 2000).replace(/[&<>\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return (0,src_text/* inert */.tJ)((0,src_text/* printable */.g$)(text, 2000)).replace(/[&<>\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 function code(raw) {
     return `<code>${md(raw)}</code>`;
 }
 
 ;// CONCATENATED MODULE: ./src/backup/report/compose.ts
+
 
 /** GitHub's limits: a pull request body holds 65,536 characters, a step summary 1 MiB. */
 const MAX_PULL_REQUEST_BODY = 65_536;
@@ -33817,7 +33846,7 @@ function reportMarkdown(reports, max, heading = '####') {
 /** The first lines of the report as plain text, for the commit message body. */
 function commitBody(reports) {
     const several = reports.length > 1;
-    const lines = reports.flatMap(report => report.plain.map(line => (several ? `${report.toolId}: ${line}` : line)));
+    const lines = reports.flatMap(report => report.plain.map(line => (0,src_text/* inert */.tJ)(several ? `${report.toolId}: ${line}` : line)));
     const shown = lines.slice(0, COMMIT_BODY_LINES).map(line => `- ${line}`);
     if (lines.length > shown.length) {
         shown.push(`- … and ${lines.length - shown.length} more (see the job summary)`);
@@ -33833,6 +33862,8 @@ function cut(text, max) {
     return `${text.slice(0, Math.max(end, 0))}${note}`;
 }
 
+// EXTERNAL MODULE: ./src/deliver/deadline.ts
+var deliver_deadline = __nccwpck_require__(35341);
 ;// CONCATENATED MODULE: ./src/backup/importable.ts
 
 
@@ -34083,6 +34114,7 @@ function listedFiles(data) {
 
 
 
+
 /**
  * The most file content one run commits (what it holds in memory to do so). Tool exports are
  * kilobytes to a few megabytes: this is hundreds of large tools.
@@ -34097,9 +34129,12 @@ const MAX_COMMIT_BYTES = 512 * 1024 * 1024;
 async function deliverToRepository(inputs, records) {
     const directories = new Map();
     const toolIn = new Map();
+    const seconds = inputs.commitTimeoutSeconds;
+    const deadline = { at: Date.now() + seconds * 1000, seconds };
     let held = 0;
     for (const record of records.filter(r => r.file)) {
         try {
+            (0,deliver_deadline/* checkDeadline */.F)(deadline);
             const { files, redacted } = prepareExportFiles(await extractZip(record.file), inputs.envVariables);
             const size = [...files.values()].reduce((sum, data) => sum + data.length, 0);
             if (held + size > MAX_COMMIT_BYTES) {
@@ -34129,6 +34164,7 @@ async function deliverToRepository(inputs, records) {
         reports.clear();
         const budget = newWordDiffBudget();
         for (const [directory, fileChanges] of changes) {
+            (0,deliver_deadline/* checkDeadline */.F)(deadline);
             const wanted = directories.get(directory) ?? new Map();
             // The manifest is the action's bookkeeping, not part of the tool: it is not reported.
             const written = [...fileChanges.added, ...fileChanges.modified].filter(name => name !== MANIFEST_FILE);
@@ -34158,8 +34194,9 @@ async function deliverToRepository(inputs, records) {
             branch: inputs.commitBranch,
             directories,
             describe,
-            pullRequestBranch: inputs.pullRequest ? pullRequestBranch(inputs) : undefined,
+            pullRequestBranch: inputs.pullRequest ? base => pullRequestBranch(inputs, base) : undefined,
             pullRequestTitle: `Back up ${subject}`,
+            deadline,
             check: async (directory, existing, wanted, read) => {
                 const foreign = await foreignFilesProblem(directory, existing, read);
                 if (foreign)
@@ -34175,7 +34212,10 @@ async function deliverToRepository(inputs, records) {
         for (const [directory, record] of toolIn) {
             record.changes = result.changes.get(directory);
             record.changed = result.changed && result.changes.has(directory);
-            record.report = reports.get(directory);
+            // What this run did: a commit, or a pull request that proposes the change. A run that
+            // found its work already done (a racing twin committed it) reports nothing.
+            const proposed = result.pullRequestUrl !== undefined && result.changes.has(directory);
+            record.report = record.changed || proposed ? reports.get(directory) : undefined;
         }
         logResult(result, toolIn);
         return result;
@@ -34187,16 +34227,17 @@ async function deliverToRepository(inputs, records) {
     }
 }
 /**
- * The pull-request branch: the tool's id, or for several tools a digest of their commit paths,
- * so that two workflows backing up different sets never share (and reset) one branch.
+ * The pull-request branch, per target branch: the tool's id, or for several tools a digest of
+ * their commit paths, so that two workflows backing up different sets, or one tool proposed to
+ * two branches, never share (and reset) one branch.
  */
-function pullRequestBranch(inputs) {
+function pullRequestBranch(inputs, base) {
     const [first] = inputs.tools;
     if (!inputs.batch && first)
-        return `kore-tool-export/${first.toolId}`;
+        return `kore-tool-export/into-${base}/${first.toolId}`;
     const paths = inputs.tools.map(tool => forTool(inputs.commitPath, tool.toolId)).sort();
     const digest = (0,external_node_crypto_.createHash)('sha256').update(paths.join('\n')).digest('hex').slice(0, 12);
-    return `kore-tool-export/batch-${digest}`;
+    return `kore-tool-export/into-${base}/batch-${digest}`;
 }
 function logResult(result, toolIn) {
     if (!result.changed)
@@ -34209,6 +34250,9 @@ function logResult(result, toolIn) {
     }
     if (result.pullRequestUrl)
         core/* info */.pq(`Pull request: ${result.pullRequestUrl}`);
+    if (result.closedPullRequestNumber !== undefined) {
+        core/* info */.pq(`Closed pull request #${result.closedPullRequestNumber}: the target branch already holds the export`);
+    }
 }
 
 // EXTERNAL MODULE: external "node:dns"
@@ -35131,6 +35175,7 @@ function readInputs() {
         commitPath: parseCommitPath(core/* getInput */.V4(Input.CommitPath), tools),
         commitBranch: parseBranch(core/* getInput */.V4(Input.CommitBranch)),
         commitMessage: core/* getInput */.V4(Input.CommitMessage),
+        commitTimeoutSeconds: parseSeconds(Input.CommitTimeout, core/* getInput */.V4(Input.CommitTimeout), 600, 1),
         githubToken,
         pullRequest: parseBoolean(Input.PullRequest, core/* getInput */.V4(Input.PullRequest), false),
         envVariables: parseChoice(Input.EnvVariables, core/* getInput */.V4(Input.EnvVariables), ENV_VARIABLES_MODES),
@@ -35512,7 +35557,8 @@ function parseRetryAfter(header) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   DL: () => (/* binding */ hideSecret),
 /* harmony export */   SR: () => (/* binding */ isPlainId),
-/* harmony export */   g$: () => (/* binding */ printable)
+/* harmony export */   g$: () => (/* binding */ printable),
+/* harmony export */   tJ: () => (/* binding */ inert)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
 
@@ -35563,6 +35609,21 @@ const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 const MAX_ID_LENGTH = 200;
 function isPlainId(text) {
     return text.length <= MAX_ID_LENGTH && PLAIN_ID.test(text);
+}
+const ZWJ = '\u200d';
+/**
+ * Author text bound for a commit message or a pull request, made inert: GitHub acts on none of
+ * it. A zero-width joiner (invisible to readers) breaks mentions (`@user`, `@org/team`), issue
+ * references (`#1`, `GH-1`), closing keywords (`fixes …`), `[skip ci]`-style directives and the
+ * `skip-checks:` trailer. Apply after `printable`, which would escape the joiner.
+ */
+function inert(text) {
+    return text
+        .replace(/[@#]/g, `$&${ZWJ}`)
+        .replace(/\bGH-(?=\d)/gi, m => `${m.slice(0, 2)}${ZWJ}-`)
+        .replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b/gi, m => `${m[0]}${ZWJ}${m.slice(1)}`)
+        .replace(/\[(?=\s*(?:skip|ci|no|actions)\b)/gi, `[${ZWJ}`)
+        .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`);
 }
 
 

@@ -18,6 +18,7 @@ export const Input = {
   CommitPath: 'commit-path',
   CommitBranch: 'commit-branch',
   CommitMessage: 'commit-message',
+  CommitTimeout: 'commit-timeout',
   GithubToken: 'github-token',
   PullRequest: 'pull-request',
   EnvVariables: 'env-variables',

@@ -53,6 +53,8 @@ export interface Inputs {
   commitBranch: string
   /** Empty: a message naming the tool and the export job. */
   commitMessage: string
+  /** The commit stage as a whole: preparing files, the change report, every GitHub request. */
+  commitTimeoutSeconds: number
   githubToken: string
   pullRequest: boolean
   envVariables: EnvVariablesMode
@@ -106,6 +108,12 @@ export function readInputs(): Inputs {
     commitPath: parseCommitPath(core.getInput(Input.CommitPath), tools),
     commitBranch: parseBranch(core.getInput(Input.CommitBranch)),
     commitMessage: core.getInput(Input.CommitMessage),
+    commitTimeoutSeconds: parseSeconds(
+      Input.CommitTimeout,
+      core.getInput(Input.CommitTimeout),
+      600,
+      1
+    ),
     githubToken,
     pullRequest: parseBoolean(Input.PullRequest, core.getInput(Input.PullRequest), false),
     envVariables: parseChoice(

@@ -57,3 +57,20 @@ const MAX_ID_LENGTH = 200
 export function isPlainId(text: string): boolean {
   return text.length <= MAX_ID_LENGTH && PLAIN_ID.test(text)
 }
+
+const ZWJ = '\u200d'
+
+/**
+ * Author text bound for a commit message or a pull request, made inert: GitHub acts on none of
+ * it. A zero-width joiner (invisible to readers) breaks mentions (`@user`, `@org/team`), issue
+ * references (`#1`, `GH-1`), closing keywords (`fixes …`), `[skip ci]`-style directives and the
+ * `skip-checks:` trailer. Apply after `printable`, which would escape the joiner.
+ */
+export function inert(text: string): string {
+  return text
+    .replace(/[@#]/g, `$&${ZWJ}`)
+    .replace(/\bGH-(?=\d)/gi, m => `${m.slice(0, 2)}${ZWJ}-`)
+    .replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b/gi, m => `${m[0]}${ZWJ}${m.slice(1)}`)
+    .replace(/\[(?=\s*(?:skip|ci|no|actions)\b)/gi, `[${ZWJ}`)
+    .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`)
+}

@@ -17,6 +17,8 @@ import { createHash } from 'node:crypto'
  * @property {string} [readOnlyToken]  a token that may read but gets 403 on writes
  * @property {string[]} [protectedBranches]  ref updates to these answer 422 "Protected branch update failed"
  * @property {number} [raceOnUpdate]  before this many ref updates, another "run" commits first
+ * @property {number} [pullCreate502s]  this many pull requests are created but answered 502
+ * @property {number} [twinRaces]  before this many ref updates, a twin run commits the same tree
  * @property {boolean} [forbidPullRequests]  creating a PR answers 403 as for a token without that right
  * @property {number} [initialCommitAgeDays]  how old the repository's first (and only) commit is
  * @property {boolean} [forbidActions]  the token lacks actions: write (enabling a workflow: 403)
@@ -39,11 +41,13 @@ export async function startGithubApi(options = {}) {
   const commits = new Map()
   /** @type {Map<string, string>} ref name (heads/x) → commit sha */
   const refs = new Map()
-  /** @type {{ number: number, head: string, base: string, title: string, body: string, state: string }[]} */
+  /** @type {{ number: number, head: string, base: string, title: string, body: string, state: string, comments: string[] }[]} */
   const pulls = []
   /** @type {{ method: string, path: string, body: any, at: number }[]} */
   const requests = []
   let racesLeft = options.raceOnUpdate ?? 0
+  let twinRacesLeft = options.twinRaces ?? 0
+  let pullCreate502sLeft = options.pullCreate502s ?? 0
   /** @type {Map<string, string>} commit sha → committer date (ISO) */
   const commitDates = new Map()
   /** @type {string[]} workflow ids enabled through the API, in order */
@@ -228,6 +232,12 @@ export async function startGithubApi(options = {}) {
         racesLeft -= 1
         commitFiles(ref.replace(/^heads\//, ''), { [`other/${racesLeft}.txt`]: 'another run\n' })
       }
+      if (twinRacesLeft > 0) {
+        // A twin run lands the very same tree first.
+        twinRacesLeft -= 1
+        const tree = /** @type {Commit} */ (commits.get(body.sha)).tree
+        refs.set(ref, putCommit({ tree, parents: [current], message: 'Twin run' }))
+      }
       if (!body.force && !descendsFrom(body.sha, /** @type {string} */ (refs.get(ref)))) {
         return send(res, 422, { message: 'Update is not a fast forward', status: '422' })
       }
@@ -387,15 +397,40 @@ export async function startGithubApi(options = {}) {
         base: body.base,
         title: body.title,
         body: body.body ?? '',
-        state: 'open'
+        state: 'open',
+        /** @type {string[]} */
+        comments: []
       }
       pulls.push(pull)
+      if (pullCreate502sLeft > 0) {
+        // Created, but the answer is lost at the gateway: the client will try again.
+        pullCreate502sLeft -= 1
+        return send(res, 502, { message: 'Server Error' })
+      }
       return send(res, 201, pullBody(pull))
+    }
+    if ((match = rest.match(/^\/issues\/(\d+)\/comments$/)) && method === 'POST') {
+      const pull = pulls.find(p => p.number === Number(match?.[1]))
+      if (!pull) return notFound(res)
+      pull.comments.push(String(body.body))
+      return send(res, 201, { id: pull.comments.length, body: body.body })
+    }
+    if ((match = rest.match(/^\/git\/refs\/(.+)$/)) && method === 'DELETE') {
+      const ref = decodeURIComponent(match[1] ?? '')
+      if (!refs.delete(ref)) {
+        return send(res, 422, { message: 'Reference does not exist', status: '422' })
+      }
+      res.writeHead(204)
+      return res.end()
     }
     if ((match = rest.match(/^\/pulls\/(\d+)$/)) && method === 'PATCH') {
       const pull = pulls.find(p => p.number === Number(match?.[1]))
       if (!pull) return notFound(res)
-      Object.assign(pull, { title: body.title ?? pull.title, body: body.body ?? pull.body })
+      Object.assign(pull, {
+        title: body.title ?? pull.title,
+        body: body.body ?? pull.body,
+        state: body.state ?? pull.state
+      })
       return send(res, 200, pullBody(pull))
     }
     notFound(res)

@@ -34671,6 +34671,7 @@ const input_names_Input = {
     CommitPath: 'commit-path',
     CommitBranch: 'commit-branch',
     CommitMessage: 'commit-message',
+    CommitTimeout: 'commit-timeout',
     GithubToken: 'github-token',
     PullRequest: 'pull-request',
     EnvVariables: 'env-variables',
@@ -34747,6 +34748,21 @@ const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 const MAX_ID_LENGTH = 200;
 function isPlainId(text) {
     return text.length <= MAX_ID_LENGTH && PLAIN_ID.test(text);
+}
+const ZWJ = '\u200d';
+/**
+ * Author text bound for a commit message or a pull request, made inert: GitHub acts on none of
+ * it. A zero-width joiner (invisible to readers) breaks mentions (`@user`, `@org/team`), issue
+ * references (`#1`, `GH-1`), closing keywords (`fixes …`), `[skip ci]`-style directives and the
+ * `skip-checks:` trailer. Apply after `printable`, which would escape the joiner.
+ */
+function text_inert(text) {
+    return text
+        .replace(/[@#]/g, `$&${ZWJ}`)
+        .replace(/\bGH-(?=\d)/gi, m => `${m.slice(0, 2)}${ZWJ}-`)
+        .replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b/gi, m => `${m[0]}${ZWJ}${m.slice(1)}`)
+        .replace(/\[(?=\s*(?:skip|ci|no|actions)\b)/gi, `[${ZWJ}`)
+        .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`);
 }
 
 ;// CONCATENATED MODULE: ./src/backup/archive.ts
@@ -35864,6 +35880,7 @@ function readInputs() {
         commitPath: parseCommitPath(core.getInput(Input.CommitPath), tools),
         commitBranch: parseBranch(core.getInput(Input.CommitBranch)),
         commitMessage: core.getInput(Input.CommitMessage),
+        commitTimeoutSeconds: parseSeconds(Input.CommitTimeout, core.getInput(Input.CommitTimeout), 600, 1),
         githubToken,
         pullRequest: parseBoolean(Input.PullRequest, core.getInput(Input.PullRequest), false),
         envVariables: parseChoice(Input.EnvVariables, core.getInput(Input.EnvVariables), ENV_VARIABLES_MODES),
@@ -37311,13 +37328,14 @@ function collect(node, key, types, models) {
  * links, tables) as character references. Lines of a report never start with author text.
  */
 function render_md(text) {
-    return printable(text, 2000).replace(/[&<>\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return inert(printable(text, 2000)).replace(/[&<>\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 function code(raw) {
     return `<code>${render_md(raw)}</code>`;
 }
 
 ;// CONCATENATED MODULE: ./src/backup/report/compose.ts
+
 
 /** GitHub's limits: a pull request body holds 65,536 characters, a step summary 1 MiB. */
 const MAX_PULL_REQUEST_BODY = 65_536;
@@ -37334,7 +37352,7 @@ function compose_reportMarkdown(reports, max, heading = '####') {
 /** The first lines of the report as plain text, for the commit message body. */
 function commitBody(reports) {
     const several = reports.length > 1;
-    const lines = reports.flatMap(report => report.plain.map(line => (several ? `${report.toolId}: ${line}` : line)));
+    const lines = reports.flatMap(report => report.plain.map(line => inert(several ? `${report.toolId}: ${line}` : line)));
     const shown = lines.slice(0, COMMIT_BODY_LINES).map(line => `- ${line}`);
     if (lines.length > shown.length) {
         shown.push(`- … and ${lines.length - shown.length} more (see the job summary)`);

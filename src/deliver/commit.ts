@@ -12,6 +12,7 @@ import {
   writeCommit
 } from './git-data.js'
 import { retryDelay, RetryPolicy, sleep } from '../retry.js'
+import { checkDeadline, StageDeadline } from './deadline.js'
 import { createOctokit, defaultTargetBranch, explain, parseRepository } from './github.js'
 
 export interface CommitRequest {
@@ -27,11 +28,16 @@ export interface CommitRequest {
    * them are known (called before anything is written).
    */
   describe: (diff: BranchDiff) => Promise<ChangeDescription>
-  /** Commit to this branch and open a pull request into the target branch instead. */
-  pullRequestBranch?: string
+  /**
+   * Commit to the branch this names (given the target branch) and open a pull request into the
+   * target branch instead.
+   */
+  pullRequestBranch?: (base: string) => string
   pullRequestTitle: string
   /** Time limit of each GitHub call (default GITHUB_REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number
+  /** When the whole commit stage must be over; no request starts or lasts past it. */
+  deadline?: StageDeadline
   /** Directories it refuses are left out of the commit, the others go on. */
   check?: DirectoryCheck
 }
@@ -52,6 +58,8 @@ export interface CommitResult {
   refused: Map<string, string>
   pullRequestNumber?: number
   pullRequestUrl?: string
+  /** A pull request closed because the target branch already holds the export. */
+  closedPullRequestNumber?: number
 }
 
 /**
@@ -64,11 +72,11 @@ const RACE_BACKOFF: RetryPolicy = { attempts: MAX_RACE_RETRIES, baseDelayMs: 300
 
 export async function commitExport(request: CommitRequest): Promise<CommitResult> {
   const repo = parseRepository(request.repository)
-  const octokit = createOctokit(request.token, request.requestTimeoutMs)
+  const octokit = createOctokit(request.token, request.requestTimeoutMs, request.deadline)
   try {
     const branch = request.branch || (await defaultTargetBranch(octokit, repo))
     return request.pullRequestBranch
-      ? await commitAsPullRequest(octokit, repo, branch, request, request.pullRequestBranch)
+      ? await commitAsPullRequest(octokit, repo, branch, request, request.pullRequestBranch(branch))
       : await commitToBranch(octokit, repo, branch, request)
   } catch (error) {
     throw explain(error, request)
@@ -120,6 +128,7 @@ async function commitToBranch(
     } catch (error) {
       if (!isNotFastForward(error) || attempt >= MAX_RACE_RETRIES) throw error
       const delay = retryDelay(RACE_BACKOFF, attempt)
+      checkDeadline(request.deadline && { ...request.deadline, at: request.deadline.at - delay })
       core.info(
         `Branch ${branch} moved while committing (another run?); rebuilding the commit on its new head in ${(delay / 1000).toFixed(1)} s`
       )
@@ -150,7 +159,10 @@ async function commitAsPullRequest(
     request.check
   )
   const { changes, refused } = diff
-  if (changes.size === 0) return unchanged(headBranch, diff)
+  if (changes.size === 0) {
+    const closed = await closeStalePullRequest(octokit, repo, base, headBranch)
+    return { ...unchanged(headBranch, diff), closedPullRequestNumber: closed }
+  }
   const description = await request.describe(diff)
 
   const current = await readBranch(octokit, repo, headBranch).catch(error => {
@@ -206,6 +218,47 @@ async function differs(
   return (await diffDirectories(octokit, repo, head, directories)).changes.size > 0
 }
 
+/**
+ * The target branch holds the export: a pull request still proposing an older one would, once
+ * merged, commit what Kore.ai no longer has. It is closed with a comment saying why, and its
+ * branch (the action's own) deleted. Returns its number, or undefined when none was open.
+ */
+async function closeStalePullRequest(
+  octokit: Octokit,
+  repo: Repo,
+  base: string,
+  head: string
+): Promise<number | undefined> {
+  const stale = await findOpenPullRequest(octokit, repo, base, head)
+  if (!stale) return undefined
+  await octokit.rest.issues.createComment({
+    ...repo,
+    issue_number: stale.number,
+    body: `Closed by kore-tool-export: \`${base}\` already holds what Kore.ai exports now, so this pull request no longer proposes anything current.`
+  })
+  await octokit.rest.pulls.update({ ...repo, pull_number: stale.number, state: 'closed' })
+  await octokit.rest.git.deleteRef({ ...repo, ref: `heads/${head}` }).catch(error => {
+    // Already gone (deleted by hand, or on merge): nothing left to clean.
+    if ((error as { status?: number }).status !== 422) throw error
+  })
+  return stale.number
+}
+
+async function findOpenPullRequest(
+  octokit: Octokit,
+  repo: Repo,
+  base: string,
+  head: string
+): Promise<{ number: number; html_url: string } | undefined> {
+  const { data: open } = await octokit.rest.pulls.list({
+    ...repo,
+    head: `${repo.owner}:${head}`,
+    base,
+    state: 'open'
+  })
+  return open[0]
+}
+
 async function upsertPullRequest(
   octokit: Octokit,
   repo: Repo,
@@ -213,28 +266,22 @@ async function upsertPullRequest(
   head: string,
   pull: { title: string; body: string }
 ): Promise<{ number: number; html_url: string }> {
-  const { data: open } = await octokit.rest.pulls.list({
-    ...repo,
-    head: `${repo.owner}:${head}`,
-    base,
-    state: 'open'
-  })
-  const existing = open[0]
+  const existing = await findOpenPullRequest(octokit, repo, base, head)
   if (existing) {
-    await octokit.rest.pulls.update({
-      ...repo,
-      pull_number: existing.number,
-      ...pull
-    })
+    await octokit.rest.pulls.update({ ...repo, pull_number: existing.number, ...pull })
     return existing
   }
-  const { data } = await octokit.rest.pulls.create({
-    ...repo,
-    head,
-    base,
-    ...pull
-  })
-  return data
+  try {
+    const { data } = await octokit.rest.pulls.create({ ...repo, head, base, ...pull })
+    return data
+  } catch (error) {
+    // A create whose answer was lost (a 502) and was sent again finds its own pull request.
+    const { status, message } = error as { status?: number; message?: string }
+    if (status !== 422 || !/already exists/i.test(message ?? '')) throw error
+    const created = await findOpenPullRequest(octokit, repo, base, head)
+    if (!created) throw error
+    return created
+  }
 }
 
 function unchanged(branch: string, { changes, refused }: BranchDiff): CommitResult {

@@ -4,6 +4,7 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
+import { checkDeadline, StageDeadline, StageDeadlineError } from './deadline.js'
 import { BranchNotFoundError, Octokit, Repo } from './git-data.js'
 
 /** The GitHub side of committing: an Octokit that copes with rate limits, and clear errors. */
@@ -20,10 +21,14 @@ export const GITHUB_REQUEST_TIMEOUT_MS = 120_000
 
 /**
  * Octokit with the retry and throttling plugins; GITHUB_API_URL is read now, not at import.
- * Octokit has no time limit of its own, so each call gets one: a hung connection must not hold
- * the step until the job's timeout.
+ * Octokit has no time limit of its own, so each call gets one, never past the stage's deadline:
+ * a hung connection must not hold the step until the job's timeout.
  */
-export function createOctokit(token: string, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS): Octokit {
+export function createOctokit(
+  token: string,
+  timeoutMs = GITHUB_REQUEST_TIMEOUT_MS,
+  deadline?: StageDeadline
+): Octokit {
   const octokit = getOctokit(
     token,
     {
@@ -40,15 +45,25 @@ export function createOctokit(token: string, timeoutMs = GITHUB_REQUEST_TIMEOUT_
   // Set in place: options handed on from a wrap hook are not the ones the request uses.
   octokit.hook.before('request', options => {
     if (options.request?.signal) return
-    options.request = { ...options.request, signal: abortAfter(timeoutMs) }
+    checkDeadline(deadline)
+    const left = deadline ? deadline.at - Date.now() : Infinity
+    const bound = deadline && left < timeoutMs
+    const reason = bound
+      ? new StageDeadlineError(deadline.seconds)
+      : new Error(`GitHub did not answer within ${timeoutMs / 1000} s`)
+    options.request = {
+      ...options.request,
+      signal: abortAfter(Math.min(timeoutMs, left), reason),
+      // Cut by the stage's deadline, a call is not tried again: there is no time left for it.
+      ...(bound ? { retries: 0 } : {})
+    }
   })
   return octokit
 }
 
 /** A signal that aborts with a message saying what happened (AbortSignal.timeout's is vaguer). */
-function abortAfter(ms: number): AbortSignal {
+function abortAfter(ms: number, reason: Error): AbortSignal {
   const controller = new AbortController()
-  const reason = new Error(`GitHub did not answer within ${ms / 1000} s`)
   setTimeout(() => controller.abort(reason), ms).unref()
   return controller.signal
 }
@@ -81,9 +96,11 @@ export function parseRepository(repository: string): Repo {
 /** Turns GitHub's refusals into what to change in the workflow. */
 export function explain(
   error: unknown,
-  request: { repository: string; pullRequestBranch?: string }
+  request: { repository: string; pullRequestBranch?: unknown }
 ): Error {
-  if (error instanceof CommitError) return error
+  if (error instanceof CommitError || error instanceof StageDeadlineError) return error
+  const cause = (error as { cause?: unknown })?.cause
+  if (cause instanceof StageDeadlineError) return cause
   if (error instanceof BranchNotFoundError) {
     return new CommitError(
       `commit-branch: branch "${error.branch}" does not exist in ${request.repository}`

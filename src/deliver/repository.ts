@@ -8,6 +8,7 @@ import type { Inputs } from '../inputs.js'
 import { commitBody, MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/report/compose.js'
 import { newWordDiffBudget, reportTool, ToolReport } from '../backup/report/render.js'
 import type { ChangeDescription, CommitResult } from './commit.js'
+import { checkDeadline, StageDeadline } from './deadline.js'
 import type { BranchDiff } from './git-data.js'
 import { ENV_VARIABLES_FILE, REDACTED } from '../backup/env-variables.js'
 import { lostImportableFiles } from '../backup/importable.js'
@@ -33,9 +34,12 @@ export async function deliverToRepository(
 ): Promise<CommitResult | undefined> {
   const directories = new Map<string, Map<string, Buffer>>()
   const toolIn = new Map<string, ExportRecord>()
+  const seconds = inputs.commitTimeoutSeconds
+  const deadline: StageDeadline = { at: Date.now() + seconds * 1000, seconds }
   let held = 0
   for (const record of records.filter(r => r.file)) {
     try {
+      checkDeadline(deadline)
       const { files, redacted } = prepareExportFiles(
         await extractZip(record.file),
         inputs.envVariables
@@ -71,6 +75,7 @@ export async function deliverToRepository(
     reports.clear()
     const budget = newWordDiffBudget()
     for (const [directory, fileChanges] of changes) {
+      checkDeadline(deadline)
       const wanted = directories.get(directory) ?? new Map<string, Buffer>()
       // The manifest is the action's bookkeeping, not part of the tool: it is not reported.
       const written = [...fileChanges.added, ...fileChanges.modified].filter(
@@ -103,8 +108,9 @@ export async function deliverToRepository(
       branch: inputs.commitBranch,
       directories,
       describe,
-      pullRequestBranch: inputs.pullRequest ? pullRequestBranch(inputs) : undefined,
+      pullRequestBranch: inputs.pullRequest ? base => pullRequestBranch(inputs, base) : undefined,
       pullRequestTitle: `Back up ${subject}`,
+      deadline,
       check: async (directory, existing, wanted, read) => {
         const foreign = await foreignFilesProblem(directory, existing, read)
         if (foreign) return foreign
@@ -119,7 +125,10 @@ export async function deliverToRepository(
     for (const [directory, record] of toolIn) {
       record.changes = result.changes.get(directory)
       record.changed = result.changed && result.changes.has(directory)
-      record.report = reports.get(directory)
+      // What this run did: a commit, or a pull request that proposes the change. A run that
+      // found its work already done (a racing twin committed it) reports nothing.
+      const proposed = result.pullRequestUrl !== undefined && result.changes.has(directory)
+      record.report = record.changed || proposed ? reports.get(directory) : undefined
     }
     logResult(result, toolIn)
     return result
@@ -130,15 +139,16 @@ export async function deliverToRepository(
 }
 
 /**
- * The pull-request branch: the tool's id, or for several tools a digest of their commit paths,
- * so that two workflows backing up different sets never share (and reset) one branch.
+ * The pull-request branch, per target branch: the tool's id, or for several tools a digest of
+ * their commit paths, so that two workflows backing up different sets, or one tool proposed to
+ * two branches, never share (and reset) one branch.
  */
-export function pullRequestBranch(inputs: Inputs): string {
+export function pullRequestBranch(inputs: Inputs, base: string): string {
   const [first] = inputs.tools
-  if (!inputs.batch && first) return `kore-tool-export/${first.toolId}`
+  if (!inputs.batch && first) return `kore-tool-export/into-${base}/${first.toolId}`
   const paths = inputs.tools.map(tool => forTool(inputs.commitPath, tool.toolId)).sort()
   const digest = createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 12)
-  return `kore-tool-export/batch-${digest}`
+  return `kore-tool-export/into-${base}/batch-${digest}`
 }
 
 function logResult(result: CommitResult, toolIn: Map<string, ExportRecord>): void {
@@ -151,4 +161,9 @@ function logResult(result: CommitResult, toolIn: Map<string, ExportRecord>): voi
     )
   }
   if (result.pullRequestUrl) core.info(`Pull request: ${result.pullRequestUrl}`)
+  if (result.closedPullRequestNumber !== undefined) {
+    core.info(
+      `Closed pull request #${result.closedPullRequestNumber}: the target branch already holds the export`
+    )
+  }
 }

@@ -1,3 +1,4 @@
+import { inert } from '../../text.js'
 import { md, ToolReport } from './render.js'
 
 /** GitHub's limits: a pull request body holds 65,536 characters, a step summary 1 MiB. */
@@ -21,7 +22,7 @@ export function reportMarkdown(reports: ToolReport[], max: number, heading = '##
 export function commitBody(reports: ToolReport[]): string {
   const several = reports.length > 1
   const lines = reports.flatMap(report =>
-    report.plain.map(line => (several ? `${report.toolId}: ${line}` : line))
+    report.plain.map(line => inert(several ? `${report.toolId}: ${line}` : line))
   )
   const shown = lines.slice(0, COMMIT_BODY_LINES).map(line => `- ${line}`)
   if (lines.length > shown.length) {

@@ -2,7 +2,7 @@ import { diffWords } from 'diff'
 import type { Node } from 'jsonc-parser'
 import { findSecureVariables, findVariables, isEnvVariablesFile } from '../env-variables.js'
 import { decodeJsonBytes, parseJsonTree, refuseDeepJson } from '../json-text.js'
-import { printable } from '../../text.js'
+import { inert, printable } from '../../text.js'
 import { diffJson, JsonChange } from './json-diff.js'
 
 /** What changed in one tool, for people: Markdown (summary, pull request) and plain lines. */
@@ -282,7 +282,10 @@ function collect(
  * links, tables) as character references. Lines of a report never start with author text.
  */
 export function md(text: string): string {
-  return printable(text, 2000).replace(/[&<>\\`*_[\]|~]/g, (c: string) => `&#${c.charCodeAt(0)};`)
+  return inert(printable(text, 2000)).replace(
+    /[&<>\\`*_[\]|~]/g,
+    (c: string) => `&#${c.charCodeAt(0)};`
+  )
 }
 
 function code(raw: string): string {
