@@ -250,6 +250,88 @@ async function commitAtScale() {
   return rows
 }
 
+/** A minified flow of about 800 KiB: many nodes with long prompts, as real flows reach. */
+function largeFlow(reversePrompts = false) {
+  const nodes = Array.from({ length: 2000 }, (_, i) => {
+    const words = Array.from({ length: 40 }, (_, w) => `word${(i * 7 + w) % 97}`)
+    return {
+      id: `n${i}`,
+      type: 'genai',
+      prompt: (reversePrompts ? words.reverse() : words).join(' '),
+      settings: { temperature: 0.7, maxTokens: 1024, tools: [{ name: `t${i}`, args: [1, 2] }] }
+    }
+  })
+  return JSON.stringify({ nodes })
+}
+
+/** Re-indenting alone, in process: the bundle's own json-text module, built for the bench. */
+async function reindent() {
+  const out = path.join('.tmp', 'bench-json-text')
+  await exec('npx', ['ncc', 'build', 'src/backup/json-text.ts', '-o', out, '--quiet'])
+  const { reindentJson } = await import(path.resolve(out, 'index.js'))
+  const flow = largeFlow()
+  const rates = []
+  for (let i = 0; i < RUNS * 4; i++) {
+    const started = performance.now()
+    Buffer.from(reindentJson(flow), 'utf8')
+    rates.push(flow.length / 1e6 / ((performance.now() - started) / 1000))
+  }
+  const rate = median(rates.slice(RUNS))
+  record('reindentMBps', rate)
+  return [
+    [
+      `re-indent a ${(flow.length / 1024).toFixed(0)} KiB minified flow`,
+      `${rate.toFixed(0)} MB/s`,
+      '≥ 20 MB/s',
+      verdict(rate >= 20)
+    ]
+  ]
+}
+
+/** One tool whose flow is ~800 KiB minified: first backup, then every prompt reordered. */
+async function largeFlowCommit() {
+  let flow = largeFlow()
+  const kore = await startKoreServer({
+    apiKey: 'bench-key',
+    jobPolls: 0,
+    zipFor: () =>
+      buildZip([
+        { name: 'flow_definition.json', data: flow },
+        { name: 'app_definition.json', data: '{}' },
+        { name: 'env_variables.json', data: '[]' }
+      ])
+  })
+  const github = await startGithubApi()
+  const rows = []
+  const figures = {}
+  for (const name of ['first backup', 'every prompt reordered']) {
+    if (name !== 'first backup') flow = largeFlow(true)
+    const firstRequest = github.requests.length
+    const result = await run(
+      {
+        host: kore.url,
+        'tool-id': 'a-large',
+        'poll-interval': '1',
+        commit: 'true',
+        'github-token': github.token
+      },
+      { env: github.env }
+    )
+    const commitMs = result.startedAt + result.wallMs - (github.requests[firstRequest]?.at ?? NaN)
+    Object.assign(figures, { [name]: commitMs })
+    rows.push([
+      `${(flow.length / 1024).toFixed(0)} KiB flow, commit phase, ${name}`,
+      s(commitMs),
+      '≤ 5 s',
+      verdict(commitMs <= 5000)
+    ])
+  }
+  await kore.close()
+  await github.close()
+  record('largeFlowCommitMs', figures)
+  return rows
+}
+
 /** @param {string} stderr */
 function maxRssMb(stderr) {
   const match = stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)
@@ -273,9 +355,15 @@ function exec(command, args) {
 
 const rows = [['figure', 'value', 'target', '']]
 const only = process.env.BENCH_ONLY?.split(',')
-for (const part of [coldStart, overhead, largeDownload, batch, commitAtScale].filter(
-  p => !only || only.includes(p.name)
-)) {
+for (const part of [
+  coldStart,
+  overhead,
+  largeDownload,
+  batch,
+  commitAtScale,
+  reindent,
+  largeFlowCommit
+].filter(p => !only || only.includes(p.name))) {
   process.stderr.write(`running ${part.name}…\n`)
   rows.push(...(await part()))
 }
