@@ -3,11 +3,11 @@
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import { parse } from 'yaml'
-import { Input } from '../src/inputs.js'
+import { Input } from '../src/export/inputs.js'
 import { RestoreInput } from '../src/restore/inputs.js'
 
 const action = parse(fs.readFileSync('action.yml', 'utf8'))
-const outputs = fs.readFileSync('src/outputs.ts', 'utf8')
+const outputs = fs.readFileSync('src/export/outputs.ts', 'utf8')
 const readme = fs.readFileSync('README.md', 'utf8')
 const envExample = fs.readFileSync('.env.example', 'utf8')
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { commitExport } from '../src/deliver/commit.js'
+import { commitExport } from '../src/export/deliver/commit.js'
 import {
   commitRequest,
   files,

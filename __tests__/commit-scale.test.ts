@@ -2,10 +2,11 @@
 // number of tools, counted on the fake GitHub (which throttles nothing, but Octokit's plugins
 // run at their real settings).
 import { describe, expect, it } from '@jest/globals'
-import { commitExport } from '../src/deliver/commit.js'
-import { commonParent, MAX_TREE_REQUEST_BYTES } from '../src/deliver/git-data.js'
-import { pullRequestBranch } from '../src/deliver/repository.js'
-import type { Inputs } from '../src/inputs.js'
+import { commitExport } from '../src/export/deliver/commit.js'
+import { commonParent } from '../src/export/deliver/git-data.js'
+import { MAX_TREE_REQUEST_BYTES } from '../src/export/deliver/git-write.js'
+import { pullRequestBranch } from '../src/export/deliver/repository.js'
+import type { Inputs } from '../src/export/inputs.js'
 import { commitRequest, files, Github, resetGithubEachTest, startGithub } from './helpers/github.js'
 
 /** `count` tools' files, as the export action would commit them. */

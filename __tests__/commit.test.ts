@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { commitExport } from '../src/deliver/commit.js'
-import { gitBlobSha } from '../src/deliver/git-data.js'
+import { commitExport } from '../src/export/deliver/commit.js'
+import { gitBlobSha } from '../src/export/deliver/git-data.js'
 import {
   commitRequest,
   files,

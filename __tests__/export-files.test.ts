@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { prepareExportFiles } from '../src/deliver/export-files.js'
+import { prepareExportFiles } from '../src/export/deliver/export-files.js'
 import { redactSecureValues } from '../src/backup/env-variables.js'
 import { reindentJson } from '../src/backup/json-text.js'
 

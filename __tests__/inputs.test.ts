@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import * as path from 'node:path'
-import { Input, readInputs } from '../src/inputs.js'
+import { Input, readInputs } from '../src/export/inputs.js'
 import { setInputs } from './helpers/setup.js'
 
 const valid = {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { KoreApiError, KoreClient } from '../src/kore/client.js'
+import { KoreApiError } from '../src/kore/call.js'
+import { KoreClient } from '../src/kore/client.js'
 import { GaveUpError, RateGate, sleep } from '../src/retry.js'
 import { startKoreServer } from './fakes/kore-server.js'
 import { FAST_RETRY } from './helpers/setup.js'

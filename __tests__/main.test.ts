@@ -10,7 +10,7 @@ import { startKoreServer } from './fakes/kore-server.js'
 import { setInputs, tempDir } from './helpers/setup.js'
 
 jest.unstable_mockModule('@actions/core', () => mocked.core)
-const { run } = await import('../src/main.js')
+const { run } = await import('../src/export/main.js')
 
 type Kore = Awaited<ReturnType<typeof startKoreServer>>
 type Github = Awaited<ReturnType<typeof startGithubApi>>

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { newExportRecord } from '../src/export-tool.js'
-import type { Inputs } from '../src/inputs.js'
-import { writeSummary } from '../src/summary.js'
+import { newExportRecord } from '../src/export/export-tool.js'
+import type { Inputs } from '../src/export/inputs.js'
+import { writeSummary } from '../src/export/summary.js'
 import { tempDir } from './helpers/setup.js'
 
 // core.summary keeps the first GITHUB_STEP_SUMMARY it sees, so every test uses one file.

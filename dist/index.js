@@ -31672,7 +31672,22 @@ function defaultCallback(err) {
 
 /***/ }),
 
-/***/ 35341:
+/***/ 83916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ messageOf)
+/* harmony export */ });
+/** The message of anything thrown; Node's own errors may come from another realm (jest). */
+function messageOf(error) {
+    const message = error?.message;
+    return typeof message === 'string' ? message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 32646:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31699,26 +31714,11 @@ function checkDeadline(deadline) {
 
 /***/ }),
 
-/***/ 83916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ messageOf)
-/* harmony export */ });
-/** The message of anything thrown; Node's own errors may come from another realm (jest). */
-function messageOf(error) {
-    const message = error?.message;
-    return typeof message === 'string' ? message : String(error);
-}
-
-
-/***/ }),
-
-/***/ 79407:
+/***/ 88362:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24585);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(11571);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31727,7 +31727,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 24585:
+/***/ 11571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32390,7 +32390,7 @@ function hasKey(object, normalisedKey) {
     return env_variables_valueOf(object, normalisedKey) !== undefined;
 }
 
-;// CONCATENATED MODULE: ./src/deliver/artifact.ts
+;// CONCATENATED MODULE: ./src/export/deliver/artifact.ts
 
 
 
@@ -33862,9 +33862,15 @@ function cut(text, max) {
     return `${text.slice(0, Math.max(end, 0))}${note}`;
 }
 
-// EXTERNAL MODULE: ./src/deliver/deadline.ts
-var deliver_deadline = __nccwpck_require__(35341);
+// EXTERNAL MODULE: ./src/export/deliver/deadline.ts
+var deliver_deadline = __nccwpck_require__(32646);
 ;// CONCATENATED MODULE: ./src/backup/importable.ts
+/**
+ * src/backup/ is what a backup is, for both actions: the importable files and their one
+ * definition (here), reading and checking a zip (archive.ts), secure variables with one walker
+ * for redacting, filling and hiding them (env-variables.ts), byte-exact JSON text
+ * (json-text.ts) and the change report (report/). It imports no action and not kore/.
+ */
 
 
 
@@ -33995,7 +34001,7 @@ function checkJsonFile(name, data, utf16) {
         refuse('is not a JSON object');
 }
 
-;// CONCATENATED MODULE: ./src/deliver/export-files.ts
+;// CONCATENATED MODULE: ./src/export/deliver/export-files.ts
 
 
 
@@ -34052,7 +34058,7 @@ function strictJsonText(data) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deliver/manifest.ts
+;// CONCATENATED MODULE: ./src/export/deliver/manifest.ts
 
 
 /**
@@ -34101,7 +34107,7 @@ function listedFiles(data) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/deliver/repository.ts
+;// CONCATENATED MODULE: ./src/export/deliver/repository.ts
 
 
 
@@ -34187,7 +34193,7 @@ async function deliverToRepository(inputs, records) {
     };
     try {
         // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
-        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(362), __nccwpck_require__.e(580)]).then(__nccwpck_require__.bind(__nccwpck_require__, 59580));
+        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(84), __nccwpck_require__.e(370)]).then(__nccwpck_require__.bind(__nccwpck_require__, 59370));
         const result = await commitExport({
             token: inputs.githubToken,
             repository: process.env.GITHUB_REPOSITORY ?? '',
@@ -34546,23 +34552,84 @@ function firstString(record, keys) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./src/kore/client.ts
+;// CONCATENATED MODULE: ./src/kore/call.ts
 
 
-
-
-
+/**
+ * One Kore.ai API call as the client describes it, and what its answers mean: the errors the
+ * client throws and the messages that name the input or the scope to check.
+ */
 /** Kore.ai answered with an error that another try will not fix. */
 class KoreApiError extends Error {
     status;
-    body;
-    constructor(message, status, body) {
+    constructor(message, status) {
         super(message);
         this.status = status;
-        this.body = body;
         this.name = 'KoreApiError';
     }
 }
+/** Kore.ai may have acted on a request that failed, so it was not sent again. */
+class AmbiguousRequestError extends Error {
+    constructor(what, problem) {
+        super(`${what} failed in a way that does not tell whether Kore.ai acted on it (${problem}), so it was not sent again: check in Kore.ai whether it happened before running this step again`);
+        this.name = 'AmbiguousRequestError';
+    }
+}
+function json(value) {
+    return { contentType: 'application/json', data: JSON.stringify(value) };
+}
+/** multipart/form-data as the platform's fetch encodes it: no hand-made boundaries. */
+async function encodeForm(form) {
+    const encoded = new Response(form);
+    const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    return { contentType, data: Buffer.from(await encoded.arrayBuffer()) };
+}
+function explainStatus(request, status, body) {
+    const said = serverMessage(body);
+    const because = said ? ` Kore.ai said: ${said}` : '';
+    switch (status) {
+        case 401:
+        case 403:
+            return `${request.what} was refused (HTTP ${status}): check api-key, and that its API app has the ${request.scope} scope.${because}`;
+        case 404:
+            return `${request.what} was not found (HTTP 404): ${request.notFoundHint}.${because}`;
+        default:
+            return `${request.what} failed (HTTP ${status}).${because}`;
+    }
+}
+function serverMessage(body) {
+    try {
+        const reason = failureReason(JSON.parse(body));
+        if (reason)
+            return reason;
+    }
+    catch {
+        // not JSON: quote the text itself
+    }
+    return (0,src_text/* printable */.g$)(body.replace(/\s+/g, ' ').trim());
+}
+function parseJson(text, what) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new UnexpectedResponseError(`${what}: the answer is not JSON: ${serverMessage(text)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kore/client.ts
+/**
+ * src/kore/ is the Kore.ai API and nothing else: the client (export, status, upload, import,
+ * deploy), what each call's answers and errors mean (call.ts, responses.ts), polling a job to
+ * its end and downloading an export within its bounds. It takes plain arguments (a base URL, a
+ * key, limits), never action inputs, and knows nothing of zips or git.
+ */
+
+
+
+
+
+
 class KoreClient {
     host;
     apiKey;
@@ -34719,7 +34786,7 @@ class KoreClient {
         const body = await readText(response.message);
         if (status >= 200 && status < 300)
             return body;
-        throw new KoreApiError(explainStatus(request, status, body), status, body);
+        throw new KoreApiError(explainStatus(request, status, body), status);
     }
 }
 /** The scope an API app needs for each kind of job. */
@@ -34728,54 +34795,6 @@ const SCOPE_OF = {
     import: 'Import Tool',
     deploy: 'Deploy Tool'
 };
-/** Kore.ai may have acted on a request that failed, so it was not sent again. */
-class AmbiguousRequestError extends Error {
-    constructor(what, problem) {
-        super(`${what} failed in a way that does not tell whether Kore.ai acted on it (${problem}), so it was not sent again: check in Kore.ai whether it happened before running this step again`);
-        this.name = 'AmbiguousRequestError';
-    }
-}
-function json(value) {
-    return { contentType: 'application/json', data: JSON.stringify(value) };
-}
-/** multipart/form-data as the platform's fetch encodes it: no hand-made boundaries. */
-async function encodeForm(form) {
-    const encoded = new Response(form);
-    const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
-    return { contentType, data: Buffer.from(await encoded.arrayBuffer()) };
-}
-function explainStatus(request, status, body) {
-    const said = serverMessage(body);
-    const because = said ? ` Kore.ai said: ${said}` : '';
-    switch (status) {
-        case 401:
-        case 403:
-            return `${request.what} was refused (HTTP ${status}): check api-key, and that its API app has the ${request.scope} scope.${because}`;
-        case 404:
-            return `${request.what} was not found (HTTP 404): ${request.notFoundHint}.${because}`;
-        default:
-            return `${request.what} failed (HTTP ${status}).${because}`;
-    }
-}
-function serverMessage(body) {
-    try {
-        const reason = failureReason(JSON.parse(body));
-        if (reason)
-            return reason;
-    }
-    catch {
-        // not JSON: quote the text itself
-    }
-    return (0,src_text/* printable */.g$)(body.replace(/\s+/g, ' ').trim());
-}
-function parseJson(text, what) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new UnexpectedResponseError(`${what}: the answer is not JSON: ${serverMessage(text)}`);
-    }
-}
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
@@ -35030,7 +35049,7 @@ function describe(status) {
         : `${status.rawStatus} (${status.percentComplete}%)`;
 }
 
-;// CONCATENATED MODULE: ./src/export-tool.ts
+;// CONCATENATED MODULE: ./src/export/export-tool.ts
 
 
 
@@ -35125,13 +35144,10 @@ function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/api-key.ts
 
 
 
-
-
-const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'];
 /** Reads api-key, masking it before anything else can print it. Shared by both actions. */
 function readApiKey() {
     const apiKey = core/* getInput */.V4(Input.ApiKey);
@@ -35144,6 +35160,15 @@ function readApiKey() {
     }
     return apiKey;
 }
+
+;// CONCATENATED MODULE: ./src/export/inputs.ts
+
+
+
+
+
+
+const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'];
 /** Reads and validates every input; throws an InputError naming the first bad one. */
 function readInputs() {
     const apiKey = readApiKey();
@@ -35184,7 +35209,27 @@ function readInputs() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/summary-html.ts
+
+/**
+ * HTML for job summary tables, shared by both actions' summaries: every value escaped and kept
+ * on one line, so server or author text stays inside its cell.
+ */
+/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
+function printableHtml(value) {
+    return escapeHtml((0,src_text/* printable */.g$)(value));
+}
+function errorText(error) {
+    return escapeHtml((0,src_text/* printable */.g$)(error, 2000));
+}
+function summary_html_code(value) {
+    return `<code>${printableHtml(value)}</code>`;
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+;// CONCATENATED MODULE: ./src/export/summary.ts
 
 
 
@@ -35215,13 +35260,13 @@ function reportsOf(records) {
 }
 function detailRows(record) {
     const rows = [
-        ['Tool', summary_code(record.toolId)],
-        ['Flow', record.flowId ? summary_code(record.flowId) : 'not given'],
+        ['Tool', summary_html_code(record.toolId)],
+        ['Flow', record.flowId ? summary_html_code(record.flowId) : 'not given'],
         ['Status', printableHtml(record.status || 'not started')],
         ['Duration', seconds(record.durationMs)]
     ];
     if (record.file) {
-        rows.push(['File', summary_code(record.file)], ['Size', `${record.size} bytes`], ['SHA-256', summary_code(record.sha256)], ['Entries', record.entries.map(e => `${summary_code(e.name)} (${e.size} bytes)`).join('<br>')]);
+        rows.push(['File', summary_html_code(record.file)], ['Size', `${record.size} bytes`], ['SHA-256', summary_html_code(record.sha256)], ['Entries', record.entries.map(e => `${summary_html_code(e.name)} (${e.size} bytes)`).join('<br>')]);
     }
     if (record.artifact)
         rows.push(['Artifact', artifactLink(record)]);
@@ -35230,7 +35275,7 @@ function detailRows(record) {
     if (record.redacted.length > 0) {
         rows.push([
             'Redacted',
-            `secure values in env_variables.json: ${record.redacted.map(summary_code).join(', ')}`
+            `secure values in env_variables.json: ${record.redacted.map(summary_html_code).join(', ')}`
         ]);
     }
     if (record.errors.length > 0)
@@ -35239,11 +35284,11 @@ function detailRows(record) {
 }
 function batchRow(record) {
     return [
-        summary_code(record.toolId),
+        summary_html_code(record.toolId),
         printableHtml(record.status || 'not started'),
         seconds(record.durationMs),
         record.file ? `${record.size} bytes` : '',
-        record.sha256 ? summary_code(record.sha256.slice(0, 12)) : '',
+        record.sha256 ? summary_html_code(record.sha256.slice(0, 12)) : '',
         record.artifact ? artifactLink(record) : '',
         record.changes ? describeChanges(record.changes) : record.changed === false ? 'no' : '',
         record.errors.map(errorText).join('<br>')
@@ -35254,12 +35299,12 @@ function header(...titles) {
 }
 function artifactLink(record) {
     const { name, url } = record.artifact ?? { name: '', url: '' };
-    return url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : summary_code(name);
+    return url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : summary_html_code(name);
 }
 function describeChanges(changes) {
     return ['added', 'modified', 'removed']
         .filter(kind => changes[kind].length > 0)
-        .map(kind => `${kind}: ${changes[kind].map(summary_code).join(', ')}`)
+        .map(kind => `${kind}: ${changes[kind].map(summary_html_code).join(', ')}`)
         .join('<br>');
 }
 function describeCommit(commit) {
@@ -35268,28 +35313,15 @@ function describeCommit(commit) {
         parts.push('No change: nothing committed.');
     else {
         const link = `<a href="${escapeHtml(commit.commitUrl)}">${escapeHtml(commit.commitSha.slice(0, 7))}</a>`;
-        parts.push(`Committed ${link} to ${summary_code(commit.branch)}.`);
+        parts.push(`Committed ${link} to ${summary_html_code(commit.branch)}.`);
     }
     if (commit.pullRequestUrl) {
         parts.push(`Pull request <a href="${escapeHtml(commit.pullRequestUrl)}">#${commit.pullRequestNumber}</a>.`);
     }
     return parts.join(' ');
 }
-/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
-function printableHtml(value) {
-    return escapeHtml((0,src_text/* printable */.g$)(value));
-}
-function errorText(error) {
-    return escapeHtml((0,src_text/* printable */.g$)(error, 2000));
-}
-function summary_code(value) {
-    return `<code>${printableHtml(value)}</code>`;
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
 
-;// CONCATENATED MODULE: ./src/outputs.ts
+;// CONCATENATED MODULE: ./src/export/outputs.ts
 
 
 
@@ -35333,7 +35365,14 @@ function toResult(record) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/export/main.ts
+/**
+ * src/export/ is the backup action (action.yml): it owns its inputs, outputs and job summary,
+ * one tool's export (export-tool.ts: Kore.ai's export, then the download checked as a backup)
+ * and the delivery of the verified zips (deliver/: the artifact, the commit or pull request
+ * through GitHub's REST API, the keep-alive). It uses kore/ for the API, backup/ for what a
+ * backup is, and plumbing; never the restore.
+ */
 
 
 
@@ -35405,7 +35444,7 @@ async function exportAndUpload(inputs, record, gate) {
 }
 /** Loaded only when asked for, as commits load Octokit. */
 async function keepAlive(inputs) {
-    const { keepWorkflowAlive } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(362), __nccwpck_require__.e(796)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49796));
+    const { keepWorkflowAlive } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(84), __nccwpck_require__.e(743)]).then(__nccwpck_require__.bind(__nccwpck_require__, 51743));
     await keepWorkflowAlive({
         token: inputs.githubToken,
         repository: process.env.GITHUB_REPOSITORY ?? '',
@@ -39228,7 +39267,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(79407);
+/******/ var __webpack_exports__ = __nccwpck_require__(88362);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
 

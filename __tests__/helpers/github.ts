@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from '@jest/globals'
-import type { CommitRequest } from '../../src/deliver/commit.js'
+import type { CommitRequest } from '../../src/export/deliver/commit.js'
 import { startGithubApi } from '../fakes/github-api.js'
 
 export type Github = Awaited<ReturnType<typeof startGithubApi>>

@@ -31678,22 +31678,22 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6031);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2102);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runRestore */ .Y)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 6031:
+/***/ 2102:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Y: () => (/* binding */ runRestore)
+  e: () => (/* binding */ run)
 });
 
 ;// CONCATENATED MODULE: external "os"
@@ -34724,7 +34724,7 @@ const MIN_REPLACED_LENGTH = 8;
  * runner masks whole values only, and text cut at a limit can end in a secret's first part, so
  * printable replaces secrets before it cuts. Each line of a multi-line secret is masked too.
  */
-function text_hideSecret(value) {
+function hideSecret(value) {
     const lines = value.split(/\r?\n/).map(line => line.trim());
     const parts = [value, ...lines.filter(line => line.length >= MIN_PART_LENGTH)];
     for (const part of new Set(parts.filter(Boolean))) {
@@ -34756,7 +34756,7 @@ const ZWJ = '\u200d';
  * references (`#1`, `GH-1`), closing keywords (`fixes …`), `[skip ci]`-style directives and the
  * `skip-checks:` trailer. Apply after `printable`, which would escape the joiner.
  */
-function text_inert(text) {
+function inert(text) {
     return text
         .replace(/[@#]/g, `$&${ZWJ}`)
         .replace(/\bGH-(?=\d)/gi, m => `${m.slice(0, 2)}${ZWJ}-`)
@@ -35038,7 +35038,7 @@ const MAX_JSON_DEPTH = 512;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
-function json_text_refuseDeepJson(text) {
+function refuseDeepJson(text) {
     let depth = 0;
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
@@ -35074,7 +35074,7 @@ function endsLiteral(c) {
  * `12345678901234567890` survive). Empty objects and arrays stay on one line.
  */
 function reindentJson(text) {
-    json_text_refuseDeepJson(text);
+    refuseDeepJson(text);
     const indents = ['\n'];
     let out = '';
     let depth = 0;
@@ -35138,7 +35138,7 @@ function reindentJson(text) {
 const env_variables_ENV_VARIABLES_FILE = 'env_variables.json';
 const REDACTED = '<redacted>';
 /** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
-function env_variables_isEnvVariablesFile(name) {
+function isEnvVariablesFile(name) {
     return (name.split('/').pop() ?? '').toLowerCase() === env_variables_ENV_VARIABLES_FILE;
 }
 class UnredactableError extends Error {
@@ -35206,7 +35206,7 @@ const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
  * that whatever one of them sees as a secret, all do. Throws UnredactableError when the file's
  * shape does not tell for sure which values are secret.
  */
-function env_variables_findVariables(root) {
+function findVariables(root) {
     if (root.type !== 'object' && root.type !== 'array') {
         throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
     }
@@ -35238,8 +35238,8 @@ function env_variables_findVariables(root) {
     visit(root, undefined, false);
     return found;
 }
-function env_variables_findSecureVariables(root) {
-    return env_variables_findVariables(root).filter(variable => variable.secure);
+function findSecureVariables(root) {
+    return findVariables(root).filter(variable => variable.secure);
 }
 /** `isSecured`, `is_secured: `, `\\"secret\\":`: a secure flag written inside text. */
 const FLAG_IN_TEXT = new RegExp(`(?:${SECURE_FLAG_NAMES.map(name => name.replace(/([a-z])([A-Z])/g, '$1[\\s_-]?$2')).join('|')})["'\\\\\\s]*[:=]`, 'i');
@@ -35294,7 +35294,7 @@ function valueFields(object) {
 }
 /** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
 function redactSecureValues(text) {
-    const variables = env_variables_findSecureVariables(parseJsonTree(text));
+    const variables = findSecureVariables(parseJsonTree(text));
     const edits = variables.flatMap(variable => variable.values.map(value => ({
         offset: value.offset,
         length: value.length,
@@ -35312,7 +35312,7 @@ function redactEnvVariablesFile(data) {
  */
 async function secureVariablesInZip(file) {
     try {
-        const entries = await extractZip(file, env_variables_isEnvVariablesFile);
+        const entries = await extractZip(file, isEnvVariablesFile);
         return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
     }
     catch {
@@ -35391,6 +35391,12 @@ function hasKey(object, normalisedKey) {
 }
 
 ;// CONCATENATED MODULE: ./src/backup/importable.ts
+/**
+ * src/backup/ is what a backup is, for both actions: the importable files and their one
+ * definition (here), reading and checking a zip (archive.ts), secure variables with one walker
+ * for redacting, filling and hiding them (env-variables.ts), byte-exact JSON text
+ * (json-text.ts) and the change report (report/). It imports no action and not kore/.
+ */
 
 
 
@@ -35462,7 +35468,7 @@ function lostImportableFiles(existing, wanted) {
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
  * is never kept, so it can never be committed over a good backup.
  */
-async function importable_verifyExport(file, maxUnpackedBytes, withVariables) {
+async function verifyExport(file, maxUnpackedBytes, withVariables) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
     const entries = await verifyZip(file, maxUnpackedBytes, checked);
     try {
@@ -35496,7 +35502,7 @@ function checkJsonFile(name, data, utf16) {
     if (!text.trim())
         refuse('is empty');
     try {
-        json_text_refuseDeepJson(text);
+        refuseDeepJson(text);
     }
     catch {
         refuse(`nests deeper than ${MAX_JSON_DEPTH} levels`);
@@ -35626,7 +35632,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
 const TOOL_ID_PLACEHOLDER = '{tool-id}';
 /** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
-function input_parsers_parseToolList(toolId, flowId, toolsText) {
+function parseToolList(toolId, flowId, toolsText) {
     if (toolId && toolsText) {
         throw new InputError(Input.Tools, 'give either tool-id or tools, not both');
     }
@@ -35661,7 +35667,7 @@ function input_parsers_parseToolList(toolId, flowId, toolsText) {
         throw new InputError(Input.Tools, 'lists no tool');
     return tools;
 }
-function input_parsers_parseHost(raw) {
+function parseHost(raw) {
     if (!raw)
         throw new input_names_InputError(input_names_Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
     let url;
@@ -35674,7 +35680,7 @@ function input_parsers_parseHost(raw) {
     if (url.username || url.password || url.search || url.hash) {
         throw new input_names_InputError(input_names_Input.Host, 'must be a base URL without credentials, query or fragment');
     }
-    if (url.protocol === 'http:' && !input_parsers_isLoopback(url.hostname)) {
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
         throw new input_names_InputError(input_names_Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -35682,7 +35688,7 @@ function input_parsers_parseHost(raw) {
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
-function input_parsers_isLoopback(hostname) {
+function isLoopback(hostname) {
     return (hostname === 'localhost' ||
         hostname === '[::1]' ||
         /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname));
@@ -35703,11 +35709,11 @@ function parseFlowId(input, raw) {
     }
     return raw;
 }
-function input_parsers_parseDirectory(raw) {
+function parseDirectory(raw) {
     const base = raw || path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-tool-export');
     return path.resolve(base);
 }
-function input_parsers_parseSeconds(input, raw, fallback, min) {
+function parseSeconds(input, raw, fallback, min) {
     if (!raw)
         return fallback;
     const value = Number(raw);
@@ -35722,7 +35728,7 @@ function input_parsers_parseSeconds(input, raw, fallback, min) {
 const SIZE_UNITS = { '': 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
 const DEFAULT_MAX_DOWNLOAD_BYTES = (/* unused pure expression or super */ null && (2 ** 30));
 /** Bytes, or a number with KiB / MiB / GiB (any case); at least 1 KiB, at most 64 GiB. */
-function input_parsers_parseSize(input, raw) {
+function parseSize(input, raw) {
     if (!raw)
         return DEFAULT_MAX_DOWNLOAD_BYTES;
     const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i);
@@ -35750,7 +35756,7 @@ function requirePlaceholder(input, template, tools) {
  * The artifact service's rules for names, which also make it a safe file name. Returns the
  * template; every tool's name is checked.
  */
-function input_parsers_parseArtifactName(raw, tools) {
+function parseArtifactName(raw, tools) {
     const template = raw || `kore-tool-${TOOL_ID_PLACEHOLDER}`;
     requirePlaceholder(Input.ArtifactName, template, tools);
     for (const { toolId } of tools) {
@@ -35761,7 +35767,7 @@ function input_parsers_parseArtifactName(raw, tools) {
     }
     return template;
 }
-function input_parsers_parseRetentionDays(raw) {
+function parseRetentionDays(raw) {
     if (!raw)
         return undefined;
     if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
@@ -35773,7 +35779,7 @@ function input_parsers_parseRetentionDays(raw) {
  * A directory inside the repository, never its root since stale files there get removed.
  * Returns the normalized template; every tool's directory is checked.
  */
-function input_parsers_parseCommitPath(raw, tools) {
+function parseCommitPath(raw, tools) {
     const template = (raw || `kore-tools/${TOOL_ID_PLACEHOLDER}`)
         .replace(/^(\.\/)+/, '')
         .replace(/\/+$/, '');
@@ -35790,10 +35796,10 @@ function input_parsers_parseCommitPath(raw, tools) {
     }
     return template;
 }
-function input_parsers_parseMaxParallel(raw) {
-    return input_parsers_parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16);
+function parseMaxParallel(raw) {
+    return parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16);
 }
-function input_parsers_parseWholeNumber(input, raw, fallback, min, max) {
+function parseWholeNumber(input, raw, fallback, min, max) {
     if (!raw)
         return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -35802,7 +35808,7 @@ function input_parsers_parseWholeNumber(input, raw, fallback, min, max) {
     return Number(raw);
 }
 /** Git's rules for branch names, in short. */
-function input_parsers_parseBranch(raw) {
+function parseBranch(raw) {
     const branch = raw.replace(/^refs\/heads\//, '');
     if (!branch)
         return '';
@@ -35811,7 +35817,7 @@ function input_parsers_parseBranch(raw) {
         throw new InputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`);
     return branch;
 }
-function input_parsers_parseChoice(input, raw, choices) {
+function parseChoice(input, raw, choices) {
     if (!raw)
         return choices[0];
     const choice = choices.find(c => c === raw.toLowerCase());
@@ -35820,7 +35826,7 @@ function input_parsers_parseChoice(input, raw, choices) {
     }
     return choice;
 }
-function input_parsers_parseBoolean(input, raw, fallback) {
+function parseBoolean(input, raw, fallback) {
     if (!raw)
         return fallback;
     if (/^true$/i.test(raw))
@@ -35830,63 +35836,21 @@ function input_parsers_parseBoolean(input, raw, fallback) {
     throw new input_names_InputError(input, `"${text_printable(raw)}" is not a boolean: use true or false`);
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/api-key.ts
 
 
 
-
-
-const ENV_VARIABLES_MODES = (/* unused pure expression or super */ null && (['redact', 'keep', 'omit']));
 /** Reads api-key, masking it before anything else can print it. Shared by both actions. */
 function readApiKey() {
     const apiKey = getInput(input_names_Input.ApiKey);
     if (apiKey)
-        text_hideSecret(apiKey);
+        hideSecret(apiKey);
     if (!apiKey)
         throw new input_names_InputError(input_names_Input.ApiKey, 'is required (pass it from a secret)');
     if (/[\s\p{Cc}]/u.test(apiKey)) {
         throw new input_names_InputError(input_names_Input.ApiKey, 'contains whitespace or control characters');
     }
     return apiKey;
-}
-/** Reads and validates every input; throws an InputError naming the first bad one. */
-function readInputs() {
-    const apiKey = readApiKey();
-    const githubToken = core.getInput(Input.GithubToken);
-    if (githubToken)
-        hideSecret(githubToken);
-    const toolsText = core.getInput(Input.Tools);
-    const tools = parseToolList(core.getInput(Input.ToolId), core.getInput(Input.FlowId), toolsText);
-    const commit = parseBoolean(Input.Commit, core.getInput(Input.Commit), false);
-    const keepAlive = parseBoolean(Input.KeepAlive, core.getInput(Input.KeepAlive), false);
-    if ((commit || keepAlive) && !githubToken) {
-        throw new InputError(Input.GithubToken, `is required when ${commit ? 'commit' : 'keep-alive'} is true (default: github.token)`);
-    }
-    return {
-        host: parseHost(core.getInput(Input.Host)),
-        tools,
-        batch: Boolean(toolsText),
-        maxParallel: parseMaxParallel(core.getInput(Input.MaxParallel)),
-        apiKey,
-        directory: parseDirectory(core.getInput(Input.Path)),
-        pollIntervalSeconds: parseSeconds(Input.PollInterval, core.getInput(Input.PollInterval), 2, 1),
-        timeoutSeconds: parseSeconds(Input.Timeout, core.getInput(Input.Timeout), 600, 1),
-        maxDownloadBytes: parseSize(Input.MaxDownloadSize, core.getInput(Input.MaxDownloadSize)),
-        uploadArtifact: parseBoolean(Input.UploadArtifact, core.getInput(Input.UploadArtifact), true),
-        artifactName: parseArtifactName(core.getInput(Input.ArtifactName), tools),
-        retentionDays: parseRetentionDays(core.getInput(Input.RetentionDays)),
-        overwrite: parseBoolean(Input.Overwrite, core.getInput(Input.Overwrite), false),
-        commit,
-        commitPath: parseCommitPath(core.getInput(Input.CommitPath), tools),
-        commitBranch: parseBranch(core.getInput(Input.CommitBranch)),
-        commitMessage: core.getInput(Input.CommitMessage),
-        commitTimeoutSeconds: parseSeconds(Input.CommitTimeout, core.getInput(Input.CommitTimeout), 600, 1),
-        githubToken,
-        pullRequest: parseBoolean(Input.PullRequest, core.getInput(Input.PullRequest), false),
-        envVariables: parseChoice(Input.EnvVariables, core.getInput(Input.EnvVariables), ENV_VARIABLES_MODES),
-        keepAlive,
-        keepAliveDays: parseWholeNumber(Input.KeepAliveDays, core.getInput(Input.KeepAliveDays), 45, 1, 59)
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/restore/inputs.ts
@@ -35919,15 +35883,15 @@ function readRestoreInputs() {
         throw new input_names_InputError(RestoreInput.ToolId, 'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)');
     }
     return {
-        host: input_parsers_parseHost(getInput(RestoreInput.Host)),
+        host: parseHost(getInput(RestoreInput.Host)),
         apiKey,
-        pollIntervalSeconds: input_parsers_parseSeconds(input_names_Input.PollInterval, getInput(input_names_Input.PollInterval), 2, 1),
-        timeoutSeconds: input_parsers_parseSeconds(input_names_Input.Timeout, getInput(input_names_Input.Timeout), 600, 1),
+        pollIntervalSeconds: parseSeconds(input_names_Input.PollInterval, getInput(input_names_Input.PollInterval), 2, 1),
+        timeoutSeconds: parseSeconds(input_names_Input.Timeout, getInput(input_names_Input.Timeout), 600, 1),
         source: parseSource(getInput(RestoreInput.Source)),
         toolId: rawToolId ? parseToolId(RestoreInput.ToolId, rawToolId) : '',
         toolName: toolName && parseToolName(toolName),
         envValues,
-        deploy: input_parsers_parseBoolean(RestoreInput.Deploy, getInput(RestoreInput.Deploy), false)
+        deploy: parseBoolean(RestoreInput.Deploy, getInput(RestoreInput.Deploy), false)
     };
 }
 function parseSource(raw) {
@@ -35957,7 +35921,7 @@ function parseEnvValues(raw) {
             continue;
         // Masked whole as well as by value: a pasted secret's own lines can look like NAME=value.
         if (line.trim().length >= 4)
-            text_hideSecret(line.trim());
+            hideSecret(line.trim());
         const number = index + 1;
         const where = `${RestoreInput.EnvValues}: line ${number}`;
         const heredoc = /^\s*([^\s=<]+)<<(\S+)\s*$/.exec(line);
@@ -35967,7 +35931,7 @@ function parseEnvValues(raw) {
         if (heredoc) {
             const end = lines.findIndex((other, at) => at > index && other === heredoc[2]);
             value = lines.slice(index + 1, end < 0 ? undefined : end).join('\n');
-            text_hideSecret(value);
+            hideSecret(value);
             if (end < 0) {
                 throw new input_names_InputError(where, 'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends');
             }
@@ -35982,7 +35946,7 @@ function parseEnvValues(raw) {
             if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
                 throw new input_names_InputError(where, 'is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)');
             }
-            text_hideSecret(value);
+            hideSecret(value);
         }
         const first = values.get(name);
         if (first)
@@ -36015,7 +35979,7 @@ function fillEnvValues(data, values) {
     const text = decodeOrRefuse(data);
     let variables;
     try {
-        variables = env_variables_findVariables(json_text_parseJsonTree(text));
+        variables = findVariables(json_text_parseJsonTree(text));
     }
     catch (error) {
         // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
@@ -36095,256 +36059,24 @@ function refusePlaceholders(files) {
     }
 }
 
-// EXTERNAL MODULE: external "node:dns"
-var external_node_dns_ = __nccwpck_require__(610);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/summary-html.ts
 
-const retry_DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
-/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
-class retry_TransientError extends Error {
-    retryAfterMs;
-    status;
-    code;
-    constructor(message, details = {}) {
-        super(message);
-        this.name = 'TransientError';
-        Object.assign(this, details);
-    }
-    /** A 429: the server is fine, we are just too many. */
-    get rateLimited() {
-        return this.status === 429;
-    }
-}
-/** Codes of failures that happen before a connection exists, so before any request was sent. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 /**
- * Whether the server may have acted on a request that failed this way. Only a refusal it stated
- * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
- * a gateway's 502/504 can come after the work was done.
+ * HTML for job summary tables, shared by both actions' summaries: every value escaped and kept
+ * on one line, so server or author text stays inside its cell.
  */
-function mayHaveActed(error) {
-    if (error.status === 429)
-        return false;
-    if (error.status === 503 && error.retryAfterMs !== undefined)
-        return false;
-    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
+/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
+function printableHtml(value) {
+    return escapeHtml(text_printable(value));
 }
-/**
- * Shared by every request to one server: a 429 to any of them pauses all of them, so that
- * parallel exports slow down together instead of failing one by one.
- */
-class RateGate {
-    resumeAt = 0;
-    pause(ms) {
-        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
-    }
-    /** Waits until the pause ends, or until `deadline` (epoch ms) if that comes first. */
-    async wait(deadline = Infinity) {
-        while (Date.now() < Math.min(this.resumeAt, deadline)) {
-            await retry_sleep(Math.min(this.resumeAt, deadline) - Date.now());
-        }
-    }
+function errorText(error) {
+    return escapeHtml(text_printable(error, 2000));
 }
-/** Transient trouble that lasted longer than the retry policy allows. */
-class GaveUpError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'GaveUpError';
-    }
+function code(value) {
+    return `<code>${printableHtml(value)}</code>`;
 }
-/** A step's time ran out before a request could start. */
-class retry_DeadlineError extends Error {
-    constructor(what) {
-        super(`${what}: the time allowed (timeout) ran out`);
-        this.name = 'DeadlineError';
-    }
-}
-const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
-/**
- * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
- * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
- */
-async function retry_withRetries(what, policy, attempt, options = {}) {
-    const wait = options.sleep ?? retry_sleep;
-    let counted = 0;
-    for (let tryNumber = 1;; tryNumber++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!(error instanceof retry_TransientError))
-                throw error;
-            // Within a deadline, being rate limited only slows us down; it does not use up tries.
-            if (!(error.rateLimited && options.deadline !== undefined))
-                counted++;
-            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
-            const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
-            if (counted >= policy.attempts || pastDeadline) {
-                throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`);
-            }
-            info(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
-            await wait(delay);
-        }
-    }
-}
-/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
-function retryDelay(policy, tryNumber, retryAfterMs) {
-    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1));
-    const jittered = exponential / 2 + (Math.random() * exponential) / 2;
-    return Math.max(jittered, retryAfterMs ?? 0);
-}
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
-/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
-function parseRetryAfter(header) {
-    const value = Array.isArray(header) ? header[0] : header;
-    if (!value)
-        return undefined;
-    const ms = /^\d+$/.test(value.trim())
-        ? Number(value.trim()) * 1000
-        : Date.parse(value) - Date.now();
-    if (!Number.isFinite(ms))
-        return undefined;
-    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-
-
-
-const USER_AGENT = 'kore-tool-export';
-/** Statuses that mean "try again later" rather than "you asked for something wrong". */
-const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
-/**
- * Sends one request with a fresh client that does neither redirects nor retries by itself: both
- * need rules the library does not know (where the API key may go, Retry-After, deadlines).
- * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
- * must read or discard the body; the time limit keeps running until it has.
- */
-async function http_send(method, url, headers, limits, body = '') {
-    const client = new lib_HttpClient(USER_AGENT, [], {
-        allowRedirects: false,
-        allowRetries: false,
-        socketTimeout: limits.idleMs ?? limits.totalMs
-    });
-    acceptIpv6Literal(client, url);
-    const expiry = `no complete answer within ${(limits.totalMs / 1000).toFixed(1)} s`;
-    let response;
-    let expired = false;
-    // http-client's own timeout is an idle one: a server sending a byte a second never trips it.
-    const timer = setTimeout(() => {
-        expired = true;
-        response?.message.destroy(new Error(expiry));
-        client.dispose();
-    }, limits.totalMs);
-    try {
-        response = await client.request(method, url, requestData(method, body, headers), headers);
-    }
-    catch (error) {
-        clearTimeout(timer);
-        if (expired)
-            throw new retry_TransientError(expiry, { code: 'ETIMEDOUT' });
-        const problem = `network error (${http_describeNetworkError(error)})`;
-        if (!isTransientNetworkError(error))
-            throw new Error(problem, { cause: error });
-        throw new retry_TransientError(problem, { code: error.code });
-    }
-    // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
-    timer.unref();
-    const stop = () => clearTimeout(timer);
-    response.message.once('end', stop).once('error', stop).once('close', stop);
-    return response;
-}
-/** http-client takes a string or a stream; a Buffer travels as a one-chunk stream. */
-function requestData(method, body, headers) {
-    if (typeof body === 'string')
-        return method === 'GET' ? null : body;
-    headers['content-length'] = body.length;
-    return external_node_stream_.Readable.from([body]);
-}
-/** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
-function acceptIpv6Literal(client, url) {
-    if (!new URL(url).hostname.startsWith('['))
-        return;
-    const agent = client.getAgent(url);
-    if (!(agent instanceof external_node_http_.Agent))
-        return;
-    // Agent options reach every connection it makes (http-client sets rejectUnauthorized so too).
-    const { options } = agent;
-    options.lookup = (hostname, lookupOptions, callback) => external_node_dns_.lookup(hostname.replace(/^\[(.*)\]$/, '$1'), lookupOptions, callback);
-}
-/** Network trouble that may pass; a bad certificate or an unknown host will not. */
-const TRANSIENT_NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ENETDOWN',
-    'EAI_AGAIN',
-    'UND_ERR_SOCKET'
-]);
-function isTransientNetworkError(error) {
-    const { code, message } = (error ?? {});
-    if (code)
-        return TRANSIENT_NETWORK_CODES.has(code);
-    return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
-}
-/**
- * A 500 may pass too, but only a GET is safe to repeat after one: a POST may have acted before
- * the server failed.
- */
-function http_isTransientStatus(status, method) {
-    return TRANSIENT_STATUSES.has(status) || (status === 500 && method === 'GET');
-}
-function http_transientStatusError(response) {
-    const status = response.message.statusCode;
-    return new retry_TransientError(`HTTP ${status}`, {
-        status,
-        retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
-    });
-}
-/**
- * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
- * hangs, when the connection drops mid-body (send's time limit covers a stall).
- */
-function readText(message, limitBytes = 1024 * 1024) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        message.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > limitBytes)
-                message.destroy(new Error(`body larger than ${limitBytes} bytes`));
-            else
-                chunks.push(chunk);
-        });
-        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        message.on('error', error => reject(new retry_TransientError(`network error (${http_describeNetworkError(error)})`)));
-        message.on('close', () => {
-            if (!message.complete)
-                reject(new retry_TransientError('connection closed mid-body'));
-        });
-    });
-}
-/** Throws away a body we do not need, so the socket can be reused or closed. */
-function http_discard(response) {
-    response.message.resume();
-    response.message.on('error', () => undefined);
-}
-function http_describeNetworkError(error) {
-    const { code, message } = (error ?? {});
-    if (typeof message !== 'string')
-        return String(error);
-    // http-client's timeout message quotes the request path, which may hold a signed query.
-    if (message.startsWith('Request timeout'))
-        return 'request timed out';
-    return code && !message.includes(code) ? `${code}: ${message}` : message;
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
 ;// CONCATENATED MODULE: ./src/kore/responses.ts
@@ -36492,24 +36224,337 @@ function firstString(record, keys) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./src/kore/client.ts
+;// CONCATENATED MODULE: ./src/kore/call.ts
 
 
-
-
-
+/**
+ * One Kore.ai API call as the client describes it, and what its answers mean: the errors the
+ * client throws and the messages that name the input or the scope to check.
+ */
 /** Kore.ai answered with an error that another try will not fix. */
 class KoreApiError extends Error {
     status;
-    body;
-    constructor(message, status, body) {
+    constructor(message, status) {
         super(message);
         this.status = status;
-        this.body = body;
         this.name = 'KoreApiError';
     }
 }
-class client_KoreClient {
+/** Kore.ai may have acted on a request that failed, so it was not sent again. */
+class AmbiguousRequestError extends Error {
+    constructor(what, problem) {
+        super(`${what} failed in a way that does not tell whether Kore.ai acted on it (${problem}), so it was not sent again: check in Kore.ai whether it happened before running this step again`);
+        this.name = 'AmbiguousRequestError';
+    }
+}
+function json(value) {
+    return { contentType: 'application/json', data: JSON.stringify(value) };
+}
+/** multipart/form-data as the platform's fetch encodes it: no hand-made boundaries. */
+async function encodeForm(form) {
+    const encoded = new Response(form);
+    const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    return { contentType, data: Buffer.from(await encoded.arrayBuffer()) };
+}
+function explainStatus(request, status, body) {
+    const said = serverMessage(body);
+    const because = said ? ` Kore.ai said: ${said}` : '';
+    switch (status) {
+        case 401:
+        case 403:
+            return `${request.what} was refused (HTTP ${status}): check api-key, and that its API app has the ${request.scope} scope.${because}`;
+        case 404:
+            return `${request.what} was not found (HTTP 404): ${request.notFoundHint}.${because}`;
+        default:
+            return `${request.what} failed (HTTP ${status}).${because}`;
+    }
+}
+function serverMessage(body) {
+    try {
+        const reason = failureReason(JSON.parse(body));
+        if (reason)
+            return reason;
+    }
+    catch {
+        // not JSON: quote the text itself
+    }
+    return text_printable(body.replace(/\s+/g, ' ').trim());
+}
+function parseJson(text, what) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new UnexpectedResponseError(`${what}: the answer is not JSON: ${serverMessage(text)}`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(610);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: ./src/retry.ts
+
+const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
+/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
+class TransientError extends Error {
+    retryAfterMs;
+    status;
+    code;
+    constructor(message, details = {}) {
+        super(message);
+        this.name = 'TransientError';
+        Object.assign(this, details);
+    }
+    /** A 429: the server is fine, we are just too many. */
+    get rateLimited() {
+        return this.status === 429;
+    }
+}
+/** Codes of failures that happen before a connection exists, so before any request was sent. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * Whether the server may have acted on a request that failed this way. Only a refusal it stated
+ * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
+ * a gateway's 502/504 can come after the work was done.
+ */
+function mayHaveActed(error) {
+    if (error.status === 429)
+        return false;
+    if (error.status === 503 && error.retryAfterMs !== undefined)
+        return false;
+    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
+}
+/**
+ * Shared by every request to one server: a 429 to any of them pauses all of them, so that
+ * parallel exports slow down together instead of failing one by one.
+ */
+class RateGate {
+    resumeAt = 0;
+    pause(ms) {
+        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+    }
+    /** Waits until the pause ends, or until `deadline` (epoch ms) if that comes first. */
+    async wait(deadline = Infinity) {
+        while (Date.now() < Math.min(this.resumeAt, deadline)) {
+            await retry_sleep(Math.min(this.resumeAt, deadline) - Date.now());
+        }
+    }
+}
+/** Transient trouble that lasted longer than the retry policy allows. */
+class GaveUpError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'GaveUpError';
+    }
+}
+/** A step's time ran out before a request could start. */
+class DeadlineError extends Error {
+    constructor(what) {
+        super(`${what}: the time allowed (timeout) ran out`);
+        this.name = 'DeadlineError';
+    }
+}
+const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
+/**
+ * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
+ * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
+ */
+async function withRetries(what, policy, attempt, options = {}) {
+    const wait = options.sleep ?? retry_sleep;
+    let counted = 0;
+    for (let tryNumber = 1;; tryNumber++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!(error instanceof TransientError))
+                throw error;
+            // Within a deadline, being rate limited only slows us down; it does not use up tries.
+            if (!(error.rateLimited && options.deadline !== undefined))
+                counted++;
+            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
+            const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
+            if (counted >= policy.attempts || pastDeadline) {
+                throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`);
+            }
+            info(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
+            await wait(delay);
+        }
+    }
+}
+/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
+function retryDelay(policy, tryNumber, retryAfterMs) {
+    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1));
+    const jittered = exponential / 2 + (Math.random() * exponential) / 2;
+    return Math.max(jittered, retryAfterMs ?? 0);
+}
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
+function parseRetryAfter(header) {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value)
+        return undefined;
+    const ms = /^\d+$/.test(value.trim())
+        ? Number(value.trim()) * 1000
+        : Date.parse(value) - Date.now();
+    if (!Number.isFinite(ms))
+        return undefined;
+    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+
+const USER_AGENT = 'kore-tool-export';
+/** Statuses that mean "try again later" rather than "you asked for something wrong". */
+const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
+/**
+ * Sends one request with a fresh client that does neither redirects nor retries by itself: both
+ * need rules the library does not know (where the API key may go, Retry-After, deadlines).
+ * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
+ * must read or discard the body; the time limit keeps running until it has.
+ */
+async function send(method, url, headers, limits, body = '') {
+    const client = new lib_HttpClient(USER_AGENT, [], {
+        allowRedirects: false,
+        allowRetries: false,
+        socketTimeout: limits.idleMs ?? limits.totalMs
+    });
+    acceptIpv6Literal(client, url);
+    const expiry = `no complete answer within ${(limits.totalMs / 1000).toFixed(1)} s`;
+    let response;
+    let expired = false;
+    // http-client's own timeout is an idle one: a server sending a byte a second never trips it.
+    const timer = setTimeout(() => {
+        expired = true;
+        response?.message.destroy(new Error(expiry));
+        client.dispose();
+    }, limits.totalMs);
+    try {
+        response = await client.request(method, url, requestData(method, body, headers), headers);
+    }
+    catch (error) {
+        clearTimeout(timer);
+        if (expired)
+            throw new TransientError(expiry, { code: 'ETIMEDOUT' });
+        const problem = `network error (${describeNetworkError(error)})`;
+        if (!isTransientNetworkError(error))
+            throw new Error(problem, { cause: error });
+        throw new TransientError(problem, { code: error.code });
+    }
+    // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
+    timer.unref();
+    const stop = () => clearTimeout(timer);
+    response.message.once('end', stop).once('error', stop).once('close', stop);
+    return response;
+}
+/** http-client takes a string or a stream; a Buffer travels as a one-chunk stream. */
+function requestData(method, body, headers) {
+    if (typeof body === 'string')
+        return method === 'GET' ? null : body;
+    headers['content-length'] = body.length;
+    return external_node_stream_.Readable.from([body]);
+}
+/** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
+function acceptIpv6Literal(client, url) {
+    if (!new URL(url).hostname.startsWith('['))
+        return;
+    const agent = client.getAgent(url);
+    if (!(agent instanceof external_node_http_.Agent))
+        return;
+    // Agent options reach every connection it makes (http-client sets rejectUnauthorized so too).
+    const { options } = agent;
+    options.lookup = (hostname, lookupOptions, callback) => external_node_dns_.lookup(hostname.replace(/^\[(.*)\]$/, '$1'), lookupOptions, callback);
+}
+/** Network trouble that may pass; a bad certificate or an unknown host will not. */
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET'
+]);
+function isTransientNetworkError(error) {
+    const { code, message } = (error ?? {});
+    if (code)
+        return TRANSIENT_NETWORK_CODES.has(code);
+    return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
+}
+/**
+ * A 500 may pass too, but only a GET is safe to repeat after one: a POST may have acted before
+ * the server failed.
+ */
+function isTransientStatus(status, method) {
+    return TRANSIENT_STATUSES.has(status) || (status === 500 && method === 'GET');
+}
+function transientStatusError(response) {
+    const status = response.message.statusCode;
+    return new TransientError(`HTTP ${status}`, {
+        status,
+        retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
+    });
+}
+/**
+ * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
+ * hangs, when the connection drops mid-body (send's time limit covers a stall).
+ */
+function readText(message, limitBytes = 1024 * 1024) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        message.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > limitBytes)
+                message.destroy(new Error(`body larger than ${limitBytes} bytes`));
+            else
+                chunks.push(chunk);
+        });
+        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        message.on('error', error => reject(new TransientError(`network error (${describeNetworkError(error)})`)));
+        message.on('close', () => {
+            if (!message.complete)
+                reject(new TransientError('connection closed mid-body'));
+        });
+    });
+}
+/** Throws away a body we do not need, so the socket can be reused or closed. */
+function discard(response) {
+    response.message.resume();
+    response.message.on('error', () => undefined);
+}
+function describeNetworkError(error) {
+    const { code, message } = (error ?? {});
+    if (typeof message !== 'string')
+        return String(error);
+    // http-client's timeout message quotes the request path, which may hold a signed query.
+    if (message.startsWith('Request timeout'))
+        return 'request timed out';
+    return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+;// CONCATENATED MODULE: ./src/kore/client.ts
+/**
+ * src/kore/ is the Kore.ai API and nothing else: the client (export, status, upload, import,
+ * deploy), what each call's answers and errors mean (call.ts, responses.ts), polling a job to
+ * its end and downloading an export within its bounds. It takes plain arguments (a base URL, a
+ * key, limits), never action inputs, and knows nothing of zips or git.
+ */
+
+
+
+
+
+
+class KoreClient {
     host;
     apiKey;
     retry;
@@ -36521,7 +36566,7 @@ class client_KoreClient {
     constructor(host, apiKey, options = {}) {
         this.host = host;
         this.apiKey = apiKey;
-        this.retry = options.retry ?? retry_DEFAULT_RETRY;
+        this.retry = options.retry ?? DEFAULT_RETRY;
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
         this.gate = options.gate ?? new RateGate();
         this.minStatusGapMs = options.minStatusGapMs ?? 1000;
@@ -36553,7 +36598,7 @@ class client_KoreClient {
             repeatable: true,
             deadline
         };
-        return retry_withRetries(what, this.retry, async () => {
+        return withRetries(what, this.retry, async () => {
             await retry_sleep((this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now());
             this.lastStatusCheck.set(dockStatusId, Date.now());
             const text = await this.attempt(request);
@@ -36562,7 +36607,7 @@ class client_KoreClient {
             }
             catch (error) {
                 const problem = error instanceof SyntaxError ? 'not JSON' : error.message;
-                throw new retry_TransientError(`unreadable answer (${problem})`);
+                throw new TransientError(`unreadable answer (${problem})`);
             }
         }, { deadline });
     }
@@ -36627,12 +36672,12 @@ class client_KoreClient {
      * cannot have acted on it (see mayHaveActed); otherwise the failure is final and says so.
      */
     request(request) {
-        return retry_withRetries(request.what, this.retry, async () => {
+        return withRetries(request.what, this.retry, async () => {
             try {
                 return await this.attempt(request);
             }
             catch (error) {
-                if (request.repeatable || !(error instanceof retry_TransientError) || !mayHaveActed(error)) {
+                if (request.repeatable || !(error instanceof TransientError) || !mayHaveActed(error)) {
                     throw error;
                 }
                 throw new AmbiguousRequestError(request.what, error.message);
@@ -36644,7 +36689,7 @@ class client_KoreClient {
         await this.gate.wait(request.deadline);
         const totalMs = Math.min(this.requestTimeoutMs, (request.deadline ?? Infinity) - Date.now());
         if (totalMs <= 0)
-            throw new retry_DeadlineError(request.what);
+            throw new DeadlineError(request.what);
         const url = `${this.host}${request.path}`;
         core_debug(`${request.method} ${url}`);
         const headers = {
@@ -36652,12 +36697,12 @@ class client_KoreClient {
             accept: 'application/json',
             'content-type': request.body?.contentType ?? 'application/json'
         };
-        const response = await http_send(request.method, url, headers, { totalMs }, request.body?.data);
+        const response = await send(request.method, url, headers, { totalMs }, request.body?.data);
         const status = response.message.statusCode ?? 0;
         core_debug(`${request.method} ${url} -> HTTP ${status}`);
-        if (http_isTransientStatus(status, request.method)) {
-            http_discard(response);
-            const error = http_transientStatusError(response);
+        if (isTransientStatus(status, request.method)) {
+            discard(response);
+            const error = transientStatusError(response);
             if (error.rateLimited)
                 this.gate.pause(error.retryAfterMs ?? 1000);
             throw error;
@@ -36665,7 +36710,7 @@ class client_KoreClient {
         const body = await readText(response.message);
         if (status >= 200 && status < 300)
             return body;
-        throw new KoreApiError(explainStatus(request, status, body), status, body);
+        throw new KoreApiError(explainStatus(request, status, body), status);
     }
 }
 /** The scope an API app needs for each kind of job. */
@@ -36674,241 +36719,12 @@ const SCOPE_OF = {
     import: 'Import Tool',
     deploy: 'Deploy Tool'
 };
-/** Kore.ai may have acted on a request that failed, so it was not sent again. */
-class AmbiguousRequestError extends Error {
-    constructor(what, problem) {
-        super(`${what} failed in a way that does not tell whether Kore.ai acted on it (${problem}), so it was not sent again: check in Kore.ai whether it happened before running this step again`);
-        this.name = 'AmbiguousRequestError';
-    }
-}
-function json(value) {
-    return { contentType: 'application/json', data: JSON.stringify(value) };
-}
-/** multipart/form-data as the platform's fetch encodes it: no hand-made boundaries. */
-async function encodeForm(form) {
-    const encoded = new Response(form);
-    const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
-    return { contentType, data: Buffer.from(await encoded.arrayBuffer()) };
-}
-function explainStatus(request, status, body) {
-    const said = serverMessage(body);
-    const because = said ? ` Kore.ai said: ${said}` : '';
-    switch (status) {
-        case 401:
-        case 403:
-            return `${request.what} was refused (HTTP ${status}): check api-key, and that its API app has the ${request.scope} scope.${because}`;
-        case 404:
-            return `${request.what} was not found (HTTP 404): ${request.notFoundHint}.${because}`;
-        default:
-            return `${request.what} failed (HTTP ${status}).${because}`;
-    }
-}
-function serverMessage(body) {
-    try {
-        const reason = failureReason(JSON.parse(body));
-        if (reason)
-            return reason;
-    }
-    catch {
-        // not JSON: quote the text itself
-    }
-    return text_printable(body.replace(/\s+/g, ' ').trim());
-}
-function parseJson(text, what) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new UnexpectedResponseError(`${what}: the answer is not JSON: ${serverMessage(text)}`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/kore/download.ts
-
-
-
-
-
-
-
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-const WRITE_BUFFER_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-class DownloadError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'DownloadError';
-    }
-}
-/** Streams the export to a temporary file beside the destination, verifies it, renames it. */
-async function download_downloadExport(downloadUrl, options) {
-    const url = resolveDownloadUrl(downloadUrl, options.host);
-    hideSecret(url.href);
-    await fs.mkdir(path.dirname(options.destination), { recursive: true });
-    const temporary = path.join(path.dirname(options.destination), `.kore-download-${randomUUID().slice(0, 8)}.part`);
-    try {
-        const fetched = await withRetries(`${options.label ?? ''}Download of the export`, options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options), { deadline: options.deadline });
-        await options.verify(temporary);
-        await fs.rename(temporary, options.destination);
-        return { file: options.destination, ...fetched };
-    }
-    catch (error) {
-        // The original error is the one worth reading, not a failed clean-up's.
-        await fs.rm(temporary, { force: true }).catch(() => undefined);
-        throw error;
-    }
-}
-/**
- * Accepts the URL as Kore.ai writes it (padded, possibly relative to host). Plain http only
- * when host itself is plain http on loopback (a local test server), and then to loopback only.
- */
-function resolveDownloadUrl(raw, host) {
-    let url;
-    try {
-        url = new URL(raw.trim(), `${host}/`);
-    }
-    catch {
-        throw new DownloadError('Kore.ai sent a download URL that is not a URL');
-    }
-    refuseInsecure(url, host, 'download the export over');
-    return url;
-}
-function refuseInsecure(url, host, doing) {
-    if (url.protocol === 'https:')
-        return;
-    const hostUrl = new URL(host);
-    const localTest = hostUrl.protocol === 'http:' && isLoopback(hostUrl.hostname);
-    if (url.protocol === 'http:' && localTest && isLoopback(url.hostname))
-        return;
-    throw new DownloadError(`refusing to ${doing} ${url.protocol} (https only)`);
-}
-/** The body went past max-download-size: another try would not help. */
-class TooLargeError extends (/* unused pure expression or super */ null && (Error)) {
-}
-async function fetchToFile(url, temporary, options) {
-    const response = await openFollowingRedirects(url, options);
-    const message = response.message;
-    const expected = Number(message.headers['content-length'] ?? NaN);
-    if (expected > options.maxBytes) {
-        discard(response);
-        throw new DownloadError(tooLarge(options.maxBytes, `it is ${expected} bytes`));
-    }
-    const hash = createHash('sha256');
-    let size = 0;
-    // Larger buffers let slow disk writes batch up (writev) instead of stalling the socket.
-    const measure = new Transform({
-        highWaterMark: WRITE_BUFFER_BYTES,
-        transform(chunk, _encoding, done) {
-            size += chunk.length;
-            if (size > options.maxBytes) {
-                return done(new TooLargeError(tooLarge(options.maxBytes, 'the body went on')));
-            }
-            hash.update(chunk);
-            done(null, chunk);
-        }
-    });
-    const file = createWriteStream(temporary, { highWaterMark: WRITE_BUFFER_BYTES });
-    let writeError;
-    // Node 24 can leave pipeline() unsettled after a write error (seen with ENOSPC): the disk's
-    // own error (one with a syscall; not one pipeline passed along) ends the transfer by itself.
-    const writeFailed = new Promise((_resolve, reject) => file.on('error', (error) => {
-        if (error.syscall)
-            reject((writeError ??= error));
-    }));
-    const piped = pipeline(message, measure, file);
-    piped.catch(() => undefined);
-    try {
-        await Promise.race([piped, writeFailed]);
-    }
-    catch (error) {
-        message.destroy();
-        if (error instanceof TooLargeError)
-            throw new DownloadError(error.message);
-        if (writeError) {
-            throw new DownloadError(`could not write the export to disk: ${messageOf(writeError)}`);
-        }
-        // Trouble on the network side is worth another try. (A body shorter than its
-        // Content-Length ends here too: Node's parser reports it as an abort.)
-        if (!message.complete) {
-            throw new TransientError(`transfer broke off (${describeNetworkError(error)})`);
-        }
-        throw error;
-    }
-    return { size, sha256: hash.digest('hex') };
-}
-/** setTimeout's ceiling (about 24.8 days); a longer delay would fire at once. */
-const MAX_TIMER_MS = (/* unused pure expression or super */ null && (2 ** 31 - 1));
-function tooLarge(maxBytes, detail) {
-    return `the export is larger than max-download-size (${maxBytes} bytes): ${detail}; raise max-download-size if the tool is really this large`;
-}
-/**
- * Follows a few redirects by hand: the API key goes only to the Kore.ai origin (never to a
- * storage host a redirect points at), and every hop obeys host's scheme rule.
- */
-async function openFollowingRedirects(start, options) {
-    const keyOrigin = new URL(options.host).origin;
-    let url = start;
-    for (let hop = 0;; hop++) {
-        // Each hop, and the body after the last one, gets what is left of the deadline.
-        const totalMs = Math.min((options.deadline ?? Infinity) - Date.now(), MAX_TIMER_MS);
-        if (totalMs <= 0)
-            throw new DeadlineError('Download of the export');
-        const limits = { totalMs, idleMs: options.requestTimeoutMs ?? 60_000 };
-        const headers = url.origin === keyOrigin ? { 'x-api-key': options.apiKey } : {};
-        core.debug(`GET download from ${url.origin} (key sent: ${url.origin === keyOrigin})`);
-        const response = await send('GET', url.href, headers, limits);
-        const status = response.message.statusCode ?? 0;
-        if (REDIRECT_STATUSES.has(status)) {
-            discard(response);
-            url = nextHop(url, response.message.headers.location, hop, options.host);
-            continue;
-        }
-        if (status >= 200 && status < 300)
-            return response;
-        discard(response);
-        if (isTransientStatus(status, 'GET'))
-            throw transientStatusError(response);
-        if ([401, 403, 404, 410].includes(status)) {
-            throw new DownloadError(`the download URL answered HTTP ${status}: it may have expired; run the export again`);
-        }
-        throw new DownloadError(`the download URL answered HTTP ${status}`);
-    }
-}
-function nextHop(from, location, hop, host) {
-    if (!location)
-        throw new DownloadError('the download redirected without a Location');
-    if (hop + 1 > MAX_REDIRECTS) {
-        throw new DownloadError(`the download redirected more than ${MAX_REDIRECTS} times`);
-    }
-    let next;
-    try {
-        next = new URL(location, from);
-    }
-    catch {
-        throw new DownloadError('the download redirected to something that is not a URL');
-    }
-    if (from.protocol === 'https:' && next.protocol !== 'https:') {
-        throw new DownloadError('refusing a redirect of the download from https to http');
-    }
-    refuseInsecure(next, host, 'follow a redirect of the download to');
-    hideSecret(next.href);
-    return next;
-}
 
 ;// CONCATENATED MODULE: ./src/kore/poll.ts
 
 
 
-class poll_JobFailedError extends Error {
+class JobFailedError extends Error {
     kind;
     dockStatusId;
     reason;
@@ -36920,7 +36736,7 @@ class poll_JobFailedError extends Error {
         this.name = 'JobFailedError';
     }
 }
-class poll_JobTimeoutError extends Error {
+class JobTimeoutError extends Error {
     lastStatus;
     constructor(kind, dockStatusId, waitedSeconds, lastSeen, 
     /** The raw status of the last check, e.g. IN_PROGRESS. */
@@ -36933,7 +36749,7 @@ class poll_JobTimeoutError extends Error {
 /** Room left for the last status check to be answered before the deadline. */
 const FINAL_CHECK_ROOM_MS = 1000;
 /** Polls Get Dock Status until SUCCESS (returned) or FAILED / timeout (thrown). */
-async function poll_waitForJob(client, dockStatusId, options) {
+async function waitForJob(client, dockStatusId, options) {
     const sleep = options.sleep ?? retry_sleep;
     const kind = options.kind ?? 'export';
     const deadline = options.startedAt + options.timeoutMs;
@@ -36943,11 +36759,11 @@ async function poll_waitForJob(client, dockStatusId, options) {
     let nextCheck = Math.min(lastCheckAt, options.startedAt + (options.firstCheckAfterMs ?? 1000));
     let lastSeen = '';
     let lastStatus = '';
-    const timedOut = () => new poll_JobTimeoutError(kind, dockStatusId, Math.round(options.timeoutMs / 1000), lastSeen || 'none', lastStatus);
+    const timedOut = () => new JobTimeoutError(kind, dockStatusId, Math.round(options.timeoutMs / 1000), lastSeen || 'none', lastStatus);
     for (;;) {
         await sleep(nextCheck - Date.now());
         const status = await client.getDockStatus(dockStatusId, deadline, kind).catch(error => {
-            throw error instanceof retry_DeadlineError ? timedOut() : error;
+            throw error instanceof DeadlineError ? timedOut() : error;
         });
         const line = describe(status);
         if (status.action && status.action !== kind.toUpperCase()) {
@@ -36956,7 +36772,7 @@ async function poll_waitForJob(client, dockStatusId, options) {
         if (status.state === 'SUCCESS')
             return status;
         if (status.state === 'FAILED')
-            throw new poll_JobFailedError(kind, dockStatusId, status.reason);
+            throw new JobFailedError(kind, dockStatusId, status.reason);
         if (line !== lastSeen) {
             info(`${options.label ?? ''}${capitalised(kind)} job ${dockStatusId}: ${line}`);
         }
@@ -36976,504 +36792,8 @@ function describe(status) {
         : `${status.rawStatus} (${status.percentComplete}%)`;
 }
 
-;// CONCATENATED MODULE: ./src/export-tool.ts
-
-
-
-
-
-
-/** The zip may unpack to this many times max-download-size: JSON compresses well, bombs better. */
-const UNPACKED_SIZE_FACTOR = 4;
-function newExportRecord(toolId, flowId) {
-    return {
-        toolId,
-        flowId,
-        status: '',
-        dockStatusId: '',
-        exportJobId: '',
-        file: '',
-        size: 0,
-        sha256: '',
-        entries: [],
-        durationMs: 0,
-        redacted: [],
-        errors: []
-    };
-}
-/** Trigger, poll, download: the whole Kore.ai side of one tool. Fills `record` as it goes. */
-async function exportTool(request, record, clientOptions = {}) {
-    const startedAt = Date.now();
-    const log = (line) => core.info(`${request.label}${line}`);
-    try {
-        const client = new KoreClient(request.host, request.apiKey, clientOptions);
-        const flow = request.flowId ? ` (flow ${request.flowId})` : '';
-        log(`Exporting tool ${request.toolId}${flow} from ${request.host}`);
-        const deadline = startedAt + request.timeoutMs;
-        const started = await client.startExport(request.toolId, request.flowId, deadline);
-        Object.assign(record, {
-            dockStatusId: started.dockStatusId,
-            exportJobId: started.exportJobId,
-            status: started.status || 'IN_PROGRESS'
-        });
-        log(`Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`);
-        const finished = await waitForJob(client, started.dockStatusId, {
-            pollIntervalMs: request.pollIntervalMs,
-            timeoutMs: request.timeoutMs,
-            startedAt,
-            label: request.label
-        }).catch(error => {
-            if (error instanceof JobFailedError)
-                record.status = 'FAILED';
-            if (error instanceof JobTimeoutError)
-                record.status = error.lastStatus;
-            throw error;
-        });
-        record.status = 'SUCCESS';
-        log(`Export job finished: SUCCESS after ${export_tool_seconds(Date.now() - startedAt)}`);
-        // The SUCCESS record's link is the freshest one when the server gives it there.
-        const downloadUrl = finished.downloadUrl || started.downloadUrl;
-        if (!downloadUrl)
-            throw new Error('Kore.ai reported SUCCESS but sent no download URL');
-        let entries = [];
-        const file = await downloadExport(downloadUrl, {
-            host: request.host,
-            apiKey: request.apiKey,
-            destination: request.destination,
-            maxBytes: request.maxDownloadBytes,
-            deadline,
-            retry: clientOptions.retry,
-            label: request.label,
-            verify: async (temporary) => {
-                const limit = request.maxDownloadBytes * UNPACKED_SIZE_FACTOR;
-                entries = await verifyExport(temporary, limit, request.withVariables);
-            }
-        });
-        Object.assign(record, file, { entries });
-        log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);
-        log(`The zip holds: ${printable(entries.map(e => e.name).join(', '), 1000)}`);
-    }
-    catch (error) {
-        throw Date.now() >= startedAt + request.timeoutMs ? outOfTime(error, request) : error;
-    }
-    finally {
-        record.durationMs = Date.now() - startedAt;
-    }
-}
-/** Whatever gave way last, the reason is the tool's time limit: say which input sets it. */
-function outOfTime(error, request) {
-    if (error instanceof JobTimeoutError || !(error instanceof Error))
-        return error;
-    const limit = `timeout: ${Math.round(request.timeoutMs / 1000)} s`;
-    return new Error(`${error.message} (the tool's time ran out, ${limit}; raise timeout if it is large)`);
-}
-function export_tool_seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/backup/report/render.ts
-
-
-
-
-
-/** A short value is shown whole, old → new; a longer string gets a word diff. */
-const SHORT_VALUE = 60;
-/**
- * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
- * with the export (`after`). Every server or author string is made printable and escaped.
- */
-function reportTool(toolId, before, after, budget = newWordDiffBudget()) {
-    const report = { toolId, markdown: [], plain: [] };
-    const add = (markdown, plain) => {
-        report.markdown.push(markdown);
-        report.plain.push(plain);
-    };
-    if (!before) {
-        const inventory = inventoryOf(after);
-        add(`first backup: ${render_md(inventory)}`, `first backup: ${printable(inventory, 500)}`);
-        return report;
-    }
-    const names = [...new Set([...before.keys(), ...after.keys()])];
-    for (const name of names) {
-        const old = before.get(name);
-        const now = after.get(name);
-        if (old?.equals(now ?? Buffer.alloc(0)))
-            continue;
-        if (!old || !now) {
-            const kind = old ? 'removed' : 'added';
-            add(`file ${code(name)} ${kind}`, `file ${printable(name)} ${kind}`);
-            continue;
-        }
-        const changes = diffFile(name, old, now);
-        if (!changes) {
-            add(`${code(name)} changed (not JSON: see the diff)`, `${printable(name)} changed`);
-            continue;
-        }
-        for (const change of changes)
-            add(markdownLine(change, budget), plainLine(change));
-    }
-    return report;
-}
-function diffFile(name, old, now) {
-    const before = parsed(old);
-    const after = parsed(now);
-    if (!before || !after)
-        return undefined;
-    const root = rootLabel(name);
-    if (!isEnvVariablesFile(name))
-        return diffJson(before, after, { root });
-    // The redaction's own walker tells secrets on either side; when it cannot tell, everything
-    // in the file counts as secret: a report never risks showing a value.
-    const secrets = [before.root, after.root].map(secretNodes);
-    return diffJson(before, after, {
-        root,
-        secrecy: node => {
-            if (secrets.some(side => side === undefined || side.within.has(node)))
-                return 'secret';
-            return secrets.some(side => side?.holding.has(node)) ? 'holds' : undefined;
-        }
-    });
-}
-function parsed(data) {
-    try {
-        const text = decodeJsonBytes(data);
-        refuseDeepJson(text);
-        return { text, root: parseJsonTree(text) };
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Secure variables' objects with everything inside them (`within`), and every object or array
- * that holds one (`holding`: its text would show the value too); undefined when the file does
- * not tell which variables are secure.
- */
-function secretNodes(root) {
-    let secure;
-    try {
-        secure = findSecureVariables(root);
-    }
-    catch {
-        return undefined;
-    }
-    const within = new Set();
-    const holding = new Set();
-    const addWithin = (node) => {
-        within.add(node);
-        node.children?.forEach(addWithin);
-    };
-    for (const variable of secure) {
-        addWithin(variable.node);
-        for (let up = variable.node.parent; up; up = up.parent)
-            holding.add(up);
-    }
-    return { within, holding };
-}
-/** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
-function rootLabel(name) {
-    if (isEnvVariablesFile(name))
-        return 'variables';
-    const base = (name.split('/').pop() ?? name).replace(/\.json$/i, '');
-    return base.replace(/_definition$/i, '');
-}
-function markdownLine(change, budget) {
-    const path = render_md(change.path);
-    if (change.kind === 'reordered')
-        return `${path}: order changed`;
-    if (change.hidden && change.kind === 'changed')
-        return `${path}: value changed (secure: not shown)`;
-    if (change.hidden)
-        return `${path} ${change.kind}`;
-    const { before, after } = change;
-    if (change.kind !== 'changed') {
-        const value = change.kind === 'added' ? after : before;
-        return value !== undefined && isShort(value)
-            ? `${path} ${change.kind}: ${code(value)}`
-            : `${path} ${change.kind}`;
-    }
-    if (before !== undefined && after !== undefined && isShort(before) && isShort(after)) {
-        return `${path} changed: ${code(before)} → ${code(after)}`;
-    }
-    const words = wordDiff(before, after, budget);
-    if (words)
-        return `${path} changed <details><summary>word diff</summary>${words}</details>`;
-    const counts = wordCounts(before, after);
-    return counts ? `${path} changed (${counts})` : `${path} changed`;
-}
-function plainLine(change) {
-    const path = printable(change.path, 200);
-    if (change.kind === 'reordered')
-        return `${path}: order changed`;
-    if (change.hidden && change.kind === 'changed')
-        return `${path}: value changed`;
-    const { before, after } = change;
-    if (change.kind === 'changed' && !change.hidden && before !== undefined && after !== undefined) {
-        if (isShort(before) && isShort(after)) {
-            return `${path} changed: ${printable(before)} -> ${printable(after)}`;
-        }
-    }
-    return `${path} ${change.kind}`;
-}
-function isShort(raw) {
-    return raw.length <= SHORT_VALUE && !raw.includes('\n');
-}
-/**
- * Bounds on a word diff, so that the report is never the slow part of a backup: longer strings,
- * or ones that differ in more places, are only counted (Myers' diff costs length × edits).
- */
-const MAX_WORD_DIFF_CHARS = (/* unused pure expression or super */ null && (64 * 1024));
-const MAX_WORD_EDITS = 500;
-function newWordDiffBudget() {
-    return { charsLeft: 512 * 1024 };
-}
-/** Removed words struck, added words underlined, long unchanged runs shortened. */
-function wordDiff(before, after, budget) {
-    const old = stringValue(before);
-    const now = stringValue(after);
-    if (old === undefined || now === undefined)
-        return undefined;
-    const size = old.length + now.length;
-    if (size > Math.min(MAX_WORD_DIFF_CHARS, budget.charsLeft))
-        return undefined;
-    budget.charsLeft -= size;
-    const parts = diffWords(old, now, { maxEditLength: MAX_WORD_EDITS });
-    return parts
-        ?.map(part => {
-        if (part.added)
-            return `<ins>${render_md(part.value)}</ins>`;
-        if (part.removed)
-            return `<del>${render_md(part.value)}</del>`;
-        return render_md(part.value.length > 80
-            ? `${part.value.slice(0, 30)} … ${part.value.slice(-30)}`
-            : part.value);
-    })
-        .join('');
-}
-/** `120 → 131 words`, for strings too long or too changed to diff word by word. */
-function wordCounts(before, after) {
-    const old = stringValue(before);
-    const now = stringValue(after);
-    if (old === undefined || now === undefined)
-        return undefined;
-    const words = (text) => text.split(/\s+/).filter(Boolean).length;
-    return `${words(old)} → ${words(now)} words`;
-}
-function stringValue(raw) {
-    if (raw === undefined || !raw.startsWith('"'))
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Counts of nodes by type, models and variables: what a first backup holds. */
-function inventoryOf(files) {
-    const parts = [];
-    const types = new Map();
-    const models = new Set();
-    let variables;
-    let secure = 0;
-    for (const [name, data] of files) {
-        const file = parsed(data);
-        if (!file)
-            continue;
-        if (isEnvVariablesFile(name)) {
-            try {
-                const found = findVariables(file.root);
-                variables = found.length;
-                secure = found.filter(v => v.secure).length;
-            }
-            catch {
-                variables = undefined;
-            }
-            continue;
-        }
-        collect(file.root, undefined, types, models);
-    }
-    const nodes = [...types.values()].reduce((sum, n) => sum + n, 0);
-    if (nodes > 0) {
-        const byType = [...types].map(([type, count]) => `${count} ${type}`).join(', ');
-        parts.push(`${nodes} node${nodes === 1 ? '' : 's'} (${byType})`);
-    }
-    if (models.size > 0)
-        parts.push(`models: ${[...models].join(', ')}`);
-    if (variables !== undefined) {
-        parts.push(`${variables} variable${variables === 1 ? '' : 's'}${secure ? ` (${secure} secure)` : ''}`);
-    }
-    return parts.join('; ') || 'files added';
-}
-function collect(node, key, types, models) {
-    if (node.type === 'string' && key && /^model(name|id)?$/i.test(key))
-        models.add(String(node.value));
-    if (node.type === 'array' && key === 'nodes') {
-        for (const item of node.children ?? []) {
-            const type = item.children?.find(p => p.children?.[0]?.value === 'type')?.children?.[1]?.value;
-            const name = typeof type === 'string' ? type : 'untyped';
-            types.set(name, (types.get(name) ?? 0) + 1);
-        }
-    }
-    for (const child of node.children ?? []) {
-        if (child.type === 'property')
-            collect(child.children?.[1], String(child.children?.[0]?.value), types, models);
-        else
-            collect(child, undefined, types, models);
-    }
-}
-/**
- * Author text as Markdown that renders as itself: HTML's and Markdown's marks (emphasis, code,
- * links, tables) as character references. Lines of a report never start with author text.
- */
-function render_md(text) {
-    return inert(printable(text, 2000)).replace(/[&<>\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-function code(raw) {
-    return `<code>${render_md(raw)}</code>`;
-}
-
-;// CONCATENATED MODULE: ./src/backup/report/compose.ts
-
-
-/** GitHub's limits: a pull request body holds 65,536 characters, a step summary 1 MiB. */
-const MAX_PULL_REQUEST_BODY = 65_536;
-const compose_MAX_SUMMARY_REPORT = (/* unused pure expression or super */ null && (512 * 1024));
-/** The commit message carries the first lines only; the summary has the rest. */
-const COMMIT_BODY_LINES = 20;
-/** The report as Markdown: a heading per tool, a list of changes; cut with a note past `max`. */
-function compose_reportMarkdown(reports, max, heading = '####') {
-    const blocks = reports
-        .filter(report => report.markdown.length > 0)
-        .map(report => `${heading} What changed in <code>${md(report.toolId)}</code>\n\n${report.markdown.map(line => `- ${line}`).join('\n')}\n`);
-    return cut(blocks.join('\n'), max);
-}
-/** The first lines of the report as plain text, for the commit message body. */
-function commitBody(reports) {
-    const several = reports.length > 1;
-    const lines = reports.flatMap(report => report.plain.map(line => inert(several ? `${report.toolId}: ${line}` : line)));
-    const shown = lines.slice(0, COMMIT_BODY_LINES).map(line => `- ${line}`);
-    if (lines.length > shown.length) {
-        shown.push(`- … and ${lines.length - shown.length} more (see the job summary)`);
-    }
-    return shown.join('\n');
-}
-/** Cuts at a line boundary, never mid-tag, and says so. */
-function cut(text, max) {
-    if (text.length <= max)
-        return text;
-    const note = '\n\n_The report was cut here: it is longer than GitHub allows. The commit holds every change._\n';
-    const end = text.lastIndexOf('\n', max - note.length);
-    return `${text.slice(0, Math.max(end, 0))}${note}`;
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-
-
-
-/** Adds the run's tables to the job summary (skipped outside Actions). */
-async function writeSummary(inputs, records, commit) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    const summary = core.summary.addHeading('Kore.ai tool export', 3);
-    const [single] = records;
-    const detailed = !inputs.batch && single !== undefined;
-    const titles = detailed
-        ? ['Field', 'Value']
-        : ['Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error'];
-    const rows = detailed ? detailRows(single) : records.map(batchRow);
-    // core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash.
-    summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))]);
-    if (commit)
-        summary.addRaw(`<p>${describeCommit(commit)}</p>`, true);
-    // Markdown after a blank line, which ends the HTML block above.
-    const report = reportMarkdown(reportsOf(records), MAX_SUMMARY_REPORT);
-    if (report)
-        summary.addRaw(`\n${report}`, true);
-    await summary.write();
-}
-function reportsOf(records) {
-    return records.flatMap(record => (record.report ? [record.report] : []));
-}
-function detailRows(record) {
-    const rows = [
-        ['Tool', summary_code(record.toolId)],
-        ['Flow', record.flowId ? summary_code(record.flowId) : 'not given'],
-        ['Status', printableHtml(record.status || 'not started')],
-        ['Duration', seconds(record.durationMs)]
-    ];
-    if (record.file) {
-        rows.push(['File', summary_code(record.file)], ['Size', `${record.size} bytes`], ['SHA-256', summary_code(record.sha256)], ['Entries', record.entries.map(e => `${summary_code(e.name)} (${e.size} bytes)`).join('<br>')]);
-    }
-    if (record.artifact)
-        rows.push(['Artifact', artifactLink(record)]);
-    if (record.changes)
-        rows.push(['Changes', describeChanges(record.changes)]);
-    if (record.redacted.length > 0) {
-        rows.push([
-            'Redacted',
-            `secure values in env_variables.json: ${record.redacted.map(summary_code).join(', ')}`
-        ]);
-    }
-    if (record.errors.length > 0)
-        rows.push(['Error', record.errors.map(errorText).join('<br>')]);
-    return rows;
-}
-function batchRow(record) {
-    return [
-        summary_code(record.toolId),
-        printableHtml(record.status || 'not started'),
-        seconds(record.durationMs),
-        record.file ? `${record.size} bytes` : '',
-        record.sha256 ? summary_code(record.sha256.slice(0, 12)) : '',
-        record.artifact ? artifactLink(record) : '',
-        record.changes ? describeChanges(record.changes) : record.changed === false ? 'no' : '',
-        record.errors.map(errorText).join('<br>')
-    ];
-}
-function header(...titles) {
-    return titles.map(data => ({ data, header: true }));
-}
-function artifactLink(record) {
-    const { name, url } = record.artifact ?? { name: '', url: '' };
-    return url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : summary_code(name);
-}
-function describeChanges(changes) {
-    return ['added', 'modified', 'removed']
-        .filter(kind => changes[kind].length > 0)
-        .map(kind => `${kind}: ${changes[kind].map(summary_code).join(', ')}`)
-        .join('<br>');
-}
-function describeCommit(commit) {
-    const parts = [];
-    if (!commit.changed)
-        parts.push('No change: nothing committed.');
-    else {
-        const link = `<a href="${escapeHtml(commit.commitUrl)}">${escapeHtml(commit.commitSha.slice(0, 7))}</a>`;
-        parts.push(`Committed ${link} to ${summary_code(commit.branch)}.`);
-    }
-    if (commit.pullRequestUrl) {
-        parts.push(`Pull request <a href="${escapeHtml(commit.pullRequestUrl)}">#${commit.pullRequestNumber}</a>.`);
-    }
-    return parts.join(' ');
-}
-/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
-function printableHtml(value) {
-    return escapeHtml(text_printable(value));
-}
-function errorText(error) {
-    return escapeHtml(text_printable(error, 2000));
-}
-function summary_code(value) {
-    return `<code>${printableHtml(value)}</code>`;
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-
 ;// CONCATENATED MODULE: ./src/restore/restore-tool.ts
+
 
 
 
@@ -37486,7 +36806,7 @@ const MAY_HAVE_STARTED = 'MAY_HAVE_STARTED';
  * an answer or status naming another tool stops the step.
  */
 async function restoreTool(inputs, backup, record, startedAt = Date.now(), clientOptions = {}) {
-    const client = new client_KoreClient(inputs.host, inputs.apiKey, clientOptions);
+    const client = new KoreClient(inputs.host, inputs.apiKey, clientOptions);
     const timeoutMs = inputs.timeoutSeconds * 1000;
     const deadline = startedAt + timeoutMs;
     const into = inputs.toolId ? `tool ${inputs.toolId}` : `a new tool "${inputs.toolName}"`;
@@ -37570,14 +36890,14 @@ function requireSameTool(expected, named, where) {
 async function finish(client, started, kind, inputs, startedAt, seen) {
     if (started.state === 'FAILED') {
         seen('FAILED');
-        throw new poll_JobFailedError(kind, started.dockStatusId, started.reason);
+        throw new JobFailedError(kind, started.dockStatusId, started.reason);
     }
     if (started.state === 'SUCCESS') {
         seen('SUCCESS');
         return { toolId: started.toolId };
     }
     try {
-        const finished = await poll_waitForJob(client, started.dockStatusId, {
+        const finished = await waitForJob(client, started.dockStatusId, {
             kind,
             pollIntervalMs: inputs.pollIntervalSeconds * 1000,
             timeoutMs: inputs.timeoutSeconds * 1000,
@@ -37587,9 +36907,9 @@ async function finish(client, started, kind, inputs, startedAt, seen) {
         return finished;
     }
     catch (error) {
-        if (error instanceof poll_JobFailedError)
+        if (error instanceof JobFailedError)
             seen('FAILED');
-        if (error instanceof poll_JobTimeoutError)
+        if (error instanceof JobTimeoutError)
             seen(error.lastStatus);
         throw error;
     }
@@ -37623,15 +36943,15 @@ function report_stateOf(status) {
 }
 async function writeRestoreSummary(inputs, record, error) {
     const into = inputs.toolId
-        ? `existing tool ${summary_code(inputs.toolId)}`
-        : `new tool ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${summary_code(record.toolId)}` : ''}`;
+        ? `existing tool ${code(inputs.toolId)}`
+        : `new tool ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`;
     const rows = [
-        ['Backup', summary_code(inputs.source)],
+        ['Backup', code(inputs.source)],
         ['Imported into', into],
         ['Import', report_stateOf(record.status)],
         [
             'Variables set from env-values',
-            record.filled.length > 0 ? record.filled.map(summary_code).join(', ') : 'none'
+            record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
         ],
         ['Deploy', inputs.deploy ? report_stateOf(record.deployStatus) : 'not asked (deploy: false)']
     ];
@@ -37650,6 +36970,12 @@ async function writeRestoreSummary(inputs, record, error) {
 }
 
 ;// CONCATENATED MODULE: ./src/restore/main.ts
+/**
+ * src/restore/ is the way back (restore/action.yml): it owns its inputs, outputs and summary,
+ * reading a backup (a committed folder or a zip) and filling its secrets from env-values, and
+ * the restore step (upload, import, optional deploy, each checked against the tool asked
+ * for). It uses kore/ for the API, backup/ for what a backup is, and plumbing; never the export.
+ */
 
 
 
@@ -37659,7 +36985,7 @@ async function writeRestoreSummary(inputs, record, error) {
 
 
 /** The restore action: validates everything before any request, then reports once. */
-async function runRestore() {
+async function run() {
     let inputs;
     const record = {
         toolId: '',

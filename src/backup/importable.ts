@@ -1,3 +1,9 @@
+/**
+ * src/backup/ is what a backup is, for both actions: the importable files and their one
+ * definition (here), reading and checking a zip (archive.ts), secure variables with one walker
+ * for redacting, filling and hiding them (env-variables.ts), byte-exact JSON text
+ * (json-text.ts) and the change report (report/). It imports no action and not kore/.
+ */
 import { ParseError, parseTree, printParseErrorCode } from 'jsonc-parser'
 import { verifyZip, ZipEntryInfo } from './archive.js'
 import { ENV_VARIABLES_FILE } from './env-variables.js'

@@ -1,3 +1,9 @@
+/**
+ * src/kore/ is the Kore.ai API and nothing else: the client (export, status, upload, import,
+ * deploy), what each call's answers and errors mean (call.ts, responses.ts), polling a job to
+ * its end and downloading an export within its bounds. It takes plain arguments (a base URL, a
+ * key, limits), never action inputs, and knows nothing of zips or git.
+ */
 import * as core from '@actions/core'
 import { discard, isTransientStatus, readText, send, transientStatusError } from '../http.js'
 import {
@@ -10,31 +16,26 @@ import {
   TransientError,
   withRetries
 } from '../retry.js'
-import type { JobKind } from './poll.js'
 import {
   DockStatus,
   ExportStarted,
-  failureReason,
+  JobKind,
   JobStarted,
   parseDockStatus,
   parseExportStarted,
   parseJobStarted,
-  parseUploadedFile,
-  UnexpectedResponseError
+  parseUploadedFile
 } from './responses.js'
 import { printable } from '../text.js'
-
-/** Kore.ai answered with an error that another try will not fix. */
-export class KoreApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly body: string
-  ) {
-    super(message)
-    this.name = 'KoreApiError'
-  }
-}
+import {
+  AmbiguousRequestError,
+  CallSpec,
+  encodeForm,
+  explainStatus,
+  json,
+  KoreApiError,
+  parseJson
+} from './call.js'
 
 export interface KoreClientOptions {
   retry?: RetryPolicy
@@ -222,7 +223,7 @@ export class KoreClient {
     }
     const body = await readText(response.message)
     if (status >= 200 && status < 300) return body
-    throw new KoreApiError(explainStatus(request, status, body), status, body)
+    throw new KoreApiError(explainStatus(request, status, body), status)
   }
 }
 
@@ -243,77 +244,4 @@ const SCOPE_OF: Record<JobKind, string> = {
   export: 'Export Tool',
   import: 'Import Tool',
   deploy: 'Deploy Tool'
-}
-
-interface RequestBody {
-  contentType: string
-  data: string | Buffer
-}
-
-interface CallSpec {
-  method: 'GET' | 'POST'
-  /** Under host, query included. */
-  path: string
-  /** How the call is named in messages, e.g. `Export of tool a-1`. */
-  what: string
-  /** The API scope the key needs, named when Kore.ai answers 401/403. */
-  scope: string
-  notFoundHint: string
-  body?: RequestBody
-  /** Whether sending it twice does no harm. */
-  repeatable: boolean
-  deadline?: number
-}
-
-/** Kore.ai may have acted on a request that failed, so it was not sent again. */
-export class AmbiguousRequestError extends Error {
-  constructor(what: string, problem: string) {
-    super(
-      `${what} failed in a way that does not tell whether Kore.ai acted on it (${problem}), so it was not sent again: check in Kore.ai whether it happened before running this step again`
-    )
-    this.name = 'AmbiguousRequestError'
-  }
-}
-
-function json(value: unknown): RequestBody {
-  return { contentType: 'application/json', data: JSON.stringify(value) }
-}
-
-/** multipart/form-data as the platform's fetch encodes it: no hand-made boundaries. */
-async function encodeForm(form: FormData): Promise<RequestBody> {
-  const encoded = new Response(form)
-  const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data'
-  return { contentType, data: Buffer.from(await encoded.arrayBuffer()) }
-}
-
-function explainStatus(request: CallSpec, status: number, body: string): string {
-  const said = serverMessage(body)
-  const because = said ? ` Kore.ai said: ${said}` : ''
-  switch (status) {
-    case 401:
-    case 403:
-      return `${request.what} was refused (HTTP ${status}): check api-key, and that its API app has the ${request.scope} scope.${because}`
-    case 404:
-      return `${request.what} was not found (HTTP 404): ${request.notFoundHint}.${because}`
-    default:
-      return `${request.what} failed (HTTP ${status}).${because}`
-  }
-}
-
-function serverMessage(body: string): string {
-  try {
-    const reason = failureReason(JSON.parse(body))
-    if (reason) return reason
-  } catch {
-    // not JSON: quote the text itself
-  }
-  return printable(body.replace(/\s+/g, ' ').trim())
-}
-
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new UnexpectedResponseError(`${what}: the answer is not JSON: ${serverMessage(text)}`)
-  }
 }

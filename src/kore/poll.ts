@@ -1,10 +1,7 @@
 import * as core from '@actions/core'
 import { DeadlineError, sleep as realSleep } from '../retry.js'
 import type { KoreClient } from './client.js'
-import { DockStatus, UnexpectedResponseError } from './responses.js'
-
-/** The kinds of Kore.ai jobs tracked through Get Dock Status. */
-export type JobKind = 'export' | 'import' | 'deploy'
+import { DockStatus, JobKind, UnexpectedResponseError } from './responses.js'
 
 export class JobFailedError extends Error {
   constructor(

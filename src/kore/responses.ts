@@ -17,6 +17,9 @@ export interface ExportStarted {
 
 export type JobState = 'SUCCESS' | 'FAILED' | 'IN_PROGRESS'
 
+/** The kinds of Kore.ai jobs tracked through Get Dock Status. */
+export type JobKind = 'export' | 'import' | 'deploy'
+
 export interface DockStatus {
   state: JobState
   /** The status as the server wrote it, e.g. `in_progress`, `QUEUED` (printable). */

@@ -1,3 +1,3 @@
-import { runRestore } from './main.js'
+import { run } from './main.js'
 
-await runRestore()
+await run()

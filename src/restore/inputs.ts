@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { Input, InputError } from '../input-names.js'
 import { parseBoolean, parseHost, parseSeconds, parseToolId } from '../input-parsers.js'
-import { readApiKey } from '../inputs.js'
+import { readApiKey } from '../api-key.js'
 import { hideSecret, printable } from '../text.js'
 
 /** Input names of restore/action.yml; the shared ones keep the export action's names. */

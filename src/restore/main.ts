@@ -1,3 +1,9 @@
+/**
+ * src/restore/ is the way back (restore/action.yml): it owns its inputs, outputs and summary,
+ * reading a backup (a committed folder or a zip) and filling its secrets from env-values, and
+ * the restore step (upload, import, optional deploy, each checked against the tool asked
+ * for). It uses kore/ for the API, backup/ for what a backup is, and plumbing; never the export.
+ */
 import * as core from '@actions/core'
 import { messageOf } from '../errors.js'
 import { InputError } from '../input-names.js'
@@ -8,7 +14,7 @@ import { reportRestore } from './report.js'
 import { RestoreRecord, restoreTool } from './restore-tool.js'
 
 /** The restore action: validates everything before any request, then reports once. */
-export async function runRestore(): Promise<void> {
+export async function run(): Promise<void> {
   let inputs: RestoreInputs | undefined
   const record: RestoreRecord = {
     toolId: '',

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { messageOf } from '../errors.js'
-import { code, errorText, printableHtml as text } from '../summary.js'
+import { code, errorText, printableHtml as text } from '../summary-html.js'
 import type { RestoreInputs } from './inputs.js'
 import { MAY_HAVE_STARTED, RestoreRecord } from './restore-tool.js'
 

@@ -1,12 +1,8 @@
 import * as core from '@actions/core'
-import {
-  AmbiguousRequestError,
-  KoreApiError,
-  KoreClient,
-  KoreClientOptions
-} from '../kore/client.js'
-import { JobFailedError, JobKind, JobTimeoutError, waitForJob } from '../kore/poll.js'
-import { DockStatus, JobStarted, UnexpectedResponseError } from '../kore/responses.js'
+import { AmbiguousRequestError, KoreApiError } from '../kore/call.js'
+import { KoreClient, KoreClientOptions } from '../kore/client.js'
+import { JobFailedError, JobTimeoutError, waitForJob } from '../kore/poll.js'
+import { DockStatus, JobKind, JobStarted, UnexpectedResponseError } from '../kore/responses.js'
 import type { Backup } from './backup.js'
 import type { RestoreInputs } from './inputs.js'
 

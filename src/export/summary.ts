@@ -3,9 +3,9 @@ import type { CommitResult } from './deliver/commit.js'
 import type { FileChanges } from './deliver/git-data.js'
 import { ExportRecord, seconds } from './export-tool.js'
 import type { Inputs } from './inputs.js'
-import { MAX_SUMMARY_REPORT, reportMarkdown } from './backup/report/compose.js'
-import type { ToolReport } from './backup/report/render.js'
-import { printable } from './text.js'
+import { MAX_SUMMARY_REPORT, reportMarkdown } from '../backup/report/compose.js'
+import type { ToolReport } from '../backup/report/render.js'
+import { code, errorText, escapeHtml, printableHtml } from '../summary-html.js'
 
 type Row = [string, string]
 
@@ -105,24 +105,4 @@ function describeCommit(commit: CommitResult): string {
     )
   }
   return parts.join(' ')
-}
-
-/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
-export function printableHtml(value: string): string {
-  return escapeHtml(printable(value))
-}
-
-export function errorText(error: string): string {
-  return escapeHtml(printable(error, 2000))
-}
-
-export function code(value: string): string {
-  return `<code>${printableHtml(value)}</code>`
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c
-  )
 }

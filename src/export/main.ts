@@ -1,15 +1,22 @@
+/**
+ * src/export/ is the backup action (action.yml): it owns its inputs, outputs and job summary,
+ * one tool's export (export-tool.ts: Kore.ai's export, then the download checked as a backup)
+ * and the delivery of the verified zips (deliver/: the artifact, the commit or pull request
+ * through GitHub's REST API, the keep-alive). It uses kore/ for the API, backup/ for what a
+ * backup is, and plumbing; never the restore.
+ */
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { forEachWithLimit } from './concurrency.js'
+import { forEachWithLimit } from '../concurrency.js'
 import type { CommitResult } from './deliver/commit.js'
 import { uploadExportArtifact, warnAboutSecretsInArtifact } from './deliver/artifact.js'
 import { deliverToRepository } from './deliver/repository.js'
-import { messageOf } from './errors.js'
+import { messageOf } from '../errors.js'
 import { exportTool, ExportRecord, newExportRecord } from './export-tool.js'
-import { forTool } from './input-parsers.js'
+import { forTool } from '../input-parsers.js'
 import { Inputs, readInputs } from './inputs.js'
 import { reportResults } from './outputs.js'
-import { RateGate } from './retry.js'
+import { RateGate } from '../retry.js'
 
 /** The action: everything below throws or records failures; only this reports, once. */
 export async function run(): Promise<void> {

@@ -1,8 +1,8 @@
-import type { ZipFileEntry } from '../backup/archive.js'
-import { isEnvVariablesFile, redactEnvVariablesFile } from '../backup/env-variables.js'
+import type { ZipFileEntry } from '../../backup/archive.js'
+import { isEnvVariablesFile, redactEnvVariablesFile } from '../../backup/env-variables.js'
 import type { EnvVariablesMode } from '../inputs.js'
-import { reindentJson } from '../backup/json-text.js'
-import { printable } from '../text.js'
+import { reindentJson } from '../../backup/json-text.js'
+import { printable } from '../../text.js'
 
 export interface PreparedFiles {
   /** Path inside commit-path → content to store. */

@@ -1,5 +1,5 @@
-import { isImportableName } from '../backup/importable.js'
-import { printable } from '../text.js'
+import { isImportableName } from '../../backup/importable.js'
+import { printable } from '../../text.js'
 
 /**
  * Each backup folder holds a small manifest of the files the action wrote there. The action only

@@ -8,10 +8,10 @@ import {
   DirectoryCheck,
   Octokit,
   readBranch,
-  Repo,
-  writeCommit
+  Repo
 } from './git-data.js'
-import { retryDelay, RetryPolicy, sleep } from '../retry.js'
+import { writeCommit } from './git-write.js'
+import { retryDelay, RetryPolicy, sleep } from '../../retry.js'
 import { checkDeadline, StageDeadline } from './deadline.js'
 import { createOctokit, defaultTargetBranch, explain, parseRepository } from './github.js'
 

@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import type { CommitResult } from './deliver/commit.js'
-import { messageOf } from './errors.js'
+import { messageOf } from '../errors.js'
 import type { ExportRecord } from './export-tool.js'
 import type { Inputs } from './inputs.js'
-import { MAX_PULL_REQUEST_BODY, reportMarkdown } from './backup/report/compose.js'
+import { MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/report/compose.js'
 import { reportsOf, writeSummary } from './summary.js'
 
 /** One object per tool in the `results` output. */

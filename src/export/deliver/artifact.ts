@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { secureVariablesInZip } from '../backup/env-variables.js'
-import { messageOf } from '../errors.js'
-import { printable } from '../text.js'
+import { secureVariablesInZip } from '../../backup/env-variables.js'
+import { messageOf } from '../../errors.js'
+import { printable } from '../../text.js'
 
 export interface ArtifactRequest {
   /** The verified export; uploaded as is, so the artifact is the importable zip itself. */

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import { messageOf } from '../errors.js'
-import { printable } from '../text.js'
+import { messageOf } from '../../errors.js'
+import { printable } from '../../text.js'
 import { createOctokit, defaultTargetBranch, parseRepository } from './github.js'
 
 export interface KeepAliveRequest {

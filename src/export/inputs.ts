@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
-import { Input, InputError } from './input-names.js'
-import { hideSecret } from './text.js'
+import { Input, InputError } from '../input-names.js'
+import { readApiKey } from '../api-key.js'
+import { hideSecret } from '../text.js'
 import {
   ToolSpec,
   parseArtifactName,
@@ -16,7 +17,7 @@ import {
   parseSize,
   parseToolList,
   parseWholeNumber
-} from './input-parsers.js'
+} from '../input-parsers.js'
 
 export { Input, InputError }
 export type { ToolSpec }
@@ -61,17 +62,6 @@ export interface Inputs {
   /** Re-enable the running workflow when the branch has been quiet this long (scheduled runs). */
   keepAlive: boolean
   keepAliveDays: number
-}
-
-/** Reads api-key, masking it before anything else can print it. Shared by both actions. */
-export function readApiKey(): string {
-  const apiKey = core.getInput(Input.ApiKey)
-  if (apiKey) hideSecret(apiKey)
-  if (!apiKey) throw new InputError(Input.ApiKey, 'is required (pass it from a secret)')
-  if (/[\s\p{Cc}]/u.test(apiKey)) {
-    throw new InputError(Input.ApiKey, 'contains whitespace or control characters')
-  }
-  return apiKey
 }
 
 /** Reads and validates every input; throws an InputError naming the first bad one. */

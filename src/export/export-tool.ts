@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
-import type { ZipEntryInfo } from './backup/archive.js'
-import { verifyExport } from './backup/importable.js'
+import type { ZipEntryInfo } from '../backup/archive.js'
+import { verifyExport } from '../backup/importable.js'
 import type { UploadedArtifact } from './deliver/artifact.js'
 import type { FileChanges } from './deliver/git-data.js'
-import type { ToolReport } from './backup/report/render.js'
-import { KoreClient, KoreClientOptions } from './kore/client.js'
-import { downloadExport } from './kore/download.js'
-import { JobFailedError, JobTimeoutError, waitForJob } from './kore/poll.js'
-import { printable } from './text.js'
+import type { ToolReport } from '../backup/report/render.js'
+import { KoreClient, KoreClientOptions } from '../kore/client.js'
+import { downloadExport } from '../kore/download.js'
+import { JobFailedError, JobTimeoutError, waitForJob } from '../kore/poll.js'
+import { printable } from '../text.js'
 
 export interface ExportRequest {
   host: string
