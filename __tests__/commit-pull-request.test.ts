@@ -20,6 +20,7 @@ describe('commitExport with pull-request', () => {
   const pr = (overrides: Overrides = {}) =>
     commitRequest(github, {
       pullRequestBranch: base => `kore-tool-export/into-${base}/a-1`,
+      mayCloseStale: true,
       ...overrides
     })
 
@@ -63,6 +64,27 @@ describe('commitExport with pull-request', () => {
     expect(github.pulls[0]).toMatchObject({ state: 'closed' })
     expect(github.pulls[0]?.comments[0]).toContain('`main` already holds what Kore.ai exports now')
     expect(github.head(BRANCH)).toBeUndefined()
+  })
+
+  const refusedTwo: Overrides = {
+    directories: new Map([
+      ['kore-tools/a-1', files({ 'flow.json': '2\n' })],
+      ['kore-tools/a-2', files({ 'flow.json': 'new\n' })]
+    ]),
+    check: async directory => (directory === 'kore-tools/a-2' ? 'refused for the test' : undefined)
+  }
+
+  it.each([
+    ['another folder was refused', refusedTwo],
+    ['a tool of the pull request failed this run', { mayCloseStale: false }]
+  ])('leaves an open pull request alone when %s', async (_what, overrides) => {
+    await start()
+    await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
+    github.commitFiles('main', { 'kore-tools/a-1/flow.json': '2\n' }, 'Merged by hand')
+    const result = await commitExport(pr({ files: files({ 'flow.json': '2\n' }), ...overrides }))
+    expect(result.closedPullRequestNumber).toBeUndefined()
+    expect(github.pulls[0]).toMatchObject({ state: 'open' })
+    expect(github.head(BRANCH)).toBeDefined()
   })
 
   it('keeps one branch per target: a release proposal leaves the main one alone', async () => {

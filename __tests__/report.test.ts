@@ -206,6 +206,7 @@ describe('reportMarkdown and commitBody', () => {
       files({
         'flow_definition.json': flow([
           node('ai', 'genai', { prompt: 'fixes #12 [skip ci] @acme/oncall' }),
+          node('https://github.com/acme/x/issues/7', 'genai'),
           node('Closes GH-3 [ci skip] skip-checks: true', 'genai')
         ])
       })
@@ -213,7 +214,7 @@ describe('reportMarkdown and commitBody', () => {
     const texts = [commitBody([tool]), reportMarkdown([tool], 10_000)]
     for (const text of texts) {
       expect(text).toContain('\u200d')
-      expect(text).not.toMatch(/@acme|#12|GH-3|\[skip ci\]|\[ci skip\]|skip-checks:/i)
+      expect(text).not.toMatch(/@acme|#12|GH-3|\[skip ci\]|\[ci skip\]|skip-checks:|github\.com/i)
       expect(text).not.toMatch(/\b(fixes|closes)\b/i)
     }
   })

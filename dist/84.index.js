@@ -479,8 +479,8 @@ function createOctokit(token, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS, deadline) {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
         log: { debug: core/* debug */.Yz, info: core/* debug */.Yz, warn: core/* warning */.$e, error: core/* error */.z3 },
         throttle: {
-            onRateLimit: retryTwice('rate limit'),
-            onSecondaryRateLimit: retryTwice('secondary rate limit')
+            onRateLimit: retryTwice('rate limit', deadline),
+            onSecondaryRateLimit: retryTwice('secondary rate limit', deadline)
         }
     }, dist_bundle/* retry */.L, throttling);
     // Set in place: options handed on from a wrap hook are not the ones the request uses.
@@ -508,8 +508,13 @@ function abortAfter(ms, reason) {
     setTimeout(() => controller.abort(reason), ms).unref();
     return controller.signal;
 }
-function retryTwice(limit) {
+/** Waits out a rate limit twice at most, and never past the commit stage's deadline. */
+function retryTwice(limit, deadline) {
     return (retryAfter, _options, _octokit, retryCount) => {
+        if (deadline && Date.now() + retryAfter * 1000 >= deadline.at) {
+            core/* info */.pq(`GitHub ${limit} hit; its wait (${retryAfter} s) would pass commit-timeout`);
+            return false;
+        }
         core/* info */.pq(`GitHub ${limit} hit; retrying in ${retryAfter} s`);
         return retryCount < 2;
     };

@@ -31701,7 +31701,7 @@ function messageOf(error) {
 /** The stage ran out of the time commit-timeout gives it. */
 class StageDeadlineError extends Error {
     constructor(seconds) {
-        super(`the commit stage took longer than commit-timeout allows (${seconds} s); nothing more was sent to GitHub`);
+        super(`the commit stage took longer than commit-timeout allows (${seconds} s): no further request was sent to GitHub, and one under way was cut off (it may still have completed: check the branch)`);
         this.name = 'StageDeadlineError';
     }
 }
@@ -31765,9 +31765,265 @@ var external_node_zlib_ = __nccwpck_require__(38522);
 var yauzl = __nccwpck_require__(20663);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(83916);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/input-names.ts
+/** Input names as declared in action.yml; tests build inputs from the same constants. */
+const Input = {
+    Host: 'host',
+    ToolId: 'tool-id',
+    FlowId: 'flow-id',
+    Tools: 'tools',
+    MaxParallel: 'max-parallel',
+    ApiKey: 'api-key',
+    Path: 'path',
+    PollInterval: 'poll-interval',
+    Timeout: 'timeout',
+    MaxDownloadSize: 'max-download-size',
+    UploadArtifact: 'upload-artifact',
+    ArtifactName: 'artifact-name',
+    RetentionDays: 'retention-days',
+    Overwrite: 'overwrite',
+    Commit: 'commit',
+    CommitPath: 'commit-path',
+    CommitBranch: 'commit-branch',
+    CommitMessage: 'commit-message',
+    CommitTimeout: 'commit-timeout',
+    GithubToken: 'github-token',
+    PullRequest: 'pull-request',
+    EnvVariables: 'env-variables',
+    KeepAlive: 'keep-alive',
+    KeepAliveDays: 'keep-alive-days'
+};
+class InputError extends Error {
+    constructor(input, problem) {
+        super(`${input}: ${problem}`);
+        this.name = 'InputError';
+    }
+}
+
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(48992);
+;// CONCATENATED MODULE: ./src/input-parsers.ts
+
+
+
+
+/** One parser per kind of input; each throws an InputError that names the input. */
+const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
+const TOOL_ID_PLACEHOLDER = '{tool-id}';
+/** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
+function parseToolList(toolId, flowId, toolsText) {
+    if (toolId && toolsText) {
+        throw new InputError(Input.Tools, 'give either tool-id or tools, not both');
+    }
+    if (toolId)
+        return [
+            { toolId: parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
+        ];
+    if (!toolsText)
+        throw new InputError(Input.ToolId, 'is required (or list several tools in tools)');
+    if (flowId) {
+        throw new InputError(Input.FlowId, 'applies to tool-id only; with tools, put the flow id after the tool id on its line');
+    }
+    const tools = [];
+    toolsText.split(/\r?\n/).forEach((line, index) => {
+        const fields = line.trim().split(/\s+/).filter(Boolean);
+        if (fields.length === 0 || fields[0]?.startsWith('#'))
+            return;
+        const where = `${Input.Tools}: line ${index + 1}`;
+        if (fields.length > 2) {
+            throw new InputError(where, `"${(0,src_text/* printable */.g$)(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
+        }
+        const spec = {
+            toolId: parseToolId(where, fields[0] ?? ''),
+            flowId: parseFlowId(where, fields[1] ?? '')
+        };
+        if (tools.some(t => t.toolId === spec.toolId)) {
+            throw new InputError(where, `tool ${spec.toolId} is listed twice`);
+        }
+        tools.push(spec);
+    });
+    if (tools.length === 0)
+        throw new InputError(Input.Tools, 'lists no tool');
+    return tools;
+}
+function parseHost(raw) {
+    if (!raw)
+        throw new InputError(Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new InputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        throw new InputError(Input.Host, 'must be a base URL without credentials, query or fragment');
+    }
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        throw new InputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new InputError(Input.Host, `"${raw}" must be an https URL`);
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+function isLoopback(hostname) {
+    return (hostname === 'localhost' ||
+        hostname === '[::1]' ||
+        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname));
+}
+/** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
+function parseToolId(input, raw) {
+    if (!raw)
+        throw new InputError(input, 'is required');
+    if (!(0,src_text/* isPlainId */.SR)(raw)) {
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
+    }
+    return raw;
+}
+/** Flow ids are opaque and only travel URL-encoded in the query string. */
+function parseFlowId(input, raw) {
+    if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a flow id (no spaces or control characters)`);
+    }
+    return raw;
+}
+function parseDirectory(raw) {
+    const base = raw || external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-tool-export');
+    return external_node_path_.resolve(base);
+}
+function parseSeconds(input, raw, fallback, min) {
+    if (!raw)
+        return fallback;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a number of seconds`);
+    }
+    if (value < min || value > MAX_TIMEOUT_SECONDS) {
+        throw new InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
+    }
+    return value;
+}
+const SIZE_UNITS = { '': 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
+const DEFAULT_MAX_DOWNLOAD_BYTES = 2 ** 30;
+/** Bytes, or a number with KiB / MiB / GiB (any case); at least 1 KiB, at most 64 GiB. */
+function parseSize(input, raw) {
+    if (!raw)
+        return DEFAULT_MAX_DOWNLOAD_BYTES;
+    const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i);
+    const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
+    if (!match || unit === undefined) {
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
+    }
+    const bytes = Math.floor(Number(match[1]) * unit);
+    if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
+        throw new InputError(input, `${(0,src_text/* printable */.g$)(raw)} is out of range: use 1KiB to 64GiB`);
+    }
+    return bytes;
+}
+/** A name or path template, `{tool-id}` filled in for one tool. */
+function forTool(template, toolId) {
+    return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId);
+}
+/** Templates that name one thing per tool must tell the tools apart. */
+function requirePlaceholder(input, template, tools) {
+    if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
+        throw new InputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
+    }
+}
+/**
+ * The artifact service's rules for names, which also make it a safe file name. Returns the
+ * template; every tool's name is checked.
+ */
+function parseArtifactName(raw, tools) {
+    const template = raw || `kore-tool-${TOOL_ID_PLACEHOLDER}`;
+    requirePlaceholder(Input.ArtifactName, template, tools);
+    for (const { toolId } of tools) {
+        const name = forTool(template, toolId);
+        if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
+            throw new InputError(Input.ArtifactName, `"${(0,src_text/* printable */.g$)(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
+        }
+    }
+    return template;
+}
+function parseRetentionDays(raw) {
+    if (!raw)
+        return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
+        throw new InputError(Input.RetentionDays, `"${(0,src_text/* printable */.g$)(raw)}" is not a whole number of days from 1 to 90`);
+    }
+    return Number(raw);
+}
+/**
+ * A directory inside the repository, never its root since stale files there get removed.
+ * Returns the normalized template; every tool's directory is checked.
+ */
+function parseCommitPath(raw, tools) {
+    const template = (raw || `kore-tools/${TOOL_ID_PLACEHOLDER}`)
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '');
+    requirePlaceholder(Input.CommitPath, template, tools);
+    for (const { toolId } of tools) {
+        const directory = forTool(template, toolId);
+        const segments = directory.split('/');
+        const unsafe = !directory || /[\\\p{Cc}]/u.test(directory) || segments.some(isBadPathSegment);
+        if (unsafe) {
+            throw new InputError(Input.CommitPath, `"${(0,src_text/* printable */.g$)(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
+        }
+    }
+    return template;
+}
+/**
+ * A part of a repository path no backup may hold: empty (`a//b`), `.`, `..`, or `.git` in any
+ * case (GitHub refuses the last in a tree, failing the whole commit).
+ */
+function isBadPathSegment(segment) {
+    return segment === '' || segment === '.' || segment === '..' || segment.toLowerCase() === '.git';
+}
+function parseMaxParallel(raw) {
+    return parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16);
+}
+function parseWholeNumber(input, raw, fallback, min, max) {
+    if (!raw)
+        return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a whole number from ${min} to ${max}`);
+    }
+    return Number(raw);
+}
+/** Git's rules for branch names, in short. */
+function parseBranch(raw) {
+    const branch = raw.replace(/^refs\/heads\//, '');
+    if (!branch)
+        return '';
+    const invalid = /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@';
+    if (invalid)
+        throw new InputError(Input.CommitBranch, `"${(0,src_text/* printable */.g$)(raw)}" is not a valid branch name`);
+    return branch;
+}
+function parseChoice(input, raw, choices) {
+    if (!raw)
+        return choices[0];
+    const choice = choices.find(c => c === raw.toLowerCase());
+    if (!choice) {
+        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not one of ${choices.join(', ')}`);
+    }
+    return choice;
+}
+function parseBoolean(input, raw, fallback) {
+    if (!raw)
+        return fallback;
+    if (/^true$/i.test(raw))
+        return true;
+    if (/^false$/i.test(raw))
+        return false;
+    throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a boolean: use true or false`);
+}
+
 ;// CONCATENATED MODULE: ./src/backup/archive.ts
+
 
 
 
@@ -31872,19 +32128,12 @@ function refuseOverlap(entry, spans) {
 }
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
-/**
- * Path segments no backup folder may hold: empty (`a//b`), `.`, `..`, and `.git` in any case
- * (GitHub refuses the last in a tree, failing the whole commit).
- */
-function isBadSegment(segment) {
-    return segment === '' || segment === '.' || segment === '..' || segment.toLowerCase() === '.git';
-}
 function refuseUnsafe(entry, seen) {
     const name = entry.fileName;
     if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
         throw new ArchiveError(`unsafe archive: entry ${(0,src_text/* printable */.g$)(name)} has control characters`);
     }
-    if (name.split('/').some(isBadSegment)) {
+    if (name.split('/').some(isBadPathSegment)) {
         throw new ArchiveError(`unsafe archive: entry ${(0,src_text/* printable */.g$)(name)} has an empty, ".", ".." or ".git" part`);
     }
     if (seen.has(name))
@@ -32461,256 +32710,6 @@ function artifactUrl(id) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/input-names.ts
-/** Input names as declared in action.yml; tests build inputs from the same constants. */
-const Input = {
-    Host: 'host',
-    ToolId: 'tool-id',
-    FlowId: 'flow-id',
-    Tools: 'tools',
-    MaxParallel: 'max-parallel',
-    ApiKey: 'api-key',
-    Path: 'path',
-    PollInterval: 'poll-interval',
-    Timeout: 'timeout',
-    MaxDownloadSize: 'max-download-size',
-    UploadArtifact: 'upload-artifact',
-    ArtifactName: 'artifact-name',
-    RetentionDays: 'retention-days',
-    Overwrite: 'overwrite',
-    Commit: 'commit',
-    CommitPath: 'commit-path',
-    CommitBranch: 'commit-branch',
-    CommitMessage: 'commit-message',
-    CommitTimeout: 'commit-timeout',
-    GithubToken: 'github-token',
-    PullRequest: 'pull-request',
-    EnvVariables: 'env-variables',
-    KeepAlive: 'keep-alive',
-    KeepAliveDays: 'keep-alive-days'
-};
-class InputError extends Error {
-    constructor(input, problem) {
-        super(`${input}: ${problem}`);
-        this.name = 'InputError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/input-parsers.ts
-
-
-
-
-/** One parser per kind of input; each throws an InputError that names the input. */
-const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
-const TOOL_ID_PLACEHOLDER = '{tool-id}';
-/** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
-function parseToolList(toolId, flowId, toolsText) {
-    if (toolId && toolsText) {
-        throw new InputError(Input.Tools, 'give either tool-id or tools, not both');
-    }
-    if (toolId)
-        return [
-            { toolId: parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
-        ];
-    if (!toolsText)
-        throw new InputError(Input.ToolId, 'is required (or list several tools in tools)');
-    if (flowId) {
-        throw new InputError(Input.FlowId, 'applies to tool-id only; with tools, put the flow id after the tool id on its line');
-    }
-    const tools = [];
-    toolsText.split(/\r?\n/).forEach((line, index) => {
-        const fields = line.trim().split(/\s+/).filter(Boolean);
-        if (fields.length === 0 || fields[0]?.startsWith('#'))
-            return;
-        const where = `${Input.Tools}: line ${index + 1}`;
-        if (fields.length > 2) {
-            throw new InputError(where, `"${(0,src_text/* printable */.g$)(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
-        }
-        const spec = {
-            toolId: parseToolId(where, fields[0] ?? ''),
-            flowId: parseFlowId(where, fields[1] ?? '')
-        };
-        if (tools.some(t => t.toolId === spec.toolId)) {
-            throw new InputError(where, `tool ${spec.toolId} is listed twice`);
-        }
-        tools.push(spec);
-    });
-    if (tools.length === 0)
-        throw new InputError(Input.Tools, 'lists no tool');
-    return tools;
-}
-function parseHost(raw) {
-    if (!raw)
-        throw new InputError(Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new InputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new InputError(Input.Host, 'must be a base URL without credentials, query or fragment');
-    }
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        throw new InputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(Input.Host, `"${raw}" must be an https URL`);
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-function isLoopback(hostname) {
-    return (hostname === 'localhost' ||
-        hostname === '[::1]' ||
-        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname));
-}
-/** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
-function parseToolId(input, raw) {
-    if (!raw)
-        throw new InputError(input, 'is required');
-    if (!(0,src_text/* isPlainId */.SR)(raw)) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
-    }
-    return raw;
-}
-/** Flow ids are opaque and only travel URL-encoded in the query string. */
-function parseFlowId(input, raw) {
-    if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a flow id (no spaces or control characters)`);
-    }
-    return raw;
-}
-function parseDirectory(raw) {
-    const base = raw || external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-tool-export');
-    return external_node_path_.resolve(base);
-}
-function parseSeconds(input, raw, fallback, min) {
-    if (!raw)
-        return fallback;
-    const value = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a number of seconds`);
-    }
-    if (value < min || value > MAX_TIMEOUT_SECONDS) {
-        throw new InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
-    }
-    return value;
-}
-const SIZE_UNITS = { '': 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
-const DEFAULT_MAX_DOWNLOAD_BYTES = 2 ** 30;
-/** Bytes, or a number with KiB / MiB / GiB (any case); at least 1 KiB, at most 64 GiB. */
-function parseSize(input, raw) {
-    if (!raw)
-        return DEFAULT_MAX_DOWNLOAD_BYTES;
-    const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i);
-    const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
-    if (!match || unit === undefined) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
-    }
-    const bytes = Math.floor(Number(match[1]) * unit);
-    if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
-        throw new InputError(input, `${(0,src_text/* printable */.g$)(raw)} is out of range: use 1KiB to 64GiB`);
-    }
-    return bytes;
-}
-/** A name or path template, `{tool-id}` filled in for one tool. */
-function forTool(template, toolId) {
-    return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId);
-}
-/** Templates that name one thing per tool must tell the tools apart. */
-function requirePlaceholder(input, template, tools) {
-    if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
-        throw new InputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
-    }
-}
-/**
- * The artifact service's rules for names, which also make it a safe file name. Returns the
- * template; every tool's name is checked.
- */
-function parseArtifactName(raw, tools) {
-    const template = raw || `kore-tool-${TOOL_ID_PLACEHOLDER}`;
-    requirePlaceholder(Input.ArtifactName, template, tools);
-    for (const { toolId } of tools) {
-        const name = forTool(template, toolId);
-        if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
-            throw new InputError(Input.ArtifactName, `"${(0,src_text/* printable */.g$)(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
-        }
-    }
-    return template;
-}
-function parseRetentionDays(raw) {
-    if (!raw)
-        return undefined;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
-        throw new InputError(Input.RetentionDays, `"${(0,src_text/* printable */.g$)(raw)}" is not a whole number of days from 1 to 90`);
-    }
-    return Number(raw);
-}
-/**
- * A directory inside the repository, never its root since stale files there get removed.
- * Returns the normalized template; every tool's directory is checked.
- */
-function parseCommitPath(raw, tools) {
-    const template = (raw || `kore-tools/${TOOL_ID_PLACEHOLDER}`)
-        .replace(/^(\.\/)+/, '')
-        .replace(/\/+$/, '');
-    requirePlaceholder(Input.CommitPath, template, tools);
-    for (const { toolId } of tools) {
-        const directory = forTool(template, toolId);
-        const segments = directory.split('/');
-        const unsafe = !directory ||
-            /[\\\p{Cc}]/u.test(directory) ||
-            segments.some(s => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git');
-        if (unsafe) {
-            throw new InputError(Input.CommitPath, `"${(0,src_text/* printable */.g$)(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
-        }
-    }
-    return template;
-}
-function parseMaxParallel(raw) {
-    return parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16);
-}
-function parseWholeNumber(input, raw, fallback, min, max) {
-    if (!raw)
-        return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a whole number from ${min} to ${max}`);
-    }
-    return Number(raw);
-}
-/** Git's rules for branch names, in short. */
-function parseBranch(raw) {
-    const branch = raw.replace(/^refs\/heads\//, '');
-    if (!branch)
-        return '';
-    const invalid = /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@';
-    if (invalid)
-        throw new InputError(Input.CommitBranch, `"${(0,src_text/* printable */.g$)(raw)}" is not a valid branch name`);
-    return branch;
-}
-function parseChoice(input, raw, choices) {
-    if (!raw)
-        return choices[0];
-    const choice = choices.find(c => c === raw.toLowerCase());
-    if (!choice) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not one of ${choices.join(', ')}`);
-    }
-    return choice;
-}
-function parseBoolean(input, raw, fallback) {
-    if (!raw)
-        return fallback;
-    if (/^true$/i.test(raw))
-        return true;
-    if (/^false$/i.test(raw))
-        return false;
-    throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a boolean: use true or false`);
-}
-
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
 class Diff {
     diff(oldStr, newStr, 
@@ -34044,12 +34043,16 @@ function redactOrRefuse(entry) {
         throw new RedactionError(entry.name, error.message);
     }
 }
-/** The entry as text when it is strict UTF-8 JSON; undefined for anything else (kept as bytes). */
+/**
+ * The entry as text when it is strict UTF-8 JSON that can be re-indented; undefined for anything
+ * else (kept as bytes), nesting past MAX_JSON_DEPTH included.
+ */
 function strictJsonText(data) {
     const text = data.toString('utf8');
     if (!Buffer.from(text, 'utf8').equals(data))
         return undefined;
     try {
+        refuseDeepJson(text);
         JSON.parse(text);
         return text;
     }
@@ -34065,7 +34068,8 @@ function strictJsonText(data) {
  * Each backup folder holds a small manifest of the files the action wrote there. The action only
  * ever replaces or deletes what the previous manifest lists (for a backup made before manifests,
  * the three importable files), so pointing commit-path at a folder of people's files never
- * deletes them: such a folder is refused, naming the files no manifest accounts for.
+ * deletes them: such a folder is refused, naming the files no manifest accounts for. (A backup
+ * made before manifests is adopted: its importable files and the ones the export writes again.)
  */
 const MANIFEST_FILE = '.kore-tool-export.json';
 /** The files to commit, with the manifest that lists them. */
@@ -34078,7 +34082,7 @@ function withManifest(files) {
  * Why the folder must not be written: files in it that the action did not write, or a manifest
  * it cannot read; undefined when every file there is the action's own.
  */
-async function foreignFilesProblem(directory, existing, read) {
+async function foreignFilesProblem(directory, existing, wanted, read) {
     let own;
     if (existing.includes(MANIFEST_FILE)) {
         const listed = listedFiles(await read(MANIFEST_FILE));
@@ -34088,7 +34092,8 @@ async function foreignFilesProblem(directory, existing, read) {
         own = new Set([...listed, MANIFEST_FILE]);
     }
     else {
-        own = new Set(existing.filter(isImportableName));
+        // Made before manifests: the importable files, and whatever the export writes again.
+        own = new Set(existing.filter(name => isImportableName(name) || wanted.has(name)));
     }
     const foreign = existing.filter(name => !own.has(name)).sort();
     if (foreign.length === 0)
@@ -34193,7 +34198,7 @@ async function deliverToRepository(inputs, records) {
     };
     try {
         // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
-        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(84), __nccwpck_require__.e(370)]).then(__nccwpck_require__.bind(__nccwpck_require__, 59370));
+        const { commitExport } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(84), __nccwpck_require__.e(101)]).then(__nccwpck_require__.bind(__nccwpck_require__, 34101));
         const result = await commitExport({
             token: inputs.githubToken,
             repository: process.env.GITHUB_REPOSITORY ?? '',
@@ -34203,8 +34208,10 @@ async function deliverToRepository(inputs, records) {
             pullRequestBranch: inputs.pullRequest ? base => pullRequestBranch(inputs, base) : undefined,
             pullRequestTitle: `Back up ${subject}`,
             deadline,
+            // Only a run that prepared every tool may tell that the target holds all of them.
+            mayCloseStale: directories.size === inputs.tools.length,
             check: async (directory, existing, wanted, read) => {
-                const foreign = await foreignFilesProblem(directory, existing, read);
+                const foreign = await foreignFilesProblem(directory, existing, wanted, read);
                 if (foreign)
                     return foreign;
                 const lost = lostImportableFiles(existing, wanted).filter(name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE);
@@ -34218,10 +34225,9 @@ async function deliverToRepository(inputs, records) {
         for (const [directory, record] of toolIn) {
             record.changes = result.changes.get(directory);
             record.changed = result.changed && result.changes.has(directory);
-            // What this run did: a commit, or a pull request that proposes the change. A run that
-            // found its work already done (a racing twin committed it) reports nothing.
-            const proposed = result.pullRequestUrl !== undefined && result.changes.has(directory);
-            record.report = record.changed || proposed ? reports.get(directory) : undefined;
+            // What this run did: a run that found its work already done (a racing twin committed
+            // it, or the pull request's branch already held it) reports nothing.
+            record.report = record.changed ? reports.get(directory) : undefined;
         }
         logResult(result, toolIn);
         return result;
@@ -35003,6 +35009,8 @@ class JobTimeoutError extends Error {
         this.name = 'JobTimeoutError';
     }
 }
+/** The job kinds Get Dock Status documents; another spelling is not held against the answer. */
+const KNOWN_ACTIONS = ['EXPORT', 'IMPORT', 'DEPLOY', 'UNDEPLOY'];
 /** Room left for the last status check to be answered before the deadline. */
 const FINAL_CHECK_ROOM_MS = 1000;
 /** Polls Get Dock Status until SUCCESS (returned) or FAILED / timeout (thrown). */
@@ -35023,7 +35031,7 @@ async function waitForJob(client, dockStatusId, options) {
             throw error instanceof retry/* DeadlineError */.j3 ? timedOut() : error;
         });
         const line = describe(status);
-        if (status.action && status.action !== kind.toUpperCase()) {
+        if (KNOWN_ACTIONS.includes(status.action) && status.action !== kind.toUpperCase()) {
             throw new UnexpectedResponseError(`Kore.ai answered the status of the ${kind} job ${dockStatusId} with that of another kind of job (action ${status.action})`);
         }
         if (status.state === 'SUCCESS')
@@ -35614,8 +35622,9 @@ const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 const knownSecrets = [];
 /**
  * Parts of a secret shorter than this (a lone `{` line of a pasted JSON key) are not masked on
- * their own, and shorter secrets are not replaced in printable text (the runner still masks a
- * whole secret of any length): they would garble every line without hiding anything.
+ * their own. Secrets shorter than MIN_REPLACED_LENGTH are not replaced in printable text: short
+ * env-values (`FORMAT=json`) would garble every line. The runner still masks them in the log,
+ * but not in what goes to GitHub (a commit message): a trade-off, since credentials are long.
  */
 const MIN_PART_LENGTH = 4;
 const MIN_REPLACED_LENGTH = 8;
@@ -35653,7 +35662,7 @@ const ZWJ = '\u200d';
 /**
  * Author text bound for a commit message or a pull request, made inert: GitHub acts on none of
  * it. A zero-width joiner (invisible to readers) breaks mentions (`@user`, `@org/team`), issue
- * references (`#1`, `GH-1`), closing keywords (`fixes …`), `[skip ci]`-style directives and the
+ * references (`#1`, `GH-1`, links to github.com), closing keywords (`fixes …`), `[skip ci]`-style directives and the
  * `skip-checks:` trailer. Apply after `printable`, which would escape the joiner.
  */
 function inert(text) {
@@ -35662,7 +35671,8 @@ function inert(text) {
         .replace(/\bGH-(?=\d)/gi, m => `${m.slice(0, 2)}${ZWJ}-`)
         .replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b/gi, m => `${m[0]}${ZWJ}${m.slice(1)}`)
         .replace(/\[(?=\s*(?:skip|ci|no|actions)\b)/gi, `[${ZWJ}`)
-        .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`);
+        .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`)
+        .replace(/github\.com/gi, m => `${m.slice(0, 6)}${ZWJ}${m.slice(6)}`);
 }
 
 

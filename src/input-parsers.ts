@@ -204,10 +204,7 @@ export function parseCommitPath(raw: string, tools: ToolSpec[]): string {
   for (const { toolId } of tools) {
     const directory = forTool(template, toolId)
     const segments = directory.split('/')
-    const unsafe =
-      !directory ||
-      /[\\\p{Cc}]/u.test(directory) ||
-      segments.some(s => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git')
+    const unsafe = !directory || /[\\\p{Cc}]/u.test(directory) || segments.some(isBadPathSegment)
     if (unsafe) {
       throw new InputError(
         Input.CommitPath,
@@ -216,6 +213,14 @@ export function parseCommitPath(raw: string, tools: ToolSpec[]): string {
     }
   }
   return template
+}
+
+/**
+ * A part of a repository path no backup may hold: empty (`a//b`), `.`, `..`, or `.git` in any
+ * case (GitHub refuses the last in a tree, failing the whole commit).
+ */
+export function isBadPathSegment(segment: string): boolean {
+  return segment === '' || segment === '.' || segment === '..' || segment.toLowerCase() === '.git'
 }
 
 export function parseMaxParallel(raw: string): number {

@@ -17,8 +17,9 @@ const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': 
 const knownSecrets: string[] = []
 /**
  * Parts of a secret shorter than this (a lone `{` line of a pasted JSON key) are not masked on
- * their own, and shorter secrets are not replaced in printable text (the runner still masks a
- * whole secret of any length): they would garble every line without hiding anything.
+ * their own. Secrets shorter than MIN_REPLACED_LENGTH are not replaced in printable text: short
+ * env-values (`FORMAT=json`) would garble every line. The runner still masks them in the log,
+ * but not in what goes to GitHub (a commit message): a trade-off, since credentials are long.
  */
 const MIN_PART_LENGTH = 4
 const MIN_REPLACED_LENGTH = 8
@@ -63,7 +64,7 @@ const ZWJ = '\u200d'
 /**
  * Author text bound for a commit message or a pull request, made inert: GitHub acts on none of
  * it. A zero-width joiner (invisible to readers) breaks mentions (`@user`, `@org/team`), issue
- * references (`#1`, `GH-1`), closing keywords (`fixes …`), `[skip ci]`-style directives and the
+ * references (`#1`, `GH-1`, links to github.com), closing keywords (`fixes …`), `[skip ci]`-style directives and the
  * `skip-checks:` trailer. Apply after `printable`, which would escape the joiner.
  */
 export function inert(text: string): string {
@@ -73,4 +74,5 @@ export function inert(text: string): string {
     .replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b/gi, m => `${m[0]}${ZWJ}${m.slice(1)}`)
     .replace(/\[(?=\s*(?:skip|ci|no|actions)\b)/gi, `[${ZWJ}`)
     .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`)
+    .replace(/github\.com/gi, m => `${m.slice(0, 6)}${ZWJ}${m.slice(6)}`)
 }

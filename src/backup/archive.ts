@@ -4,6 +4,7 @@ import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
 import yauzl from 'yauzl'
 import { messageOf } from '../errors.js'
+import { isBadPathSegment } from '../input-parsers.js'
 import { printable } from '../text.js'
 
 export interface ZipEntryInfo {
@@ -139,20 +140,12 @@ function refuseOverlap(entry: yauzl.Entry, spans: Span[]): void {
 const S_IFMT = 0o170000
 const S_IFLNK = 0o120000
 
-/**
- * Path segments no backup folder may hold: empty (`a//b`), `.`, `..`, and `.git` in any case
- * (GitHub refuses the last in a tree, failing the whole commit).
- */
-function isBadSegment(segment: string): boolean {
-  return segment === '' || segment === '.' || segment === '..' || segment.toLowerCase() === '.git'
-}
-
 function refuseUnsafe(entry: yauzl.Entry, seen: Set<string>): void {
   const name = entry.fileName
   if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
     throw new ArchiveError(`unsafe archive: entry ${printable(name)} has control characters`)
   }
-  if (name.split('/').some(isBadSegment)) {
+  if (name.split('/').some(isBadPathSegment)) {
     throw new ArchiveError(
       `unsafe archive: entry ${printable(name)} has an empty, ".", ".." or ".git" part`
     )

@@ -30,6 +30,9 @@ export class JobTimeoutError extends Error {
   }
 }
 
+/** The job kinds Get Dock Status documents; another spelling is not held against the answer. */
+const KNOWN_ACTIONS = ['EXPORT', 'IMPORT', 'DEPLOY', 'UNDEPLOY']
+
 /** Room left for the last status check to be answered before the deadline. */
 const FINAL_CHECK_ROOM_MS = 1000
 
@@ -76,7 +79,7 @@ export async function waitForJob(
       throw error instanceof DeadlineError ? timedOut() : error
     })
     const line = describe(status)
-    if (status.action && status.action !== kind.toUpperCase()) {
+    if (KNOWN_ACTIONS.includes(status.action) && status.action !== kind.toUpperCase()) {
       throw new UnexpectedResponseError(
         `Kore.ai answered the status of the ${kind} job ${dockStatusId} with that of another kind of job (action ${status.action})`
       )

@@ -11,6 +11,7 @@ import {
   Repo
 } from './git-data.js'
 import { writeCommit } from './git-write.js'
+import { closeStalePullRequest, upsertPullRequest } from './pull-request.js'
 import { retryDelay, RetryPolicy, sleep } from '../../retry.js'
 import { checkDeadline, StageDeadline } from './deadline.js'
 import { createOctokit, defaultTargetBranch, explain, parseRepository } from './github.js'
@@ -36,6 +37,11 @@ export interface CommitRequest {
   pullRequestTitle: string
   /** Time limit of each GitHub call (default GITHUB_REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number
+  /**
+   * Whether every tool the pull request covers is in `directories` (none failed this run): only
+   * then may an open pull request be closed as stale.
+   */
+  mayCloseStale?: boolean
   /** When the whole commit stage must be over; no request starts or lasts past it. */
   deadline?: StageDeadline
   /** Directories it refuses are left out of the commit, the others go on. */
@@ -160,7 +166,11 @@ async function commitAsPullRequest(
   )
   const { changes, refused } = diff
   if (changes.size === 0) {
-    const closed = await closeStalePullRequest(octokit, repo, base, headBranch)
+    // Stale only when every tool of the pull request was compared: none refused, none failed.
+    const closed =
+      refused.size === 0 && request.mayCloseStale
+        ? await closeStalePullRequest(octokit, repo, base, headBranch)
+        : undefined
     return { ...unchanged(headBranch, diff), closedPullRequestNumber: closed }
   }
   const description = await request.describe(diff)
@@ -216,72 +226,6 @@ async function differs(
   directories: Map<string, Map<string, Buffer>>
 ): Promise<boolean> {
   return (await diffDirectories(octokit, repo, head, directories)).changes.size > 0
-}
-
-/**
- * The target branch holds the export: a pull request still proposing an older one would, once
- * merged, commit what Kore.ai no longer has. It is closed with a comment saying why, and its
- * branch (the action's own) deleted. Returns its number, or undefined when none was open.
- */
-async function closeStalePullRequest(
-  octokit: Octokit,
-  repo: Repo,
-  base: string,
-  head: string
-): Promise<number | undefined> {
-  const stale = await findOpenPullRequest(octokit, repo, base, head)
-  if (!stale) return undefined
-  await octokit.rest.issues.createComment({
-    ...repo,
-    issue_number: stale.number,
-    body: `Closed by kore-tool-export: \`${base}\` already holds what Kore.ai exports now, so this pull request no longer proposes anything current.`
-  })
-  await octokit.rest.pulls.update({ ...repo, pull_number: stale.number, state: 'closed' })
-  await octokit.rest.git.deleteRef({ ...repo, ref: `heads/${head}` }).catch(error => {
-    // Already gone (deleted by hand, or on merge): nothing left to clean.
-    if ((error as { status?: number }).status !== 422) throw error
-  })
-  return stale.number
-}
-
-async function findOpenPullRequest(
-  octokit: Octokit,
-  repo: Repo,
-  base: string,
-  head: string
-): Promise<{ number: number; html_url: string } | undefined> {
-  const { data: open } = await octokit.rest.pulls.list({
-    ...repo,
-    head: `${repo.owner}:${head}`,
-    base,
-    state: 'open'
-  })
-  return open[0]
-}
-
-async function upsertPullRequest(
-  octokit: Octokit,
-  repo: Repo,
-  base: string,
-  head: string,
-  pull: { title: string; body: string }
-): Promise<{ number: number; html_url: string }> {
-  const existing = await findOpenPullRequest(octokit, repo, base, head)
-  if (existing) {
-    await octokit.rest.pulls.update({ ...repo, pull_number: existing.number, ...pull })
-    return existing
-  }
-  try {
-    const { data } = await octokit.rest.pulls.create({ ...repo, head, base, ...pull })
-    return data
-  } catch (error) {
-    // A create whose answer was lost (a 502) and was sent again finds its own pull request.
-    const { status, message } = error as { status?: number; message?: string }
-    if (status !== 422 || !/already exists/i.test(message ?? '')) throw error
-    const created = await findOpenPullRequest(octokit, repo, base, head)
-    if (!created) throw error
-    return created
-  }
 }
 
 function unchanged(branch: string, { changes, refused }: BranchDiff): CommitResult {

@@ -7,7 +7,7 @@
 export class StageDeadlineError extends Error {
   constructor(seconds: number) {
     super(
-      `the commit stage took longer than commit-timeout allows (${seconds} s); nothing more was sent to GitHub`
+      `the commit stage took longer than commit-timeout allows (${seconds} s): no further request was sent to GitHub, and one under way was cut off (it may still have completed: check the branch)`
     )
     this.name = 'StageDeadlineError'
   }

@@ -1,7 +1,7 @@
 import type { ZipFileEntry } from '../../backup/archive.js'
 import { isEnvVariablesFile, redactEnvVariablesFile } from '../../backup/env-variables.js'
 import type { EnvVariablesMode } from '../inputs.js'
-import { reindentJson } from '../../backup/json-text.js'
+import { refuseDeepJson, reindentJson } from '../../backup/json-text.js'
 import { printable } from '../../text.js'
 
 export interface PreparedFiles {
@@ -53,11 +53,15 @@ function redactOrRefuse(entry: ZipFileEntry): { text: string; names: string[] } 
   }
 }
 
-/** The entry as text when it is strict UTF-8 JSON; undefined for anything else (kept as bytes). */
+/**
+ * The entry as text when it is strict UTF-8 JSON that can be re-indented; undefined for anything
+ * else (kept as bytes), nesting past MAX_JSON_DEPTH included.
+ */
 function strictJsonText(data: Buffer): string | undefined {
   const text = data.toString('utf8')
   if (!Buffer.from(text, 'utf8').equals(data)) return undefined
   try {
+    refuseDeepJson(text)
     JSON.parse(text)
     return text
   } catch {

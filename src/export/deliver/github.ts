@@ -35,8 +35,8 @@ export function createOctokit(
       baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
       log: { debug: core.debug, info: core.debug, warn: core.warning, error: core.error },
       throttle: {
-        onRateLimit: retryTwice('rate limit'),
-        onSecondaryRateLimit: retryTwice('secondary rate limit')
+        onRateLimit: retryTwice('rate limit', deadline),
+        onSecondaryRateLimit: retryTwice('secondary rate limit', deadline)
       }
     },
     retry,
@@ -68,8 +68,13 @@ function abortAfter(ms: number, reason: Error): AbortSignal {
   return controller.signal
 }
 
-function retryTwice(limit: string) {
+/** Waits out a rate limit twice at most, and never past the commit stage's deadline. */
+function retryTwice(limit: string, deadline: StageDeadline | undefined) {
   return (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => {
+    if (deadline && Date.now() + retryAfter * 1000 >= deadline.at) {
+      core.info(`GitHub ${limit} hit; its wait (${retryAfter} s) would pass commit-timeout`)
+      return false
+    }
     core.info(`GitHub ${limit} hit; retrying in ${retryAfter} s`)
     return retryCount < 2
   }

@@ -5,7 +5,8 @@ import { printable } from '../../text.js'
  * Each backup folder holds a small manifest of the files the action wrote there. The action only
  * ever replaces or deletes what the previous manifest lists (for a backup made before manifests,
  * the three importable files), so pointing commit-path at a folder of people's files never
- * deletes them: such a folder is refused, naming the files no manifest accounts for.
+ * deletes them: such a folder is refused, naming the files no manifest accounts for. (A backup
+ * made before manifests is adopted: its importable files and the ones the export writes again.)
  */
 export const MANIFEST_FILE = '.kore-tool-export.json'
 
@@ -23,6 +24,7 @@ export function withManifest(files: Map<string, Buffer>): Map<string, Buffer> {
 export async function foreignFilesProblem(
   directory: string,
   existing: string[],
+  wanted: Map<string, Buffer>,
   read: (name: string) => Promise<Buffer>
 ): Promise<string | undefined> {
   let own: Set<string>
@@ -33,7 +35,8 @@ export async function foreignFilesProblem(
     }
     own = new Set([...listed, MANIFEST_FILE])
   } else {
-    own = new Set(existing.filter(isImportableName))
+    // Made before manifests: the importable files, and whatever the export writes again.
+    own = new Set(existing.filter(name => isImportableName(name) || wanted.has(name)))
   }
   const foreign = existing.filter(name => !own.has(name)).sort()
   if (foreign.length === 0) return undefined

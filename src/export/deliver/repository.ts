@@ -111,8 +111,10 @@ export async function deliverToRepository(
       pullRequestBranch: inputs.pullRequest ? base => pullRequestBranch(inputs, base) : undefined,
       pullRequestTitle: `Back up ${subject}`,
       deadline,
+      // Only a run that prepared every tool may tell that the target holds all of them.
+      mayCloseStale: directories.size === inputs.tools.length,
       check: async (directory, existing, wanted, read) => {
-        const foreign = await foreignFilesProblem(directory, existing, read)
+        const foreign = await foreignFilesProblem(directory, existing, wanted, read)
         if (foreign) return foreign
         const lost = lostImportableFiles(existing, wanted).filter(
           name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE
@@ -125,10 +127,9 @@ export async function deliverToRepository(
     for (const [directory, record] of toolIn) {
       record.changes = result.changes.get(directory)
       record.changed = result.changed && result.changes.has(directory)
-      // What this run did: a commit, or a pull request that proposes the change. A run that
-      // found its work already done (a racing twin committed it) reports nothing.
-      const proposed = result.pullRequestUrl !== undefined && result.changes.has(directory)
-      record.report = record.changed || proposed ? reports.get(directory) : undefined
+      // What this run did: a run that found its work already done (a racing twin committed
+      // it, or the pull request's branch already held it) reports nothing.
+      record.report = record.changed ? reports.get(directory) : undefined
     }
     logResult(result, toolIn)
     return result
