@@ -62,7 +62,9 @@ describe('commitExport with pull-request', () => {
     const result = await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
     expect(result).toMatchObject({ changed: false, closedPullRequestNumber: 1 })
     expect(github.pulls[0]).toMatchObject({ state: 'closed' })
-    expect(github.pulls[0]?.comments[0]).toContain('`main` already holds what Kore.ai exports now')
+    expect(github.pulls[0]?.comments[0]).toContain(
+      'the target branch main already holds what Kore.ai exports now'
+    )
     expect(github.head(BRANCH)).toBeUndefined()
   })
 
@@ -85,6 +87,17 @@ describe('commitExport with pull-request', () => {
     expect(result.closedPullRequestNumber).toBeUndefined()
     expect(github.pulls[0]).toMatchObject({ state: 'open' })
     expect(github.head(BRANCH)).toBeDefined()
+  })
+
+  it('leaves a stale pull request open when someone added commits to its branch', async () => {
+    await start()
+    await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
+    github.commitFiles(BRANCH, { 'docs/review-notes.md': 'notes\n' }, 'Review notes')
+    github.commitFiles('main', { 'kore-tools/a-1/flow.json': '2\n' }, 'Merged by hand')
+    const result = await commitExport(pr({ files: files({ 'flow.json': '2\n' }) }))
+    expect(result.closedPullRequestNumber).toBeUndefined()
+    expect(github.pulls[0]).toMatchObject({ state: 'open' })
+    expect(github.files(BRANCH, 'docs')).toEqual({ 'review-notes.md': 'notes\n' })
   })
 
   it('keeps one branch per target: a release proposal leaves the main one alone', async () => {

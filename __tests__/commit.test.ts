@@ -152,6 +152,26 @@ describe('commitExport', () => {
     expect(Date.now() - before).toBeLessThan(10_000)
   })
 
+  it('reads back a committed file of several megabytes (Octokit cannot parse its blob)', async () => {
+    await start()
+    const big = (n: string) =>
+      files({ 'flow.json': `${JSON.stringify({ n, pad: 'x'.repeat(7_000_000) })}\n` })
+    await commitExport(request({ files: big('1') }))
+    let before: string | undefined
+    const result = await commitExport(
+      request({
+        files: big('2'),
+        describe: async diff => {
+          before = (await diff.previous('kore-tools/a-1'))?.get('flow.json')?.toString()
+          return { message: 'second', pullRequestBody: '' }
+        }
+      })
+    )
+    expect(result.changed).toBe(true)
+    expect(before?.startsWith('{"n":"1"')).toBe(true)
+    expect(before).toHaveLength(7_000_019)
+  })
+
   it('names a missing branch', async () => {
     await start()
     await expect(commitExport(request({ branch: 'nope' }))).rejects.toThrow(

@@ -164,6 +164,23 @@ describe('prepareExportFiles', () => {
     expect(prepareExportFiles([flow, entry('env_variables.json', data)], 'omit').files.size).toBe(1)
   })
 
+  it('commits UTF-16 and byte-order-marked JSON re-indented as UTF-8, which the restore reads', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a":1}', 'utf16le')])
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"b":2}')])
+    const { files } = prepareExportFiles(
+      [entry('flow_definition.json', utf16), entry('app_definition.json', bom)],
+      'omit'
+    )
+    expect(files.get('flow_definition.json')?.toString()).toBe('{\n  "a": 1\n}\n')
+    expect(files.get('app_definition.json')?.toString()).toBe('{\n  "b": 2\n}\n')
+  })
+
+  it('keeps a file as exported when re-indenting would blow it up', () => {
+    const deep = `${'['.repeat(500)}${'0,'.repeat(20_000)}0${']'.repeat(500)}`
+    const { files } = prepareExportFiles([entry('flow_definition.json', deep)], 'omit')
+    expect(files.get('flow_definition.json')?.toString()).toBe(deep)
+  })
+
   it('keeps the secret with keep, and leaves the file out with omit', () => {
     expect(
       prepareExportFiles(entries, 'keep').files.get('env_variables.json')?.toString()

@@ -13,6 +13,12 @@ describe('the backup folder manifest', () => {
     ])
   })
 
+  it('refuses an export holding a file or folder of its own name', () => {
+    expect(() => withManifest(files('.KORE-TOOL-EXPORT.json/x.json'))).toThrow(
+      "the export holds .KORE-TOOL-EXPORT.json/x.json, which would take the place of the action's own"
+    )
+  })
+
   it('accepts a folder holding only what the previous manifest lists', async () => {
     const manifest = JSON.stringify({ files: ['flow_definition.json', 'old.json'] })
     const existing = [MANIFEST_FILE, 'flow_definition.json', 'old.json']

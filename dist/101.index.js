@@ -102,7 +102,11 @@ function inParts(entries) {
     return parts;
 }
 
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __webpack_require__(48992);
 ;// CONCATENATED MODULE: ./src/export/deliver/pull-request.ts
+
+
 /** The pull request of pull-request mode: opened or updated, and closed once it is stale. */
 /**
  * The target branch holds the export: a pull request still proposing an older one would, once
@@ -113,6 +117,12 @@ async function closeStalePullRequest(octokit, repo, base, head) {
     const stale = await findOpenPullRequest(octokit, repo, base, head);
     if (!stale)
         return undefined;
+    // The action's branch is one commit on top of the target; more means someone added theirs.
+    const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: stale.number });
+    if (pull.commits !== 1) {
+        core/* info */.pq(`Pull request #${stale.number} is stale but holds ${pull.commits} commits, not only the action's: left open`);
+        return undefined;
+    }
     await octokit.rest.pulls.update({ ...repo, pull_number: stale.number, state: 'closed' });
     await octokit.rest.git.deleteRef({ ...repo, ref: `heads/${head}` }).catch(error => {
         // Already gone (deleted by hand, or on merge): nothing left to clean.
@@ -122,7 +132,7 @@ async function closeStalePullRequest(octokit, repo, base, head) {
     await octokit.rest.issues.createComment({
         ...repo,
         issue_number: stale.number,
-        body: `Closed by kore-tool-export: \`${base}\` already holds what Kore.ai exports now, so this pull request no longer proposes anything current.`
+        body: `Closed by kore-tool-export: the target branch ${(0,src_text/* inert */.tJ)((0,src_text/* printable */.g$)(base))} already holds what Kore.ai exports now, so this pull request no longer proposes anything current.`
     });
     return stale.number;
 }

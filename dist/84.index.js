@@ -46,7 +46,12 @@ async function readDirectory(octokit, repo, rootTreeSha, directory) {
     const treeSha = await subtreeSha(octokit, repo, rootTreeSha, directory);
     if (!treeSha)
         return new Map();
-    const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha, recursive: 'true' });
+    const { data: answer } = await octokit.rest.git.getTree({
+        ...repo,
+        tree_sha: treeSha,
+        recursive: 'true'
+    });
+    const data = parsed(answer);
     if (data.truncated)
         throw new Error(`the tree under ${directory} is too large to list`);
     const files = new Map();
@@ -91,11 +96,12 @@ async function readDirectories(octokit, repo, head, directories) {
     const parentSha = await subtreeSha(octokit, repo, head.treeSha, parent);
     if (!parentSha)
         return found;
-    const { data } = await octokit.rest.git.getTree({
+    const { data: answer } = await octokit.rest.git.getTree({
         ...repo,
         tree_sha: parentSha,
         recursive: 'true'
     });
+    const data = parsed(answer);
     if (data.truncated) {
         for (const directory of directories) {
             found.set(directory, await readDirectory(octokit, repo, head.treeSha, directory));
@@ -169,8 +175,17 @@ async function diffDirectories(octokit, repo, head, wanted, blobCache = new Map(
     };
     return { changes, refused, previous };
 }
+/**
+ * Octokit's JSON parser (json-with-bigint) overflows its stack on bodies of several megabytes
+ * (a blob of a large flow, a listing of a large tree) and then hands back the raw text: that
+ * text is parsed here, natively.
+ */
+function parsed(data) {
+    return typeof data === 'string' ? JSON.parse(data) : data;
+}
 async function readBlob(octokit, repo, sha, cache) {
-    const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha });
+    const { data: answer } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha });
+    const data = parsed(answer);
     const content = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
     cache.set(sha, content);
     return content;
@@ -496,11 +511,21 @@ function createOctokit(token, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS, deadline) {
         options.request = {
             ...options.request,
             signal: abortAfter(Math.min(timeoutMs, left), reason),
-            // Cut by the stage's deadline, a call is not tried again: there is no time left for it.
-            ...(bound ? { retries: 0 } : {})
+            // The retry plugin runs inside this hook: only the retries whose waits fit are allowed.
+            ...(deadline ? { retries: retriesWithin(left) } : {})
         };
     });
     return octokit;
+}
+/** The retry plugin waits 1, 4, then 9 s before its three retries: how many of them fit. */
+function retriesWithin(ms) {
+    let retries = 0;
+    let waited = 0;
+    while (retries < 3 && waited + (retries + 1) ** 2 * 1000 < ms) {
+        retries++;
+        waited += retries ** 2 * 1000;
+    }
+    return retries;
 }
 /** A signal that aborts with a message saying what happened (AbortSignal.timeout's is vaguer). */
 function abortAfter(ms, reason) {

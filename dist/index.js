@@ -32320,9 +32320,10 @@ function endsLiteral(c) {
 /**
  * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
  * between tokens changes, every string and number keeps its exact text (so `1.50` and
- * `12345678901234567890` survive). Empty objects and arrays stay on one line.
+ * `12345678901234567890` survive). Empty objects and arrays stay on one line. Throws
+ * NotJsonError once the output passes `maxLength`.
  */
-function reindentJson(text) {
+function reindentJson(text, maxLength = Infinity) {
     refuseDeepJson(text);
     const indents = ['\n'];
     let out = '';
@@ -32351,6 +32352,9 @@ function reindentJson(text) {
             out += ': ';
             i++;
             continue;
+        }
+        if (out.length > maxLength) {
+            throw new NotJsonError(`re-indented, it would be longer than ${maxLength} characters`);
         }
         // A value starts: a string, an object or array, a number or a literal.
         if (justOpened)
@@ -34026,12 +34030,12 @@ function prepareExportFiles(entries, mode) {
             continue;
         if (isEnvVariables && mode === 'redact') {
             const result = redactOrRefuse(entry);
-            files.set(entry.name, Buffer.from(reindentJson(result.text), 'utf8'));
+            files.set(entry.name, Buffer.from(readable(result.text), 'utf8'));
             redacted.push(...result.names);
             continue;
         }
-        const text = strictJsonText(entry.data);
-        files.set(entry.name, text === undefined ? entry.data : Buffer.from(reindentJson(text), 'utf8'));
+        const text = jsonText(entry.data);
+        files.set(entry.name, text === undefined ? entry.data : Buffer.from(readable(text), 'utf8'));
     }
     return { files, redacted };
 }
@@ -34044,20 +34048,36 @@ function redactOrRefuse(entry) {
     }
 }
 /**
- * The entry as text when it is strict UTF-8 JSON that can be re-indented; undefined for anything
- * else (kept as bytes), nesting past MAX_JSON_DEPTH included.
+ * The entry as text when it is strict JSON (UTF-8, with or without a byte order mark, or UTF-16
+ * with one: it is committed as UTF-8, which the restore reads) nested at most MAX_JSON_DEPTH
+ * deep; undefined for anything else, which is kept as its bytes.
  */
-function strictJsonText(data) {
-    const text = data.toString('utf8');
-    if (!Buffer.from(text, 'utf8').equals(data))
-        return undefined;
+function jsonText(data) {
     try {
+        const text = decodeJsonBytes(data);
         refuseDeepJson(text);
         JSON.parse(text);
         return text;
     }
     catch {
         return undefined;
+    }
+}
+/** Re-indenting may grow a file this much at most (deep nesting indents every line). */
+const MAX_GROWTH = 4;
+const GROWTH_ALLOWANCE = 1024 * 1024;
+/**
+ * Re-indented for readable diffs; as exported when re-indenting would blow it up (hundreds of
+ * thousands of values hundreds of levels deep).
+ */
+function readable(text) {
+    try {
+        return reindentJson(text, text.length * MAX_GROWTH + GROWTH_ALLOWANCE);
+    }
+    catch (error) {
+        if (error instanceof NotJsonError)
+            return text;
+        throw error;
     }
 }
 
@@ -34072,9 +34092,16 @@ function strictJsonText(data) {
  * made before manifests is adopted: its importable files and the ones the export writes again.)
  */
 const MANIFEST_FILE = '.kore-tool-export.json';
-/** The files to commit, with the manifest that lists them. */
+/**
+ * The files to commit, with the manifest that lists them. An export holding a file or folder of
+ * the manifest's name (in any case) is refused: it would take the manifest's place.
+ */
 function withManifest(files) {
-    const names = [...files.keys()].filter(name => name !== MANIFEST_FILE).sort();
+    const clash = [...files.keys()].find(name => (name.split('/')[0] ?? '').toLowerCase() === MANIFEST_FILE);
+    if (clash !== undefined) {
+        throw new Error(`the export holds ${(0,src_text/* printable */.g$)(clash)}, which would take the place of the action's own ${MANIFEST_FILE}`);
+    }
+    const names = [...files.keys()].sort();
     const manifest = { writtenBy: 'kore-tool-export', files: names };
     return new Map([...files, [MANIFEST_FILE, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]]);
 }
@@ -34131,6 +34158,8 @@ function listedFiles(data) {
  * kilobytes to a few megabytes: this is hundreds of large tools.
  */
 const MAX_COMMIT_BYTES = 512 * 1024 * 1024;
+/** GitHub refuses a file over 100 MB in a push (and so in a tree). */
+const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024;
 /**
  * Commits every exported tool in one commit, each under its own commit-path. A tool whose
  * archive is unsafe is left out (and marked failed) before anything is sent to GitHub; a
@@ -34148,6 +34177,10 @@ async function deliverToRepository(inputs, records) {
             (0,deliver_deadline/* checkDeadline */.F)(deadline);
             const { files, redacted } = prepareExportFiles(await extractZip(record.file), inputs.envVariables);
             const size = [...files.values()].reduce((sum, data) => sum + data.length, 0);
+            const huge = [...files].find(([, data]) => data.length > MAX_GITHUB_FILE_BYTES);
+            if (huge) {
+                throw new Error(`not committed: ${(0,src_text/* printable */.g$)(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the artifact keeps the export)`);
+            }
             if (held + size > MAX_COMMIT_BYTES) {
                 throw new Error(`not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${MAX_COMMIT_BYTES}; split tools across steps (see the matrix example)`);
             }
@@ -34167,7 +34200,7 @@ async function deliverToRepository(inputs, records) {
     if (directories.size === 0)
         return undefined;
     const single = inputs.batch ? undefined : records[0];
-    const job = single?.exportJobId ? ` (export ${single.exportJobId})` : '';
+    const job = single?.exportJobId ? ` (export ${(0,src_text/* inert */.tJ)(single.exportJobId)})` : '';
     const subject = single ? `Kore.ai tool ${single.toolId}` : 'Kore.ai tools';
     const reports = new Map();
     // Called once the branch's old files are known, before anything is written.

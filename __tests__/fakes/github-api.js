@@ -143,6 +143,20 @@ export async function startGithubApi(options = {}) {
     })
   }
 
+  /** Every commit reachable from `sha`, itself included. @param {string | undefined} sha */
+  function ancestors(sha) {
+    /** @type {string[]} */
+    const seen = []
+    const queue = sha ? [sha] : []
+    while (queue.length > 0) {
+      const next = /** @type {string} */ (queue.shift())
+      if (seen.includes(next)) continue
+      seen.push(next)
+      queue.push(...(commits.get(next)?.parents ?? []))
+    }
+    return seen
+  }
+
   /** @param {string} descendant @param {string} ancestor */
   function descendsFrom(descendant, ancestor) {
     const queue = [descendant]
@@ -422,6 +436,14 @@ export async function startGithubApi(options = {}) {
       }
       res.writeHead(204)
       return res.end()
+    }
+    if ((match = rest.match(/^\/pulls\/(\d+)$/)) && method === 'GET') {
+      const pull = pulls.find(p => p.number === Number(match?.[1]))
+      if (!pull) return notFound(res)
+      // As GitHub counts them: commits on the head branch that the base branch does not have.
+      const inBase = new Set(ancestors(refs.get(`heads/${pull.base}`)))
+      const commitCount = ancestors(refs.get(`heads/${pull.head}`)).filter(c => !inBase.has(c))
+      return send(res, 200, { ...pullBody(pull), commits: commitCount.length })
     }
     if ((match = rest.match(/^\/pulls\/(\d+)$/)) && method === 'PATCH') {
       const pull = pulls.find(p => p.number === Number(match?.[1]))

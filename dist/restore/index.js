@@ -35287,9 +35287,10 @@ function endsLiteral(c) {
 /**
  * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
  * between tokens changes, every string and number keeps its exact text (so `1.50` and
- * `12345678901234567890` survive). Empty objects and arrays stay on one line.
+ * `12345678901234567890` survive). Empty objects and arrays stay on one line. Throws
+ * NotJsonError once the output passes `maxLength`.
  */
-function reindentJson(text) {
+function reindentJson(text, maxLength = Infinity) {
     refuseDeepJson(text);
     const indents = ['\n'];
     let out = '';
@@ -35318,6 +35319,9 @@ function reindentJson(text) {
             out += ': ';
             i++;
             continue;
+        }
+        if (out.length > maxLength) {
+            throw new NotJsonError(`re-indented, it would be longer than ${maxLength} characters`);
         }
         // A value starts: a string, an object or array, a number or a literal.
         if (justOpened)

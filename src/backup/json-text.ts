@@ -89,9 +89,10 @@ function endsLiteral(c: number): boolean {
 /**
  * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
  * between tokens changes, every string and number keeps its exact text (so `1.50` and
- * `12345678901234567890` survive). Empty objects and arrays stay on one line.
+ * `12345678901234567890` survive). Empty objects and arrays stay on one line. Throws
+ * NotJsonError once the output passes `maxLength`.
  */
-export function reindentJson(text: string): string {
+export function reindentJson(text: string, maxLength = Infinity): string {
   refuseDeepJson(text)
   const indents: string[] = ['\n']
   let out = ''
@@ -120,6 +121,9 @@ export function reindentJson(text: string): string {
       out += ': '
       i++
       continue
+    }
+    if (out.length > maxLength) {
+      throw new NotJsonError(`re-indented, it would be longer than ${maxLength} characters`)
     }
     // A value starts: a string, an object or array, a number or a literal.
     if (justOpened) out += indents[depth]

@@ -1,7 +1,12 @@
 import type { ZipFileEntry } from '../../backup/archive.js'
 import { isEnvVariablesFile, redactEnvVariablesFile } from '../../backup/env-variables.js'
 import type { EnvVariablesMode } from '../inputs.js'
-import { refuseDeepJson, reindentJson } from '../../backup/json-text.js'
+import {
+  decodeJsonBytes,
+  NotJsonError,
+  refuseDeepJson,
+  reindentJson
+} from '../../backup/json-text.js'
 import { printable } from '../../text.js'
 
 export interface PreparedFiles {
@@ -35,12 +40,12 @@ export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMo
     if (isEnvVariables && mode === 'omit') continue
     if (isEnvVariables && mode === 'redact') {
       const result = redactOrRefuse(entry)
-      files.set(entry.name, Buffer.from(reindentJson(result.text), 'utf8'))
+      files.set(entry.name, Buffer.from(readable(result.text), 'utf8'))
       redacted.push(...result.names)
       continue
     }
-    const text = strictJsonText(entry.data)
-    files.set(entry.name, text === undefined ? entry.data : Buffer.from(reindentJson(text), 'utf8'))
+    const text = jsonText(entry.data)
+    files.set(entry.name, text === undefined ? entry.data : Buffer.from(readable(text), 'utf8'))
   }
   return { files, redacted }
 }
@@ -54,17 +59,34 @@ function redactOrRefuse(entry: ZipFileEntry): { text: string; names: string[] } 
 }
 
 /**
- * The entry as text when it is strict UTF-8 JSON that can be re-indented; undefined for anything
- * else (kept as bytes), nesting past MAX_JSON_DEPTH included.
+ * The entry as text when it is strict JSON (UTF-8, with or without a byte order mark, or UTF-16
+ * with one: it is committed as UTF-8, which the restore reads) nested at most MAX_JSON_DEPTH
+ * deep; undefined for anything else, which is kept as its bytes.
  */
-function strictJsonText(data: Buffer): string | undefined {
-  const text = data.toString('utf8')
-  if (!Buffer.from(text, 'utf8').equals(data)) return undefined
+function jsonText(data: Buffer): string | undefined {
   try {
+    const text = decodeJsonBytes(data)
     refuseDeepJson(text)
     JSON.parse(text)
     return text
   } catch {
     return undefined
+  }
+}
+
+/** Re-indenting may grow a file this much at most (deep nesting indents every line). */
+const MAX_GROWTH = 4
+const GROWTH_ALLOWANCE = 1024 * 1024
+
+/**
+ * Re-indented for readable diffs; as exported when re-indenting would blow it up (hundreds of
+ * thousands of values hundreds of levels deep).
+ */
+function readable(text: string): string {
+  try {
+    return reindentJson(text, text.length * MAX_GROWTH + GROWTH_ALLOWANCE)
+  } catch (error) {
+    if (error instanceof NotJsonError) return text
+    throw error
   }
 }

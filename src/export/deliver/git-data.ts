@@ -59,7 +59,12 @@ async function readDirectory(
 ): Promise<Map<string, string>> {
   const treeSha = await subtreeSha(octokit, repo, rootTreeSha, directory)
   if (!treeSha) return new Map()
-  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha, recursive: 'true' })
+  const { data: answer } = await octokit.rest.git.getTree({
+    ...repo,
+    tree_sha: treeSha,
+    recursive: 'true'
+  })
+  const data = parsed(answer)
   if (data.truncated) throw new Error(`the tree under ${directory} is too large to list`)
   const files = new Map<string, string>()
   for (const entry of data.tree) {
@@ -112,11 +117,12 @@ export async function readDirectories(
   const parent = commonParent(directories)
   const parentSha = await subtreeSha(octokit, repo, head.treeSha, parent)
   if (!parentSha) return found
-  const { data } = await octokit.rest.git.getTree({
+  const { data: answer } = await octokit.rest.git.getTree({
     ...repo,
     tree_sha: parentSha,
     recursive: 'true'
   })
+  const data = parsed(answer)
   if (data.truncated) {
     for (const directory of directories) {
       found.set(directory, await readDirectory(octokit, repo, head.treeSha, directory))
@@ -218,13 +224,23 @@ export async function diffDirectories(
   return { changes, refused, previous }
 }
 
+/**
+ * Octokit's JSON parser (json-with-bigint) overflows its stack on bodies of several megabytes
+ * (a blob of a large flow, a listing of a large tree) and then hands back the raw text: that
+ * text is parsed here, natively.
+ */
+function parsed<T>(data: T | string): T {
+  return typeof data === 'string' ? (JSON.parse(data) as T) : data
+}
+
 async function readBlob(
   octokit: Octokit,
   repo: Repo,
   sha: string,
   cache: Map<string, Buffer>
 ): Promise<Buffer> {
-  const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha })
+  const { data: answer } = await octokit.rest.git.getBlob({ ...repo, file_sha: sha })
+  const data = parsed(answer)
   const content = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8')
   cache.set(sha, content)
   return content

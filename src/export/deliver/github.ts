@@ -54,11 +54,22 @@ export function createOctokit(
     options.request = {
       ...options.request,
       signal: abortAfter(Math.min(timeoutMs, left), reason),
-      // Cut by the stage's deadline, a call is not tried again: there is no time left for it.
-      ...(bound ? { retries: 0 } : {})
+      // The retry plugin runs inside this hook: only the retries whose waits fit are allowed.
+      ...(deadline ? { retries: retriesWithin(left) } : {})
     }
   })
   return octokit
+}
+
+/** The retry plugin waits 1, 4, then 9 s before its three retries: how many of them fit. */
+function retriesWithin(ms: number): number {
+  let retries = 0
+  let waited = 0
+  while (retries < 3 && waited + (retries + 1) ** 2 * 1000 < ms) {
+    retries++
+    waited += retries ** 2 * 1000
+  }
+  return retries
 }
 
 /** A signal that aborts with a message saying what happened (AbortSignal.timeout's is vaguer). */

@@ -10,9 +10,20 @@ import { printable } from '../../text.js'
  */
 export const MANIFEST_FILE = '.kore-tool-export.json'
 
-/** The files to commit, with the manifest that lists them. */
+/**
+ * The files to commit, with the manifest that lists them. An export holding a file or folder of
+ * the manifest's name (in any case) is refused: it would take the manifest's place.
+ */
 export function withManifest(files: Map<string, Buffer>): Map<string, Buffer> {
-  const names = [...files.keys()].filter(name => name !== MANIFEST_FILE).sort()
+  const clash = [...files.keys()].find(
+    name => (name.split('/')[0] ?? '').toLowerCase() === MANIFEST_FILE
+  )
+  if (clash !== undefined) {
+    throw new Error(
+      `the export holds ${printable(clash)}, which would take the place of the action's own ${MANIFEST_FILE}`
+    )
+  }
+  const names = [...files.keys()].sort()
   const manifest = { writtenBy: 'kore-tool-export', files: names }
   return new Map([...files, [MANIFEST_FILE, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]])
 }

@@ -1,3 +1,5 @@
+import * as core from '@actions/core'
+import { inert, printable } from '../../text.js'
 import type { Octokit, Repo } from './git-data.js'
 
 /** The pull request of pull-request mode: opened or updated, and closed once it is stale. */
@@ -15,6 +17,14 @@ export async function closeStalePullRequest(
 ): Promise<number | undefined> {
   const stale = await findOpenPullRequest(octokit, repo, base, head)
   if (!stale) return undefined
+  // The action's branch is one commit on top of the target; more means someone added theirs.
+  const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: stale.number })
+  if (pull.commits !== 1) {
+    core.info(
+      `Pull request #${stale.number} is stale but holds ${pull.commits} commits, not only the action's: left open`
+    )
+    return undefined
+  }
   await octokit.rest.pulls.update({ ...repo, pull_number: stale.number, state: 'closed' })
   await octokit.rest.git.deleteRef({ ...repo, ref: `heads/${head}` }).catch(error => {
     // Already gone (deleted by hand, or on merge): nothing left to clean.
@@ -23,7 +33,7 @@ export async function closeStalePullRequest(
   await octokit.rest.issues.createComment({
     ...repo,
     issue_number: stale.number,
-    body: `Closed by kore-tool-export: \`${base}\` already holds what Kore.ai exports now, so this pull request no longer proposes anything current.`
+    body: `Closed by kore-tool-export: the target branch ${inert(printable(base))} already holds what Kore.ai exports now, so this pull request no longer proposes anything current.`
   })
   return stale.number
 }

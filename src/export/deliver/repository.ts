@@ -12,7 +12,7 @@ import { checkDeadline, StageDeadline } from './deadline.js'
 import type { BranchDiff } from './git-data.js'
 import { ENV_VARIABLES_FILE, REDACTED } from '../../backup/env-variables.js'
 import { lostImportableFiles } from '../../backup/importable.js'
-import { printable } from '../../text.js'
+import { inert, printable } from '../../text.js'
 import { prepareExportFiles } from './export-files.js'
 import { foreignFilesProblem, MANIFEST_FILE, withManifest } from './manifest.js'
 
@@ -21,6 +21,8 @@ import { foreignFilesProblem, MANIFEST_FILE, withManifest } from './manifest.js'
  * kilobytes to a few megabytes: this is hundreds of large tools.
  */
 export const MAX_COMMIT_BYTES = 512 * 1024 * 1024
+/** GitHub refuses a file over 100 MB in a push (and so in a tree). */
+const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024
 
 /**
  * Commits every exported tool in one commit, each under its own commit-path. A tool whose
@@ -45,6 +47,12 @@ export async function deliverToRepository(
         inputs.envVariables
       )
       const size = [...files.values()].reduce((sum, data) => sum + data.length, 0)
+      const huge = [...files].find(([, data]) => data.length > MAX_GITHUB_FILE_BYTES)
+      if (huge) {
+        throw new Error(
+          `not committed: ${printable(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the artifact keeps the export)`
+        )
+      }
       if (held + size > MAX_COMMIT_BYTES) {
         throw new Error(
           `not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${MAX_COMMIT_BYTES}; split tools across steps (see the matrix example)`
@@ -67,7 +75,7 @@ export async function deliverToRepository(
   if (directories.size === 0) return undefined
 
   const single = inputs.batch ? undefined : records[0]
-  const job = single?.exportJobId ? ` (export ${single.exportJobId})` : ''
+  const job = single?.exportJobId ? ` (export ${inert(single.exportJobId)})` : ''
   const subject = single ? `Kore.ai tool ${single.toolId}` : 'Kore.ai tools'
   const reports = new Map<string, ToolReport>()
   // Called once the branch's old files are known, before anything is written.
