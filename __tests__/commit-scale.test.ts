@@ -5,7 +5,12 @@ import { describe, expect, it } from '@jest/globals'
 import { commitExport } from '../src/export/deliver/commit.js'
 import { commonParent } from '../src/export/deliver/git-data.js'
 import { MAX_TREE_REQUEST_BYTES } from '../src/export/deliver/git-write.js'
-import { pullRequestBranch } from '../src/export/deliver/repository.js'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { deliverToRepository, pullRequestBranch } from '../src/export/deliver/repository.js'
+import { newExportRecord } from '../src/export/export-tool.js'
+import { sampleExport } from './fakes/zip.js'
+import { tempDir } from './helpers/setup.js'
 import type { Inputs } from '../src/export/inputs.js'
 import { commitRequest, files, Github, resetGithubEachTest, startGithub } from './helpers/github.js'
 
@@ -90,6 +95,41 @@ describe('commitExport at scale', () => {
       'b.json',
       'c.json'
     ])
+  })
+})
+
+describe('deliverToRepository', () => {
+  let github: Github
+  resetGithubEachTest(() => github)
+
+  it('commits at most its cap in one run, failing the tools past it by name', async () => {
+    github = await startGithub()
+    process.env.GITHUB_REPOSITORY = github.repository
+    const dir = tempDir()
+    const records = ['a-1', 'a-2'].map(toolId => {
+      const file = path.join(dir, `${toolId}.zip`)
+      fs.writeFileSync(file, sampleExport(toolId))
+      return { ...newExportRecord(toolId, ''), file }
+    })
+    const inputs = {
+      batch: true,
+      tools: records.map(r => ({ toolId: r.toolId, flowId: '' })),
+      commitPath: 'kore-tools/{tool-id}',
+      commitBranch: 'main',
+      commitMessage: '',
+      commitTimeoutSeconds: 60,
+      githubToken: github.token,
+      pullRequest: false,
+      envVariables: 'keep'
+    } as Inputs
+    const oneTool = 800
+    const result = await deliverToRepository(inputs, records, oneTool + 200)
+    expect(result?.changed).toBe(true)
+    expect(records[0]?.errors).toEqual([])
+    expect(records[1]?.errors[0]).toMatch(
+      /^not committed: the tools before it already hold \d+ bytes, and one commit carries at most 1000/
+    )
+    expect(Object.keys(github.files('main', 'kore-tools/a-2'))).toEqual([])
   })
 })
 

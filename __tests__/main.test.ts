@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import * as mocked from '../__fixtures__/core.js'
 import { startGithubApi } from './fakes/github-api.js'
 import { startKoreServer } from './fakes/kore-server.js'
+import { buildZip } from './fakes/zip.js'
 import { setInputs, tempDir } from './helpers/setup.js'
 
 jest.unstable_mockModule('@actions/core', () => mocked.core)
@@ -56,6 +57,53 @@ describe('run()', () => {
       ...inputs
     })
   }
+
+  describe('bounds that the README promises', () => {
+    const restartKore = async (options: Parameters<typeof startKoreServer>[0]) => {
+      await kore.close()
+      kore = await startKoreServer(options)
+    }
+
+    it('slows every tool of a batch when one is rate limited: one gate for the run', async () => {
+      await restartKore({ jobPolls: 0, exportFailures: [{ status: 429, retryAfter: 2 }] })
+      given({ tools: 'a-one\na-two', commit: 'false', 'poll-interval': '1' })
+      await run()
+      expect(mocked.setFailed).not.toHaveBeenCalled()
+      const limited = kore.requests.findIndex(r => r.method === 'POST') // answered 429
+      const pausedUntil = (kore.requests[limited]?.at ?? 0) + 1900
+      const during = kore.requests.slice(limited + 1).filter(r => r.at < pausedUntil)
+      // The other tool's export may already have been on its way; nothing new starts.
+      expect(during.filter(r => r.method === 'GET')).toEqual([])
+    })
+
+    it('ends a tool whose download stalls at its timeout: the deadline covers the download', async () => {
+      await restartKore({ jobPolls: 0, stallDownloads: 10 })
+      given({ 'tool-id': TOOL, commit: 'false', timeout: '3' })
+      const before = Date.now()
+      await run()
+      expect(Date.now() - before).toBeLessThan(15_000)
+      expect(String(mocked.setFailed.mock.calls[0]?.[0])).toMatch(/timeout: 3 s|within 3 s|ran out/)
+    })
+
+    it('refuses a zip that unpacks to more than four times max-download-size', async () => {
+      const zeros = Buffer.alloc(5 * 1024).toString()
+      await restartKore({
+        jobPolls: 0,
+        zipFor: () =>
+          Buffer.from(
+            buildZip([
+              { name: 'flow_definition.json', data: `{"pad":"${zeros}"}` },
+              { name: 'app_definition.json', data: '{}' }
+            ])
+          )
+      })
+      given({ 'tool-id': TOOL, commit: 'false', 'max-download-size': '1KiB' })
+      await run()
+      expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
+        'unsafe archive: it unpacks to more than 4096 bytes'
+      )
+    })
+  })
 
   it('reports nothing when a twin run committed the same change first', async () => {
     await github.close()

@@ -34166,7 +34166,7 @@ const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024;
  * failed commit is recorded against every tool it held. Returns undefined when nothing was
  * committed or the commit failed.
  */
-async function deliverToRepository(inputs, records) {
+async function deliverToRepository(inputs, records, maxCommitBytes = MAX_COMMIT_BYTES) {
     const directories = new Map();
     const toolIn = new Map();
     const seconds = inputs.commitTimeoutSeconds;
@@ -34181,8 +34181,8 @@ async function deliverToRepository(inputs, records) {
             if (huge) {
                 throw new Error(`not committed: ${(0,src_text/* printable */.g$)(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the artifact keeps the export)`);
             }
-            if (held + size > MAX_COMMIT_BYTES) {
-                throw new Error(`not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${MAX_COMMIT_BYTES}; split tools across steps (see the matrix example)`);
+            if (held + size > maxCommitBytes) {
+                throw new Error(`not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${maxCommitBytes}; split tools across steps (see the matrix example)`);
             }
             held += size;
             record.redacted = redacted;

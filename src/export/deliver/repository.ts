@@ -32,7 +32,8 @@ const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024
  */
 export async function deliverToRepository(
   inputs: Inputs,
-  records: ExportRecord[]
+  records: ExportRecord[],
+  maxCommitBytes = MAX_COMMIT_BYTES
 ): Promise<CommitResult | undefined> {
   const directories = new Map<string, Map<string, Buffer>>()
   const toolIn = new Map<string, ExportRecord>()
@@ -53,9 +54,9 @@ export async function deliverToRepository(
           `not committed: ${printable(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the artifact keeps the export)`
         )
       }
-      if (held + size > MAX_COMMIT_BYTES) {
+      if (held + size > maxCommitBytes) {
         throw new Error(
-          `not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${MAX_COMMIT_BYTES}; split tools across steps (see the matrix example)`
+          `not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${maxCommitBytes}; split tools across steps (see the matrix example)`
         )
       }
       held += size
