@@ -32130,7 +32130,7 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 function refuseUnsafe(entry, seen) {
     const name = entry.fileName;
-    if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
+    if ((0,src_text/* hasUnprintable */.BR)(name)) {
         throw new ArchiveError(`unsafe archive: entry ${(0,src_text/* printable */.g$)(name)} has control characters`);
     }
     if (name.split('/').some(isBadPathSegment)) {
@@ -32394,12 +32394,6 @@ const REDACTED = '<redacted>';
 function isEnvVariablesFile(name) {
     return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE;
 }
-class UnredactableError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'UnredactableError';
-    }
-}
 /** `isSecured`, `is_secured`, `IS-SECURED` → `issecured`. */
 function normalise(key) {
     return key.toLowerCase().replace(/[\s_-]/g, '');
@@ -32456,12 +32450,12 @@ const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
  * Every variable of the file, wherever it sits: an object with a value field, named by its name
  * field or, in a map of variables, by its key; or an object marked secure. The one walker for
  * redacting (export), listing, requiring and filling (restore) and hiding (change report), so
- * that whatever one of them sees as a secret, all do. Throws UnredactableError when the file's
+ * that whatever one of them sees as a secret, all do. Throws when the file's
  * shape does not tell for sure which values are secret.
  */
 function findVariables(root) {
     if (root.type !== 'object' && root.type !== 'array') {
-        throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
+        throw new Error(`its top level is a ${root.type}, not a list or map of variables`);
     }
     const found = [];
     // `insideValue`: the node is (within) a variable's value, so it is not a variable of its own
@@ -32504,7 +32498,7 @@ const FLAG_IN_TEXT = new RegExp(`(?:${SECURE_FLAG_NAMES.map(name => name.replace
 function refuseSecretsInText(node, nameFromParent) {
     if (!FLAG_IN_TEXT.test(String(node.value)))
         return;
-    throw new UnredactableError(`${nameFromParent ? `"${(0,src_text/* printable */.g$)(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
+    throw new Error(`${nameFromParent ? `"${(0,src_text/* printable */.g$)(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
 }
 /** Whether a JSON string value is the redaction placeholder (any case, padded or not). */
 function isPlaceholder(value) {
@@ -32581,7 +32575,7 @@ function isMarkedSecure(object, nameFromParent) {
         const flag = flagValue(property.children?.[1]);
         if (flag === undefined) {
             const name = variableName(object, nameFromParent);
-            throw new UnredactableError(`variable ${(0,src_text/* printable */.g$)(name)} has "${(0,src_text/* printable */.g$)(key)}" set to something that is neither true nor false`);
+            throw new Error(`variable ${(0,src_text/* printable */.g$)(name)} has "${(0,src_text/* printable */.g$)(key)}" set to something that is neither true nor false`);
         }
         secure ||= flag;
     }
@@ -32602,12 +32596,12 @@ function secureVariable(object, nameFromParent) {
                 values.push(value);
         }
         else if (value.type !== 'boolean' && value.type !== 'null') {
-            throw new UnredactableError(`secure variable ${(0,src_text/* printable */.g$)(name)} has a field "${(0,src_text/* printable */.g$)(keyOf(property))}" that may hold its value`);
+            throw new Error(`secure variable ${(0,src_text/* printable */.g$)(name)} has a field "${(0,src_text/* printable */.g$)(keyOf(property))}" that may hold its value`);
         }
     }
     // A flagged object with neither a name nor a value is a part of a variable, not the variable.
     if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
-        throw new UnredactableError(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
+        throw new Error(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
     }
     return { name, node: object, values, secure: true };
 }
@@ -34008,6 +34002,7 @@ function checkJsonFile(name, data, utf16) {
 
 
 
+
 /** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
 class RedactionError extends Error {
     constructor(file, reason) {
@@ -34044,7 +34039,7 @@ function redactOrRefuse(entry) {
         return redactEnvVariablesFile(entry.data);
     }
     catch (error) {
-        throw new RedactionError(entry.name, error.message);
+        throw new RedactionError(entry.name, (0,errors/* messageOf */.b)(error));
     }
 }
 /**
@@ -34669,6 +34664,7 @@ function parseJson(text, what) {
 
 
 
+
 class KoreClient {
     host;
     apiKey;
@@ -34721,7 +34717,7 @@ class KoreClient {
                 return parseDockStatus(JSON.parse(text));
             }
             catch (error) {
-                const problem = error instanceof SyntaxError ? 'not JSON' : error.message;
+                const problem = error instanceof SyntaxError ? 'not JSON' : (0,errors/* messageOf */.b)(error);
                 throw new retry/* TransientError */.N_(`unreadable answer (${problem})`);
             }
         }, { deadline });
@@ -34855,12 +34851,6 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 const MAX_REDIRECTS = 5;
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-class DownloadError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'DownloadError';
-    }
-}
 /** Streams the export to a temporary file beside the destination, verifies it, renames it. */
 async function downloadExport(downloadUrl, options) {
     const url = resolveDownloadUrl(downloadUrl, options.host);
@@ -34889,7 +34879,7 @@ function resolveDownloadUrl(raw, host) {
         url = new URL(raw.trim(), `${host}/`);
     }
     catch {
-        throw new DownloadError('Kore.ai sent a download URL that is not a URL');
+        throw new Error('Kore.ai sent a download URL that is not a URL');
     }
     refuseInsecure(url, host, 'download the export over');
     return url;
@@ -34901,7 +34891,7 @@ function refuseInsecure(url, host, doing) {
     const localTest = hostUrl.protocol === 'http:' && isLoopback(hostUrl.hostname);
     if (url.protocol === 'http:' && localTest && isLoopback(url.hostname))
         return;
-    throw new DownloadError(`refusing to ${doing} ${url.protocol} (https only)`);
+    throw new Error(`refusing to ${doing} ${url.protocol} (https only)`);
 }
 /** The body went past max-download-size: another try would not help. */
 class TooLargeError extends Error {
@@ -34912,7 +34902,7 @@ async function fetchToFile(url, temporary, options) {
     const expected = Number(message.headers['content-length'] ?? NaN);
     if (expected > options.maxBytes) {
         discard(response);
-        throw new DownloadError(tooLarge(options.maxBytes, `it is ${expected} bytes`));
+        throw new Error(tooLarge(options.maxBytes, `it is ${expected} bytes`));
     }
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
@@ -34944,9 +34934,11 @@ async function fetchToFile(url, temporary, options) {
     catch (error) {
         message.destroy();
         if (error instanceof TooLargeError)
-            throw new DownloadError(error.message);
+            throw new Error(error.message, { cause: error });
         if (writeError) {
-            throw new DownloadError(`could not write the export to disk: ${(0,errors/* messageOf */.b)(writeError)}`);
+            throw new Error(`could not write the export to disk: ${(0,errors/* messageOf */.b)(writeError)}`, {
+                cause: error
+            });
         }
         // Trouble on the network side is worth another try. (A body shorter than its
         // Content-Length ends here too: Node's parser reports it as an abort.)
@@ -34990,26 +34982,26 @@ async function openFollowingRedirects(start, options) {
         if (isTransientStatus(status, 'GET'))
             throw transientStatusError(response);
         if ([401, 403, 404, 410].includes(status)) {
-            throw new DownloadError(`the download URL answered HTTP ${status}: it may have expired; run the export again`);
+            throw new Error(`the download URL answered HTTP ${status}: it may have expired; run the export again`);
         }
-        throw new DownloadError(`the download URL answered HTTP ${status}`);
+        throw new Error(`the download URL answered HTTP ${status}`);
     }
 }
 function nextHop(from, location, hop, host) {
     if (!location)
-        throw new DownloadError('the download redirected without a Location');
+        throw new Error('the download redirected without a Location');
     if (hop + 1 > MAX_REDIRECTS) {
-        throw new DownloadError(`the download redirected more than ${MAX_REDIRECTS} times`);
+        throw new Error(`the download redirected more than ${MAX_REDIRECTS} times`);
     }
     let next;
     try {
         next = new URL(location, from);
     }
     catch {
-        throw new DownloadError('the download redirected to something that is not a URL');
+        throw new Error('the download redirected to something that is not a URL');
     }
     if (from.protocol === 'https:' && next.protocol !== 'https:') {
-        throw new DownloadError('refusing a redirect of the download from https to http');
+        throw new Error('refusing a redirect of the download from https to http');
     }
     refuseInsecure(next, host, 'follow a redirect of the download to');
     (0,src_text/* hideSecret */.DL)(next.href);
@@ -35635,6 +35627,7 @@ function parseRetryAfter(header) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BR: () => (/* binding */ hasUnprintable),
 /* harmony export */   DL: () => (/* binding */ hideSecret),
 /* harmony export */   SR: () => (/* binding */ isPlainId),
 /* harmony export */   g$: () => (/* binding */ printable),
@@ -35650,6 +35643,10 @@ function parseRetryAfter(header) {
 const DEFAULT_MAX_LENGTH = 300;
 /** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+/** Whether the text holds a character `printable` would have to escape. */
+function hasUnprintable(text) {
+    return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text);
+}
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
 const knownSecrets = [];

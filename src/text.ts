@@ -11,6 +11,11 @@ const DEFAULT_MAX_LENGTH = 300
 /** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
 
+/** Whether the text holds a character `printable` would have to escape. */
+export function hasUnprintable(text: string): boolean {
+  return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text)
+}
+
 const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
 /** Every secret this run knows, longest first (so a secret's prefix never survives its own). */

@@ -34711,6 +34711,10 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const DEFAULT_MAX_LENGTH = 300;
 /** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+/** Whether the text holds a character `printable` would have to escape. */
+function hasUnprintable(text) {
+    return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text);
+}
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
 const knownSecrets = [];
@@ -35095,7 +35099,7 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 function refuseUnsafe(entry, seen) {
     const name = entry.fileName;
-    if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
+    if (hasUnprintable(name)) {
         throw new ArchiveError(`unsafe archive: entry ${text_printable(name)} has control characters`);
     }
     if (name.split('/').some(isBadPathSegment)) {
@@ -35361,12 +35365,6 @@ const REDACTED = '<redacted>';
 function isEnvVariablesFile(name) {
     return (name.split('/').pop() ?? '').toLowerCase() === env_variables_ENV_VARIABLES_FILE;
 }
-class UnredactableError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'UnredactableError';
-    }
-}
 /** `isSecured`, `is_secured`, `IS-SECURED` → `issecured`. */
 function normalise(key) {
     return key.toLowerCase().replace(/[\s_-]/g, '');
@@ -35423,12 +35421,12 @@ const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
  * Every variable of the file, wherever it sits: an object with a value field, named by its name
  * field or, in a map of variables, by its key; or an object marked secure. The one walker for
  * redacting (export), listing, requiring and filling (restore) and hiding (change report), so
- * that whatever one of them sees as a secret, all do. Throws UnredactableError when the file's
+ * that whatever one of them sees as a secret, all do. Throws when the file's
  * shape does not tell for sure which values are secret.
  */
 function findVariables(root) {
     if (root.type !== 'object' && root.type !== 'array') {
-        throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`);
+        throw new Error(`its top level is a ${root.type}, not a list or map of variables`);
     }
     const found = [];
     // `insideValue`: the node is (within) a variable's value, so it is not a variable of its own
@@ -35471,7 +35469,7 @@ const FLAG_IN_TEXT = new RegExp(`(?:${SECURE_FLAG_NAMES.map(name => name.replace
 function refuseSecretsInText(node, nameFromParent) {
     if (!FLAG_IN_TEXT.test(String(node.value)))
         return;
-    throw new UnredactableError(`${nameFromParent ? `"${text_printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
+    throw new Error(`${nameFromParent ? `"${text_printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
 }
 /** Whether a JSON string value is the redaction placeholder (any case, padded or not). */
 function isPlaceholder(value) {
@@ -35548,7 +35546,7 @@ function isMarkedSecure(object, nameFromParent) {
         const flag = flagValue(property.children?.[1]);
         if (flag === undefined) {
             const name = variableName(object, nameFromParent);
-            throw new UnredactableError(`variable ${text_printable(name)} has "${text_printable(key)}" set to something that is neither true nor false`);
+            throw new Error(`variable ${text_printable(name)} has "${text_printable(key)}" set to something that is neither true nor false`);
         }
         secure ||= flag;
     }
@@ -35569,12 +35567,12 @@ function secureVariable(object, nameFromParent) {
                 values.push(value);
         }
         else if (value.type !== 'boolean' && value.type !== 'null') {
-            throw new UnredactableError(`secure variable ${text_printable(name)} has a field "${text_printable(keyOf(property))}" that may hold its value`);
+            throw new Error(`secure variable ${text_printable(name)} has a field "${text_printable(keyOf(property))}" that may hold its value`);
         }
     }
     // A flagged object with neither a name nor a value is a part of a variable, not the variable.
     if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
-        throw new UnredactableError(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
+        throw new Error(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
     }
     return { name, node: object, values, secure: true };
 }
@@ -35906,7 +35904,7 @@ function parseSource(raw) {
     return external_node_path_namespaceObject.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), raw);
 }
 function parseToolName(name) {
-    if (name.length > 200 || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
+    if (name.length > 200 || hasUnprintable(name)) {
         throw new input_names_InputError(RestoreInput.ToolName, `"${text_printable(name, 80)}" is not a tool name (at most 200 characters, no control characters)`);
     }
     return name;
@@ -36559,6 +36557,7 @@ function describeNetworkError(error) {
 
 
 
+
 class KoreClient {
     host;
     apiKey;
@@ -36611,7 +36610,7 @@ class KoreClient {
                 return parseDockStatus(JSON.parse(text));
             }
             catch (error) {
-                const problem = error instanceof SyntaxError ? 'not JSON' : error.message;
+                const problem = error instanceof SyntaxError ? 'not JSON' : errors_messageOf(error);
                 throw new TransientError(`unreadable answer (${problem})`);
             }
         }, { deadline });

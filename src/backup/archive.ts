@@ -5,7 +5,7 @@ import * as zlib from 'node:zlib'
 import yauzl from 'yauzl'
 import { messageOf } from '../errors.js'
 import { isBadPathSegment } from '../input-parsers.js'
-import { printable } from '../text.js'
+import { hasUnprintable, printable } from '../text.js'
 
 export interface ZipEntryInfo {
   name: string
@@ -142,7 +142,7 @@ const S_IFLNK = 0o120000
 
 function refuseUnsafe(entry: yauzl.Entry, seen: Set<string>): void {
   const name = entry.fileName
-  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
+  if (hasUnprintable(name)) {
     throw new ArchiveError(`unsafe archive: entry ${printable(name)} has control characters`)
   }
   if (name.split('/').some(isBadPathSegment)) {

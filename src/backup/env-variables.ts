@@ -18,13 +18,6 @@ export function isEnvVariablesFile(name: string): boolean {
   return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE
 }
 
-export class UnredactableError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'UnredactableError'
-  }
-}
-
 /** `isSecured`, `is_secured`, `IS-SECURED` → `issecured`. */
 function normalise(key: string): string {
   return key.toLowerCase().replace(/[\s_-]/g, '')
@@ -95,12 +88,12 @@ export interface Variable {
  * Every variable of the file, wherever it sits: an object with a value field, named by its name
  * field or, in a map of variables, by its key; or an object marked secure. The one walker for
  * redacting (export), listing, requiring and filling (restore) and hiding (change report), so
- * that whatever one of them sees as a secret, all do. Throws UnredactableError when the file's
+ * that whatever one of them sees as a secret, all do. Throws when the file's
  * shape does not tell for sure which values are secret.
  */
 export function findVariables(root: Node): Variable[] {
   if (root.type !== 'object' && root.type !== 'array') {
-    throw new UnredactableError(`its top level is a ${root.type}, not a list or map of variables`)
+    throw new Error(`its top level is a ${root.type}, not a list or map of variables`)
   }
   const found: Variable[] = []
   // `insideValue`: the node is (within) a variable's value, so it is not a variable of its own
@@ -146,7 +139,7 @@ const FLAG_IN_TEXT = new RegExp(
  */
 function refuseSecretsInText(node: Node, nameFromParent: string | undefined): void {
   if (!FLAG_IN_TEXT.test(String(node.value))) return
-  throw new UnredactableError(
+  throw new Error(
     `${nameFromParent ? `"${printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`
   )
 }
@@ -232,7 +225,7 @@ function isMarkedSecure(object: Node, nameFromParent: string | undefined): boole
     const flag = flagValue(property.children?.[1])
     if (flag === undefined) {
       const name = variableName(object, nameFromParent)
-      throw new UnredactableError(
+      throw new Error(
         `variable ${printable(name)} has "${printable(key)}" set to something that is neither true nor false`
       )
     }
@@ -253,14 +246,14 @@ function secureVariable(object: Node, nameFromParent: string | undefined): Varia
       hasValueField = true
       if (value.type !== 'null') values.push(value)
     } else if (value.type !== 'boolean' && value.type !== 'null') {
-      throw new UnredactableError(
+      throw new Error(
         `secure variable ${printable(name)} has a field "${printable(keyOf(property))}" that may hold its value`
       )
     }
   }
   // A flagged object with neither a name nor a value is a part of a variable, not the variable.
   if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
-    throw new UnredactableError(
+    throw new Error(
       `a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`
     )
   }

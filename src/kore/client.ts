@@ -4,6 +4,7 @@
  * its end and downloading an export within its bounds. It takes plain arguments (a base URL, a
  * key, limits), never action inputs, and knows nothing of zips or git.
  */
+import { messageOf } from '../errors.js'
 import * as core from '@actions/core'
 import { discard, isTransientStatus, readText, send, transientStatusError } from '../http.js'
 import {
@@ -111,7 +112,7 @@ export class KoreClient {
         try {
           return parseDockStatus(JSON.parse(text))
         } catch (error) {
-          const problem = error instanceof SyntaxError ? 'not JSON' : (error as Error).message
+          const problem = error instanceof SyntaxError ? 'not JSON' : messageOf(error)
           throw new TransientError(`unreadable answer (${problem})`)
         }
       },

@@ -23,13 +23,6 @@ const MAX_REDIRECTS = 5
 const WRITE_BUFFER_BYTES = 1024 * 1024
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 
-export class DownloadError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'DownloadError'
-  }
-}
-
 export interface DownloadOptions {
   /** Kore.ai base URL: the only origin the API key is ever sent to. */
   host: string
@@ -96,7 +89,7 @@ export function resolveDownloadUrl(raw: string, host: string): URL {
   try {
     url = new URL(raw.trim(), `${host}/`)
   } catch {
-    throw new DownloadError('Kore.ai sent a download URL that is not a URL')
+    throw new Error('Kore.ai sent a download URL that is not a URL')
   }
   refuseInsecure(url, host, 'download the export over')
   return url
@@ -107,7 +100,7 @@ function refuseInsecure(url: URL, host: string, doing: string): void {
   const hostUrl = new URL(host)
   const localTest = hostUrl.protocol === 'http:' && isLoopback(hostUrl.hostname)
   if (url.protocol === 'http:' && localTest && isLoopback(url.hostname)) return
-  throw new DownloadError(`refusing to ${doing} ${url.protocol} (https only)`)
+  throw new Error(`refusing to ${doing} ${url.protocol} (https only)`)
 }
 
 /** The body went past max-download-size: another try would not help. */
@@ -123,7 +116,7 @@ async function fetchToFile(
   const expected = Number(message.headers['content-length'] ?? NaN)
   if (expected > options.maxBytes) {
     discard(response)
-    throw new DownloadError(tooLarge(options.maxBytes, `it is ${expected} bytes`))
+    throw new Error(tooLarge(options.maxBytes, `it is ${expected} bytes`))
   }
   const hash = createHash('sha256')
   let size = 0
@@ -154,9 +147,11 @@ async function fetchToFile(
     await Promise.race([piped, writeFailed])
   } catch (error) {
     message.destroy()
-    if (error instanceof TooLargeError) throw new DownloadError(error.message)
+    if (error instanceof TooLargeError) throw new Error(error.message, { cause: error })
     if (writeError) {
-      throw new DownloadError(`could not write the export to disk: ${messageOf(writeError)}`)
+      throw new Error(`could not write the export to disk: ${messageOf(writeError)}`, {
+        cause: error
+      })
     }
     // Trouble on the network side is worth another try. (A body shorter than its
     // Content-Length ends here too: Node's parser reports it as an abort.)
@@ -203,27 +198,27 @@ async function openFollowingRedirects(
     discard(response)
     if (isTransientStatus(status, 'GET')) throw transientStatusError(response)
     if ([401, 403, 404, 410].includes(status)) {
-      throw new DownloadError(
+      throw new Error(
         `the download URL answered HTTP ${status}: it may have expired; run the export again`
       )
     }
-    throw new DownloadError(`the download URL answered HTTP ${status}`)
+    throw new Error(`the download URL answered HTTP ${status}`)
   }
 }
 
 function nextHop(from: URL, location: string | undefined, hop: number, host: string): URL {
-  if (!location) throw new DownloadError('the download redirected without a Location')
+  if (!location) throw new Error('the download redirected without a Location')
   if (hop + 1 > MAX_REDIRECTS) {
-    throw new DownloadError(`the download redirected more than ${MAX_REDIRECTS} times`)
+    throw new Error(`the download redirected more than ${MAX_REDIRECTS} times`)
   }
   let next: URL
   try {
     next = new URL(location, from)
   } catch {
-    throw new DownloadError('the download redirected to something that is not a URL')
+    throw new Error('the download redirected to something that is not a URL')
   }
   if (from.protocol === 'https:' && next.protocol !== 'https:') {
-    throw new DownloadError('refusing a redirect of the download from https to http')
+    throw new Error('refusing a redirect of the download from https to http')
   }
   refuseInsecure(next, host, 'follow a redirect of the download to')
   hideSecret(next.href)

@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { Input, InputError } from '../input-names.js'
 import { parseBoolean, parseHost, parseSeconds, parseToolId } from '../input-parsers.js'
 import { readApiKey } from '../api-key.js'
-import { hideSecret, printable } from '../text.js'
+import { hasUnprintable, hideSecret, printable } from '../text.js'
 
 /** Input names of restore/action.yml; the shared ones keep the export action's names. */
 export const RestoreInput = {
@@ -72,7 +72,7 @@ function parseSource(raw: string): string {
 }
 
 function parseToolName(name: string): string {
-  if (name.length > 200 || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) {
+  if (name.length > 200 || hasUnprintable(name)) {
     throw new InputError(
       RestoreInput.ToolName,
       `"${printable(name, 80)}" is not a tool name (at most 200 characters, no control characters)`

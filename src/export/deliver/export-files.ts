@@ -1,3 +1,4 @@
+import { messageOf } from '../../errors.js'
 import type { ZipFileEntry } from '../../backup/archive.js'
 import { isEnvVariablesFile, redactEnvVariablesFile } from '../../backup/env-variables.js'
 import type { EnvVariablesMode } from '../inputs.js'
@@ -54,7 +55,7 @@ function redactOrRefuse(entry: ZipFileEntry): { text: string; names: string[] } 
   try {
     return redactEnvVariablesFile(entry.data)
   } catch (error) {
-    throw new RedactionError(entry.name, (error as Error).message)
+    throw new RedactionError(entry.name, messageOf(error))
   }
 }
 
