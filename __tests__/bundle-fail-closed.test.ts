@@ -154,11 +154,18 @@ describe('the bundled action fails closed', () => {
       ],
       failLogs: ['Broken.\n\n## Injected heading [click](https://evil.example)\n::warning::x']
     })
+    // A status nobody documents ends the job at once, named, and printable.
+    const hostile = await run()
+    expect(hostile.exitCode).toBe(1)
+    const lines = hostile.stdout.split('\n')
+    expect(lines.filter(line => /^::(stop-commands|set-output|warning)/.test(line))).toEqual([])
+    expect(hostile.stdout).toContain('ended IN_PROGRESS\\n::stop-commands::pwned')
+    expect(hostile.outputs.status).toBe(
+      'IN_PROGRESS\\n::stop-commands::pwned\\n::set-output name=status::hacked'
+    )
+
     const result = await run()
     expect(result.exitCode).toBe(1)
-    const lines = result.stdout.split('\n')
-    expect(lines.filter(line => /^::(stop-commands|set-output|warning)/.test(line))).toEqual([])
-    expect(result.stdout).toContain('IN_PROGRESS\\n::stop-commands::pwned')
     expect(result.outputs.status).toBe('FAILED')
     // The reason stays inside its table cell: no raw newline, so no Markdown.
     expect(result.summary).toContain('Broken.\\n\\n## Injected heading')

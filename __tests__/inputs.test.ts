@@ -13,12 +13,18 @@ describe('readInputs', () => {
   let clear: () => void = () => undefined
   afterEach(() => clear())
 
+  it('refuses a resource other than tool or workflow, listing both', () => {
+    clear = setInputs({ ...valid, resource: 'agent' })
+    expect(() => readInputs()).toThrow('resource: "agent" is not one of tool, workflow')
+  })
+
   it('applies the documented defaults', () => {
     clear = setInputs(valid)
     process.env.RUNNER_TEMP = '/runner/temp'
     const inputs = readInputs()
     expect(inputs).toEqual({
       host: 'https://agent-platform.kore.ai',
+      resource: 'tool',
       tools: [{ toolId: valid[Input.ToolId], flowId: '' }],
       batch: false,
       maxParallel: 4,

@@ -31718,7 +31718,7 @@ function checkDeadline(deadline) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(11571);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(64459);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31727,7 +31727,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 11571:
+/***/ 64459:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31792,6 +31792,7 @@ const Input = {
     GithubToken: 'github-token',
     PullRequest: 'pull-request',
     EnvVariables: 'env-variables',
+    Resource: 'resource',
     KeepAlive: 'keep-alive',
     KeepAliveDays: 'keep-alive-days'
 };
@@ -34295,6 +34296,33 @@ function logResult(result, toolIn) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/kore/dialect.ts
+/**
+ * Kore.ai documents the same APIs for two products under two names: Agent Platform's tools and
+ * AI for Process's workflows (paths, request fields and the words in messages). One Resource
+ * picks them; everything else about the calls is shared.
+ */
+const RESOURCES = ['tool', 'workflow'];
+function dialectOf(resource) {
+    return resource === 'workflow'
+        ? {
+            noun: 'workflow',
+            collection: '/api/public/workflows',
+            exportCollections: ['/api/public/workflows', '/api/public/workflow'],
+            dataFileField: 'workflowDataFileId',
+            nameField: 'workflowName',
+            otherHint: 'on an Agent Platform host, set resource: tool'
+        }
+        : {
+            noun: 'tool',
+            collection: '/api/public/tools',
+            exportCollections: ['/api/public/tools'],
+            dataFileField: 'toolDataFileId',
+            nameField: 'toolName',
+            otherHint: 'on an AI for Process host, set resource: workflow'
+        };
+}
+
 // EXTERNAL MODULE: external "node:dns"
 var external_node_dns_ = __nccwpck_require__(40610);
 // EXTERNAL MODULE: external "node:http"
@@ -34510,12 +34538,12 @@ function parseDockStatus(body) {
 }
 /**
  * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
- * `tool_id`, a number, top level or under `response`), so that a tool named any way is checked
+ * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a tool named any way is checked
  * against the one asked for; empty when none is named.
  */
 function toolIdOf(record) {
     for (const source of [record, asObject(record.response)]) {
-        for (const key of ['toolId', 'toolID', 'tool_id']) {
+        for (const key of ['toolId', 'toolID', 'tool_id', 'workflowId', 'workflowID', 'workflow_id']) {
             const value = source[key];
             if (typeof value === 'number')
                 return serverId('a tool id', String(value));
@@ -34525,17 +34553,32 @@ function toolIdOf(record) {
     }
     return '';
 }
+/** Words for a job still under way: only these keep a poll waiting. */
+const IN_PROGRESS_WORDS = new Set([
+    'INPROGRESS',
+    'QUEUED',
+    'PENDING',
+    'RUNNING',
+    'STARTED',
+    'PROCESSING',
+    'INITIATED',
+    'ACCEPTED',
+    'SUBMITTED',
+    'SCHEDULED',
+    'WAITING'
+]);
+const SUCCESS_WORDS = new Set(['SUCCESS', 'SUCCEEDED', 'COMPLETED', 'COMPLETE', 'DONE']);
 /**
- * The documented SUCCESS / FAILED in any case; the spellings sibling Kore.ai job APIs use for
- * the same two ends are read alike, so that a variant never leaves us polling until timeout.
+ * The documented SUCCESS / IN_PROGRESS in any case and spelling, and the words sibling Kore.ai
+ * job APIs use for the same; every other status (FAILED, CANCELLED, ABORTED, EXPIRED, or one
+ * nobody documents) ends the job as a failure naming it, so that a poll never waits for a job
+ * that has already stopped.
  */
 function stateOf(rawStatus) {
-    const upper = rawStatus.toUpperCase();
-    if (['SUCCESS', 'SUCCEEDED', 'COMPLETED'].includes(upper))
+    const word = rawStatus.toUpperCase().replace(/[\s_-]/g, '');
+    if (SUCCESS_WORDS.has(word))
         return 'SUCCESS';
-    if (['FAILED', 'FAILURE', 'ERROR'].includes(upper))
-        return 'FAILED';
-    return 'IN_PROGRESS';
+    return IN_PROGRESS_WORDS.has(word) ? 'IN_PROGRESS' : 'FAILED';
 }
 /** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */
 function downloadUrlOf(record) {
@@ -34665,6 +34708,7 @@ function parseJson(text, what) {
 
 
 
+
 class KoreClient {
     host;
     apiKey;
@@ -34674,6 +34718,8 @@ class KoreClient {
     /** When each job's status was last asked for: Kore.ai allows about one a second per job. */
     lastStatusCheck = new Map();
     minStatusGapMs;
+    dialect;
+    exportSpelling;
     constructor(host, apiKey, options = {}) {
         this.host = host;
         this.apiKey = apiKey;
@@ -34681,21 +34727,42 @@ class KoreClient {
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
         this.gate = options.gate ?? new retry/* RateGate */.Ut();
         this.minStatusGapMs = options.minStatusGapMs ?? 1000;
+        this.dialect = dialectOf(options.resource ?? 'tool');
+        this.exportSpelling = options.exportSpelling ?? {};
     }
-    /** POST /api/public/tools/{toolId}/export[?flowId=…] */
+    /**
+     * POST /api/public/tools/{toolId}/export[?flowId=…], or the workflows' path. AI for Process
+     * spells that path two ways: on a 404 (which cannot have started a job) the other spelling is
+     * tried once, and the one that answered is kept for the run.
+     */
     async startExport(toolId, flowId, deadline) {
+        const { noun, exportCollections, otherHint } = this.dialect;
         const query = flowId ? `?${new URLSearchParams({ flowId })}` : '';
-        const text = await this.request({
-            method: 'POST',
-            path: `/api/public/tools/${encodeURIComponent(toolId)}/export${query}`,
-            what: `Export of tool ${toolId}`,
-            scope: 'Export Tool',
-            notFoundHint: 'check tool-id and flow-id, and that the tool exists in this environment (host)',
-            // Starting an export twice only makes a second job: safe to repeat.
-            repeatable: true,
-            deadline
-        });
-        return parseExportStarted(parseJson(text, `Export of tool ${toolId}`));
+        const what = `Export of ${noun} ${toolId}`;
+        const known = this.exportSpelling.collection;
+        const spellings = known ? [known] : exportCollections;
+        for (const [index, collection] of spellings.entries()) {
+            const last = index === spellings.length - 1;
+            try {
+                const text = await this.request({
+                    method: 'POST',
+                    path: `${collection}/${encodeURIComponent(toolId)}/export${query}`,
+                    what,
+                    scope: 'Export Tool',
+                    notFoundHint: `check tool-id and flow-id, and that the ${noun} exists in this environment (host); ${otherHint}`,
+                    // Starting an export twice only makes a second job: safe to repeat.
+                    repeatable: true,
+                    deadline
+                });
+                this.exportSpelling.collection = collection;
+                return parseExportStarted(parseJson(text, what));
+            }
+            catch (error) {
+                if (last || !(error instanceof KoreApiError) || error.status !== 404)
+                    throw error;
+            }
+        }
+        throw new Error(`${what}: no export path to try`);
     }
     /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
     async getDockStatus(dockStatusId, deadline, kind = 'export') {
@@ -34741,42 +34808,43 @@ class KoreClient {
         return parseUploadedFile(parseJson(text, `Upload of ${name}`));
     }
     /**
-     * POST /api/public/tools/import (a new tool) or /api/public/tools/{toolId}/import (a new
-     * version of it). Not repeated after a failure that may have come after Kore.ai acted.
+     * POST {collection}/import (a new tool or workflow) or {collection}/{id}/import (a new version
+     * of it). Not repeated after a failure that may have come after Kore.ai acted.
      */
     async importTool(request, deadline) {
-        const { toolId, toolName, ...files } = request;
-        const into = toolId ? `tool ${toolId}` : `a new tool "${(0,src_text/* printable */.g$)(toolName ?? '')}"`;
-        const path = toolId
-            ? `/api/public/tools/${encodeURIComponent(toolId)}/import`
-            : '/api/public/tools/import';
+        const { noun, collection, dataFileField, nameField, otherHint } = this.dialect;
+        const { toolId, toolName, appFileId, ...files } = request;
+        const into = toolId ? `${noun} ${toolId}` : `a new ${noun} "${(0,src_text/* printable */.g$)(toolName ?? '')}"`;
+        const body = { [dataFileField]: appFileId, ...files };
         const text = await this.request({
             method: 'POST',
-            path,
+            path: toolId ? `${collection}/${encodeURIComponent(toolId)}/import` : `${collection}/import`,
             what: `Import into ${into}`,
             scope: 'Import Tool',
             notFoundHint: toolId
-                ? 'check tool-id, and that the tool exists in this environment (host)'
-                : 'check host: this environment has no tool import API',
-            body: json(toolId ? files : { ...files, toolName }),
+                ? `check tool-id, and that the ${noun} exists in this environment (host); ${otherHint}`
+                : `check host: this environment has no ${noun} import API; ${otherHint}`,
+            body: json(toolId ? body : { ...body, [nameField]: toolName }),
             repeatable: false,
             deadline
         });
         return parseJobStarted(parseJson(text, `Import into ${into}`), 'import');
     }
-    /** POST /api/public/tools/{toolId}/deploy with isAsync false; not repeated when ambiguous. */
+    /** POST {collection}/{id}/deploy with isAsync false; not repeated when ambiguous. */
     async deployTool(toolId, deadline) {
+        const { noun, collection } = this.dialect;
+        const what = `Deployment of ${noun} ${toolId}`;
         const text = await this.request({
             method: 'POST',
-            path: `/api/public/tools/${encodeURIComponent(toolId)}/deploy`,
-            what: `Deployment of tool ${toolId}`,
+            path: `${collection}/${encodeURIComponent(toolId)}/deploy`,
+            what,
             scope: 'Deploy Tool',
-            notFoundHint: 'the tool is unknown to Kore.ai',
+            notFoundHint: `the ${noun} is unknown to Kore.ai`,
             body: json({ isAsync: false }),
             repeatable: false,
             deadline
         });
-        return parseJobStarted(parseJson(text, `Deployment of tool ${toolId}`), 'deploy');
+        return parseJobStarted(parseJson(text, what), 'deploy');
     }
     /**
      * One call with retries. A request that is not repeatable is tried again only when Kore.ai
@@ -35016,11 +35084,16 @@ class JobFailedError extends Error {
     kind;
     dockStatusId;
     reason;
-    constructor(kind, dockStatusId, reason) {
-        super(`Kore.ai reports the ${kind} job ${dockStatusId} FAILED: ${reason || 'no reason given'}`);
+    status;
+    constructor(kind, dockStatusId, reason, 
+    /** The final status as the server wrote it: FAILED, CANCELLED… */
+    status = 'FAILED') {
+        const ended = status.toUpperCase() === 'FAILED' ? 'FAILED' : `ended ${status}`;
+        super(`Kore.ai reports the ${kind} job ${dockStatusId} ${ended}: ${reason || 'no reason given'}`);
         this.kind = kind;
         this.dockStatusId = dockStatusId;
         this.reason = reason;
+        this.status = status;
         this.name = 'JobFailedError';
     }
 }
@@ -35061,8 +35134,9 @@ async function waitForJob(client, dockStatusId, options) {
         }
         if (status.state === 'SUCCESS')
             return status;
-        if (status.state === 'FAILED')
-            throw new JobFailedError(kind, dockStatusId, status.reason);
+        if (status.state === 'FAILED') {
+            throw new JobFailedError(kind, dockStatusId, status.reason, status.rawStatus);
+        }
         if (line !== lastSeen) {
             core/* info */.pq(`${options.label ?? ''}${capitalised(kind)} job ${dockStatusId}: ${line}`);
         }
@@ -35114,7 +35188,7 @@ async function exportTool(request, record, clientOptions = {}) {
     try {
         const client = new KoreClient(request.host, request.apiKey, clientOptions);
         const flow = request.flowId ? ` (flow ${request.flowId})` : '';
-        log(`Exporting tool ${request.toolId}${flow} from ${request.host}`);
+        log(`Exporting ${clientOptions.resource ?? 'tool'} ${request.toolId}${flow} from ${request.host}`);
         const deadline = startedAt + request.timeoutMs;
         const started = await client.startExport(request.toolId, request.flowId, deadline);
         Object.assign(record, {
@@ -35130,7 +35204,7 @@ async function exportTool(request, record, clientOptions = {}) {
             label: request.label
         }).catch(error => {
             if (error instanceof JobFailedError)
-                record.status = 'FAILED';
+                record.status = error.status;
             if (error instanceof JobTimeoutError)
                 record.status = error.lastStatus;
             throw error;
@@ -35201,6 +35275,7 @@ function readApiKey() {
 
 
 
+
 const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'];
 /** Reads and validates every input; throws an InputError naming the first bad one. */
 function readInputs() {
@@ -35217,6 +35292,7 @@ function readInputs() {
     }
     return {
         host: parseHost(core/* getInput */.V4(Input.Host)),
+        resource: parseChoice(Input.Resource, core/* getInput */.V4(Input.Resource), RESOURCES),
         tools,
         batch: Boolean(toolsText),
         maxParallel: parseMaxParallel(core/* getInput */.V4(Input.MaxParallel)),
@@ -35425,8 +35501,9 @@ async function run() {
     try {
         const given = (inputs = readInputs());
         records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId));
-        const gate = new retry/* RateGate */.Ut();
-        await forEachWithLimit(records, given.maxParallel, record => exportAndUpload(given, record, gate));
+        // Shared by every tool of the run: one pause on a 429, one export path spelling.
+        const shared = { gate: new retry/* RateGate */.Ut(), exportSpelling: {} };
+        await forEachWithLimit(records, given.maxParallel, record => exportAndUpload(given, record, shared));
         if (given.commit)
             commit = await deliverToRepository(given, records);
         if (given.keepAlive)
@@ -35444,7 +35521,7 @@ async function run() {
     }
 }
 /** One tool's export and artifact; a failure is recorded, so the other tools carry on. */
-async function exportAndUpload(inputs, record, gate) {
+async function exportAndUpload(inputs, record, shared) {
     const name = forTool(inputs.artifactName, record.toolId);
     const label = inputs.batch ? `[${record.toolId}] ` : '';
     try {
@@ -35459,7 +35536,7 @@ async function exportAndUpload(inputs, record, gate) {
             maxDownloadBytes: inputs.maxDownloadBytes,
             withVariables: inputs.envVariables !== 'omit',
             label
-        }, record, { gate });
+        }, record, { ...shared, resource: inputs.resource });
         if (inputs.uploadArtifact) {
             record.artifact = await uploadExportArtifact({
                 file: record.file,

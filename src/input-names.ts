@@ -22,6 +22,7 @@ export const Input = {
   GithubToken: 'github-token',
   PullRequest: 'pull-request',
   EnvVariables: 'env-variables',
+  Resource: 'resource',
   KeepAlive: 'keep-alive',
   KeepAliveDays: 'keep-alive-days'
 } as const

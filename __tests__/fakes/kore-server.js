@@ -23,7 +23,7 @@ import { sampleExport } from './zip.js'
  * @property {'sample'|'table'|'model'} [style]  which documented spelling the export answer uses
  * @property {number} [jobPolls]  IN_PROGRESS answers before the job ends (default 1)
  * @property {number} [jobMs]  minimum job duration in ms (default 0)
- * @property {'SUCCESS'|'FAILED'|'NEVER'} [outcome]
+ * @property {string} [outcome]  the export's final status (SUCCESS, FAILED, CANCELLED…) or NEVER
  * @property {unknown[]} [failLogs]  statusLogs sent with FAILED
  * @property {boolean} [lowerCase]  send statuses in lower case, as the older XO platform does
  * @property {'export'|'success'|'both'} [downloadUrlOn]  where the download link appears (default both)
@@ -51,6 +51,9 @@ import { sampleExport } from './zip.js'
  * @property {boolean} [importAnswersFinal]  import over an existing tool answers SUCCESS at once
  * @property {number} [deployPolls]  IN_PROGRESS answers before a deploy ends; unset: it answers
  *   SUCCESS at once (isAsync false)
+ * @property {'tools'|'workflows'} [dialect]  which product's API the host speaks (default tools)
+ * @property {'workflows'|'workflow'} [exportSpelling]  the only export path a workflows host
+ *   answers (its docs spell it both ways; default workflows)
  * @property {Failure[]} [deployFailures]  answers to deploy requests, sent once the job exists
  * @property {Record<string, string>} [namesOtherTool]  answers that name this tool id instead of
  *   the real one: 'import-answer', 'import-status', 'deploy-answer', 'deploy-status'
@@ -95,6 +98,14 @@ export async function startKoreServer(options = {}) {
   // Exports in flight: started, not yet FAILED nor downloaded. The batch bound is checked on it.
   let inFlight = 0
   let maxInFlight = 0
+  // The dialect this host speaks: the other's paths answer 404, as on a real host.
+  const workflows = options.dialect === 'workflows'
+  const collection = workflows ? 'workflows' : 'tools'
+  const exportCollection = workflows ? (options.exportSpelling ?? 'workflows') : 'tools'
+  const idField = workflows ? 'workflowId' : 'toolId'
+  const jobType = workflows ? 'WORKFLOWS' : 'TOOLS'
+  const dataField = workflows ? 'workflowDataFileId' : 'toolDataFileId'
+  const nameField = workflows ? 'workflowName' : 'toolName'
   const exportFailures = [...(options.exportFailures ?? [])]
   const statusFailures = [...(options.statusFailures ?? [])]
   const downloadFailures = [...(options.downloadFailures ?? [])]
@@ -138,8 +149,10 @@ export async function startKoreServer(options = {}) {
    * @param {Buffer} body
    */
   function route(req, res, url, body) {
-    const importMatch = url.pathname.match(/^\/api\/public\/tools(?:\/([^/]+))?\/import$/)
-    const deployMatch = url.pathname.match(/^\/api\/public\/tools\/([^/]+)\/deploy$/)
+    const importMatch = url.pathname.match(
+      new RegExp(`^/api/public/${collection}(?:/([^/]+))?/import$`)
+    )
+    const deployMatch = url.pathname.match(new RegExp(`^/api/public/${collection}/([^/]+)/deploy$`))
     if (url.pathname === '/api/public/files') {
       if (req.method !== 'POST') return sendError(res, 405, 'Method not allowed')
       if (!authorised(req, res)) return
@@ -157,7 +170,9 @@ export async function startKoreServer(options = {}) {
       if (!authorised(req, res, 'Deploy Tool')) return
       return startDeploy(res, decodeURIComponent(deployMatch[1] ?? ''), body)
     }
-    const exportMatch = url.pathname.match(/^\/api\/public\/tools\/([^/]+)\/export$/)
+    const exportMatch = url.pathname.match(
+      new RegExp(`^/api/public/${exportCollection}/([^/]+)/export$`)
+    )
     const statusMatch = url.pathname.match(/^\/api\/public\/dock-status\/([^/]+)$/)
     const downloadMatch = url.pathname.match(/^\/api\/v1\/account\/exports\/([^/]+)$/)
     if (exportMatch) {
@@ -215,7 +230,7 @@ export async function startKoreServer(options = {}) {
       return sendError(res, 404, 'Call flow not found for this tool')
     }
     const id = `ds-${randomUUID()}`
-    const exportJobId = `tool-ej-${randomUUID()}`
+    const exportJobId = `${workflows ? 'workflow' : 'tool'}-ej-${randomUUID()}`
     /** @type {Job} */
     const job = {
       id,
@@ -233,8 +248,8 @@ export async function startKoreServer(options = {}) {
     maxInFlight = Math.max(maxInFlight, inFlight)
     const link = options.downloadUrlOn === 'success' ? undefined : downloadUrl(job)
     const common = {
-      toolId,
-      jobType: 'TOOLS',
+      [idField]: toolId,
+      jobType,
       action: 'EXPORT',
       status: caseOf('IN_PROGRESS'),
       exportJobId
@@ -266,8 +281,8 @@ export async function startKoreServer(options = {}) {
     /** @type {Record<string, unknown>} */
     const record = {
       _id: job.id,
-      toolId: job.toolId,
-      jobType: 'TOOLS',
+      [idField]: job.toolId,
+      jobType,
       action: 'EXPORT',
       status: caseOf(done ? outcome : 'IN_PROGRESS'),
       percentageComplete: done ? 100 : Math.min(90, job.polls * 10),
@@ -295,7 +310,7 @@ export async function startKoreServer(options = {}) {
     const status = job.polls > polls ? outcome : 'IN_PROGRESS'
     const toolId = options.namesOtherTool?.[`${job.action.toLowerCase()}-status`] ?? job.toolId
     /** @type {Record<string, unknown>} */
-    const record = { _id: job.id, toolId, jobType: 'TOOLS', action: job.action, status }
+    const record = { _id: job.id, [idField]: toolId, jobType, action: job.action, status }
     if (status === 'FAILED') record.statusLogs = options.failLogs ?? ['Import failed']
     if (status === 'SUCCESS' && !importing) deployed.push(job.toolId)
     return record
@@ -352,14 +367,16 @@ export async function startKoreServer(options = {}) {
     } catch {
       return sendError(res, 400, 'Body must be JSON')
     }
-    const required = ['toolDataFileId', 'flowDataFileId']
-    required.push(existing ? 'envVariablesFileId' : 'toolName')
+    const required = [dataField, 'flowDataFileId']
+    required.push(existing ? 'envVariablesFileId' : nameField)
     const missing = required.filter(key => typeof request[key] !== 'string' || !request[key])
     if (missing.length > 0) return sendError(res, 400, `${missing.join(', ')} is required`)
-    if (existing && 'toolName' in request) return sendError(res, 400, 'toolName is not allowed')
+    if (existing && nameField in request) return sendError(res, 400, `${nameField} is not allowed`)
+    const other = workflows ? 'toolDataFileId' : 'workflowDataFileId'
+    if (other in request) return sendError(res, 400, `${other} is not a field of this API`)
     const file = (/** @type {unknown} */ id) =>
       typeof id === 'string' ? uploads.get(id) : undefined
-    const ids = ['toolDataFileId', 'flowDataFileId', 'envVariablesFileId']
+    const ids = [dataField, 'flowDataFileId', 'envVariablesFileId']
     for (const key of ids) {
       if (request[key] !== undefined && !file(request[key])) {
         return sendError(res, 400, `File ${String(request[key])} not found`)
@@ -373,9 +390,9 @@ export async function startKoreServer(options = {}) {
     const toolId = existing ?? `a-${randomUUID()}`
     imports.push({
       toolId,
-      toolName: existing ? undefined : String(request.toolName),
+      toolName: existing ? undefined : String(request[nameField]),
       flow: /** @type {Buffer} */ (file(request.flowDataFileId)?.data),
-      app: /** @type {Buffer} */ (file(request.toolDataFileId)?.data),
+      app: /** @type {Buffer} */ (file(request[dataField])?.data),
       env: file(request.envVariablesFileId)?.data
     })
     const job = newJob(toolId, 'IMPORT')
@@ -383,8 +400,8 @@ export async function startKoreServer(options = {}) {
     const final = existing && options.importAnswersFinal
     sendJson(res, 200, {
       dockStatusId: job.id,
-      toolId: options.namesOtherTool?.['import-answer'] ?? toolId,
-      jobType: 'TOOLS',
+      [idField]: options.namesOtherTool?.['import-answer'] ?? toolId,
+      jobType,
       action: 'IMPORT',
       status: final ? 'SUCCESS' : 'IN_PROGRESS'
     })
@@ -409,8 +426,8 @@ export async function startKoreServer(options = {}) {
     // The hyphenated spelling, as the Deploy page documents it.
     sendJson(res, 200, {
       'dock-statusId': job.id,
-      toolId: options.namesOtherTool?.['deploy-answer'] ?? toolId,
-      jobType: 'TOOLS',
+      [idField]: options.namesOtherTool?.['deploy-answer'] ?? toolId,
+      jobType,
       action: 'DEPLOY',
       status: atOnce ? 'SUCCESS' : 'IN_PROGRESS'
     })
@@ -515,12 +532,15 @@ export async function startKoreServer(options = {}) {
      */
     requestsTo(kind) {
       const matches = {
-        export: (/** @type {string} */ p) => /^\/api\/public\/tools\/[^/]+\/export$/.test(p),
+        export: (/** @type {string} */ p) =>
+          /^\/api\/public\/(tools|workflows?)\/[^/]+\/export$/.test(p),
         status: (/** @type {string} */ p) => p.startsWith('/api/public/dock-status/'),
         download: (/** @type {string} */ p) => p.startsWith('/api/v1/account/exports/'),
         upload: (/** @type {string} */ p) => p === '/api/public/files',
-        import: (/** @type {string} */ p) => /^\/api\/public\/tools(\/[^/]+)?\/import$/.test(p),
-        deploy: (/** @type {string} */ p) => /^\/api\/public\/tools\/[^/]+\/deploy$/.test(p)
+        import: (/** @type {string} */ p) =>
+          /^\/api\/public\/(tools|workflows)(\/[^/]+)?\/import$/.test(p),
+        deploy: (/** @type {string} */ p) =>
+          /^\/api\/public\/(tools|workflows)\/[^/]+\/deploy$/.test(p)
       }[kind]
       return requests.filter(r => matches(r.path))
     },

@@ -31678,7 +31678,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2102);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7760);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31687,7 +31687,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2102:
+/***/ 7760:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34675,6 +34675,7 @@ const input_names_Input = {
     GithubToken: 'github-token',
     PullRequest: 'pull-request',
     EnvVariables: 'env-variables',
+    Resource: 'resource',
     KeepAlive: 'keep-alive',
     KeepAliveDays: 'keep-alive-days'
 };
@@ -34977,7 +34978,7 @@ function parseChoice(input, raw, choices) {
         return choices[0];
     const choice = choices.find(c => c === raw.toLowerCase());
     if (!choice) {
-        throw new InputError(input, `"${printable(raw)}" is not one of ${choices.join(', ')}`);
+        throw new input_names_InputError(input, `"${text_printable(raw)}" is not one of ${choices.join(', ')}`);
     }
     return choice;
 }
@@ -35839,6 +35840,33 @@ async function beforeDeadline(work, deadline, where) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/kore/dialect.ts
+/**
+ * Kore.ai documents the same APIs for two products under two names: Agent Platform's tools and
+ * AI for Process's workflows (paths, request fields and the words in messages). One Resource
+ * picks them; everything else about the calls is shared.
+ */
+const RESOURCES = ['tool', 'workflow'];
+function dialectOf(resource) {
+    return resource === 'workflow'
+        ? {
+            noun: 'workflow',
+            collection: '/api/public/workflows',
+            exportCollections: ['/api/public/workflows', '/api/public/workflow'],
+            dataFileField: 'workflowDataFileId',
+            nameField: 'workflowName',
+            otherHint: 'on an Agent Platform host, set resource: tool'
+        }
+        : {
+            noun: 'tool',
+            collection: '/api/public/tools',
+            exportCollections: ['/api/public/tools'],
+            dataFileField: 'toolDataFileId',
+            nameField: 'toolName',
+            otherHint: 'on an AI for Process host, set resource: workflow'
+        };
+}
+
 ;// CONCATENATED MODULE: ./src/api-key.ts
 
 
@@ -35863,9 +35891,11 @@ function readApiKey() {
 
 
 
+
 /** Input names of restore/action.yml; the shared ones keep the export action's names. */
 const RestoreInput = {
     Host: input_names_Input.Host,
+    Resource: input_names_Input.Resource,
     ApiKey: input_names_Input.ApiKey,
     PollInterval: input_names_Input.PollInterval,
     Timeout: input_names_Input.Timeout,
@@ -35887,6 +35917,7 @@ function readRestoreInputs() {
     }
     return {
         host: parseHost(getInput(RestoreInput.Host)),
+        resource: parseChoice(input_names_Input.Resource, getInput(input_names_Input.Resource), RESOURCES),
         apiKey,
         pollIntervalSeconds: parseSeconds(input_names_Input.PollInterval, getInput(input_names_Input.PollInterval), 2, 1),
         timeoutSeconds: parseSeconds(input_names_Input.Timeout, getInput(input_names_Input.Timeout), 600, 1),
@@ -36151,12 +36182,12 @@ function parseDockStatus(body) {
 }
 /**
  * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
- * `tool_id`, a number, top level or under `response`), so that a tool named any way is checked
+ * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a tool named any way is checked
  * against the one asked for; empty when none is named.
  */
 function toolIdOf(record) {
     for (const source of [record, asObject(record.response)]) {
-        for (const key of ['toolId', 'toolID', 'tool_id']) {
+        for (const key of ['toolId', 'toolID', 'tool_id', 'workflowId', 'workflowID', 'workflow_id']) {
             const value = source[key];
             if (typeof value === 'number')
                 return serverId('a tool id', String(value));
@@ -36166,17 +36197,32 @@ function toolIdOf(record) {
     }
     return '';
 }
+/** Words for a job still under way: only these keep a poll waiting. */
+const IN_PROGRESS_WORDS = new Set([
+    'INPROGRESS',
+    'QUEUED',
+    'PENDING',
+    'RUNNING',
+    'STARTED',
+    'PROCESSING',
+    'INITIATED',
+    'ACCEPTED',
+    'SUBMITTED',
+    'SCHEDULED',
+    'WAITING'
+]);
+const SUCCESS_WORDS = new Set(['SUCCESS', 'SUCCEEDED', 'COMPLETED', 'COMPLETE', 'DONE']);
 /**
- * The documented SUCCESS / FAILED in any case; the spellings sibling Kore.ai job APIs use for
- * the same two ends are read alike, so that a variant never leaves us polling until timeout.
+ * The documented SUCCESS / IN_PROGRESS in any case and spelling, and the words sibling Kore.ai
+ * job APIs use for the same; every other status (FAILED, CANCELLED, ABORTED, EXPIRED, or one
+ * nobody documents) ends the job as a failure naming it, so that a poll never waits for a job
+ * that has already stopped.
  */
 function stateOf(rawStatus) {
-    const upper = rawStatus.toUpperCase();
-    if (['SUCCESS', 'SUCCEEDED', 'COMPLETED'].includes(upper))
+    const word = rawStatus.toUpperCase().replace(/[\s_-]/g, '');
+    if (SUCCESS_WORDS.has(word))
         return 'SUCCESS';
-    if (['FAILED', 'FAILURE', 'ERROR'].includes(upper))
-        return 'FAILED';
-    return 'IN_PROGRESS';
+    return IN_PROGRESS_WORDS.has(word) ? 'IN_PROGRESS' : 'FAILED';
 }
 /** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */
 function downloadUrlOf(record) {
@@ -36558,6 +36604,7 @@ function describeNetworkError(error) {
 
 
 
+
 class KoreClient {
     host;
     apiKey;
@@ -36567,6 +36614,8 @@ class KoreClient {
     /** When each job's status was last asked for: Kore.ai allows about one a second per job. */
     lastStatusCheck = new Map();
     minStatusGapMs;
+    dialect;
+    exportSpelling;
     constructor(host, apiKey, options = {}) {
         this.host = host;
         this.apiKey = apiKey;
@@ -36574,21 +36623,42 @@ class KoreClient {
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
         this.gate = options.gate ?? new RateGate();
         this.minStatusGapMs = options.minStatusGapMs ?? 1000;
+        this.dialect = dialectOf(options.resource ?? 'tool');
+        this.exportSpelling = options.exportSpelling ?? {};
     }
-    /** POST /api/public/tools/{toolId}/export[?flowId=…] */
+    /**
+     * POST /api/public/tools/{toolId}/export[?flowId=…], or the workflows' path. AI for Process
+     * spells that path two ways: on a 404 (which cannot have started a job) the other spelling is
+     * tried once, and the one that answered is kept for the run.
+     */
     async startExport(toolId, flowId, deadline) {
+        const { noun, exportCollections, otherHint } = this.dialect;
         const query = flowId ? `?${new URLSearchParams({ flowId })}` : '';
-        const text = await this.request({
-            method: 'POST',
-            path: `/api/public/tools/${encodeURIComponent(toolId)}/export${query}`,
-            what: `Export of tool ${toolId}`,
-            scope: 'Export Tool',
-            notFoundHint: 'check tool-id and flow-id, and that the tool exists in this environment (host)',
-            // Starting an export twice only makes a second job: safe to repeat.
-            repeatable: true,
-            deadline
-        });
-        return parseExportStarted(parseJson(text, `Export of tool ${toolId}`));
+        const what = `Export of ${noun} ${toolId}`;
+        const known = this.exportSpelling.collection;
+        const spellings = known ? [known] : exportCollections;
+        for (const [index, collection] of spellings.entries()) {
+            const last = index === spellings.length - 1;
+            try {
+                const text = await this.request({
+                    method: 'POST',
+                    path: `${collection}/${encodeURIComponent(toolId)}/export${query}`,
+                    what,
+                    scope: 'Export Tool',
+                    notFoundHint: `check tool-id and flow-id, and that the ${noun} exists in this environment (host); ${otherHint}`,
+                    // Starting an export twice only makes a second job: safe to repeat.
+                    repeatable: true,
+                    deadline
+                });
+                this.exportSpelling.collection = collection;
+                return parseExportStarted(parseJson(text, what));
+            }
+            catch (error) {
+                if (last || !(error instanceof KoreApiError) || error.status !== 404)
+                    throw error;
+            }
+        }
+        throw new Error(`${what}: no export path to try`);
     }
     /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
     async getDockStatus(dockStatusId, deadline, kind = 'export') {
@@ -36634,42 +36704,43 @@ class KoreClient {
         return parseUploadedFile(parseJson(text, `Upload of ${name}`));
     }
     /**
-     * POST /api/public/tools/import (a new tool) or /api/public/tools/{toolId}/import (a new
-     * version of it). Not repeated after a failure that may have come after Kore.ai acted.
+     * POST {collection}/import (a new tool or workflow) or {collection}/{id}/import (a new version
+     * of it). Not repeated after a failure that may have come after Kore.ai acted.
      */
     async importTool(request, deadline) {
-        const { toolId, toolName, ...files } = request;
-        const into = toolId ? `tool ${toolId}` : `a new tool "${text_printable(toolName ?? '')}"`;
-        const path = toolId
-            ? `/api/public/tools/${encodeURIComponent(toolId)}/import`
-            : '/api/public/tools/import';
+        const { noun, collection, dataFileField, nameField, otherHint } = this.dialect;
+        const { toolId, toolName, appFileId, ...files } = request;
+        const into = toolId ? `${noun} ${toolId}` : `a new ${noun} "${text_printable(toolName ?? '')}"`;
+        const body = { [dataFileField]: appFileId, ...files };
         const text = await this.request({
             method: 'POST',
-            path,
+            path: toolId ? `${collection}/${encodeURIComponent(toolId)}/import` : `${collection}/import`,
             what: `Import into ${into}`,
             scope: 'Import Tool',
             notFoundHint: toolId
-                ? 'check tool-id, and that the tool exists in this environment (host)'
-                : 'check host: this environment has no tool import API',
-            body: json(toolId ? files : { ...files, toolName }),
+                ? `check tool-id, and that the ${noun} exists in this environment (host); ${otherHint}`
+                : `check host: this environment has no ${noun} import API; ${otherHint}`,
+            body: json(toolId ? body : { ...body, [nameField]: toolName }),
             repeatable: false,
             deadline
         });
         return parseJobStarted(parseJson(text, `Import into ${into}`), 'import');
     }
-    /** POST /api/public/tools/{toolId}/deploy with isAsync false; not repeated when ambiguous. */
+    /** POST {collection}/{id}/deploy with isAsync false; not repeated when ambiguous. */
     async deployTool(toolId, deadline) {
+        const { noun, collection } = this.dialect;
+        const what = `Deployment of ${noun} ${toolId}`;
         const text = await this.request({
             method: 'POST',
-            path: `/api/public/tools/${encodeURIComponent(toolId)}/deploy`,
-            what: `Deployment of tool ${toolId}`,
+            path: `${collection}/${encodeURIComponent(toolId)}/deploy`,
+            what,
             scope: 'Deploy Tool',
-            notFoundHint: 'the tool is unknown to Kore.ai',
+            notFoundHint: `the ${noun} is unknown to Kore.ai`,
             body: json({ isAsync: false }),
             repeatable: false,
             deadline
         });
-        return parseJobStarted(parseJson(text, `Deployment of tool ${toolId}`), 'deploy');
+        return parseJobStarted(parseJson(text, what), 'deploy');
     }
     /**
      * One call with retries. A request that is not repeatable is tried again only when Kore.ai
@@ -36732,11 +36803,16 @@ class JobFailedError extends Error {
     kind;
     dockStatusId;
     reason;
-    constructor(kind, dockStatusId, reason) {
-        super(`Kore.ai reports the ${kind} job ${dockStatusId} FAILED: ${reason || 'no reason given'}`);
+    status;
+    constructor(kind, dockStatusId, reason, 
+    /** The final status as the server wrote it: FAILED, CANCELLED… */
+    status = 'FAILED') {
+        const ended = status.toUpperCase() === 'FAILED' ? 'FAILED' : `ended ${status}`;
+        super(`Kore.ai reports the ${kind} job ${dockStatusId} ${ended}: ${reason || 'no reason given'}`);
         this.kind = kind;
         this.dockStatusId = dockStatusId;
         this.reason = reason;
+        this.status = status;
         this.name = 'JobFailedError';
     }
 }
@@ -36777,8 +36853,9 @@ async function waitForJob(client, dockStatusId, options) {
         }
         if (status.state === 'SUCCESS')
             return status;
-        if (status.state === 'FAILED')
-            throw new JobFailedError(kind, dockStatusId, status.reason);
+        if (status.state === 'FAILED') {
+            throw new JobFailedError(kind, dockStatusId, status.reason, status.rawStatus);
+        }
         if (line !== lastSeen) {
             info(`${options.label ?? ''}${capitalised(kind)} job ${dockStatusId}: ${line}`);
         }
@@ -36804,6 +36881,7 @@ function describe(status) {
 
 
 
+
 /** The `status` output after a request Kore.ai may have acted on without saying so. */
 const MAY_HAVE_STARTED = 'MAY_HAVE_STARTED';
 /**
@@ -36812,10 +36890,14 @@ const MAY_HAVE_STARTED = 'MAY_HAVE_STARTED';
  * an answer or status naming another tool stops the step.
  */
 async function restoreTool(inputs, backup, record, startedAt = Date.now(), clientOptions = {}) {
-    const client = new KoreClient(inputs.host, inputs.apiKey, clientOptions);
+    const client = new KoreClient(inputs.host, inputs.apiKey, {
+        ...clientOptions,
+        resource: inputs.resource
+    });
     const timeoutMs = inputs.timeoutSeconds * 1000;
     const deadline = startedAt + timeoutMs;
-    const into = inputs.toolId ? `tool ${inputs.toolId}` : `a new tool "${inputs.toolName}"`;
+    const noun = inputs.resource;
+    const into = inputs.toolId ? `${noun} ${inputs.toolId}` : `a new ${noun} "${inputs.toolName}"`;
     info(`Restoring into ${into} on ${inputs.host}`);
     const flowDataFileId = await client.uploadFile('flow_definition.json', backup.flow, deadline);
     const toolDataFileId = await client.uploadFile('app_definition.json', backup.app, deadline);
@@ -36828,7 +36910,7 @@ async function restoreTool(inputs, backup, record, startedAt = Date.now(), clien
         toolId: inputs.toolId || undefined,
         toolName: inputs.toolId ? undefined : inputs.toolName,
         flowDataFileId,
-        toolDataFileId,
+        appFileId: toolDataFileId,
         envVariablesFileId
     }, deadline)
         .catch(error => {
@@ -36840,18 +36922,22 @@ async function restoreTool(inputs, backup, record, startedAt = Date.now(), clien
     record.dockStatusId = started.dockStatusId;
     record.status = started.status || 'IN_PROGRESS';
     record.toolId = inputs.toolId || started.toolId;
-    requireSameTool(record.toolId, started.toolId, 'import answer');
+    requireSameTool(record.toolId, started.toolId, 'import answer', noun);
     info(`Import started: dock status ${started.dockStatusId}`);
     const imported = await finish(client, started, 'import', inputs, startedAt, status => {
         record.status = status;
     });
-    requireSameTool(record.toolId, imported.toolId, 'import job status');
+    requireSameTool(record.toolId, imported.toolId, 'import job status', noun);
     record.toolId ||= imported.toolId;
-    info(`Import finished: SUCCESS${record.toolId ? ` (tool ${record.toolId})` : ''}`);
+    info(`Import finished: SUCCESS${record.toolId ? ` (${noun} ${record.toolId})` : ''}`);
+    if (inputs.toolId && record.filled.length > 0) {
+        // Kore.ai's guide: over an existing one, "the existing ones are retained if not changed".
+        warning(`Imported over an existing ${noun}: Kore.ai keeps the variables it already has unless they changed, so these values from env-values may not have taken effect: ${text_printable(record.filled.join(', '), 1000)}. Check them in Kore.ai.`);
+    }
     if (!inputs.deploy)
         return;
     if (!record.toolId) {
-        throw new Error('Kore.ai did not say which tool the import created, so it cannot be deployed');
+        throw new Error(`Kore.ai did not say which ${noun} the import created, so it cannot be deployed`);
     }
     const deployStartedAt = Date.now();
     const deploying = await client
@@ -36863,13 +36949,13 @@ async function restoreTool(inputs, backup, record, startedAt = Date.now(), clien
         throw maybeStartedError(error, 'deploy');
     });
     record.deployStatus = deploying.status || 'IN_PROGRESS';
-    requireSameTool(record.toolId, deploying.toolId, 'deploy answer');
+    requireSameTool(record.toolId, deploying.toolId, 'deploy answer', noun);
     const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
         record.deployStatus = status;
     });
-    requireSameTool(record.toolId, deployed.toolId, 'deploy job status');
+    requireSameTool(record.toolId, deployed.toolId, 'deploy job status', noun);
     record.deployed = true;
-    info(`Deployed tool ${record.toolId}`);
+    info(`Deployed ${noun} ${record.toolId}`);
 }
 /**
  * Whether a failed request may still have started its job: an answer lost on the way (a 502, a
@@ -36887,16 +36973,16 @@ function maybeStartedError(error, kind) {
     return new Error(`${error.message}; the ${kind} may have started all the same: check in Kore.ai before running this step again`);
 }
 /** A server answer that names another tool than the one this step works on stops the step. */
-function requireSameTool(expected, named, where) {
+function requireSameTool(expected, named, where, noun) {
     if (!expected || !named || named === expected)
         return;
-    throw new Error(`Kore.ai's ${where} names tool ${named}, but this step works on tool ${expected}: stopped before anything further is deployed or reported; check both tools in Kore.ai`);
+    throw new Error(`Kore.ai's ${where} names ${noun} ${named}, but this step works on ${noun} ${expected}: stopped before anything further is deployed or reported; check both in Kore.ai`);
 }
 /** The job's final state: at once when the answer already says so, else by polling. */
 async function finish(client, started, kind, inputs, startedAt, seen) {
     if (started.state === 'FAILED') {
-        seen('FAILED');
-        throw new JobFailedError(kind, started.dockStatusId, started.reason);
+        seen(started.status);
+        throw new JobFailedError(kind, started.dockStatusId, started.reason, started.status);
     }
     if (started.state === 'SUCCESS') {
         seen('SUCCESS');
@@ -36914,7 +37000,7 @@ async function finish(client, started, kind, inputs, startedAt, seen) {
     }
     catch (error) {
         if (error instanceof JobFailedError)
-            seen('FAILED');
+            seen(error.status);
         if (error instanceof JobTimeoutError)
             seen(error.lastStatus);
         throw error;
@@ -36948,9 +37034,10 @@ function report_stateOf(status) {
     return printableHtml(status || 'not started');
 }
 async function writeRestoreSummary(inputs, record, error) {
+    const noun = inputs.resource;
     const into = inputs.toolId
-        ? `existing tool ${code(inputs.toolId)}`
-        : `new tool ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`;
+        ? `existing ${noun} ${code(inputs.toolId)}`
+        : `new ${noun} ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`;
     const rows = [
         ['Backup', code(inputs.source)],
         ['Imported into', into],
@@ -36964,7 +37051,7 @@ async function writeRestoreSummary(inputs, record, error) {
     if (error)
         rows.push(['Error', errorText(error)]);
     await summary
-        .addHeading('Kore.ai tool restore', 3)
+        .addHeading(`Kore.ai ${inputs.resource} restore`, 3)
         .addTable([
         [
             { data: 'Field', header: true },

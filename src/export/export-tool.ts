@@ -84,7 +84,9 @@ export async function exportTool(
   try {
     const client = new KoreClient(request.host, request.apiKey, clientOptions)
     const flow = request.flowId ? ` (flow ${request.flowId})` : ''
-    log(`Exporting tool ${request.toolId}${flow} from ${request.host}`)
+    log(
+      `Exporting ${clientOptions.resource ?? 'tool'} ${request.toolId}${flow} from ${request.host}`
+    )
 
     const deadline = startedAt + request.timeoutMs
     const started = await client.startExport(request.toolId, request.flowId, deadline)
@@ -103,7 +105,7 @@ export async function exportTool(
       startedAt,
       label: request.label
     }).catch(error => {
-      if (error instanceof JobFailedError) record.status = 'FAILED'
+      if (error instanceof JobFailedError) record.status = error.status
       if (error instanceof JobTimeoutError) record.status = error.lastStatus
       throw error
     })

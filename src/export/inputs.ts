@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { Input, InputError } from '../input-names.js'
 import { readApiKey } from '../api-key.js'
+import { Resource, RESOURCES } from '../kore/dialect.js'
 import { hideSecret } from '../text.js'
 import {
   ToolSpec,
@@ -28,6 +29,8 @@ export type EnvVariablesMode = (typeof ENV_VARIABLES_MODES)[number]
 export interface Inputs {
   /** Base URL without a trailing slash, e.g. `https://agent-platform.kore.ai`. */
   host: string
+  /** Agent Platform's tools or AI for Process's workflows: the API's paths and words. */
+  resource: Resource
   /** One tool from tool-id, or the tools list. */
   tools: ToolSpec[]
   /** Whether the tools came from the `tools` input (batch outputs and summary). */
@@ -82,6 +85,7 @@ export function readInputs(): Inputs {
   }
   return {
     host: parseHost(core.getInput(Input.Host)),
+    resource: parseChoice(Input.Resource, core.getInput(Input.Resource), RESOURCES),
     tools,
     batch: Boolean(toolsText),
     maxParallel: parseMaxParallel(core.getInput(Input.MaxParallel)),

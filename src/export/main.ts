@@ -16,6 +16,7 @@ import { exportTool, ExportRecord, newExportRecord } from './export-tool.js'
 import { forTool } from '../input-parsers.js'
 import { Inputs, readInputs } from './inputs.js'
 import { reportResults } from './outputs.js'
+import type { KoreClientOptions } from '../kore/client.js'
 import { RateGate } from '../retry.js'
 
 /** The action: everything below throws or records failures; only this reports, once. */
@@ -26,9 +27,10 @@ export async function run(): Promise<void> {
   try {
     const given = (inputs = readInputs())
     records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId))
-    const gate = new RateGate()
+    // Shared by every tool of the run: one pause on a 429, one export path spelling.
+    const shared: KoreClientOptions = { gate: new RateGate(), exportSpelling: {} }
     await forEachWithLimit(records, given.maxParallel, record =>
-      exportAndUpload(given, record, gate)
+      exportAndUpload(given, record, shared)
     )
     if (given.commit) commit = await deliverToRepository(given, records)
     if (given.keepAlive) await keepAlive(given)
@@ -45,7 +47,7 @@ export async function run(): Promise<void> {
 async function exportAndUpload(
   inputs: Inputs,
   record: ExportRecord,
-  gate: RateGate
+  shared: KoreClientOptions
 ): Promise<void> {
   const name = forTool(inputs.artifactName, record.toolId)
   const label = inputs.batch ? `[${record.toolId}] ` : ''
@@ -64,7 +66,7 @@ async function exportAndUpload(
         label
       },
       record,
-      { gate }
+      { ...shared, resource: inputs.resource }
     )
     if (inputs.uploadArtifact) {
       record.artifact = await uploadExportArtifact({

@@ -5,6 +5,7 @@
  * key, limits), never action inputs, and knows nothing of zips or git.
  */
 import { messageOf } from '../errors.js'
+import { Dialect, dialectOf, Resource } from './dialect.js'
 import * as core from '@actions/core'
 import { discard, isTransientStatus, readText, send, transientStatusError } from '../http.js'
 import {
@@ -44,6 +45,13 @@ export interface KoreClientOptions {
   gate?: RateGate
   /** Least time between two status requests for one job (default 1 s, Kore.ai's limit). */
   minStatusGapMs?: number
+  /** Tools (Agent Platform, default) or workflows (AI for Process). */
+  resource?: Resource
+  /**
+   * Shared by the clients of one run: the export path spelling that answered, so that a batch
+   * tries a second spelling once, not once per tool.
+   */
+  exportSpelling?: { collection?: string }
   /** Time limit for each request, headers and body (cut shorter by a call's deadline). */
   requestTimeoutMs?: number
 }
@@ -55,6 +63,8 @@ export class KoreClient {
   /** When each job's status was last asked for: Kore.ai allows about one a second per job. */
   private readonly lastStatusCheck = new Map<string, number>()
   private readonly minStatusGapMs: number
+  private readonly dialect: Dialect
+  private readonly exportSpelling: { collection?: string }
 
   constructor(
     readonly host: string,
@@ -65,23 +75,41 @@ export class KoreClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.gate = options.gate ?? new RateGate()
     this.minStatusGapMs = options.minStatusGapMs ?? 1000
+    this.dialect = dialectOf(options.resource ?? 'tool')
+    this.exportSpelling = options.exportSpelling ?? {}
   }
 
-  /** POST /api/public/tools/{toolId}/export[?flowId=…] */
+  /**
+   * POST /api/public/tools/{toolId}/export[?flowId=…], or the workflows' path. AI for Process
+   * spells that path two ways: on a 404 (which cannot have started a job) the other spelling is
+   * tried once, and the one that answered is kept for the run.
+   */
   async startExport(toolId: string, flowId: string, deadline?: number): Promise<ExportStarted> {
+    const { noun, exportCollections, otherHint } = this.dialect
     const query = flowId ? `?${new URLSearchParams({ flowId })}` : ''
-    const text = await this.request({
-      method: 'POST',
-      path: `/api/public/tools/${encodeURIComponent(toolId)}/export${query}`,
-      what: `Export of tool ${toolId}`,
-      scope: 'Export Tool',
-      notFoundHint:
-        'check tool-id and flow-id, and that the tool exists in this environment (host)',
-      // Starting an export twice only makes a second job: safe to repeat.
-      repeatable: true,
-      deadline
-    })
-    return parseExportStarted(parseJson(text, `Export of tool ${toolId}`))
+    const what = `Export of ${noun} ${toolId}`
+    const known = this.exportSpelling.collection
+    const spellings = known ? [known] : exportCollections
+    for (const [index, collection] of spellings.entries()) {
+      const last = index === spellings.length - 1
+      try {
+        const text = await this.request({
+          method: 'POST',
+          path: `${collection}/${encodeURIComponent(toolId)}/export${query}`,
+          what,
+          scope: 'Export Tool',
+          notFoundHint: `check tool-id and flow-id, and that the ${noun} exists in this environment (host); ${otherHint}`,
+          // Starting an export twice only makes a second job: safe to repeat.
+          repeatable: true,
+          deadline
+        })
+        this.exportSpelling.collection = collection
+        return parseExportStarted(parseJson(text, what))
+      } catch (error) {
+        if (last || !(error instanceof KoreApiError) || error.status !== 404) throw error
+      }
+    }
+    throw new Error(`${what}: no export path to try`)
   }
 
   /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
@@ -140,43 +168,44 @@ export class KoreClient {
   }
 
   /**
-   * POST /api/public/tools/import (a new tool) or /api/public/tools/{toolId}/import (a new
-   * version of it). Not repeated after a failure that may have come after Kore.ai acted.
+   * POST {collection}/import (a new tool or workflow) or {collection}/{id}/import (a new version
+   * of it). Not repeated after a failure that may have come after Kore.ai acted.
    */
   async importTool(request: ImportRequest, deadline?: number): Promise<JobStarted> {
-    const { toolId, toolName, ...files } = request
-    const into = toolId ? `tool ${toolId}` : `a new tool "${printable(toolName ?? '')}"`
-    const path = toolId
-      ? `/api/public/tools/${encodeURIComponent(toolId)}/import`
-      : '/api/public/tools/import'
+    const { noun, collection, dataFileField, nameField, otherHint } = this.dialect
+    const { toolId, toolName, appFileId, ...files } = request
+    const into = toolId ? `${noun} ${toolId}` : `a new ${noun} "${printable(toolName ?? '')}"`
+    const body = { [dataFileField]: appFileId, ...files }
     const text = await this.request({
       method: 'POST',
-      path,
+      path: toolId ? `${collection}/${encodeURIComponent(toolId)}/import` : `${collection}/import`,
       what: `Import into ${into}`,
       scope: 'Import Tool',
       notFoundHint: toolId
-        ? 'check tool-id, and that the tool exists in this environment (host)'
-        : 'check host: this environment has no tool import API',
-      body: json(toolId ? files : { ...files, toolName }),
+        ? `check tool-id, and that the ${noun} exists in this environment (host); ${otherHint}`
+        : `check host: this environment has no ${noun} import API; ${otherHint}`,
+      body: json(toolId ? body : { ...body, [nameField]: toolName }),
       repeatable: false,
       deadline
     })
     return parseJobStarted(parseJson(text, `Import into ${into}`), 'import')
   }
 
-  /** POST /api/public/tools/{toolId}/deploy with isAsync false; not repeated when ambiguous. */
+  /** POST {collection}/{id}/deploy with isAsync false; not repeated when ambiguous. */
   async deployTool(toolId: string, deadline?: number): Promise<JobStarted> {
+    const { noun, collection } = this.dialect
+    const what = `Deployment of ${noun} ${toolId}`
     const text = await this.request({
       method: 'POST',
-      path: `/api/public/tools/${encodeURIComponent(toolId)}/deploy`,
-      what: `Deployment of tool ${toolId}`,
+      path: `${collection}/${encodeURIComponent(toolId)}/deploy`,
+      what,
       scope: 'Deploy Tool',
-      notFoundHint: 'the tool is unknown to Kore.ai',
+      notFoundHint: `the ${noun} is unknown to Kore.ai`,
       body: json({ isAsync: false }),
       repeatable: false,
       deadline
     })
-    return parseJobStarted(parseJson(text, `Deployment of tool ${toolId}`), 'deploy')
+    return parseJobStarted(parseJson(text, what), 'deploy')
   }
 
   /**
@@ -229,11 +258,11 @@ export class KoreClient {
 }
 
 export interface ImportRequest {
-  /** Set: a new version of this tool. Empty: a new tool named toolName. */
+  /** Set: a new version of this tool or workflow. Empty: a new one named toolName. */
   toolId?: string
   toolName?: string
-  /** app_definition.json */
-  toolDataFileId: string
+  /** app_definition.json (toolDataFileId or workflowDataFileId, as the dialect names it) */
+  appFileId: string
   /** flow_definition.json */
   flowDataFileId: string
   /** env_variables.json; required over an existing tool. */

@@ -7,9 +7,14 @@ export class JobFailedError extends Error {
   constructor(
     readonly kind: JobKind,
     readonly dockStatusId: string,
-    readonly reason: string
+    readonly reason: string,
+    /** The final status as the server wrote it: FAILED, CANCELLED… */
+    readonly status = 'FAILED'
   ) {
-    super(`Kore.ai reports the ${kind} job ${dockStatusId} FAILED: ${reason || 'no reason given'}`)
+    const ended = status.toUpperCase() === 'FAILED' ? 'FAILED' : `ended ${status}`
+    super(
+      `Kore.ai reports the ${kind} job ${dockStatusId} ${ended}: ${reason || 'no reason given'}`
+    )
     this.name = 'JobFailedError'
   }
 }
@@ -85,7 +90,9 @@ export async function waitForJob(
       )
     }
     if (status.state === 'SUCCESS') return status
-    if (status.state === 'FAILED') throw new JobFailedError(kind, dockStatusId, status.reason)
+    if (status.state === 'FAILED') {
+      throw new JobFailedError(kind, dockStatusId, status.reason, status.rawStatus)
+    }
     if (line !== lastSeen) {
       core.info(`${options.label ?? ''}${capitalised(kind)} job ${dockStatusId}: ${line}`)
     }

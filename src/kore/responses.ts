@@ -127,12 +127,12 @@ export function parseDockStatus(body: unknown): DockStatus {
 
 /**
  * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
- * `tool_id`, a number, top level or under `response`), so that a tool named any way is checked
+ * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a tool named any way is checked
  * against the one asked for; empty when none is named.
  */
 function toolIdOf(record: Json): string {
   for (const source of [record, asObject(record.response)]) {
-    for (const key of ['toolId', 'toolID', 'tool_id']) {
+    for (const key of ['toolId', 'toolID', 'tool_id', 'workflowId', 'workflowID', 'workflow_id']) {
       const value = source[key]
       if (typeof value === 'number') return serverId('a tool id', String(value))
       if (typeof value === 'string' && value.trim()) return serverId('a tool id', value.trim())
@@ -141,15 +141,32 @@ function toolIdOf(record: Json): string {
   return ''
 }
 
+/** Words for a job still under way: only these keep a poll waiting. */
+const IN_PROGRESS_WORDS = new Set([
+  'INPROGRESS',
+  'QUEUED',
+  'PENDING',
+  'RUNNING',
+  'STARTED',
+  'PROCESSING',
+  'INITIATED',
+  'ACCEPTED',
+  'SUBMITTED',
+  'SCHEDULED',
+  'WAITING'
+])
+const SUCCESS_WORDS = new Set(['SUCCESS', 'SUCCEEDED', 'COMPLETED', 'COMPLETE', 'DONE'])
+
 /**
- * The documented SUCCESS / FAILED in any case; the spellings sibling Kore.ai job APIs use for
- * the same two ends are read alike, so that a variant never leaves us polling until timeout.
+ * The documented SUCCESS / IN_PROGRESS in any case and spelling, and the words sibling Kore.ai
+ * job APIs use for the same; every other status (FAILED, CANCELLED, ABORTED, EXPIRED, or one
+ * nobody documents) ends the job as a failure naming it, so that a poll never waits for a job
+ * that has already stopped.
  */
 function stateOf(rawStatus: string): JobState {
-  const upper = rawStatus.toUpperCase()
-  if (['SUCCESS', 'SUCCEEDED', 'COMPLETED'].includes(upper)) return 'SUCCESS'
-  if (['FAILED', 'FAILURE', 'ERROR'].includes(upper)) return 'FAILED'
-  return 'IN_PROGRESS'
+  const word = rawStatus.toUpperCase().replace(/[\s_-]/g, '')
+  if (SUCCESS_WORDS.has(word)) return 'SUCCESS'
+  return IN_PROGRESS_WORDS.has(word) ? 'IN_PROGRESS' : 'FAILED'
 }
 
 /** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */

@@ -1,13 +1,21 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { Input, InputError } from '../input-names.js'
-import { parseBoolean, parseHost, parseSeconds, parseToolId } from '../input-parsers.js'
+import {
+  parseBoolean,
+  parseChoice,
+  parseHost,
+  parseSeconds,
+  parseToolId
+} from '../input-parsers.js'
+import { Resource, RESOURCES } from '../kore/dialect.js'
 import { readApiKey } from '../api-key.js'
 import { hasUnprintable, hideSecret, printable } from '../text.js'
 
 /** Input names of restore/action.yml; the shared ones keep the export action's names. */
 export const RestoreInput = {
   Host: Input.Host,
+  Resource: Input.Resource,
   ApiKey: Input.ApiKey,
   PollInterval: Input.PollInterval,
   Timeout: Input.Timeout,
@@ -20,6 +28,8 @@ export const RestoreInput = {
 
 export interface RestoreInputs {
   host: string
+  /** Agent Platform's tools or AI for Process's workflows. */
+  resource: Resource
   apiKey: string
   pollIntervalSeconds: number
   /** Per job: the import, then the deploy, each get this long. */
@@ -50,6 +60,7 @@ export function readRestoreInputs(): RestoreInputs {
   }
   return {
     host: parseHost(core.getInput(RestoreInput.Host)),
+    resource: parseChoice(Input.Resource, core.getInput(Input.Resource), RESOURCES),
     apiKey,
     pollIntervalSeconds: parseSeconds(Input.PollInterval, core.getInput(Input.PollInterval), 2, 1),
     timeoutSeconds: parseSeconds(Input.Timeout, core.getInput(Input.Timeout), 600, 1),

@@ -34,9 +34,10 @@ async function writeRestoreSummary(
   record: RestoreRecord,
   error: string
 ): Promise<void> {
+  const noun = inputs.resource
   const into = inputs.toolId
-    ? `existing tool ${code(inputs.toolId)}`
-    : `new tool ${text(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`
+    ? `existing ${noun} ${code(inputs.toolId)}`
+    : `new ${noun} ${text(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`
   const rows: [string, string][] = [
     ['Backup', code(inputs.source)],
     ['Imported into', into],
@@ -49,7 +50,7 @@ async function writeRestoreSummary(
   ]
   if (error) rows.push(['Error', errorText(error)])
   await core.summary
-    .addHeading('Kore.ai tool restore', 3)
+    .addHeading(`Kore.ai ${inputs.resource} restore`, 3)
     .addTable([
       [
         { data: 'Field', header: true },

@@ -3,6 +3,7 @@ import { AmbiguousRequestError, KoreApiError } from '../kore/call.js'
 import { KoreClient, KoreClientOptions } from '../kore/client.js'
 import { JobFailedError, JobTimeoutError, waitForJob } from '../kore/poll.js'
 import { DockStatus, JobKind, JobStarted, UnexpectedResponseError } from '../kore/responses.js'
+import { printable } from '../text.js'
 import type { Backup } from './backup.js'
 import type { RestoreInputs } from './inputs.js'
 
@@ -36,10 +37,14 @@ export async function restoreTool(
   startedAt = Date.now(),
   clientOptions: KoreClientOptions = {}
 ): Promise<void> {
-  const client = new KoreClient(inputs.host, inputs.apiKey, clientOptions)
+  const client = new KoreClient(inputs.host, inputs.apiKey, {
+    ...clientOptions,
+    resource: inputs.resource
+  })
   const timeoutMs = inputs.timeoutSeconds * 1000
   const deadline = startedAt + timeoutMs
-  const into = inputs.toolId ? `tool ${inputs.toolId}` : `a new tool "${inputs.toolName}"`
+  const noun = inputs.resource
+  const into = inputs.toolId ? `${noun} ${inputs.toolId}` : `a new ${noun} "${inputs.toolName}"`
   core.info(`Restoring into ${into} on ${inputs.host}`)
 
   const flowDataFileId = await client.uploadFile('flow_definition.json', backup.flow, deadline)
@@ -55,7 +60,7 @@ export async function restoreTool(
         toolId: inputs.toolId || undefined,
         toolName: inputs.toolId ? undefined : inputs.toolName,
         flowDataFileId,
-        toolDataFileId,
+        appFileId: toolDataFileId,
         envVariablesFileId
       },
       deadline
@@ -68,18 +73,26 @@ export async function restoreTool(
   record.dockStatusId = started.dockStatusId
   record.status = started.status || 'IN_PROGRESS'
   record.toolId = inputs.toolId || started.toolId
-  requireSameTool(record.toolId, started.toolId, 'import answer')
+  requireSameTool(record.toolId, started.toolId, 'import answer', noun)
   core.info(`Import started: dock status ${started.dockStatusId}`)
   const imported = await finish(client, started, 'import', inputs, startedAt, status => {
     record.status = status
   })
-  requireSameTool(record.toolId, imported.toolId, 'import job status')
+  requireSameTool(record.toolId, imported.toolId, 'import job status', noun)
   record.toolId ||= imported.toolId
-  core.info(`Import finished: SUCCESS${record.toolId ? ` (tool ${record.toolId})` : ''}`)
+  core.info(`Import finished: SUCCESS${record.toolId ? ` (${noun} ${record.toolId})` : ''}`)
+  if (inputs.toolId && record.filled.length > 0) {
+    // Kore.ai's guide: over an existing one, "the existing ones are retained if not changed".
+    core.warning(
+      `Imported over an existing ${noun}: Kore.ai keeps the variables it already has unless they changed, so these values from env-values may not have taken effect: ${printable(record.filled.join(', '), 1000)}. Check them in Kore.ai.`
+    )
+  }
 
   if (!inputs.deploy) return
   if (!record.toolId) {
-    throw new Error('Kore.ai did not say which tool the import created, so it cannot be deployed')
+    throw new Error(
+      `Kore.ai did not say which ${noun} the import created, so it cannot be deployed`
+    )
   }
   const deployStartedAt = Date.now()
   const deploying = await client
@@ -90,13 +103,13 @@ export async function restoreTool(
       throw maybeStartedError(error, 'deploy')
     })
   record.deployStatus = deploying.status || 'IN_PROGRESS'
-  requireSameTool(record.toolId, deploying.toolId, 'deploy answer')
+  requireSameTool(record.toolId, deploying.toolId, 'deploy answer', noun)
   const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
     record.deployStatus = status
   })
-  requireSameTool(record.toolId, deployed.toolId, 'deploy job status')
+  requireSameTool(record.toolId, deployed.toolId, 'deploy job status', noun)
   record.deployed = true
-  core.info(`Deployed tool ${record.toolId}`)
+  core.info(`Deployed ${noun} ${record.toolId}`)
 }
 
 /**
@@ -117,10 +130,10 @@ function maybeStartedError(error: Error, kind: JobKind): Error {
 }
 
 /** A server answer that names another tool than the one this step works on stops the step. */
-function requireSameTool(expected: string, named: string, where: string): void {
+function requireSameTool(expected: string, named: string, where: string, noun: string): void {
   if (!expected || !named || named === expected) return
   throw new Error(
-    `Kore.ai's ${where} names tool ${named}, but this step works on tool ${expected}: stopped before anything further is deployed or reported; check both tools in Kore.ai`
+    `Kore.ai's ${where} names ${noun} ${named}, but this step works on ${noun} ${expected}: stopped before anything further is deployed or reported; check both in Kore.ai`
   )
 }
 
@@ -134,8 +147,8 @@ async function finish(
   seen: (status: string) => void
 ): Promise<Pick<DockStatus, 'toolId'>> {
   if (started.state === 'FAILED') {
-    seen('FAILED')
-    throw new JobFailedError(kind, started.dockStatusId, started.reason)
+    seen(started.status)
+    throw new JobFailedError(kind, started.dockStatusId, started.reason, started.status)
   }
   if (started.state === 'SUCCESS') {
     seen('SUCCESS')
@@ -151,7 +164,7 @@ async function finish(
     seen('SUCCESS')
     return finished
   } catch (error) {
-    if (error instanceof JobFailedError) seen('FAILED')
+    if (error instanceof JobFailedError) seen(error.status)
     if (error instanceof JobTimeoutError) seen(error.lastStatus)
     throw error
   }
