@@ -5,10 +5,17 @@
 //   node scripts/fake-kore.js [api-key]
 import { startKoreServer } from '../__tests__/fakes/kore-server.js'
 
+const port = Number(process.env.FAKE_KORE_PORT ?? 48080)
 const kore = await startKoreServer({
   apiKey: process.argv[2] ?? 'fake-api-key',
   jobPolls: 2,
-  port: Number(process.env.FAKE_KORE_PORT ?? 48080)
+  port
+}).catch(error => {
+  if (error?.code !== 'EADDRINUSE') throw error
+  console.error(
+    `Port ${port} is in use (another fake server?). Stop it, or pick another port: FAKE_KORE_PORT=48081 npm run fake-kore (0: any free port), and set INPUT_HOST to match.`
+  )
+  process.exit(1)
 })
 console.log(`Fake Kore.ai listening on ${kore.url} (api key: ${kore.apiKey})`)
 const stop = () => kore.close().then(() => process.exit(0))
