@@ -130,7 +130,10 @@ describe('the bundled action', () => {
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain('::error::tool-id: "../../etc" is not a plain id')
     expect(kore.requests).toHaveLength(0)
-    expect(run.outputs).toEqual({})
+    // results is always set; the summary says why the step stopped.
+    expect(run.outputs).toEqual({ results: '[]' })
+    expect(run.summary).toContain('<h3>Kore.ai tool export</h3>')
+    expect(run.summary).toContain('tool-id: &quot;../../etc&quot; is not a plain id')
   })
 
   it('fails with the server reason when the export job FAILED, leaving no file', async () => {

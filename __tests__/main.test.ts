@@ -220,13 +220,13 @@ describe('run()', () => {
     })
   })
 
-  it('fails on an invalid input before any request, setting no output', async () => {
+  it('fails on an invalid input before any request, setting only results', async () => {
     given({ 'tool-id': TOOL, 'max-download-size': 'huge' })
     await run()
     expect(mocked.setFailed).toHaveBeenCalledWith(
       'max-download-size: "huge" is not a size, e.g. 1073741824, 500MiB or 2GiB'
     )
-    expect(mocked.setOutput).not.toHaveBeenCalled()
+    expect(mocked.outputs()).toEqual({ results: '[]' })
     expect(kore.requests).toHaveLength(0)
     expect(github.requests).toHaveLength(0)
   })

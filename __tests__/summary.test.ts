@@ -19,9 +19,10 @@ describe('writeSummary', () => {
     process.env.GITHUB_STEP_SUMMARY = file
     const records = errors.map((error, i) => ({
       ...newExportRecord(`a-${i + 1}`, ''),
-      errors: [error]
+      errors: error ? [error] : []
     }))
-    await writeSummary({ batch } as Inputs, records, undefined)
+    const inputs = { batch, host: 'https://staging.kore.example', resource: 'tool' } as Inputs
+    await writeSummary(inputs, records, undefined)
     return fs.readFileSync(file, 'utf8')
   }
 
@@ -31,6 +32,15 @@ describe('writeSummary', () => {
       'Kore.ai said: &lt;img src=x onerror=alert(1)&gt; &amp; &quot;more&quot;'
     )
     expect(summary).not.toContain('<img')
+  })
+
+  it('says which host and how many tools of a batch made it, marking each row', async () => {
+    const summary = await summaryOf(true, 'first <bad>', '', '')
+    expect(summary).toContain(
+      'From <code>https://staging.kore.example</code>: 2 of 3 tools backed up.'
+    )
+    expect(summary).toContain('<td>✗</td><td><code>a-1</code></td>')
+    expect(summary).toContain('<td>✓</td><td><code>a-2</code></td>')
   })
 
   it('has one row per tool in a batch', async () => {

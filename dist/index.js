@@ -35320,6 +35320,8 @@ function readInputs() {
 
 ;// CONCATENATED MODULE: ./src/summary-html.ts
 
+
+
 /**
  * HTML for job summary tables, shared by both actions' summaries: every value escaped and kept
  * on one line, so server or author text stays inside its cell.
@@ -35337,6 +35339,23 @@ function summary_html_code(value) {
 function escapeHtml(text) {
     return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
+/**
+ * The summary of a step that stopped before it could do anything (an invalid input): the
+ * heading and the error, so the run's page says why without opening the log.
+ */
+async function writeErrorSummary(title, error) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await core/* summary */.z
+            .addHeading(title, 3)
+            .addRaw(`<p>${errorText(error)}</p>`, true)
+            .write();
+    }
+    catch (caught) {
+        core/* warning */.$e(`Could not write the job summary: ${(0,errors/* messageOf */.b)(caught)}`);
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/export/summary.ts
 
@@ -35347,13 +35366,23 @@ function escapeHtml(text) {
 async function writeSummary(inputs, records, commit) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const summary = core/* summary */.z.addHeading('Kore.ai tool export', 3);
+    const noun = inputs.resource;
+    const summary = core/* summary */.z.addHeading(`Kore.ai ${noun} export`, 3);
+    // Which environment: in a promote, staging or production is what a reader checks first.
+    summary.addRaw(`<p>From ${summary_html_code(inputs.host)}`, false);
     const [single] = records;
     const detailed = !inputs.batch && single !== undefined;
+    if (!detailed) {
+        const good = records.filter(record => record.errors.length === 0).length;
+        summary.addRaw(`: ${good} of ${records.length} ${noun}s backed up`, false);
+    }
+    summary.addRaw('.</p>', true);
     const titles = detailed
         ? ['Field', 'Value']
-        : ['Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error'];
-    const rows = detailed ? detailRows(single) : records.map(batchRow);
+        : ['', 'Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error'];
+    const rows = detailed
+        ? detailRows(single)
+        : records.map(record => [record.errors.length === 0 ? '✓' : '✗', ...batchRow(record)]);
     // core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash.
     summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))]);
     if (commit)
@@ -35493,6 +35522,7 @@ function toResult(record) {
 
 
 
+
 /** The action: everything below throws or records failures; only this reports, once. */
 async function run() {
     let inputs;
@@ -35514,6 +35544,10 @@ async function run() {
     }
     catch (error) {
         core/* setFailed */.C1((0,errors/* messageOf */.b)(error));
+        if (!inputs) {
+            core/* setOutput */.uH('results', '[]');
+            await writeErrorSummary('Kore.ai tool export', (0,errors/* messageOf */.b)(error));
+        }
     }
     finally {
         if (inputs)

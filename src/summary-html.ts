@@ -1,3 +1,5 @@
+import * as core from '@actions/core'
+import { messageOf } from './errors.js'
 import { printable } from './text.js'
 
 /**
@@ -23,4 +25,20 @@ export function escapeHtml(text: string): string {
     /[&<>"']/g,
     c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c
   )
+}
+
+/**
+ * The summary of a step that stopped before it could do anything (an invalid input): the
+ * heading and the error, so the run's page says why without opening the log.
+ */
+export async function writeErrorSummary(title: string, error: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    await core.summary
+      .addHeading(title, 3)
+      .addRaw(`<p>${errorText(error)}</p>`, true)
+      .write()
+  } catch (caught) {
+    core.warning(`Could not write the job summary: ${messageOf(caught)}`)
+  }
 }

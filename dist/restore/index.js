@@ -34686,22 +34686,6 @@ class input_names_InputError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: ./node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(663);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/text.ts
 
 /**
@@ -34774,6 +34758,61 @@ function inert(text) {
         .replace(/github\.com/gi, m => `${m.slice(0, 6)}${ZWJ}${m.slice(6)}`);
 }
 
+;// CONCATENATED MODULE: ./src/summary-html.ts
+
+
+
+/**
+ * HTML for job summary tables, shared by both actions' summaries: every value escaped and kept
+ * on one line, so server or author text stays inside its cell.
+ */
+/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
+function printableHtml(value) {
+    return escapeHtml(text_printable(value));
+}
+function errorText(error) {
+    return escapeHtml(text_printable(error, 2000));
+}
+function code(value) {
+    return `<code>${printableHtml(value)}</code>`;
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+/**
+ * The summary of a step that stopped before it could do anything (an invalid input): the
+ * heading and the error, so the run's page says why without opening the log.
+ */
+async function writeErrorSummary(title, error) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary
+            .addHeading(title, 3)
+            .addRaw(`<p>${errorText(error)}</p>`, true)
+            .write();
+    }
+    catch (caught) {
+        warning(`Could not write the job summary: ${errors_messageOf(caught)}`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(663);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/input-parsers.ts
 
 
@@ -36093,26 +36132,6 @@ function refusePlaceholders(files) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/summary-html.ts
-
-/**
- * HTML for job summary tables, shared by both actions' summaries: every value escaped and kept
- * on one line, so server or author text stays inside its cell.
- */
-/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
-function printableHtml(value) {
-    return escapeHtml(text_printable(value));
-}
-function errorText(error) {
-    return escapeHtml(text_printable(error, 2000));
-}
-function code(value) {
-    return `<code>${printableHtml(value)}</code>`;
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-
 ;// CONCATENATED MODULE: ./src/kore/responses.ts
 
 class UnexpectedResponseError extends Error {
@@ -37039,6 +37058,7 @@ async function writeRestoreSummary(inputs, record, error) {
         ? `existing ${noun} ${code(inputs.toolId)}`
         : `new ${noun} ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`;
     const rows = [
+        ['Host', code(inputs.host)],
         ['Backup', code(inputs.source)],
         ['Imported into', into],
         ['Import', report_stateOf(record.status)],
@@ -37069,6 +37089,7 @@ async function writeRestoreSummary(inputs, record, error) {
  * the restore step (upload, import, optional deploy, each checked against the tool asked
  * for). It uses kore/ for the API, backup/ for what a backup is, and plumbing; never the export.
  */
+
 
 
 
@@ -37116,6 +37137,8 @@ async function run() {
     finally {
         if (inputs)
             await reportRestore(inputs, record, error);
+        else
+            await writeErrorSummary('Kore.ai tool restore', error);
     }
 }
 

@@ -18,6 +18,7 @@ import { Inputs, readInputs } from './inputs.js'
 import { reportResults } from './outputs.js'
 import type { KoreClientOptions } from '../kore/client.js'
 import { RateGate } from '../retry.js'
+import { writeErrorSummary } from '../summary-html.js'
 
 /** The action: everything below throws or records failures; only this reports, once. */
 export async function run(): Promise<void> {
@@ -38,6 +39,10 @@ export async function run(): Promise<void> {
     if (failed.length > 0) throw new Error(describeFailures(given, records, failed))
   } catch (error) {
     core.setFailed(messageOf(error))
+    if (!inputs) {
+      core.setOutput('results', '[]')
+      await writeErrorSummary('Kore.ai tool export', messageOf(error))
+    }
   } finally {
     if (inputs) await reportResults(inputs, records, commit)
   }

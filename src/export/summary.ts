@@ -16,13 +16,23 @@ export async function writeSummary(
   commit: CommitResult | undefined
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  const summary = core.summary.addHeading('Kore.ai tool export', 3)
+  const noun = inputs.resource
+  const summary = core.summary.addHeading(`Kore.ai ${noun} export`, 3)
+  // Which environment: in a promote, staging or production is what a reader checks first.
+  summary.addRaw(`<p>From ${code(inputs.host)}`, false)
   const [single] = records
   const detailed = !inputs.batch && single !== undefined
+  if (!detailed) {
+    const good = records.filter(record => record.errors.length === 0).length
+    summary.addRaw(`: ${good} of ${records.length} ${noun}s backed up`, false)
+  }
+  summary.addRaw('.</p>', true)
   const titles = detailed
     ? ['Field', 'Value']
-    : ['Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error']
-  const rows: string[][] = detailed ? detailRows(single) : records.map(batchRow)
+    : ['', 'Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error']
+  const rows: string[][] = detailed
+    ? detailRows(single)
+    : records.map(record => [record.errors.length === 0 ? '✓' : '✗', ...batchRow(record)])
   // core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash.
   summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))])
   if (commit) summary.addRaw(`<p>${describeCommit(commit)}</p>`, true)

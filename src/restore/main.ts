@@ -7,6 +7,7 @@
 import * as core from '@actions/core'
 import { messageOf } from '../errors.js'
 import { InputError } from '../input-names.js'
+import { writeErrorSummary } from '../summary-html.js'
 import { readBackup } from './backup.js'
 import { fillEnvValues, refusePlaceholders } from './env-values.js'
 import { readRestoreInputs, RestoreInput, RestoreInputs } from './inputs.js'
@@ -52,5 +53,6 @@ export async function run(): Promise<void> {
     core.setFailed(error)
   } finally {
     if (inputs) await reportRestore(inputs, record, error)
+    else await writeErrorSummary('Kore.ai tool restore', error)
   }
 }

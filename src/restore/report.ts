@@ -39,6 +39,7 @@ async function writeRestoreSummary(
     ? `existing ${noun} ${code(inputs.toolId)}`
     : `new ${noun} ${text(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`
   const rows: [string, string][] = [
+    ['Host', code(inputs.host)],
     ['Backup', code(inputs.source)],
     ['Imported into', into],
     ['Import', stateOf(record.status)],
