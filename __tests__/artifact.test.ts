@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { uploadExportArtifact } from '../src/export/deliver/artifact.js'
+import { uploadExportArtifact } from '../src/artifact.js'
 import { startArtifactService } from './fakes/artifact-service.js'
 import { sampleExport } from './fakes/zip.js'
 import { tempDir } from './helpers/setup.js'

@@ -228,7 +228,11 @@ describe('the bundled restore action fails closed', () => {
         { status: 200, body: JSON.stringify({ status: 'SUCCESS', action: 'EXPORT', toolId: TOOL }) }
       ]
     })
-    const run = await restore(workspaceWith(backup('[]')), { 'tool-id': TOOL, deploy: 'true' })
+    const run = await restore(workspaceWith(backup('[]')), {
+      'tool-id': TOOL,
+      deploy: 'true',
+      'backup-before': 'false'
+    })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain('with that of another kind of job (action EXPORT)')
     expect(kore.requestsTo('deploy')).toHaveLength(0)
@@ -242,7 +246,11 @@ describe('the bundled restore action fails closed', () => {
         { status: 200, body: JSON.stringify({ status: 'SUCCESS', response: { toolId: OTHER } }) }
       ]
     })
-    const run = await restore(workspaceWith(backup('[]')), { 'tool-id': TOOL, deploy: 'true' })
+    const run = await restore(workspaceWith(backup('[]')), {
+      'tool-id': TOOL,
+      deploy: 'true',
+      'backup-before': 'false'
+    })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(`import job status names tool ${OTHER}`)
     expect(kore.requestsTo('deploy')).toHaveLength(0)

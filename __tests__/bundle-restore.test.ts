@@ -96,7 +96,10 @@ describe('the bundled restore action', () => {
       'tool-id': imported?.toolId,
       'dock-status-id': expect.stringMatching(/^ds-/),
       status: 'SUCCESS',
-      deployed: 'true'
+      deployed: 'true',
+      plan: expect.stringContaining('- new tool: 2 nodes'),
+      'before-file': '',
+      'before-artifact-id': ''
     })
     expect(imported?.toolName).toBe('Restored tool')
     expect(kore.deployed).toEqual([imported?.toolId])
@@ -119,7 +122,11 @@ describe('the bundled restore action', () => {
   it('imports an exported zip over an existing tool, uploading its files unchanged', async () => {
     kore = await startKoreServer({ knownTools: [TOOL], importAnswersFinal: true })
     const workspace = workspaceWith('backups', { 'export.zip': sampleExport(TOOL) })
-    const run = await restore(workspace, { source: 'backups/export.zip', 'tool-id': TOOL })
+    const run = await restore(workspace, {
+      source: 'backups/export.zip',
+      'tool-id': TOOL,
+      'backup-before': 'false'
+    })
     expect(run.exitCode).toBe(0)
     expect(run.outputs).toMatchObject({ 'tool-id': TOOL, status: 'SUCCESS', deployed: 'false' })
     const original = await exportedFiles(TOOL)

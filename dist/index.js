@@ -31718,7 +31718,7 @@ function checkDeadline(deadline) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(64459);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(81004);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31727,7 +31727,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 64459:
+/***/ 81004:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31751,6 +31751,62 @@ async function forEachWithLimit(items, limit, task) {
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(83916);
+;// CONCATENATED MODULE: ./src/artifact.ts
+
+
+
+class ArtifactUploadError extends Error {
+    constructor(message, file) {
+        super(`${message} The export itself is kept at ${file}.`);
+        this.name = 'ArtifactUploadError';
+    }
+}
+/** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
+async function uploadExportArtifact(request) {
+    const name = external_node_path_.basename(request.file);
+    if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+        throw new ArtifactUploadError('Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. Set upload-artifact: false to skip the upload.', request.file);
+    }
+    // Loaded only when needed: it is most of the bundle and slows every start.
+    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(111)]).then(__nccwpck_require__.bind(__nccwpck_require__, 40111));
+    const client = new DefaultArtifactClient();
+    try {
+        if (request.overwrite) {
+            await client.deleteArtifact(name).then(deleted => core/* info */.pq(`Replaced the earlier artifact ${name} (id ${deleted.id})`), error => {
+                if (!(error instanceof ArtifactNotFoundError))
+                    throw error;
+            });
+        }
+        const uploaded = await client.uploadArtifact(name, [request.file], external_node_path_.dirname(request.file), {
+            skipArchive: true,
+            retentionDays: request.retentionDays
+        });
+        if (uploaded.id === undefined)
+            throw new Error('the artifact service returned no artifact id');
+        return { id: uploaded.id, name, url: artifactUrl(uploaded.id), digest: uploaded.digest ?? '' };
+    }
+    catch (error) {
+        if (error instanceof GHESNotSupportedError) {
+            throw new ArtifactUploadError('Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. Set upload-artifact: false and store the file another way.', request.file);
+        }
+        const message = (0,errors/* messageOf */.b)(error);
+        if (/\(409\)|already exists/i.test(message)) {
+            throw new ArtifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
+        }
+        throw new ArtifactUploadError(`Artifact upload failed: ${message}.`, request.file);
+    }
+}
+/** The artifact's page, as actions/upload-artifact links it. */
+function artifactUrl(id) {
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
+    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
+        return '';
+    const server = GITHUB_SERVER_URL || 'https://github.com';
+    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`;
+}
+
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(99547);
 // EXTERNAL MODULE: external "node:fs"
@@ -31763,8 +31819,6 @@ var external_node_util_ = __nccwpck_require__(57975);
 var external_node_zlib_ = __nccwpck_require__(38522);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(20663);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./src/input-names.ts
@@ -32643,48 +32697,6 @@ function hasKey(object, normalisedKey) {
 
 
 
-
-class ArtifactUploadError extends Error {
-    constructor(message, file) {
-        super(`${message} The export itself is kept at ${file}.`);
-        this.name = 'ArtifactUploadError';
-    }
-}
-/** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
-async function uploadExportArtifact(request) {
-    const name = external_node_path_.basename(request.file);
-    if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-        throw new ArtifactUploadError('Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. Set upload-artifact: false to skip the upload.', request.file);
-    }
-    // Loaded only when needed: it is most of the bundle and slows every start.
-    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(111)]).then(__nccwpck_require__.bind(__nccwpck_require__, 40111));
-    const client = new DefaultArtifactClient();
-    try {
-        if (request.overwrite) {
-            await client.deleteArtifact(name).then(deleted => core/* info */.pq(`Replaced the earlier artifact ${name} (id ${deleted.id})`), error => {
-                if (!(error instanceof ArtifactNotFoundError))
-                    throw error;
-            });
-        }
-        const uploaded = await client.uploadArtifact(name, [request.file], external_node_path_.dirname(request.file), {
-            skipArchive: true,
-            retentionDays: request.retentionDays
-        });
-        if (uploaded.id === undefined)
-            throw new Error('the artifact service returned no artifact id');
-        return { id: uploaded.id, name, url: artifactUrl(uploaded.id), digest: uploaded.digest ?? '' };
-    }
-    catch (error) {
-        if (error instanceof GHESNotSupportedError) {
-            throw new ArtifactUploadError('Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. Set upload-artifact: false and store the file another way.', request.file);
-        }
-        const message = (0,errors/* messageOf */.b)(error);
-        if (/\(409\)|already exists/i.test(message)) {
-            throw new ArtifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
-        }
-        throw new ArtifactUploadError(`Artifact upload failed: ${message}.`, request.file);
-    }
-}
 /**
  * The artifact is the export as Kore.ai made it, so it can be imported again: its secure values
  * are in it. Say so, and to whom it is open, whenever the export marks any variable secure.
@@ -32697,14 +32709,6 @@ async function warnAboutSecretsInArtifact(file, label) {
         ? `the values of the secure variable(s) ${(0,src_text/* printable */.g$)(names.join(', '), 1000)}`
         : 'variables that could not be checked for secure values';
     core/* warning */.$e(`${label}The artifact ${external_node_path_.basename(file)} holds env_variables.json unredacted, with ${which}: anyone with read access to this repository can download it (in a public repository, anyone signed in to GitHub). Set upload-artifact: false if that is too wide.`);
-}
-/** The artifact's page, as actions/upload-artifact links it. */
-function artifactUrl(id) {
-    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
-    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
-        return '';
-    const server = GITHUB_SERVER_URL || 'https://github.com';
-    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`;
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -33575,7 +33579,9 @@ const SHORT_VALUE = 60;
  * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
  * with the export (`after`). Every server or author string is made printable and escaped.
  */
-function reportTool(toolId, before, after, budget = newWordDiffBudget()) {
+function reportTool(toolId, before, after, budget = newWordDiffBudget(), 
+/** What a report without `before` calls the inventory. */
+firstLabel = 'first backup') {
     const report = { toolId, markdown: [], plain: [] };
     const add = (markdown, plain) => {
         report.markdown.push(markdown);
@@ -33583,7 +33589,7 @@ function reportTool(toolId, before, after, budget = newWordDiffBudget()) {
     };
     if (!before) {
         const inventory = inventoryOf(after);
-        add(`first backup: ${md(inventory)}`, `first backup: ${(0,src_text/* printable */.g$)(inventory, 500)}`);
+        add(`${firstLabel}: ${md(inventory)}`, `${firstLabel}: ${(0,src_text/* printable */.g$)(inventory, 500)}`);
         return report;
     }
     const names = [...new Set([...before.keys(), ...after.keys()])];
@@ -35511,6 +35517,7 @@ function toResult(record) {
  * through GitHub's REST API, the keep-alive). It uses kore/ for the API, backup/ for what a
  * backup is, and plumbing; never the restore.
  */
+
 
 
 

@@ -1,7 +1,7 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4807:
+/***/ 14807:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 (function (factory) {
@@ -20,8 +20,8 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
     'use strict';
     Object.defineProperty(exports, "__esModule", ({ value: true }));
     exports.isWS = exports.applyEdit = exports.setProperty = exports.removeProperty = void 0;
-    const format_1 = __nccwpck_require__(6612);
-    const parser_1 = __nccwpck_require__(5152);
+    const format_1 = __nccwpck_require__(76612);
+    const parser_1 = __nccwpck_require__(95152);
     function removeProperty(text, path, options) {
         return setProperty(text, path, void 0, options);
     }
@@ -209,7 +209,7 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 
 /***/ }),
 
-/***/ 6612:
+/***/ 76612:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 (function (factory) {
@@ -228,8 +228,8 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
     'use strict';
     Object.defineProperty(exports, "__esModule", ({ value: true }));
     exports.isEOL = exports.format = void 0;
-    const scanner_1 = __nccwpck_require__(8525);
-    const string_intern_1 = __nccwpck_require__(4579);
+    const scanner_1 = __nccwpck_require__(78525);
+    const string_intern_1 = __nccwpck_require__(54579);
     function format(documentText, range, options) {
         let initialIndentLevel;
         let formatText;
@@ -491,7 +491,7 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 
 /***/ }),
 
-/***/ 5152:
+/***/ 95152:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 (function (factory) {
@@ -510,7 +510,7 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
     'use strict';
     Object.defineProperty(exports, "__esModule", ({ value: true }));
     exports.getNodeType = exports.stripComments = exports.visit = exports.findNodeAtOffset = exports.contains = exports.getNodeValue = exports.getNodePath = exports.findNodeAtLocation = exports.parseTree = exports.parse = exports.getLocation = void 0;
-    const scanner_1 = __nccwpck_require__(8525);
+    const scanner_1 = __nccwpck_require__(78525);
     var ParseOptions;
     (function (ParseOptions) {
         ParseOptions.DEFAULT = {
@@ -1180,7 +1180,7 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 
 /***/ }),
 
-/***/ 8525:
+/***/ 78525:
 /***/ ((module, exports) => {
 
 (function (factory) {
@@ -1643,7 +1643,7 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 
 /***/ }),
 
-/***/ 4579:
+/***/ 54579:
 /***/ ((module, exports) => {
 
 (function (factory) {
@@ -1692,7 +1692,7 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 
 /***/ }),
 
-/***/ 9547:
+/***/ 99547:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 (function (factory) {
@@ -1711,10 +1711,10 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
     'use strict';
     Object.defineProperty(exports, "__esModule", ({ value: true }));
     exports.applyEdits = exports.modify = exports.format = exports.printParseErrorCode = exports.ParseErrorCode = exports.stripComments = exports.visit = exports.getNodeValue = exports.getNodePath = exports.findNodeAtOffset = exports.findNodeAtLocation = exports.parseTree = exports.parse = exports.getLocation = exports.SyntaxKind = exports.ScanError = exports.createScanner = void 0;
-    const formatter = __nccwpck_require__(6612);
-    const edit = __nccwpck_require__(4807);
-    const scanner = __nccwpck_require__(8525);
-    const parser = __nccwpck_require__(5152);
+    const formatter = __nccwpck_require__(76612);
+    const edit = __nccwpck_require__(14807);
+    const scanner = __nccwpck_require__(78525);
+    const parser = __nccwpck_require__(95152);
     /**
      * Creates a JSON scanner on the given text.
      * If ignoreTrivia is set, whitespaces or comments are ignored.
@@ -1893,7 +1893,7 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 
 /***/ }),
 
-/***/ 3313:
+/***/ 73313:
 /***/ ((module) => {
 
 module.exports = Pend;
@@ -1955,27 +1955,26 @@ function pendGo(self, fn) {
 
 /***/ }),
 
-/***/ 770:
+/***/ 20770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(20218);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 20218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(69278);
+var tls = __nccwpck_require__(64756);
+var http = __nccwpck_require__(58611);
+var https = __nccwpck_require__(65692);
+var events = __nccwpck_require__(24434);
+var assert = __nccwpck_require__(42613);
+var util = __nccwpck_require__(39023);
 
 
 exports.httpOverHttp = httpOverHttp;
@@ -2230,65 +2229,64 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
 
-/***/ 6752:
+/***/ 46752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(23701)
+const Dispatcher = __nccwpck_require__(30883)
+const Pool = __nccwpck_require__(30628)
 const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(57405)
+const ProxyAgent = __nccwpck_require__(76672)
+const EnvHttpProxyAgent = __nccwpck_require__(53137)
+const RetryAgent = __nccwpck_require__(30050)
+const errors = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
+const api = __nccwpck_require__(56615)
+const buildConnector = __nccwpck_require__(59136)
+const MockClient = __nccwpck_require__(47365)
+const MockAgent = __nccwpck_require__(47501)
+const MockPool = __nccwpck_require__(94004)
+const mockErrors = __nccwpck_require__(52429)
+const RetryHandler = __nccwpck_require__(17816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(32581)
+const DecoratorHandler = __nccwpck_require__(58155)
 const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
+  redirect: __nccwpck_require__(21514),
+  retry: __nccwpck_require__(92026),
+  dump: __nccwpck_require__(88060),
+  dns: __nccwpck_require__(70379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -2342,11 +2340,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+const fetchImpl = (__nccwpck_require__(54398).fetch)
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -2357,66 +2355,66 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(60660).Headers
+module.exports.Response = __nccwpck_require__(99051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(35910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(48355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(51059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { kConstruct } = __nccwpck_require__(20109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(79061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(51900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(15188)
+module.exports.WebSocket = __nccwpck_require__(13726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(21238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 80158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(68707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -2476,16 +2474,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 34660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -2591,7 +2589,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 76862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2600,16 +2598,16 @@ const {
   Readable,
   Duplex,
   PassThrough
-} = __nccwpck_require__(7075)
+} = __nccwpck_require__(57075)
 const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(4589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(34589)
 
 const kResume = Symbol('resume')
 
@@ -2849,17 +2847,17 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 14043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(49927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(6698)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(16698)
 
 class RequestHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -3075,13 +3073,13 @@ module.exports.RequestHandler = RequestHandler
 
 
 
-const assert = __nccwpck_require__(4589)
-const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { finished, PassThrough } = __nccwpck_require__(57075)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -3297,16 +3295,16 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 61882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const { AsyncResource } = __nccwpck_require__(6698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
+const { AsyncResource } = __nccwpck_require__(16698)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(4589)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(34589)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -3412,30 +3410,30 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 56615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
+module.exports.request = __nccwpck_require__(14043)
 module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.pipeline = __nccwpck_require__(76862)
+module.exports.upgrade = __nccwpck_require__(61882)
+module.exports.connect = __nccwpck_require__(34660)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 49927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(57075)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
@@ -3818,15 +3816,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 87655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(49927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -3918,16 +3916,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 59136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const net = __nccwpck_require__(7030)
-const assert = __nccwpck_require__(4589)
+const net = __nccwpck_require__(77030)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(68707)
+const timers = __nccwpck_require__(96603)
 
 function noop () {}
 
@@ -4012,7 +4010,7 @@ function buildConnector ({ allowH2, maxCachedSessions, socketPath, timeout, sess
     let socket
     if (protocol === 'https:') {
       if (!tls) {
-        tls = __nccwpck_require__(1692)
+        tls = __nccwpck_require__(41692)
       }
       servername = servername || options.servername || util.getServerName(host) || null
 
@@ -4165,7 +4163,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 10735:
 /***/ ((module) => {
 
 
@@ -4290,12 +4288,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 42414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(7975)
+const diagnosticsChannel = __nccwpck_require__(53053)
+const util = __nccwpck_require__(57975)
 
 const undiciDebugLog = util.debuglog('undici')
 const fetchDebuglog = util.debuglog('fetch')
@@ -4499,7 +4497,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 68707:
 /***/ ((module) => {
 
 
@@ -4931,7 +4929,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 44655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4939,8 +4937,8 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
-const assert = __nccwpck_require__(4589)
+} = __nccwpck_require__(68707)
+const assert = __nccwpck_require__(34589)
 const {
   isValidHTTPToken,
   isValidHeaderValue,
@@ -4955,8 +4953,8 @@ const {
   getServerName,
   normalizedMethodRecords
 } = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { channels } = __nccwpck_require__(42414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -5420,7 +5418,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 36443:
 /***/ ((module) => {
 
 module.exports = {
@@ -5494,7 +5492,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 67752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -5502,7 +5500,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(10735)
 
 class TstNode {
   /** @type {any} */
@@ -5658,18 +5656,18 @@ module.exports = {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
-const { IncomingMessage } = __nccwpck_require__(7067)
-const stream = __nccwpck_require__(7075)
-const net = __nccwpck_require__(7030)
+const assert = __nccwpck_require__(34589)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(36443)
+const { IncomingMessage } = __nccwpck_require__(37067)
+const stream = __nccwpck_require__(57075)
+const net = __nccwpck_require__(77030)
 const { Blob } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
-const { stringify } = __nccwpck_require__(1792)
-const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const nodeUtil = __nccwpck_require__(57975)
+const { stringify } = __nccwpck_require__(41792)
+const { EventEmitter: EE } = __nccwpck_require__(78474)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
+const { tree } = __nccwpck_require__(67752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -6379,18 +6377,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 57405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const DispatcherBase = __nccwpck_require__(21841)
+const Pool = __nccwpck_require__(30628)
+const Client = __nccwpck_require__(23701)
 const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -6527,7 +6525,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   PoolBase,
   kClients,
@@ -6535,9 +6533,9 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(42128)
+const Pool = __nccwpck_require__(30628)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
 const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
@@ -6742,10 +6740,10 @@ module.exports = BalancedPool
 
 /* global WebAssembly */
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const { channels } = __nccwpck_require__(42414)
+const timers = __nccwpck_require__(96603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -6758,7 +6756,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -6791,9 +6789,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(52824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -6805,11 +6803,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(63870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(53434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -6817,7 +6815,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(63870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -7732,7 +7730,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(84492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -8255,21 +8253,21 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 88788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { errorMonitor } = __nccwpck_require__(8474)
-const { pipeline } = __nccwpck_require__(7075)
+const assert = __nccwpck_require__(34589)
+const { errorMonitor } = __nccwpck_require__(78474)
+const { pipeline } = __nccwpck_require__(57075)
 const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -8288,7 +8286,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -8300,7 +8298,7 @@ let h2ExperimentalWarned = false
 /** @type {import('http2')} */
 let http2
 try {
-  http2 = __nccwpck_require__(2467)
+  http2 = __nccwpck_require__(32467)
 } catch {
   // @ts-ignore
   http2 = { constants: {} }
@@ -8694,7 +8692,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(84492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -9054,26 +9052,26 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 23701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
 
 
 
-const assert = __nccwpck_require__(4589)
-const net = __nccwpck_require__(7030)
-const http = __nccwpck_require__(7067)
+const assert = __nccwpck_require__(34589)
+const net = __nccwpck_require__(77030)
+const http = __nccwpck_require__(37067)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const { channels } = __nccwpck_require__(42414)
+const Request = __nccwpck_require__(44655)
+const DispatcherBase = __nccwpck_require__(21841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
 const {
   kUrl,
   kServerName,
@@ -9115,9 +9113,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+const connectH2 = __nccwpck_require__(88788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -9425,7 +9423,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 function onError (client, err) {
   if (
@@ -9685,19 +9683,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 21841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(30883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(68707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(36443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -9900,11 +9898,11 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 30883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const EventEmitter = __nccwpck_require__(8474)
+const EventEmitter = __nccwpck_require__(78474)
 
 class Dispatcher extends EventEmitter {
   dispatch () {
@@ -9972,15 +9970,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 53137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(21841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(36443)
+const ProxyAgent = __nccwpck_require__(76672)
+const Agent = __nccwpck_require__(57405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -10139,7 +10137,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 64660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -10263,15 +10261,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 42128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(21841)
+const FixedQueue = __nccwpck_require__(64660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
+const PoolStats = __nccwpck_require__(43246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -10464,10 +10462,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 43246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(36443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -10505,7 +10503,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 30628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10516,14 +10514,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(42128)
+const Client = __nccwpck_require__(23701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
+const buildConnector = __nccwpck_require__(59136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -10619,19 +10617,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 76672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const { URL } = __nccwpck_require__(73136)
+const Agent = __nccwpck_require__(57405)
+const Pool = __nccwpck_require__(30628)
+const DispatcherBase = __nccwpck_require__(21841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
+const Client = __nccwpck_require__(23701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -10900,13 +10898,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 30050:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(30883)
+const RetryHandler = __nccwpck_require__(17816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -10942,7 +10940,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 32581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10950,8 +10948,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const Agent = __nccwpck_require__(57405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -10981,7 +10979,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 58155:
 /***/ ((module) => {
 
 
@@ -11038,10 +11036,10 @@ module.exports = class DecoratorHandler {
 
 
 const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const EE = __nccwpck_require__(8474)
+const { kBodyUsed } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const EE = __nccwpck_require__(78474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
 
@@ -11271,14 +11269,14 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 17816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(36443)
+const { RequestRetryError } = __nccwpck_require__(68707)
 const {
   isDisturbed,
   parseHeaders,
@@ -11715,14 +11713,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 70379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const { isIP } = __nccwpck_require__(77030)
+const { lookup } = __nccwpck_require__(40610)
+const DecoratorHandler = __nccwpck_require__(58155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(68707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -12097,14 +12095,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 88060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
+const DecoratorHandler = __nccwpck_require__(58155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -12227,7 +12225,7 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 25092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12255,7 +12253,7 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 21514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12286,11 +12284,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 92026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(17816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -12312,13 +12310,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 52824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(50172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -12596,7 +12594,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 63870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12608,7 +12606,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 53434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12620,7 +12618,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 50172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -12641,13 +12639,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 47501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(36443)
+const Agent = __nccwpck_require__(57405)
 const {
   kAgent,
   kMockAgentSet,
@@ -12658,14 +12656,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(91117)
+const MockClient = __nccwpck_require__(47365)
+const MockPool = __nccwpck_require__(94004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(53397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
+const Dispatcher = __nccwpck_require__(30883)
+const Pluralizer = __nccwpck_require__(91529)
+const PendingInterceptorsFormatter = __nccwpck_require__(56142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -12808,14 +12806,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 47365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(57975)
+const Client = __nccwpck_require__(23701)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -12824,10 +12822,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -12874,12 +12872,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 52429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(68707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -12909,12 +12907,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 31511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kDispatchKey,
@@ -12922,8 +12920,8 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 const { buildURL } = __nccwpck_require__(3440)
 
 /**
@@ -13123,14 +13121,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 94004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(57975)
+const Pool = __nccwpck_require__(30628)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -13139,10 +13137,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -13189,7 +13187,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 91117:
 /***/ ((module) => {
 
 
@@ -13219,26 +13217,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 53397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(52429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
+} = __nccwpck_require__(91117)
 const { buildURL } = __nccwpck_require__(3440)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const {
   types: {
     isPromise
   }
-} = __nccwpck_require__(7975)
+} = __nccwpck_require__(57975)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -13593,13 +13591,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 56142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const { Console } = __nccwpck_require__(7540)
+const { Transform } = __nccwpck_require__(57075)
+const { Console } = __nccwpck_require__(37540)
 
 const PERSISTENT = process.versions.icu ? '✅' : 'Y '
 const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N '
@@ -13643,7 +13641,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 91529:
 /***/ ((module) => {
 
 
@@ -13679,7 +13677,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 96603:
 /***/ ((module) => {
 
 
@@ -14109,21 +14107,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 89634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kConstruct } = __nccwpck_require__(20109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(76798)
 const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { webidl } = __nccwpck_require__(45893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(99051)
 const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
-const assert = __nccwpck_require__(4589)
+const { kState } = __nccwpck_require__(93627)
+const { fetching } = __nccwpck_require__(54398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(73168)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -14980,9 +14978,9 @@ module.exports = {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
+const { kConstruct } = __nccwpck_require__(20109)
+const { Cache } = __nccwpck_require__(89634)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
@@ -15134,26 +15132,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 20109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(36443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 76798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const assert = __nccwpck_require__(34589)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { isValidHeaderName } = __nccwpck_require__(73168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -15198,7 +15196,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 71276:
 /***/ ((module) => {
 
 
@@ -15217,15 +15215,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 79061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(11978)
+const { stringify } = __nccwpck_require__(57797)
+const { webidl } = __nccwpck_require__(45893)
+const { Headers } = __nccwpck_require__(60660)
 
 /**
  * @typedef {Object} Cookie
@@ -15408,15 +15406,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 11978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
-const assert = __nccwpck_require__(4589)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(71276)
+const { isCTLExcludingHtab } = __nccwpck_require__(57797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(51900)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @description Parses the field-value attributes of a set-cookie header string.
@@ -15725,7 +15723,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 57797:
 /***/ ((module) => {
 
 
@@ -16084,13 +16082,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 24031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
-const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { Transform } = __nccwpck_require__(57075)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(94811)
 
 /**
  * @type {number[]} BOM
@@ -16665,23 +16663,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 21238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
+const { pipeline } = __nccwpck_require__(57075)
+const { fetching } = __nccwpck_require__(54398)
 const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
+const { webidl } = __nccwpck_require__(45893)
+const { EventSourceStream } = __nccwpck_require__(24031)
+const { parseMIMEType } = __nccwpck_require__(51900)
+const { createFastMessageEvent } = __nccwpck_require__(15188)
+const { isNetworkError } = __nccwpck_require__(99051)
+const { delay } = __nccwpck_require__(94811)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
 
 let experimentalWarned = false
 
@@ -17155,7 +17153,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 94811:
 /***/ ((module) => {
 
 
@@ -17199,7 +17197,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 84492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17214,20 +17212,20 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(73168)
+const { FormData } = __nccwpck_require__(35910)
+const { kState } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
 const { Blob } = __nccwpck_require__(4573)
-const assert = __nccwpck_require__(4589)
-const { isErrored, isDisturbed } = __nccwpck_require__(7075)
-const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const assert = __nccwpck_require__(34589)
+const { isErrored, isDisturbed } = __nccwpck_require__(57075)
+const { isArrayBuffer } = __nccwpck_require__(73429)
+const { serializeAMimeType } = __nccwpck_require__(51900)
+const { multipartFormDataParser } = __nccwpck_require__(50116)
 let random
 
 try {
-  const crypto = __nccwpck_require__(7598)
+  const crypto = __nccwpck_require__(77598)
   random = (max) => crypto.randomInt(0, max)
 } catch {
   random = (max) => Math.floor(Math.random(max))
@@ -17866,12 +17864,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 51900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
 const encoder = new TextEncoder()
 
@@ -18617,12 +18615,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 66653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(36443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -18670,14 +18668,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 27114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -18803,17 +18801,17 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 50116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
-const assert = __nccwpck_require__(4589)
+const { utf8DecodeBytes } = __nccwpck_require__(73168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(51900)
+const { isFileLike } = __nccwpck_require__(27114)
+const { makeEntry } = __nccwpck_require__(35910)
+const assert = __nccwpck_require__(34589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
 const File = globalThis.File ?? NodeFile
@@ -19284,18 +19282,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 35910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(73168)
+const { kState } = __nccwpck_require__(93627)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { FileLike, isFileLike } = __nccwpck_require__(27114)
+const { webidl } = __nccwpck_require__(45893)
 const { File: NativeFile } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 
 /** @type {globalThis['File']} */
 const File = globalThis.File ?? NativeFile
@@ -19543,7 +19541,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 51059:
 /***/ ((module) => {
 
 
@@ -19590,23 +19588,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 60660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
+const { kConstruct } = __nccwpck_require__(36443)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
-const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(7975)
+} = __nccwpck_require__(73168)
+const { webidl } = __nccwpck_require__(45893)
+const assert = __nccwpck_require__(34589)
+const util = __nccwpck_require__(57975)
 
 const kHeadersMap = Symbol('headers map')
 const kHeadersSortedMap = Symbol('headers map sorted')
@@ -20284,7 +20282,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 54398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -20297,10 +20295,10 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
+} = __nccwpck_require__(99051)
+const { HeadersList } = __nccwpck_require__(60660)
 const { Request, cloneRequest } = __nccwpck_require__(9967)
-const zlib = __nccwpck_require__(8522)
+const zlib = __nccwpck_require__(38522)
 const {
   bytesMatch,
   makePolicyContainer,
@@ -20335,10 +20333,10 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
-const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+} = __nccwpck_require__(73168)
+const { kState, kDispatcher } = __nccwpck_require__(93627)
+const assert = __nccwpck_require__(34589)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(84492)
 const {
   redirectStatusSet,
   nullBodyStatus,
@@ -20346,13 +20344,13 @@ const {
   requestBodyHeader,
   subresourceSet
 } = __nccwpck_require__(4495)
-const EE = __nccwpck_require__(8474)
-const { Readable, pipeline, finished } = __nccwpck_require__(7075)
+const EE = __nccwpck_require__(78474)
+const { Readable, pipeline, finished } = __nccwpck_require__(57075)
 const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(51900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { webidl } = __nccwpck_require__(45893)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
 const defaultUserAgent = typeof __UNDICI_IS_NODE__ !== 'undefined' || typeof esbuildDetection !== 'undefined'
@@ -22568,16 +22566,16 @@ module.exports = {
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(84492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(60660)
+const { FinalizationRegistry } = __nccwpck_require__(66653)()
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(73168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -22589,12 +22587,12 @@ const {
   requestDuplex
 } = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(78474)
 
 const kAbortController = Symbol('abortController')
 
@@ -23605,15 +23603,15 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 99051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(60660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(84492)
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 const { kEnumerableProperty } = util
 const {
   isValidReasonPhrase,
@@ -23624,18 +23622,18 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(73168)
 const {
   redirectStatusSet,
   nullBodyStatus
 } = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { types } = __nccwpck_require__(7975)
+const { kState, kHeaders } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
+const { FormData } = __nccwpck_require__(35910)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { types } = __nccwpck_require__(57975)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -24222,7 +24220,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 93627:
 /***/ ((module) => {
 
 
@@ -24238,21 +24236,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 73168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const zlib = __nccwpck_require__(8522)
+const { Transform } = __nccwpck_require__(57075)
+const zlib = __nccwpck_require__(38522)
 const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { getGlobalOrigin } = __nccwpck_require__(51059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(51900)
 const { performance } = __nccwpck_require__(643)
 const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
-const assert = __nccwpck_require__(4589)
-const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const assert = __nccwpck_require__(34589)
+const { isUint8Array } = __nccwpck_require__(73429)
+const { webidl } = __nccwpck_require__(45893)
 
 let supportedHashes = []
 
@@ -24260,7 +24258,7 @@ let supportedHashes = []
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
   const possibleRelevantHashes = ['sha256', 'sha384', 'sha512']
   supportedHashes = crypto.getHashes().filter((hash) => possibleRelevantHashes.includes(hash))
 /* c8 ignore next 3 */
@@ -25877,13 +25875,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 45893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { types, inspect } = __nccwpck_require__(7975)
-const { markAsUncloneable } = __nccwpck_require__(5919)
+const { types, inspect } = __nccwpck_require__(57975)
+const { markAsUncloneable } = __nccwpck_require__(75919)
 const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
@@ -26579,7 +26577,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 22607:
 /***/ ((module) => {
 
 
@@ -26876,7 +26874,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 48355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26885,15 +26883,15 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(53610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(20961)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
@@ -27227,12 +27225,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 88573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(45893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -27312,7 +27310,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 20961:
 /***/ ((module) => {
 
 
@@ -27329,7 +27327,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 53610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -27340,12 +27338,12 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
-const { types } = __nccwpck_require__(7975)
-const { StringDecoder } = __nccwpck_require__(3193)
+} = __nccwpck_require__(20961)
+const { ProgressEvent } = __nccwpck_require__(88573)
+const { getEncoding } = __nccwpck_require__(22607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(51900)
+const { types } = __nccwpck_require__(57975)
+const { StringDecoder } = __nccwpck_require__(13193)
 const { btoa } = __nccwpck_require__(4573)
 
 /** @type {PropertyDescriptor} */
@@ -27727,32 +27725,32 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 86897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(20736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
+} = __nccwpck_require__(61216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(98625)
+const { channels } = __nccwpck_require__(42414)
+const { CloseEvent } = __nccwpck_require__(15188)
 const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
+const { fetching } = __nccwpck_require__(54398)
+const { Headers, getHeadersList } = __nccwpck_require__(60660)
+const { getDecodeSplit } = __nccwpck_require__(73168)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
 
@@ -28105,7 +28103,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 20736:
 /***/ ((module) => {
 
 
@@ -28178,15 +28176,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 15188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
-const { MessagePort } = __nccwpck_require__(5919)
+const { kConstruct } = __nccwpck_require__(36443)
+const { MessagePort } = __nccwpck_require__(75919)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -28519,7 +28517,7 @@ module.exports = {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(20736)
 
 const BUFFER_SIZE = 16386
 
@@ -28529,7 +28527,7 @@ let buffer = null
 let bufIdx = BUFFER_SIZE
 
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
   crypto = {
@@ -28617,14 +28615,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 19469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(38522)
+const { isValidClientWindowBits } = __nccwpck_require__(98625)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -28729,16 +28727,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 81652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Writable } = __nccwpck_require__(7075)
-const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { Writable } = __nccwpck_require__(57075)
+const assert = __nccwpck_require__(34589)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(20736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(61216)
+const { channels } = __nccwpck_require__(42414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -28748,11 +28746,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
+} = __nccwpck_require__(98625)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { closeWebSocketConnection } = __nccwpck_require__(86897)
+const { PerMessageDeflate } = __nccwpck_require__(19469)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -29263,14 +29261,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 13900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { opcodes, sendHints } = __nccwpck_require__(20736)
+const FixedQueue = __nccwpck_require__(64660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -29374,7 +29372,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 61216:
 /***/ ((module) => {
 
 
@@ -29393,16 +29391,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 98625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(61216)
+const { states, opcodes } = __nccwpck_require__(20736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(15188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(51900)
 
 /* globals Blob */
 
@@ -29722,15 +29720,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 13726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(45893)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(20736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -29739,21 +29737,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(61216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
+} = __nccwpck_require__(98625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(86897)
+const { ByteParser } = __nccwpck_require__(81652)
 const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { types } = __nccwpck_require__(57975)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(15188)
+const { SendQueue } = __nccwpck_require__(13900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -30324,7 +30322,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4248:
+/***/ 44248:
 /***/ ((module) => {
 
 // Adapted from https://github.com/brianloveswords/buffer-crc32/blob/v0.2.13/index.js
@@ -30376,17 +30374,17 @@ module.exports = crc32;
 
 /***/ }),
 
-/***/ 3502:
+/***/ 33502:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 // This was adapted from https://github.com/andrewrk/node-fd-slicer by Andrew Kelley under the MIT License.
-var fs = __nccwpck_require__(9896);
-var util = __nccwpck_require__(9023);
+var fs = __nccwpck_require__(79896);
+var util = __nccwpck_require__(39023);
 var stream = __nccwpck_require__(2203);
 var Readable = stream.Readable;
 var PassThrough = stream.PassThrough;
-var Pend = __nccwpck_require__(3313);
-var EventEmitter = (__nccwpck_require__(4434).EventEmitter);
+var Pend = __nccwpck_require__(73313);
+var EventEmitter = (__nccwpck_require__(24434).EventEmitter);
 
 exports.BufferSlicer = BufferSlicer;
 exports.FdSlicer = FdSlicer;
@@ -30571,20 +30569,20 @@ BufferSlicer.prototype.unref = function() {
 
 /***/ }),
 
-/***/ 663:
+/***/ 20663:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var fs = __nccwpck_require__(9896);
-var zlib = __nccwpck_require__(3106);
-var fd_slicer = __nccwpck_require__(3502);
-var util = __nccwpck_require__(9023);
-var EventEmitter = (__nccwpck_require__(4434).EventEmitter);
+var fs = __nccwpck_require__(79896);
+var zlib = __nccwpck_require__(43106);
+var fd_slicer = __nccwpck_require__(33502);
+var util = __nccwpck_require__(39023);
+var EventEmitter = (__nccwpck_require__(24434).EventEmitter);
 var Transform = (__nccwpck_require__(2203).Transform);
 var PassThrough = (__nccwpck_require__(2203).PassThrough);
 var Writable = (__nccwpck_require__(2203).Writable);
 
 // Node 20 added zlib.crc32.
-const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(4248);
+const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(44248);
 
 exports.open = open;
 exports.fromFd = fromFd;
@@ -31678,7 +31676,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7760);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32701);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31687,7 +31685,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7760:
+/***/ 32701:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31696,8 +31694,4396 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
+var core = __nccwpck_require__(77094);
+;// CONCATENATED MODULE: ./src/errors.ts
+/** The message of anything thrown; Node's own errors may come from another realm (jest). */
+function messageOf(error) {
+    const message = error?.message;
+    return typeof message === 'string' ? message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/input-names.ts
+/** Input names as declared in action.yml; tests build inputs from the same constants. */
+const input_names_Input = {
+    Host: 'host',
+    ToolId: 'tool-id',
+    FlowId: 'flow-id',
+    Tools: 'tools',
+    MaxParallel: 'max-parallel',
+    ApiKey: 'api-key',
+    Path: 'path',
+    PollInterval: 'poll-interval',
+    Timeout: 'timeout',
+    MaxDownloadSize: 'max-download-size',
+    UploadArtifact: 'upload-artifact',
+    ArtifactName: 'artifact-name',
+    RetentionDays: 'retention-days',
+    Overwrite: 'overwrite',
+    Commit: 'commit',
+    CommitPath: 'commit-path',
+    CommitBranch: 'commit-branch',
+    CommitMessage: 'commit-message',
+    CommitTimeout: 'commit-timeout',
+    GithubToken: 'github-token',
+    PullRequest: 'pull-request',
+    EnvVariables: 'env-variables',
+    Resource: 'resource',
+    KeepAlive: 'keep-alive',
+    KeepAliveDays: 'keep-alive-days'
+};
+class input_names_InputError extends Error {
+    constructor(input, problem) {
+        super(`${input}: ${problem}`);
+        this.name = 'InputError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+
+/**
+ * Text that came from a server or from a tool's author is data. Before it reaches a log line, the
+ * job summary, an output or a commit message it goes through `printable`, so that it can neither
+ * start a line of its own (the runner executes `::command::` lines) nor break a table cell.
+ */
+const DEFAULT_MAX_LENGTH = 300;
+/** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+/** Whether the text holds a character `printable` would have to escape. */
+function hasUnprintable(text) {
+    return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text);
+}
+const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
+const knownSecrets = [];
+/**
+ * Parts of a secret shorter than this (a lone `{` line of a pasted JSON key) are not masked on
+ * their own. Secrets shorter than MIN_REPLACED_LENGTH are not replaced in printable text: short
+ * env-values (`FORMAT=json`) would garble every line. The runner still masks them in the log,
+ * but not in what goes to GitHub (a commit message): a trade-off, since credentials are long.
+ */
+const MIN_PART_LENGTH = 4;
+const MIN_REPLACED_LENGTH = 8;
+/**
+ * Masks a secret in the runner's log and keeps it out of everything `printable` makes. The
+ * runner masks whole values only, and text cut at a limit can end in a secret's first part, so
+ * printable replaces secrets before it cuts. Each line of a multi-line secret is masked too.
+ */
+function hideSecret(value) {
+    const lines = value.split(/\r?\n/).map(line => line.trim());
+    const parts = [value, ...lines.filter(line => line.length >= MIN_PART_LENGTH)];
+    for (const part of new Set(parts.filter(Boolean))) {
+        core/* setSecret */.Pq(part);
+        if (part.length >= MIN_REPLACED_LENGTH && !knownSecrets.includes(part))
+            knownSecrets.push(part);
+    }
+    knownSecrets.sort((a, b) => b.length - a.length);
+}
+/** One line, known secrets replaced, unprintable characters escaped, at most `maxLength` long. */
+function text_printable(text, maxLength = DEFAULT_MAX_LENGTH) {
+    const hidden = knownSecrets.reduce((result, secret) => result.replaceAll(secret, '***'), text);
+    const escaped = hidden.replace(UNPRINTABLE, c => NAMED_ESCAPES[c] ?? `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0')}`);
+    const characters = [...escaped];
+    if (characters.length <= maxLength)
+        return escaped;
+    return `${characters.slice(0, maxLength - 1).join('')}…`;
+}
+/** Letters, digits, `-`, `_` and single dots: safe in a URL path, a file name and a log line. */
+const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+const MAX_ID_LENGTH = 200;
+function isPlainId(text) {
+    return text.length <= MAX_ID_LENGTH && PLAIN_ID.test(text);
+}
+const ZWJ = '\u200d';
+/**
+ * Author text bound for a commit message or a pull request, made inert: GitHub acts on none of
+ * it. A zero-width joiner (invisible to readers) breaks mentions (`@user`, `@org/team`), issue
+ * references (`#1`, `GH-1`, links to github.com), closing keywords (`fixes …`), `[skip ci]`-style directives and the
+ * `skip-checks:` trailer. Apply after `printable`, which would escape the joiner.
+ */
+function text_inert(text) {
+    return text
+        .replace(/[@#]/g, `$&${ZWJ}`)
+        .replace(/\bGH-(?=\d)/gi, m => `${m.slice(0, 2)}${ZWJ}-`)
+        .replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b/gi, m => `${m[0]}${ZWJ}${m.slice(1)}`)
+        .replace(/\[(?=\s*(?:skip|ci|no|actions)\b)/gi, `[${ZWJ}`)
+        .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`)
+        .replace(/github\.com/gi, m => `${m.slice(0, 6)}${ZWJ}${m.slice(6)}`);
+}
+
+;// CONCATENATED MODULE: ./src/summary-html.ts
+
+
+
+/**
+ * HTML for job summary tables, shared by both actions' summaries: every value escaped and kept
+ * on one line, so server or author text stays inside its cell.
+ */
+/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
+function printableHtml(value) {
+    return escapeHtml(text_printable(value));
+}
+function errorText(error) {
+    return escapeHtml(text_printable(error, 2000));
+}
+function code(value) {
+    return `<code>${printableHtml(value)}</code>`;
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+/**
+ * The summary of a step that stopped before it could do anything (an invalid input): the
+ * heading and the error, so the run's page says why without opening the log.
+ */
+async function writeErrorSummary(title, error) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await core/* summary */.z
+            .addHeading(title, 3)
+            .addRaw(`<p>${errorText(error)}</p>`, true)
+            .write();
+    }
+    catch (caught) {
+        core/* warning */.$e(`Could not write the job summary: ${messageOf(caught)}`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(57975);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(20663);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/input-parsers.ts
+
+
+
+
+/** One parser per kind of input; each throws an InputError that names the input. */
+const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
+const TOOL_ID_PLACEHOLDER = '{tool-id}';
+/** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
+function parseToolList(toolId, flowId, toolsText) {
+    if (toolId && toolsText) {
+        throw new InputError(Input.Tools, 'give either tool-id or tools, not both');
+    }
+    if (toolId)
+        return [
+            { toolId: parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
+        ];
+    if (!toolsText)
+        throw new InputError(Input.ToolId, 'is required (or list several tools in tools)');
+    if (flowId) {
+        throw new InputError(Input.FlowId, 'applies to tool-id only; with tools, put the flow id after the tool id on its line');
+    }
+    const tools = [];
+    toolsText.split(/\r?\n/).forEach((line, index) => {
+        const fields = line.trim().split(/\s+/).filter(Boolean);
+        if (fields.length === 0 || fields[0]?.startsWith('#'))
+            return;
+        const where = `${Input.Tools}: line ${index + 1}`;
+        if (fields.length > 2) {
+            throw new InputError(where, `"${printable(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
+        }
+        const spec = {
+            toolId: parseToolId(where, fields[0] ?? ''),
+            flowId: parseFlowId(where, fields[1] ?? '')
+        };
+        if (tools.some(t => t.toolId === spec.toolId)) {
+            throw new InputError(where, `tool ${spec.toolId} is listed twice`);
+        }
+        tools.push(spec);
+    });
+    if (tools.length === 0)
+        throw new InputError(Input.Tools, 'lists no tool');
+    return tools;
+}
+function parseHost(raw) {
+    if (!raw)
+        throw new input_names_InputError(input_names_Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new input_names_InputError(input_names_Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        throw new input_names_InputError(input_names_Input.Host, 'must be a base URL without credentials, query or fragment');
+    }
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        throw new input_names_InputError(input_names_Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new input_names_InputError(input_names_Input.Host, `"${raw}" must be an https URL`);
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+function isLoopback(hostname) {
+    return (hostname === 'localhost' ||
+        hostname === '[::1]' ||
+        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname));
+}
+/** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
+function parseToolId(input, raw) {
+    if (!raw)
+        throw new input_names_InputError(input, 'is required');
+    if (!isPlainId(raw)) {
+        throw new input_names_InputError(input, `"${text_printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
+    }
+    return raw;
+}
+/** Flow ids are opaque and only travel URL-encoded in the query string. */
+function parseFlowId(input, raw) {
+    if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
+        throw new InputError(input, `"${printable(raw)}" is not a flow id (no spaces or control characters)`);
+    }
+    return raw;
+}
+function parseDirectory(raw) {
+    const base = raw || path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-tool-export');
+    return path.resolve(base);
+}
+function parseSeconds(input, raw, fallback, min) {
+    if (!raw)
+        return fallback;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
+        throw new input_names_InputError(input, `"${text_printable(raw)}" is not a number of seconds`);
+    }
+    if (value < min || value > MAX_TIMEOUT_SECONDS) {
+        throw new input_names_InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
+    }
+    return value;
+}
+const SIZE_UNITS = { '': 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
+const DEFAULT_MAX_DOWNLOAD_BYTES = (/* unused pure expression or super */ null && (2 ** 30));
+/** Bytes, or a number with KiB / MiB / GiB (any case); at least 1 KiB, at most 64 GiB. */
+function parseSize(input, raw) {
+    if (!raw)
+        return DEFAULT_MAX_DOWNLOAD_BYTES;
+    const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i);
+    const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
+    if (!match || unit === undefined) {
+        throw new InputError(input, `"${printable(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
+    }
+    const bytes = Math.floor(Number(match[1]) * unit);
+    if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
+        throw new InputError(input, `${printable(raw)} is out of range: use 1KiB to 64GiB`);
+    }
+    return bytes;
+}
+/** A name or path template, `{tool-id}` filled in for one tool. */
+function forTool(template, toolId) {
+    return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId);
+}
+/** Templates that name one thing per tool must tell the tools apart. */
+function requirePlaceholder(input, template, tools) {
+    if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
+        throw new InputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
+    }
+}
+/**
+ * The artifact service's rules for names, which also make it a safe file name. Returns the
+ * template; every tool's name is checked.
+ */
+function parseArtifactName(raw, tools) {
+    const template = raw || `kore-tool-${TOOL_ID_PLACEHOLDER}`;
+    requirePlaceholder(Input.ArtifactName, template, tools);
+    for (const { toolId } of tools) {
+        const name = forTool(template, toolId);
+        if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
+            throw new InputError(Input.ArtifactName, `"${printable(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
+        }
+    }
+    return template;
+}
+function parseRetentionDays(raw) {
+    if (!raw)
+        return undefined;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
+        throw new input_names_InputError(input_names_Input.RetentionDays, `"${text_printable(raw)}" is not a whole number of days from 1 to 90`);
+    }
+    return Number(raw);
+}
+/**
+ * A directory inside the repository, never its root since stale files there get removed.
+ * Returns the normalized template; every tool's directory is checked.
+ */
+function parseCommitPath(raw, tools) {
+    const template = (raw || `kore-tools/${TOOL_ID_PLACEHOLDER}`)
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '');
+    requirePlaceholder(Input.CommitPath, template, tools);
+    for (const { toolId } of tools) {
+        const directory = forTool(template, toolId);
+        const segments = directory.split('/');
+        const unsafe = !directory || /[\\\p{Cc}]/u.test(directory) || segments.some(isBadPathSegment);
+        if (unsafe) {
+            throw new InputError(Input.CommitPath, `"${printable(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
+        }
+    }
+    return template;
+}
+/**
+ * A part of a repository path no backup may hold: empty (`a//b`), `.`, `..`, or `.git` in any
+ * case (GitHub refuses the last in a tree, failing the whole commit).
+ */
+function isBadPathSegment(segment) {
+    return segment === '' || segment === '.' || segment === '..' || segment.toLowerCase() === '.git';
+}
+function parseMaxParallel(raw) {
+    return parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16);
+}
+function parseWholeNumber(input, raw, fallback, min, max) {
+    if (!raw)
+        return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        throw new InputError(input, `"${printable(raw)}" is not a whole number from ${min} to ${max}`);
+    }
+    return Number(raw);
+}
+/** Git's rules for branch names, in short. */
+function parseBranch(raw) {
+    const branch = raw.replace(/^refs\/heads\//, '');
+    if (!branch)
+        return '';
+    const invalid = /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@';
+    if (invalid)
+        throw new InputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`);
+    return branch;
+}
+function parseChoice(input, raw, choices) {
+    if (!raw)
+        return choices[0];
+    const choice = choices.find(c => c === raw.toLowerCase());
+    if (!choice) {
+        throw new input_names_InputError(input, `"${text_printable(raw)}" is not one of ${choices.join(', ')}`);
+    }
+    return choice;
+}
+function parseBoolean(input, raw, fallback) {
+    if (!raw)
+        return fallback;
+    if (/^true$/i.test(raw))
+        return true;
+    if (/^false$/i.test(raw))
+        return false;
+    throw new input_names_InputError(input, `"${text_printable(raw)}" is not a boolean: use true or false`);
+}
+
+;// CONCATENATED MODULE: ./src/backup/archive.ts
+
+
+
+
+
+
+
+
+class ArchiveError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ArchiveError';
+    }
+}
+/** Far above any real tool export, far below what would hurt the runner (zip bombs). */
+const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024;
+/** A tool export holds three files; a zip with thousands is not one (and is slow to check). */
+const MAX_ENTRIES = 10_000;
+/**
+ * Opens the zip and reads every entry to its end, checking sizes (yauzl) and CRC-32 (here,
+ * since yauzl does not), so a corrupt export fails now rather than at import time. Refuses
+ * entries that share bytes (one deflate stream named forty times inflates forty times) and
+ * more than `maxUnpackedBytes` of content in all. Keeps the data of the entries `keepData` names.
+ */
+async function verifyZip(file, maxUnpackedBytes, keepData = () => false) {
+    return readZip(file, keepData, maxUnpackedBytes);
+}
+/**
+ * Reads the `wanted` files of the zip (all by default) into memory, refusing unsafe archives:
+ * absolute names, `..`, backslashes, duplicates, links, and more than MAX_EXTRACTED_BYTES in all.
+ */
+async function archive_extractZip(file, wanted = () => true) {
+    const entries = await readZip(file, wanted, MAX_EXTRACTED_BYTES);
+    return entries.filter(entry => wanted(entry.name));
+}
+async function readZip(file, keepData, maxUnpackedBytes) {
+    let zip;
+    try {
+        zip = await openZip(file);
+    }
+    catch (error) {
+        throw new ArchiveError(`the download is not a valid zip: ${messageOf(error)}`);
+    }
+    const entries = [];
+    const names = new Set();
+    const spans = [];
+    let total = 0;
+    try {
+        if (zip.entryCount > MAX_ENTRIES) {
+            throw new ArchiveError(`unsafe archive: it has more than ${MAX_ENTRIES} entries`);
+        }
+        for await (const entry of readEntries(zip)) {
+            refuseOverlap(entry, spans);
+            if (entry.fileName.endsWith('/'))
+                continue;
+            refuseUnsafe(entry, names);
+            total += entry.uncompressedSize;
+            if (total > maxUnpackedBytes) {
+                throw new ArchiveError(`unsafe archive: it unpacks to more than ${maxUnpackedBytes} bytes`);
+            }
+            const { crc, data } = await readEntry(zip, entry, keepData(entry.fileName));
+            if (crc !== entry.crc32)
+                throw new Error(`entry ${entry.fileName} fails its CRC-32 check`);
+            entries.push({ name: entry.fileName, size: entry.uncompressedSize, data });
+        }
+        refuseFileAndFolder(entries);
+    }
+    catch (error) {
+        if (error instanceof ArchiveError)
+            throw error;
+        const message = messageOf(error);
+        // yauzl's own name checks: absolute paths, `..`, backslashes (strictFileNames).
+        if (/absolute path|invalid relative path|invalid characters in fileName/.test(message)) {
+            throw new ArchiveError(`unsafe archive: ${message}`);
+        }
+        throw new ArchiveError(`the downloaded zip is corrupt: ${message}`);
+    }
+    finally {
+        zip.close();
+    }
+    return entries;
+}
+/** A file and a folder of one name (`x.json` beside `x.json/y.json`) cannot both be written. */
+function refuseFileAndFolder(entries) {
+    const files = new Set(entries.map(entry => entry.name));
+    for (const { name } of entries) {
+        for (let cut = name.indexOf('/'); cut > 0; cut = name.indexOf('/', cut + 1)) {
+            if (files.has(name.slice(0, cut))) {
+                throw new ArchiveError(`unsafe archive: ${text_printable(name.slice(0, cut))} is both a file and a folder`);
+            }
+        }
+    }
+}
+const LOCAL_HEADER_BYTES = 30;
+function refuseOverlap(entry, spans) {
+    const start = entry.relativeOffsetOfLocalHeader;
+    const end = start + LOCAL_HEADER_BYTES + entry.fileNameLength + entry.compressedSize;
+    const other = spans.find(span => start < span.end && span.start < end);
+    if (other) {
+        throw new ArchiveError(`unsafe archive: entries ${text_printable(other.name)} and ${text_printable(entry.fileName)} share their data`);
+    }
+    spans.push({ start, end, name: entry.fileName });
+}
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+function refuseUnsafe(entry, seen) {
+    const name = entry.fileName;
+    if (hasUnprintable(name)) {
+        throw new ArchiveError(`unsafe archive: entry ${text_printable(name)} has control characters`);
+    }
+    if (name.split('/').some(isBadPathSegment)) {
+        throw new ArchiveError(`unsafe archive: entry ${text_printable(name)} has an empty, ".", ".." or ".git" part`);
+    }
+    if (seen.has(name))
+        throw new ArchiveError(`unsafe archive: entry ${name} appears twice`);
+    seen.add(name);
+    const unixMode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+    if (unixMode === S_IFLNK)
+        throw new ArchiveError(`unsafe archive: entry ${name} is a link`);
+}
+const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * yauzl's own file reader streams entries in 16 KiB reads, which made checking a 1 GiB export
+ * take seconds; this one reads 1 MiB at a time.
+ */
+class FileReader extends yauzl.RandomAccessReader {
+    fd;
+    constructor(fd) {
+        super();
+        this.fd = fd;
+    }
+    // Not fs.createReadStream: yauzl destroys streams early, and that would close the shared fd.
+    _readStreamForRange(start, end) {
+        const fd = this.fd;
+        let position = start;
+        return new external_node_stream_.Readable({
+            highWaterMark: READ_CHUNK_BYTES,
+            read() {
+                const length = Math.min(READ_CHUNK_BYTES, end - position);
+                if (length <= 0)
+                    return void this.push(null);
+                external_node_fs_.read(fd, Buffer.allocUnsafe(length), 0, length, position, (error, bytesRead, buffer) => {
+                    if (error)
+                        return this.destroy(error);
+                    position += bytesRead;
+                    // A short file ends the stream early; yauzl reports the size mismatch.
+                    this.push(bytesRead > 0 ? buffer.subarray(0, bytesRead) : null);
+                });
+            }
+        });
+    }
+    read(buffer, offset, length, position, callback) {
+        external_node_fs_.read(this.fd, buffer, offset, length, position, error => callback(error));
+    }
+    close(callback) {
+        external_node_fs_.close(this.fd, callback);
+    }
+}
+async function openZip(file) {
+    const fd = await (0,external_node_util_.promisify)(external_node_fs_.open)(file, 'r');
+    const { size } = external_node_fs_.fstatSync(fd);
+    return new Promise((resolve, reject) => {
+        const options = { lazyEntries: true, autoClose: false, strictFileNames: true };
+        yauzl.fromRandomAccessReader(new FileReader(fd), size, options, (error, zip) => {
+            if (error) {
+                external_node_fs_.closeSync(fd);
+                reject(error);
+            }
+            else
+                resolve(zip);
+        });
+    });
+}
+async function* readEntries(zip) {
+    for (;;) {
+        const entry = await new Promise((resolve, reject) => {
+            const onEntry = (e) => settle(() => resolve(e));
+            const onEnd = () => settle(() => resolve(undefined));
+            const onError = (e) => settle(() => reject(e));
+            const settle = (then) => {
+                zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
+                then();
+            };
+            zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
+            zip.readEntry();
+        });
+        if (!entry)
+            return;
+        yield entry;
+    }
+}
+function readEntry(zip, entry, keepData) {
+    return new Promise((resolve, reject) => {
+        zip.openReadStream(entry, (error, stream) => {
+            if (error)
+                return reject(error);
+            let crc = 0;
+            const chunks = [];
+            stream.on('data', (chunk) => {
+                crc = external_node_zlib_.crc32(chunk, crc);
+                if (keepData)
+                    chunks.push(chunk);
+            });
+            stream.on('end', () => resolve({ crc, data: Buffer.concat(chunks) }));
+            stream.on('error', reject);
+        });
+    });
+}
+
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(99547);
+;// CONCATENATED MODULE: ./src/backup/json-text.ts
+
+/** A file that should be JSON and cannot be read as such. */
+class NotJsonError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'NotJsonError';
+    }
+}
+/**
+ * Decodes a JSON file as exporters write it: UTF-8, with or without a byte order mark, or UTF-16
+ * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
+ * secret's end.
+ */
+function json_text_decodeJsonBytes(data) {
+    try {
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+            return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
+        }
+        if (data[0] === 0xff && data[1] === 0xfe) {
+            return new TextDecoder('utf-16le', { fatal: true }).decode(data.subarray(2));
+        }
+        if (data[0] === 0xfe && data[1] === 0xff) {
+            return new TextDecoder('utf-16be', { fatal: true }).decode(data.subarray(2));
+        }
+        return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    }
+    catch {
+        throw new NotJsonError('it is not valid UTF-8 or UTF-16 text');
+    }
+}
+/**
+ * Parses what jsonc-parser tolerates (comments, trailing commas) into a tree with offsets, so
+ * edits can touch one value's text and nothing else.
+ */
+function json_text_parseJsonTree(text) {
+    const errors = [];
+    const root = (0,main.parseTree)(text, errors, { allowTrailingComma: true, disallowComments: false });
+    const [first] = errors;
+    if (first) {
+        throw new NotJsonError(`it is not JSON (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})`);
+    }
+    if (!root)
+        throw new NotJsonError('it is empty');
+    return root;
+}
+/**
+ * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
+ * re-indenting alone would write gigabytes (every line carries its depth's indentation) and
+ * recursive parsers run out of stack.
+ */
+const MAX_JSON_DEPTH = 512;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
+function refuseDeepJson(text) {
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === QUOTE)
+            i = stringEnd(text, i);
+        else if (c === 0x7b || c === 0x5b) {
+            if (++depth > MAX_JSON_DEPTH) {
+                throw new NotJsonError(`it nests deeper than ${MAX_JSON_DEPTH} levels`);
+            }
+        }
+        else if (c === 0x7d || c === 0x5d)
+            depth--;
+    }
+}
+/** Index of the quote that ends the string starting at `start` (the text's end if none). */
+function stringEnd(text, start) {
+    for (let quote = text.indexOf('"', start + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
+        let backslashes = 0;
+        while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH)
+            backslashes++;
+        if (backslashes % 2 === 0)
+            return quote;
+    }
+    return text.length;
+}
+/** Characters that end a number or a literal (`true`, `null`). */
+function endsLiteral(c) {
+    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x3a || c <= 0x20;
+}
+/**
+ * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
+ * between tokens changes, every string and number keeps its exact text (so `1.50` and
+ * `12345678901234567890` survive). Empty objects and arrays stay on one line. Throws
+ * NotJsonError once the output passes `maxLength`.
+ */
+function reindentJson(text, maxLength = Infinity) {
+    refuseDeepJson(text);
+    const indents = ['\n'];
+    let out = '';
+    let depth = 0;
+    let justOpened = false;
+    let i = 0;
+    while (i < text.length) {
+        const c = text.charCodeAt(i);
+        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+            i++;
+            continue;
+        }
+        if (c === 0x7d || c === 0x5d) {
+            depth--;
+            out += justOpened ? text[i] : indents[depth] + text[i];
+            justOpened = false;
+            i++;
+            continue;
+        }
+        if (c === 0x2c) {
+            out += `,${indents[depth]}`;
+            i++;
+            continue;
+        }
+        if (c === 0x3a) {
+            out += ': ';
+            i++;
+            continue;
+        }
+        if (out.length > maxLength) {
+            throw new NotJsonError(`re-indented, it would be longer than ${maxLength} characters`);
+        }
+        // A value starts: a string, an object or array, a number or a literal.
+        if (justOpened)
+            out += indents[depth];
+        justOpened = false;
+        let end = i + 1;
+        if (c === QUOTE)
+            end = stringEnd(text, i) + 1;
+        else if (c === 0x7b || c === 0x5b) {
+            depth++;
+            indents[depth] ??= `\n${'  '.repeat(depth)}`;
+            justOpened = true;
+        }
+        else
+            while (end < text.length && !endsLiteral(text.charCodeAt(end)))
+                end++;
+        out += text.slice(i, end);
+        i = end;
+    }
+    return `${out}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/backup/env-variables.ts
+
+
+
+
+/**
+ * Secure variables in env_variables.json. Kore.ai does not document how an export marks them, so
+ * flags are matched loosely (any case, any separator, true-ish values) and anything that cannot be
+ * told apart for sure is an error rather than a guess: a redaction that fails open leaks a secret
+ * into git history for good.
+ */
+const ENV_VARIABLES_FILE = 'env_variables.json';
+const REDACTED = '<redacted>';
+/** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
+function isEnvVariablesFile(name) {
+    return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE;
+}
+/** `isSecured`, `is_secured`, `IS-SECURED` → `issecured`. */
+function normalise(key) {
+    return key.toLowerCase().replace(/[\s_-]/g, '');
+}
+const SECURE_FLAG_NAMES = [
+    'isSecured',
+    'isSecure',
+    'secured',
+    'secure',
+    'isSecret',
+    'secret',
+    'isEncrypted',
+    'encrypted',
+    'isMasked',
+    'masked',
+    'sensitive',
+    'isSensitive',
+    'secureVariable',
+    'isSecureVariable'
+];
+const SECURE_FLAGS = new Set(SECURE_FLAG_NAMES.map(normalise));
+const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise));
+const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise);
+/** Fields of a variable that describe it and never hold its value. */
+const METADATA_KEYS = new Set([
+    ...NAME_KEYS,
+    'id',
+    'description',
+    'notes',
+    'note',
+    'hint',
+    'label',
+    'displayName',
+    'type',
+    'dataType',
+    'valueType',
+    'group',
+    'namespace',
+    'scope',
+    'category',
+    'version',
+    'createdOn',
+    'createdBy',
+    'createdAt',
+    'modifiedOn',
+    'modifiedBy',
+    'updatedOn',
+    'updatedAt',
+    'lMod'
+].map(normalise));
+const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1']);
+const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
+/**
+ * Every variable of the file, wherever it sits: an object with a value field, named by its name
+ * field or, in a map of variables, by its key; or an object marked secure. The one walker for
+ * redacting (export), listing, requiring and filling (restore) and hiding (change report), so
+ * that whatever one of them sees as a secret, all do. Throws when the file's
+ * shape does not tell for sure which values are secret.
+ */
+function findVariables(root) {
+    if (root.type !== 'object' && root.type !== 'array') {
+        throw new Error(`its top level is a ${root.type}, not a list or map of variables`);
+    }
+    const found = [];
+    // `insideValue`: the node is (within) a variable's value, so it is not a variable of its own
+    // (a value that is an object with a `value` key), but may still hold a secure one.
+    const visit = (node, nameFromParent, insideValue) => {
+        if (node.type === 'string')
+            return refuseSecretsInText(node, nameFromParent);
+        if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
+            // Its values are replaced whole: nothing inside needs a second look.
+            return void found.push(secureVariable(node, nameFromParent));
+        }
+        const values = node.type === 'object' ? valueFields(node) : [];
+        if (values.length > 0 && !insideValue) {
+            found.push({ name: variableName(node, nameFromParent), node, values, secure: false });
+        }
+        // Groups of variables (a variable with `items`) and values that are themselves objects may
+        // hold secure variables: every child is read.
+        for (const child of node.children ?? []) {
+            if (child.type !== 'property')
+                visit(child, undefined, insideValue);
+            else {
+                const value = child.children?.[1];
+                visit(value, keyOf(child), insideValue || values.includes(value));
+            }
+        }
+    };
+    visit(root, undefined, false);
+    return found;
+}
+function findSecureVariables(root) {
+    return findVariables(root).filter(variable => variable.secure);
+}
+/** `isSecured`, `is_secured: `, `\\"secret\\":`: a secure flag written inside text. */
+const FLAG_IN_TEXT = new RegExp(`(?:${SECURE_FLAG_NAMES.map(name => name.replace(/([a-z])([A-Z])/g, '$1[\\s_-]?$2')).join('|')})["'\\\\\\s]*[:=]`, 'i');
+/**
+ * Variables kept as text inside a string (JSON text, encoded twice, cut short, in single quotes)
+ * cannot be redacted in place with certainty: a string that writes a secure flag is refused
+ * rather than committed in clear.
+ */
+function refuseSecretsInText(node, nameFromParent) {
+    if (!FLAG_IN_TEXT.test(String(node.value)))
+        return;
+    throw new Error(`${nameFromParent ? `"${text_printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
+}
+/** Whether a JSON string value is the redaction placeholder (any case, padded or not). */
+function isPlaceholder(value) {
+    return typeof value === 'string' && value.trim().toLowerCase() === REDACTED;
+}
+/**
+ * Where a file still holds the placeholder, as a value or a key, at any depth (JSON text inside
+ * a string included), e.g. `[0].items[1].value`; undefined when it holds none. The restore's
+ * last check: whatever the file's shape, a placeholder is never uploaded.
+ */
+function placeholderPath(text) {
+    const root = (0,main.parseTree)(text, [], { allowTrailingComma: true });
+    return root && findPlaceholder(root, '');
+}
+function findPlaceholder(node, path) {
+    if (node.type === 'string') {
+        if (isPlaceholder(node.value))
+            return path || '(the whole file)';
+        const inner = /^\s*[[{]/.test(String(node.value)) ? (0,main.parseTree)(String(node.value)) : undefined;
+        const found = inner && findPlaceholder(inner, '');
+        return found === undefined ? undefined : `${path} (JSON text, at ${found})`;
+    }
+    for (const [index, child] of (node.children ?? []).entries()) {
+        const [key, value] = child.children ?? [];
+        const at = child.type === 'property'
+            ? `${path}${path ? '.' : ''}${String(key?.value)}`
+            : `${path}[${index}]`;
+        if (child.type === 'property' && isPlaceholder(key?.value))
+            return at;
+        const found = child.type === 'property' ? value && findPlaceholder(value, at) : findPlaceholder(child, at);
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
+}
+function valueFields(object) {
+    return (object.children ?? [])
+        .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
+        .map(p => p.children?.[1]);
+}
+/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
+function redactSecureValues(text) {
+    const variables = findSecureVariables(parseJsonTree(text));
+    const edits = variables.flatMap(variable => variable.values.map(value => ({
+        offset: value.offset,
+        length: value.length,
+        content: JSON.stringify(REDACTED)
+    })));
+    return { text: applyEdits(text, edits), names: variables.map(v => v.name) };
+}
+/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
+function redactEnvVariablesFile(data) {
+    return redactSecureValues(decodeJsonBytes(data));
+}
+/**
+ * The secure variables of an export zip (none when it has no variables file); undefined when
+ * they cannot be told, which callers must treat as "may hold secrets".
+ */
+async function secureVariablesInZip(file) {
+    try {
+        const entries = await extractZip(file, isEnvVariablesFile);
+        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
+    }
+    catch {
+        return undefined;
+    }
+}
+function isMarkedSecure(object, nameFromParent) {
+    let secure = false;
+    for (const property of object.children ?? []) {
+        const key = keyOf(property);
+        if (!SECURE_FLAGS.has(normalise(key)))
+            continue;
+        const flag = flagValue(property.children?.[1]);
+        if (flag === undefined) {
+            const name = variableName(object, nameFromParent);
+            throw new Error(`variable ${text_printable(name)} has "${text_printable(key)}" set to something that is neither true nor false`);
+        }
+        secure ||= flag;
+    }
+    return secure;
+}
+function secureVariable(object, nameFromParent) {
+    const name = variableName(object, nameFromParent);
+    const values = [];
+    let hasValueField = false;
+    for (const property of object.children ?? []) {
+        const key = normalise(keyOf(property));
+        const value = property.children?.[1];
+        if (!value || SECURE_FLAGS.has(key) || METADATA_KEYS.has(key))
+            continue;
+        if (VALUE_KEYS.has(key)) {
+            hasValueField = true;
+            if (value.type !== 'null')
+                values.push(value);
+        }
+        else if (value.type !== 'boolean' && value.type !== 'null') {
+            throw new Error(`secure variable ${text_printable(name)} has a field "${text_printable(keyOf(property))}" that may hold its value`);
+        }
+    }
+    // A flagged object with neither a name nor a value is a part of a variable, not the variable.
+    if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
+        throw new Error(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
+    }
+    return { name, node: object, values, secure: true };
+}
+/** true / false for what reads as a flag (true, "yes", 1…); undefined when it does not. */
+function flagValue(node) {
+    if (!node || node.type === 'null')
+        return false;
+    if (node.type === 'boolean')
+        return node.value === true;
+    if (node.type === 'number')
+        return node.value === 1 ? true : node.value === 0 ? false : undefined;
+    if (node.type !== 'string')
+        return undefined;
+    const text = String(node.value).trim().toLowerCase();
+    return TRUE_TEXT.has(text) ? true : FALSE_TEXT.has(text) ? false : undefined;
+}
+function variableName(object, nameFromParent) {
+    for (const key of NAME_KEYS) {
+        const value = env_variables_valueOf(object, key);
+        if (value?.type === 'string' && value.value)
+            return String(value.value);
+    }
+    return nameFromParent ?? `(variable at offset ${object.offset})`;
+}
+function keyOf(property) {
+    return String(property.children?.[0]?.value ?? '');
+}
+function env_variables_valueOf(object, normalisedKey) {
+    const property = object.children?.find(p => normalise(keyOf(p)) === normalisedKey);
+    return property?.children?.[1];
+}
+function hasKey(object, normalisedKey) {
+    return env_variables_valueOf(object, normalisedKey) !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/backup/importable.ts
+/**
+ * src/backup/ is what a backup is, for both actions: the importable files and their one
+ * definition (here), reading and checking a zip (archive.ts), secure variables with one walker
+ * for redacting, filling and hiding them (env-variables.ts), byte-exact JSON text
+ * (json-text.ts) and the change report (report/). It imports no action and not kore/.
+ */
+
+
+
+
+
+
+/**
+ * What makes a backup importable, one definition for the export (nothing less is committed over
+ * a good backup) and the restore (nothing less is uploaded): the three files at the top level,
+ * named in any case but each only once; flow_definition.json and app_definition.json present,
+ * each a JSON object; env_variables.json, when there, an object or a list; every file non-empty,
+ * valid UTF-8 (a byte order mark is fine) and strict JSON. The export also takes UTF-16 with a
+ * byte order mark, as some exporters write it (what it commits is re-indented as UTF-8).
+ */
+const FLOW_FILE = 'flow_definition.json';
+const APP_FILE = 'app_definition.json';
+const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, ENV_VARIABLES_FILE];
+const REQUIRED_FILES = [FLOW_FILE, APP_FILE];
+/** The backup is not importable; the message names the file and why. */
+class NotImportableError extends Error {
+    file;
+    constructor(message, 
+    /** The file at fault, when one is. */
+    file) {
+        super(message);
+        this.file = file;
+        this.name = 'NotImportableError';
+    }
+}
+/** Whether a path (in a zip or a folder) is one of the three files at the top level. */
+function isImportableName(path) {
+    return IMPORTABLE_FILES.includes(path.toLowerCase());
+}
+/**
+ * The importable files among `files` (path → bytes), by their lower-case names, once checked.
+ * Throws NotImportableError naming the first file that is missing, doubled or unreadable.
+ */
+function importableFiles(files, { utf16 = false } = {}) {
+    const found = new Map();
+    const spelled = new Map();
+    for (const [path, data] of files) {
+        if (!isImportableName(path))
+            continue;
+        const name = path.toLowerCase();
+        const other = spelled.get(name);
+        if (other !== undefined) {
+            throw new NotImportableError(`it holds ${text_printable(other)} and ${text_printable(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`, name);
+        }
+        spelled.set(name, path);
+        found.set(name, data);
+    }
+    const missing = REQUIRED_FILES.filter(name => !found.has(name));
+    if (missing.length > 0) {
+        throw new NotImportableError(`it holds no ${missing.join(' and ')}: Kore.ai needs both flow_definition.json and app_definition.json to import a tool`);
+    }
+    for (const [name, data] of found)
+        checkJsonFile(name, data, utf16);
+    return found;
+}
+/**
+ * The importable files a folder holds (`existing`, names relative to it) that `wanted` lacks:
+ * writing `wanted` there would take them out of a good backup.
+ */
+function lostImportableFiles(existing, wanted) {
+    const kept = new Set([...wanted.keys()].map(name => name.toLowerCase()));
+    return existing.filter(name => isImportableName(name) && !kept.has(name.toLowerCase()));
+}
+/**
+ * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
+ * is never kept, so it can never be committed over a good backup.
+ */
+async function verifyExport(file, maxUnpackedBytes, withVariables) {
+    const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
+    const entries = await verifyZip(file, maxUnpackedBytes, checked);
+    try {
+        const importable = entries.filter(entry => checked(entry.name));
+        importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
+    }
+    catch (error) {
+        const held = text_printable(entries.map(entry => entry.name).join(', ')) || 'nothing';
+        const omit = error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
+            ? '; env-variables: omit backs the tool up without that file'
+            : '';
+        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${messageOf(error)} (the zip held: ${held})${omit}`);
+    }
+    return entries.map(({ name, size }) => ({ name, size }));
+}
+/** Non-empty text (UTF-8, a BOM allowed), strict JSON of the right shape. */
+function checkJsonFile(name, data, utf16) {
+    const refuse = (problem) => {
+        throw new NotImportableError(`its ${name} ${problem}`, name);
+    };
+    const isUtf16 = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
+    if (isUtf16 && !utf16)
+        refuse("is UTF-16 text: Kore.ai's import reads UTF-8");
+    let text = '';
+    try {
+        text = json_text_decodeJsonBytes(data);
+    }
+    catch {
+        refuse('is not valid UTF-8 text');
+    }
+    if (!text.trim())
+        refuse('is empty');
+    try {
+        refuseDeepJson(text);
+    }
+    catch {
+        refuse(`nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        // Where, not what: the text around the error may be a secret's value.
+        const errors = [];
+        (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false });
+        const first = errors[0];
+        refuse(`is not valid JSON${first ? ` (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})` : ''}`);
+    }
+    const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+    if (name === ENV_VARIABLES_FILE) {
+        if (!isObject && !Array.isArray(parsed))
+            refuse('is not a list or map of variables');
+    }
+    else if (!isObject)
+        refuse('is not a JSON object');
+}
+
+;// CONCATENATED MODULE: ./src/restore/backup.ts
+
+
+
+
+
+
+
+class BackupError extends Error {
+    constructor(message) {
+        super(`source: ${message}`);
+        this.name = 'BackupError';
+    }
+}
+/** File Upload's documented limit for one request; larger files need an upload session. */
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/**
+ * Reads a committed folder or an exported zip (names matched in any case) and checks that it is
+ * importable, all before `deadline`. Only a regular file or a folder is read: a FIFO or a device
+ * would block the step.
+ */
+async function readBackup(source, deadline) {
+    const where = text_printable(source);
+    const stat = await promises_.stat(source).catch(() => undefined);
+    if (!stat)
+        throw new BackupError(`${where} does not exist (check out the repository first)`);
+    if (!stat.isDirectory() && !stat.isFile()) {
+        throw new BackupError(`${where} is neither a regular file nor a folder`);
+    }
+    const reading = stat.isDirectory() ? readFolder(source) : backup_readZip(source);
+    const files = await beforeDeadline(reading, deadline, where);
+    let found;
+    try {
+        found = importableFiles(files);
+    }
+    catch (error) {
+        throw new BackupError(`${where} is not an importable backup: ${messageOf(error)}`);
+    }
+    for (const [name, data] of found)
+        refuseOversize(`${where}: ${name}`, data.length);
+    return {
+        flow: found.get(FLOW_FILE),
+        app: found.get(APP_FILE),
+        env: found.get(ENV_VARIABLES_FILE)
+    };
+}
+/** The backup files at the folder's top level, with the same caps as a zip's. */
+async function readFolder(folder) {
+    const files = [];
+    let total = 0;
+    for (const entry of await promises_.readdir(folder, { withFileTypes: true })) {
+        if (!isImportableName(entry.name))
+            continue;
+        const file = external_node_path_.join(folder, entry.name);
+        if (!entry.isFile()) {
+            throw new BackupError(`${text_printable(file)} is not a regular file (a link, folder or device)`);
+        }
+        const { size } = await promises_.stat(file);
+        refuseOversize(text_printable(file), size);
+        total += size;
+        if (total > MAX_EXTRACTED_BYTES) {
+            throw new BackupError(`${text_printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`);
+        }
+        files.push([entry.name, await promises_.readFile(file)]);
+    }
+    return files;
+}
+async function backup_readZip(file) {
+    try {
+        const entries = await archive_extractZip(file, isImportableName);
+        return entries.map(entry => [entry.name, entry.data]);
+    }
+    catch (error) {
+        throw new BackupError(`${text_printable(file)} is neither a folder nor a readable zip: ${messageOf(error)}`);
+    }
+}
+function refuseOversize(what, size) {
+    if (size <= MAX_UPLOAD_BYTES)
+        return;
+    throw new BackupError(`${what} has ${size} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`);
+}
+async function beforeDeadline(work, deadline, where) {
+    let timer;
+    const late = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new BackupError(`reading ${where} took longer than timeout allows`)), Math.max(0, deadline - Date.now()));
+    });
+    try {
+        return await Promise.race([work, late]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kore/dialect.ts
+/**
+ * Kore.ai documents the same APIs for two products under two names: Agent Platform's tools and
+ * AI for Process's workflows (paths, request fields and the words in messages). One Resource
+ * picks them; everything else about the calls is shared.
+ */
+const RESOURCES = ['tool', 'workflow'];
+function dialectOf(resource) {
+    return resource === 'workflow'
+        ? {
+            noun: 'workflow',
+            collection: '/api/public/workflows',
+            exportCollections: ['/api/public/workflows', '/api/public/workflow'],
+            dataFileField: 'workflowDataFileId',
+            nameField: 'workflowName',
+            otherHint: 'on an Agent Platform host, set resource: tool'
+        }
+        : {
+            noun: 'tool',
+            collection: '/api/public/tools',
+            exportCollections: ['/api/public/tools'],
+            dataFileField: 'toolDataFileId',
+            nameField: 'toolName',
+            otherHint: 'on an AI for Process host, set resource: workflow'
+        };
+}
+
+;// CONCATENATED MODULE: ./src/api-key.ts
+
+
+
+/** Reads api-key, masking it before anything else can print it. Shared by both actions. */
+function readApiKey() {
+    const apiKey = core/* getInput */.V4(input_names_Input.ApiKey);
+    if (apiKey)
+        hideSecret(apiKey);
+    if (!apiKey)
+        throw new input_names_InputError(input_names_Input.ApiKey, 'is required (pass it from a secret)');
+    if (/[\s\p{Cc}]/u.test(apiKey)) {
+        throw new input_names_InputError(input_names_Input.ApiKey, 'contains whitespace or control characters');
+    }
+    return apiKey;
+}
+
+;// CONCATENATED MODULE: ./src/restore/inputs.ts
+
+
+
+
+
+
+
+/** Input names of restore/action.yml; the shared ones keep the export action's names. */
+const RestoreInput = {
+    Host: input_names_Input.Host,
+    Resource: input_names_Input.Resource,
+    ApiKey: input_names_Input.ApiKey,
+    PollInterval: input_names_Input.PollInterval,
+    Timeout: input_names_Input.Timeout,
+    Source: 'source',
+    ToolId: input_names_Input.ToolId,
+    ToolName: 'tool-name',
+    EnvValues: 'env-values',
+    Deploy: 'deploy',
+    Plan: 'plan',
+    BackupBefore: 'backup-before',
+    FlowId: input_names_Input.FlowId,
+    RetentionDays: input_names_Input.RetentionDays
+};
+/** Reads and validates every input before any request; throws an InputError naming the input. */
+function readRestoreInputs() {
+    const apiKey = readApiKey();
+    // Read (and mask) the values first: a later error must not be able to print one.
+    const envValues = parseEnvValues(core/* getInput */.V4(RestoreInput.EnvValues));
+    const rawToolId = core/* getInput */.V4(RestoreInput.ToolId);
+    const toolName = core/* getInput */.V4(RestoreInput.ToolName).trim();
+    if (Boolean(rawToolId) === Boolean(toolName)) {
+        throw new input_names_InputError(RestoreInput.ToolId, 'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)');
+    }
+    return {
+        host: parseHost(core/* getInput */.V4(RestoreInput.Host)),
+        resource: parseChoice(input_names_Input.Resource, core/* getInput */.V4(input_names_Input.Resource), RESOURCES),
+        apiKey,
+        pollIntervalSeconds: parseSeconds(input_names_Input.PollInterval, core/* getInput */.V4(input_names_Input.PollInterval), 2, 1),
+        timeoutSeconds: parseSeconds(input_names_Input.Timeout, core/* getInput */.V4(input_names_Input.Timeout), 600, 1),
+        source: parseSource(core/* getInput */.V4(RestoreInput.Source)),
+        toolId: rawToolId ? parseToolId(RestoreInput.ToolId, rawToolId) : '',
+        toolName: toolName && parseToolName(toolName),
+        envValues,
+        deploy: parseBoolean(RestoreInput.Deploy, core/* getInput */.V4(RestoreInput.Deploy), false),
+        plan: parseBoolean(RestoreInput.Plan, core/* getInput */.V4(RestoreInput.Plan), false),
+        backupBefore: parseBoolean(RestoreInput.BackupBefore, core/* getInput */.V4(RestoreInput.BackupBefore), true),
+        flowId: core/* getInput */.V4(RestoreInput.FlowId)
+            ? parseToolId(RestoreInput.FlowId, core/* getInput */.V4(RestoreInput.FlowId))
+            : '',
+        retentionDays: parseRetentionDays(core/* getInput */.V4(RestoreInput.RetentionDays))
+    };
+}
+function parseSource(raw) {
+    if (!raw) {
+        throw new input_names_InputError(RestoreInput.Source, 'is required: the folder the export action committed (e.g. kore-tools/<tool-id>) or an exported .zip');
+    }
+    return external_node_path_.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), raw);
+}
+function parseToolName(name) {
+    if (name.length > 200 || hasUnprintable(name)) {
+        throw new input_names_InputError(RestoreInput.ToolName, `"${text_printable(name, 80)}" is not a tool name (at most 200 characters, no control characters)`);
+    }
+    return name;
+}
+/**
+ * `NAME=value` lines, and GitHub's heredoc form for multi-line values (`NAME<<EOF`, the lines,
+ * `EOF`), as in GITHUB_ENV; blank lines and `#` comments skipped. Every value, and every line
+ * that cannot be read, is masked as it is read. Errors name the line, never its text: it may
+ * hold a secret (a pasted key's second line can look like NAME=value).
+ */
+function parseEnvValues(raw) {
+    const values = new Map();
+    const lines = raw.split('\n').map(line => line.replace(/\r$/, ''));
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        if (!line.trim() || line.trimStart().startsWith('#'))
+            continue;
+        // Masked whole as well as by value: a pasted secret's own lines can look like NAME=value.
+        if (line.trim().length >= 4)
+            hideSecret(line.trim());
+        const number = index + 1;
+        const where = `${RestoreInput.EnvValues}: line ${number}`;
+        const heredoc = /^\s*([^\s=<]+)<<(\S+)\s*$/.exec(line);
+        const equals = line.indexOf('=');
+        let name;
+        let value;
+        if (heredoc) {
+            const end = lines.findIndex((other, at) => at > index && other === heredoc[2]);
+            value = lines.slice(index + 1, end < 0 ? undefined : end).join('\n');
+            hideSecret(value);
+            if (end < 0) {
+                throw new input_names_InputError(where, 'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends');
+            }
+            name = heredoc[1];
+            if (/\p{Cc}/u.test(name))
+                throw new input_names_InputError(where, 'names a variable with control characters');
+            index = end;
+        }
+        else {
+            name = line.slice(0, Math.max(equals, 0)).trim();
+            value = line.slice(equals + 1);
+            if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
+                throw new input_names_InputError(where, 'is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)');
+            }
+            hideSecret(value);
+        }
+        const first = values.get(name);
+        if (first)
+            throw new input_names_InputError(where, `sets the same name as line ${first.line}`);
+        values.set(name, { value, line: number });
+    }
+    return values;
+}
+
+;// CONCATENATED MODULE: ./src/restore/env-values.ts
+
+
+
+
+
+
+
+/**
+ * Sets the values given in env-values, editing only those values' text (everything else keeps
+ * its exact bytes). Refuses, before any request, a redacted value with no replacement, a blank
+ * value for a secret (an unset `secrets.X` expands to nothing), and a name the backup lacks.
+ */
+function fillEnvValues(data, values) {
+    if (!data) {
+        if (values.size > 0) {
+            throw new input_names_InputError(RestoreInput.EnvValues, 'is given, but the backup has no env_variables.json');
+        }
+        return undefined;
+    }
+    const text = decodeOrRefuse(data);
+    let variables;
+    try {
+        variables = findVariables(json_text_parseJsonTree(text));
+    }
+    catch (error) {
+        // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
+        // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
+        if (values.size === 0)
+            return { data, filled: [] };
+        throw new input_names_InputError(RestoreInput.EnvValues, `cannot be applied: which of the backup's variables are secret cannot be told (${messageOf(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`);
+    }
+    refuseUnknownNames(variables, values);
+    const isRedacted = (v) => v.values.some(node => isPlaceholder(node.value));
+    const missing = variables.filter(v => !values.has(v.name) && isRedacted(v)).map(v => v.name);
+    if (missing.length > 0) {
+        throw new input_names_InputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
+    }
+    const edits = [];
+    for (const [name, given] of values) {
+        const where = `${RestoreInput.EnvValues}: line ${given.line}`;
+        const named = variables.filter(v => v.name === name);
+        if (named.length > 1) {
+            throw new input_names_InputError(where, `sets ${text_printable(name)}, but the backup has ${named.length} variables of that name: which one to set cannot be told`);
+        }
+        const [variable] = named;
+        if ((variable.secure || isRedacted(variable)) && !given.value.trim()) {
+            throw new input_names_InputError(where, `sets the secret ${text_printable(name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`);
+        }
+        if (variable.values.length === 0) {
+            throw new input_names_InputError(where, `sets ${text_printable(name)}, but the backup holds no value for it to replace (its value is null or missing)`);
+        }
+        for (const node of variable.values) {
+            edits.push({
+                name,
+                offset: node.offset,
+                length: node.length,
+                content: JSON.stringify(given.value)
+            });
+        }
+    }
+    refuseOverlaps(edits);
+    if (edits.length === 0)
+        return { data, filled: [] };
+    return { data: Buffer.from((0,main.applyEdits)(text, edits), 'utf8'), filled: [...values.keys()] };
+}
+function decodeOrRefuse(data) {
+    try {
+        return json_text_decodeJsonBytes(data);
+    }
+    catch (error) {
+        throw new input_names_InputError(RestoreInput.Source, `its env_variables.json cannot be read: ${messageOf(error)}`);
+    }
+}
+/** Two names whose values nest (a group's value holding a variable) cannot both be set. */
+function refuseOverlaps(edits) {
+    const sorted = [...edits].sort((a, b) => a.offset - b.offset);
+    for (let i = 1; i < sorted.length; i++) {
+        const previous = sorted[i - 1];
+        const edit = sorted[i];
+        if (edit.offset < previous.offset + previous.length) {
+            throw new input_names_InputError(RestoreInput.EnvValues, `sets both ${text_printable(previous.name)} and ${text_printable(edit.name)}, but the value of one holds the other: set only one`);
+        }
+    }
+}
+function refuseUnknownNames(variables, values) {
+    const names = new Set(variables.map(v => v.name));
+    const unknown = [...values].filter(([name]) => !names.has(name)).map(([, given]) => given.line);
+    if (unknown.length === 0)
+        return;
+    const lines = unknown.length === 1 ? `line ${unknown[0]}` : `lines ${unknown.join(', ')}`;
+    throw new input_names_InputError(`${RestoreInput.EnvValues}: ${lines}`, `names a variable the backup does not have (the name is not shown: the line may be part of a secret). The backup has: ${text_printable([...names].join(', ')) || 'no variables'}`);
+}
+/** The last check before upload: no file may still hold the redaction placeholder anywhere. */
+function refusePlaceholders(files) {
+    for (const [name, data] of Object.entries(files)) {
+        const where = data && placeholderPath(json_text_decodeJsonBytes(data));
+        if (where === undefined)
+            continue;
+        throw new input_names_InputError(RestoreInput.Source, `its ${name} still holds "${REDACTED}" at ${text_printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(40610);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(44942);
+;// CONCATENATED MODULE: ./src/retry.ts
+
+const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
+/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
+class TransientError extends Error {
+    retryAfterMs;
+    status;
+    code;
+    constructor(message, details = {}) {
+        super(message);
+        this.name = 'TransientError';
+        Object.assign(this, details);
+    }
+    /** A 429: the server is fine, we are just too many. */
+    get rateLimited() {
+        return this.status === 429;
+    }
+}
+/** Codes of failures that happen before a connection exists, so before any request was sent. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * Whether the server may have acted on a request that failed this way. Only a refusal it stated
+ * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
+ * a gateway's 502/504 can come after the work was done.
+ */
+function mayHaveActed(error) {
+    if (error.status === 429)
+        return false;
+    if (error.status === 503 && error.retryAfterMs !== undefined)
+        return false;
+    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
+}
+/**
+ * Shared by every request to one server: a 429 to any of them pauses all of them, so that
+ * parallel exports slow down together instead of failing one by one.
+ */
+class RateGate {
+    resumeAt = 0;
+    pause(ms) {
+        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+    }
+    /** Waits until the pause ends, or until `deadline` (epoch ms) if that comes first. */
+    async wait(deadline = Infinity) {
+        while (Date.now() < Math.min(this.resumeAt, deadline)) {
+            await retry_sleep(Math.min(this.resumeAt, deadline) - Date.now());
+        }
+    }
+}
+/** Transient trouble that lasted longer than the retry policy allows. */
+class GaveUpError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'GaveUpError';
+    }
+}
+/** A step's time ran out before a request could start. */
+class DeadlineError extends Error {
+    constructor(what) {
+        super(`${what}: the time allowed (timeout) ran out`);
+        this.name = 'DeadlineError';
+    }
+}
+const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
+/**
+ * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
+ * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
+ */
+async function withRetries(what, policy, attempt, options = {}) {
+    const wait = options.sleep ?? retry_sleep;
+    let counted = 0;
+    for (let tryNumber = 1;; tryNumber++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!(error instanceof TransientError))
+                throw error;
+            // Within a deadline, being rate limited only slows us down; it does not use up tries.
+            if (!(error.rateLimited && options.deadline !== undefined))
+                counted++;
+            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
+            const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
+            if (counted >= policy.attempts || pastDeadline) {
+                throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`);
+            }
+            core/* info */.pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
+            await wait(delay);
+        }
+    }
+}
+/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
+function retryDelay(policy, tryNumber, retryAfterMs) {
+    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1));
+    const jittered = exponential / 2 + (Math.random() * exponential) / 2;
+    return Math.max(jittered, retryAfterMs ?? 0);
+}
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
+function parseRetryAfter(header) {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value)
+        return undefined;
+    const ms = /^\d+$/.test(value.trim())
+        ? Number(value.trim()) * 1000
+        : Date.parse(value) - Date.now();
+    if (!Number.isFinite(ms))
+        return undefined;
+    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+
+const USER_AGENT = 'kore-tool-export';
+/** Statuses that mean "try again later" rather than "you asked for something wrong". */
+const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
+/**
+ * Sends one request with a fresh client that does neither redirects nor retries by itself: both
+ * need rules the library does not know (where the API key may go, Retry-After, deadlines).
+ * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
+ * must read or discard the body; the time limit keeps running until it has.
+ */
+async function send(method, url, headers, limits, body = '') {
+    const client = new lib/* HttpClient */.Qq(USER_AGENT, [], {
+        allowRedirects: false,
+        allowRetries: false,
+        socketTimeout: limits.idleMs ?? limits.totalMs
+    });
+    acceptIpv6Literal(client, url);
+    const expiry = `no complete answer within ${(limits.totalMs / 1000).toFixed(1)} s`;
+    let response;
+    let expired = false;
+    // http-client's own timeout is an idle one: a server sending a byte a second never trips it.
+    const timer = setTimeout(() => {
+        expired = true;
+        response?.message.destroy(new Error(expiry));
+        client.dispose();
+    }, limits.totalMs);
+    try {
+        response = await client.request(method, url, requestData(method, body, headers), headers);
+    }
+    catch (error) {
+        clearTimeout(timer);
+        if (expired)
+            throw new TransientError(expiry, { code: 'ETIMEDOUT' });
+        const problem = `network error (${describeNetworkError(error)})`;
+        if (!isTransientNetworkError(error))
+            throw new Error(problem, { cause: error });
+        throw new TransientError(problem, { code: error.code });
+    }
+    // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
+    timer.unref();
+    const stop = () => clearTimeout(timer);
+    response.message.once('end', stop).once('error', stop).once('close', stop);
+    return response;
+}
+/** http-client takes a string or a stream; a Buffer travels as a one-chunk stream. */
+function requestData(method, body, headers) {
+    if (typeof body === 'string')
+        return method === 'GET' ? null : body;
+    headers['content-length'] = body.length;
+    return external_node_stream_.Readable.from([body]);
+}
+/** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
+function acceptIpv6Literal(client, url) {
+    if (!new URL(url).hostname.startsWith('['))
+        return;
+    const agent = client.getAgent(url);
+    if (!(agent instanceof external_node_http_.Agent))
+        return;
+    // Agent options reach every connection it makes (http-client sets rejectUnauthorized so too).
+    const { options } = agent;
+    options.lookup = (hostname, lookupOptions, callback) => external_node_dns_.lookup(hostname.replace(/^\[(.*)\]$/, '$1'), lookupOptions, callback);
+}
+/** Network trouble that may pass; a bad certificate or an unknown host will not. */
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET'
+]);
+function isTransientNetworkError(error) {
+    const { code, message } = (error ?? {});
+    if (code)
+        return TRANSIENT_NETWORK_CODES.has(code);
+    return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
+}
+/**
+ * A 500 may pass too, but only a GET is safe to repeat after one: a POST may have acted before
+ * the server failed.
+ */
+function isTransientStatus(status, method) {
+    return TRANSIENT_STATUSES.has(status) || (status === 500 && method === 'GET');
+}
+function transientStatusError(response) {
+    const status = response.message.statusCode;
+    return new TransientError(`HTTP ${status}`, {
+        status,
+        retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
+    });
+}
+/**
+ * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
+ * hangs, when the connection drops mid-body (send's time limit covers a stall).
+ */
+function readText(message, limitBytes = 1024 * 1024) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        message.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > limitBytes)
+                message.destroy(new Error(`body larger than ${limitBytes} bytes`));
+            else
+                chunks.push(chunk);
+        });
+        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        message.on('error', error => reject(new TransientError(`network error (${describeNetworkError(error)})`)));
+        message.on('close', () => {
+            if (!message.complete)
+                reject(new TransientError('connection closed mid-body'));
+        });
+    });
+}
+/** Throws away a body we do not need, so the socket can be reused or closed. */
+function discard(response) {
+    response.message.resume();
+    response.message.on('error', () => undefined);
+}
+function describeNetworkError(error) {
+    const { code, message } = (error ?? {});
+    if (typeof message !== 'string')
+        return String(error);
+    // http-client's timeout message quotes the request path, which may hold a signed query.
+    if (message.startsWith('Request timeout'))
+        return 'request timed out';
+    return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+;// CONCATENATED MODULE: ./src/kore/responses.ts
+
+class UnexpectedResponseError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'UnexpectedResponseError';
+    }
+}
+/** Reads a job-starting answer: the status id in any documented spelling, ids checked. */
+function parseJobStarted(body, what) {
+    const record = asObject(body);
+    const nested = asObject(record.response);
+    const pick = (keys) => firstString(record, keys) || firstString(nested, keys);
+    const dockStatusId = pick(['dockStatusId', 'dock-statusId', '_id']);
+    if (!dockStatusId) {
+        throw new UnexpectedResponseError(`the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${text_printable(Object.keys(record).join(', ')) || 'none'}`);
+    }
+    const status = firstString(record, ['status']);
+    return {
+        dockStatusId: serverId('a dock status id', dockStatusId),
+        toolId: toolIdOf(record),
+        status: text_printable(status, MAX_STATUS_LENGTH),
+        state: status ? stateOf(status) : 'IN_PROGRESS',
+        reason: failureReason(record)
+    };
+}
+function parseExportStarted(body) {
+    const record = asObject(body);
+    const started = parseJobStarted(body, 'export');
+    const exportJobId = firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId']);
+    return {
+        dockStatusId: started.dockStatusId,
+        exportJobId: exportJobId && serverId('an export job id', exportJobId),
+        downloadUrl: downloadUrlOf(record),
+        status: started.status
+    };
+}
+/** File Upload's answer: `{ fileId, url }`; only the id is needed. */
+function parseUploadedFile(body) {
+    const record = asObject(body);
+    const numeric = [record.fileId, asObject(record.response).fileId].find(v => typeof v === 'number');
+    const fileId = firstString(record, ['fileId']) ||
+        firstString(asObject(record.response), ['fileId']) ||
+        (numeric === undefined ? '' : String(numeric));
+    if (!fileId) {
+        throw new UnexpectedResponseError(`the file upload answer has no fileId; keys sent: ${text_printable(Object.keys(record).join(', ')) || 'none'}`);
+    }
+    return serverId('a file id', fileId);
+}
+function parseDockStatus(body) {
+    const record = asObject(body);
+    const rawStatus = firstString(record, ['status']);
+    if (!rawStatus)
+        throw new UnexpectedResponseError('the dock status answer has no status');
+    const state = stateOf(rawStatus);
+    const percent = record.percentageComplete;
+    const action = firstString(record, ['action']) || firstString(asObject(record.response), ['action']);
+    return {
+        state,
+        rawStatus: text_printable(rawStatus, MAX_STATUS_LENGTH),
+        downloadUrl: downloadUrlOf(record),
+        percentComplete: typeof percent === 'number' ? percent : undefined,
+        reason: failureReason(record),
+        toolId: toolIdOf(record),
+        action: text_printable(action.toUpperCase(), MAX_STATUS_LENGTH)
+    };
+}
+/**
+ * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
+ * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a tool named any way is checked
+ * against the one asked for; empty when none is named.
+ */
+function toolIdOf(record) {
+    for (const source of [record, asObject(record.response)]) {
+        for (const key of ['toolId', 'toolID', 'tool_id', 'workflowId', 'workflowID', 'workflow_id']) {
+            const value = source[key];
+            if (typeof value === 'number')
+                return serverId('a tool id', String(value));
+            if (typeof value === 'string' && value.trim())
+                return serverId('a tool id', value.trim());
+        }
+    }
+    return '';
+}
+/** Words for a job still under way: only these keep a poll waiting. */
+const IN_PROGRESS_WORDS = new Set([
+    'INPROGRESS',
+    'QUEUED',
+    'PENDING',
+    'RUNNING',
+    'STARTED',
+    'PROCESSING',
+    'INITIATED',
+    'ACCEPTED',
+    'SUBMITTED',
+    'SCHEDULED',
+    'WAITING'
+]);
+const SUCCESS_WORDS = new Set(['SUCCESS', 'SUCCEEDED', 'COMPLETED', 'COMPLETE', 'DONE']);
+/**
+ * The documented SUCCESS / IN_PROGRESS in any case and spelling, and the words sibling Kore.ai
+ * job APIs use for the same; every other status (FAILED, CANCELLED, ABORTED, EXPIRED, or one
+ * nobody documents) ends the job as a failure naming it, so that a poll never waits for a job
+ * that has already stopped.
+ */
+function stateOf(rawStatus) {
+    const word = rawStatus.toUpperCase().replace(/[\s_-]/g, '');
+    if (SUCCESS_WORDS.has(word))
+        return 'SUCCESS';
+    return IN_PROGRESS_WORDS.has(word) ? 'IN_PROGRESS' : 'FAILED';
+}
+/** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */
+function downloadUrlOf(record) {
+    const names = ['downloadUrl', 'downloadURL'];
+    return firstString(record, names) || firstString(asObject(record.response), names);
+}
+const MAX_STATUS_LENGTH = 100;
+const MAX_REASON_LENGTH = 1000;
+/**
+ * An id the server sent, which will travel in URL paths, file names and log lines: it must be
+ * as plain as a tool-id input, or the answer is refused.
+ */
+function serverId(what, raw) {
+    if (isPlainId(raw))
+        return raw;
+    throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${text_printable(raw, 80)}"`);
+}
+/** Collects whatever the server used to explain itself (statusLogs, message, error(s)), printable. */
+function failureReason(body) {
+    const record = asObject(body);
+    const parts = [];
+    for (const key of ['statusLogs', 'message', 'msg', 'error', 'errors', 'reason']) {
+        collectText(record[key], parts);
+    }
+    return text_printable([...new Set(parts)].join('; '), MAX_REASON_LENGTH);
+}
+function collectText(value, parts) {
+    if (typeof value === 'string' && value.trim())
+        parts.push(value.trim());
+    else if (Array.isArray(value))
+        value.forEach(item => collectText(item, parts));
+    else if (value && typeof value === 'object') {
+        const item = value;
+        for (const key of ['message', 'msg', 'log', 'error', 'reason', 'description']) {
+            collectText(item[key], parts);
+        }
+    }
+}
+function asObject(value) {
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
+function firstString(record, keys) {
+    for (const key of keys) {
+        const value = record[key];
+        if (typeof value === 'string' && value.trim())
+            return value.trim();
+    }
+    return '';
+}
+
+;// CONCATENATED MODULE: ./src/kore/call.ts
+
+
+/**
+ * One Kore.ai API call as the client describes it, and what its answers mean: the errors the
+ * client throws and the messages that name the input or the scope to check.
+ */
+/** Kore.ai answered with an error that another try will not fix. */
+class KoreApiError extends Error {
+    status;
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+        this.name = 'KoreApiError';
+    }
+}
+/** Kore.ai may have acted on a request that failed, so it was not sent again. */
+class AmbiguousRequestError extends Error {
+    constructor(what, problem) {
+        super(`${what} failed in a way that does not tell whether Kore.ai acted on it (${problem}), so it was not sent again: check in Kore.ai whether it happened before running this step again`);
+        this.name = 'AmbiguousRequestError';
+    }
+}
+function json(value) {
+    return { contentType: 'application/json', data: JSON.stringify(value) };
+}
+/** multipart/form-data as the platform's fetch encodes it: no hand-made boundaries. */
+async function encodeForm(form) {
+    const encoded = new Response(form);
+    const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    return { contentType, data: Buffer.from(await encoded.arrayBuffer()) };
+}
+function explainStatus(request, status, body) {
+    const said = serverMessage(body);
+    const because = said ? ` Kore.ai said: ${said}` : '';
+    switch (status) {
+        case 401:
+        case 403:
+            return `${request.what} was refused (HTTP ${status}): check api-key, and that its API app has the ${request.scope} scope.${because}`;
+        case 404:
+            return `${request.what} was not found (HTTP 404): ${request.notFoundHint}.${because}`;
+        default:
+            return `${request.what} failed (HTTP ${status}).${because}`;
+    }
+}
+function serverMessage(body) {
+    try {
+        const reason = failureReason(JSON.parse(body));
+        if (reason)
+            return reason;
+    }
+    catch {
+        // not JSON: quote the text itself
+    }
+    return text_printable(body.replace(/\s+/g, ' ').trim());
+}
+function parseJson(text, what) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new UnexpectedResponseError(`${what}: the answer is not JSON: ${serverMessage(text)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kore/client.ts
+/**
+ * src/kore/ is the Kore.ai API and nothing else: the client (export, status, upload, import,
+ * deploy), what each call's answers and errors mean (call.ts, responses.ts), polling a job to
+ * its end and downloading an export within its bounds. It takes plain arguments (a base URL, a
+ * key, limits), never action inputs, and knows nothing of zips or git.
+ */
+
+
+
+
+
+
+
+
+class KoreClient {
+    host;
+    apiKey;
+    retry;
+    requestTimeoutMs;
+    gate;
+    /** When each job's status was last asked for: Kore.ai allows about one a second per job. */
+    lastStatusCheck = new Map();
+    minStatusGapMs;
+    dialect;
+    exportSpelling;
+    constructor(host, apiKey, options = {}) {
+        this.host = host;
+        this.apiKey = apiKey;
+        this.retry = options.retry ?? DEFAULT_RETRY;
+        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+        this.gate = options.gate ?? new RateGate();
+        this.minStatusGapMs = options.minStatusGapMs ?? 1000;
+        this.dialect = dialectOf(options.resource ?? 'tool');
+        this.exportSpelling = options.exportSpelling ?? {};
+    }
+    /**
+     * POST /api/public/tools/{toolId}/export[?flowId=…], or the workflows' path. AI for Process
+     * spells that path two ways: on a 404 (which cannot have started a job) the other spelling is
+     * tried once, and the one that answered is kept for the run.
+     */
+    async startExport(toolId, flowId, deadline) {
+        const { noun, exportCollections, otherHint } = this.dialect;
+        const query = flowId ? `?${new URLSearchParams({ flowId })}` : '';
+        const what = `Export of ${noun} ${toolId}`;
+        const known = this.exportSpelling.collection;
+        const spellings = known ? [known] : exportCollections;
+        for (const [index, collection] of spellings.entries()) {
+            const last = index === spellings.length - 1;
+            try {
+                const text = await this.request({
+                    method: 'POST',
+                    path: `${collection}/${encodeURIComponent(toolId)}/export${query}`,
+                    what,
+                    scope: 'Export Tool',
+                    notFoundHint: `check tool-id and flow-id, and that the ${noun} exists in this environment (host); ${otherHint}`,
+                    // Starting an export twice only makes a second job: safe to repeat.
+                    repeatable: true,
+                    deadline
+                });
+                this.exportSpelling.collection = collection;
+                return parseExportStarted(parseJson(text, what));
+            }
+            catch (error) {
+                if (last || !(error instanceof KoreApiError) || error.status !== 404)
+                    throw error;
+            }
+        }
+        throw new Error(`${what}: no export path to try`);
+    }
+    /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
+    async getDockStatus(dockStatusId, deadline, kind = 'export') {
+        const what = `Status of ${kind} job ${dockStatusId}`;
+        const request = {
+            method: 'GET',
+            path: `/api/public/dock-status/${encodeURIComponent(dockStatusId)}`,
+            what,
+            scope: SCOPE_OF[kind],
+            notFoundHint: `the ${kind} job is unknown to Kore.ai`,
+            repeatable: true,
+            deadline
+        };
+        return withRetries(what, this.retry, async () => {
+            await retry_sleep((this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now());
+            this.lastStatusCheck.set(dockStatusId, Date.now());
+            const text = await this.attempt(request);
+            try {
+                return parseDockStatus(JSON.parse(text));
+            }
+            catch (error) {
+                const problem = error instanceof SyntaxError ? 'not JSON' : messageOf(error);
+                throw new TransientError(`unreadable answer (${problem})`);
+            }
+        }, { deadline });
+    }
+    /** POST /api/public/files (multipart, fileContext=bulkImport) → the file's id. */
+    async uploadFile(name, data, deadline) {
+        const form = new FormData();
+        form.append('file', new Blob([data], { type: 'application/json' }), name);
+        form.append('fileContext', 'bulkImport');
+        const text = await this.request({
+            method: 'POST',
+            path: '/api/public/files',
+            what: `Upload of ${name}`,
+            scope: 'Import Tool',
+            notFoundHint: 'this Kore.ai environment has no File Upload API at host',
+            body: await encodeForm(form),
+            // A second upload only leaves an unused file behind.
+            repeatable: true,
+            deadline
+        });
+        return parseUploadedFile(parseJson(text, `Upload of ${name}`));
+    }
+    /**
+     * POST {collection}/import (a new tool or workflow) or {collection}/{id}/import (a new version
+     * of it). Not repeated after a failure that may have come after Kore.ai acted.
+     */
+    async importTool(request, deadline) {
+        const { noun, collection, dataFileField, nameField, otherHint } = this.dialect;
+        const { toolId, toolName, appFileId, ...files } = request;
+        const into = toolId ? `${noun} ${toolId}` : `a new ${noun} "${text_printable(toolName ?? '')}"`;
+        const body = { [dataFileField]: appFileId, ...files };
+        const text = await this.request({
+            method: 'POST',
+            path: toolId ? `${collection}/${encodeURIComponent(toolId)}/import` : `${collection}/import`,
+            what: `Import into ${into}`,
+            scope: 'Import Tool',
+            notFoundHint: toolId
+                ? `check tool-id, and that the ${noun} exists in this environment (host); ${otherHint}`
+                : `check host: this environment has no ${noun} import API; ${otherHint}`,
+            body: json(toolId ? body : { ...body, [nameField]: toolName }),
+            repeatable: false,
+            deadline
+        });
+        return parseJobStarted(parseJson(text, `Import into ${into}`), 'import');
+    }
+    /** POST {collection}/{id}/deploy with isAsync false; not repeated when ambiguous. */
+    async deployTool(toolId, deadline) {
+        const { noun, collection } = this.dialect;
+        const what = `Deployment of ${noun} ${toolId}`;
+        const text = await this.request({
+            method: 'POST',
+            path: `${collection}/${encodeURIComponent(toolId)}/deploy`,
+            what,
+            scope: 'Deploy Tool',
+            notFoundHint: `the ${noun} is unknown to Kore.ai`,
+            body: json({ isAsync: false }),
+            repeatable: false,
+            deadline
+        });
+        return parseJobStarted(parseJson(text, what), 'deploy');
+    }
+    /**
+     * One call with retries. A request that is not repeatable is tried again only when Kore.ai
+     * cannot have acted on it (see mayHaveActed); otherwise the failure is final and says so.
+     */
+    request(request) {
+        return withRetries(request.what, this.retry, async () => {
+            try {
+                return await this.attempt(request);
+            }
+            catch (error) {
+                if (request.repeatable || !(error instanceof TransientError) || !mayHaveActed(error)) {
+                    throw error;
+                }
+                throw new AmbiguousRequestError(request.what, error.message);
+            }
+        }, { deadline: request.deadline });
+    }
+    /** One try: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
+    async attempt(request) {
+        await this.gate.wait(request.deadline);
+        const totalMs = Math.min(this.requestTimeoutMs, (request.deadline ?? Infinity) - Date.now());
+        if (totalMs <= 0)
+            throw new DeadlineError(request.what);
+        const url = `${this.host}${request.path}`;
+        core/* debug */.Yz(`${request.method} ${url}`);
+        const headers = {
+            'x-api-key': this.apiKey,
+            accept: 'application/json',
+            'content-type': request.body?.contentType ?? 'application/json'
+        };
+        const response = await send(request.method, url, headers, { totalMs }, request.body?.data);
+        const status = response.message.statusCode ?? 0;
+        core/* debug */.Yz(`${request.method} ${url} -> HTTP ${status}`);
+        if (isTransientStatus(status, request.method)) {
+            discard(response);
+            const error = transientStatusError(response);
+            if (error.rateLimited)
+                this.gate.pause(error.retryAfterMs ?? 1000);
+            throw error;
+        }
+        const body = await readText(response.message);
+        if (status >= 200 && status < 300)
+            return body;
+        throw new KoreApiError(explainStatus(request, status, body), status);
+    }
+}
+/** The scope an API app needs for each kind of job. */
+const SCOPE_OF = {
+    export: 'Export Tool',
+    import: 'Import Tool',
+    deploy: 'Deploy Tool'
+};
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/kore/download.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Streams the export to a temporary file beside the destination, verifies it, renames it. */
+async function downloadExport(downloadUrl, options) {
+    const url = resolveDownloadUrl(downloadUrl, options.host);
+    hideSecret(url.href);
+    await promises_.mkdir(external_node_path_.dirname(options.destination), { recursive: true });
+    const temporary = external_node_path_.join(external_node_path_.dirname(options.destination), `.kore-download-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
+    try {
+        const fetched = await withRetries(`${options.label ?? ''}Download of the export`, options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options), { deadline: options.deadline });
+        await options.verify(temporary);
+        await promises_.rename(temporary, options.destination);
+        return { file: options.destination, ...fetched };
+    }
+    catch (error) {
+        // The original error is the one worth reading, not a failed clean-up's.
+        await promises_.rm(temporary, { force: true }).catch(() => undefined);
+        throw error;
+    }
+}
+/**
+ * Accepts the URL as Kore.ai writes it (padded, possibly relative to host). Plain http only
+ * when host itself is plain http on loopback (a local test server), and then to loopback only.
+ */
+function resolveDownloadUrl(raw, host) {
+    let url;
+    try {
+        url = new URL(raw.trim(), `${host}/`);
+    }
+    catch {
+        throw new Error('Kore.ai sent a download URL that is not a URL');
+    }
+    refuseInsecure(url, host, 'download the export over');
+    return url;
+}
+function refuseInsecure(url, host, doing) {
+    if (url.protocol === 'https:')
+        return;
+    const hostUrl = new URL(host);
+    const localTest = hostUrl.protocol === 'http:' && isLoopback(hostUrl.hostname);
+    if (url.protocol === 'http:' && localTest && isLoopback(url.hostname))
+        return;
+    throw new Error(`refusing to ${doing} ${url.protocol} (https only)`);
+}
+/** The body went past max-download-size: another try would not help. */
+class TooLargeError extends Error {
+}
+async function fetchToFile(url, temporary, options) {
+    const response = await openFollowingRedirects(url, options);
+    const message = response.message;
+    const expected = Number(message.headers['content-length'] ?? NaN);
+    if (expected > options.maxBytes) {
+        discard(response);
+        throw new Error(tooLarge(options.maxBytes, `it is ${expected} bytes`));
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let size = 0;
+    // Larger buffers let slow disk writes batch up (writev) instead of stalling the socket.
+    const measure = new external_node_stream_.Transform({
+        highWaterMark: WRITE_BUFFER_BYTES,
+        transform(chunk, _encoding, done) {
+            size += chunk.length;
+            if (size > options.maxBytes) {
+                return done(new TooLargeError(tooLarge(options.maxBytes, 'the body went on')));
+            }
+            hash.update(chunk);
+            done(null, chunk);
+        }
+    });
+    const file = (0,external_node_fs_.createWriteStream)(temporary, { highWaterMark: WRITE_BUFFER_BYTES });
+    let writeError;
+    // Node 24 can leave pipeline() unsettled after a write error (seen with ENOSPC): the disk's
+    // own error (one with a syscall; not one pipeline passed along) ends the transfer by itself.
+    const writeFailed = new Promise((_resolve, reject) => file.on('error', (error) => {
+        if (error.syscall)
+            reject((writeError ??= error));
+    }));
+    const piped = (0,external_node_stream_promises_namespaceObject.pipeline)(message, measure, file);
+    piped.catch(() => undefined);
+    try {
+        await Promise.race([piped, writeFailed]);
+    }
+    catch (error) {
+        message.destroy();
+        if (error instanceof TooLargeError)
+            throw new Error(error.message, { cause: error });
+        if (writeError) {
+            throw new Error(`could not write the export to disk: ${messageOf(writeError)}`, {
+                cause: error
+            });
+        }
+        // Trouble on the network side is worth another try. (A body shorter than its
+        // Content-Length ends here too: Node's parser reports it as an abort.)
+        if (!message.complete) {
+            throw new TransientError(`transfer broke off (${describeNetworkError(error)})`);
+        }
+        throw error;
+    }
+    return { size, sha256: hash.digest('hex') };
+}
+/** setTimeout's ceiling (about 24.8 days); a longer delay would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+function tooLarge(maxBytes, detail) {
+    return `the export is larger than max-download-size (${maxBytes} bytes): ${detail}; raise max-download-size if the tool is really this large`;
+}
+/**
+ * Follows a few redirects by hand: the API key goes only to the Kore.ai origin (never to a
+ * storage host a redirect points at), and every hop obeys host's scheme rule.
+ */
+async function openFollowingRedirects(start, options) {
+    const keyOrigin = new URL(options.host).origin;
+    let url = start;
+    for (let hop = 0;; hop++) {
+        // Each hop, and the body after the last one, gets what is left of the deadline.
+        const totalMs = Math.min((options.deadline ?? Infinity) - Date.now(), MAX_TIMER_MS);
+        if (totalMs <= 0)
+            throw new DeadlineError('Download of the export');
+        const limits = { totalMs, idleMs: options.requestTimeoutMs ?? 60_000 };
+        const headers = url.origin === keyOrigin ? { 'x-api-key': options.apiKey } : {};
+        core/* debug */.Yz(`GET download from ${url.origin} (key sent: ${url.origin === keyOrigin})`);
+        const response = await send('GET', url.href, headers, limits);
+        const status = response.message.statusCode ?? 0;
+        if (REDIRECT_STATUSES.has(status)) {
+            discard(response);
+            url = nextHop(url, response.message.headers.location, hop, options.host);
+            continue;
+        }
+        if (status >= 200 && status < 300)
+            return response;
+        discard(response);
+        if (isTransientStatus(status, 'GET'))
+            throw transientStatusError(response);
+        if ([401, 403, 404, 410].includes(status)) {
+            throw new Error(`the download URL answered HTTP ${status}: it may have expired; run the export again`);
+        }
+        throw new Error(`the download URL answered HTTP ${status}`);
+    }
+}
+function nextHop(from, location, hop, host) {
+    if (!location)
+        throw new Error('the download redirected without a Location');
+    if (hop + 1 > MAX_REDIRECTS) {
+        throw new Error(`the download redirected more than ${MAX_REDIRECTS} times`);
+    }
+    let next;
+    try {
+        next = new URL(location, from);
+    }
+    catch {
+        throw new Error('the download redirected to something that is not a URL');
+    }
+    if (from.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new Error('refusing a redirect of the download from https to http');
+    }
+    refuseInsecure(next, host, 'follow a redirect of the download to');
+    hideSecret(next.href);
+    return next;
+}
+
+;// CONCATENATED MODULE: ./src/kore/poll.ts
+
+
+
+class JobFailedError extends Error {
+    kind;
+    dockStatusId;
+    reason;
+    status;
+    constructor(kind, dockStatusId, reason, 
+    /** The final status as the server wrote it: FAILED, CANCELLED… */
+    status = 'FAILED') {
+        const ended = status.toUpperCase() === 'FAILED' ? 'FAILED' : `ended ${status}`;
+        super(`Kore.ai reports the ${kind} job ${dockStatusId} ${ended}: ${reason || 'no reason given'}`);
+        this.kind = kind;
+        this.dockStatusId = dockStatusId;
+        this.reason = reason;
+        this.status = status;
+        this.name = 'JobFailedError';
+    }
+}
+class JobTimeoutError extends Error {
+    lastStatus;
+    constructor(kind, dockStatusId, waitedSeconds, lastSeen, 
+    /** The raw status of the last check, e.g. IN_PROGRESS. */
+    lastStatus) {
+        super(`The ${kind} job ${dockStatusId} did not finish within ${waitedSeconds} s (last status: ${lastSeen}); raise timeout if the tool is large`);
+        this.lastStatus = lastStatus;
+        this.name = 'JobTimeoutError';
+    }
+}
+/** The job kinds Get Dock Status documents; another spelling is not held against the answer. */
+const KNOWN_ACTIONS = ['EXPORT', 'IMPORT', 'DEPLOY', 'UNDEPLOY'];
+/** Room left for the last status check to be answered before the deadline. */
+const FINAL_CHECK_ROOM_MS = 1000;
+/** Polls Get Dock Status until SUCCESS (returned) or FAILED / timeout (thrown). */
+async function waitForJob(client, dockStatusId, options) {
+    const sleep = options.sleep ?? retry_sleep;
+    const kind = options.kind ?? 'export';
+    const deadline = options.startedAt + options.timeoutMs;
+    // The last check leaves its own request time to answer before the deadline.
+    const room = Math.min(FINAL_CHECK_ROOM_MS, options.timeoutMs / 4);
+    const lastCheckAt = deadline - room;
+    let nextCheck = Math.min(lastCheckAt, options.startedAt + (options.firstCheckAfterMs ?? 1000));
+    let lastSeen = '';
+    let lastStatus = '';
+    const timedOut = () => new JobTimeoutError(kind, dockStatusId, Math.round(options.timeoutMs / 1000), lastSeen || 'none', lastStatus);
+    for (;;) {
+        await sleep(nextCheck - Date.now());
+        const status = await client.getDockStatus(dockStatusId, deadline, kind).catch(error => {
+            throw error instanceof DeadlineError ? timedOut() : error;
+        });
+        const line = describe(status);
+        if (KNOWN_ACTIONS.includes(status.action) && status.action !== kind.toUpperCase()) {
+            throw new UnexpectedResponseError(`Kore.ai answered the status of the ${kind} job ${dockStatusId} with that of another kind of job (action ${status.action})`);
+        }
+        if (status.state === 'SUCCESS')
+            return status;
+        if (status.state === 'FAILED') {
+            throw new JobFailedError(kind, dockStatusId, status.reason, status.rawStatus);
+        }
+        if (line !== lastSeen) {
+            core/* info */.pq(`${options.label ?? ''}${capitalised(kind)} job ${dockStatusId}: ${line}`);
+        }
+        lastSeen = line;
+        lastStatus = status.rawStatus;
+        if (Date.now() >= lastCheckAt)
+            throw timedOut();
+        nextCheck = Math.min(lastCheckAt, Math.max(Date.now(), nextCheck + options.pollIntervalMs));
+    }
+}
+function capitalised(kind) {
+    return kind.charAt(0).toUpperCase() + kind.slice(1);
+}
+function describe(status) {
+    return status.percentComplete === undefined
+        ? status.rawStatus
+        : `${status.rawStatus} (${status.percentComplete}%)`;
+}
+
+;// CONCATENATED MODULE: ./src/restore/current-state.ts
+
+
+
+
+
+
+
+
+
+/** Kore.ai's exports are kilobytes to a few megabytes; this is the export action's default. */
+const MAX_EXPORT_BYTES = 1024 * 1024 * 1024;
+const UNPACKED_SIZE_FACTOR = 4;
+/**
+ * Exports the tool about to be imported over (Export a Tool → dock status → download, with the
+ * export's own checks), so that the import can be undone and its changes shown. Any failure
+ * stops the restore before anything is uploaded, saying backup-before: false skips this.
+ */
+async function exportCurrentState(inputs, deadline) {
+    const noun = inputs.resource;
+    const client = new KoreClient(inputs.host, inputs.apiKey, { resource: inputs.resource });
+    const startedAt = Date.now();
+    try {
+        core/* info */.pq(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`);
+        const started = await client.startExport(inputs.toolId, inputs.flowId, deadline);
+        const finished = await waitForJob(client, started.dockStatusId, {
+            pollIntervalMs: inputs.pollIntervalSeconds * 1000,
+            timeoutMs: deadline - startedAt,
+            startedAt
+        });
+        const url = finished.downloadUrl || started.downloadUrl;
+        if (!url)
+            throw new Error('Kore.ai reported SUCCESS but sent no download URL');
+        const file = external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), beforeImportName(inputs));
+        await downloadExport(url, {
+            host: inputs.host,
+            apiKey: inputs.apiKey,
+            destination: file,
+            maxBytes: MAX_EXPORT_BYTES,
+            deadline,
+            verify: async (temporary) => {
+                await verifyExport(temporary, MAX_EXPORT_BYTES * UNPACKED_SIZE_FACTOR, true);
+            }
+        });
+        const entries = await archive_extractZip(file, isImportableName);
+        const files = importableFiles(entries.map(entry => [entry.name, entry.data]));
+        core/* info */.pq(`Kept ${noun} ${inputs.toolId} as it was before the import: ${file}`);
+        return { file, files };
+    }
+    catch (error) {
+        throw new Error(`The ${noun} ${inputs.toolId} could not be exported before the import, so nothing was uploaded or imported: ${messageOf(error)}. Set backup-before: false to import without keeping its current state.`, { cause: error });
+    }
+}
+/**
+ * `kore-tool-<id>-before-import-<run id>-<attempt>.zip`: an unarchived artifact takes the
+ * file's name, so the file carries the artifact's.
+ */
+function beforeImportName(inputs) {
+    const run = process.env.GITHUB_RUN_ID || 'local';
+    const attempt = process.env.GITHUB_RUN_ATTEMPT || '1';
+    return `kore-${inputs.resource}-${inputs.toolId}-before-import-${run}-${attempt}.zip`;
+}
+
+;// CONCATENATED MODULE: ./src/artifact.ts
+
+
+
+class ArtifactUploadError extends Error {
+    constructor(message, file) {
+        super(`${message} The export itself is kept at ${file}.`);
+        this.name = 'ArtifactUploadError';
+    }
+}
+/** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
+async function uploadExportArtifact(request) {
+    const name = external_node_path_.basename(request.file);
+    if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+        throw new ArtifactUploadError('Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. Set upload-artifact: false to skip the upload.', request.file);
+    }
+    // Loaded only when needed: it is most of the bundle and slows every start.
+    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await __nccwpck_require__.e(/* import() */ 44).then(__nccwpck_require__.bind(__nccwpck_require__, 19044));
+    const client = new DefaultArtifactClient();
+    try {
+        if (request.overwrite) {
+            await client.deleteArtifact(name).then(deleted => core/* info */.pq(`Replaced the earlier artifact ${name} (id ${deleted.id})`), error => {
+                if (!(error instanceof ArtifactNotFoundError))
+                    throw error;
+            });
+        }
+        const uploaded = await client.uploadArtifact(name, [request.file], external_node_path_.dirname(request.file), {
+            skipArchive: true,
+            retentionDays: request.retentionDays
+        });
+        if (uploaded.id === undefined)
+            throw new Error('the artifact service returned no artifact id');
+        return { id: uploaded.id, name, url: artifactUrl(uploaded.id), digest: uploaded.digest ?? '' };
+    }
+    catch (error) {
+        if (error instanceof GHESNotSupportedError) {
+            throw new ArtifactUploadError('Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. Set upload-artifact: false and store the file another way.', request.file);
+        }
+        const message = messageOf(error);
+        if (/\(409\)|already exists/i.test(message)) {
+            throw new ArtifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
+        }
+        throw new ArtifactUploadError(`Artifact upload failed: ${message}.`, request.file);
+    }
+}
+/** The artifact's page, as actions/upload-artifact links it. */
+function artifactUrl(id) {
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
+    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
+        return '';
+    const server = GITHUB_SERVER_URL || 'https://github.com';
+    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/util/string.js
+function longestCommonPrefix(str1, str2) {
+    let i;
+    for (i = 0; i < str1.length && i < str2.length; i++) {
+        if (str1[i] != str2[i]) {
+            return str1.slice(0, i);
+        }
+    }
+    return str1.slice(0, i);
+}
+function longestCommonSuffix(str1, str2) {
+    let i;
+    // Unlike longestCommonPrefix, we need a special case to handle all scenarios
+    // where we return the empty string since str1.slice(-0) will return the
+    // entire string.
+    if (!str1 || !str2 || str1[str1.length - 1] != str2[str2.length - 1]) {
+        return '';
+    }
+    for (i = 0; i < str1.length && i < str2.length; i++) {
+        if (str1[str1.length - (i + 1)] != str2[str2.length - (i + 1)]) {
+            return str1.slice(-i);
+        }
+    }
+    return str1.slice(-i);
+}
+function replacePrefix(string, oldPrefix, newPrefix) {
+    if (string.slice(0, oldPrefix.length) != oldPrefix) {
+        throw Error(`string ${JSON.stringify(string)} doesn't start with prefix ${JSON.stringify(oldPrefix)}; this is a bug`);
+    }
+    return newPrefix + string.slice(oldPrefix.length);
+}
+function replaceSuffix(string, oldSuffix, newSuffix) {
+    if (!oldSuffix) {
+        return string + newSuffix;
+    }
+    if (string.slice(-oldSuffix.length) != oldSuffix) {
+        throw Error(`string ${JSON.stringify(string)} doesn't end with suffix ${JSON.stringify(oldSuffix)}; this is a bug`);
+    }
+    return string.slice(0, -oldSuffix.length) + newSuffix;
+}
+function removePrefix(string, oldPrefix) {
+    return replacePrefix(string, oldPrefix, '');
+}
+function removeSuffix(string, oldSuffix) {
+    return replaceSuffix(string, oldSuffix, '');
+}
+function maximumOverlap(string1, string2) {
+    return string2.slice(0, overlapCount(string1, string2));
+}
+// Nicked from https://stackoverflow.com/a/60422853/1709587
+function overlapCount(a, b) {
+    // Deal with cases where the strings differ in length
+    let startA = 0;
+    if (a.length > b.length) {
+        startA = a.length - b.length;
+    }
+    let endB = b.length;
+    if (a.length < b.length) {
+        endB = a.length;
+    }
+    // Create a back-reference for each index
+    //   that should be followed in case of a mismatch.
+    //   We only need B to make these references:
+    const map = Array(endB);
+    let k = 0; // Index that lags behind j
+    map[0] = 0;
+    for (let j = 1; j < endB; j++) {
+        if (b[j] == b[k]) {
+            map[j] = map[k]; // skip over the same character (optional optimisation)
+        }
+        else {
+            map[j] = k;
+        }
+        while (k > 0 && b[j] != b[k]) {
+            k = map[k];
+        }
+        if (b[j] == b[k]) {
+            k++;
+        }
+    }
+    // Phase 2: use these references while iterating over A
+    k = 0;
+    for (let i = startA; i < a.length; i++) {
+        while (k > 0 && a[i] != b[k]) {
+            k = map[k];
+        }
+        if (a[i] == b[k]) {
+            k++;
+        }
+    }
+    return k;
+}
+/**
+ * Returns true if the string consistently uses Windows line endings.
+ */
+function hasOnlyWinLineEndings(string) {
+    return string.includes('\r\n') && !string.startsWith('\n') && !string.match(/[^\r]\n/);
+}
+/**
+ * Returns true if the string consistently uses Unix line endings.
+ */
+function hasOnlyUnixLineEndings(string) {
+    return !string.includes('\r\n') && string.includes('\n');
+}
+/**
+ * Split a string into segments using a word segmenter, merging consecutive
+ * segments if they are both whitespace segments. Whitespace segments can
+ * appear adjacent to one another for two reasons:
+ * - newlines always get their own segment
+ * - where a diacritic is attached to a whitespace character in the text, the
+ *   segment ends after the diacritic, so e.g. " \u0300 " becomes two segments.
+ * This function therefore runs the segmenter's .segment() method and then
+ * merges consecutive segments of whitespace into a single part.
+ */
+function segment(string, segmenter) {
+    const parts = [];
+    for (const segmentObj of Array.from(segmenter.segment(string))) {
+        const segment = segmentObj.segment;
+        if (parts.length && (/\s/).test(parts[parts.length - 1]) && (/\s/).test(segment)) {
+            parts[parts.length - 1] += segment;
+        }
+        else {
+            parts.push(segment);
+        }
+    }
+    return parts;
+}
+// The functions below take a `segmenter` argument so that, when called from
+// diffWords when it is using a segmenter, they can use a notion of what
+// constitutes "whitespace" that is consistent with the segmenter.
+//
+// USUALLY this will be identical to the result of the non-segmenter-based
+// logic, but it differs in at least one case: when whitespace characters are
+// modified by diacritics. A word segmenter considers these diacritics to be
+// part of the whitespace, whereas our non-segmenter-based logic does not.
+//
+// Because the segmenter-based approach necessarily requires segmenting the
+// entire string, we offer a leadingAndTrailingWs function to allow getting the
+// whitespace prefix AND whitespace suffix with a single call to the segmenter,
+// for efficiency's sake.
+function trailingWs(string, segmenter) {
+    if (segmenter) {
+        return leadingAndTrailingWs(string, segmenter)[1];
+    }
+    // Yes, this looks overcomplicated and dumb - why not replace the whole function with
+    //     return string.match(/\s*$/)[0]
+    // you ask? Because:
+    // 1. the trap described at https://markamery.com/blog/quadratic-time-regexes/ would mean doing
+    //    this would cause this function to take O(n²) time in the worst case (specifically when
+    //    there is a massive run of NON-TRAILING whitespace in `string`), and
+    // 2. the fix proposed in the same blog post, of using a negative lookbehind, is incompatible
+    //    with old Safari versions that we'd like to not break if possible (see
+    //    https://github.com/kpdecker/jsdiff/pull/550)
+    // It feels absurd to do this with an explicit loop instead of a regex, but I really can't see a
+    // better way that doesn't result in broken behaviour.
+    let i;
+    for (i = string.length - 1; i >= 0; i--) {
+        if (!string[i].match(/\s/)) {
+            break;
+        }
+    }
+    return string.substring(i + 1);
+}
+function leadingWs(string, segmenter) {
+    if (segmenter) {
+        return leadingAndTrailingWs(string, segmenter)[0];
+    }
+    // Thankfully the annoying considerations described in trailingWs don't apply here:
+    const match = string.match(/^\s*/);
+    return match ? match[0] : '';
+}
+function leadingAndTrailingWs(string, segmenter) {
+    if (!segmenter) {
+        return [leadingWs(string), trailingWs(string)];
+    }
+    if (segmenter.resolvedOptions().granularity != 'word') {
+        throw new Error('The segmenter passed must have a granularity of "word"');
+    }
+    const segments = segment(string, segmenter);
+    const firstSeg = segments[0];
+    const lastSeg = segments[segments.length - 1];
+    const head = (/\s/).test(firstSeg) ? firstSeg : '';
+    const tail = (/\s/).test(lastSeg) ? lastSeg : '';
+    return [head, tail];
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/word.js
+
+
+// Based on https://en.wikipedia.org/wiki/Latin_script_in_Unicode
+//
+// Chars/ranges counted as "word" characters by this regex are as follows:
+//
+// + U+00AD  Soft hyphen
+// + 00C0–00FF (letters with diacritics from the Latin-1 Supplement), except:
+//   - U+00D7  × Multiplication sign
+//   - U+00F7  ÷ Division sign
+// + Latin Extended-A, 0100–017F
+// + Latin Extended-B, 0180–024F
+// + IPA Extensions, 0250–02AF
+// + Spacing Modifier Letters, 02B0–02FF, except:
+//   - U+02C7  ˇ &#711;  Caron
+//   - U+02D8  ˘ &#728;  Breve
+//   - U+02D9  ˙ &#729;  Dot Above
+//   - U+02DA  ˚ &#730;  Ring Above
+//   - U+02DB  ˛ &#731;  Ogonek
+//   - U+02DC  ˜ &#732;  Small Tilde
+//   - U+02DD  ˝ &#733;  Double Acute Accent
+// + Latin Extended Additional, 1E00–1EFF
+const extendedWordChars = 'a-zA-Z0-9_\\u{AD}\\u{C0}-\\u{D6}\\u{D8}-\\u{F6}\\u{F8}-\\u{2C6}\\u{2C8}-\\u{2D7}\\u{2DE}-\\u{2FF}\\u{1E00}-\\u{1EFF}';
+// Each token is one of the following:
+// - A punctuation mark plus the surrounding whitespace
+// - A word plus the surrounding whitespace
+// - Pure whitespace (but only in the special case where the entire text
+//   is just whitespace)
+//
+// We have to include surrounding whitespace in the tokens because the two
+// alternative approaches produce horribly broken results:
+// * If we just discard the whitespace, we can't fully reproduce the original
+//   text from the sequence of tokens and any attempt to render the diff will
+//   get the whitespace wrong.
+// * If we have separate tokens for whitespace, then in a typical text every
+//   second token will be a single space character. But this often results in
+//   the optimal diff between two texts being a perverse one that preserves
+//   the spaces between words but deletes and reinserts actual common words.
+//   See https://github.com/kpdecker/jsdiff/issues/160#issuecomment-1866099640
+//   for an example.
+//
+// Keeping the surrounding whitespace of course has implications for .equals
+// and .join, not just .tokenize.
+// This regex does NOT fully implement the tokenization rules described above.
+// Instead, it gives runs of whitespace their own "token". The tokenize method
+// then handles stitching whitespace tokens onto adjacent word or punctuation
+// tokens.
+const tokenizeIncludingWhitespace = new RegExp(`[${extendedWordChars}]+|\\s+|[^${extendedWordChars}]`, 'ug');
+class WordDiff extends Diff {
+    equals(left, right, options) {
+        if (options.ignoreCase) {
+            left = left.toLowerCase();
+            right = right.toLowerCase();
+        }
+        return left.trim() === right.trim();
+    }
+    tokenize(value, options = {}) {
+        let parts;
+        if (options.intlSegmenter) {
+            const segmenter = options.intlSegmenter;
+            if (segmenter.resolvedOptions().granularity != 'word') {
+                throw new Error('The segmenter passed must have a granularity of "word"');
+            }
+            // We want `parts` to be an array whose elements alternate between being
+            // pure whitespace and being pure non-whitespace. This is ALMOST what the
+            // segments returned by a word-based Intl.Segmenter already look like,
+            // but not quite - see explanation in the docs of our custom segment()
+            // function.
+            parts = segment(value, segmenter);
+        }
+        else {
+            parts = value.match(tokenizeIncludingWhitespace) || [];
+        }
+        const tokens = [];
+        let prevPart = null;
+        parts.forEach(part => {
+            if ((/\s/).test(part)) {
+                if (prevPart == null) {
+                    tokens.push(part);
+                }
+                else {
+                    tokens.push(tokens.pop() + part);
+                }
+            }
+            else if (prevPart != null && (/\s/).test(prevPart)) {
+                if (tokens[tokens.length - 1] == prevPart) {
+                    tokens.push(tokens.pop() + part);
+                }
+                else {
+                    tokens.push(prevPart + part);
+                }
+            }
+            else {
+                tokens.push(part);
+            }
+            prevPart = part;
+        });
+        return tokens;
+    }
+    join(tokens) {
+        // Tokens being joined here will always have appeared consecutively in the
+        // same text, so we can simply strip off the leading whitespace from all the
+        // tokens except the first (and except any whitespace-only tokens - but such
+        // a token will always be the first and only token anyway) and then join them
+        // and the whitespace around words and punctuation will end up correct.
+        return tokens.map((token, i) => {
+            if (i == 0) {
+                return token;
+            }
+            else {
+                return token.replace((/^\s+/), '');
+            }
+        }).join('');
+    }
+    postProcess(changes, options) {
+        if (!changes || options.oneChangePerToken) {
+            return changes;
+        }
+        let lastKeep = null;
+        // Change objects representing any insertion or deletion since the last
+        // "keep" change object. There can be at most one of each.
+        let insertion = null;
+        let deletion = null;
+        changes.forEach(change => {
+            if (change.added) {
+                insertion = change;
+            }
+            else if (change.removed) {
+                deletion = change;
+            }
+            else {
+                if (insertion || deletion) { // May be false at start of text
+                    dedupeWhitespaceInChangeObjects(lastKeep, deletion, insertion, change, options.intlSegmenter);
+                }
+                lastKeep = change;
+                insertion = null;
+                deletion = null;
+            }
+        });
+        if (insertion || deletion) {
+            dedupeWhitespaceInChangeObjects(lastKeep, deletion, insertion, null, options.intlSegmenter);
+        }
+        return changes;
+    }
+}
+const wordDiff = new WordDiff();
+function diffWords(oldStr, newStr, options) {
+    // This option has never been documented and never will be (it's clearer to
+    // just call `diffWordsWithSpace` directly if you need that behavior), but
+    // has existed in jsdiff for a long time, so we retain support for it here
+    // for the sake of backwards compatibility.
+    if ((options === null || options === void 0 ? void 0 : options.ignoreWhitespace) != null && !options.ignoreWhitespace) {
+        return diffWordsWithSpace(oldStr, newStr, options);
+    }
+    return wordDiff.diff(oldStr, newStr, options);
+}
+function dedupeWhitespaceInChangeObjects(startKeep, deletion, insertion, endKeep, segmenter) {
+    // Before returning, we tidy up the leading and trailing whitespace of the
+    // change objects to eliminate cases where trailing whitespace in one object
+    // is repeated as leading whitespace in the next.
+    // Below are examples of the outcomes we want here to explain the code.
+    // I=insert, K=keep, D=delete
+    // 1. diffing 'foo bar baz' vs 'foo baz'
+    //    Prior to cleanup, we have K:'foo ' D:' bar ' K:' baz'
+    //    After cleanup, we want:   K:'foo ' D:'bar ' K:'baz'
+    //
+    // 2. Diffing 'foo bar baz' vs 'foo qux baz'
+    //    Prior to cleanup, we have K:'foo ' D:' bar ' I:' qux ' K:' baz'
+    //    After cleanup, we want K:'foo ' D:'bar' I:'qux' K:' baz'
+    //
+    // 3. Diffing 'foo\nbar baz' vs 'foo baz'
+    //    Prior to cleanup, we have K:'foo ' D:'\nbar ' K:' baz'
+    //    After cleanup, we want K'foo' D:'\nbar' K:' baz'
+    //
+    // 4. Diffing 'foo baz' vs 'foo\nbar baz'
+    //    Prior to cleanup, we have K:'foo\n' I:'\nbar ' K:' baz'
+    //    After cleanup, we ideally want K'foo' I:'\nbar' K:' baz'
+    //    but don't actually manage this currently (the pre-cleanup change
+    //    objects don't contain enough information to make it possible).
+    //
+    // 5. Diffing 'foo   bar baz' vs 'foo  baz'
+    //    Prior to cleanup, we have K:'foo  ' D:'   bar ' K:'  baz'
+    //    After cleanup, we want K:'foo  ' D:' bar ' K:'baz'
+    //
+    // Our handling is unavoidably imperfect in the case where there's a single
+    // indel between keeps and the whitespace has changed. For instance, consider
+    // diffing 'foo\tbar\nbaz' vs 'foo baz'. Unless we create an extra change
+    // object to represent the insertion of the space character (which isn't even
+    // a token), we have no way to avoid losing information about the texts'
+    // original whitespace in the result we return. Still, we do our best to
+    // output something that will look sensible if we e.g. print it with
+    // insertions in green and deletions in red.
+    // Between two "keep" change objects (or before the first or after the last
+    // change object), we can have either:
+    // * A "delete" followed by an "insert"
+    // * Just an "insert"
+    // * Just a "delete"
+    // We handle the three cases separately.
+    if (deletion && insertion) {
+        const [oldWsPrefix, oldWsSuffix] = leadingAndTrailingWs(deletion.value, segmenter);
+        const [newWsPrefix, newWsSuffix] = leadingAndTrailingWs(insertion.value, segmenter);
+        if (startKeep) {
+            const commonWsPrefix = longestCommonPrefix(oldWsPrefix, newWsPrefix);
+            startKeep.value = replaceSuffix(startKeep.value, newWsPrefix, commonWsPrefix);
+            deletion.value = removePrefix(deletion.value, commonWsPrefix);
+            insertion.value = removePrefix(insertion.value, commonWsPrefix);
+        }
+        if (endKeep) {
+            const commonWsSuffix = longestCommonSuffix(oldWsSuffix, newWsSuffix);
+            endKeep.value = replacePrefix(endKeep.value, newWsSuffix, commonWsSuffix);
+            deletion.value = removeSuffix(deletion.value, commonWsSuffix);
+            insertion.value = removeSuffix(insertion.value, commonWsSuffix);
+        }
+    }
+    else if (insertion) {
+        // The whitespaces all reflect what was in the new text rather than
+        // the old, so we essentially have no information about whitespace
+        // insertion or deletion. We just want to dedupe the whitespace.
+        // We do that by having each change object keep its trailing
+        // whitespace and deleting duplicate leading whitespace where
+        // present.
+        if (startKeep) {
+            const ws = leadingWs(insertion.value, segmenter);
+            insertion.value = insertion.value.substring(ws.length);
+        }
+        if (endKeep) {
+            const ws = leadingWs(endKeep.value, segmenter);
+            endKeep.value = endKeep.value.substring(ws.length);
+        }
+        // otherwise we've got a deletion and no insertion
+    }
+    else if (startKeep && endKeep) {
+        const newWsFull = leadingWs(endKeep.value, segmenter), [delWsStart, delWsEnd] = leadingAndTrailingWs(deletion.value, segmenter);
+        // Any whitespace that comes straight after startKeep in both the old and
+        // new texts, assign to startKeep and remove from the deletion.
+        const newWsStart = longestCommonPrefix(newWsFull, delWsStart);
+        deletion.value = removePrefix(deletion.value, newWsStart);
+        // Any whitespace that comes straight before endKeep in both the old and
+        // new texts, and hasn't already been assigned to startKeep, assign to
+        // endKeep and remove from the deletion.
+        const newWsEnd = longestCommonSuffix(removePrefix(newWsFull, newWsStart), delWsEnd);
+        deletion.value = removeSuffix(deletion.value, newWsEnd);
+        endKeep.value = replacePrefix(endKeep.value, newWsFull, newWsEnd);
+        // If there's any whitespace from the new text that HASN'T already been
+        // assigned, assign it to the start:
+        startKeep.value = replaceSuffix(startKeep.value, newWsFull, newWsFull.slice(0, newWsFull.length - newWsEnd.length));
+    }
+    else if (endKeep) {
+        // We are at the start of the text. Preserve all the whitespace on
+        // endKeep, and just remove whitespace from the end of deletion to the
+        // extent that it overlaps with the start of endKeep.
+        const endKeepWsPrefix = leadingWs(endKeep.value, segmenter);
+        const deletionWsSuffix = trailingWs(deletion.value, segmenter);
+        const overlap = maximumOverlap(deletionWsSuffix, endKeepWsPrefix);
+        deletion.value = removeSuffix(deletion.value, overlap);
+    }
+    else if (startKeep) {
+        // We are at the END of the text. Preserve all the whitespace on
+        // startKeep, and just remove whitespace from the start of deletion to
+        // the extent that it overlaps with the end of startKeep.
+        const startKeepWsSuffix = trailingWs(startKeep.value, segmenter);
+        const deletionWsPrefix = leadingWs(deletion.value, segmenter);
+        const overlap = maximumOverlap(startKeepWsSuffix, deletionWsPrefix);
+        deletion.value = removePrefix(deletion.value, overlap);
+    }
+}
+class WordsWithSpaceDiff extends Diff {
+    tokenize(value) {
+        // Slightly different to the tokenizeIncludingWhitespace regex used above in
+        // that this one treats each individual newline as a distinct token, rather
+        // than merging them into other surrounding whitespace. This was requested
+        // in https://github.com/kpdecker/jsdiff/issues/180 &
+        //    https://github.com/kpdecker/jsdiff/issues/211
+        const regex = new RegExp(`(\\r?\\n)|[${extendedWordChars}]+|[^\\S\\n\\r]+|[^${extendedWordChars}]`, 'ug');
+        return value.match(regex) || [];
+    }
+}
+const wordsWithSpaceDiff = new WordsWithSpaceDiff();
+function diffWordsWithSpace(oldStr, newStr, options) {
+    return wordsWithSpaceDiff.diff(oldStr, newStr, options);
+}
+
+;// CONCATENATED MODULE: ./src/backup/report/json-diff.ts
+const IDENTITY_KEYS = ['id', '_id', 'key', 'name'];
+function diffJson(before, after, options) {
+    const changes = [];
+    const secrecy = (node) => (node ? options.secrecy?.(node) : undefined);
+    const secret = (node) => secrecy(node) !== undefined;
+    const raw = (node, side) => node && (side === 'before' ? before : after).text.slice(node.offset, node.offset + node.length);
+    const walk = (old, now, scope, props) => {
+        const path = props.length > 0 ? `${scope}: ${props.join('.')}` : scope;
+        const record = (kind) => {
+            const hidden = secret(old) || secret(now);
+            changes.push({
+                path,
+                kind,
+                hidden,
+                before: hidden ? undefined : raw(old, 'before'),
+                after: hidden ? undefined : raw(now, 'after')
+            });
+        };
+        if (!old && !now)
+            return;
+        if (!old)
+            return record('added');
+        if (!now)
+            return record('removed');
+        if (secrecy(old) === 'secret' || secrecy(now) === 'secret') {
+            if (raw(old, 'before') !== raw(now, 'after'))
+                record('changed');
+            return;
+        }
+        if (old.type !== now.type)
+            return record('changed');
+        if (now.type === 'object') {
+            const oldProps = properties(old);
+            const newProps = properties(now);
+            for (const [key, value] of newProps)
+                walk(oldProps.get(key), value, scope, [...props, key]);
+            for (const [key, value] of oldProps) {
+                if (!newProps.has(key))
+                    walk(value, undefined, scope, [...props, key]);
+            }
+            return;
+        }
+        if (now.type === 'array') {
+            const label = singular(props[props.length - 1] ?? options.root);
+            const identity = identityKey(old, now);
+            if (identity)
+                return walkIdentified(old, now, identity, label, path);
+            if (raw(old, 'before') === raw(now, 'after'))
+                return;
+            const olds = old.children ?? [];
+            const news = now.children ?? [];
+            if ([...olds, ...news].every(n => n.type !== 'object' && n.type !== 'array')) {
+                return record('changed');
+            }
+            for (let i = 0; i < Math.max(olds.length, news.length); i++) {
+                const last = props.length - 1;
+                const indexed = last >= 0 ? [...props.slice(0, last), `${props[last]}[${i}]`] : [`[${i}]`];
+                walk(olds[i], news[i], scope, indexed);
+            }
+            return;
+        }
+        if (raw(old, 'before') !== raw(now, 'after'))
+            record('changed');
+    };
+    const walkIdentified = (old, now, identity, label, path) => {
+        const olds = byIdentity(old, identity);
+        const news = byIdentity(now, identity);
+        const itemScope = (id, item) => {
+            const type = json_diff_valueOf(item, 'type');
+            const typeText = type?.type === 'string' ? ` (${String(type.value)})` : '';
+            return `${label} "${id}"${typeText}`;
+        };
+        for (const [id, item] of news) {
+            const previous = olds.get(id);
+            if (!previous)
+                changes.push({ path: itemScope(id, item), kind: 'added', hidden: secret(item) });
+            else
+                walk(previous, item, itemScope(id, item), []);
+        }
+        for (const [id, item] of olds) {
+            if (!news.has(id)) {
+                changes.push({ path: itemScope(id, item), kind: 'removed', hidden: secret(item) });
+            }
+        }
+        const kept = (items, other) => [...items.keys()].filter(id => other.has(id));
+        if (kept(olds, news).join('\0') !== kept(news, olds).join('\0')) {
+            changes.push({ path, kind: 'reordered', hidden: false });
+        }
+    };
+    walk(before.root, after.root, options.root, []);
+    return changes;
+}
+/** `nodes` → `node`, `guardrails` → `guardrail`, `policies` → `policy`. */
+function singular(word) {
+    if (/ies$/.test(word))
+        return word.replace(/ies$/, 'y');
+    if (/[^su]s$/.test(word))
+        return word.slice(0, -1);
+    return word;
+}
+function properties(object) {
+    const found = new Map();
+    for (const property of object.children ?? []) {
+        const key = property.children?.[0]?.value;
+        const value = property.children?.[1];
+        if (typeof key === 'string' && value)
+            found.set(key, value);
+    }
+    return found;
+}
+function json_diff_valueOf(object, key) {
+    return object.type === 'object' ? properties(object).get(key) : undefined;
+}
+/** The first identity key every object of both arrays has, with unique scalar values. */
+function identityKey(old, now) {
+    const items = [...(old.children ?? []), ...(now.children ?? [])];
+    if (items.length === 0 || items.some(item => item.type !== 'object'))
+        return undefined;
+    return IDENTITY_KEYS.find(key => [old, now].every(array => {
+        const ids = (array.children ?? []).map(item => json_diff_valueOf(item, key));
+        if (ids.some(id => id?.type !== 'string' && id?.type !== 'number'))
+            return false;
+        return new Set(ids.map(id => String(id?.value))).size === ids.length;
+    }));
+}
+function byIdentity(array, key) {
+    return new Map((array.children ?? []).map(item => [String(json_diff_valueOf(item, key)?.value), item]));
+}
+
+;// CONCATENATED MODULE: ./src/backup/report/render.ts
+
+
+
+
+
+/** A short value is shown whole, old → new; a longer string gets a word diff. */
+const SHORT_VALUE = 60;
+/**
+ * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
+ * with the export (`after`). Every server or author string is made printable and escaped.
+ */
+function reportTool(toolId, before, after, budget = newWordDiffBudget(), 
+/** What a report without `before` calls the inventory. */
+firstLabel = 'first backup') {
+    const report = { toolId, markdown: [], plain: [] };
+    const add = (markdown, plain) => {
+        report.markdown.push(markdown);
+        report.plain.push(plain);
+    };
+    if (!before) {
+        const inventory = inventoryOf(after);
+        add(`${firstLabel}: ${md(inventory)}`, `${firstLabel}: ${text_printable(inventory, 500)}`);
+        return report;
+    }
+    const names = [...new Set([...before.keys(), ...after.keys()])];
+    for (const name of names) {
+        const old = before.get(name);
+        const now = after.get(name);
+        if (old?.equals(now ?? Buffer.alloc(0)))
+            continue;
+        if (!old || !now) {
+            const kind = old ? 'removed' : 'added';
+            add(`file ${render_code(name)} ${kind}`, `file ${text_printable(name)} ${kind}`);
+            continue;
+        }
+        const changes = diffFile(name, old, now);
+        if (!changes) {
+            add(`${render_code(name)} changed (not JSON: see the diff)`, `${text_printable(name)} changed`);
+            continue;
+        }
+        for (const change of changes)
+            add(markdownLine(change, budget), plainLine(change));
+    }
+    return report;
+}
+function diffFile(name, old, now) {
+    const before = parsed(old);
+    const after = parsed(now);
+    if (!before || !after)
+        return undefined;
+    const root = rootLabel(name);
+    if (!isEnvVariablesFile(name))
+        return diffJson(before, after, { root });
+    // The redaction's own walker tells secrets on either side; when it cannot tell, everything
+    // in the file counts as secret: a report never risks showing a value.
+    const secrets = [before.root, after.root].map(secretNodes);
+    return diffJson(before, after, {
+        root,
+        secrecy: node => {
+            if (secrets.some(side => side === undefined || side.within.has(node)))
+                return 'secret';
+            return secrets.some(side => side?.holding.has(node)) ? 'holds' : undefined;
+        }
+    });
+}
+function parsed(data) {
+    try {
+        const text = json_text_decodeJsonBytes(data);
+        refuseDeepJson(text);
+        return { text, root: json_text_parseJsonTree(text) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Secure variables' objects with everything inside them (`within`), and every object or array
+ * that holds one (`holding`: its text would show the value too); undefined when the file does
+ * not tell which variables are secure.
+ */
+function secretNodes(root) {
+    let secure;
+    try {
+        secure = findSecureVariables(root);
+    }
+    catch {
+        return undefined;
+    }
+    const within = new Set();
+    const holding = new Set();
+    const addWithin = (node) => {
+        within.add(node);
+        node.children?.forEach(addWithin);
+    };
+    for (const variable of secure) {
+        addWithin(variable.node);
+        for (let up = variable.node.parent; up; up = up.parent)
+            holding.add(up);
+    }
+    return { within, holding };
+}
+/** flow_definition.json → flow, app_definition.json → app, env_variables.json → variables. */
+function rootLabel(name) {
+    if (isEnvVariablesFile(name))
+        return 'variables';
+    const base = (name.split('/').pop() ?? name).replace(/\.json$/i, '');
+    return base.replace(/_definition$/i, '');
+}
+function markdownLine(change, budget) {
+    const path = md(change.path);
+    if (change.kind === 'reordered')
+        return `${path}: order changed`;
+    if (change.hidden && change.kind === 'changed')
+        return `${path}: value changed (secure: not shown)`;
+    if (change.hidden)
+        return `${path} ${change.kind}`;
+    const { before, after } = change;
+    if (change.kind !== 'changed') {
+        const value = change.kind === 'added' ? after : before;
+        return value !== undefined && isShort(value)
+            ? `${path} ${change.kind}: ${render_code(value)}`
+            : `${path} ${change.kind}`;
+    }
+    if (before !== undefined && after !== undefined && isShort(before) && isShort(after)) {
+        return `${path} changed: ${render_code(before)} → ${render_code(after)}`;
+    }
+    const words = render_wordDiff(before, after, budget);
+    if (words)
+        return `${path} changed <details><summary>word diff</summary>${words}</details>`;
+    const counts = wordCounts(before, after);
+    return counts ? `${path} changed (${counts})` : `${path} changed`;
+}
+function plainLine(change) {
+    const path = text_printable(change.path, 200);
+    if (change.kind === 'reordered')
+        return `${path}: order changed`;
+    if (change.hidden && change.kind === 'changed')
+        return `${path}: value changed`;
+    const { before, after } = change;
+    if (change.kind === 'changed' && !change.hidden && before !== undefined && after !== undefined) {
+        if (isShort(before) && isShort(after)) {
+            return `${path} changed: ${text_printable(before)} -> ${text_printable(after)}`;
+        }
+    }
+    return `${path} ${change.kind}`;
+}
+function isShort(raw) {
+    return raw.length <= SHORT_VALUE && !raw.includes('\n');
+}
+/**
+ * Bounds on a word diff, so that the report is never the slow part of a backup: longer strings,
+ * or ones that differ in more places, are only counted (Myers' diff costs length × edits).
+ */
+const MAX_WORD_DIFF_CHARS = 64 * 1024;
+const MAX_WORD_EDITS = 500;
+function newWordDiffBudget() {
+    return { charsLeft: 512 * 1024 };
+}
+/** Removed words struck, added words underlined, long unchanged runs shortened. */
+function render_wordDiff(before, after, budget) {
+    const old = stringValue(before);
+    const now = stringValue(after);
+    if (old === undefined || now === undefined)
+        return undefined;
+    const size = old.length + now.length;
+    if (size > Math.min(MAX_WORD_DIFF_CHARS, budget.charsLeft))
+        return undefined;
+    budget.charsLeft -= size;
+    const parts = diffWords(old, now, { maxEditLength: MAX_WORD_EDITS });
+    return parts
+        ?.map(part => {
+        if (part.added)
+            return `<ins>${md(part.value)}</ins>`;
+        if (part.removed)
+            return `<del>${md(part.value)}</del>`;
+        return md(part.value.length > 80
+            ? `${part.value.slice(0, 30)} … ${part.value.slice(-30)}`
+            : part.value);
+    })
+        .join('');
+}
+/** `120 → 131 words`, for strings too long or too changed to diff word by word. */
+function wordCounts(before, after) {
+    const old = stringValue(before);
+    const now = stringValue(after);
+    if (old === undefined || now === undefined)
+        return undefined;
+    const words = (text) => text.split(/\s+/).filter(Boolean).length;
+    return `${words(old)} → ${words(now)} words`;
+}
+function stringValue(raw) {
+    if (raw === undefined || !raw.startsWith('"'))
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Counts of nodes by type, models and variables: what a first backup holds. */
+function inventoryOf(files) {
+    const parts = [];
+    const types = new Map();
+    const models = new Set();
+    let variables;
+    let secure = 0;
+    for (const [name, data] of files) {
+        const file = parsed(data);
+        if (!file)
+            continue;
+        if (isEnvVariablesFile(name)) {
+            try {
+                const found = findVariables(file.root);
+                variables = found.length;
+                secure = found.filter(v => v.secure).length;
+            }
+            catch {
+                variables = undefined;
+            }
+            continue;
+        }
+        collect(file.root, undefined, types, models);
+    }
+    const nodes = [...types.values()].reduce((sum, n) => sum + n, 0);
+    if (nodes > 0) {
+        const byType = [...types].map(([type, count]) => `${count} ${type}`).join(', ');
+        parts.push(`${nodes} node${nodes === 1 ? '' : 's'} (${byType})`);
+    }
+    if (models.size > 0)
+        parts.push(`models: ${[...models].join(', ')}`);
+    if (variables !== undefined) {
+        parts.push(`${variables} variable${variables === 1 ? '' : 's'}${secure ? ` (${secure} secure)` : ''}`);
+    }
+    return parts.join('; ') || 'files added';
+}
+function collect(node, key, types, models) {
+    if (node.type === 'string' && key && /^model(name|id)?$/i.test(key))
+        models.add(String(node.value));
+    if (node.type === 'array' && key === 'nodes') {
+        for (const item of node.children ?? []) {
+            const type = item.children?.find(p => p.children?.[0]?.value === 'type')?.children?.[1]?.value;
+            const name = typeof type === 'string' ? type : 'untyped';
+            types.set(name, (types.get(name) ?? 0) + 1);
+        }
+    }
+    for (const child of node.children ?? []) {
+        if (child.type === 'property')
+            collect(child.children?.[1], String(child.children?.[0]?.value), types, models);
+        else
+            collect(child, undefined, types, models);
+    }
+}
+/**
+ * Author text as Markdown that renders as itself: HTML's and Markdown's marks (emphasis, code,
+ * links, tables) as character references. Lines of a report never start with author text.
+ */
+function md(text) {
+    return text_inert(text_printable(text, 2000)).replace(/[&<>\\`*_[\]|~]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function render_code(raw) {
+    return `<code>${md(raw)}</code>`;
+}
+
+;// CONCATENATED MODULE: ./src/backup/report/compose.ts
+
+
+/** GitHub's limits: a pull request body holds 65,536 characters, a step summary 1 MiB. */
+const MAX_PULL_REQUEST_BODY = 65_536;
+const MAX_SUMMARY_REPORT = (/* unused pure expression or super */ null && (512 * 1024));
+/** The commit message carries the first lines only; the summary has the rest. */
+const COMMIT_BODY_LINES = 20;
+/** The report as Markdown: a heading per tool, a list of changes; cut with a note past `max`. */
+function reportMarkdown(reports, max, heading = '####') {
+    const blocks = reports
+        .filter(report => report.markdown.length > 0)
+        .map(report => `${heading} What changed in <code>${md(report.toolId)}</code>\n\n${report.markdown.map(line => `- ${line}`).join('\n')}\n`);
+    return cut(blocks.join('\n'), max);
+}
+/** The first lines of the report as plain text, for the commit message body. */
+function commitBody(reports) {
+    const several = reports.length > 1;
+    const lines = reports.flatMap(report => report.plain.map(line => inert(several ? `${report.toolId}: ${line}` : line)));
+    const shown = lines.slice(0, COMMIT_BODY_LINES).map(line => `- ${line}`);
+    if (lines.length > shown.length) {
+        shown.push(`- … and ${lines.length - shown.length} more (see the job summary)`);
+    }
+    return shown.join('\n');
+}
+/** Cuts at a line boundary, never mid-tag, and says so. */
+function cut(text, max) {
+    if (text.length <= max)
+        return text;
+    const note = '\n\n_The report was cut here: it is longer than GitHub allows. The commit holds every change._\n';
+    const end = text.lastIndexOf('\n', max - note.length);
+    return `${text.slice(0, Math.max(end, 0))}${note}`;
+}
+
+;// CONCATENATED MODULE: ./src/restore/plan.ts
+
+
+
+
+
+/**
+ * What the import changes, as the export's change report words it, from the target's current
+ * files to the backup about to be uploaded (env-values filled); for a new tool, what it will
+ * hold. Secure values are never shown, not even the target's, which Kore.ai exports in clear.
+ */
+function planOf(inputs, target, backup) {
+    const files = new Map([
+        ['flow_definition.json', backup.flow],
+        ['app_definition.json', backup.app],
+        ...(backup.env ? [['env_variables.json', backup.env]] : [])
+    ]);
+    const label = inputs.toolId || inputs.toolName;
+    const report = reportTool(label, target, files, undefined, `new ${inputs.resource}`);
+    if (report.markdown.length === 0) {
+        return `The ${inputs.resource} ${label} already holds this backup: the import changes nothing.`;
+    }
+    return reportMarkdown([report], MAX_PULL_REQUEST_BODY);
+}
+/**
+ * Uploads the pre-import zip as a workflow artifact, so the import can be undone with this same
+ * action. Without an artifact service (a local run) the file is kept and the run goes on; when
+ * the service is there but the upload fails, nothing is imported: a file in the runner's temp
+ * folder does not outlive the job. Returns the artifact's id, or '' when none was uploaded.
+ */
+async function keepBeforeImport(inputs, file) {
+    if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+        core/* warning */.$e(`No artifact service here (not a GitHub Actions job): the ${inputs.resource}'s state before the import is kept only at ${file}`);
+        return '';
+    }
+    try {
+        const artifact = await uploadExportArtifact({
+            file,
+            retentionDays: inputs.retentionDays,
+            overwrite: false
+        });
+        core/* info */.pq(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`);
+        return String(artifact.id);
+    }
+    catch (error) {
+        throw new Error(`The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without it.`, { cause: error });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/restore/restore-tool.ts
+
+
+
+
+
+
+/** The `status` output after a request Kore.ai may have acted on without saying so. */
+const MAY_HAVE_STARTED = 'MAY_HAVE_STARTED';
+/**
+ * Upload → import → wait → deploy (when asked) → wait. Fills `record` as it goes. The tool
+ * deployed and reported is the one asked for (tool-id) or the one the import answer created;
+ * an answer or status naming another tool stops the step.
+ */
+async function restoreTool(inputs, backup, record, startedAt = Date.now(), clientOptions = {}) {
+    const client = new KoreClient(inputs.host, inputs.apiKey, {
+        ...clientOptions,
+        resource: inputs.resource
+    });
+    const timeoutMs = inputs.timeoutSeconds * 1000;
+    const deadline = startedAt + timeoutMs;
+    const noun = inputs.resource;
+    const into = inputs.toolId ? `${noun} ${inputs.toolId}` : `a new ${noun} "${inputs.toolName}"`;
+    core/* info */.pq(`Restoring into ${into} on ${inputs.host}`);
+    const flowDataFileId = await client.uploadFile('flow_definition.json', backup.flow, deadline);
+    const toolDataFileId = await client.uploadFile('app_definition.json', backup.app, deadline);
+    const envVariablesFileId = backup.env
+        ? await client.uploadFile('env_variables.json', backup.env, deadline)
+        : undefined;
+    core/* info */.pq(`Uploaded the backup's ${backup.env ? 3 : 2} files`);
+    const started = await client
+        .importTool({
+        toolId: inputs.toolId || undefined,
+        toolName: inputs.toolId ? undefined : inputs.toolName,
+        flowDataFileId,
+        appFileId: toolDataFileId,
+        envVariablesFileId
+    }, deadline)
+        .catch(error => {
+        if (!mayHaveStarted(error))
+            throw error;
+        record.status = MAY_HAVE_STARTED;
+        throw maybeStartedError(error, 'import');
+    });
+    record.dockStatusId = started.dockStatusId;
+    record.status = started.status || 'IN_PROGRESS';
+    record.toolId = inputs.toolId || started.toolId;
+    requireSameTool(record.toolId, started.toolId, 'import answer', noun);
+    core/* info */.pq(`Import started: dock status ${started.dockStatusId}`);
+    const imported = await finish(client, started, 'import', inputs, startedAt, status => {
+        record.status = status;
+    });
+    requireSameTool(record.toolId, imported.toolId, 'import job status', noun);
+    record.toolId ||= imported.toolId;
+    core/* info */.pq(`Import finished: SUCCESS${record.toolId ? ` (${noun} ${record.toolId})` : ''}`);
+    if (inputs.toolId && record.filled.length > 0) {
+        // Kore.ai's guide: over an existing one, "the existing ones are retained if not changed".
+        core/* warning */.$e(`Imported over an existing ${noun}: Kore.ai keeps the variables it already has unless they changed, so these values from env-values may not have taken effect: ${text_printable(record.filled.join(', '), 1000)}. Check them in Kore.ai.`);
+    }
+    if (!inputs.deploy)
+        return;
+    if (!record.toolId) {
+        throw new Error(`Kore.ai did not say which ${noun} the import created, so it cannot be deployed`);
+    }
+    const deployStartedAt = Date.now();
+    const deploying = await client
+        .deployTool(record.toolId, deployStartedAt + timeoutMs)
+        .catch(error => {
+        if (!mayHaveStarted(error))
+            throw error;
+        record.deployStatus = MAY_HAVE_STARTED;
+        throw maybeStartedError(error, 'deploy');
+    });
+    record.deployStatus = deploying.status || 'IN_PROGRESS';
+    requireSameTool(record.toolId, deploying.toolId, 'deploy answer', noun);
+    const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
+        record.deployStatus = status;
+    });
+    requireSameTool(record.toolId, deployed.toolId, 'deploy job status', noun);
+    record.deployed = true;
+    core/* info */.pq(`Deployed ${noun} ${record.toolId}`);
+}
+/**
+ * Whether a failed request may still have started its job: an answer lost on the way (a 502, a
+ * reset, a time limit once sent), a server error (500) or a 200 that cannot be read.
+ */
+function mayHaveStarted(error) {
+    if (error instanceof KoreApiError)
+        return error.status >= 500;
+    return error instanceof AmbiguousRequestError || error instanceof UnexpectedResponseError;
+}
+/** The error, saying (when it does not already) that the job may have started. */
+function maybeStartedError(error, kind) {
+    if (error instanceof AmbiguousRequestError)
+        return error;
+    return new Error(`${error.message}; the ${kind} may have started all the same: check in Kore.ai before running this step again`);
+}
+/** A server answer that names another tool than the one this step works on stops the step. */
+function requireSameTool(expected, named, where, noun) {
+    if (!expected || !named || named === expected)
+        return;
+    throw new Error(`Kore.ai's ${where} names ${noun} ${named}, but this step works on ${noun} ${expected}: stopped before anything further is deployed or reported; check both in Kore.ai`);
+}
+/** The job's final state: at once when the answer already says so, else by polling. */
+async function finish(client, started, kind, inputs, startedAt, seen) {
+    if (started.state === 'FAILED') {
+        seen(started.status);
+        throw new JobFailedError(kind, started.dockStatusId, started.reason, started.status);
+    }
+    if (started.state === 'SUCCESS') {
+        seen('SUCCESS');
+        return { toolId: started.toolId };
+    }
+    try {
+        const finished = await waitForJob(client, started.dockStatusId, {
+            kind,
+            pollIntervalMs: inputs.pollIntervalSeconds * 1000,
+            timeoutMs: inputs.timeoutSeconds * 1000,
+            startedAt
+        });
+        seen('SUCCESS');
+        return finished;
+    }
+    catch (error) {
+        if (error instanceof JobFailedError)
+            seen(error.status);
+        if (error instanceof JobTimeoutError)
+            seen(error.lastStatus);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/restore/report.ts
+
+
+
+
+/** Sets the outputs and writes the job summary, whether the step succeeded or not. */
+async function reportRestore(inputs, record, error) {
+    core/* setOutput */.uH('tool-id', record.toolId);
+    core/* setOutput */.uH('dock-status-id', record.dockStatusId);
+    core/* setOutput */.uH('status', record.status);
+    core/* setOutput */.uH('deployed', String(record.deployed));
+    core/* setOutput */.uH('plan', record.plan);
+    core/* setOutput */.uH('before-file', record.beforeFile);
+    core/* setOutput */.uH('before-artifact-id', record.beforeArtifactId);
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await writeRestoreSummary(inputs, record, error);
+    }
+    catch (caught) {
+        core/* warning */.$e(`Could not write the job summary: ${messageOf(caught)}`);
+    }
+}
+function report_stateOf(status) {
+    if (status === MAY_HAVE_STARTED) {
+        return 'may have started: the request failed after Kore.ai may have acted on it; check in Kore.ai before running this step again';
+    }
+    return printableHtml(status || 'not started');
+}
+/** Where the target's state before the import was kept, and how to bring it back. */
+function beforeImport(inputs, record) {
+    const name = record.beforeFile.split('/').pop() ?? '';
+    const kept = record.beforeArtifactId
+        ? `artifact ${code(name)} (id ${code(record.beforeArtifactId)})`
+        : `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`;
+    const undo = `restore@v1 with source: the downloaded ${name}, tool-id: ${inputs.toolId}`;
+    return `${kept}. To undo: ${code(undo)}`;
+}
+async function writeRestoreSummary(inputs, record, error) {
+    const noun = inputs.resource;
+    const into = inputs.toolId
+        ? `existing ${noun} ${code(inputs.toolId)}`
+        : `new ${noun} ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`;
+    const rows = [
+        ['Host', code(inputs.host)],
+        ['Backup', code(inputs.source)],
+        [inputs.plan ? 'Would import into' : 'Imported into', into],
+        ['Import', inputs.plan ? 'not done (plan: true)' : report_stateOf(record.status)],
+        [
+            'Variables set from env-values',
+            record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
+        ],
+        ['Deploy', inputs.deploy ? report_stateOf(record.deployStatus) : 'not asked (deploy: false)']
+    ];
+    if (record.beforeFile)
+        rows.push(['Before the import', beforeImport(inputs, record)]);
+    if (error)
+        rows.push(['Error', errorText(error)]);
+    const summary = core/* summary */.z
+        .addHeading(`Kore.ai ${inputs.resource} ${inputs.plan ? 'restore plan' : 'restore'}`, 3)
+        .addTable([
+        [
+            { data: 'Field', header: true },
+            { data: 'Value', header: true }
+        ],
+        ...rows
+    ]);
+    // Markdown after a blank line, which ends the HTML block above.
+    if (record.plan)
+        summary.addRaw(`\n${record.plan}\n`, true);
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/restore/main.ts
+/**
+ * src/restore/ is the way back (restore/action.yml): it owns its inputs, outputs and summary,
+ * reading a backup (a committed folder or a zip) and filling its secrets from env-values, and
+ * the restore step (upload, import, optional deploy, each checked against the tool asked
+ * for). It uses kore/ for the API, backup/ for what a backup is, and plumbing; never the export.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** The restore action: validates everything before any request, then reports once. */
+async function run() {
+    let inputs;
+    const record = {
+        toolId: '',
+        dockStatusId: '',
+        status: '',
+        deployed: false,
+        deployStatus: '',
+        filled: [],
+        plan: '',
+        beforeFile: '',
+        beforeArtifactId: ''
+    };
+    let error = '';
+    try {
+        const given = (inputs = readRestoreInputs());
+        // Reading the backup counts against timeout too: the import's time starts now.
+        const startedAt = Date.now();
+        const backup = await readBackup(given.source, startedAt + given.timeoutSeconds * 1000);
+        if (given.toolId && !backup.env) {
+            throw new input_names_InputError(RestoreInput.Source, 'has no env_variables.json, and Kore.ai requires one to import over an existing tool: restore it as a new tool (tool-name), or restore from a backup made without env-variables: omit');
+        }
+        const env = fillEnvValues(backup.env, given.envValues);
+        record.filled = env?.filled ?? [];
+        if (record.filled.length > 0)
+            core/* info */.pq(`Set from env-values: ${record.filled.length} variable(s)`);
+        const toUpload = { ...backup, env: env?.data };
+        refusePlaceholders({
+            'flow_definition.json': toUpload.flow,
+            'app_definition.json': toUpload.app,
+            'env_variables.json': toUpload.env
+        });
+        // Validated as for a real import; then the target's current state, before anything changes.
+        const current = given.toolId && (given.plan || given.backupBefore)
+            ? await exportCurrentState(given, Date.now() + given.timeoutSeconds * 1000)
+            : undefined;
+        record.plan = planOf(given, current?.files, toUpload);
+        if (given.plan) {
+            core/* info */.pq('plan: true: nothing is uploaded, imported or deployed; the plan is in the summary');
+            return;
+        }
+        if (current) {
+            record.beforeFile = current.file;
+            record.beforeArtifactId = await keepBeforeImport(given, current.file);
+        }
+        await restoreTool(given, toUpload, record, current ? Date.now() : startedAt);
+    }
+    catch (caught) {
+        error = messageOf(caught);
+        core/* setFailed */.C1(error);
+    }
+    finally {
+        if (inputs)
+            await reportRestore(inputs, record, error);
+        else
+            await writeErrorSummary('Kore.ai tool restore', error);
+    }
+}
+
+
+/***/ }),
+
+/***/ 42613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 20181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 49140:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("constants");
+
+/***/ }),
+
+/***/ 76982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 24434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 79896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 91943:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises");
+
+/***/ }),
+
+/***/ 58611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 65692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 69278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 34589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 16698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 37540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 77598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 53053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 40610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 78474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 73024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 51455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 37067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 32467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 44708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 77030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 48161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 76760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 41792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 57075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 46193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+
+/***/ }),
+
+/***/ 41692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 73136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 57975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 73429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 75919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 38522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 70857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 16928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 13193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 64756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 52018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 87016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 39023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 43106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 77094:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  pq: () => (/* binding */ info),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(70857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -31772,7 +36158,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -31826,10 +36212,10 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(76982);
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+var external_fs_ = __nccwpck_require__(79896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -31846,12 +36232,12 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -31862,16 +36248,2022 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(16928);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(44942);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth = __nccwpck_require__(92145);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return __awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return __awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(13193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(24434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(42613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 92145:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   tZ: () => (/* binding */ BearerCredentialHandler)
+/* harmony export */ });
+/* unused harmony exports BasicCredentialHandler, PersonalAccessTokenCredentialHandler */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return __awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+
+/***/ }),
+
+/***/ 44942:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient),
+  Hv: () => (/* binding */ HttpCodes)
+});
+
+// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
+
 // EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
+var external_http_ = __nccwpck_require__(58611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
+var external_https_ = __nccwpck_require__(65692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -31965,9 +38357,9 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(20770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
+var undici = __nccwpck_require__(46752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -32089,7 +38481,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -32565,7 +38957,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -32665,4700 +39057,6 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/errors.ts
-/** The message of anything thrown; Node's own errors may come from another realm (jest). */
-function errors_messageOf(error) {
-    const message = error?.message;
-    return typeof message === 'string' ? message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/input-names.ts
-/** Input names as declared in action.yml; tests build inputs from the same constants. */
-const input_names_Input = {
-    Host: 'host',
-    ToolId: 'tool-id',
-    FlowId: 'flow-id',
-    Tools: 'tools',
-    MaxParallel: 'max-parallel',
-    ApiKey: 'api-key',
-    Path: 'path',
-    PollInterval: 'poll-interval',
-    Timeout: 'timeout',
-    MaxDownloadSize: 'max-download-size',
-    UploadArtifact: 'upload-artifact',
-    ArtifactName: 'artifact-name',
-    RetentionDays: 'retention-days',
-    Overwrite: 'overwrite',
-    Commit: 'commit',
-    CommitPath: 'commit-path',
-    CommitBranch: 'commit-branch',
-    CommitMessage: 'commit-message',
-    CommitTimeout: 'commit-timeout',
-    GithubToken: 'github-token',
-    PullRequest: 'pull-request',
-    EnvVariables: 'env-variables',
-    Resource: 'resource',
-    KeepAlive: 'keep-alive',
-    KeepAliveDays: 'keep-alive-days'
-};
-class input_names_InputError extends Error {
-    constructor(input, problem) {
-        super(`${input}: ${problem}`);
-        this.name = 'InputError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/text.ts
-
-/**
- * Text that came from a server or from a tool's author is data. Before it reaches a log line, the
- * job summary, an output or a commit message it goes through `printable`, so that it can neither
- * start a line of its own (the runner executes `::command::` lines) nor break a table cell.
- */
-const DEFAULT_MAX_LENGTH = 300;
-/** Control, format (bidi overrides, zero-width) and line/paragraph separator characters. */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-/** Whether the text holds a character `printable` would have to escape. */
-function hasUnprintable(text) {
-    return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text);
-}
-const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
-const knownSecrets = [];
-/**
- * Parts of a secret shorter than this (a lone `{` line of a pasted JSON key) are not masked on
- * their own. Secrets shorter than MIN_REPLACED_LENGTH are not replaced in printable text: short
- * env-values (`FORMAT=json`) would garble every line. The runner still masks them in the log,
- * but not in what goes to GitHub (a commit message): a trade-off, since credentials are long.
- */
-const MIN_PART_LENGTH = 4;
-const MIN_REPLACED_LENGTH = 8;
-/**
- * Masks a secret in the runner's log and keeps it out of everything `printable` makes. The
- * runner masks whole values only, and text cut at a limit can end in a secret's first part, so
- * printable replaces secrets before it cuts. Each line of a multi-line secret is masked too.
- */
-function hideSecret(value) {
-    const lines = value.split(/\r?\n/).map(line => line.trim());
-    const parts = [value, ...lines.filter(line => line.length >= MIN_PART_LENGTH)];
-    for (const part of new Set(parts.filter(Boolean))) {
-        core_setSecret(part);
-        if (part.length >= MIN_REPLACED_LENGTH && !knownSecrets.includes(part))
-            knownSecrets.push(part);
-    }
-    knownSecrets.sort((a, b) => b.length - a.length);
-}
-/** One line, known secrets replaced, unprintable characters escaped, at most `maxLength` long. */
-function text_printable(text, maxLength = DEFAULT_MAX_LENGTH) {
-    const hidden = knownSecrets.reduce((result, secret) => result.replaceAll(secret, '***'), text);
-    const escaped = hidden.replace(UNPRINTABLE, c => NAMED_ESCAPES[c] ?? `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0')}`);
-    const characters = [...escaped];
-    if (characters.length <= maxLength)
-        return escaped;
-    return `${characters.slice(0, maxLength - 1).join('')}…`;
-}
-/** Letters, digits, `-`, `_` and single dots: safe in a URL path, a file name and a log line. */
-const PLAIN_ID = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
-const MAX_ID_LENGTH = 200;
-function isPlainId(text) {
-    return text.length <= MAX_ID_LENGTH && PLAIN_ID.test(text);
-}
-const ZWJ = '\u200d';
-/**
- * Author text bound for a commit message or a pull request, made inert: GitHub acts on none of
- * it. A zero-width joiner (invisible to readers) breaks mentions (`@user`, `@org/team`), issue
- * references (`#1`, `GH-1`, links to github.com), closing keywords (`fixes …`), `[skip ci]`-style directives and the
- * `skip-checks:` trailer. Apply after `printable`, which would escape the joiner.
- */
-function inert(text) {
-    return text
-        .replace(/[@#]/g, `$&${ZWJ}`)
-        .replace(/\bGH-(?=\d)/gi, m => `${m.slice(0, 2)}${ZWJ}-`)
-        .replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b/gi, m => `${m[0]}${ZWJ}${m.slice(1)}`)
-        .replace(/\[(?=\s*(?:skip|ci|no|actions)\b)/gi, `[${ZWJ}`)
-        .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`)
-        .replace(/github\.com/gi, m => `${m.slice(0, 6)}${ZWJ}${m.slice(6)}`);
-}
-
-;// CONCATENATED MODULE: ./src/summary-html.ts
-
-
-
-/**
- * HTML for job summary tables, shared by both actions' summaries: every value escaped and kept
- * on one line, so server or author text stays inside its cell.
- */
-/** Cells are written on one line: a raw newline would end the HTML and start Markdown. */
-function printableHtml(value) {
-    return escapeHtml(text_printable(value));
-}
-function errorText(error) {
-    return escapeHtml(text_printable(error, 2000));
-}
-function code(value) {
-    return `<code>${printableHtml(value)}</code>`;
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-/**
- * The summary of a step that stopped before it could do anything (an invalid input): the
- * heading and the error, so the run's page says why without opening the log.
- */
-async function writeErrorSummary(title, error) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await summary
-            .addHeading(title, 3)
-            .addRaw(`<p>${errorText(error)}</p>`, true)
-            .write();
-    }
-    catch (caught) {
-        warning(`Could not write the job summary: ${errors_messageOf(caught)}`);
-    }
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: ./node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(663);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/input-parsers.ts
-
-
-
-
-/** One parser per kind of input; each throws an InputError that names the input. */
-const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
-const TOOL_ID_PLACEHOLDER = '{tool-id}';
-/** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
-function parseToolList(toolId, flowId, toolsText) {
-    if (toolId && toolsText) {
-        throw new InputError(Input.Tools, 'give either tool-id or tools, not both');
-    }
-    if (toolId)
-        return [
-            { toolId: parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
-        ];
-    if (!toolsText)
-        throw new InputError(Input.ToolId, 'is required (or list several tools in tools)');
-    if (flowId) {
-        throw new InputError(Input.FlowId, 'applies to tool-id only; with tools, put the flow id after the tool id on its line');
-    }
-    const tools = [];
-    toolsText.split(/\r?\n/).forEach((line, index) => {
-        const fields = line.trim().split(/\s+/).filter(Boolean);
-        if (fields.length === 0 || fields[0]?.startsWith('#'))
-            return;
-        const where = `${Input.Tools}: line ${index + 1}`;
-        if (fields.length > 2) {
-            throw new InputError(where, `"${printable(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
-        }
-        const spec = {
-            toolId: parseToolId(where, fields[0] ?? ''),
-            flowId: parseFlowId(where, fields[1] ?? '')
-        };
-        if (tools.some(t => t.toolId === spec.toolId)) {
-            throw new InputError(where, `tool ${spec.toolId} is listed twice`);
-        }
-        tools.push(spec);
-    });
-    if (tools.length === 0)
-        throw new InputError(Input.Tools, 'lists no tool');
-    return tools;
-}
-function parseHost(raw) {
-    if (!raw)
-        throw new input_names_InputError(input_names_Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new input_names_InputError(input_names_Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        throw new input_names_InputError(input_names_Input.Host, 'must be a base URL without credentials, query or fragment');
-    }
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        throw new input_names_InputError(input_names_Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new input_names_InputError(input_names_Input.Host, `"${raw}" must be an https URL`);
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-function isLoopback(hostname) {
-    return (hostname === 'localhost' ||
-        hostname === '[::1]' ||
-        /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname));
-}
-/** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
-function parseToolId(input, raw) {
-    if (!raw)
-        throw new input_names_InputError(input, 'is required');
-    if (!isPlainId(raw)) {
-        throw new input_names_InputError(input, `"${text_printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
-    }
-    return raw;
-}
-/** Flow ids are opaque and only travel URL-encoded in the query string. */
-function parseFlowId(input, raw) {
-    if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
-        throw new InputError(input, `"${printable(raw)}" is not a flow id (no spaces or control characters)`);
-    }
-    return raw;
-}
-function parseDirectory(raw) {
-    const base = raw || path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-tool-export');
-    return path.resolve(base);
-}
-function parseSeconds(input, raw, fallback, min) {
-    if (!raw)
-        return fallback;
-    const value = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
-        throw new input_names_InputError(input, `"${text_printable(raw)}" is not a number of seconds`);
-    }
-    if (value < min || value > MAX_TIMEOUT_SECONDS) {
-        throw new input_names_InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
-    }
-    return value;
-}
-const SIZE_UNITS = { '': 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
-const DEFAULT_MAX_DOWNLOAD_BYTES = (/* unused pure expression or super */ null && (2 ** 30));
-/** Bytes, or a number with KiB / MiB / GiB (any case); at least 1 KiB, at most 64 GiB. */
-function parseSize(input, raw) {
-    if (!raw)
-        return DEFAULT_MAX_DOWNLOAD_BYTES;
-    const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i);
-    const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
-    if (!match || unit === undefined) {
-        throw new InputError(input, `"${printable(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
-    }
-    const bytes = Math.floor(Number(match[1]) * unit);
-    if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
-        throw new InputError(input, `${printable(raw)} is out of range: use 1KiB to 64GiB`);
-    }
-    return bytes;
-}
-/** A name or path template, `{tool-id}` filled in for one tool. */
-function forTool(template, toolId) {
-    return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId);
-}
-/** Templates that name one thing per tool must tell the tools apart. */
-function requirePlaceholder(input, template, tools) {
-    if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
-        throw new InputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
-    }
-}
-/**
- * The artifact service's rules for names, which also make it a safe file name. Returns the
- * template; every tool's name is checked.
- */
-function parseArtifactName(raw, tools) {
-    const template = raw || `kore-tool-${TOOL_ID_PLACEHOLDER}`;
-    requirePlaceholder(Input.ArtifactName, template, tools);
-    for (const { toolId } of tools) {
-        const name = forTool(template, toolId);
-        if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
-            throw new InputError(Input.ArtifactName, `"${printable(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
-        }
-    }
-    return template;
-}
-function parseRetentionDays(raw) {
-    if (!raw)
-        return undefined;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
-        throw new InputError(Input.RetentionDays, `"${printable(raw)}" is not a whole number of days from 1 to 90`);
-    }
-    return Number(raw);
-}
-/**
- * A directory inside the repository, never its root since stale files there get removed.
- * Returns the normalized template; every tool's directory is checked.
- */
-function parseCommitPath(raw, tools) {
-    const template = (raw || `kore-tools/${TOOL_ID_PLACEHOLDER}`)
-        .replace(/^(\.\/)+/, '')
-        .replace(/\/+$/, '');
-    requirePlaceholder(Input.CommitPath, template, tools);
-    for (const { toolId } of tools) {
-        const directory = forTool(template, toolId);
-        const segments = directory.split('/');
-        const unsafe = !directory || /[\\\p{Cc}]/u.test(directory) || segments.some(isBadPathSegment);
-        if (unsafe) {
-            throw new InputError(Input.CommitPath, `"${printable(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
-        }
-    }
-    return template;
-}
-/**
- * A part of a repository path no backup may hold: empty (`a//b`), `.`, `..`, or `.git` in any
- * case (GitHub refuses the last in a tree, failing the whole commit).
- */
-function isBadPathSegment(segment) {
-    return segment === '' || segment === '.' || segment === '..' || segment.toLowerCase() === '.git';
-}
-function parseMaxParallel(raw) {
-    return parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16);
-}
-function parseWholeNumber(input, raw, fallback, min, max) {
-    if (!raw)
-        return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-        throw new InputError(input, `"${printable(raw)}" is not a whole number from ${min} to ${max}`);
-    }
-    return Number(raw);
-}
-/** Git's rules for branch names, in short. */
-function parseBranch(raw) {
-    const branch = raw.replace(/^refs\/heads\//, '');
-    if (!branch)
-        return '';
-    const invalid = /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@';
-    if (invalid)
-        throw new InputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`);
-    return branch;
-}
-function parseChoice(input, raw, choices) {
-    if (!raw)
-        return choices[0];
-    const choice = choices.find(c => c === raw.toLowerCase());
-    if (!choice) {
-        throw new input_names_InputError(input, `"${text_printable(raw)}" is not one of ${choices.join(', ')}`);
-    }
-    return choice;
-}
-function parseBoolean(input, raw, fallback) {
-    if (!raw)
-        return fallback;
-    if (/^true$/i.test(raw))
-        return true;
-    if (/^false$/i.test(raw))
-        return false;
-    throw new input_names_InputError(input, `"${text_printable(raw)}" is not a boolean: use true or false`);
-}
-
-;// CONCATENATED MODULE: ./src/backup/archive.ts
-
-
-
-
-
-
-
-
-class ArchiveError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ArchiveError';
-    }
-}
-/** Far above any real tool export, far below what would hurt the runner (zip bombs). */
-const MAX_EXTRACTED_BYTES = 100 * 1024 * 1024;
-/** A tool export holds three files; a zip with thousands is not one (and is slow to check). */
-const MAX_ENTRIES = 10_000;
-/**
- * Opens the zip and reads every entry to its end, checking sizes (yauzl) and CRC-32 (here,
- * since yauzl does not), so a corrupt export fails now rather than at import time. Refuses
- * entries that share bytes (one deflate stream named forty times inflates forty times) and
- * more than `maxUnpackedBytes` of content in all. Keeps the data of the entries `keepData` names.
- */
-async function archive_verifyZip(file, maxUnpackedBytes, keepData = () => false) {
-    return readZip(file, keepData, maxUnpackedBytes);
-}
-/**
- * Reads the `wanted` files of the zip (all by default) into memory, refusing unsafe archives:
- * absolute names, `..`, backslashes, duplicates, links, and more than MAX_EXTRACTED_BYTES in all.
- */
-async function archive_extractZip(file, wanted = () => true) {
-    const entries = await readZip(file, wanted, MAX_EXTRACTED_BYTES);
-    return entries.filter(entry => wanted(entry.name));
-}
-async function readZip(file, keepData, maxUnpackedBytes) {
-    let zip;
-    try {
-        zip = await openZip(file);
-    }
-    catch (error) {
-        throw new ArchiveError(`the download is not a valid zip: ${errors_messageOf(error)}`);
-    }
-    const entries = [];
-    const names = new Set();
-    const spans = [];
-    let total = 0;
-    try {
-        if (zip.entryCount > MAX_ENTRIES) {
-            throw new ArchiveError(`unsafe archive: it has more than ${MAX_ENTRIES} entries`);
-        }
-        for await (const entry of readEntries(zip)) {
-            refuseOverlap(entry, spans);
-            if (entry.fileName.endsWith('/'))
-                continue;
-            refuseUnsafe(entry, names);
-            total += entry.uncompressedSize;
-            if (total > maxUnpackedBytes) {
-                throw new ArchiveError(`unsafe archive: it unpacks to more than ${maxUnpackedBytes} bytes`);
-            }
-            const { crc, data } = await readEntry(zip, entry, keepData(entry.fileName));
-            if (crc !== entry.crc32)
-                throw new Error(`entry ${entry.fileName} fails its CRC-32 check`);
-            entries.push({ name: entry.fileName, size: entry.uncompressedSize, data });
-        }
-        refuseFileAndFolder(entries);
-    }
-    catch (error) {
-        if (error instanceof ArchiveError)
-            throw error;
-        const message = errors_messageOf(error);
-        // yauzl's own name checks: absolute paths, `..`, backslashes (strictFileNames).
-        if (/absolute path|invalid relative path|invalid characters in fileName/.test(message)) {
-            throw new ArchiveError(`unsafe archive: ${message}`);
-        }
-        throw new ArchiveError(`the downloaded zip is corrupt: ${message}`);
-    }
-    finally {
-        zip.close();
-    }
-    return entries;
-}
-/** A file and a folder of one name (`x.json` beside `x.json/y.json`) cannot both be written. */
-function refuseFileAndFolder(entries) {
-    const files = new Set(entries.map(entry => entry.name));
-    for (const { name } of entries) {
-        for (let cut = name.indexOf('/'); cut > 0; cut = name.indexOf('/', cut + 1)) {
-            if (files.has(name.slice(0, cut))) {
-                throw new ArchiveError(`unsafe archive: ${text_printable(name.slice(0, cut))} is both a file and a folder`);
-            }
-        }
-    }
-}
-const LOCAL_HEADER_BYTES = 30;
-function refuseOverlap(entry, spans) {
-    const start = entry.relativeOffsetOfLocalHeader;
-    const end = start + LOCAL_HEADER_BYTES + entry.fileNameLength + entry.compressedSize;
-    const other = spans.find(span => start < span.end && span.start < end);
-    if (other) {
-        throw new ArchiveError(`unsafe archive: entries ${text_printable(other.name)} and ${text_printable(entry.fileName)} share their data`);
-    }
-    spans.push({ start, end, name: entry.fileName });
-}
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
-function refuseUnsafe(entry, seen) {
-    const name = entry.fileName;
-    if (hasUnprintable(name)) {
-        throw new ArchiveError(`unsafe archive: entry ${text_printable(name)} has control characters`);
-    }
-    if (name.split('/').some(isBadPathSegment)) {
-        throw new ArchiveError(`unsafe archive: entry ${text_printable(name)} has an empty, ".", ".." or ".git" part`);
-    }
-    if (seen.has(name))
-        throw new ArchiveError(`unsafe archive: entry ${name} appears twice`);
-    seen.add(name);
-    const unixMode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-    if (unixMode === S_IFLNK)
-        throw new ArchiveError(`unsafe archive: entry ${name} is a link`);
-}
-const READ_CHUNK_BYTES = 1024 * 1024;
-/**
- * yauzl's own file reader streams entries in 16 KiB reads, which made checking a 1 GiB export
- * take seconds; this one reads 1 MiB at a time.
- */
-class FileReader extends yauzl.RandomAccessReader {
-    fd;
-    constructor(fd) {
-        super();
-        this.fd = fd;
-    }
-    // Not fs.createReadStream: yauzl destroys streams early, and that would close the shared fd.
-    _readStreamForRange(start, end) {
-        const fd = this.fd;
-        let position = start;
-        return new external_node_stream_.Readable({
-            highWaterMark: READ_CHUNK_BYTES,
-            read() {
-                const length = Math.min(READ_CHUNK_BYTES, end - position);
-                if (length <= 0)
-                    return void this.push(null);
-                external_node_fs_namespaceObject.read(fd, Buffer.allocUnsafe(length), 0, length, position, (error, bytesRead, buffer) => {
-                    if (error)
-                        return this.destroy(error);
-                    position += bytesRead;
-                    // A short file ends the stream early; yauzl reports the size mismatch.
-                    this.push(bytesRead > 0 ? buffer.subarray(0, bytesRead) : null);
-                });
-            }
-        });
-    }
-    read(buffer, offset, length, position, callback) {
-        external_node_fs_namespaceObject.read(this.fd, buffer, offset, length, position, error => callback(error));
-    }
-    close(callback) {
-        external_node_fs_namespaceObject.close(this.fd, callback);
-    }
-}
-async function openZip(file) {
-    const fd = await (0,external_node_util_.promisify)(external_node_fs_namespaceObject.open)(file, 'r');
-    const { size } = external_node_fs_namespaceObject.fstatSync(fd);
-    return new Promise((resolve, reject) => {
-        const options = { lazyEntries: true, autoClose: false, strictFileNames: true };
-        yauzl.fromRandomAccessReader(new FileReader(fd), size, options, (error, zip) => {
-            if (error) {
-                external_node_fs_namespaceObject.closeSync(fd);
-                reject(error);
-            }
-            else
-                resolve(zip);
-        });
-    });
-}
-async function* readEntries(zip) {
-    for (;;) {
-        const entry = await new Promise((resolve, reject) => {
-            const onEntry = (e) => settle(() => resolve(e));
-            const onEnd = () => settle(() => resolve(undefined));
-            const onError = (e) => settle(() => reject(e));
-            const settle = (then) => {
-                zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
-                then();
-            };
-            zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
-            zip.readEntry();
-        });
-        if (!entry)
-            return;
-        yield entry;
-    }
-}
-function readEntry(zip, entry, keepData) {
-    return new Promise((resolve, reject) => {
-        zip.openReadStream(entry, (error, stream) => {
-            if (error)
-                return reject(error);
-            let crc = 0;
-            const chunks = [];
-            stream.on('data', (chunk) => {
-                crc = external_node_zlib_.crc32(chunk, crc);
-                if (keepData)
-                    chunks.push(chunk);
-            });
-            stream.on('end', () => resolve({ crc, data: Buffer.concat(chunks) }));
-            stream.on('error', reject);
-        });
-    });
-}
-
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
-;// CONCATENATED MODULE: ./src/backup/json-text.ts
-
-/** A file that should be JSON and cannot be read as such. */
-class NotJsonError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'NotJsonError';
-    }
-}
-/**
- * Decodes a JSON file as exporters write it: UTF-8, with or without a byte order mark, or UTF-16
- * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
- * secret's end.
- */
-function json_text_decodeJsonBytes(data) {
-    try {
-        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
-            return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
-        }
-        if (data[0] === 0xff && data[1] === 0xfe) {
-            return new TextDecoder('utf-16le', { fatal: true }).decode(data.subarray(2));
-        }
-        if (data[0] === 0xfe && data[1] === 0xff) {
-            return new TextDecoder('utf-16be', { fatal: true }).decode(data.subarray(2));
-        }
-        return new TextDecoder('utf-8', { fatal: true }).decode(data);
-    }
-    catch {
-        throw new NotJsonError('it is not valid UTF-8 or UTF-16 text');
-    }
-}
-/**
- * Parses what jsonc-parser tolerates (comments, trailing commas) into a tree with offsets, so
- * edits can touch one value's text and nothing else.
- */
-function json_text_parseJsonTree(text) {
-    const errors = [];
-    const root = (0,main.parseTree)(text, errors, { allowTrailingComma: true, disallowComments: false });
-    const [first] = errors;
-    if (first) {
-        throw new NotJsonError(`it is not JSON (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})`);
-    }
-    if (!root)
-        throw new NotJsonError('it is empty');
-    return root;
-}
-/**
- * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
- * re-indenting alone would write gigabytes (every line carries its depth's indentation) and
- * recursive parsers run out of stack.
- */
-const MAX_JSON_DEPTH = 512;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-/** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
-function refuseDeepJson(text) {
-    let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === QUOTE)
-            i = stringEnd(text, i);
-        else if (c === 0x7b || c === 0x5b) {
-            if (++depth > MAX_JSON_DEPTH) {
-                throw new NotJsonError(`it nests deeper than ${MAX_JSON_DEPTH} levels`);
-            }
-        }
-        else if (c === 0x7d || c === 0x5d)
-            depth--;
-    }
-}
-/** Index of the quote that ends the string starting at `start` (the text's end if none). */
-function stringEnd(text, start) {
-    for (let quote = text.indexOf('"', start + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
-        let backslashes = 0;
-        while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH)
-            backslashes++;
-        if (backslashes % 2 === 0)
-            return quote;
-    }
-    return text.length;
-}
-/** Characters that end a number or a literal (`true`, `null`). */
-function endsLiteral(c) {
-    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x3a || c <= 0x20;
-}
-/**
- * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
- * between tokens changes, every string and number keeps its exact text (so `1.50` and
- * `12345678901234567890` survive). Empty objects and arrays stay on one line. Throws
- * NotJsonError once the output passes `maxLength`.
- */
-function reindentJson(text, maxLength = Infinity) {
-    refuseDeepJson(text);
-    const indents = ['\n'];
-    let out = '';
-    let depth = 0;
-    let justOpened = false;
-    let i = 0;
-    while (i < text.length) {
-        const c = text.charCodeAt(i);
-        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
-            i++;
-            continue;
-        }
-        if (c === 0x7d || c === 0x5d) {
-            depth--;
-            out += justOpened ? text[i] : indents[depth] + text[i];
-            justOpened = false;
-            i++;
-            continue;
-        }
-        if (c === 0x2c) {
-            out += `,${indents[depth]}`;
-            i++;
-            continue;
-        }
-        if (c === 0x3a) {
-            out += ': ';
-            i++;
-            continue;
-        }
-        if (out.length > maxLength) {
-            throw new NotJsonError(`re-indented, it would be longer than ${maxLength} characters`);
-        }
-        // A value starts: a string, an object or array, a number or a literal.
-        if (justOpened)
-            out += indents[depth];
-        justOpened = false;
-        let end = i + 1;
-        if (c === QUOTE)
-            end = stringEnd(text, i) + 1;
-        else if (c === 0x7b || c === 0x5b) {
-            depth++;
-            indents[depth] ??= `\n${'  '.repeat(depth)}`;
-            justOpened = true;
-        }
-        else
-            while (end < text.length && !endsLiteral(text.charCodeAt(end)))
-                end++;
-        out += text.slice(i, end);
-        i = end;
-    }
-    return `${out}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/backup/env-variables.ts
-
-
-
-
-/**
- * Secure variables in env_variables.json. Kore.ai does not document how an export marks them, so
- * flags are matched loosely (any case, any separator, true-ish values) and anything that cannot be
- * told apart for sure is an error rather than a guess: a redaction that fails open leaks a secret
- * into git history for good.
- */
-const env_variables_ENV_VARIABLES_FILE = 'env_variables.json';
-const REDACTED = '<redacted>';
-/** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
-function isEnvVariablesFile(name) {
-    return (name.split('/').pop() ?? '').toLowerCase() === env_variables_ENV_VARIABLES_FILE;
-}
-/** `isSecured`, `is_secured`, `IS-SECURED` → `issecured`. */
-function normalise(key) {
-    return key.toLowerCase().replace(/[\s_-]/g, '');
-}
-const SECURE_FLAG_NAMES = [
-    'isSecured',
-    'isSecure',
-    'secured',
-    'secure',
-    'isSecret',
-    'secret',
-    'isEncrypted',
-    'encrypted',
-    'isMasked',
-    'masked',
-    'sensitive',
-    'isSensitive',
-    'secureVariable',
-    'isSecureVariable'
-];
-const SECURE_FLAGS = new Set(SECURE_FLAG_NAMES.map(normalise));
-const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise));
-const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise);
-/** Fields of a variable that describe it and never hold its value. */
-const METADATA_KEYS = new Set([
-    ...NAME_KEYS,
-    'id',
-    'description',
-    'notes',
-    'note',
-    'hint',
-    'label',
-    'displayName',
-    'type',
-    'dataType',
-    'valueType',
-    'group',
-    'namespace',
-    'scope',
-    'category',
-    'version',
-    'createdOn',
-    'createdBy',
-    'createdAt',
-    'modifiedOn',
-    'modifiedBy',
-    'updatedOn',
-    'updatedAt',
-    'lMod'
-].map(normalise));
-const TRUE_TEXT = new Set(['true', 'yes', 'y', 'on', '1']);
-const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
-/**
- * Every variable of the file, wherever it sits: an object with a value field, named by its name
- * field or, in a map of variables, by its key; or an object marked secure. The one walker for
- * redacting (export), listing, requiring and filling (restore) and hiding (change report), so
- * that whatever one of them sees as a secret, all do. Throws when the file's
- * shape does not tell for sure which values are secret.
- */
-function findVariables(root) {
-    if (root.type !== 'object' && root.type !== 'array') {
-        throw new Error(`its top level is a ${root.type}, not a list or map of variables`);
-    }
-    const found = [];
-    // `insideValue`: the node is (within) a variable's value, so it is not a variable of its own
-    // (a value that is an object with a `value` key), but may still hold a secure one.
-    const visit = (node, nameFromParent, insideValue) => {
-        if (node.type === 'string')
-            return refuseSecretsInText(node, nameFromParent);
-        if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
-            // Its values are replaced whole: nothing inside needs a second look.
-            return void found.push(secureVariable(node, nameFromParent));
-        }
-        const values = node.type === 'object' ? valueFields(node) : [];
-        if (values.length > 0 && !insideValue) {
-            found.push({ name: variableName(node, nameFromParent), node, values, secure: false });
-        }
-        // Groups of variables (a variable with `items`) and values that are themselves objects may
-        // hold secure variables: every child is read.
-        for (const child of node.children ?? []) {
-            if (child.type !== 'property')
-                visit(child, undefined, insideValue);
-            else {
-                const value = child.children?.[1];
-                visit(value, keyOf(child), insideValue || values.includes(value));
-            }
-        }
-    };
-    visit(root, undefined, false);
-    return found;
-}
-function findSecureVariables(root) {
-    return findVariables(root).filter(variable => variable.secure);
-}
-/** `isSecured`, `is_secured: `, `\\"secret\\":`: a secure flag written inside text. */
-const FLAG_IN_TEXT = new RegExp(`(?:${SECURE_FLAG_NAMES.map(name => name.replace(/([a-z])([A-Z])/g, '$1[\\s_-]?$2')).join('|')})["'\\\\\\s]*[:=]`, 'i');
-/**
- * Variables kept as text inside a string (JSON text, encoded twice, cut short, in single quotes)
- * cannot be redacted in place with certainty: a string that writes a secure flag is refused
- * rather than committed in clear.
- */
-function refuseSecretsInText(node, nameFromParent) {
-    if (!FLAG_IN_TEXT.test(String(node.value)))
-        return;
-    throw new Error(`${nameFromParent ? `"${text_printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
-}
-/** Whether a JSON string value is the redaction placeholder (any case, padded or not). */
-function isPlaceholder(value) {
-    return typeof value === 'string' && value.trim().toLowerCase() === REDACTED;
-}
-/**
- * Where a file still holds the placeholder, as a value or a key, at any depth (JSON text inside
- * a string included), e.g. `[0].items[1].value`; undefined when it holds none. The restore's
- * last check: whatever the file's shape, a placeholder is never uploaded.
- */
-function placeholderPath(text) {
-    const root = (0,main.parseTree)(text, [], { allowTrailingComma: true });
-    return root && findPlaceholder(root, '');
-}
-function findPlaceholder(node, path) {
-    if (node.type === 'string') {
-        if (isPlaceholder(node.value))
-            return path || '(the whole file)';
-        const inner = /^\s*[[{]/.test(String(node.value)) ? (0,main.parseTree)(String(node.value)) : undefined;
-        const found = inner && findPlaceholder(inner, '');
-        return found === undefined ? undefined : `${path} (JSON text, at ${found})`;
-    }
-    for (const [index, child] of (node.children ?? []).entries()) {
-        const [key, value] = child.children ?? [];
-        const at = child.type === 'property'
-            ? `${path}${path ? '.' : ''}${String(key?.value)}`
-            : `${path}[${index}]`;
-        if (child.type === 'property' && isPlaceholder(key?.value))
-            return at;
-        const found = child.type === 'property' ? value && findPlaceholder(value, at) : findPlaceholder(child, at);
-        if (found !== undefined)
-            return found;
-    }
-    return undefined;
-}
-function valueFields(object) {
-    return (object.children ?? [])
-        .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
-        .map(p => p.children?.[1]);
-}
-/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
-function redactSecureValues(text) {
-    const variables = findSecureVariables(parseJsonTree(text));
-    const edits = variables.flatMap(variable => variable.values.map(value => ({
-        offset: value.offset,
-        length: value.length,
-        content: JSON.stringify(REDACTED)
-    })));
-    return { text: applyEdits(text, edits), names: variables.map(v => v.name) };
-}
-/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
-function redactEnvVariablesFile(data) {
-    return redactSecureValues(decodeJsonBytes(data));
-}
-/**
- * The secure variables of an export zip (none when it has no variables file); undefined when
- * they cannot be told, which callers must treat as "may hold secrets".
- */
-async function secureVariablesInZip(file) {
-    try {
-        const entries = await extractZip(file, isEnvVariablesFile);
-        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
-    }
-    catch {
-        return undefined;
-    }
-}
-function isMarkedSecure(object, nameFromParent) {
-    let secure = false;
-    for (const property of object.children ?? []) {
-        const key = keyOf(property);
-        if (!SECURE_FLAGS.has(normalise(key)))
-            continue;
-        const flag = flagValue(property.children?.[1]);
-        if (flag === undefined) {
-            const name = variableName(object, nameFromParent);
-            throw new Error(`variable ${text_printable(name)} has "${text_printable(key)}" set to something that is neither true nor false`);
-        }
-        secure ||= flag;
-    }
-    return secure;
-}
-function secureVariable(object, nameFromParent) {
-    const name = variableName(object, nameFromParent);
-    const values = [];
-    let hasValueField = false;
-    for (const property of object.children ?? []) {
-        const key = normalise(keyOf(property));
-        const value = property.children?.[1];
-        if (!value || SECURE_FLAGS.has(key) || METADATA_KEYS.has(key))
-            continue;
-        if (VALUE_KEYS.has(key)) {
-            hasValueField = true;
-            if (value.type !== 'null')
-                values.push(value);
-        }
-        else if (value.type !== 'boolean' && value.type !== 'null') {
-            throw new Error(`secure variable ${text_printable(name)} has a field "${text_printable(keyOf(property))}" that may hold its value`);
-        }
-    }
-    // A flagged object with neither a name nor a value is a part of a variable, not the variable.
-    if (!hasValueField && !NAME_KEYS.some(k => hasKey(object, k))) {
-        throw new Error(`a secure flag sits on an object with neither a name nor a value (near offset ${object.offset})`);
-    }
-    return { name, node: object, values, secure: true };
-}
-/** true / false for what reads as a flag (true, "yes", 1…); undefined when it does not. */
-function flagValue(node) {
-    if (!node || node.type === 'null')
-        return false;
-    if (node.type === 'boolean')
-        return node.value === true;
-    if (node.type === 'number')
-        return node.value === 1 ? true : node.value === 0 ? false : undefined;
-    if (node.type !== 'string')
-        return undefined;
-    const text = String(node.value).trim().toLowerCase();
-    return TRUE_TEXT.has(text) ? true : FALSE_TEXT.has(text) ? false : undefined;
-}
-function variableName(object, nameFromParent) {
-    for (const key of NAME_KEYS) {
-        const value = env_variables_valueOf(object, key);
-        if (value?.type === 'string' && value.value)
-            return String(value.value);
-    }
-    return nameFromParent ?? `(variable at offset ${object.offset})`;
-}
-function keyOf(property) {
-    return String(property.children?.[0]?.value ?? '');
-}
-function env_variables_valueOf(object, normalisedKey) {
-    const property = object.children?.find(p => normalise(keyOf(p)) === normalisedKey);
-    return property?.children?.[1];
-}
-function hasKey(object, normalisedKey) {
-    return env_variables_valueOf(object, normalisedKey) !== undefined;
-}
-
-;// CONCATENATED MODULE: ./src/backup/importable.ts
-/**
- * src/backup/ is what a backup is, for both actions: the importable files and their one
- * definition (here), reading and checking a zip (archive.ts), secure variables with one walker
- * for redacting, filling and hiding them (env-variables.ts), byte-exact JSON text
- * (json-text.ts) and the change report (report/). It imports no action and not kore/.
- */
-
-
-
-
-
-
-/**
- * What makes a backup importable, one definition for the export (nothing less is committed over
- * a good backup) and the restore (nothing less is uploaded): the three files at the top level,
- * named in any case but each only once; flow_definition.json and app_definition.json present,
- * each a JSON object; env_variables.json, when there, an object or a list; every file non-empty,
- * valid UTF-8 (a byte order mark is fine) and strict JSON. The export also takes UTF-16 with a
- * byte order mark, as some exporters write it (what it commits is re-indented as UTF-8).
- */
-const FLOW_FILE = 'flow_definition.json';
-const APP_FILE = 'app_definition.json';
-const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, env_variables_ENV_VARIABLES_FILE];
-const REQUIRED_FILES = [FLOW_FILE, APP_FILE];
-/** The backup is not importable; the message names the file and why. */
-class NotImportableError extends Error {
-    file;
-    constructor(message, 
-    /** The file at fault, when one is. */
-    file) {
-        super(message);
-        this.file = file;
-        this.name = 'NotImportableError';
-    }
-}
-/** Whether a path (in a zip or a folder) is one of the three files at the top level. */
-function isImportableName(path) {
-    return IMPORTABLE_FILES.includes(path.toLowerCase());
-}
-/**
- * The importable files among `files` (path → bytes), by their lower-case names, once checked.
- * Throws NotImportableError naming the first file that is missing, doubled or unreadable.
- */
-function importableFiles(files, { utf16 = false } = {}) {
-    const found = new Map();
-    const spelled = new Map();
-    for (const [path, data] of files) {
-        if (!isImportableName(path))
-            continue;
-        const name = path.toLowerCase();
-        const other = spelled.get(name);
-        if (other !== undefined) {
-            throw new NotImportableError(`it holds ${text_printable(other)} and ${text_printable(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`, name);
-        }
-        spelled.set(name, path);
-        found.set(name, data);
-    }
-    const missing = REQUIRED_FILES.filter(name => !found.has(name));
-    if (missing.length > 0) {
-        throw new NotImportableError(`it holds no ${missing.join(' and ')}: Kore.ai needs both flow_definition.json and app_definition.json to import a tool`);
-    }
-    for (const [name, data] of found)
-        checkJsonFile(name, data, utf16);
-    return found;
-}
-/**
- * The importable files a folder holds (`existing`, names relative to it) that `wanted` lacks:
- * writing `wanted` there would take them out of a good backup.
- */
-function lostImportableFiles(existing, wanted) {
-    const kept = new Set([...wanted.keys()].map(name => name.toLowerCase()));
-    return existing.filter(name => isImportableName(name) && !kept.has(name.toLowerCase()));
-}
-/**
- * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
- * is never kept, so it can never be committed over a good backup.
- */
-async function verifyExport(file, maxUnpackedBytes, withVariables) {
-    const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
-    const entries = await verifyZip(file, maxUnpackedBytes, checked);
-    try {
-        const importable = entries.filter(entry => checked(entry.name));
-        importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
-    }
-    catch (error) {
-        const held = printable(entries.map(entry => entry.name).join(', ')) || 'nothing';
-        const omit = error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
-            ? '; env-variables: omit backs the tool up without that file'
-            : '';
-        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${messageOf(error)} (the zip held: ${held})${omit}`);
-    }
-    return entries.map(({ name, size }) => ({ name, size }));
-}
-/** Non-empty text (UTF-8, a BOM allowed), strict JSON of the right shape. */
-function checkJsonFile(name, data, utf16) {
-    const refuse = (problem) => {
-        throw new NotImportableError(`its ${name} ${problem}`, name);
-    };
-    const isUtf16 = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
-    if (isUtf16 && !utf16)
-        refuse("is UTF-16 text: Kore.ai's import reads UTF-8");
-    let text = '';
-    try {
-        text = json_text_decodeJsonBytes(data);
-    }
-    catch {
-        refuse('is not valid UTF-8 text');
-    }
-    if (!text.trim())
-        refuse('is empty');
-    try {
-        refuseDeepJson(text);
-    }
-    catch {
-        refuse(`nests deeper than ${MAX_JSON_DEPTH} levels`);
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        // Where, not what: the text around the error may be a secret's value.
-        const errors = [];
-        (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false });
-        const first = errors[0];
-        refuse(`is not valid JSON${first ? ` (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})` : ''}`);
-    }
-    const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
-    if (name === env_variables_ENV_VARIABLES_FILE) {
-        if (!isObject && !Array.isArray(parsed))
-            refuse('is not a list or map of variables');
-    }
-    else if (!isObject)
-        refuse('is not a JSON object');
-}
-
-;// CONCATENATED MODULE: ./src/restore/backup.ts
-
-
-
-
-
-
-
-class BackupError extends Error {
-    constructor(message) {
-        super(`source: ${message}`);
-        this.name = 'BackupError';
-    }
-}
-/** File Upload's documented limit for one request; larger files need an upload session. */
-const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
-/**
- * Reads a committed folder or an exported zip (names matched in any case) and checks that it is
- * importable, all before `deadline`. Only a regular file or a folder is read: a FIFO or a device
- * would block the step.
- */
-async function readBackup(source, deadline) {
-    const where = text_printable(source);
-    const stat = await promises_namespaceObject.stat(source).catch(() => undefined);
-    if (!stat)
-        throw new BackupError(`${where} does not exist (check out the repository first)`);
-    if (!stat.isDirectory() && !stat.isFile()) {
-        throw new BackupError(`${where} is neither a regular file nor a folder`);
-    }
-    const reading = stat.isDirectory() ? readFolder(source) : backup_readZip(source);
-    const files = await beforeDeadline(reading, deadline, where);
-    let found;
-    try {
-        found = importableFiles(files);
-    }
-    catch (error) {
-        throw new BackupError(`${where} is not an importable backup: ${errors_messageOf(error)}`);
-    }
-    for (const [name, data] of found)
-        refuseOversize(`${where}: ${name}`, data.length);
-    return {
-        flow: found.get(FLOW_FILE),
-        app: found.get(APP_FILE),
-        env: found.get(env_variables_ENV_VARIABLES_FILE)
-    };
-}
-/** The backup files at the folder's top level, with the same caps as a zip's. */
-async function readFolder(folder) {
-    const files = [];
-    let total = 0;
-    for (const entry of await promises_namespaceObject.readdir(folder, { withFileTypes: true })) {
-        if (!isImportableName(entry.name))
-            continue;
-        const file = external_node_path_namespaceObject.join(folder, entry.name);
-        if (!entry.isFile()) {
-            throw new BackupError(`${text_printable(file)} is not a regular file (a link, folder or device)`);
-        }
-        const { size } = await promises_namespaceObject.stat(file);
-        refuseOversize(text_printable(file), size);
-        total += size;
-        if (total > MAX_EXTRACTED_BYTES) {
-            throw new BackupError(`${text_printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`);
-        }
-        files.push([entry.name, await promises_namespaceObject.readFile(file)]);
-    }
-    return files;
-}
-async function backup_readZip(file) {
-    try {
-        const entries = await archive_extractZip(file, isImportableName);
-        return entries.map(entry => [entry.name, entry.data]);
-    }
-    catch (error) {
-        throw new BackupError(`${text_printable(file)} is neither a folder nor a readable zip: ${errors_messageOf(error)}`);
-    }
-}
-function refuseOversize(what, size) {
-    if (size <= MAX_UPLOAD_BYTES)
-        return;
-    throw new BackupError(`${what} has ${size} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`);
-}
-async function beforeDeadline(work, deadline, where) {
-    let timer;
-    const late = new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new BackupError(`reading ${where} took longer than timeout allows`)), Math.max(0, deadline - Date.now()));
-    });
-    try {
-        return await Promise.race([work, late]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/kore/dialect.ts
-/**
- * Kore.ai documents the same APIs for two products under two names: Agent Platform's tools and
- * AI for Process's workflows (paths, request fields and the words in messages). One Resource
- * picks them; everything else about the calls is shared.
- */
-const RESOURCES = ['tool', 'workflow'];
-function dialectOf(resource) {
-    return resource === 'workflow'
-        ? {
-            noun: 'workflow',
-            collection: '/api/public/workflows',
-            exportCollections: ['/api/public/workflows', '/api/public/workflow'],
-            dataFileField: 'workflowDataFileId',
-            nameField: 'workflowName',
-            otherHint: 'on an Agent Platform host, set resource: tool'
-        }
-        : {
-            noun: 'tool',
-            collection: '/api/public/tools',
-            exportCollections: ['/api/public/tools'],
-            dataFileField: 'toolDataFileId',
-            nameField: 'toolName',
-            otherHint: 'on an AI for Process host, set resource: workflow'
-        };
-}
-
-;// CONCATENATED MODULE: ./src/api-key.ts
-
-
-
-/** Reads api-key, masking it before anything else can print it. Shared by both actions. */
-function readApiKey() {
-    const apiKey = getInput(input_names_Input.ApiKey);
-    if (apiKey)
-        hideSecret(apiKey);
-    if (!apiKey)
-        throw new input_names_InputError(input_names_Input.ApiKey, 'is required (pass it from a secret)');
-    if (/[\s\p{Cc}]/u.test(apiKey)) {
-        throw new input_names_InputError(input_names_Input.ApiKey, 'contains whitespace or control characters');
-    }
-    return apiKey;
-}
-
-;// CONCATENATED MODULE: ./src/restore/inputs.ts
-
-
-
-
-
-
-
-/** Input names of restore/action.yml; the shared ones keep the export action's names. */
-const RestoreInput = {
-    Host: input_names_Input.Host,
-    Resource: input_names_Input.Resource,
-    ApiKey: input_names_Input.ApiKey,
-    PollInterval: input_names_Input.PollInterval,
-    Timeout: input_names_Input.Timeout,
-    Source: 'source',
-    ToolId: input_names_Input.ToolId,
-    ToolName: 'tool-name',
-    EnvValues: 'env-values',
-    Deploy: 'deploy'
-};
-/** Reads and validates every input before any request; throws an InputError naming the input. */
-function readRestoreInputs() {
-    const apiKey = readApiKey();
-    // Read (and mask) the values first: a later error must not be able to print one.
-    const envValues = parseEnvValues(getInput(RestoreInput.EnvValues));
-    const rawToolId = getInput(RestoreInput.ToolId);
-    const toolName = getInput(RestoreInput.ToolName).trim();
-    if (Boolean(rawToolId) === Boolean(toolName)) {
-        throw new input_names_InputError(RestoreInput.ToolId, 'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)');
-    }
-    return {
-        host: parseHost(getInput(RestoreInput.Host)),
-        resource: parseChoice(input_names_Input.Resource, getInput(input_names_Input.Resource), RESOURCES),
-        apiKey,
-        pollIntervalSeconds: parseSeconds(input_names_Input.PollInterval, getInput(input_names_Input.PollInterval), 2, 1),
-        timeoutSeconds: parseSeconds(input_names_Input.Timeout, getInput(input_names_Input.Timeout), 600, 1),
-        source: parseSource(getInput(RestoreInput.Source)),
-        toolId: rawToolId ? parseToolId(RestoreInput.ToolId, rawToolId) : '',
-        toolName: toolName && parseToolName(toolName),
-        envValues,
-        deploy: parseBoolean(RestoreInput.Deploy, getInput(RestoreInput.Deploy), false)
-    };
-}
-function parseSource(raw) {
-    if (!raw) {
-        throw new input_names_InputError(RestoreInput.Source, 'is required: the folder the export action committed (e.g. kore-tools/<tool-id>) or an exported .zip');
-    }
-    return external_node_path_namespaceObject.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), raw);
-}
-function parseToolName(name) {
-    if (name.length > 200 || hasUnprintable(name)) {
-        throw new input_names_InputError(RestoreInput.ToolName, `"${text_printable(name, 80)}" is not a tool name (at most 200 characters, no control characters)`);
-    }
-    return name;
-}
-/**
- * `NAME=value` lines, and GitHub's heredoc form for multi-line values (`NAME<<EOF`, the lines,
- * `EOF`), as in GITHUB_ENV; blank lines and `#` comments skipped. Every value, and every line
- * that cannot be read, is masked as it is read. Errors name the line, never its text: it may
- * hold a secret (a pasted key's second line can look like NAME=value).
- */
-function parseEnvValues(raw) {
-    const values = new Map();
-    const lines = raw.split('\n').map(line => line.replace(/\r$/, ''));
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        if (!line.trim() || line.trimStart().startsWith('#'))
-            continue;
-        // Masked whole as well as by value: a pasted secret's own lines can look like NAME=value.
-        if (line.trim().length >= 4)
-            hideSecret(line.trim());
-        const number = index + 1;
-        const where = `${RestoreInput.EnvValues}: line ${number}`;
-        const heredoc = /^\s*([^\s=<]+)<<(\S+)\s*$/.exec(line);
-        const equals = line.indexOf('=');
-        let name;
-        let value;
-        if (heredoc) {
-            const end = lines.findIndex((other, at) => at > index && other === heredoc[2]);
-            value = lines.slice(index + 1, end < 0 ? undefined : end).join('\n');
-            hideSecret(value);
-            if (end < 0) {
-                throw new input_names_InputError(where, 'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends');
-            }
-            name = heredoc[1];
-            if (/\p{Cc}/u.test(name))
-                throw new input_names_InputError(where, 'names a variable with control characters');
-            index = end;
-        }
-        else {
-            name = line.slice(0, Math.max(equals, 0)).trim();
-            value = line.slice(equals + 1);
-            if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
-                throw new input_names_InputError(where, 'is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)');
-            }
-            hideSecret(value);
-        }
-        const first = values.get(name);
-        if (first)
-            throw new input_names_InputError(where, `sets the same name as line ${first.line}`);
-        values.set(name, { value, line: number });
-    }
-    return values;
-}
-
-;// CONCATENATED MODULE: ./src/restore/env-values.ts
-
-
-
-
-
-
-
-/**
- * Sets the values given in env-values, editing only those values' text (everything else keeps
- * its exact bytes). Refuses, before any request, a redacted value with no replacement, a blank
- * value for a secret (an unset `secrets.X` expands to nothing), and a name the backup lacks.
- */
-function fillEnvValues(data, values) {
-    if (!data) {
-        if (values.size > 0) {
-            throw new input_names_InputError(RestoreInput.EnvValues, 'is given, but the backup has no env_variables.json');
-        }
-        return undefined;
-    }
-    const text = decodeOrRefuse(data);
-    let variables;
-    try {
-        variables = findVariables(json_text_parseJsonTree(text));
-    }
-    catch (error) {
-        // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
-        // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
-        if (values.size === 0)
-            return { data, filled: [] };
-        throw new input_names_InputError(RestoreInput.EnvValues, `cannot be applied: which of the backup's variables are secret cannot be told (${errors_messageOf(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`);
-    }
-    refuseUnknownNames(variables, values);
-    const isRedacted = (v) => v.values.some(node => isPlaceholder(node.value));
-    const missing = variables.filter(v => !values.has(v.name) && isRedacted(v)).map(v => v.name);
-    if (missing.length > 0) {
-        throw new input_names_InputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
-    }
-    const edits = [];
-    for (const [name, given] of values) {
-        const where = `${RestoreInput.EnvValues}: line ${given.line}`;
-        const named = variables.filter(v => v.name === name);
-        if (named.length > 1) {
-            throw new input_names_InputError(where, `sets ${text_printable(name)}, but the backup has ${named.length} variables of that name: which one to set cannot be told`);
-        }
-        const [variable] = named;
-        if ((variable.secure || isRedacted(variable)) && !given.value.trim()) {
-            throw new input_names_InputError(where, `sets the secret ${text_printable(name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`);
-        }
-        if (variable.values.length === 0) {
-            throw new input_names_InputError(where, `sets ${text_printable(name)}, but the backup holds no value for it to replace (its value is null or missing)`);
-        }
-        for (const node of variable.values) {
-            edits.push({
-                name,
-                offset: node.offset,
-                length: node.length,
-                content: JSON.stringify(given.value)
-            });
-        }
-    }
-    refuseOverlaps(edits);
-    if (edits.length === 0)
-        return { data, filled: [] };
-    return { data: Buffer.from((0,main.applyEdits)(text, edits), 'utf8'), filled: [...values.keys()] };
-}
-function decodeOrRefuse(data) {
-    try {
-        return json_text_decodeJsonBytes(data);
-    }
-    catch (error) {
-        throw new input_names_InputError(RestoreInput.Source, `its env_variables.json cannot be read: ${errors_messageOf(error)}`);
-    }
-}
-/** Two names whose values nest (a group's value holding a variable) cannot both be set. */
-function refuseOverlaps(edits) {
-    const sorted = [...edits].sort((a, b) => a.offset - b.offset);
-    for (let i = 1; i < sorted.length; i++) {
-        const previous = sorted[i - 1];
-        const edit = sorted[i];
-        if (edit.offset < previous.offset + previous.length) {
-            throw new input_names_InputError(RestoreInput.EnvValues, `sets both ${text_printable(previous.name)} and ${text_printable(edit.name)}, but the value of one holds the other: set only one`);
-        }
-    }
-}
-function refuseUnknownNames(variables, values) {
-    const names = new Set(variables.map(v => v.name));
-    const unknown = [...values].filter(([name]) => !names.has(name)).map(([, given]) => given.line);
-    if (unknown.length === 0)
-        return;
-    const lines = unknown.length === 1 ? `line ${unknown[0]}` : `lines ${unknown.join(', ')}`;
-    throw new input_names_InputError(`${RestoreInput.EnvValues}: ${lines}`, `names a variable the backup does not have (the name is not shown: the line may be part of a secret). The backup has: ${text_printable([...names].join(', ')) || 'no variables'}`);
-}
-/** The last check before upload: no file may still hold the redaction placeholder anywhere. */
-function refusePlaceholders(files) {
-    for (const [name, data] of Object.entries(files)) {
-        const where = data && placeholderPath(json_text_decodeJsonBytes(data));
-        if (where === undefined)
-            continue;
-        throw new input_names_InputError(RestoreInput.Source, `its ${name} still holds "${REDACTED}" at ${text_printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/kore/responses.ts
-
-class UnexpectedResponseError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'UnexpectedResponseError';
-    }
-}
-/** Reads a job-starting answer: the status id in any documented spelling, ids checked. */
-function parseJobStarted(body, what) {
-    const record = asObject(body);
-    const nested = asObject(record.response);
-    const pick = (keys) => firstString(record, keys) || firstString(nested, keys);
-    const dockStatusId = pick(['dockStatusId', 'dock-statusId', '_id']);
-    if (!dockStatusId) {
-        throw new UnexpectedResponseError(`the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${text_printable(Object.keys(record).join(', ')) || 'none'}`);
-    }
-    const status = firstString(record, ['status']);
-    return {
-        dockStatusId: serverId('a dock status id', dockStatusId),
-        toolId: toolIdOf(record),
-        status: text_printable(status, MAX_STATUS_LENGTH),
-        state: status ? stateOf(status) : 'IN_PROGRESS',
-        reason: failureReason(record)
-    };
-}
-function parseExportStarted(body) {
-    const record = asObject(body);
-    const started = parseJobStarted(body, 'export');
-    const exportJobId = firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId']);
-    return {
-        dockStatusId: started.dockStatusId,
-        exportJobId: exportJobId && serverId('an export job id', exportJobId),
-        downloadUrl: downloadUrlOf(record),
-        status: started.status
-    };
-}
-/** File Upload's answer: `{ fileId, url }`; only the id is needed. */
-function parseUploadedFile(body) {
-    const record = asObject(body);
-    const numeric = [record.fileId, asObject(record.response).fileId].find(v => typeof v === 'number');
-    const fileId = firstString(record, ['fileId']) ||
-        firstString(asObject(record.response), ['fileId']) ||
-        (numeric === undefined ? '' : String(numeric));
-    if (!fileId) {
-        throw new UnexpectedResponseError(`the file upload answer has no fileId; keys sent: ${text_printable(Object.keys(record).join(', ')) || 'none'}`);
-    }
-    return serverId('a file id', fileId);
-}
-function parseDockStatus(body) {
-    const record = asObject(body);
-    const rawStatus = firstString(record, ['status']);
-    if (!rawStatus)
-        throw new UnexpectedResponseError('the dock status answer has no status');
-    const state = stateOf(rawStatus);
-    const percent = record.percentageComplete;
-    const action = firstString(record, ['action']) || firstString(asObject(record.response), ['action']);
-    return {
-        state,
-        rawStatus: text_printable(rawStatus, MAX_STATUS_LENGTH),
-        downloadUrl: downloadUrlOf(record),
-        percentComplete: typeof percent === 'number' ? percent : undefined,
-        reason: failureReason(record),
-        toolId: toolIdOf(record),
-        action: text_printable(action.toUpperCase(), MAX_STATUS_LENGTH)
-    };
-}
-/**
- * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
- * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a tool named any way is checked
- * against the one asked for; empty when none is named.
- */
-function toolIdOf(record) {
-    for (const source of [record, asObject(record.response)]) {
-        for (const key of ['toolId', 'toolID', 'tool_id', 'workflowId', 'workflowID', 'workflow_id']) {
-            const value = source[key];
-            if (typeof value === 'number')
-                return serverId('a tool id', String(value));
-            if (typeof value === 'string' && value.trim())
-                return serverId('a tool id', value.trim());
-        }
-    }
-    return '';
-}
-/** Words for a job still under way: only these keep a poll waiting. */
-const IN_PROGRESS_WORDS = new Set([
-    'INPROGRESS',
-    'QUEUED',
-    'PENDING',
-    'RUNNING',
-    'STARTED',
-    'PROCESSING',
-    'INITIATED',
-    'ACCEPTED',
-    'SUBMITTED',
-    'SCHEDULED',
-    'WAITING'
-]);
-const SUCCESS_WORDS = new Set(['SUCCESS', 'SUCCEEDED', 'COMPLETED', 'COMPLETE', 'DONE']);
-/**
- * The documented SUCCESS / IN_PROGRESS in any case and spelling, and the words sibling Kore.ai
- * job APIs use for the same; every other status (FAILED, CANCELLED, ABORTED, EXPIRED, or one
- * nobody documents) ends the job as a failure naming it, so that a poll never waits for a job
- * that has already stopped.
- */
-function stateOf(rawStatus) {
-    const word = rawStatus.toUpperCase().replace(/[\s_-]/g, '');
-    if (SUCCESS_WORDS.has(word))
-        return 'SUCCESS';
-    return IN_PROGRESS_WORDS.has(word) ? 'IN_PROGRESS' : 'FAILED';
-}
-/** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */
-function downloadUrlOf(record) {
-    const names = ['downloadUrl', 'downloadURL'];
-    return firstString(record, names) || firstString(asObject(record.response), names);
-}
-const MAX_STATUS_LENGTH = 100;
-const MAX_REASON_LENGTH = 1000;
-/**
- * An id the server sent, which will travel in URL paths, file names and log lines: it must be
- * as plain as a tool-id input, or the answer is refused.
- */
-function serverId(what, raw) {
-    if (isPlainId(raw))
-        return raw;
-    throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${text_printable(raw, 80)}"`);
-}
-/** Collects whatever the server used to explain itself (statusLogs, message, error(s)), printable. */
-function failureReason(body) {
-    const record = asObject(body);
-    const parts = [];
-    for (const key of ['statusLogs', 'message', 'msg', 'error', 'errors', 'reason']) {
-        collectText(record[key], parts);
-    }
-    return text_printable([...new Set(parts)].join('; '), MAX_REASON_LENGTH);
-}
-function collectText(value, parts) {
-    if (typeof value === 'string' && value.trim())
-        parts.push(value.trim());
-    else if (Array.isArray(value))
-        value.forEach(item => collectText(item, parts));
-    else if (value && typeof value === 'object') {
-        const item = value;
-        for (const key of ['message', 'msg', 'log', 'error', 'reason', 'description']) {
-            collectText(item[key], parts);
-        }
-    }
-}
-function asObject(value) {
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
-}
-function firstString(record, keys) {
-    for (const key of keys) {
-        const value = record[key];
-        if (typeof value === 'string' && value.trim())
-            return value.trim();
-    }
-    return '';
-}
-
-;// CONCATENATED MODULE: ./src/kore/call.ts
-
-
-/**
- * One Kore.ai API call as the client describes it, and what its answers mean: the errors the
- * client throws and the messages that name the input or the scope to check.
- */
-/** Kore.ai answered with an error that another try will not fix. */
-class KoreApiError extends Error {
-    status;
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-        this.name = 'KoreApiError';
-    }
-}
-/** Kore.ai may have acted on a request that failed, so it was not sent again. */
-class AmbiguousRequestError extends Error {
-    constructor(what, problem) {
-        super(`${what} failed in a way that does not tell whether Kore.ai acted on it (${problem}), so it was not sent again: check in Kore.ai whether it happened before running this step again`);
-        this.name = 'AmbiguousRequestError';
-    }
-}
-function json(value) {
-    return { contentType: 'application/json', data: JSON.stringify(value) };
-}
-/** multipart/form-data as the platform's fetch encodes it: no hand-made boundaries. */
-async function encodeForm(form) {
-    const encoded = new Response(form);
-    const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
-    return { contentType, data: Buffer.from(await encoded.arrayBuffer()) };
-}
-function explainStatus(request, status, body) {
-    const said = serverMessage(body);
-    const because = said ? ` Kore.ai said: ${said}` : '';
-    switch (status) {
-        case 401:
-        case 403:
-            return `${request.what} was refused (HTTP ${status}): check api-key, and that its API app has the ${request.scope} scope.${because}`;
-        case 404:
-            return `${request.what} was not found (HTTP 404): ${request.notFoundHint}.${because}`;
-        default:
-            return `${request.what} failed (HTTP ${status}).${because}`;
-    }
-}
-function serverMessage(body) {
-    try {
-        const reason = failureReason(JSON.parse(body));
-        if (reason)
-            return reason;
-    }
-    catch {
-        // not JSON: quote the text itself
-    }
-    return text_printable(body.replace(/\s+/g, ' ').trim());
-}
-function parseJson(text, what) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new UnexpectedResponseError(`${what}: the answer is not JSON: ${serverMessage(text)}`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:dns"
-var external_node_dns_ = __nccwpck_require__(610);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: ./src/retry.ts
-
-const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
-/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
-class TransientError extends Error {
-    retryAfterMs;
-    status;
-    code;
-    constructor(message, details = {}) {
-        super(message);
-        this.name = 'TransientError';
-        Object.assign(this, details);
-    }
-    /** A 429: the server is fine, we are just too many. */
-    get rateLimited() {
-        return this.status === 429;
-    }
-}
-/** Codes of failures that happen before a connection exists, so before any request was sent. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-/**
- * Whether the server may have acted on a request that failed this way. Only a refusal it stated
- * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
- * a gateway's 502/504 can come after the work was done.
- */
-function mayHaveActed(error) {
-    if (error.status === 429)
-        return false;
-    if (error.status === 503 && error.retryAfterMs !== undefined)
-        return false;
-    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
-}
-/**
- * Shared by every request to one server: a 429 to any of them pauses all of them, so that
- * parallel exports slow down together instead of failing one by one.
- */
-class RateGate {
-    resumeAt = 0;
-    pause(ms) {
-        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
-    }
-    /** Waits until the pause ends, or until `deadline` (epoch ms) if that comes first. */
-    async wait(deadline = Infinity) {
-        while (Date.now() < Math.min(this.resumeAt, deadline)) {
-            await retry_sleep(Math.min(this.resumeAt, deadline) - Date.now());
-        }
-    }
-}
-/** Transient trouble that lasted longer than the retry policy allows. */
-class GaveUpError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'GaveUpError';
-    }
-}
-/** A step's time ran out before a request could start. */
-class DeadlineError extends Error {
-    constructor(what) {
-        super(`${what}: the time allowed (timeout) ran out`);
-        this.name = 'DeadlineError';
-    }
-}
-const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
-/**
- * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
- * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
- */
-async function withRetries(what, policy, attempt, options = {}) {
-    const wait = options.sleep ?? retry_sleep;
-    let counted = 0;
-    for (let tryNumber = 1;; tryNumber++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!(error instanceof TransientError))
-                throw error;
-            // Within a deadline, being rate limited only slows us down; it does not use up tries.
-            if (!(error.rateLimited && options.deadline !== undefined))
-                counted++;
-            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
-            const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
-            if (counted >= policy.attempts || pastDeadline) {
-                throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`);
-            }
-            info(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
-            await wait(delay);
-        }
-    }
-}
-/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
-function retryDelay(policy, tryNumber, retryAfterMs) {
-    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1));
-    const jittered = exponential / 2 + (Math.random() * exponential) / 2;
-    return Math.max(jittered, retryAfterMs ?? 0);
-}
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
-/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
-function parseRetryAfter(header) {
-    const value = Array.isArray(header) ? header[0] : header;
-    if (!value)
-        return undefined;
-    const ms = /^\d+$/.test(value.trim())
-        ? Number(value.trim()) * 1000
-        : Date.parse(value) - Date.now();
-    if (!Number.isFinite(ms))
-        return undefined;
-    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-
-
-
-const USER_AGENT = 'kore-tool-export';
-/** Statuses that mean "try again later" rather than "you asked for something wrong". */
-const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
-/**
- * Sends one request with a fresh client that does neither redirects nor retries by itself: both
- * need rules the library does not know (where the API key may go, Retry-After, deadlines).
- * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
- * must read or discard the body; the time limit keeps running until it has.
- */
-async function send(method, url, headers, limits, body = '') {
-    const client = new lib_HttpClient(USER_AGENT, [], {
-        allowRedirects: false,
-        allowRetries: false,
-        socketTimeout: limits.idleMs ?? limits.totalMs
-    });
-    acceptIpv6Literal(client, url);
-    const expiry = `no complete answer within ${(limits.totalMs / 1000).toFixed(1)} s`;
-    let response;
-    let expired = false;
-    // http-client's own timeout is an idle one: a server sending a byte a second never trips it.
-    const timer = setTimeout(() => {
-        expired = true;
-        response?.message.destroy(new Error(expiry));
-        client.dispose();
-    }, limits.totalMs);
-    try {
-        response = await client.request(method, url, requestData(method, body, headers), headers);
-    }
-    catch (error) {
-        clearTimeout(timer);
-        if (expired)
-            throw new TransientError(expiry, { code: 'ETIMEDOUT' });
-        const problem = `network error (${describeNetworkError(error)})`;
-        if (!isTransientNetworkError(error))
-            throw new Error(problem, { cause: error });
-        throw new TransientError(problem, { code: error.code });
-    }
-    // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
-    timer.unref();
-    const stop = () => clearTimeout(timer);
-    response.message.once('end', stop).once('error', stop).once('close', stop);
-    return response;
-}
-/** http-client takes a string or a stream; a Buffer travels as a one-chunk stream. */
-function requestData(method, body, headers) {
-    if (typeof body === 'string')
-        return method === 'GET' ? null : body;
-    headers['content-length'] = body.length;
-    return external_node_stream_.Readable.from([body]);
-}
-/** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
-function acceptIpv6Literal(client, url) {
-    if (!new URL(url).hostname.startsWith('['))
-        return;
-    const agent = client.getAgent(url);
-    if (!(agent instanceof external_node_http_.Agent))
-        return;
-    // Agent options reach every connection it makes (http-client sets rejectUnauthorized so too).
-    const { options } = agent;
-    options.lookup = (hostname, lookupOptions, callback) => external_node_dns_.lookup(hostname.replace(/^\[(.*)\]$/, '$1'), lookupOptions, callback);
-}
-/** Network trouble that may pass; a bad certificate or an unknown host will not. */
-const TRANSIENT_NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ENETDOWN',
-    'EAI_AGAIN',
-    'UND_ERR_SOCKET'
-]);
-function isTransientNetworkError(error) {
-    const { code, message } = (error ?? {});
-    if (code)
-        return TRANSIENT_NETWORK_CODES.has(code);
-    return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
-}
-/**
- * A 500 may pass too, but only a GET is safe to repeat after one: a POST may have acted before
- * the server failed.
- */
-function isTransientStatus(status, method) {
-    return TRANSIENT_STATUSES.has(status) || (status === 500 && method === 'GET');
-}
-function transientStatusError(response) {
-    const status = response.message.statusCode;
-    return new TransientError(`HTTP ${status}`, {
-        status,
-        retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
-    });
-}
-/**
- * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
- * hangs, when the connection drops mid-body (send's time limit covers a stall).
- */
-function readText(message, limitBytes = 1024 * 1024) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        message.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > limitBytes)
-                message.destroy(new Error(`body larger than ${limitBytes} bytes`));
-            else
-                chunks.push(chunk);
-        });
-        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        message.on('error', error => reject(new TransientError(`network error (${describeNetworkError(error)})`)));
-        message.on('close', () => {
-            if (!message.complete)
-                reject(new TransientError('connection closed mid-body'));
-        });
-    });
-}
-/** Throws away a body we do not need, so the socket can be reused or closed. */
-function discard(response) {
-    response.message.resume();
-    response.message.on('error', () => undefined);
-}
-function describeNetworkError(error) {
-    const { code, message } = (error ?? {});
-    if (typeof message !== 'string')
-        return String(error);
-    // http-client's timeout message quotes the request path, which may hold a signed query.
-    if (message.startsWith('Request timeout'))
-        return 'request timed out';
-    return code && !message.includes(code) ? `${code}: ${message}` : message;
-}
-
-;// CONCATENATED MODULE: ./src/kore/client.ts
-/**
- * src/kore/ is the Kore.ai API and nothing else: the client (export, status, upload, import,
- * deploy), what each call's answers and errors mean (call.ts, responses.ts), polling a job to
- * its end and downloading an export within its bounds. It takes plain arguments (a base URL, a
- * key, limits), never action inputs, and knows nothing of zips or git.
- */
-
-
-
-
-
-
-
-
-class KoreClient {
-    host;
-    apiKey;
-    retry;
-    requestTimeoutMs;
-    gate;
-    /** When each job's status was last asked for: Kore.ai allows about one a second per job. */
-    lastStatusCheck = new Map();
-    minStatusGapMs;
-    dialect;
-    exportSpelling;
-    constructor(host, apiKey, options = {}) {
-        this.host = host;
-        this.apiKey = apiKey;
-        this.retry = options.retry ?? DEFAULT_RETRY;
-        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-        this.gate = options.gate ?? new RateGate();
-        this.minStatusGapMs = options.minStatusGapMs ?? 1000;
-        this.dialect = dialectOf(options.resource ?? 'tool');
-        this.exportSpelling = options.exportSpelling ?? {};
-    }
-    /**
-     * POST /api/public/tools/{toolId}/export[?flowId=…], or the workflows' path. AI for Process
-     * spells that path two ways: on a 404 (which cannot have started a job) the other spelling is
-     * tried once, and the one that answered is kept for the run.
-     */
-    async startExport(toolId, flowId, deadline) {
-        const { noun, exportCollections, otherHint } = this.dialect;
-        const query = flowId ? `?${new URLSearchParams({ flowId })}` : '';
-        const what = `Export of ${noun} ${toolId}`;
-        const known = this.exportSpelling.collection;
-        const spellings = known ? [known] : exportCollections;
-        for (const [index, collection] of spellings.entries()) {
-            const last = index === spellings.length - 1;
-            try {
-                const text = await this.request({
-                    method: 'POST',
-                    path: `${collection}/${encodeURIComponent(toolId)}/export${query}`,
-                    what,
-                    scope: 'Export Tool',
-                    notFoundHint: `check tool-id and flow-id, and that the ${noun} exists in this environment (host); ${otherHint}`,
-                    // Starting an export twice only makes a second job: safe to repeat.
-                    repeatable: true,
-                    deadline
-                });
-                this.exportSpelling.collection = collection;
-                return parseExportStarted(parseJson(text, what));
-            }
-            catch (error) {
-                if (last || !(error instanceof KoreApiError) || error.status !== 404)
-                    throw error;
-            }
-        }
-        throw new Error(`${what}: no export path to try`);
-    }
-    /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
-    async getDockStatus(dockStatusId, deadline, kind = 'export') {
-        const what = `Status of ${kind} job ${dockStatusId}`;
-        const request = {
-            method: 'GET',
-            path: `/api/public/dock-status/${encodeURIComponent(dockStatusId)}`,
-            what,
-            scope: SCOPE_OF[kind],
-            notFoundHint: `the ${kind} job is unknown to Kore.ai`,
-            repeatable: true,
-            deadline
-        };
-        return withRetries(what, this.retry, async () => {
-            await retry_sleep((this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now());
-            this.lastStatusCheck.set(dockStatusId, Date.now());
-            const text = await this.attempt(request);
-            try {
-                return parseDockStatus(JSON.parse(text));
-            }
-            catch (error) {
-                const problem = error instanceof SyntaxError ? 'not JSON' : errors_messageOf(error);
-                throw new TransientError(`unreadable answer (${problem})`);
-            }
-        }, { deadline });
-    }
-    /** POST /api/public/files (multipart, fileContext=bulkImport) → the file's id. */
-    async uploadFile(name, data, deadline) {
-        const form = new FormData();
-        form.append('file', new Blob([data], { type: 'application/json' }), name);
-        form.append('fileContext', 'bulkImport');
-        const text = await this.request({
-            method: 'POST',
-            path: '/api/public/files',
-            what: `Upload of ${name}`,
-            scope: 'Import Tool',
-            notFoundHint: 'this Kore.ai environment has no File Upload API at host',
-            body: await encodeForm(form),
-            // A second upload only leaves an unused file behind.
-            repeatable: true,
-            deadline
-        });
-        return parseUploadedFile(parseJson(text, `Upload of ${name}`));
-    }
-    /**
-     * POST {collection}/import (a new tool or workflow) or {collection}/{id}/import (a new version
-     * of it). Not repeated after a failure that may have come after Kore.ai acted.
-     */
-    async importTool(request, deadline) {
-        const { noun, collection, dataFileField, nameField, otherHint } = this.dialect;
-        const { toolId, toolName, appFileId, ...files } = request;
-        const into = toolId ? `${noun} ${toolId}` : `a new ${noun} "${text_printable(toolName ?? '')}"`;
-        const body = { [dataFileField]: appFileId, ...files };
-        const text = await this.request({
-            method: 'POST',
-            path: toolId ? `${collection}/${encodeURIComponent(toolId)}/import` : `${collection}/import`,
-            what: `Import into ${into}`,
-            scope: 'Import Tool',
-            notFoundHint: toolId
-                ? `check tool-id, and that the ${noun} exists in this environment (host); ${otherHint}`
-                : `check host: this environment has no ${noun} import API; ${otherHint}`,
-            body: json(toolId ? body : { ...body, [nameField]: toolName }),
-            repeatable: false,
-            deadline
-        });
-        return parseJobStarted(parseJson(text, `Import into ${into}`), 'import');
-    }
-    /** POST {collection}/{id}/deploy with isAsync false; not repeated when ambiguous. */
-    async deployTool(toolId, deadline) {
-        const { noun, collection } = this.dialect;
-        const what = `Deployment of ${noun} ${toolId}`;
-        const text = await this.request({
-            method: 'POST',
-            path: `${collection}/${encodeURIComponent(toolId)}/deploy`,
-            what,
-            scope: 'Deploy Tool',
-            notFoundHint: `the ${noun} is unknown to Kore.ai`,
-            body: json({ isAsync: false }),
-            repeatable: false,
-            deadline
-        });
-        return parseJobStarted(parseJson(text, what), 'deploy');
-    }
-    /**
-     * One call with retries. A request that is not repeatable is tried again only when Kore.ai
-     * cannot have acted on it (see mayHaveActed); otherwise the failure is final and says so.
-     */
-    request(request) {
-        return withRetries(request.what, this.retry, async () => {
-            try {
-                return await this.attempt(request);
-            }
-            catch (error) {
-                if (request.repeatable || !(error instanceof TransientError) || !mayHaveActed(error)) {
-                    throw error;
-                }
-                throw new AmbiguousRequestError(request.what, error.message);
-            }
-        }, { deadline: request.deadline });
-    }
-    /** One try: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
-    async attempt(request) {
-        await this.gate.wait(request.deadline);
-        const totalMs = Math.min(this.requestTimeoutMs, (request.deadline ?? Infinity) - Date.now());
-        if (totalMs <= 0)
-            throw new DeadlineError(request.what);
-        const url = `${this.host}${request.path}`;
-        core_debug(`${request.method} ${url}`);
-        const headers = {
-            'x-api-key': this.apiKey,
-            accept: 'application/json',
-            'content-type': request.body?.contentType ?? 'application/json'
-        };
-        const response = await send(request.method, url, headers, { totalMs }, request.body?.data);
-        const status = response.message.statusCode ?? 0;
-        core_debug(`${request.method} ${url} -> HTTP ${status}`);
-        if (isTransientStatus(status, request.method)) {
-            discard(response);
-            const error = transientStatusError(response);
-            if (error.rateLimited)
-                this.gate.pause(error.retryAfterMs ?? 1000);
-            throw error;
-        }
-        const body = await readText(response.message);
-        if (status >= 200 && status < 300)
-            return body;
-        throw new KoreApiError(explainStatus(request, status, body), status);
-    }
-}
-/** The scope an API app needs for each kind of job. */
-const SCOPE_OF = {
-    export: 'Export Tool',
-    import: 'Import Tool',
-    deploy: 'Deploy Tool'
-};
-
-;// CONCATENATED MODULE: ./src/kore/poll.ts
-
-
-
-class JobFailedError extends Error {
-    kind;
-    dockStatusId;
-    reason;
-    status;
-    constructor(kind, dockStatusId, reason, 
-    /** The final status as the server wrote it: FAILED, CANCELLED… */
-    status = 'FAILED') {
-        const ended = status.toUpperCase() === 'FAILED' ? 'FAILED' : `ended ${status}`;
-        super(`Kore.ai reports the ${kind} job ${dockStatusId} ${ended}: ${reason || 'no reason given'}`);
-        this.kind = kind;
-        this.dockStatusId = dockStatusId;
-        this.reason = reason;
-        this.status = status;
-        this.name = 'JobFailedError';
-    }
-}
-class JobTimeoutError extends Error {
-    lastStatus;
-    constructor(kind, dockStatusId, waitedSeconds, lastSeen, 
-    /** The raw status of the last check, e.g. IN_PROGRESS. */
-    lastStatus) {
-        super(`The ${kind} job ${dockStatusId} did not finish within ${waitedSeconds} s (last status: ${lastSeen}); raise timeout if the tool is large`);
-        this.lastStatus = lastStatus;
-        this.name = 'JobTimeoutError';
-    }
-}
-/** The job kinds Get Dock Status documents; another spelling is not held against the answer. */
-const KNOWN_ACTIONS = ['EXPORT', 'IMPORT', 'DEPLOY', 'UNDEPLOY'];
-/** Room left for the last status check to be answered before the deadline. */
-const FINAL_CHECK_ROOM_MS = 1000;
-/** Polls Get Dock Status until SUCCESS (returned) or FAILED / timeout (thrown). */
-async function waitForJob(client, dockStatusId, options) {
-    const sleep = options.sleep ?? retry_sleep;
-    const kind = options.kind ?? 'export';
-    const deadline = options.startedAt + options.timeoutMs;
-    // The last check leaves its own request time to answer before the deadline.
-    const room = Math.min(FINAL_CHECK_ROOM_MS, options.timeoutMs / 4);
-    const lastCheckAt = deadline - room;
-    let nextCheck = Math.min(lastCheckAt, options.startedAt + (options.firstCheckAfterMs ?? 1000));
-    let lastSeen = '';
-    let lastStatus = '';
-    const timedOut = () => new JobTimeoutError(kind, dockStatusId, Math.round(options.timeoutMs / 1000), lastSeen || 'none', lastStatus);
-    for (;;) {
-        await sleep(nextCheck - Date.now());
-        const status = await client.getDockStatus(dockStatusId, deadline, kind).catch(error => {
-            throw error instanceof DeadlineError ? timedOut() : error;
-        });
-        const line = describe(status);
-        if (KNOWN_ACTIONS.includes(status.action) && status.action !== kind.toUpperCase()) {
-            throw new UnexpectedResponseError(`Kore.ai answered the status of the ${kind} job ${dockStatusId} with that of another kind of job (action ${status.action})`);
-        }
-        if (status.state === 'SUCCESS')
-            return status;
-        if (status.state === 'FAILED') {
-            throw new JobFailedError(kind, dockStatusId, status.reason, status.rawStatus);
-        }
-        if (line !== lastSeen) {
-            info(`${options.label ?? ''}${capitalised(kind)} job ${dockStatusId}: ${line}`);
-        }
-        lastSeen = line;
-        lastStatus = status.rawStatus;
-        if (Date.now() >= lastCheckAt)
-            throw timedOut();
-        nextCheck = Math.min(lastCheckAt, Math.max(Date.now(), nextCheck + options.pollIntervalMs));
-    }
-}
-function capitalised(kind) {
-    return kind.charAt(0).toUpperCase() + kind.slice(1);
-}
-function describe(status) {
-    return status.percentComplete === undefined
-        ? status.rawStatus
-        : `${status.rawStatus} (${status.percentComplete}%)`;
-}
-
-;// CONCATENATED MODULE: ./src/restore/restore-tool.ts
-
-
-
-
-
-
-/** The `status` output after a request Kore.ai may have acted on without saying so. */
-const MAY_HAVE_STARTED = 'MAY_HAVE_STARTED';
-/**
- * Upload → import → wait → deploy (when asked) → wait. Fills `record` as it goes. The tool
- * deployed and reported is the one asked for (tool-id) or the one the import answer created;
- * an answer or status naming another tool stops the step.
- */
-async function restoreTool(inputs, backup, record, startedAt = Date.now(), clientOptions = {}) {
-    const client = new KoreClient(inputs.host, inputs.apiKey, {
-        ...clientOptions,
-        resource: inputs.resource
-    });
-    const timeoutMs = inputs.timeoutSeconds * 1000;
-    const deadline = startedAt + timeoutMs;
-    const noun = inputs.resource;
-    const into = inputs.toolId ? `${noun} ${inputs.toolId}` : `a new ${noun} "${inputs.toolName}"`;
-    info(`Restoring into ${into} on ${inputs.host}`);
-    const flowDataFileId = await client.uploadFile('flow_definition.json', backup.flow, deadline);
-    const toolDataFileId = await client.uploadFile('app_definition.json', backup.app, deadline);
-    const envVariablesFileId = backup.env
-        ? await client.uploadFile('env_variables.json', backup.env, deadline)
-        : undefined;
-    info(`Uploaded the backup's ${backup.env ? 3 : 2} files`);
-    const started = await client
-        .importTool({
-        toolId: inputs.toolId || undefined,
-        toolName: inputs.toolId ? undefined : inputs.toolName,
-        flowDataFileId,
-        appFileId: toolDataFileId,
-        envVariablesFileId
-    }, deadline)
-        .catch(error => {
-        if (!mayHaveStarted(error))
-            throw error;
-        record.status = MAY_HAVE_STARTED;
-        throw maybeStartedError(error, 'import');
-    });
-    record.dockStatusId = started.dockStatusId;
-    record.status = started.status || 'IN_PROGRESS';
-    record.toolId = inputs.toolId || started.toolId;
-    requireSameTool(record.toolId, started.toolId, 'import answer', noun);
-    info(`Import started: dock status ${started.dockStatusId}`);
-    const imported = await finish(client, started, 'import', inputs, startedAt, status => {
-        record.status = status;
-    });
-    requireSameTool(record.toolId, imported.toolId, 'import job status', noun);
-    record.toolId ||= imported.toolId;
-    info(`Import finished: SUCCESS${record.toolId ? ` (${noun} ${record.toolId})` : ''}`);
-    if (inputs.toolId && record.filled.length > 0) {
-        // Kore.ai's guide: over an existing one, "the existing ones are retained if not changed".
-        warning(`Imported over an existing ${noun}: Kore.ai keeps the variables it already has unless they changed, so these values from env-values may not have taken effect: ${text_printable(record.filled.join(', '), 1000)}. Check them in Kore.ai.`);
-    }
-    if (!inputs.deploy)
-        return;
-    if (!record.toolId) {
-        throw new Error(`Kore.ai did not say which ${noun} the import created, so it cannot be deployed`);
-    }
-    const deployStartedAt = Date.now();
-    const deploying = await client
-        .deployTool(record.toolId, deployStartedAt + timeoutMs)
-        .catch(error => {
-        if (!mayHaveStarted(error))
-            throw error;
-        record.deployStatus = MAY_HAVE_STARTED;
-        throw maybeStartedError(error, 'deploy');
-    });
-    record.deployStatus = deploying.status || 'IN_PROGRESS';
-    requireSameTool(record.toolId, deploying.toolId, 'deploy answer', noun);
-    const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
-        record.deployStatus = status;
-    });
-    requireSameTool(record.toolId, deployed.toolId, 'deploy job status', noun);
-    record.deployed = true;
-    info(`Deployed ${noun} ${record.toolId}`);
-}
-/**
- * Whether a failed request may still have started its job: an answer lost on the way (a 502, a
- * reset, a time limit once sent), a server error (500) or a 200 that cannot be read.
- */
-function mayHaveStarted(error) {
-    if (error instanceof KoreApiError)
-        return error.status >= 500;
-    return error instanceof AmbiguousRequestError || error instanceof UnexpectedResponseError;
-}
-/** The error, saying (when it does not already) that the job may have started. */
-function maybeStartedError(error, kind) {
-    if (error instanceof AmbiguousRequestError)
-        return error;
-    return new Error(`${error.message}; the ${kind} may have started all the same: check in Kore.ai before running this step again`);
-}
-/** A server answer that names another tool than the one this step works on stops the step. */
-function requireSameTool(expected, named, where, noun) {
-    if (!expected || !named || named === expected)
-        return;
-    throw new Error(`Kore.ai's ${where} names ${noun} ${named}, but this step works on ${noun} ${expected}: stopped before anything further is deployed or reported; check both in Kore.ai`);
-}
-/** The job's final state: at once when the answer already says so, else by polling. */
-async function finish(client, started, kind, inputs, startedAt, seen) {
-    if (started.state === 'FAILED') {
-        seen(started.status);
-        throw new JobFailedError(kind, started.dockStatusId, started.reason, started.status);
-    }
-    if (started.state === 'SUCCESS') {
-        seen('SUCCESS');
-        return { toolId: started.toolId };
-    }
-    try {
-        const finished = await waitForJob(client, started.dockStatusId, {
-            kind,
-            pollIntervalMs: inputs.pollIntervalSeconds * 1000,
-            timeoutMs: inputs.timeoutSeconds * 1000,
-            startedAt
-        });
-        seen('SUCCESS');
-        return finished;
-    }
-    catch (error) {
-        if (error instanceof JobFailedError)
-            seen(error.status);
-        if (error instanceof JobTimeoutError)
-            seen(error.lastStatus);
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/restore/report.ts
-
-
-
-
-/** Sets the outputs and writes the job summary, whether the step succeeded or not. */
-async function reportRestore(inputs, record, error) {
-    setOutput('tool-id', record.toolId);
-    setOutput('dock-status-id', record.dockStatusId);
-    setOutput('status', record.status);
-    setOutput('deployed', String(record.deployed));
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await writeRestoreSummary(inputs, record, error);
-    }
-    catch (caught) {
-        warning(`Could not write the job summary: ${errors_messageOf(caught)}`);
-    }
-}
-function report_stateOf(status) {
-    if (status === MAY_HAVE_STARTED) {
-        return 'may have started: the request failed after Kore.ai may have acted on it; check in Kore.ai before running this step again';
-    }
-    return printableHtml(status || 'not started');
-}
-async function writeRestoreSummary(inputs, record, error) {
-    const noun = inputs.resource;
-    const into = inputs.toolId
-        ? `existing ${noun} ${code(inputs.toolId)}`
-        : `new ${noun} ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`;
-    const rows = [
-        ['Host', code(inputs.host)],
-        ['Backup', code(inputs.source)],
-        ['Imported into', into],
-        ['Import', report_stateOf(record.status)],
-        [
-            'Variables set from env-values',
-            record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
-        ],
-        ['Deploy', inputs.deploy ? report_stateOf(record.deployStatus) : 'not asked (deploy: false)']
-    ];
-    if (error)
-        rows.push(['Error', errorText(error)]);
-    await summary
-        .addHeading(`Kore.ai ${inputs.resource} restore`, 3)
-        .addTable([
-        [
-            { data: 'Field', header: true },
-            { data: 'Value', header: true }
-        ],
-        ...rows
-    ])
-        .write();
-}
-
-;// CONCATENATED MODULE: ./src/restore/main.ts
-/**
- * src/restore/ is the way back (restore/action.yml): it owns its inputs, outputs and summary,
- * reading a backup (a committed folder or a zip) and filling its secrets from env-values, and
- * the restore step (upload, import, optional deploy, each checked against the tool asked
- * for). It uses kore/ for the API, backup/ for what a backup is, and plumbing; never the export.
- */
-
-
-
-
-
-
-
-
-
-/** The restore action: validates everything before any request, then reports once. */
-async function run() {
-    let inputs;
-    const record = {
-        toolId: '',
-        dockStatusId: '',
-        status: '',
-        deployed: false,
-        deployStatus: '',
-        filled: []
-    };
-    let error = '';
-    try {
-        const given = (inputs = readRestoreInputs());
-        // Reading the backup counts against timeout too: the import's time starts now.
-        const startedAt = Date.now();
-        const backup = await readBackup(given.source, startedAt + given.timeoutSeconds * 1000);
-        if (given.toolId && !backup.env) {
-            throw new input_names_InputError(RestoreInput.Source, 'has no env_variables.json, and Kore.ai requires one to import over an existing tool: restore it as a new tool (tool-name), or restore from a backup made without env-variables: omit');
-        }
-        const env = fillEnvValues(backup.env, given.envValues);
-        record.filled = env?.filled ?? [];
-        if (record.filled.length > 0)
-            info(`Set from env-values: ${record.filled.length} variable(s)`);
-        const toUpload = { ...backup, env: env?.data };
-        refusePlaceholders({
-            'flow_definition.json': toUpload.flow,
-            'app_definition.json': toUpload.app,
-            'env_variables.json': toUpload.env
-        });
-        await restoreTool(given, toUpload, record, startedAt);
-    }
-    catch (caught) {
-        error = errors_messageOf(caught);
-        setFailed(error);
-    }
-    finally {
-        if (inputs)
-            await reportRestore(inputs, record, error);
-        else
-            await writeErrorSummary('Kore.ai tool restore', error);
-    }
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3106:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ })
 
@@ -37376,23 +39074,29 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
 /******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
+/******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -37509,6 +39213,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -37523,6 +39249,78 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { ZipEntryInfo } from '../backup/archive.js'
 import { verifyExport } from '../backup/importable.js'
-import type { UploadedArtifact } from './deliver/artifact.js'
+import type { UploadedArtifact } from '../artifact.js'
 import type { FileChanges } from './deliver/git-data.js'
 import type { ToolReport } from '../backup/report/render.js'
 import { KoreClient, KoreClientOptions } from '../kore/client.js'

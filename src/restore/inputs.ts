@@ -5,6 +5,7 @@ import {
   parseBoolean,
   parseChoice,
   parseHost,
+  parseRetentionDays,
   parseSeconds,
   parseToolId
 } from '../input-parsers.js'
@@ -23,7 +24,11 @@ export const RestoreInput = {
   ToolId: Input.ToolId,
   ToolName: 'tool-name',
   EnvValues: 'env-values',
-  Deploy: 'deploy'
+  Deploy: 'deploy',
+  Plan: 'plan',
+  BackupBefore: 'backup-before',
+  FlowId: Input.FlowId,
+  RetentionDays: Input.RetentionDays
 } as const
 
 export interface RestoreInputs {
@@ -43,6 +48,14 @@ export interface RestoreInputs {
   /** Variable name → value to set before upload (each value masked). */
   envValues: Map<string, EnvValue>
   deploy: boolean
+  /** A dry run: validate and report what would change; no upload, import or deploy. */
+  plan: boolean
+  /** Export the tool before importing over it, and keep that zip (file and artifact). */
+  backupBefore: boolean
+  /** Passed to that export, as the export action does; empty when not given. */
+  flowId: string
+  /** Of the pre-import artifact: 1-90; undefined means the repository's setting. */
+  retentionDays?: number
 }
 
 /** Reads and validates every input before any request; throws an InputError naming the input. */
@@ -68,7 +81,17 @@ export function readRestoreInputs(): RestoreInputs {
     toolId: rawToolId ? parseToolId(RestoreInput.ToolId, rawToolId) : '',
     toolName: toolName && parseToolName(toolName),
     envValues,
-    deploy: parseBoolean(RestoreInput.Deploy, core.getInput(RestoreInput.Deploy), false)
+    deploy: parseBoolean(RestoreInput.Deploy, core.getInput(RestoreInput.Deploy), false),
+    plan: parseBoolean(RestoreInput.Plan, core.getInput(RestoreInput.Plan), false),
+    backupBefore: parseBoolean(
+      RestoreInput.BackupBefore,
+      core.getInput(RestoreInput.BackupBefore),
+      true
+    ),
+    flowId: core.getInput(RestoreInput.FlowId)
+      ? parseToolId(RestoreInput.FlowId, core.getInput(RestoreInput.FlowId))
+      : '',
+    retentionDays: parseRetentionDays(core.getInput(RestoreInput.RetentionDays))
   }
 }
 

@@ -11,6 +11,8 @@ import { writeErrorSummary } from '../summary-html.js'
 import { readBackup } from './backup.js'
 import { fillEnvValues, refusePlaceholders } from './env-values.js'
 import { readRestoreInputs, RestoreInput, RestoreInputs } from './inputs.js'
+import { exportCurrentState } from './current-state.js'
+import { keepBeforeImport, planOf } from './plan.js'
 import { reportRestore } from './report.js'
 import { RestoreRecord, restoreTool } from './restore-tool.js'
 
@@ -23,7 +25,10 @@ export async function run(): Promise<void> {
     status: '',
     deployed: false,
     deployStatus: '',
-    filled: []
+    filled: [],
+    plan: '',
+    beforeFile: '',
+    beforeArtifactId: ''
   }
   let error = ''
   try {
@@ -47,7 +52,21 @@ export async function run(): Promise<void> {
       'app_definition.json': toUpload.app,
       'env_variables.json': toUpload.env
     })
-    await restoreTool(given, toUpload, record, startedAt)
+    // Validated as for a real import; then the target's current state, before anything changes.
+    const current =
+      given.toolId && (given.plan || given.backupBefore)
+        ? await exportCurrentState(given, Date.now() + given.timeoutSeconds * 1000)
+        : undefined
+    record.plan = planOf(given, current?.files, toUpload)
+    if (given.plan) {
+      core.info('plan: true: nothing is uploaded, imported or deployed; the plan is in the summary')
+      return
+    }
+    if (current) {
+      record.beforeFile = current.file
+      record.beforeArtifactId = await keepBeforeImport(given, current.file)
+    }
+    await restoreTool(given, toUpload, record, current ? Date.now() : startedAt)
   } catch (caught) {
     error = messageOf(caught)
     core.setFailed(error)

@@ -14,6 +14,9 @@ export async function reportRestore(
   core.setOutput('dock-status-id', record.dockStatusId)
   core.setOutput('status', record.status)
   core.setOutput('deployed', String(record.deployed))
+  core.setOutput('plan', record.plan)
+  core.setOutput('before-file', record.beforeFile)
+  core.setOutput('before-artifact-id', record.beforeArtifactId)
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
     await writeRestoreSummary(inputs, record, error)
@@ -29,6 +32,16 @@ function stateOf(status: string): string {
   return text(status || 'not started')
 }
 
+/** Where the target's state before the import was kept, and how to bring it back. */
+function beforeImport(inputs: RestoreInputs, record: RestoreRecord): string {
+  const name = record.beforeFile.split('/').pop() ?? ''
+  const kept = record.beforeArtifactId
+    ? `artifact ${code(name)} (id ${code(record.beforeArtifactId)})`
+    : `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`
+  const undo = `restore@v1 with source: the downloaded ${name}, tool-id: ${inputs.toolId}`
+  return `${kept}. To undo: ${code(undo)}`
+}
+
 async function writeRestoreSummary(
   inputs: RestoreInputs,
   record: RestoreRecord,
@@ -41,17 +54,18 @@ async function writeRestoreSummary(
   const rows: [string, string][] = [
     ['Host', code(inputs.host)],
     ['Backup', code(inputs.source)],
-    ['Imported into', into],
-    ['Import', stateOf(record.status)],
+    [inputs.plan ? 'Would import into' : 'Imported into', into],
+    ['Import', inputs.plan ? 'not done (plan: true)' : stateOf(record.status)],
     [
       'Variables set from env-values',
       record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
     ],
     ['Deploy', inputs.deploy ? stateOf(record.deployStatus) : 'not asked (deploy: false)']
   ]
+  if (record.beforeFile) rows.push(['Before the import', beforeImport(inputs, record)])
   if (error) rows.push(['Error', errorText(error)])
-  await core.summary
-    .addHeading(`Kore.ai ${inputs.resource} restore`, 3)
+  const summary = core.summary
+    .addHeading(`Kore.ai ${inputs.resource} ${inputs.plan ? 'restore plan' : 'restore'}`, 3)
     .addTable([
       [
         { data: 'Field', header: true },
@@ -59,5 +73,7 @@ async function writeRestoreSummary(
       ],
       ...rows
     ])
-    .write()
+  // Markdown after a blank line, which ends the HTML block above.
+  if (record.plan) summary.addRaw(`\n${record.plan}\n`, true)
+  await summary.write()
 }

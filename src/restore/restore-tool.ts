@@ -20,6 +20,12 @@ export interface RestoreRecord {
   deployStatus: string
   /** Variables whose values came from env-values. */
   filled: string[]
+  /** Markdown: what the import changes (or creates); empty before it is known. */
+  plan: string
+  /** The target's zip exported just before the import; empty when none was taken. */
+  beforeFile: string
+  /** The workflow artifact holding it; empty when none was uploaded. */
+  beforeArtifactId: string
 }
 
 /** The `status` output after a request Kore.ai may have acted on without saying so. */

@@ -25,7 +25,9 @@ export function reportTool(
   toolId: string,
   before: Map<string, Buffer> | undefined,
   after: Map<string, Buffer>,
-  budget: WordDiffBudget = newWordDiffBudget()
+  budget: WordDiffBudget = newWordDiffBudget(),
+  /** What a report without `before` calls the inventory. */
+  firstLabel = 'first backup'
 ): ToolReport {
   const report: ToolReport = { toolId, markdown: [], plain: [] }
   const add = (markdown: string, plain: string): void => {
@@ -34,7 +36,7 @@ export function reportTool(
   }
   if (!before) {
     const inventory = inventoryOf(after)
-    add(`first backup: ${md(inventory)}`, `first backup: ${printable(inventory, 500)}`)
+    add(`${firstLabel}: ${md(inventory)}`, `${firstLabel}: ${printable(inventory, 500)}`)
     return report
   }
   const names = [...new Set([...before.keys(), ...after.keys()])]

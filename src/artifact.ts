@@ -1,0 +1,84 @@
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import { messageOf } from './errors.js'
+
+/** Uploading one file as a workflow artifact, for both actions (the export, the restore's safety export). */
+
+export interface ArtifactRequest {
+  /** The verified export; uploaded as is, so the artifact is the importable zip itself. */
+  file: string
+  /** 1-90; undefined means the repository's setting. */
+  retentionDays?: number
+  /** Replace an artifact of the same name in this run (re-runs). */
+  overwrite: boolean
+}
+
+export interface UploadedArtifact {
+  id: number
+  /** The file's name, which is what an unarchived upload is called. */
+  name: string
+  /** Link to the run's artifact, or empty when the run is unknown (outside Actions). */
+  url: string
+  digest: string
+}
+
+export class ArtifactUploadError extends Error {
+  constructor(message: string, file: string) {
+    super(`${message} The export itself is kept at ${file}.`)
+    this.name = 'ArtifactUploadError'
+  }
+}
+
+/** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
+export async function uploadExportArtifact(request: ArtifactRequest): Promise<UploadedArtifact> {
+  const name = path.basename(request.file)
+  if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+    throw new ArtifactUploadError(
+      'Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. Set upload-artifact: false to skip the upload.',
+      request.file
+    )
+  }
+  // Loaded only when needed: it is most of the bundle and slows every start.
+  const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } =
+    await import('@actions/artifact')
+  const client = new DefaultArtifactClient()
+  try {
+    if (request.overwrite) {
+      await client.deleteArtifact(name).then(
+        deleted => core.info(`Replaced the earlier artifact ${name} (id ${deleted.id})`),
+        error => {
+          if (!(error instanceof ArtifactNotFoundError)) throw error
+        }
+      )
+    }
+    const uploaded = await client.uploadArtifact(name, [request.file], path.dirname(request.file), {
+      skipArchive: true,
+      retentionDays: request.retentionDays
+    })
+    if (uploaded.id === undefined) throw new Error('the artifact service returned no artifact id')
+    return { id: uploaded.id, name, url: artifactUrl(uploaded.id), digest: uploaded.digest ?? '' }
+  } catch (error) {
+    if (error instanceof GHESNotSupportedError) {
+      throw new ArtifactUploadError(
+        'Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. Set upload-artifact: false and store the file another way.',
+        request.file
+      )
+    }
+    const message = messageOf(error)
+    if (/\(409\)|already exists/i.test(message)) {
+      throw new ArtifactUploadError(
+        `An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`,
+        request.file
+      )
+    }
+    throw new ArtifactUploadError(`Artifact upload failed: ${message}.`, request.file)
+  }
+}
+
+/** The artifact's page, as actions/upload-artifact links it. */
+function artifactUrl(id: number): string {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env
+  if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID) return ''
+  const server = GITHUB_SERVER_URL || 'https://github.com'
+  return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`
+}

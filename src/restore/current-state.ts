@@ -1,0 +1,76 @@
+import * as core from '@actions/core'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { extractZip } from '../backup/archive.js'
+import { importableFiles, isImportableName, verifyExport } from '../backup/importable.js'
+import { messageOf } from '../errors.js'
+import { KoreClient } from '../kore/client.js'
+import { downloadExport } from '../kore/download.js'
+import { waitForJob } from '../kore/poll.js'
+import type { RestoreInputs } from './inputs.js'
+
+/** Kore.ai's exports are kilobytes to a few megabytes; this is the export action's default. */
+const MAX_EXPORT_BYTES = 1024 * 1024 * 1024
+const UNPACKED_SIZE_FACTOR = 4
+
+/** The target's state just before an import: the zip as Kore.ai exported it, and its files. */
+export interface CurrentState {
+  file: string
+  /** Its importable files by lower-case name, for the plan. */
+  files: Map<string, Buffer>
+}
+
+/**
+ * Exports the tool about to be imported over (Export a Tool → dock status → download, with the
+ * export's own checks), so that the import can be undone and its changes shown. Any failure
+ * stops the restore before anything is uploaded, saying backup-before: false skips this.
+ */
+export async function exportCurrentState(
+  inputs: RestoreInputs,
+  deadline: number
+): Promise<CurrentState> {
+  const noun = inputs.resource
+  const client = new KoreClient(inputs.host, inputs.apiKey, { resource: inputs.resource })
+  const startedAt = Date.now()
+  try {
+    core.info(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`)
+    const started = await client.startExport(inputs.toolId, inputs.flowId, deadline)
+    const finished = await waitForJob(client, started.dockStatusId, {
+      pollIntervalMs: inputs.pollIntervalSeconds * 1000,
+      timeoutMs: deadline - startedAt,
+      startedAt
+    })
+    const url = finished.downloadUrl || started.downloadUrl
+    if (!url) throw new Error('Kore.ai reported SUCCESS but sent no download URL')
+    const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), beforeImportName(inputs))
+    await downloadExport(url, {
+      host: inputs.host,
+      apiKey: inputs.apiKey,
+      destination: file,
+      maxBytes: MAX_EXPORT_BYTES,
+      deadline,
+      verify: async temporary => {
+        await verifyExport(temporary, MAX_EXPORT_BYTES * UNPACKED_SIZE_FACTOR, true)
+      }
+    })
+    const entries = await extractZip(file, isImportableName)
+    const files = importableFiles(entries.map(entry => [entry.name, entry.data]))
+    core.info(`Kept ${noun} ${inputs.toolId} as it was before the import: ${file}`)
+    return { file, files }
+  } catch (error) {
+    throw new Error(
+      `The ${noun} ${inputs.toolId} could not be exported before the import, so nothing was uploaded or imported: ${messageOf(error)}. Set backup-before: false to import without keeping its current state.`,
+      { cause: error }
+    )
+  }
+}
+
+/**
+ * `kore-tool-<id>-before-import-<run id>-<attempt>.zip`: an unarchived artifact takes the
+ * file's name, so the file carries the artifact's.
+ */
+function beforeImportName(inputs: RestoreInputs): string {
+  const run = process.env.GITHUB_RUN_ID || 'local'
+  const attempt = process.env.GITHUB_RUN_ATTEMPT || '1'
+  return `kore-${inputs.resource}-${inputs.toolId}-before-import-${run}-${attempt}.zip`
+}

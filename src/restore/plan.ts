@@ -1,0 +1,59 @@
+import * as core from '@actions/core'
+import { uploadExportArtifact } from '../artifact.js'
+import { messageOf } from '../errors.js'
+import { MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/report/compose.js'
+import { reportTool } from '../backup/report/render.js'
+import type { Backup } from './backup.js'
+import type { RestoreInputs } from './inputs.js'
+
+/**
+ * What the import changes, as the export's change report words it, from the target's current
+ * files to the backup about to be uploaded (env-values filled); for a new tool, what it will
+ * hold. Secure values are never shown, not even the target's, which Kore.ai exports in clear.
+ */
+export function planOf(
+  inputs: RestoreInputs,
+  target: Map<string, Buffer> | undefined,
+  backup: Backup
+): string {
+  const files = new Map([
+    ['flow_definition.json', backup.flow],
+    ['app_definition.json', backup.app],
+    ...(backup.env ? [['env_variables.json', backup.env] as [string, Buffer]] : [])
+  ])
+  const label = inputs.toolId || inputs.toolName
+  const report = reportTool(label, target, files, undefined, `new ${inputs.resource}`)
+  if (report.markdown.length === 0) {
+    return `The ${inputs.resource} ${label} already holds this backup: the import changes nothing.`
+  }
+  return reportMarkdown([report], MAX_PULL_REQUEST_BODY)
+}
+
+/**
+ * Uploads the pre-import zip as a workflow artifact, so the import can be undone with this same
+ * action. Without an artifact service (a local run) the file is kept and the run goes on; when
+ * the service is there but the upload fails, nothing is imported: a file in the runner's temp
+ * folder does not outlive the job. Returns the artifact's id, or '' when none was uploaded.
+ */
+export async function keepBeforeImport(inputs: RestoreInputs, file: string): Promise<string> {
+  if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+    core.warning(
+      `No artifact service here (not a GitHub Actions job): the ${inputs.resource}'s state before the import is kept only at ${file}`
+    )
+    return ''
+  }
+  try {
+    const artifact = await uploadExportArtifact({
+      file,
+      retentionDays: inputs.retentionDays,
+      overwrite: false
+    })
+    core.info(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`)
+    return String(artifact.id)
+  } catch (error) {
+    throw new Error(
+      `The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without it.`,
+      { cause: error }
+    )
+  }
+}
