@@ -7,6 +7,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/test-setup.ts'],
   testTimeout: 60000,
   // The tests mostly wait on sockets and timers, so more workers than cores pay off.
   maxWorkers: 4,

@@ -31,7 +31,10 @@ export const RESTORE_ENTRY = fileURLToPath(new URL('../dist/restore/index.js', i
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(inputs, options = {}) {
-  const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'kore-action-'))
+  // KORE_TEMP_ROOT: the test run's own temp root, removed after each test file.
+  const runnerTemp = fs.mkdtempSync(
+    path.join(process.env.KORE_TEMP_ROOT || os.tmpdir(), 'kore-action-')
+  )
   const outputFile = path.join(runnerTemp, 'github_output')
   const summaryFile = path.join(runnerTemp, 'step_summary')
   fs.writeFileSync(outputFile, '')

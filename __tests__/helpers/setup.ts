@@ -7,8 +7,9 @@ import type { RetryPolicy } from '../../src/retry.js'
 /** Retries as the action does them, only quicker, so tests stay fast. */
 export const FAST_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50 }
 
+/** A fresh folder under the test file's own temp root (removed after its tests; see test-setup). */
 export function tempDir(prefix = 'kore-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  return fs.mkdtempSync(path.join(process.env.KORE_TEMP_ROOT || os.tmpdir(), prefix))
 }
 
 export function filesIn(dir: string): string[] {
