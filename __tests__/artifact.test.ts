@@ -44,7 +44,7 @@ describe('uploadExportArtifact', () => {
   it('names the input to change when the name is taken in this run', async () => {
     const artifacts = (await startService({ existing: [{ name: 'kore-tool-a-1.zip' }] })).artifacts
     await expect(uploadExportArtifact({ file, overwrite: false })).rejects.toThrow(
-      /already exists in this run: set overwrite: true .* artifact-name\. The export itself is kept at/
+      /already exists in this run: set overwrite: true .* artifact-name\. The zip itself is kept at/
     )
     expect(artifacts.filter(a => a.finalized)).toHaveLength(1)
     expect(fs.existsSync(file)).toBe(true)

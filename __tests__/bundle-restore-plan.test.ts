@@ -105,6 +105,9 @@ describe('the bundled restore: plan and undo', () => {
     expect(artifact?.blob?.equals(sampleExport(TOOL))).toBe(true)
     expect(run.outputs['before-artifact-id']).toBe(String(artifact?.id))
     expect(run.summary).toContain('To undo:')
+    expect(run.stdout).toContain(
+      `::warning::The artifact kore-tool-${TOOL}-before-import-77-2.zip is the tool as Kore.ai exports it, with its secure values in clear (TOKEN)`
+    )
     expect(kore.imports).toHaveLength(1)
   })
 
@@ -116,10 +119,18 @@ describe('the bundled restore: plan and undo', () => {
       `::error::The tool ${TOOL} could not be exported before the import, so nothing was uploaded or imported`
     )
     expect(run.stdout).toContain(
-      'Set backup-before: false to import without keeping its current state.'
+      'set backup-before: false to import without keeping its current state.'
     )
     expect(kore.requestsTo('upload')).toHaveLength(0)
     expect(kore.requestsTo('import')).toHaveLength(0)
+  })
+
+  it('needs the Export Tool scope for the safety export, and says so', async () => {
+    kore = await startKoreServer({ knownTools: [TOOL], jobPolls: 0, scopes: ['Import Tool'] })
+    const run = await restore({ 'tool-id': TOOL })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('its API app has the Export Tool scope')
+    expect(kore.requestsTo('upload')).toHaveLength(0)
   })
 
   it('imports at once with backup-before: false', async () => {
@@ -128,6 +139,8 @@ describe('the bundled restore: plan and undo', () => {
     expect(run.exitCode).toBe(0)
     expect(kore.requestsTo('export')).toHaveLength(0)
     expect(run.outputs['before-file']).toBe('')
+    // Without the target's state there is no plan to show.
+    expect(run.outputs.plan).toBe('')
     expect(kore.imports).toHaveLength(1)
   })
 })

@@ -31759,15 +31759,16 @@ var errors = __nccwpck_require__(83916);
 
 class ArtifactUploadError extends Error {
     constructor(message, file) {
-        super(`${message} The export itself is kept at ${file}.`);
+        super(`${message} The zip itself is kept at ${file}.`);
         this.name = 'ArtifactUploadError';
     }
 }
 /** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
 async function uploadExportArtifact(request) {
     const name = external_node_path_.basename(request.file);
+    const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.';
     if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-        throw new ArtifactUploadError('Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. Set upload-artifact: false to skip the upload.', request.file);
+        throw new ArtifactUploadError(`Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`, request.file);
     }
     // Loaded only when needed: it is most of the bundle and slows every start.
     const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(111)]).then(__nccwpck_require__.bind(__nccwpck_require__, 40111));
@@ -31789,7 +31790,7 @@ async function uploadExportArtifact(request) {
     }
     catch (error) {
         if (error instanceof GHESNotSupportedError) {
-            throw new ArtifactUploadError('Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. Set upload-artifact: false and store the file another way.', request.file);
+            throw new ArtifactUploadError(`Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`, request.file);
         }
         const message = (0,errors/* messageOf */.b)(error);
         if (/\(409\)|already exists/i.test(message)) {
@@ -34497,7 +34498,8 @@ function parseJobStarted(body, what) {
         dockStatusId: serverId('a dock status id', dockStatusId),
         toolId: toolIdOf(record),
         status: (0,src_text/* printable */.g$)(status, MAX_STATUS_LENGTH),
-        state: status ? stateOf(status) : 'IN_PROGRESS',
+        // A job-starting answer is final only when it says so; anything else is left to polling.
+        state: status ? startedStateOf(status) : 'IN_PROGRESS',
         reason: failureReason(record)
     };
 }
@@ -34585,6 +34587,23 @@ function stateOf(rawStatus) {
     if (SUCCESS_WORDS.has(word))
         return 'SUCCESS';
     return IN_PROGRESS_WORDS.has(word) ? 'IN_PROGRESS' : 'FAILED';
+}
+const FAILURE_WORDS = new Set([
+    'FAILED',
+    'FAILURE',
+    'ERROR',
+    'CANCELLED',
+    'CANCELED',
+    'ABORTED',
+    'EXPIRED',
+    'TIMEDOUT',
+    'REJECTED'
+]);
+function startedStateOf(rawStatus) {
+    const word = rawStatus.toUpperCase().replace(/[\s_-]/g, '');
+    if (FAILURE_WORDS.has(word))
+        return 'FAILED';
+    return stateOf(rawStatus) === 'SUCCESS' ? 'SUCCESS' : 'IN_PROGRESS';
 }
 /** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */
 function downloadUrlOf(record) {

@@ -11,6 +11,8 @@ export interface ArtifactRequest {
   retentionDays?: number
   /** Replace an artifact of the same name in this run (re-runs). */
   overwrite: boolean
+  /** The caller's input that turns the upload off, said in errors (default the export's). */
+  howToSkip?: string
 }
 
 export interface UploadedArtifact {
@@ -24,7 +26,7 @@ export interface UploadedArtifact {
 
 export class ArtifactUploadError extends Error {
   constructor(message: string, file: string) {
-    super(`${message} The export itself is kept at ${file}.`)
+    super(`${message} The zip itself is kept at ${file}.`)
     this.name = 'ArtifactUploadError'
   }
 }
@@ -32,9 +34,10 @@ export class ArtifactUploadError extends Error {
 /** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
 export async function uploadExportArtifact(request: ArtifactRequest): Promise<UploadedArtifact> {
   const name = path.basename(request.file)
+  const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.'
   if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
     throw new ArtifactUploadError(
-      'Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. Set upload-artifact: false to skip the upload.',
+      `Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`,
       request.file
     )
   }
@@ -60,7 +63,7 @@ export async function uploadExportArtifact(request: ArtifactRequest): Promise<Up
   } catch (error) {
     if (error instanceof GHESNotSupportedError) {
       throw new ArtifactUploadError(
-        'Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. Set upload-artifact: false and store the file another way.',
+        `Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`,
         request.file
       )
     }

@@ -32116,7 +32116,7 @@ async function verifyZip(file, maxUnpackedBytes, keepData = () => false) {
  * Reads the `wanted` files of the zip (all by default) into memory, refusing unsafe archives:
  * absolute names, `..`, backslashes, duplicates, links, and more than MAX_EXTRACTED_BYTES in all.
  */
-async function archive_extractZip(file, wanted = () => true) {
+async function extractZip(file, wanted = () => true) {
     const entries = await readZip(file, wanted, MAX_EXTRACTED_BYTES);
     return entries.filter(entry => wanted(entry.name));
 }
@@ -32310,7 +32310,7 @@ class NotJsonError extends Error {
  * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
  * secret's end.
  */
-function json_text_decodeJsonBytes(data) {
+function decodeJsonBytes(data) {
     try {
         if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
             return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
@@ -32331,7 +32331,7 @@ function json_text_decodeJsonBytes(data) {
  * Parses what jsonc-parser tolerates (comments, trailing commas) into a tree with offsets, so
  * edits can touch one value's text and nothing else.
  */
-function json_text_parseJsonTree(text) {
+function parseJsonTree(text) {
     const errors = [];
     const root = (0,main.parseTree)(text, errors, { allowTrailingComma: true, disallowComments: false });
     const [first] = errors;
@@ -32611,7 +32611,7 @@ function redactSecureValues(text) {
         length: value.length,
         content: JSON.stringify(REDACTED)
     })));
-    return { text: applyEdits(text, edits), names: variables.map(v => v.name) };
+    return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name) };
 }
 /** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
 function redactEnvVariablesFile(data) {
@@ -32805,7 +32805,7 @@ function checkJsonFile(name, data, utf16) {
         refuse("is UTF-16 text: Kore.ai's import reads UTF-8");
     let text = '';
     try {
-        text = json_text_decodeJsonBytes(data);
+        text = decodeJsonBytes(data);
     }
     catch {
         refuse('is not valid UTF-8 text');
@@ -32907,7 +32907,7 @@ async function readFolder(folder) {
 }
 async function backup_readZip(file) {
     try {
-        const entries = await archive_extractZip(file, isImportableName);
+        const entries = await extractZip(file, isImportableName);
         return entries.map(entry => [entry.name, entry.data]);
     }
     catch (error) {
@@ -33115,7 +33115,7 @@ function fillEnvValues(data, values) {
     const text = decodeOrRefuse(data);
     let variables;
     try {
-        variables = findVariables(json_text_parseJsonTree(text));
+        variables = findVariables(parseJsonTree(text));
     }
     catch (error) {
         // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
@@ -33160,7 +33160,7 @@ function fillEnvValues(data, values) {
 }
 function decodeOrRefuse(data) {
     try {
-        return json_text_decodeJsonBytes(data);
+        return decodeJsonBytes(data);
     }
     catch (error) {
         throw new input_names_InputError(RestoreInput.Source, `its env_variables.json cannot be read: ${messageOf(error)}`);
@@ -33188,7 +33188,7 @@ function refuseUnknownNames(variables, values) {
 /** The last check before upload: no file may still hold the redaction placeholder anywhere. */
 function refusePlaceholders(files) {
     for (const [name, data] of Object.entries(files)) {
-        const where = data && placeholderPath(json_text_decodeJsonBytes(data));
+        const where = data && placeholderPath(decodeJsonBytes(data));
         if (where === undefined)
             continue;
         throw new input_names_InputError(RestoreInput.Source, `its ${name} still holds "${REDACTED}" at ${text_printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`);
@@ -33471,7 +33471,8 @@ function parseJobStarted(body, what) {
         dockStatusId: serverId('a dock status id', dockStatusId),
         toolId: toolIdOf(record),
         status: text_printable(status, MAX_STATUS_LENGTH),
-        state: status ? stateOf(status) : 'IN_PROGRESS',
+        // A job-starting answer is final only when it says so; anything else is left to polling.
+        state: status ? startedStateOf(status) : 'IN_PROGRESS',
         reason: failureReason(record)
     };
 }
@@ -33559,6 +33560,23 @@ function stateOf(rawStatus) {
     if (SUCCESS_WORDS.has(word))
         return 'SUCCESS';
     return IN_PROGRESS_WORDS.has(word) ? 'IN_PROGRESS' : 'FAILED';
+}
+const FAILURE_WORDS = new Set([
+    'FAILED',
+    'FAILURE',
+    'ERROR',
+    'CANCELLED',
+    'CANCELED',
+    'ABORTED',
+    'EXPIRED',
+    'TIMEDOUT',
+    'REJECTED'
+]);
+function startedStateOf(rawStatus) {
+    const word = rawStatus.toUpperCase().replace(/[\s_-]/g, '');
+    if (FAILURE_WORDS.has(word))
+        return 'FAILED';
+    return stateOf(rawStatus) === 'SUCCESS' ? 'SUCCESS' : 'IN_PROGRESS';
 }
 /** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */
 function downloadUrlOf(record) {
@@ -34180,13 +34198,16 @@ async function exportCurrentState(inputs, deadline) {
                 await verifyExport(temporary, MAX_EXPORT_BYTES * UNPACKED_SIZE_FACTOR, true);
             }
         });
-        const entries = await archive_extractZip(file, isImportableName);
+        const entries = await extractZip(file, isImportableName);
         const files = importableFiles(entries.map(entry => [entry.name, entry.data]));
         core/* info */.pq(`Kept ${noun} ${inputs.toolId} as it was before the import: ${file}`);
         return { file, files };
     }
     catch (error) {
-        throw new Error(`The ${noun} ${inputs.toolId} could not be exported before the import, so nothing was uploaded or imported: ${messageOf(error)}. Set backup-before: false to import without keeping its current state.`, { cause: error });
+        const way = inputs.plan
+            ? 'the plan needs its current state (the key needs the Export Tool scope)'
+            : 'set backup-before: false to import without keeping its current state';
+        throw new Error(`The ${noun} ${inputs.toolId} could not be exported before the import, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}; ${way}.`, { cause: error });
     }
 }
 /**
@@ -34205,15 +34226,16 @@ function beforeImportName(inputs) {
 
 class ArtifactUploadError extends Error {
     constructor(message, file) {
-        super(`${message} The export itself is kept at ${file}.`);
+        super(`${message} The zip itself is kept at ${file}.`);
         this.name = 'ArtifactUploadError';
     }
 }
 /** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
 async function uploadExportArtifact(request) {
     const name = external_node_path_.basename(request.file);
+    const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.';
     if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-        throw new ArtifactUploadError('Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. Set upload-artifact: false to skip the upload.', request.file);
+        throw new ArtifactUploadError(`Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`, request.file);
     }
     // Loaded only when needed: it is most of the bundle and slows every start.
     const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await __nccwpck_require__.e(/* import() */ 44).then(__nccwpck_require__.bind(__nccwpck_require__, 19044));
@@ -34235,7 +34257,7 @@ async function uploadExportArtifact(request) {
     }
     catch (error) {
         if (error instanceof GHESNotSupportedError) {
-            throw new ArtifactUploadError('Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. Set upload-artifact: false and store the file another way.', request.file);
+            throw new ArtifactUploadError(`Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`, request.file);
         }
         const message = messageOf(error);
         if (/\(409\)|already exists/i.test(message)) {
@@ -35175,9 +35197,9 @@ function diffFile(name, old, now) {
 }
 function parsed(data) {
     try {
-        const text = json_text_decodeJsonBytes(data);
+        const text = decodeJsonBytes(data);
         refuseDeepJson(text);
-        return { text, root: json_text_parseJsonTree(text) };
+        return { text, root: parseJsonTree(text) };
     }
     catch {
         return undefined;
@@ -35412,6 +35434,8 @@ function cut(text, max) {
 
 
 
+
+
 /**
  * What the import changes, as the export's change report words it, from the target's current
  * files to the backup about to be uploaded (env-values filled); for a new tool, what it will
@@ -35445,9 +35469,14 @@ async function keepBeforeImport(inputs, file) {
         const artifact = await uploadExportArtifact({
             file,
             retentionDays: inputs.retentionDays,
-            overwrite: false
+            overwrite: false,
+            howToSkip: 'Set backup-before: false to import without it.'
         });
         core/* info */.pq(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`);
+        const secure = await secureVariablesInZip(file);
+        if (secure?.length !== 0) {
+            core/* warning */.$e(`The artifact ${artifact.name} is the ${inputs.resource} as Kore.ai exports it, with its secure values in clear (${secure ? text_printable(secure.join(', '), 500) : 'variables that could not be checked'}): anyone with read access to this repository can download it. Set backup-before: false if that is too wide.`);
+        }
         return String(artifact.id);
     }
     catch (error) {
@@ -35622,7 +35651,8 @@ function beforeImport(inputs, record) {
     const kept = record.beforeArtifactId
         ? `artifact ${code(name)} (id ${code(record.beforeArtifactId)})`
         : `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`;
-    const undo = `restore@v1 with source: the downloaded ${name}, tool-id: ${inputs.toolId}`;
+    const resource = inputs.resource === 'tool' ? '' : `, resource: ${inputs.resource}`;
+    const undo = `restore@v1 with source: the downloaded ${name}, tool-id: ${inputs.toolId}${resource}`;
     return `${kept}. To undo: ${code(undo)}`;
 }
 async function writeRestoreSummary(inputs, record, error) {
@@ -35639,7 +35669,14 @@ async function writeRestoreSummary(inputs, record, error) {
             'Variables set from env-values',
             record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
         ],
-        ['Deploy', inputs.deploy ? report_stateOf(record.deployStatus) : 'not asked (deploy: false)']
+        [
+            'Deploy',
+            inputs.plan
+                ? 'not done (plan: true)'
+                : inputs.deploy
+                    ? report_stateOf(record.deployStatus)
+                    : 'not asked (deploy: false)'
+        ]
     ];
     if (record.beforeFile)
         rows.push(['Before the import', beforeImport(inputs, record)]);
@@ -35715,7 +35752,9 @@ async function run() {
         const current = given.toolId && (given.plan || given.backupBefore)
             ? await exportCurrentState(given, Date.now() + given.timeoutSeconds * 1000)
             : undefined;
-        record.plan = planOf(given, current?.files, toUpload);
+        // Over an existing tool without its current state (backup-before: false) there is no plan.
+        if (current || !given.toolId)
+            record.plan = planOf(given, current?.files, toUpload);
         if (given.plan) {
             core/* info */.pq('plan: true: nothing is uploaded, imported or deployed; the plan is in the summary');
             return;

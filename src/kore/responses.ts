@@ -72,7 +72,8 @@ export function parseJobStarted(body: unknown, what: string): JobStarted {
     dockStatusId: serverId('a dock status id', dockStatusId),
     toolId: toolIdOf(record),
     status: printable(status, MAX_STATUS_LENGTH),
-    state: status ? stateOf(status) : 'IN_PROGRESS',
+    // A job-starting answer is final only when it says so; anything else is left to polling.
+    state: status ? startedStateOf(status) : 'IN_PROGRESS',
     reason: failureReason(record)
   }
 }
@@ -167,6 +168,24 @@ function stateOf(rawStatus: string): JobState {
   const word = rawStatus.toUpperCase().replace(/[\s_-]/g, '')
   if (SUCCESS_WORDS.has(word)) return 'SUCCESS'
   return IN_PROGRESS_WORDS.has(word) ? 'IN_PROGRESS' : 'FAILED'
+}
+
+const FAILURE_WORDS = new Set([
+  'FAILED',
+  'FAILURE',
+  'ERROR',
+  'CANCELLED',
+  'CANCELED',
+  'ABORTED',
+  'EXPIRED',
+  'TIMEDOUT',
+  'REJECTED'
+])
+
+function startedStateOf(rawStatus: string): JobState {
+  const word = rawStatus.toUpperCase().replace(/[\s_-]/g, '')
+  if (FAILURE_WORDS.has(word)) return 'FAILED'
+  return stateOf(rawStatus) === 'SUCCESS' ? 'SUCCESS' : 'IN_PROGRESS'
 }
 
 /** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */

@@ -58,8 +58,11 @@ export async function exportCurrentState(
     core.info(`Kept ${noun} ${inputs.toolId} as it was before the import: ${file}`)
     return { file, files }
   } catch (error) {
+    const way = inputs.plan
+      ? 'the plan needs its current state (the key needs the Export Tool scope)'
+      : 'set backup-before: false to import without keeping its current state'
     throw new Error(
-      `The ${noun} ${inputs.toolId} could not be exported before the import, so nothing was uploaded or imported: ${messageOf(error)}. Set backup-before: false to import without keeping its current state.`,
+      `The ${noun} ${inputs.toolId} could not be exported before the import, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}; ${way}.`,
       { cause: error }
     )
   }

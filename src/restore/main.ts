@@ -57,7 +57,8 @@ export async function run(): Promise<void> {
       given.toolId && (given.plan || given.backupBefore)
         ? await exportCurrentState(given, Date.now() + given.timeoutSeconds * 1000)
         : undefined
-    record.plan = planOf(given, current?.files, toUpload)
+    // Over an existing tool without its current state (backup-before: false) there is no plan.
+    if (current || !given.toolId) record.plan = planOf(given, current?.files, toUpload)
     if (given.plan) {
       core.info('plan: true: nothing is uploaded, imported or deployed; the plan is in the summary')
       return

@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
 import { uploadExportArtifact } from '../artifact.js'
+import { secureVariablesInZip } from '../backup/env-variables.js'
 import { messageOf } from '../errors.js'
+import { printable } from '../text.js'
 import { MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/report/compose.js'
 import { reportTool } from '../backup/report/render.js'
 import type { Backup } from './backup.js'
@@ -46,9 +48,16 @@ export async function keepBeforeImport(inputs: RestoreInputs, file: string): Pro
     const artifact = await uploadExportArtifact({
       file,
       retentionDays: inputs.retentionDays,
-      overwrite: false
+      overwrite: false,
+      howToSkip: 'Set backup-before: false to import without it.'
     })
     core.info(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`)
+    const secure = await secureVariablesInZip(file)
+    if (secure?.length !== 0) {
+      core.warning(
+        `The artifact ${artifact.name} is the ${inputs.resource} as Kore.ai exports it, with its secure values in clear (${secure ? printable(secure.join(', '), 500) : 'variables that could not be checked'}): anyone with read access to this repository can download it. Set backup-before: false if that is too wide.`
+      )
+    }
     return String(artifact.id)
   } catch (error) {
     throw new Error(

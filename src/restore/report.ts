@@ -38,7 +38,8 @@ function beforeImport(inputs: RestoreInputs, record: RestoreRecord): string {
   const kept = record.beforeArtifactId
     ? `artifact ${code(name)} (id ${code(record.beforeArtifactId)})`
     : `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`
-  const undo = `restore@v1 with source: the downloaded ${name}, tool-id: ${inputs.toolId}`
+  const resource = inputs.resource === 'tool' ? '' : `, resource: ${inputs.resource}`
+  const undo = `restore@v1 with source: the downloaded ${name}, tool-id: ${inputs.toolId}${resource}`
   return `${kept}. To undo: ${code(undo)}`
 }
 
@@ -60,7 +61,14 @@ async function writeRestoreSummary(
       'Variables set from env-values',
       record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
     ],
-    ['Deploy', inputs.deploy ? stateOf(record.deployStatus) : 'not asked (deploy: false)']
+    [
+      'Deploy',
+      inputs.plan
+        ? 'not done (plan: true)'
+        : inputs.deploy
+          ? stateOf(record.deployStatus)
+          : 'not asked (deploy: false)'
+    ]
   ]
   if (record.beforeFile) rows.push(['Before the import', beforeImport(inputs, record)])
   if (error) rows.push(['Error', errorText(error)])
