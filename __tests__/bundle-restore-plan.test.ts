@@ -70,6 +70,33 @@ describe('the bundled restore: plan and undo', () => {
     expect(run.summary).toContain('Kore.ai tool restore plan')
   })
 
+  it('never shows a value set from env-values, secure or not, and keeps no zip in plan mode', async () => {
+    kore = await startKoreServer({ knownTools: [TOOL], jobPolls: 0 })
+    const url = 'postgres://app_user:BrandNewPassw0rd-for-production-only@db.example:5432/app'
+    const run = await restore({
+      'tool-id': TOOL,
+      plan: 'true',
+      'env-values': `TOKEN=${NEW_SECRET}\nBASE_URL=${url}`
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.plan).toContain('variable "BASE&#95;URL": value changed (secure: not shown)')
+    expect(shown(run)).not.toMatch(/BrandNewPassw0rd|example\.com/)
+    const kept = fs.readdirSync(run.runnerTemp).filter(name => name.endsWith('.zip'))
+    expect(kept).toEqual([])
+  })
+
+  it('refuses a safety export that names another tool, before any upload', async () => {
+    kore = await startKoreServer({
+      knownTools: [TOOL],
+      jobPolls: 0,
+      namesOtherTool: { 'export-status': 'a-other' }
+    })
+    const run = await restore({ 'tool-id': TOOL })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain("Kore.ai's export answer names tool a-other, not a-target")
+    expect(kore.requestsTo('upload')).toHaveLength(0)
+  })
+
   it('plans a new tool without a single request', async () => {
     kore = await startKoreServer()
     const run = await restore({ 'tool-name': 'Fresh', plan: 'true' })

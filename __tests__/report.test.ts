@@ -152,8 +152,8 @@ describe('reportTool', () => {
         node('ai', 'genai', { prompt: `a long second prompt ${'here '.repeat(12)}` })
       ])
     })
-    expect(reportTool('a-1', before, after, budget).markdown[0]).toContain('word diff')
-    expect(reportTool('a-1', before, after, budget).markdown[0]).toContain(
+    expect(reportTool('a-1', before, after, { budget }).markdown[0]).toContain('word diff')
+    expect(reportTool('a-1', before, after, { budget }).markdown[0]).toContain(
       'changed (16 → 16 words)'
     )
   })

@@ -11,6 +11,7 @@ describe('parseExportStarted', () => {
     })
     expect(started).toEqual({
       dockStatusId: 'ds-1',
+      toolId: '',
       exportJobId: 'tool-ej-1',
       downloadUrl: 'https://kore.example.com/api/v1/account/x',
       status: 'IN_PROGRESS'

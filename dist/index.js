@@ -31718,7 +31718,7 @@ function checkDeadline(deadline) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(81004);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(40882);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31727,7 +31727,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 81004:
+/***/ 40882:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32333,6 +32333,17 @@ function parseJsonTree(text) {
     if (!root)
         throw new NotJsonError('it is empty');
     return root;
+}
+/** A JSON file's text and tree, as the change report reads it; undefined when it is not JSON. */
+function jsonTreeOf(data) {
+    try {
+        const text = decodeJsonBytes(data);
+        refuseDeepJson(text);
+        return { text, root: parseJsonTree(text) };
+    }
+    catch {
+        return undefined;
+    }
 }
 /**
  * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
@@ -33438,6 +33449,63 @@ function diffWordsWithSpace(oldStr, newStr, options) {
     return wordsWithSpaceDiff.diff(oldStr, newStr, options);
 }
 
+;// CONCATENATED MODULE: ./src/backup/report/inventory.ts
+
+
+/** Counts of nodes by type, models and variables: what a first backup holds. */
+function inventoryOf(files) {
+    const parts = [];
+    const types = new Map();
+    const models = new Set();
+    let variables;
+    let secure = 0;
+    for (const [name, data] of files) {
+        const file = jsonTreeOf(data);
+        if (!file)
+            continue;
+        if (isEnvVariablesFile(name)) {
+            try {
+                const found = findVariables(file.root);
+                variables = found.length;
+                secure = found.filter(v => v.secure).length;
+            }
+            catch {
+                variables = undefined;
+            }
+            continue;
+        }
+        collect(file.root, undefined, types, models);
+    }
+    const nodes = [...types.values()].reduce((sum, n) => sum + n, 0);
+    if (nodes > 0) {
+        const byType = [...types].map(([type, count]) => `${count} ${type}`).join(', ');
+        parts.push(`${nodes} node${nodes === 1 ? '' : 's'} (${byType})`);
+    }
+    if (models.size > 0)
+        parts.push(`models: ${[...models].join(', ')}`);
+    if (variables !== undefined) {
+        parts.push(`${variables} variable${variables === 1 ? '' : 's'}${secure ? ` (${secure} secure)` : ''}`);
+    }
+    return parts.join('; ') || 'files added';
+}
+function collect(node, key, types, models) {
+    if (node.type === 'string' && key && /^model(name|id)?$/i.test(key))
+        models.add(String(node.value));
+    if (node.type === 'array' && key === 'nodes') {
+        for (const item of node.children ?? []) {
+            const type = item.children?.find(p => p.children?.[0]?.value === 'type')?.children?.[1]?.value;
+            const name = typeof type === 'string' ? type : 'untyped';
+            types.set(name, (types.get(name) ?? 0) + 1);
+        }
+    }
+    for (const child of node.children ?? []) {
+        if (child.type === 'property')
+            collect(child.children?.[1], String(child.children?.[0]?.value), types, models);
+        else
+            collect(child, undefined, types, models);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/backup/report/json-diff.ts
 const IDENTITY_KEYS = ['id', '_id', 'key', 'name'];
 function diffJson(before, after, options) {
@@ -33574,15 +33642,14 @@ function byIdentity(array, key) {
 
 
 
+
 /** A short value is shown whole, old → new; a longer string gets a word diff. */
 const SHORT_VALUE = 60;
 /**
  * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
  * with the export (`after`). Every server or author string is made printable and escaped.
  */
-function reportTool(toolId, before, after, budget = newWordDiffBudget(), 
-/** What a report without `before` calls the inventory. */
-firstLabel = 'first backup') {
+function reportTool(toolId, before, after, { budget = newWordDiffBudget(), firstLabel = 'first backup', secretNames = [] } = {}) {
     const report = { toolId, markdown: [], plain: [] };
     const add = (markdown, plain) => {
         report.markdown.push(markdown);
@@ -33604,7 +33671,7 @@ firstLabel = 'first backup') {
             add(`file ${code(name)} ${kind}`, `file ${(0,src_text/* printable */.g$)(name)} ${kind}`);
             continue;
         }
-        const changes = diffFile(name, old, now);
+        const changes = diffFile(name, old, now, secretNames);
         if (!changes) {
             add(`${code(name)} changed (not JSON: see the diff)`, `${(0,src_text/* printable */.g$)(name)} changed`);
             continue;
@@ -33614,9 +33681,9 @@ firstLabel = 'first backup') {
     }
     return report;
 }
-function diffFile(name, old, now) {
-    const before = parsed(old);
-    const after = parsed(now);
+function diffFile(name, old, now, secretNames) {
+    const before = jsonTreeOf(old);
+    const after = jsonTreeOf(now);
     if (!before || !after)
         return undefined;
     const root = rootLabel(name);
@@ -33624,7 +33691,7 @@ function diffFile(name, old, now) {
         return diffJson(before, after, { root });
     // The redaction's own walker tells secrets on either side; when it cannot tell, everything
     // in the file counts as secret: a report never risks showing a value.
-    const secrets = [before.root, after.root].map(secretNodes);
+    const secrets = [before.root, after.root].map(root => secretNodes(root, secretNames));
     return diffJson(before, after, {
         root,
         secrecy: node => {
@@ -33634,25 +33701,15 @@ function diffFile(name, old, now) {
         }
     });
 }
-function parsed(data) {
-    try {
-        const text = decodeJsonBytes(data);
-        refuseDeepJson(text);
-        return { text, root: parseJsonTree(text) };
-    }
-    catch {
-        return undefined;
-    }
-}
 /**
  * Secure variables' objects with everything inside them (`within`), and every object or array
  * that holds one (`holding`: its text would show the value too); undefined when the file does
  * not tell which variables are secure.
  */
-function secretNodes(root) {
+function secretNodes(root, alsoSecret) {
     let secure;
     try {
-        secure = findSecureVariables(root);
+        secure = findVariables(root).filter(v => v.secure || alsoSecret.includes(v.name));
     }
     catch {
         return undefined;
@@ -33767,59 +33824,6 @@ function stringValue(raw) {
     }
     catch {
         return undefined;
-    }
-}
-/** Counts of nodes by type, models and variables: what a first backup holds. */
-function inventoryOf(files) {
-    const parts = [];
-    const types = new Map();
-    const models = new Set();
-    let variables;
-    let secure = 0;
-    for (const [name, data] of files) {
-        const file = parsed(data);
-        if (!file)
-            continue;
-        if (isEnvVariablesFile(name)) {
-            try {
-                const found = findVariables(file.root);
-                variables = found.length;
-                secure = found.filter(v => v.secure).length;
-            }
-            catch {
-                variables = undefined;
-            }
-            continue;
-        }
-        collect(file.root, undefined, types, models);
-    }
-    const nodes = [...types.values()].reduce((sum, n) => sum + n, 0);
-    if (nodes > 0) {
-        const byType = [...types].map(([type, count]) => `${count} ${type}`).join(', ');
-        parts.push(`${nodes} node${nodes === 1 ? '' : 's'} (${byType})`);
-    }
-    if (models.size > 0)
-        parts.push(`models: ${[...models].join(', ')}`);
-    if (variables !== undefined) {
-        parts.push(`${variables} variable${variables === 1 ? '' : 's'}${secure ? ` (${secure} secure)` : ''}`);
-    }
-    return parts.join('; ') || 'files added';
-}
-function collect(node, key, types, models) {
-    if (node.type === 'string' && key && /^model(name|id)?$/i.test(key))
-        models.add(String(node.value));
-    if (node.type === 'array' && key === 'nodes') {
-        for (const item of node.children ?? []) {
-            const type = item.children?.find(p => p.children?.[0]?.value === 'type')?.children?.[1]?.value;
-            const name = typeof type === 'string' ? type : 'untyped';
-            types.set(name, (types.get(name) ?? 0) + 1);
-        }
-    }
-    for (const child of node.children ?? []) {
-        if (child.type === 'property')
-            collect(child.children?.[1], String(child.children?.[0]?.value), types, models);
-        else
-            collect(child, undefined, types, models);
     }
 }
 /**
@@ -34219,7 +34223,7 @@ async function deliverToRepository(inputs, records, maxCommitBytes = MAX_COMMIT_
             const before = await previous(directory);
             before?.delete(MANIFEST_FILE);
             const toolId = toolIn.get(directory)?.toolId ?? directory;
-            reports.set(directory, reportTool(toolId, before, after, budget));
+            reports.set(directory, reportTool(toolId, before, after, { budget }));
         }
         const changed = [...changes.keys()].map(d => toolIn.get(d)?.toolId).join(', ');
         const subjectLine = inputs.commitMessage ||
@@ -34509,6 +34513,7 @@ function parseExportStarted(body) {
     const exportJobId = firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId']);
     return {
         dockStatusId: started.dockStatusId,
+        toolId: started.toolId,
         exportJobId: exportJobId && serverId('an export job id', exportJobId),
         downloadUrl: downloadUrlOf(record),
         status: started.status
@@ -34766,6 +34771,7 @@ class KoreClient {
         const what = `Export of ${noun} ${toolId}`;
         const known = this.exportSpelling.collection;
         const spellings = known ? [known] : exportCollections;
+        let firstNotFound;
         for (const [index, collection] of spellings.entries()) {
             const last = index === spellings.length - 1;
             try {
@@ -34783,8 +34789,13 @@ class KoreClient {
                 return parseExportStarted(parseJson(text, what));
             }
             catch (error) {
-                if (last || !(error instanceof KoreApiError) || error.status !== 404)
+                const notFound = error instanceof KoreApiError && error.status === 404;
+                // Both spellings not found: the first answer's reason (the tool, the flow) is the one.
+                if (last)
+                    throw notFound && firstNotFound ? firstNotFound : error;
+                if (!notFound)
                     throw error;
+                firstNotFound = error;
             }
         }
         throw new Error(`${what}: no export path to try`);

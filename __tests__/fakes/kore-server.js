@@ -56,7 +56,7 @@ import { sampleExport } from './zip.js'
  *   answers (its docs spell it both ways; default workflows)
  * @property {Failure[]} [deployFailures]  answers to deploy requests, sent once the job exists
  * @property {Record<string, string>} [namesOtherTool]  answers that name this tool id instead of
- *   the real one: 'import-answer', 'import-status', 'deploy-answer', 'deploy-status'
+ *   the real one: 'export-status', 'import-answer', 'import-status', 'deploy-answer', 'deploy-status'
  *
  * @typedef {object} ImportRecord  what an import received, for tests to compare
  * @property {string} toolId
@@ -281,7 +281,7 @@ export async function startKoreServer(options = {}) {
     /** @type {Record<string, unknown>} */
     const record = {
       _id: job.id,
-      [idField]: job.toolId,
+      [idField]: options.namesOtherTool?.['export-status'] ?? job.toolId,
       jobType,
       action: 'EXPORT',
       status: caseOf(done ? outcome : 'IN_PROGRESS'),

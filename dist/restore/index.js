@@ -31676,7 +31676,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32701);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(67475);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31685,7 +31685,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 32701:
+/***/ 67475:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31696,6 +31696,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var core = __nccwpck_require__(77094);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /** The message of anything thrown; Node's own errors may come from another realm (jest). */
 function messageOf(error) {
@@ -31850,8 +31852,6 @@ async function writeErrorSummary(title, error) {
     }
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: external "node:fs"
@@ -32341,6 +32341,17 @@ function parseJsonTree(text) {
     if (!root)
         throw new NotJsonError('it is empty');
     return root;
+}
+/** A JSON file's text and tree, as the change report reads it; undefined when it is not JSON. */
+function jsonTreeOf(data) {
+    try {
+        const text = decodeJsonBytes(data);
+        refuseDeepJson(text);
+        return { text, root: parseJsonTree(text) };
+    }
+    catch {
+        return undefined;
+    }
 }
 /**
  * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
@@ -33482,6 +33493,7 @@ function parseExportStarted(body) {
     const exportJobId = firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId']);
     return {
         dockStatusId: started.dockStatusId,
+        toolId: started.toolId,
         exportJobId: exportJobId && serverId('an export job id', exportJobId),
         downloadUrl: downloadUrlOf(record),
         status: started.status
@@ -33739,6 +33751,7 @@ class KoreClient {
         const what = `Export of ${noun} ${toolId}`;
         const known = this.exportSpelling.collection;
         const spellings = known ? [known] : exportCollections;
+        let firstNotFound;
         for (const [index, collection] of spellings.entries()) {
             const last = index === spellings.length - 1;
             try {
@@ -33756,8 +33769,13 @@ class KoreClient {
                 return parseExportStarted(parseJson(text, what));
             }
             catch (error) {
-                if (last || !(error instanceof KoreApiError) || error.status !== 404)
+                const notFound = error instanceof KoreApiError && error.status === 404;
+                // Both spellings not found: the first answer's reason (the tool, the flow) is the one.
+                if (last)
+                    throw notFound && firstNotFound ? firstNotFound : error;
+                if (!notFound)
                     throw error;
+                firstNotFound = error;
             }
         }
         throw new Error(`${what}: no export path to try`);
@@ -34164,6 +34182,7 @@ function describe(status) {
 
 
 
+
 /** Kore.ai's exports are kilobytes to a few megabytes; this is the export action's default. */
 const MAX_EXPORT_BYTES = 1024 * 1024 * 1024;
 const UNPACKED_SIZE_FACTOR = 4;
@@ -34184,6 +34203,12 @@ async function exportCurrentState(inputs, deadline) {
             timeoutMs: deadline - startedAt,
             startedAt
         });
+        // The undo file must be the tool asked for: an answer naming another is refused.
+        for (const named of [started.toolId, finished.toolId]) {
+            if (named && named !== inputs.toolId) {
+                throw new Error(`Kore.ai's export answer names ${noun} ${named}, not ${inputs.toolId}`);
+            }
+        }
         const url = finished.downloadUrl || started.downloadUrl;
         if (!url)
             throw new Error('Kore.ai reported SUCCESS but sent no download URL');
@@ -34199,8 +34224,9 @@ async function exportCurrentState(inputs, deadline) {
             }
         });
         const entries = await extractZip(file, isImportableName);
-        const files = importableFiles(entries.map(entry => [entry.name, entry.data]));
-        core/* info */.pq(`Kept ${noun} ${inputs.toolId} as it was before the import: ${file}`);
+        // As the export action reads an export: UTF-16 with a byte order mark is Kore.ai's own.
+        const files = importableFiles(entries.map(entry => [entry.name, entry.data]), { utf16: true });
+        core/* info */.pq(`Exported ${noun} ${inputs.toolId} as it is now: ${file}`);
         return { file, files };
     }
     catch (error) {
@@ -34215,8 +34241,9 @@ async function exportCurrentState(inputs, deadline) {
  * file's name, so the file carries the artifact's.
  */
 function beforeImportName(inputs) {
-    const run = process.env.GITHUB_RUN_ID || 'local';
-    const attempt = process.env.GITHUB_RUN_ATTEMPT || '1';
+    const plain = (value, fallback) => value && isPlainId(value) ? value : fallback;
+    const run = plain(process.env.GITHUB_RUN_ID, 'local');
+    const attempt = plain(process.env.GITHUB_RUN_ATTEMPT, '1');
     return `kore-${inputs.resource}-${inputs.toolId}-before-import-${run}-${attempt}.zip`;
 }
 
@@ -34999,6 +35026,63 @@ function diffWordsWithSpace(oldStr, newStr, options) {
     return wordsWithSpaceDiff.diff(oldStr, newStr, options);
 }
 
+;// CONCATENATED MODULE: ./src/backup/report/inventory.ts
+
+
+/** Counts of nodes by type, models and variables: what a first backup holds. */
+function inventoryOf(files) {
+    const parts = [];
+    const types = new Map();
+    const models = new Set();
+    let variables;
+    let secure = 0;
+    for (const [name, data] of files) {
+        const file = jsonTreeOf(data);
+        if (!file)
+            continue;
+        if (isEnvVariablesFile(name)) {
+            try {
+                const found = findVariables(file.root);
+                variables = found.length;
+                secure = found.filter(v => v.secure).length;
+            }
+            catch {
+                variables = undefined;
+            }
+            continue;
+        }
+        collect(file.root, undefined, types, models);
+    }
+    const nodes = [...types.values()].reduce((sum, n) => sum + n, 0);
+    if (nodes > 0) {
+        const byType = [...types].map(([type, count]) => `${count} ${type}`).join(', ');
+        parts.push(`${nodes} node${nodes === 1 ? '' : 's'} (${byType})`);
+    }
+    if (models.size > 0)
+        parts.push(`models: ${[...models].join(', ')}`);
+    if (variables !== undefined) {
+        parts.push(`${variables} variable${variables === 1 ? '' : 's'}${secure ? ` (${secure} secure)` : ''}`);
+    }
+    return parts.join('; ') || 'files added';
+}
+function collect(node, key, types, models) {
+    if (node.type === 'string' && key && /^model(name|id)?$/i.test(key))
+        models.add(String(node.value));
+    if (node.type === 'array' && key === 'nodes') {
+        for (const item of node.children ?? []) {
+            const type = item.children?.find(p => p.children?.[0]?.value === 'type')?.children?.[1]?.value;
+            const name = typeof type === 'string' ? type : 'untyped';
+            types.set(name, (types.get(name) ?? 0) + 1);
+        }
+    }
+    for (const child of node.children ?? []) {
+        if (child.type === 'property')
+            collect(child.children?.[1], String(child.children?.[0]?.value), types, models);
+        else
+            collect(child, undefined, types, models);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/backup/report/json-diff.ts
 const IDENTITY_KEYS = ['id', '_id', 'key', 'name'];
 function diffJson(before, after, options) {
@@ -35135,15 +35219,14 @@ function byIdentity(array, key) {
 
 
 
+
 /** A short value is shown whole, old → new; a longer string gets a word diff. */
 const SHORT_VALUE = 60;
 /**
  * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
  * with the export (`after`). Every server or author string is made printable and escaped.
  */
-function reportTool(toolId, before, after, budget = newWordDiffBudget(), 
-/** What a report without `before` calls the inventory. */
-firstLabel = 'first backup') {
+function reportTool(toolId, before, after, { budget = newWordDiffBudget(), firstLabel = 'first backup', secretNames = [] } = {}) {
     const report = { toolId, markdown: [], plain: [] };
     const add = (markdown, plain) => {
         report.markdown.push(markdown);
@@ -35165,7 +35248,7 @@ firstLabel = 'first backup') {
             add(`file ${render_code(name)} ${kind}`, `file ${text_printable(name)} ${kind}`);
             continue;
         }
-        const changes = diffFile(name, old, now);
+        const changes = diffFile(name, old, now, secretNames);
         if (!changes) {
             add(`${render_code(name)} changed (not JSON: see the diff)`, `${text_printable(name)} changed`);
             continue;
@@ -35175,9 +35258,9 @@ firstLabel = 'first backup') {
     }
     return report;
 }
-function diffFile(name, old, now) {
-    const before = parsed(old);
-    const after = parsed(now);
+function diffFile(name, old, now, secretNames) {
+    const before = jsonTreeOf(old);
+    const after = jsonTreeOf(now);
     if (!before || !after)
         return undefined;
     const root = rootLabel(name);
@@ -35185,7 +35268,7 @@ function diffFile(name, old, now) {
         return diffJson(before, after, { root });
     // The redaction's own walker tells secrets on either side; when it cannot tell, everything
     // in the file counts as secret: a report never risks showing a value.
-    const secrets = [before.root, after.root].map(secretNodes);
+    const secrets = [before.root, after.root].map(root => secretNodes(root, secretNames));
     return diffJson(before, after, {
         root,
         secrecy: node => {
@@ -35195,25 +35278,15 @@ function diffFile(name, old, now) {
         }
     });
 }
-function parsed(data) {
-    try {
-        const text = decodeJsonBytes(data);
-        refuseDeepJson(text);
-        return { text, root: parseJsonTree(text) };
-    }
-    catch {
-        return undefined;
-    }
-}
 /**
  * Secure variables' objects with everything inside them (`within`), and every object or array
  * that holds one (`holding`: its text would show the value too); undefined when the file does
  * not tell which variables are secure.
  */
-function secretNodes(root) {
+function secretNodes(root, alsoSecret) {
     let secure;
     try {
-        secure = findSecureVariables(root);
+        secure = findVariables(root).filter(v => v.secure || alsoSecret.includes(v.name));
     }
     catch {
         return undefined;
@@ -35330,59 +35403,6 @@ function stringValue(raw) {
         return undefined;
     }
 }
-/** Counts of nodes by type, models and variables: what a first backup holds. */
-function inventoryOf(files) {
-    const parts = [];
-    const types = new Map();
-    const models = new Set();
-    let variables;
-    let secure = 0;
-    for (const [name, data] of files) {
-        const file = parsed(data);
-        if (!file)
-            continue;
-        if (isEnvVariablesFile(name)) {
-            try {
-                const found = findVariables(file.root);
-                variables = found.length;
-                secure = found.filter(v => v.secure).length;
-            }
-            catch {
-                variables = undefined;
-            }
-            continue;
-        }
-        collect(file.root, undefined, types, models);
-    }
-    const nodes = [...types.values()].reduce((sum, n) => sum + n, 0);
-    if (nodes > 0) {
-        const byType = [...types].map(([type, count]) => `${count} ${type}`).join(', ');
-        parts.push(`${nodes} node${nodes === 1 ? '' : 's'} (${byType})`);
-    }
-    if (models.size > 0)
-        parts.push(`models: ${[...models].join(', ')}`);
-    if (variables !== undefined) {
-        parts.push(`${variables} variable${variables === 1 ? '' : 's'}${secure ? ` (${secure} secure)` : ''}`);
-    }
-    return parts.join('; ') || 'files added';
-}
-function collect(node, key, types, models) {
-    if (node.type === 'string' && key && /^model(name|id)?$/i.test(key))
-        models.add(String(node.value));
-    if (node.type === 'array' && key === 'nodes') {
-        for (const item of node.children ?? []) {
-            const type = item.children?.find(p => p.children?.[0]?.value === 'type')?.children?.[1]?.value;
-            const name = typeof type === 'string' ? type : 'untyped';
-            types.set(name, (types.get(name) ?? 0) + 1);
-        }
-    }
-    for (const child of node.children ?? []) {
-        if (child.type === 'property')
-            collect(child.children?.[1], String(child.children?.[0]?.value), types, models);
-        else
-            collect(child, undefined, types, models);
-    }
-}
 /**
  * Author text as Markdown that renders as itself: HTML's and Markdown's marks (emphasis, code,
  * links, tables) as character references. Lines of a report never start with author text.
@@ -35436,6 +35456,8 @@ function cut(text, max) {
 
 
 
+/** Past this much JSON the change report would cost more memory than a runner has. */
+const MAX_PLAN_BYTES = 32 * 1024 * 1024;
 /**
  * What the import changes, as the export's change report words it, from the target's current
  * files to the backup about to be uploaded (env-values filled); for a new tool, what it will
@@ -35448,7 +35470,15 @@ function planOf(inputs, target, backup) {
         ...(backup.env ? [['env_variables.json', backup.env]] : [])
     ]);
     const label = inputs.toolId || inputs.toolName;
-    const report = reportTool(label, target, files, undefined, `new ${inputs.resource}`);
+    const size = [...files.values(), ...(target?.values() ?? [])].reduce((n, f) => n + f.length, 0);
+    if (size > MAX_PLAN_BYTES) {
+        return `The files are too large to compare here (${size} bytes): the plan is not shown.`;
+    }
+    // A value set from env-values is a secret of the workflow, whether the file marks it or not.
+    const report = reportTool(label, target, files, {
+        firstLabel: `new ${inputs.resource}`,
+        secretNames: [...inputs.envValues.keys()]
+    });
     if (report.markdown.length === 0) {
         return `The ${inputs.resource} ${label} already holds this backup: the import changes nothing.`;
     }
@@ -35466,12 +35496,12 @@ async function keepBeforeImport(inputs, file) {
         return '';
     }
     try {
-        const artifact = await uploadExportArtifact({
+        const artifact = await withinSeconds(inputs.timeoutSeconds, uploadExportArtifact({
             file,
             retentionDays: inputs.retentionDays,
             overwrite: false,
             howToSkip: 'Set backup-before: false to import without it.'
-        });
+        }));
         core/* info */.pq(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`);
         const secure = await secureVariablesInZip(file);
         if (secure?.length !== 0) {
@@ -35481,6 +35511,19 @@ async function keepBeforeImport(inputs, file) {
     }
     catch (error) {
         throw new Error(`The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without it.`, { cause: error });
+    }
+}
+/** The upload within timeout: a service that never answers must not hold the step. */
+async function withinSeconds(seconds, work) {
+    let timer;
+    const late = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`the artifact service did not answer within ${seconds} s (timeout)`)), seconds * 1000);
+    });
+    try {
+        return await Promise.race([work, late]);
+    }
+    finally {
+        clearTimeout(timer);
     }
 }
 
@@ -35715,6 +35758,7 @@ async function writeRestoreSummary(inputs, record, error) {
 
 
 
+
 /** The restore action: validates everything before any request, then reports once. */
 async function run() {
     let inputs;
@@ -35756,6 +35800,9 @@ async function run() {
         if (current || !given.toolId)
             record.plan = planOf(given, current?.files, toUpload);
         if (given.plan) {
+            // Nothing will be imported: the target's zip (its secrets in clear) is not kept.
+            if (current)
+                await promises_.rm(current.file, { force: true });
             core/* info */.pq('plan: true: nothing is uploaded, imported or deployed; the plan is in the summary');
             return;
         }

@@ -47,6 +47,17 @@ export function parseJsonTree(text: string): Node {
   return root
 }
 
+/** A JSON file's text and tree, as the change report reads it; undefined when it is not JSON. */
+export function jsonTreeOf(data: Buffer): { text: string; root: Node } | undefined {
+  try {
+    const text = decodeJsonBytes(data)
+    refuseDeepJson(text)
+    return { text, root: parseJsonTree(text) }
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
  * re-indenting alone would write gigabytes (every line carries its depth's indentation) and

@@ -90,6 +90,7 @@ export class KoreClient {
     const what = `Export of ${noun} ${toolId}`
     const known = this.exportSpelling.collection
     const spellings = known ? [known] : exportCollections
+    let firstNotFound: unknown
     for (const [index, collection] of spellings.entries()) {
       const last = index === spellings.length - 1
       try {
@@ -106,7 +107,11 @@ export class KoreClient {
         this.exportSpelling.collection = collection
         return parseExportStarted(parseJson(text, what))
       } catch (error) {
-        if (last || !(error instanceof KoreApiError) || error.status !== 404) throw error
+        const notFound = error instanceof KoreApiError && error.status === 404
+        // Both spellings not found: the first answer's reason (the tool, the flow) is the one.
+        if (last) throw notFound && firstNotFound ? firstNotFound : error
+        if (!notFound) throw error
+        firstNotFound = error
       }
     }
     throw new Error(`${what}: no export path to try`)

@@ -8,6 +8,8 @@ import { isPlainId, printable } from '../text.js'
 
 export interface ExportStarted {
   dockStatusId: string
+  /** The tool the answer names; empty when it names none. */
+  toolId: string
   /** Empty when the server did not send one. */
   exportJobId: string
   /** Empty when the server only gives it on the SUCCESS status record. */
@@ -85,6 +87,7 @@ export function parseExportStarted(body: unknown): ExportStarted {
     firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId'])
   return {
     dockStatusId: started.dockStatusId,
+    toolId: started.toolId,
     exportJobId: exportJobId && serverId('an export job id', exportJobId),
     downloadUrl: downloadUrlOf(record),
     status: started.status

@@ -7,6 +7,7 @@ import { messageOf } from '../errors.js'
 import { KoreClient } from '../kore/client.js'
 import { downloadExport } from '../kore/download.js'
 import { waitForJob } from '../kore/poll.js'
+import { isPlainId } from '../text.js'
 import type { RestoreInputs } from './inputs.js'
 
 /** Kore.ai's exports are kilobytes to a few megabytes; this is the export action's default. */
@@ -40,6 +41,12 @@ export async function exportCurrentState(
       timeoutMs: deadline - startedAt,
       startedAt
     })
+    // The undo file must be the tool asked for: an answer naming another is refused.
+    for (const named of [started.toolId, finished.toolId]) {
+      if (named && named !== inputs.toolId) {
+        throw new Error(`Kore.ai's export answer names ${noun} ${named}, not ${inputs.toolId}`)
+      }
+    }
     const url = finished.downloadUrl || started.downloadUrl
     if (!url) throw new Error('Kore.ai reported SUCCESS but sent no download URL')
     const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), beforeImportName(inputs))
@@ -54,8 +61,12 @@ export async function exportCurrentState(
       }
     })
     const entries = await extractZip(file, isImportableName)
-    const files = importableFiles(entries.map(entry => [entry.name, entry.data]))
-    core.info(`Kept ${noun} ${inputs.toolId} as it was before the import: ${file}`)
+    // As the export action reads an export: UTF-16 with a byte order mark is Kore.ai's own.
+    const files = importableFiles(
+      entries.map(entry => [entry.name, entry.data]),
+      { utf16: true }
+    )
+    core.info(`Exported ${noun} ${inputs.toolId} as it is now: ${file}`)
     return { file, files }
   } catch (error) {
     const way = inputs.plan
@@ -73,7 +84,9 @@ export async function exportCurrentState(
  * file's name, so the file carries the artifact's.
  */
 function beforeImportName(inputs: RestoreInputs): string {
-  const run = process.env.GITHUB_RUN_ID || 'local'
-  const attempt = process.env.GITHUB_RUN_ATTEMPT || '1'
+  const plain = (value: string | undefined, fallback: string): string =>
+    value && isPlainId(value) ? value : fallback
+  const run = plain(process.env.GITHUB_RUN_ID, 'local')
+  const attempt = plain(process.env.GITHUB_RUN_ATTEMPT, '1')
   return `kore-${inputs.resource}-${inputs.toolId}-before-import-${run}-${attempt}.zip`
 }

@@ -5,6 +5,7 @@
  * for). It uses kore/ for the API, backup/ for what a backup is, and plumbing; never the export.
  */
 import * as core from '@actions/core'
+import * as fs from 'node:fs/promises'
 import { messageOf } from '../errors.js'
 import { InputError } from '../input-names.js'
 import { writeErrorSummary } from '../summary-html.js'
@@ -60,6 +61,8 @@ export async function run(): Promise<void> {
     // Over an existing tool without its current state (backup-before: false) there is no plan.
     if (current || !given.toolId) record.plan = planOf(given, current?.files, toUpload)
     if (given.plan) {
+      // Nothing will be imported: the target's zip (its secrets in clear) is not kept.
+      if (current) await fs.rm(current.file, { force: true })
       core.info('plan: true: nothing is uploaded, imported or deployed; the plan is in the summary')
       return
     }

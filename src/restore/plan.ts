@@ -8,6 +8,9 @@ import { reportTool } from '../backup/report/render.js'
 import type { Backup } from './backup.js'
 import type { RestoreInputs } from './inputs.js'
 
+/** Past this much JSON the change report would cost more memory than a runner has. */
+const MAX_PLAN_BYTES = 32 * 1024 * 1024
+
 /**
  * What the import changes, as the export's change report words it, from the target's current
  * files to the backup about to be uploaded (env-values filled); for a new tool, what it will
@@ -24,7 +27,15 @@ export function planOf(
     ...(backup.env ? [['env_variables.json', backup.env] as [string, Buffer]] : [])
   ])
   const label = inputs.toolId || inputs.toolName
-  const report = reportTool(label, target, files, undefined, `new ${inputs.resource}`)
+  const size = [...files.values(), ...(target?.values() ?? [])].reduce((n, f) => n + f.length, 0)
+  if (size > MAX_PLAN_BYTES) {
+    return `The files are too large to compare here (${size} bytes): the plan is not shown.`
+  }
+  // A value set from env-values is a secret of the workflow, whether the file marks it or not.
+  const report = reportTool(label, target, files, {
+    firstLabel: `new ${inputs.resource}`,
+    secretNames: [...inputs.envValues.keys()]
+  })
   if (report.markdown.length === 0) {
     return `The ${inputs.resource} ${label} already holds this backup: the import changes nothing.`
   }
@@ -45,12 +56,15 @@ export async function keepBeforeImport(inputs: RestoreInputs, file: string): Pro
     return ''
   }
   try {
-    const artifact = await uploadExportArtifact({
-      file,
-      retentionDays: inputs.retentionDays,
-      overwrite: false,
-      howToSkip: 'Set backup-before: false to import without it.'
-    })
+    const artifact = await withinSeconds(
+      inputs.timeoutSeconds,
+      uploadExportArtifact({
+        file,
+        retentionDays: inputs.retentionDays,
+        overwrite: false,
+        howToSkip: 'Set backup-before: false to import without it.'
+      })
+    )
     core.info(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`)
     const secure = await secureVariablesInZip(file)
     if (secure?.length !== 0) {
@@ -64,5 +78,21 @@ export async function keepBeforeImport(inputs: RestoreInputs, file: string): Pro
       `The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without it.`,
       { cause: error }
     )
+  }
+}
+
+/** The upload within timeout: a service that never answers must not hold the step. */
+async function withinSeconds<T>(seconds: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the artifact service did not answer within ${seconds} s (timeout)`)),
+      seconds * 1000
+    )
+  })
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
   }
 }

@@ -1,8 +1,9 @@
 import { diffWords } from 'diff'
 import type { Node } from 'jsonc-parser'
-import { findSecureVariables, findVariables, isEnvVariablesFile } from '../env-variables.js'
-import { decodeJsonBytes, parseJsonTree, refuseDeepJson } from '../json-text.js'
+import { findVariables, isEnvVariablesFile } from '../env-variables.js'
+import { jsonTreeOf } from '../json-text.js'
 import { inert, printable } from '../../text.js'
+import { inventoryOf } from './inventory.js'
 import { diffJson, JsonChange } from './json-diff.js'
 
 /** What changed in one tool, for people: Markdown (summary, pull request) and plain lines. */
@@ -12,6 +13,14 @@ export interface ToolReport {
   markdown: string[]
   /** The same as short plain-text lines (the commit message body). */
   plain: string[]
+}
+
+export interface ReportOptions {
+  budget?: WordDiffBudget
+  /** What a report without `before` calls the inventory. */
+  firstLabel?: string
+  /** Variables whose values are never shown though not marked secure (set from env-values). */
+  secretNames?: string[]
 }
 
 /** A short value is shown whole, old → new; a longer string gets a word diff. */
@@ -25,9 +34,11 @@ export function reportTool(
   toolId: string,
   before: Map<string, Buffer> | undefined,
   after: Map<string, Buffer>,
-  budget: WordDiffBudget = newWordDiffBudget(),
-  /** What a report without `before` calls the inventory. */
-  firstLabel = 'first backup'
+  {
+    budget = newWordDiffBudget(),
+    firstLabel = 'first backup',
+    secretNames = []
+  }: ReportOptions = {}
 ): ToolReport {
   const report: ToolReport = { toolId, markdown: [], plain: [] }
   const add = (markdown: string, plain: string): void => {
@@ -49,7 +60,7 @@ export function reportTool(
       add(`file ${code(name)} ${kind}`, `file ${printable(name)} ${kind}`)
       continue
     }
-    const changes = diffFile(name, old, now)
+    const changes = diffFile(name, old, now, secretNames)
     if (!changes) {
       add(`${code(name)} changed (not JSON: see the diff)`, `${printable(name)} changed`)
       continue
@@ -59,15 +70,20 @@ export function reportTool(
   return report
 }
 
-function diffFile(name: string, old: Buffer, now: Buffer): JsonChange[] | undefined {
-  const before = parsed(old)
-  const after = parsed(now)
+function diffFile(
+  name: string,
+  old: Buffer,
+  now: Buffer,
+  secretNames: string[]
+): JsonChange[] | undefined {
+  const before = jsonTreeOf(old)
+  const after = jsonTreeOf(now)
   if (!before || !after) return undefined
   const root = rootLabel(name)
   if (!isEnvVariablesFile(name)) return diffJson(before, after, { root })
   // The redaction's own walker tells secrets on either side; when it cannot tell, everything
   // in the file counts as secret: a report never risks showing a value.
-  const secrets = [before.root, after.root].map(secretNodes)
+  const secrets = [before.root, after.root].map(root => secretNodes(root, secretNames))
   return diffJson(before, after, {
     root,
     secrecy: node => {
@@ -77,25 +93,18 @@ function diffFile(name: string, old: Buffer, now: Buffer): JsonChange[] | undefi
   })
 }
 
-function parsed(data: Buffer): { text: string; root: Node } | undefined {
-  try {
-    const text = decodeJsonBytes(data)
-    refuseDeepJson(text)
-    return { text, root: parseJsonTree(text) }
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * Secure variables' objects with everything inside them (`within`), and every object or array
  * that holds one (`holding`: its text would show the value too); undefined when the file does
  * not tell which variables are secure.
  */
-function secretNodes(root: Node): { within: Set<Node>; holding: Set<Node> } | undefined {
+function secretNodes(
+  root: Node,
+  alsoSecret: string[]
+): { within: Set<Node>; holding: Set<Node> } | undefined {
   let secure
   try {
-    secure = findSecureVariables(root)
+    secure = findVariables(root).filter(v => v.secure || alsoSecret.includes(v.name))
   } catch {
     return undefined
   }
@@ -218,64 +227,6 @@ function stringValue(raw: string | undefined): string | undefined {
     return JSON.parse(raw) as string
   } catch {
     return undefined
-  }
-}
-
-/** Counts of nodes by type, models and variables: what a first backup holds. */
-function inventoryOf(files: Map<string, Buffer>): string {
-  const parts: string[] = []
-  const types = new Map<string, number>()
-  const models = new Set<string>()
-  let variables: number | undefined
-  let secure = 0
-  for (const [name, data] of files) {
-    const file = parsed(data)
-    if (!file) continue
-    if (isEnvVariablesFile(name)) {
-      try {
-        const found = findVariables(file.root)
-        variables = found.length
-        secure = found.filter(v => v.secure).length
-      } catch {
-        variables = undefined
-      }
-      continue
-    }
-    collect(file.root, undefined, types, models)
-  }
-  const nodes = [...types.values()].reduce((sum, n) => sum + n, 0)
-  if (nodes > 0) {
-    const byType = [...types].map(([type, count]) => `${count} ${type}`).join(', ')
-    parts.push(`${nodes} node${nodes === 1 ? '' : 's'} (${byType})`)
-  }
-  if (models.size > 0) parts.push(`models: ${[...models].join(', ')}`)
-  if (variables !== undefined) {
-    parts.push(
-      `${variables} variable${variables === 1 ? '' : 's'}${secure ? ` (${secure} secure)` : ''}`
-    )
-  }
-  return parts.join('; ') || 'files added'
-}
-
-function collect(
-  node: Node,
-  key: string | undefined,
-  types: Map<string, number>,
-  models: Set<string>
-): void {
-  if (node.type === 'string' && key && /^model(name|id)?$/i.test(key))
-    models.add(String(node.value))
-  if (node.type === 'array' && key === 'nodes') {
-    for (const item of node.children ?? []) {
-      const type = item.children?.find(p => p.children?.[0]?.value === 'type')?.children?.[1]?.value
-      const name = typeof type === 'string' ? type : 'untyped'
-      types.set(name, (types.get(name) ?? 0) + 1)
-    }
-  }
-  for (const child of node.children ?? []) {
-    if (child.type === 'property')
-      collect(child.children?.[1] as Node, String(child.children?.[0]?.value), types, models)
-    else collect(child, undefined, types, models)
   }
 }
 

@@ -94,7 +94,7 @@ export async function deliverToRepository(
       const before = await previous(directory)
       before?.delete(MANIFEST_FILE)
       const toolId = toolIn.get(directory)?.toolId ?? directory
-      reports.set(directory, reportTool(toolId, before, after, budget))
+      reports.set(directory, reportTool(toolId, before, after, { budget }))
     }
     const changed = [...changes.keys()].map(d => toolIn.get(d)?.toolId).join(', ')
     const subjectLine =
