@@ -8,7 +8,6 @@ import { MAX_TREE_REQUEST_BYTES } from '../src/export/deliver/git-write.js'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { deliverToRepository, pullRequestBranch } from '../src/export/deliver/repository.js'
-import { newExportRecord } from '../src/export/export-tool.js'
 import { sampleExport } from './fakes/zip.js'
 import { tempDir } from './helpers/setup.js'
 import type { Inputs } from '../src/export/inputs.js'
@@ -106,27 +105,28 @@ describe('deliverToRepository', () => {
     github = await startGithub()
     process.env.GITHUB_REPOSITORY = github.repository
     const dir = tempDir()
-    const records = ['a-1', 'a-2'].map(toolId => {
+    const exported = ['a-1', 'a-2'].map(toolId => {
       const file = path.join(dir, `${toolId}.zip`)
       fs.writeFileSync(file, sampleExport(toolId))
-      return { ...newExportRecord(toolId, ''), file }
+      return { toolId, file, job: { exportJobId: '' } }
     })
     const inputs = {
       batch: true,
-      tools: records.map(r => ({ toolId: r.toolId, flowId: '' })),
+      tools: exported.map(r => ({ toolId: r.toolId, flowId: '' })),
       commitPath: 'kore-tools/{tool-id}',
       commitBranch: 'main',
       commitMessage: '',
       commitTimeoutSeconds: 60,
       githubToken: github.token,
       pullRequest: false,
-      envVariables: 'keep'
-    } as Inputs
+      envVariables: 'keep' as const,
+      resource: 'tool' as const
+    }
     const oneTool = 800
-    const result = await deliverToRepository(inputs, records, oneTool + 200)
-    expect(result?.changed).toBe(true)
-    expect(records[0]?.errors).toEqual([])
-    expect(records[1]?.errors[0]).toMatch(
+    const { commit, tools } = await deliverToRepository(inputs, exported, oneTool + 200)
+    expect(commit?.changed).toBe(true)
+    expect(tools.get('a-1')?.errors).toEqual([])
+    expect(tools.get('a-2')?.errors[0]).toMatch(
       /^not committed: the tools before it already hold \d+ bytes, and one commit carries at most 1000/
     )
     expect(Object.keys(github.files('main', 'kore-tools/a-2'))).toEqual([])

@@ -13,7 +13,7 @@ type Fake = Awaited<ReturnType<typeof startKoreServer>>
 
 /** The check the export step gives the download. */
 const verify = async (file: string): Promise<void> =>
-  void (await verifyExport(file, 4 * 1024 * 1024, true))
+  void (await verifyExport(file, 1024 * 1024, true))
 type Storage = Awaited<ReturnType<typeof startStorageServer>>
 
 describe('downloadExport', () => {

@@ -163,6 +163,44 @@ describe('run()', () => {
     expect(github.history('main')).toHaveLength(1)
   })
 
+  it('leaves changed empty, not false, when the commit fails', async () => {
+    await github.close()
+    github = await startGithubApi({ readOnlyToken: 'ghs_read' })
+    process.env.GITHUB_API_URL = github.url
+    given({ 'tool-id': TOOL, 'github-token': 'ghs_read' })
+    await run()
+    expect(String(mocked.setFailed.mock.calls[0]?.[0])).toMatch(/403|permission/i)
+    expect(mocked.outputs()).toMatchObject({ status: 'SUCCESS', changed: '', 'commit-sha': '' })
+    expect(JSON.parse(mocked.outputs().results ?? '')).toEqual([
+      expect.objectContaining({ changed: null, error: expect.stringMatching(/403|permission/i) })
+    ])
+  })
+
+  it('keeps nothing of an export whose status names another tool', async () => {
+    await kore.close()
+    kore = await startKoreServer({ jobPolls: 0, namesOtherTool: { 'export-status': 'a-other' } })
+    given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey })
+    await run()
+    expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
+      `Kore.ai's export answer names a-other, not ${TOOL}`
+    )
+    expect(mocked.outputs()).toMatchObject({ file: '', changed: '' })
+    expect(kore.requests.some(r => r.path.includes('download'))).toBe(false)
+    expect(github.writes()).toHaveLength(0)
+  })
+
+  it('names workflows, not tools, in the commit and pull request of resource: workflow', async () => {
+    await kore.close()
+    kore = await startKoreServer({ dialect: 'workflows', jobPolls: 0 })
+    given({ resource: 'workflow', 'tool-id': 'a-wf-1', host: kore.url, 'pull-request': 'true' })
+    await run()
+    expect(mocked.setFailed).not.toHaveBeenCalled()
+    const branch = 'kore-tool-export/into-main/a-wf-1'
+    expect(github.history(branch)[0]?.message).toMatch(/^Back up Kore.ai workflow a-wf-1 \(export /)
+    expect(github.pulls[0]?.title).toBe('Back up Kore.ai workflow a-wf-1')
+    expect(github.pulls[0]?.body).toMatch(/^Automated backup of Kore.ai workflow a-wf-1 /)
+  })
+
   it('fails naming the tools that failed, after committing and reporting the others', async () => {
     given({ tools: `${TOOL}\na-missing\na-two` })
     await run()

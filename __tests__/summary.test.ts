@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { newExportRecord } from '../src/export/export-tool.js'
+import { newExportRecord } from '../src/export/record.js'
 import type { Inputs } from '../src/export/inputs.js'
 import { writeSummary } from '../src/export/summary.js'
 import { tempDir } from './helpers/setup.js'

@@ -31718,7 +31718,7 @@ function checkDeadline(deadline) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(40882);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96359);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31727,7 +31727,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 40882:
+/***/ 96359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33947,13 +33947,15 @@ function lostImportableFiles(existing, wanted) {
     const kept = new Set([...wanted.keys()].map(name => name.toLowerCase()));
     return existing.filter(name => isImportableName(name) && !kept.has(name.toLowerCase()));
 }
+/** An export may unpack to this many times its zip's size limit: JSON compresses well, bombs better. */
+const UNPACKED_SIZE_FACTOR = 4;
 /**
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
  * is never kept, so it can never be committed over a good backup.
  */
-async function verifyExport(file, maxUnpackedBytes, withVariables) {
+async function verifyExport(file, maxZipBytes, withVariables) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
-    const entries = await verifyZip(file, maxUnpackedBytes, checked);
+    const entries = await verifyZip(file, maxZipBytes * UNPACKED_SIZE_FACTOR, checked);
     try {
         const importable = entries.filter(entry => checked(entry.name));
         importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
@@ -34170,19 +34172,24 @@ const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024;
 /**
  * Commits every exported tool in one commit, each under its own commit-path. A tool whose
  * archive is unsafe is left out (and marked failed) before anything is sent to GitHub; a
- * failed commit is recorded against every tool it held. Returns undefined when nothing was
- * committed or the commit failed.
+ * failed commit is recorded against every tool it held.
  */
-async function deliverToRepository(inputs, records, maxCommitBytes = MAX_COMMIT_BYTES) {
+async function deliverToRepository(inputs, exported, maxCommitBytes = MAX_COMMIT_BYTES) {
+    const pending = exported.map(zip => ({ zip, delivery: { redacted: [], errors: [] } }));
+    const commit = await commitTools(inputs, pending, maxCommitBytes);
+    return { commit, tools: new Map(pending.map(({ zip, delivery }) => [zip.toolId, delivery])) };
+}
+async function commitTools(inputs, pending, maxCommitBytes) {
     const directories = new Map();
     const toolIn = new Map();
     const seconds = inputs.commitTimeoutSeconds;
     const deadline = { at: Date.now() + seconds * 1000, seconds };
     let held = 0;
-    for (const record of records.filter(r => r.file)) {
+    for (const tool of pending) {
+        const { zip, delivery } = tool;
         try {
             (0,deliver_deadline/* checkDeadline */.F)(deadline);
-            const { files, redacted } = prepareExportFiles(await extractZip(record.file), inputs.envVariables);
+            const { files, redacted } = prepareExportFiles(await extractZip(zip.file), inputs.envVariables);
             const size = [...files.values()].reduce((sum, data) => sum + data.length, 0);
             const huge = [...files].find(([, data]) => data.length > MAX_GITHUB_FILE_BYTES);
             if (huge) {
@@ -34192,23 +34199,25 @@ async function deliverToRepository(inputs, records, maxCommitBytes = MAX_COMMIT_
                 throw new Error(`not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${maxCommitBytes}; split tools across steps (see the matrix example)`);
             }
             held += size;
-            record.redacted = redacted;
+            delivery.redacted = redacted;
             if (redacted.length > 0) {
-                core/* info */.pq(`${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g$)(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`);
+                core/* info */.pq(`${zip.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g$)(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`);
             }
-            const directory = forTool(inputs.commitPath, record.toolId);
+            const directory = forTool(inputs.commitPath, zip.toolId);
             directories.set(directory, withManifest(files));
-            toolIn.set(directory, record);
+            toolIn.set(directory, tool);
         }
         catch (error) {
-            record.errors.push((0,errors/* messageOf */.b)(error));
+            delivery.errors.push((0,errors/* messageOf */.b)(error));
         }
     }
     if (directories.size === 0)
         return undefined;
-    const single = inputs.batch ? undefined : records[0];
-    const job = single?.exportJobId ? ` (export ${(0,src_text/* inert */.tJ)(single.exportJobId)})` : '';
-    const subject = single ? `Kore.ai tool ${single.toolId}` : 'Kore.ai tools';
+    const single = inputs.batch ? undefined : pending[0]?.zip;
+    const jobId = single?.job.exportJobId;
+    const job = jobId ? ` (export ${(0,src_text/* inert */.tJ)(jobId)})` : '';
+    const noun = inputs.resource;
+    const subject = single ? `Kore.ai ${noun} ${single.toolId}` : `Kore.ai ${noun}s`;
     const reports = new Map();
     // Called once the branch's old files are known, before anything is written.
     const describe = async ({ changes, previous }) => {
@@ -34222,12 +34231,12 @@ async function deliverToRepository(inputs, records, maxCommitBytes = MAX_COMMIT_
             const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]));
             const before = await previous(directory);
             before?.delete(MANIFEST_FILE);
-            const toolId = toolIn.get(directory)?.toolId ?? directory;
+            const toolId = toolIn.get(directory)?.zip.toolId ?? directory;
             reports.set(directory, reportTool(toolId, before, after, { budget }));
         }
-        const changed = [...changes.keys()].map(d => toolIn.get(d)?.toolId).join(', ');
+        const changed = [...changes.keys()].map(d => toolIn.get(d)?.zip.toolId).join(', ');
         const subjectLine = inputs.commitMessage ||
-            (single ? `Back up Kore.ai tool ${single.toolId}${job}` : `Back up Kore.ai tools ${changed}`);
+            (single ? `Back up ${subject}${job}` : `Back up ${subject} ${changed}`);
         const body = commitBody([...reports.values()]);
         const intro = `Automated backup of ${subject}${job} by kore-tool-export.`;
         const details = reportMarkdown([...reports.values()], MAX_PULL_REQUEST_BODY - intro.length - 10);
@@ -34260,21 +34269,22 @@ async function deliverToRepository(inputs, records, maxCommitBytes = MAX_COMMIT_
                 return `not committed: the export has no ${lost.join(', ')}, which the backup in ${directory} holds, and committing it would leave that backup unable to import over the tool. If the tool no longer has that file, delete it from the backup in a commit of your own, or set env-variables: omit`;
             }
         });
-        for (const [directory, reason] of result.refused)
-            toolIn.get(directory)?.errors.push(reason);
-        for (const [directory, record] of toolIn) {
-            record.changes = result.changes.get(directory);
-            record.changed = result.changed && result.changes.has(directory);
+        for (const [directory, { delivery }] of toolIn) {
+            const refused = result.refused.get(directory);
+            if (refused)
+                delivery.errors.push(refused);
+            delivery.changes = result.changes.get(directory);
+            delivery.changed = result.changed && result.changes.has(directory);
             // What this run did: a run that found its work already done (a racing twin committed
             // it, or the pull request's branch already held it) reports nothing.
-            record.report = record.changed ? reports.get(directory) : undefined;
+            delivery.report = delivery.changed ? reports.get(directory) : undefined;
         }
         logResult(result, toolIn);
         return result;
     }
     catch (error) {
-        for (const record of toolIn.values())
-            record.errors.push((0,errors/* messageOf */.b)(error));
+        for (const { delivery } of toolIn.values())
+            delivery.errors.push((0,errors/* messageOf */.b)(error));
         return undefined;
     }
 }
@@ -34298,7 +34308,7 @@ function logResult(result, toolIn) {
         core/* info */.pq(`Committed ${result.commitSha} to ${result.branch}`);
     for (const [directory, changes] of result.changes) {
         const { added, modified, removed } = changes;
-        core/* info */.pq(`  ${toolIn.get(directory)?.toolId} (${directory}): ${added.length} added, ${modified.length} modified, ${removed.length} removed`);
+        core/* info */.pq(`  ${toolIn.get(directory)?.zip.toolId} (${directory}): ${added.length} added, ${modified.length} modified, ${removed.length} removed`);
     }
     if (result.pullRequestUrl)
         core/* info */.pq(`Pull request: ${result.pullRequestUrl}`);
@@ -35143,6 +35153,19 @@ class JobTimeoutError extends Error {
         this.name = 'JobTimeoutError';
     }
 }
+/**
+ * The job's last status as the server wrote it, when `error` is (or wraps) a job's end; else
+ * undefined.
+ */
+function jobStatusOf(error) {
+    for (let depth = 0; error instanceof Error && depth < 5; depth++, error = error.cause) {
+        if (error instanceof JobFailedError)
+            return error.status;
+        if (error instanceof JobTimeoutError)
+            return error.lastStatus;
+    }
+    return undefined;
+}
 /** The job kinds Get Dock Status documents; another spelling is not held against the answer. */
 const KNOWN_ACTIONS = ['EXPORT', 'IMPORT', 'DEPLOY', 'UNDEPLOY'];
 /** Room left for the last status check to be answered before the deadline. */
@@ -35192,6 +35215,56 @@ function describe(status) {
         : `${status.rawStatus} (${status.percentComplete}%)`;
 }
 
+;// CONCATENATED MODULE: ./src/kore/export-job.ts
+
+
+
+
+/**
+ * One export from start to file: Export a Tool, Get Dock Status until the job ends, then the
+ * download within its bounds. An answer that names another tool is refused: its zip would be
+ * stored as the wrong tool's backup.
+ */
+async function runExportJob(client, request) {
+    const { toolId, label = '' } = request;
+    const started = await client.startExport(toolId, request.flowId, request.deadline);
+    const job = {
+        dockStatusId: started.dockStatusId,
+        exportJobId: started.exportJobId,
+        status: started.status || 'IN_PROGRESS'
+    };
+    request.onJob?.(job);
+    core/* info */.pq(`${label}Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`);
+    const finished = await waitForJob(client, started.dockStatusId, {
+        pollIntervalMs: request.pollIntervalMs,
+        timeoutMs: request.deadline - request.startedAt,
+        startedAt: request.startedAt,
+        label
+    });
+    core/* info */.pq(`${label}Export job finished: SUCCESS after ${(0,src_text/* seconds */.YA)(Date.now() - request.startedAt)}`);
+    request.onJob?.({ ...job, status: 'SUCCESS' });
+    for (const named of [started.toolId, finished.toolId]) {
+        if (named && named !== toolId) {
+            throw new Error(`Kore.ai's export answer names ${named}, not ${toolId}: nothing was kept`);
+        }
+    }
+    // The SUCCESS record's link is the freshest one when the server gives it there.
+    const downloadUrl = finished.downloadUrl || started.downloadUrl;
+    if (!downloadUrl)
+        throw new Error('Kore.ai reported SUCCESS but sent no download URL');
+    const file = await downloadExport(downloadUrl, {
+        host: client.host,
+        apiKey: request.apiKey,
+        destination: request.destination,
+        maxBytes: request.maxDownloadBytes,
+        deadline: request.deadline,
+        retry: request.retry,
+        label,
+        verify: request.verify
+    });
+    return { ...file, job: { ...job, status: 'SUCCESS' } };
+}
+
 ;// CONCATENATED MODULE: ./src/export/export-tool.ts
 
 
@@ -35199,81 +35272,40 @@ function describe(status) {
 
 
 
-/** The zip may unpack to this many times max-download-size: JSON compresses well, bombs better. */
-const UNPACKED_SIZE_FACTOR = 4;
-function newExportRecord(toolId, flowId) {
-    return {
-        toolId,
-        flowId,
-        status: '',
-        dockStatusId: '',
-        exportJobId: '',
-        file: '',
-        size: 0,
-        sha256: '',
-        entries: [],
-        durationMs: 0,
-        redacted: [],
-        errors: []
-    };
-}
-/** Trigger, poll, download: the whole Kore.ai side of one tool. Fills `record` as it goes. */
-async function exportTool(request, record, clientOptions = {}) {
+/**
+ * Trigger, poll, download: the whole Kore.ai side of one tool, with the zip checked as a backup
+ * before it is kept. `onJob` hears of the job as it starts and when it succeeds.
+ */
+async function exportTool(request, clientOptions = {}, onJob) {
     const startedAt = Date.now();
-    const log = (line) => core/* info */.pq(`${request.label}${line}`);
+    const { label } = request;
     try {
         const client = new KoreClient(request.host, request.apiKey, clientOptions);
         const flow = request.flowId ? ` (flow ${request.flowId})` : '';
-        log(`Exporting ${clientOptions.resource ?? 'tool'} ${request.toolId}${flow} from ${request.host}`);
-        const deadline = startedAt + request.timeoutMs;
-        const started = await client.startExport(request.toolId, request.flowId, deadline);
-        Object.assign(record, {
-            dockStatusId: started.dockStatusId,
-            exportJobId: started.exportJobId,
-            status: started.status || 'IN_PROGRESS'
-        });
-        log(`Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`);
-        const finished = await waitForJob(client, started.dockStatusId, {
-            pollIntervalMs: request.pollIntervalMs,
-            timeoutMs: request.timeoutMs,
-            startedAt,
-            label: request.label
-        }).catch(error => {
-            if (error instanceof JobFailedError)
-                record.status = error.status;
-            if (error instanceof JobTimeoutError)
-                record.status = error.lastStatus;
-            throw error;
-        });
-        record.status = 'SUCCESS';
-        log(`Export job finished: SUCCESS after ${seconds(Date.now() - startedAt)}`);
-        // The SUCCESS record's link is the freshest one when the server gives it there.
-        const downloadUrl = finished.downloadUrl || started.downloadUrl;
-        if (!downloadUrl)
-            throw new Error('Kore.ai reported SUCCESS but sent no download URL');
+        core/* info */.pq(`${label}Exporting ${clientOptions.resource ?? 'tool'} ${request.toolId}${flow} from ${request.host}`);
         let entries = [];
-        const file = await downloadExport(downloadUrl, {
-            host: request.host,
-            apiKey: request.apiKey,
+        const file = await runExportJob(client, {
+            toolId: request.toolId,
+            flowId: request.flowId,
             destination: request.destination,
-            maxBytes: request.maxDownloadBytes,
-            deadline,
+            pollIntervalMs: request.pollIntervalMs,
+            startedAt,
+            deadline: startedAt + request.timeoutMs,
+            maxDownloadBytes: request.maxDownloadBytes,
+            apiKey: request.apiKey,
             retry: clientOptions.retry,
-            label: request.label,
+            label,
+            onJob,
             verify: async (temporary) => {
-                const limit = request.maxDownloadBytes * UNPACKED_SIZE_FACTOR;
-                entries = await verifyExport(temporary, limit, request.withVariables);
+                entries = await verifyExport(temporary, request.maxDownloadBytes, request.withVariables);
             }
         });
-        Object.assign(record, file, { entries });
-        log(`Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);
-        log(`The zip holds: ${(0,src_text/* printable */.g$)(entries.map(e => e.name).join(', '), 1000)}`);
+        core/* info */.pq(`${label}Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);
+        core/* info */.pq(`${label}The zip holds: ${(0,src_text/* printable */.g$)(entries.map(e => e.name).join(', '), 1000)}`);
+        return { ...file, entries };
     }
     catch (error) {
         throw Date.now() >= startedAt + request.timeoutMs ? outOfTime(error, request) : error;
-    }
-    finally {
-        record.durationMs = Date.now() - startedAt;
     }
 }
 /** Whatever gave way last, the reason is the tool's time limit: say which input sets it. */
@@ -35281,10 +35313,12 @@ function outOfTime(error, request) {
     if (error instanceof JobTimeoutError || !(error instanceof Error))
         return error;
     const limit = `timeout: ${Math.round(request.timeoutMs / 1000)} s`;
-    return new Error(`${error.message} (the tool's time ran out, ${limit}; raise timeout if it is large)`);
+    return new Error(`${error.message} (the tool's time ran out, ${limit}; raise timeout if it is large)`, { cause: error });
 }
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
+
+;// CONCATENATED MODULE: ./src/export/record.ts
+function newExportRecord(toolId, flowId) {
+    return { toolId, flowId, durationMs: 0, errors: [] };
 }
 
 ;// CONCATENATED MODULE: ./src/api-key.ts
@@ -35430,26 +35464,27 @@ async function writeSummary(inputs, records, commit) {
     await summary.write();
 }
 function reportsOf(records) {
-    return records.flatMap(record => (record.report ? [record.report] : []));
+    return records.flatMap(record => (record.delivery?.report ? [record.delivery.report] : []));
 }
 function detailRows(record) {
+    const { zip, delivery } = record;
     const rows = [
         ['Tool', summary_html_code(record.toolId)],
         ['Flow', record.flowId ? summary_html_code(record.flowId) : 'not given'],
-        ['Status', printableHtml(record.status || 'not started')],
-        ['Duration', seconds(record.durationMs)]
+        ['Status', printableHtml(record.job?.status || 'not started')],
+        ['Duration', (0,src_text/* seconds */.YA)(record.durationMs)]
     ];
-    if (record.file) {
-        rows.push(['File', summary_html_code(record.file)], ['Size', `${record.size} bytes`], ['SHA-256', summary_html_code(record.sha256)], ['Entries', record.entries.map(e => `${summary_html_code(e.name)} (${e.size} bytes)`).join('<br>')]);
+    if (zip) {
+        rows.push(['File', summary_html_code(zip.file)], ['Size', `${zip.size} bytes`], ['SHA-256', summary_html_code(zip.sha256)], ['Entries', zip.entries.map(e => `${summary_html_code(e.name)} (${e.size} bytes)`).join('<br>')]);
     }
     if (record.artifact)
         rows.push(['Artifact', artifactLink(record)]);
-    if (record.changes)
-        rows.push(['Changes', describeChanges(record.changes)]);
-    if (record.redacted.length > 0) {
+    if (delivery?.changes)
+        rows.push(['Changes', describeChanges(delivery.changes)]);
+    if (delivery && delivery.redacted.length > 0) {
         rows.push([
             'Redacted',
-            `secure values in env_variables.json: ${record.redacted.map(summary_html_code).join(', ')}`
+            `secure values in env_variables.json: ${delivery.redacted.map(summary_html_code).join(', ')}`
         ]);
     }
     if (record.errors.length > 0)
@@ -35457,14 +35492,15 @@ function detailRows(record) {
     return rows;
 }
 function batchRow(record) {
+    const { zip, delivery } = record;
     return [
         summary_html_code(record.toolId),
-        printableHtml(record.status || 'not started'),
-        seconds(record.durationMs),
-        record.file ? `${record.size} bytes` : '',
-        record.sha256 ? summary_html_code(record.sha256.slice(0, 12)) : '',
+        printableHtml(record.job?.status || 'not started'),
+        (0,src_text/* seconds */.YA)(record.durationMs),
+        zip ? `${zip.size} bytes` : '',
+        zip ? summary_html_code(zip.sha256.slice(0, 12)) : '',
         record.artifact ? artifactLink(record) : '',
-        record.changes ? describeChanges(record.changes) : record.changed === false ? 'no' : '',
+        delivery?.changes ? describeChanges(delivery.changes) : delivery?.changed === false ? 'no' : '',
         record.errors.map(errorText).join('<br>')
     ];
 }
@@ -35504,16 +35540,17 @@ function describeCommit(commit) {
 async function reportResults(inputs, records, commit) {
     // The single-tool outputs describe tool-id; with tools, `results` does.
     const single = inputs.batch ? undefined : records[0];
-    core/* setOutput */.uH('status', single?.status ?? '');
-    core/* setOutput */.uH('dock-status-id', single?.dockStatusId ?? '');
-    core/* setOutput */.uH('export-job-id', single?.exportJobId ?? '');
-    core/* setOutput */.uH('file', single?.file ?? '');
-    core/* setOutput */.uH('sha256', single?.sha256 ?? '');
-    core/* setOutput */.uH('size', single?.file ? String(single.size) : '');
+    core/* setOutput */.uH('status', single?.job?.status ?? '');
+    core/* setOutput */.uH('dock-status-id', single?.job?.dockStatusId ?? '');
+    core/* setOutput */.uH('export-job-id', single?.job?.exportJobId ?? '');
+    core/* setOutput */.uH('file', single?.zip?.file ?? '');
+    core/* setOutput */.uH('sha256', single?.zip?.sha256 ?? '');
+    core/* setOutput */.uH('size', single?.zip ? String(single.zip.size) : '');
     core/* setOutput */.uH('artifact-id', single?.artifact ? String(single.artifact.id) : '');
     core/* setOutput */.uH('artifact-url', single?.artifact?.url ?? '');
     core/* setOutput */.uH('artifact-digest', single?.artifact?.digest ?? '');
-    core/* setOutput */.uH('changed', inputs.commit ? String(commit?.changed ?? false) : '');
+    // Empty, not false, when no commit could be made: a failure never reads as "no change".
+    core/* setOutput */.uH('changed', commit ? String(commit.changed) : '');
     core/* setOutput */.uH('commit-sha', commit?.commitSha ?? '');
     core/* setOutput */.uH('commit-url', commit?.commitUrl ?? '');
     core/* setOutput */.uH('pull-request-number', commit?.pullRequestNumber?.toString() ?? '');
@@ -35530,11 +35567,11 @@ async function reportResults(inputs, records, commit) {
 function toResult(record) {
     return {
         'tool-id': record.toolId,
-        status: record.status,
-        file: record.file,
-        sha256: record.sha256,
+        status: record.job?.status ?? '',
+        file: record.zip?.file ?? '',
+        sha256: record.zip?.sha256 ?? '',
         'artifact-id': record.artifact?.id ?? null,
-        changed: record.changed ?? null,
+        changed: record.delivery?.changed ?? null,
         error: record.errors.length > 0 ? record.errors.join('; ') : null
     };
 }
@@ -35560,6 +35597,8 @@ function toResult(record) {
 
 
 
+
+
 /** The action: everything below throws or records failures; only this reports, once. */
 async function run() {
     let inputs;
@@ -35572,7 +35611,7 @@ async function run() {
         const shared = { gate: new retry/* RateGate */.Ut(), exportSpelling: {} };
         await forEachWithLimit(records, given.maxParallel, record => exportAndUpload(given, record, shared));
         if (given.commit)
-            commit = await deliverToRepository(given, records);
+            commit = await commitExports(given, records);
         if (given.keepAlive)
             await keepAlive(given);
         const failed = records.filter(record => record.errors.length > 0);
@@ -35595,8 +35634,9 @@ async function run() {
 async function exportAndUpload(inputs, record, shared) {
     const name = forTool(inputs.artifactName, record.toolId);
     const label = inputs.batch ? `[${record.toolId}] ` : '';
+    const startedAt = Date.now();
     try {
-        await exportTool({
+        const exported = await exportTool({
             host: inputs.host,
             apiKey: inputs.apiKey,
             toolId: record.toolId,
@@ -35607,21 +35647,37 @@ async function exportAndUpload(inputs, record, shared) {
             maxDownloadBytes: inputs.maxDownloadBytes,
             withVariables: inputs.envVariables !== 'omit',
             label
-        }, record, { ...shared, resource: inputs.resource });
+        }, { ...shared, resource: inputs.resource }, job => (record.job = job));
+        record.zip = exported;
+        record.durationMs = Date.now() - startedAt;
         if (inputs.uploadArtifact) {
             record.artifact = await uploadExportArtifact({
-                file: record.file,
+                file: exported.file,
                 retentionDays: inputs.retentionDays,
                 overwrite: inputs.overwrite
             });
             const link = record.artifact.url ? `: ${record.artifact.url}` : '';
             core/* info */.pq(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`);
-            await warnAboutSecretsInArtifact(record.file, label);
+            await warnAboutSecretsInArtifact(exported.file, label);
         }
     }
     catch (error) {
+        const status = jobStatusOf(error);
+        if (record.job && status !== undefined)
+            record.job = { ...record.job, status };
+        record.durationMs ||= Date.now() - startedAt;
         record.errors.push((0,errors/* messageOf */.b)(error));
     }
+}
+/** The exported tools in one commit (or pull request); what happened to each goes on its record. */
+async function commitExports(inputs, records) {
+    const exported = records.flatMap(({ toolId, zip }) => (zip ? [{ toolId, ...zip }] : []));
+    const { commit, tools } = await deliverToRepository(inputs, exported);
+    for (const record of records) {
+        record.delivery = tools.get(record.toolId);
+        record.errors.push(...(record.delivery?.errors ?? []));
+    }
+    return commit;
 }
 /** Loaded only when asked for, as commits load Octokit. */
 async function keepAlive(inputs) {
@@ -35778,6 +35834,7 @@ function parseRetryAfter(header) {
 /* harmony export */   BR: () => (/* binding */ hasUnprintable),
 /* harmony export */   DL: () => (/* binding */ hideSecret),
 /* harmony export */   SR: () => (/* binding */ isPlainId),
+/* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   g$: () => (/* binding */ printable),
 /* harmony export */   tJ: () => (/* binding */ inert)
 /* harmony export */ });
@@ -35851,6 +35908,10 @@ function inert(text) {
         .replace(/\[(?=\s*(?:skip|ci|no|actions)\b)/gi, `[${ZWJ}`)
         .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`)
         .replace(/github\.com/gi, m => `${m.slice(0, 6)}${ZWJ}${m.slice(6)}`);
+}
+/** A duration for people: `12.3 s`. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
 }
 
 

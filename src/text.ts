@@ -81,3 +81,8 @@ export function inert(text: string): string {
     .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`)
     .replace(/github\.com/gi, m => `${m.slice(0, 6)}${ZWJ}${m.slice(6)}`)
 }
+
+/** A duration for people: `12.3 s`. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}

@@ -31676,7 +31676,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(67475);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87692);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31685,7 +31685,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 67475:
+/***/ 87692:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31811,6 +31811,10 @@ function text_inert(text) {
         .replace(/\[(?=\s*(?:skip|ci|no|actions)\b)/gi, `[${ZWJ}`)
         .replace(/skip-checks\s*:/gi, m => `${m.slice(0, -1)}${ZWJ}:`)
         .replace(/github\.com/gi, m => `${m.slice(0, 6)}${ZWJ}${m.slice(6)}`);
+}
+/** A duration for people: `12.3 s`. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/summary-html.ts
@@ -32786,13 +32790,15 @@ function lostImportableFiles(existing, wanted) {
     const kept = new Set([...wanted.keys()].map(name => name.toLowerCase()));
     return existing.filter(name => isImportableName(name) && !kept.has(name.toLowerCase()));
 }
+/** An export may unpack to this many times its zip's size limit: JSON compresses well, bombs better. */
+const UNPACKED_SIZE_FACTOR = 4;
 /**
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
  * is never kept, so it can never be committed over a good backup.
  */
-async function verifyExport(file, maxUnpackedBytes, withVariables) {
+async function verifyExport(file, maxZipBytes, withVariables) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
-    const entries = await verifyZip(file, maxUnpackedBytes, checked);
+    const entries = await verifyZip(file, maxZipBytes * UNPACKED_SIZE_FACTOR, checked);
     try {
         const importable = entries.filter(entry => checked(entry.name));
         importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
@@ -34123,6 +34129,19 @@ class JobTimeoutError extends Error {
         this.name = 'JobTimeoutError';
     }
 }
+/**
+ * The job's last status as the server wrote it, when `error` is (or wraps) a job's end; else
+ * undefined.
+ */
+function jobStatusOf(error) {
+    for (let depth = 0; error instanceof Error && depth < 5; depth++, error = error.cause) {
+        if (error instanceof JobFailedError)
+            return error.status;
+        if (error instanceof JobTimeoutError)
+            return error.lastStatus;
+    }
+    return undefined;
+}
 /** The job kinds Get Dock Status documents; another spelling is not held against the answer. */
 const KNOWN_ACTIONS = ['EXPORT', 'IMPORT', 'DEPLOY', 'UNDEPLOY'];
 /** Room left for the last status check to be answered before the deadline. */
@@ -34172,8 +34191,57 @@ function describe(status) {
         : `${status.rawStatus} (${status.percentComplete}%)`;
 }
 
-;// CONCATENATED MODULE: ./src/restore/current-state.ts
+;// CONCATENATED MODULE: ./src/kore/export-job.ts
 
+
+
+
+/**
+ * One export from start to file: Export a Tool, Get Dock Status until the job ends, then the
+ * download within its bounds. An answer that names another tool is refused: its zip would be
+ * stored as the wrong tool's backup.
+ */
+async function runExportJob(client, request) {
+    const { toolId, label = '' } = request;
+    const started = await client.startExport(toolId, request.flowId, request.deadline);
+    const job = {
+        dockStatusId: started.dockStatusId,
+        exportJobId: started.exportJobId,
+        status: started.status || 'IN_PROGRESS'
+    };
+    request.onJob?.(job);
+    core/* info */.pq(`${label}Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`);
+    const finished = await waitForJob(client, started.dockStatusId, {
+        pollIntervalMs: request.pollIntervalMs,
+        timeoutMs: request.deadline - request.startedAt,
+        startedAt: request.startedAt,
+        label
+    });
+    core/* info */.pq(`${label}Export job finished: SUCCESS after ${seconds(Date.now() - request.startedAt)}`);
+    request.onJob?.({ ...job, status: 'SUCCESS' });
+    for (const named of [started.toolId, finished.toolId]) {
+        if (named && named !== toolId) {
+            throw new Error(`Kore.ai's export answer names ${named}, not ${toolId}: nothing was kept`);
+        }
+    }
+    // The SUCCESS record's link is the freshest one when the server gives it there.
+    const downloadUrl = finished.downloadUrl || started.downloadUrl;
+    if (!downloadUrl)
+        throw new Error('Kore.ai reported SUCCESS but sent no download URL');
+    const file = await downloadExport(downloadUrl, {
+        host: client.host,
+        apiKey: request.apiKey,
+        destination: request.destination,
+        maxBytes: request.maxDownloadBytes,
+        deadline: request.deadline,
+        retry: request.retry,
+        label,
+        verify: request.verify
+    });
+    return { ...file, job: { ...job, status: 'SUCCESS' } };
+}
+
+;// CONCATENATED MODULE: ./src/restore/current-state.ts
 
 
 
@@ -34185,7 +34253,6 @@ function describe(status) {
 
 /** Kore.ai's exports are kilobytes to a few megabytes; this is the export action's default. */
 const MAX_EXPORT_BYTES = 1024 * 1024 * 1024;
-const UNPACKED_SIZE_FACTOR = 4;
 /**
  * Exports the tool about to be imported over (Export a Tool → dock status → download, with the
  * export's own checks), so that the import can be undone and its changes shown. Any failure
@@ -34197,30 +34264,18 @@ async function exportCurrentState(inputs, deadline) {
     const startedAt = Date.now();
     try {
         core/* info */.pq(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`);
-        const started = await client.startExport(inputs.toolId, inputs.flowId, deadline);
-        const finished = await waitForJob(client, started.dockStatusId, {
-            pollIntervalMs: inputs.pollIntervalSeconds * 1000,
-            timeoutMs: deadline - startedAt,
-            startedAt
-        });
-        // The undo file must be the tool asked for: an answer naming another is refused.
-        for (const named of [started.toolId, finished.toolId]) {
-            if (named && named !== inputs.toolId) {
-                throw new Error(`Kore.ai's export answer names ${noun} ${named}, not ${inputs.toolId}`);
-            }
-        }
-        const url = finished.downloadUrl || started.downloadUrl;
-        if (!url)
-            throw new Error('Kore.ai reported SUCCESS but sent no download URL');
         const file = external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), beforeImportName(inputs));
-        await downloadExport(url, {
-            host: inputs.host,
-            apiKey: inputs.apiKey,
+        await runExportJob(client, {
+            toolId: inputs.toolId,
+            flowId: inputs.flowId,
             destination: file,
-            maxBytes: MAX_EXPORT_BYTES,
+            pollIntervalMs: inputs.pollIntervalSeconds * 1000,
+            startedAt,
             deadline,
+            maxDownloadBytes: MAX_EXPORT_BYTES,
+            apiKey: inputs.apiKey,
             verify: async (temporary) => {
-                await verifyExport(temporary, MAX_EXPORT_BYTES * UNPACKED_SIZE_FACTOR, true);
+                await verifyExport(temporary, MAX_EXPORT_BYTES, true);
             }
         });
         const entries = await extractZip(file, isImportableName);
@@ -35651,10 +35706,9 @@ async function finish(client, started, kind, inputs, startedAt, seen) {
         return finished;
     }
     catch (error) {
-        if (error instanceof JobFailedError)
-            seen(error.status);
-        if (error instanceof JobTimeoutError)
-            seen(error.lastStatus);
+        const status = jobStatusOf(error);
+        if (status !== undefined)
+            seen(status);
         throw error;
     }
 }

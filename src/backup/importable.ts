@@ -84,18 +84,21 @@ export function lostImportableFiles(existing: string[], wanted: Map<string, Buff
   return existing.filter(name => isImportableName(name) && !kept.has(name.toLowerCase()))
 }
 
+/** An export may unpack to this many times its zip's size limit: JSON compresses well, bombs better. */
+export const UNPACKED_SIZE_FACTOR = 4
+
 /**
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
  * is never kept, so it can never be committed over a good backup.
  */
 export async function verifyExport(
   file: string,
-  maxUnpackedBytes: number,
+  maxZipBytes: number,
   withVariables: boolean
 ): Promise<ZipEntryInfo[]> {
   const checked = (name: string): boolean =>
     isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE)
-  const entries = await verifyZip(file, maxUnpackedBytes, checked)
+  const entries = await verifyZip(file, maxZipBytes * UNPACKED_SIZE_FACTOR, checked)
   try {
     const importable = entries.filter(entry => checked(entry.name))
     importableFiles(

@@ -125,3 +125,6 @@ export function readInputs(): Inputs {
     )
   }
 }
+
+/** What the outputs and the summary need to know of the run's inputs. */
+export type RunShape = Pick<Inputs, 'batch' | 'host' | 'resource'>

@@ -13,7 +13,9 @@ import { uploadExportArtifact } from '../artifact.js'
 import { warnAboutSecretsInArtifact } from './deliver/artifact.js'
 import { deliverToRepository } from './deliver/repository.js'
 import { messageOf } from '../errors.js'
-import { exportTool, ExportRecord, newExportRecord } from './export-tool.js'
+import { exportTool } from './export-tool.js'
+import { ExportRecord, newExportRecord } from './record.js'
+import { jobStatusOf } from '../kore/poll.js'
 import { forTool } from '../input-parsers.js'
 import { Inputs, readInputs } from './inputs.js'
 import { reportResults } from './outputs.js'
@@ -34,7 +36,7 @@ export async function run(): Promise<void> {
     await forEachWithLimit(records, given.maxParallel, record =>
       exportAndUpload(given, record, shared)
     )
-    if (given.commit) commit = await deliverToRepository(given, records)
+    if (given.commit) commit = await commitExports(given, records)
     if (given.keepAlive) await keepAlive(given)
     const failed = records.filter(record => record.errors.length > 0)
     if (failed.length > 0) throw new Error(describeFailures(given, records, failed))
@@ -57,8 +59,9 @@ async function exportAndUpload(
 ): Promise<void> {
   const name = forTool(inputs.artifactName, record.toolId)
   const label = inputs.batch ? `[${record.toolId}] ` : ''
+  const startedAt = Date.now()
   try {
-    await exportTool(
+    const exported = await exportTool(
       {
         host: inputs.host,
         apiKey: inputs.apiKey,
@@ -71,22 +74,41 @@ async function exportAndUpload(
         withVariables: inputs.envVariables !== 'omit',
         label
       },
-      record,
-      { ...shared, resource: inputs.resource }
+      { ...shared, resource: inputs.resource },
+      job => (record.job = job)
     )
+    record.zip = exported
+    record.durationMs = Date.now() - startedAt
     if (inputs.uploadArtifact) {
       record.artifact = await uploadExportArtifact({
-        file: record.file,
+        file: exported.file,
         retentionDays: inputs.retentionDays,
         overwrite: inputs.overwrite
       })
       const link = record.artifact.url ? `: ${record.artifact.url}` : ''
       core.info(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`)
-      await warnAboutSecretsInArtifact(record.file, label)
+      await warnAboutSecretsInArtifact(exported.file, label)
     }
   } catch (error) {
+    const status = jobStatusOf(error)
+    if (record.job && status !== undefined) record.job = { ...record.job, status }
+    record.durationMs ||= Date.now() - startedAt
     record.errors.push(messageOf(error))
   }
+}
+
+/** The exported tools in one commit (or pull request); what happened to each goes on its record. */
+async function commitExports(
+  inputs: Inputs,
+  records: ExportRecord[]
+): Promise<CommitResult | undefined> {
+  const exported = records.flatMap(({ toolId, zip }) => (zip ? [{ toolId, ...zip }] : []))
+  const { commit, tools } = await deliverToRepository(inputs, exported)
+  for (const record of records) {
+    record.delivery = tools.get(record.toolId)
+    record.errors.push(...(record.delivery?.errors ?? []))
+  }
+  return commit
 }
 
 /** Loaded only when asked for, as commits load Octokit. */

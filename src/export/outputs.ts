@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 import type { CommitResult } from './deliver/commit.js'
 import { messageOf } from '../errors.js'
-import type { ExportRecord } from './export-tool.js'
-import type { Inputs } from './inputs.js'
+import type { ExportRecord } from './record.js'
+import type { RunShape } from './inputs.js'
 import { MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/report/compose.js'
 import { reportsOf, writeSummary } from './summary.js'
 
@@ -19,22 +19,23 @@ export interface ToolResult {
 
 /** Sets every output and writes the job summary, whether the step succeeded or not. */
 export async function reportResults(
-  inputs: Inputs,
+  inputs: RunShape,
   records: ExportRecord[],
   commit: CommitResult | undefined
 ): Promise<void> {
   // The single-tool outputs describe tool-id; with tools, `results` does.
   const single = inputs.batch ? undefined : records[0]
-  core.setOutput('status', single?.status ?? '')
-  core.setOutput('dock-status-id', single?.dockStatusId ?? '')
-  core.setOutput('export-job-id', single?.exportJobId ?? '')
-  core.setOutput('file', single?.file ?? '')
-  core.setOutput('sha256', single?.sha256 ?? '')
-  core.setOutput('size', single?.file ? String(single.size) : '')
+  core.setOutput('status', single?.job?.status ?? '')
+  core.setOutput('dock-status-id', single?.job?.dockStatusId ?? '')
+  core.setOutput('export-job-id', single?.job?.exportJobId ?? '')
+  core.setOutput('file', single?.zip?.file ?? '')
+  core.setOutput('sha256', single?.zip?.sha256 ?? '')
+  core.setOutput('size', single?.zip ? String(single.zip.size) : '')
   core.setOutput('artifact-id', single?.artifact ? String(single.artifact.id) : '')
   core.setOutput('artifact-url', single?.artifact?.url ?? '')
   core.setOutput('artifact-digest', single?.artifact?.digest ?? '')
-  core.setOutput('changed', inputs.commit ? String(commit?.changed ?? false) : '')
+  // Empty, not false, when no commit could be made: a failure never reads as "no change".
+  core.setOutput('changed', commit ? String(commit.changed) : '')
   core.setOutput('commit-sha', commit?.commitSha ?? '')
   core.setOutput('commit-url', commit?.commitUrl ?? '')
   core.setOutput('pull-request-number', commit?.pullRequestNumber?.toString() ?? '')
@@ -51,11 +52,11 @@ export async function reportResults(
 function toResult(record: ExportRecord): ToolResult {
   return {
     'tool-id': record.toolId,
-    status: record.status,
-    file: record.file,
-    sha256: record.sha256,
+    status: record.job?.status ?? '',
+    file: record.zip?.file ?? '',
+    sha256: record.zip?.sha256 ?? '',
     'artifact-id': record.artifact?.id ?? null,
-    changed: record.changed ?? null,
+    changed: record.delivery?.changed ?? null,
     error: record.errors.length > 0 ? record.errors.join('; ') : null
   }
 }

@@ -1,8 +1,9 @@
 import * as core from '@actions/core'
 import type { CommitResult } from './deliver/commit.js'
 import type { FileChanges } from './deliver/git-data.js'
-import { ExportRecord, seconds } from './export-tool.js'
-import type { Inputs } from './inputs.js'
+import type { ExportRecord } from './record.js'
+import { seconds } from '../text.js'
+import type { RunShape } from './inputs.js'
 import { MAX_SUMMARY_REPORT, reportMarkdown } from '../backup/report/compose.js'
 import type { ToolReport } from '../backup/report/render.js'
 import { code, errorText, escapeHtml, printableHtml } from '../summary-html.js'
@@ -11,7 +12,7 @@ type Row = [string, string]
 
 /** Adds the run's tables to the job summary (skipped outside Actions). */
 export async function writeSummary(
-  inputs: Inputs,
+  inputs: RunShape,
   records: ExportRecord[],
   commit: CommitResult | undefined
 ): Promise<void> {
@@ -43,30 +44,31 @@ export async function writeSummary(
 }
 
 export function reportsOf(records: ExportRecord[]): ToolReport[] {
-  return records.flatMap(record => (record.report ? [record.report] : []))
+  return records.flatMap(record => (record.delivery?.report ? [record.delivery.report] : []))
 }
 
 function detailRows(record: ExportRecord): Row[] {
+  const { zip, delivery } = record
   const rows: Row[] = [
     ['Tool', code(record.toolId)],
     ['Flow', record.flowId ? code(record.flowId) : 'not given'],
-    ['Status', printableHtml(record.status || 'not started')],
+    ['Status', printableHtml(record.job?.status || 'not started')],
     ['Duration', seconds(record.durationMs)]
   ]
-  if (record.file) {
+  if (zip) {
     rows.push(
-      ['File', code(record.file)],
-      ['Size', `${record.size} bytes`],
-      ['SHA-256', code(record.sha256)],
-      ['Entries', record.entries.map(e => `${code(e.name)} (${e.size} bytes)`).join('<br>')]
+      ['File', code(zip.file)],
+      ['Size', `${zip.size} bytes`],
+      ['SHA-256', code(zip.sha256)],
+      ['Entries', zip.entries.map(e => `${code(e.name)} (${e.size} bytes)`).join('<br>')]
     )
   }
   if (record.artifact) rows.push(['Artifact', artifactLink(record)])
-  if (record.changes) rows.push(['Changes', describeChanges(record.changes)])
-  if (record.redacted.length > 0) {
+  if (delivery?.changes) rows.push(['Changes', describeChanges(delivery.changes)])
+  if (delivery && delivery.redacted.length > 0) {
     rows.push([
       'Redacted',
-      `secure values in env_variables.json: ${record.redacted.map(code).join(', ')}`
+      `secure values in env_variables.json: ${delivery.redacted.map(code).join(', ')}`
     ])
   }
   if (record.errors.length > 0) rows.push(['Error', record.errors.map(errorText).join('<br>')])
@@ -74,14 +76,15 @@ function detailRows(record: ExportRecord): Row[] {
 }
 
 function batchRow(record: ExportRecord): string[] {
+  const { zip, delivery } = record
   return [
     code(record.toolId),
-    printableHtml(record.status || 'not started'),
+    printableHtml(record.job?.status || 'not started'),
     seconds(record.durationMs),
-    record.file ? `${record.size} bytes` : '',
-    record.sha256 ? code(record.sha256.slice(0, 12)) : '',
+    zip ? `${zip.size} bytes` : '',
+    zip ? code(zip.sha256.slice(0, 12)) : '',
     record.artifact ? artifactLink(record) : '',
-    record.changes ? describeChanges(record.changes) : record.changed === false ? 'no' : '',
+    delivery?.changes ? describeChanges(delivery.changes) : delivery?.changed === false ? 'no' : '',
     record.errors.map(errorText).join('<br>')
   ]
 }

@@ -5,14 +5,12 @@ import { extractZip } from '../backup/archive.js'
 import { importableFiles, isImportableName, verifyExport } from '../backup/importable.js'
 import { messageOf } from '../errors.js'
 import { KoreClient } from '../kore/client.js'
-import { downloadExport } from '../kore/download.js'
-import { waitForJob } from '../kore/poll.js'
+import { runExportJob } from '../kore/export-job.js'
 import { isPlainId } from '../text.js'
 import type { RestoreInputs } from './inputs.js'
 
 /** Kore.ai's exports are kilobytes to a few megabytes; this is the export action's default. */
 const MAX_EXPORT_BYTES = 1024 * 1024 * 1024
-const UNPACKED_SIZE_FACTOR = 4
 
 /** The target's state just before an import: the zip as Kore.ai exported it, and its files. */
 export interface CurrentState {
@@ -35,29 +33,18 @@ export async function exportCurrentState(
   const startedAt = Date.now()
   try {
     core.info(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`)
-    const started = await client.startExport(inputs.toolId, inputs.flowId, deadline)
-    const finished = await waitForJob(client, started.dockStatusId, {
-      pollIntervalMs: inputs.pollIntervalSeconds * 1000,
-      timeoutMs: deadline - startedAt,
-      startedAt
-    })
-    // The undo file must be the tool asked for: an answer naming another is refused.
-    for (const named of [started.toolId, finished.toolId]) {
-      if (named && named !== inputs.toolId) {
-        throw new Error(`Kore.ai's export answer names ${noun} ${named}, not ${inputs.toolId}`)
-      }
-    }
-    const url = finished.downloadUrl || started.downloadUrl
-    if (!url) throw new Error('Kore.ai reported SUCCESS but sent no download URL')
     const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), beforeImportName(inputs))
-    await downloadExport(url, {
-      host: inputs.host,
-      apiKey: inputs.apiKey,
+    await runExportJob(client, {
+      toolId: inputs.toolId,
+      flowId: inputs.flowId,
       destination: file,
-      maxBytes: MAX_EXPORT_BYTES,
+      pollIntervalMs: inputs.pollIntervalSeconds * 1000,
+      startedAt,
       deadline,
+      maxDownloadBytes: MAX_EXPORT_BYTES,
+      apiKey: inputs.apiKey,
       verify: async temporary => {
-        await verifyExport(temporary, MAX_EXPORT_BYTES * UNPACKED_SIZE_FACTOR, true)
+        await verifyExport(temporary, MAX_EXPORT_BYTES, true)
       }
     })
     const entries = await extractZip(file, isImportableName)

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { AmbiguousRequestError, KoreApiError } from '../kore/call.js'
 import { KoreClient, KoreClientOptions } from '../kore/client.js'
-import { JobFailedError, JobTimeoutError, waitForJob } from '../kore/poll.js'
+import { JobFailedError, jobStatusOf, waitForJob } from '../kore/poll.js'
 import { DockStatus, JobKind, JobStarted, UnexpectedResponseError } from '../kore/responses.js'
 import { printable } from '../text.js'
 import type { Backup } from './backup.js'
@@ -170,8 +170,8 @@ async function finish(
     seen('SUCCESS')
     return finished
   } catch (error) {
-    if (error instanceof JobFailedError) seen(error.status)
-    if (error instanceof JobTimeoutError) seen(error.lastStatus)
+    const status = jobStatusOf(error)
+    if (status !== undefined) seen(status)
     throw error
   }
 }

@@ -2,14 +2,14 @@ import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { extractZip } from '../../backup/archive.js'
 import { messageOf } from '../../errors.js'
-import type { ExportRecord } from '../export-tool.js'
+import type { ExportJob } from '../../kore/export-job.js'
 import { forTool } from '../../input-parsers.js'
 import type { Inputs } from '../inputs.js'
 import { commitBody, MAX_PULL_REQUEST_BODY, reportMarkdown } from '../../backup/report/compose.js'
 import { newWordDiffBudget, reportTool, ToolReport } from '../../backup/report/render.js'
 import type { ChangeDescription, CommitResult } from './commit.js'
 import { checkDeadline, StageDeadline } from './deadline.js'
-import type { BranchDiff } from './git-data.js'
+import type { BranchDiff, FileChanges } from './git-data.js'
 import { ENV_VARIABLES_FILE, REDACTED } from '../../backup/env-variables.js'
 import { lostImportableFiles } from '../../backup/importable.js'
 import { inert, printable } from '../../text.js'
@@ -24,27 +24,84 @@ export const MAX_COMMIT_BYTES = 512 * 1024 * 1024
 /** GitHub refuses a file over 100 MB in a push (and so in a tree). */
 const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024
 
+/** What the repository stage needs of the action's inputs. */
+export type RepositoryInputs = Pick<
+  Inputs,
+  | 'batch'
+  | 'commitBranch'
+  | 'commitMessage'
+  | 'commitPath'
+  | 'commitTimeoutSeconds'
+  | 'envVariables'
+  | 'githubToken'
+  | 'pullRequest'
+  | 'resource'
+  | 'tools'
+>
+
+/** A tool exported this run, as the commit sees it. */
+export interface ExportedZip {
+  toolId: string
+  file: string
+  job: Pick<ExportJob, 'exportJobId'>
+}
+
+/** What the repository stage did with one tool. */
+export interface ToolDelivery {
+  /** Secure variables whose values the commit redacted. */
+  redacted: string[]
+  /** Whether the commit changed this tool's files; undefined when it was not committed. */
+  changed?: boolean
+  changes?: FileChanges
+  /** What changed inside the tool, when this run's commit changed it. */
+  report?: ToolReport
+  /** Why the tool is not (or not surely) committed; empty when it is. */
+  errors: string[]
+}
+
+export interface Delivery {
+  /** Undefined when nothing could be committed or the commit failed. */
+  commit?: CommitResult
+  /** By tool id, for every tool given. */
+  tools: Map<string, ToolDelivery>
+}
+
 /**
  * Commits every exported tool in one commit, each under its own commit-path. A tool whose
  * archive is unsafe is left out (and marked failed) before anything is sent to GitHub; a
- * failed commit is recorded against every tool it held. Returns undefined when nothing was
- * committed or the commit failed.
+ * failed commit is recorded against every tool it held.
  */
 export async function deliverToRepository(
-  inputs: Inputs,
-  records: ExportRecord[],
+  inputs: RepositoryInputs,
+  exported: ExportedZip[],
   maxCommitBytes = MAX_COMMIT_BYTES
+): Promise<Delivery> {
+  const pending = exported.map(zip => ({ zip, delivery: { redacted: [], errors: [] } }))
+  const commit = await commitTools(inputs, pending, maxCommitBytes)
+  return { commit, tools: new Map(pending.map(({ zip, delivery }) => [zip.toolId, delivery])) }
+}
+
+interface Pending {
+  zip: ExportedZip
+  delivery: ToolDelivery
+}
+
+async function commitTools(
+  inputs: RepositoryInputs,
+  pending: Pending[],
+  maxCommitBytes: number
 ): Promise<CommitResult | undefined> {
   const directories = new Map<string, Map<string, Buffer>>()
-  const toolIn = new Map<string, ExportRecord>()
+  const toolIn = new Map<string, Pending>()
   const seconds = inputs.commitTimeoutSeconds
   const deadline: StageDeadline = { at: Date.now() + seconds * 1000, seconds }
   let held = 0
-  for (const record of records.filter(r => r.file)) {
+  for (const tool of pending) {
+    const { zip, delivery } = tool
     try {
       checkDeadline(deadline)
       const { files, redacted } = prepareExportFiles(
-        await extractZip(record.file),
+        await extractZip(zip.file),
         inputs.envVariables
       )
       const size = [...files.values()].reduce((sum, data) => sum + data.length, 0)
@@ -60,24 +117,26 @@ export async function deliverToRepository(
         )
       }
       held += size
-      record.redacted = redacted
+      delivery.redacted = redacted
       if (redacted.length > 0) {
         core.info(
-          `${record.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${printable(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`
+          `${zip.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${printable(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`
         )
       }
-      const directory = forTool(inputs.commitPath, record.toolId)
+      const directory = forTool(inputs.commitPath, zip.toolId)
       directories.set(directory, withManifest(files))
-      toolIn.set(directory, record)
+      toolIn.set(directory, tool)
     } catch (error) {
-      record.errors.push(messageOf(error))
+      delivery.errors.push(messageOf(error))
     }
   }
   if (directories.size === 0) return undefined
 
-  const single = inputs.batch ? undefined : records[0]
-  const job = single?.exportJobId ? ` (export ${inert(single.exportJobId)})` : ''
-  const subject = single ? `Kore.ai tool ${single.toolId}` : 'Kore.ai tools'
+  const single = inputs.batch ? undefined : pending[0]?.zip
+  const jobId = single?.job.exportJobId
+  const job = jobId ? ` (export ${inert(jobId)})` : ''
+  const noun = inputs.resource
+  const subject = single ? `Kore.ai ${noun} ${single.toolId}` : `Kore.ai ${noun}s`
   const reports = new Map<string, ToolReport>()
   // Called once the branch's old files are known, before anything is written.
   const describe = async ({ changes, previous }: BranchDiff): Promise<ChangeDescription> => {
@@ -93,13 +152,13 @@ export async function deliverToRepository(
       const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]))
       const before = await previous(directory)
       before?.delete(MANIFEST_FILE)
-      const toolId = toolIn.get(directory)?.toolId ?? directory
+      const toolId = toolIn.get(directory)?.zip.toolId ?? directory
       reports.set(directory, reportTool(toolId, before, after, { budget }))
     }
-    const changed = [...changes.keys()].map(d => toolIn.get(d)?.toolId).join(', ')
+    const changed = [...changes.keys()].map(d => toolIn.get(d)?.zip.toolId).join(', ')
     const subjectLine =
       inputs.commitMessage ||
-      (single ? `Back up Kore.ai tool ${single.toolId}${job}` : `Back up Kore.ai tools ${changed}`)
+      (single ? `Back up ${subject}${job}` : `Back up ${subject} ${changed}`)
     const body = commitBody([...reports.values()])
     const intro = `Automated backup of ${subject}${job} by kore-tool-export.`
     const details = reportMarkdown([...reports.values()], MAX_PULL_REQUEST_BODY - intro.length - 10)
@@ -132,18 +191,19 @@ export async function deliverToRepository(
         return `not committed: the export has no ${lost.join(', ')}, which the backup in ${directory} holds, and committing it would leave that backup unable to import over the tool. If the tool no longer has that file, delete it from the backup in a commit of your own, or set env-variables: omit`
       }
     })
-    for (const [directory, reason] of result.refused) toolIn.get(directory)?.errors.push(reason)
-    for (const [directory, record] of toolIn) {
-      record.changes = result.changes.get(directory)
-      record.changed = result.changed && result.changes.has(directory)
+    for (const [directory, { delivery }] of toolIn) {
+      const refused = result.refused.get(directory)
+      if (refused) delivery.errors.push(refused)
+      delivery.changes = result.changes.get(directory)
+      delivery.changed = result.changed && result.changes.has(directory)
       // What this run did: a run that found its work already done (a racing twin committed
       // it, or the pull request's branch already held it) reports nothing.
-      record.report = record.changed ? reports.get(directory) : undefined
+      delivery.report = delivery.changed ? reports.get(directory) : undefined
     }
     logResult(result, toolIn)
     return result
   } catch (error) {
-    for (const record of toolIn.values()) record.errors.push(messageOf(error))
+    for (const { delivery } of toolIn.values()) delivery.errors.push(messageOf(error))
     return undefined
   }
 }
@@ -153,7 +213,10 @@ export async function deliverToRepository(
  * their commit paths, so that two workflows backing up different sets, or one tool proposed to
  * two branches, never share (and reset) one branch.
  */
-export function pullRequestBranch(inputs: Inputs, base: string): string {
+export function pullRequestBranch(
+  inputs: Pick<Inputs, 'batch' | 'commitPath' | 'tools'>,
+  base: string
+): string {
   const [first] = inputs.tools
   if (!inputs.batch && first) return `kore-tool-export/into-${base}/${first.toolId}`
   const paths = inputs.tools.map(tool => forTool(inputs.commitPath, tool.toolId)).sort()
@@ -161,13 +224,13 @@ export function pullRequestBranch(inputs: Inputs, base: string): string {
   return `kore-tool-export/into-${base}/batch-${digest}`
 }
 
-function logResult(result: CommitResult, toolIn: Map<string, ExportRecord>): void {
+function logResult(result: CommitResult, toolIn: Map<string, Pending>): void {
   if (!result.changed) core.info('No changes to commit')
   else core.info(`Committed ${result.commitSha} to ${result.branch}`)
   for (const [directory, changes] of result.changes) {
     const { added, modified, removed } = changes
     core.info(
-      `  ${toolIn.get(directory)?.toolId} (${directory}): ${added.length} added, ${modified.length} modified, ${removed.length} removed`
+      `  ${toolIn.get(directory)?.zip.toolId} (${directory}): ${added.length} added, ${modified.length} modified, ${removed.length} removed`
     )
   }
   if (result.pullRequestUrl) core.info(`Pull request: ${result.pullRequestUrl}`)
