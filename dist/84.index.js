@@ -11,7 +11,7 @@ export const modules = {
 /* harmony export */   JA: () => (/* binding */ diffDirectories),
 /* harmony export */   pG: () => (/* binding */ readBranch)
 /* harmony export */ });
-/* unused harmony exports commonParent, readDirectories */
+/* unused harmony export commonParent */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 
@@ -206,7 +206,7 @@ __webpack_require__.d(__webpack_exports__, {
   SU: () => (/* binding */ parseRepository)
 });
 
-// UNUSED EXPORTS: CommitError, GITHUB_REQUEST_TIMEOUT_MS
+// UNUSED EXPORTS: GITHUB_REQUEST_TIMEOUT_MS
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var core = __webpack_require__(77094);

@@ -31757,18 +31757,15 @@ var errors = __nccwpck_require__(83916);
 
 
 
-class ArtifactUploadError extends Error {
-    constructor(message, file) {
-        super(`${message} The zip itself is kept at ${file}.`);
-        this.name = 'ArtifactUploadError';
-    }
+function artifactUploadError(message, file) {
+    return new Error(`${message} The zip itself is kept at ${file}.`);
 }
 /** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
 async function uploadExportArtifact(request) {
     const name = external_node_path_.basename(request.file);
     const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.';
     if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-        throw new ArtifactUploadError(`Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`, request.file);
+        throw artifactUploadError(`Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`, request.file);
     }
     // Loaded only when needed: it is most of the bundle and slows every start.
     const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(111)]).then(__nccwpck_require__.bind(__nccwpck_require__, 40111));
@@ -31790,13 +31787,13 @@ async function uploadExportArtifact(request) {
     }
     catch (error) {
         if (error instanceof GHESNotSupportedError) {
-            throw new ArtifactUploadError(`Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`, request.file);
+            throw artifactUploadError(`Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`, request.file);
         }
         const message = (0,errors/* messageOf */.b)(error);
         if (/\(409\)|already exists/i.test(message)) {
-            throw new ArtifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
+            throw artifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
         }
-        throw new ArtifactUploadError(`Artifact upload failed: ${message}.`, request.file);
+        throw artifactUploadError(`Artifact upload failed: ${message}.`, request.file);
     }
 }
 /** The artifact's page, as actions/upload-artifact links it. */
@@ -31851,11 +31848,9 @@ const Input = {
     KeepAlive: 'keep-alive',
     KeepAliveDays: 'keep-alive-days'
 };
-class InputError extends Error {
-    constructor(input, problem) {
-        super(`${input}: ${problem}`);
-        this.name = 'InputError';
-    }
+/** A problem with one input, worded `input: problem` so that the message names it. */
+function inputError(input, problem) {
+    return new Error(`${input}: ${problem}`);
 }
 
 // EXTERNAL MODULE: ./src/text.ts
@@ -31865,22 +31860,22 @@ var src_text = __nccwpck_require__(48992);
 
 
 
-/** One parser per kind of input; each throws an InputError that names the input. */
+/** One parser per kind of input; each throws an inputError that names the input. */
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
 const TOOL_ID_PLACEHOLDER = '{tool-id}';
 /** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
 function parseToolList(toolId, flowId, toolsText) {
     if (toolId && toolsText) {
-        throw new InputError(Input.Tools, 'give either tool-id or tools, not both');
+        throw inputError(Input.Tools, 'give either tool-id or tools, not both');
     }
     if (toolId)
         return [
             { toolId: parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
         ];
     if (!toolsText)
-        throw new InputError(Input.ToolId, 'is required (or list several tools in tools)');
+        throw inputError(Input.ToolId, 'is required (or list several tools in tools)');
     if (flowId) {
-        throw new InputError(Input.FlowId, 'applies to tool-id only; with tools, put the flow id after the tool id on its line');
+        throw inputError(Input.FlowId, 'applies to tool-id only; with tools, put the flow id after the tool id on its line');
     }
     const tools = [];
     toolsText.split(/\r?\n/).forEach((line, index) => {
@@ -31889,39 +31884,39 @@ function parseToolList(toolId, flowId, toolsText) {
             return;
         const where = `${Input.Tools}: line ${index + 1}`;
         if (fields.length > 2) {
-            throw new InputError(where, `"${(0,src_text/* printable */.g$)(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
+            throw inputError(where, `"${(0,src_text/* printable */.g$)(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
         }
         const spec = {
             toolId: parseToolId(where, fields[0] ?? ''),
             flowId: parseFlowId(where, fields[1] ?? '')
         };
         if (tools.some(t => t.toolId === spec.toolId)) {
-            throw new InputError(where, `tool ${spec.toolId} is listed twice`);
+            throw inputError(where, `tool ${spec.toolId} is listed twice`);
         }
         tools.push(spec);
     });
     if (tools.length === 0)
-        throw new InputError(Input.Tools, 'lists no tool');
+        throw inputError(Input.Tools, 'lists no tool');
     return tools;
 }
 function parseHost(raw) {
     if (!raw)
-        throw new InputError(Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
+        throw inputError(Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new InputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
+        throw inputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
     }
     if (url.username || url.password || url.search || url.hash) {
-        throw new InputError(Input.Host, 'must be a base URL without credentials, query or fragment');
+        throw inputError(Input.Host, 'must be a base URL without credentials, query or fragment');
     }
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        throw new InputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
+        throw inputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(Input.Host, `"${raw}" must be an https URL`);
+        throw inputError(Input.Host, `"${raw}" must be an https URL`);
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
@@ -31933,16 +31928,16 @@ function isLoopback(hostname) {
 /** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
 function parseToolId(input, raw) {
     if (!raw)
-        throw new InputError(input, 'is required');
+        throw inputError(input, 'is required');
     if (!(0,src_text/* isPlainId */.SR)(raw)) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
+        throw inputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
     }
     return raw;
 }
 /** Flow ids are opaque and only travel URL-encoded in the query string. */
 function parseFlowId(input, raw) {
     if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a flow id (no spaces or control characters)`);
+        throw inputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a flow id (no spaces or control characters)`);
     }
     return raw;
 }
@@ -31955,10 +31950,10 @@ function parseSeconds(input, raw, fallback, min) {
         return fallback;
     const value = Number(raw);
     if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a number of seconds`);
+        throw inputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a number of seconds`);
     }
     if (value < min || value > MAX_TIMEOUT_SECONDS) {
-        throw new InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
+        throw inputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
     }
     return value;
 }
@@ -31971,11 +31966,11 @@ function parseSize(input, raw) {
     const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i);
     const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
     if (!match || unit === undefined) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
+        throw inputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
     }
     const bytes = Math.floor(Number(match[1]) * unit);
     if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
-        throw new InputError(input, `${(0,src_text/* printable */.g$)(raw)} is out of range: use 1KiB to 64GiB`);
+        throw inputError(input, `${(0,src_text/* printable */.g$)(raw)} is out of range: use 1KiB to 64GiB`);
     }
     return bytes;
 }
@@ -31986,7 +31981,7 @@ function forTool(template, toolId) {
 /** Templates that name one thing per tool must tell the tools apart. */
 function requirePlaceholder(input, template, tools) {
     if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
-        throw new InputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
+        throw inputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
     }
 }
 /**
@@ -31999,18 +31994,14 @@ function parseArtifactName(raw, tools) {
     for (const { toolId } of tools) {
         const name = forTool(template, toolId);
         if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
-            throw new InputError(Input.ArtifactName, `"${(0,src_text/* printable */.g$)(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
+            throw inputError(Input.ArtifactName, `"${(0,src_text/* printable */.g$)(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
         }
     }
     return template;
 }
+/** Days an artifact is kept; empty leaves it to the repository's setting. */
 function parseRetentionDays(raw) {
-    if (!raw)
-        return undefined;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
-        throw new InputError(Input.RetentionDays, `"${(0,src_text/* printable */.g$)(raw)}" is not a whole number of days from 1 to 90`);
-    }
-    return Number(raw);
+    return raw ? parseWholeNumber(Input.RetentionDays, raw, 0, 1, 90, ' of days') : undefined;
 }
 /**
  * A directory inside the repository, never its root since stale files there get removed.
@@ -32026,7 +32017,7 @@ function parseCommitPath(raw, tools) {
         const segments = directory.split('/');
         const unsafe = !directory || /[\\\p{Cc}]/u.test(directory) || segments.some(isBadPathSegment);
         if (unsafe) {
-            throw new InputError(Input.CommitPath, `"${(0,src_text/* printable */.g$)(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
+            throw inputError(Input.CommitPath, `"${(0,src_text/* printable */.g$)(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
         }
     }
     return template;
@@ -32041,11 +32032,11 @@ function isBadPathSegment(segment) {
 function parseMaxParallel(raw) {
     return parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16);
 }
-function parseWholeNumber(input, raw, fallback, min, max) {
+function parseWholeNumber(input, raw, fallback, min, max, unit = '') {
     if (!raw)
         return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a whole number from ${min} to ${max}`);
+        throw inputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a whole number${unit} from ${min} to ${max}`);
     }
     return Number(raw);
 }
@@ -32056,7 +32047,7 @@ function parseBranch(raw) {
         return '';
     const invalid = /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@';
     if (invalid)
-        throw new InputError(Input.CommitBranch, `"${(0,src_text/* printable */.g$)(raw)}" is not a valid branch name`);
+        throw inputError(Input.CommitBranch, `"${(0,src_text/* printable */.g$)(raw)}" is not a valid branch name`);
     return branch;
 }
 function parseChoice(input, raw, choices) {
@@ -32064,7 +32055,7 @@ function parseChoice(input, raw, choices) {
         return choices[0];
     const choice = choices.find(c => c === raw.toLowerCase());
     if (!choice) {
-        throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not one of ${choices.join(', ')}`);
+        throw inputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not one of ${choices.join(', ')}`);
     }
     return choice;
 }
@@ -32075,7 +32066,7 @@ function parseBoolean(input, raw, fallback) {
         return true;
     if (/^false$/i.test(raw))
         return false;
-    throw new InputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a boolean: use true or false`);
+    throw inputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a boolean: use true or false`);
 }
 
 ;// CONCATENATED MODULE: ./src/backup/archive.ts
@@ -34018,11 +34009,8 @@ function checkJsonFile(name, data, utf16) {
 
 
 /** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
-class RedactionError extends Error {
-    constructor(file, reason) {
-        super(`${(0,src_text/* printable */.g$)(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`);
-        this.name = 'RedactionError';
-    }
+function redactionError(file, reason) {
+    return new Error(`${(0,src_text/* printable */.g$)(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`);
 }
 /**
  * Turns the export's entries into the files to commit: JSON re-indented for readable diffs
@@ -34053,7 +34041,7 @@ function redactOrRefuse(entry) {
         return redactEnvVariablesFile(entry.data);
     }
     catch (error) {
-        throw new RedactionError(entry.name, (0,errors/* messageOf */.b)(error));
+        throw redactionError(entry.name, (0,errors/* messageOf */.b)(error));
     }
 }
 /**
@@ -35331,9 +35319,9 @@ function readApiKey() {
     if (apiKey)
         (0,src_text/* hideSecret */.DL)(apiKey);
     if (!apiKey)
-        throw new InputError(Input.ApiKey, 'is required (pass it from a secret)');
+        throw inputError(Input.ApiKey, 'is required (pass it from a secret)');
     if (/[\s\p{Cc}]/u.test(apiKey)) {
-        throw new InputError(Input.ApiKey, 'contains whitespace or control characters');
+        throw inputError(Input.ApiKey, 'contains whitespace or control characters');
     }
     return apiKey;
 }
@@ -35347,7 +35335,7 @@ function readApiKey() {
 
 
 const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'];
-/** Reads and validates every input; throws an InputError naming the first bad one. */
+/** Reads and validates every input; throws an inputError naming the first bad one. */
 function readInputs() {
     const apiKey = readApiKey();
     const githubToken = core/* getInput */.V4(Input.GithubToken);
@@ -35358,7 +35346,7 @@ function readInputs() {
     const commit = parseBoolean(Input.Commit, core/* getInput */.V4(Input.Commit), false);
     const keepAlive = parseBoolean(Input.KeepAlive, core/* getInput */.V4(Input.KeepAlive), false);
     if ((commit || keepAlive) && !githubToken) {
-        throw new InputError(Input.GithubToken, `is required when ${commit ? 'commit' : 'keep-alive'} is true (default: github.token)`);
+        throw inputError(Input.GithubToken, `is required when ${commit ? 'commit' : 'keep-alive'} is true (default: github.token)`);
     }
     return {
         host: parseHost(core/* getInput */.V4(Input.Host)),
@@ -35713,7 +35701,6 @@ function describeFailures(inputs, records, failed) {
 /* harmony export */   vI: () => (/* binding */ DEFAULT_RETRY),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-/* unused harmony export GaveUpError */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
 
 const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
@@ -35762,13 +35749,6 @@ class RateGate {
         }
     }
 }
-/** Transient trouble that lasted longer than the retry policy allows. */
-class GaveUpError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'GaveUpError';
-    }
-}
 /** A step's time ran out before a request could start. */
 class DeadlineError extends Error {
     constructor(what) {
@@ -35797,7 +35777,9 @@ async function withRetries(what, policy, attempt, options = {}) {
             const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
             const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
             if (counted >= policy.attempts || pastDeadline) {
-                throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`);
+                throw new Error(`${what}: ${error.message} (gave up after ${tryNumber} tries)`, {
+                    cause: error
+                });
             }
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
             await wait(delay);

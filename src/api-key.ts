@@ -1,14 +1,14 @@
 import * as core from '@actions/core'
-import { Input, InputError } from './input-names.js'
+import { Input, inputError } from './input-names.js'
 import { hideSecret } from './text.js'
 
 /** Reads api-key, masking it before anything else can print it. Shared by both actions. */
 export function readApiKey(): string {
   const apiKey = core.getInput(Input.ApiKey)
   if (apiKey) hideSecret(apiKey)
-  if (!apiKey) throw new InputError(Input.ApiKey, 'is required (pass it from a secret)')
+  if (!apiKey) throw inputError(Input.ApiKey, 'is required (pass it from a secret)')
   if (/[\s\p{Cc}]/u.test(apiKey)) {
-    throw new InputError(Input.ApiKey, 'contains whitespace or control characters')
+    throw inputError(Input.ApiKey, 'contains whitespace or control characters')
   }
   return apiKey
 }

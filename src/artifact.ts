@@ -24,11 +24,8 @@ export interface UploadedArtifact {
   digest: string
 }
 
-export class ArtifactUploadError extends Error {
-  constructor(message: string, file: string) {
-    super(`${message} The zip itself is kept at ${file}.`)
-    this.name = 'ArtifactUploadError'
-  }
+function artifactUploadError(message: string, file: string): Error {
+  return new Error(`${message} The zip itself is kept at ${file}.`)
 }
 
 /** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
@@ -36,7 +33,7 @@ export async function uploadExportArtifact(request: ArtifactRequest): Promise<Up
   const name = path.basename(request.file)
   const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.'
   if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-    throw new ArtifactUploadError(
+    throw artifactUploadError(
       `Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`,
       request.file
     )
@@ -62,19 +59,19 @@ export async function uploadExportArtifact(request: ArtifactRequest): Promise<Up
     return { id: uploaded.id, name, url: artifactUrl(uploaded.id), digest: uploaded.digest ?? '' }
   } catch (error) {
     if (error instanceof GHESNotSupportedError) {
-      throw new ArtifactUploadError(
+      throw artifactUploadError(
         `Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`,
         request.file
       )
     }
     const message = messageOf(error)
     if (/\(409\)|already exists/i.test(message)) {
-      throw new ArtifactUploadError(
+      throw artifactUploadError(
         `An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`,
         request.file
       )
     }
-    throw new ArtifactUploadError(`Artifact upload failed: ${message}.`, request.file)
+    throw artifactUploadError(`Artifact upload failed: ${message}.`, request.file)
   }
 }
 

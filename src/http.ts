@@ -98,7 +98,7 @@ const TRANSIENT_NETWORK_CODES = new Set([
   'UND_ERR_SOCKET'
 ])
 
-export function isTransientNetworkError(error: unknown): boolean {
+function isTransientNetworkError(error: unknown): boolean {
   const { code, message } = (error ?? {}) as NodeJS.ErrnoException
   if (code) return TRANSIENT_NETWORK_CODES.has(code)
   return /request timeout|socket hang up|timed out|stalled/i.test(String(message))

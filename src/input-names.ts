@@ -27,9 +27,7 @@ export const Input = {
   KeepAliveDays: 'keep-alive-days'
 } as const
 
-export class InputError extends Error {
-  constructor(input: string, problem: string) {
-    super(`${input}: ${problem}`)
-    this.name = 'InputError'
-  }
+/** A problem with one input, worded `input: problem` so that the message names it. */
+export function inputError(input: string, problem: string): Error {
+  return new Error(`${input}: ${problem}`)
 }

@@ -1,13 +1,13 @@
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { Input, InputError } from './input-names.js'
+import { Input, inputError } from './input-names.js'
 import { isPlainId, printable } from './text.js'
 
-/** One parser per kind of input; each throws an InputError that names the input. */
+/** One parser per kind of input; each throws an inputError that names the input. */
 
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60 // a GitHub-hosted job cannot run longer
 
-export const TOOL_ID_PLACEHOLDER = '{tool-id}'
+const TOOL_ID_PLACEHOLDER = '{tool-id}'
 
 export interface ToolSpec {
   toolId: string
@@ -18,15 +18,15 @@ export interface ToolSpec {
 /** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
 export function parseToolList(toolId: string, flowId: string, toolsText: string): ToolSpec[] {
   if (toolId && toolsText) {
-    throw new InputError(Input.Tools, 'give either tool-id or tools, not both')
+    throw inputError(Input.Tools, 'give either tool-id or tools, not both')
   }
   if (toolId)
     return [
       { toolId: parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
     ]
-  if (!toolsText) throw new InputError(Input.ToolId, 'is required (or list several tools in tools)')
+  if (!toolsText) throw inputError(Input.ToolId, 'is required (or list several tools in tools)')
   if (flowId) {
-    throw new InputError(
+    throw inputError(
       Input.FlowId,
       'applies to tool-id only; with tools, put the flow id after the tool id on its line'
     )
@@ -37,7 +37,7 @@ export function parseToolList(toolId: string, flowId: string, toolsText: string)
     if (fields.length === 0 || fields[0]?.startsWith('#')) return
     const where = `${Input.Tools}: line ${index + 1}`
     if (fields.length > 2) {
-      throw new InputError(
+      throw inputError(
         where,
         `"${printable(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`
       )
@@ -47,30 +47,30 @@ export function parseToolList(toolId: string, flowId: string, toolsText: string)
       flowId: parseFlowId(where, fields[1] ?? '')
     }
     if (tools.some(t => t.toolId === spec.toolId)) {
-      throw new InputError(where, `tool ${spec.toolId} is listed twice`)
+      throw inputError(where, `tool ${spec.toolId} is listed twice`)
     }
     tools.push(spec)
   })
-  if (tools.length === 0) throw new InputError(Input.Tools, 'lists no tool')
+  if (tools.length === 0) throw inputError(Input.Tools, 'lists no tool')
   return tools
 }
 
 export function parseHost(raw: string): string {
-  if (!raw) throw new InputError(Input.Host, 'is required, e.g. https://agent-platform.kore.ai')
+  if (!raw) throw inputError(Input.Host, 'is required, e.g. https://agent-platform.kore.ai')
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new InputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`)
+    throw inputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`)
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new InputError(Input.Host, 'must be a base URL without credentials, query or fragment')
+    throw inputError(Input.Host, 'must be a base URL without credentials, query or fragment')
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new InputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`)
+    throw inputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(Input.Host, `"${raw}" must be an https URL`)
+    throw inputError(Input.Host, `"${raw}" must be an https URL`)
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
 }
@@ -85,9 +85,9 @@ export function isLoopback(hostname: string): boolean {
 
 /** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
 export function parseToolId(input: string, raw: string): string {
-  if (!raw) throw new InputError(input, 'is required')
+  if (!raw) throw inputError(input, 'is required')
   if (!isPlainId(raw)) {
-    throw new InputError(
+    throw inputError(
       input,
       `"${printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`
     )
@@ -96,9 +96,9 @@ export function parseToolId(input: string, raw: string): string {
 }
 
 /** Flow ids are opaque and only travel URL-encoded in the query string. */
-export function parseFlowId(input: string, raw: string): string {
+function parseFlowId(input: string, raw: string): string {
   if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
-    throw new InputError(
+    throw inputError(
       input,
       `"${printable(raw)}" is not a flow id (no spaces or control characters)`
     )
@@ -115,13 +115,10 @@ export function parseSeconds(input: string, raw: string, fallback: number, min: 
   if (!raw) return fallback
   const value = Number(raw)
   if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
-    throw new InputError(input, `"${printable(raw)}" is not a number of seconds`)
+    throw inputError(input, `"${printable(raw)}" is not a number of seconds`)
   }
   if (value < min || value > MAX_TIMEOUT_SECONDS) {
-    throw new InputError(
-      input,
-      `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`
-    )
+    throw inputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`)
   }
   return value
 }
@@ -135,14 +132,11 @@ export function parseSize(input: string, raw: string): number {
   const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i)
   const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none']
   if (!match || unit === undefined) {
-    throw new InputError(
-      input,
-      `"${printable(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`
-    )
+    throw inputError(input, `"${printable(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`)
   }
   const bytes = Math.floor(Number(match[1]) * unit)
   if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
-    throw new InputError(input, `${printable(raw)} is out of range: use 1KiB to 64GiB`)
+    throw inputError(input, `${printable(raw)} is out of range: use 1KiB to 64GiB`)
   }
   return bytes
 }
@@ -155,10 +149,7 @@ export function forTool(template: string, toolId: string): string {
 /** Templates that name one thing per tool must tell the tools apart. */
 function requirePlaceholder(input: string, template: string, tools: ToolSpec[]): void {
   if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
-    throw new InputError(
-      input,
-      `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`
-    )
+    throw inputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`)
   }
 }
 
@@ -172,7 +163,7 @@ export function parseArtifactName(raw: string, tools: ToolSpec[]): string {
   for (const { toolId } of tools) {
     const name = forTool(template, toolId)
     if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
-      throw new InputError(
+      throw inputError(
         Input.ArtifactName,
         `"${printable(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`
       )
@@ -181,15 +172,9 @@ export function parseArtifactName(raw: string, tools: ToolSpec[]): string {
   return template
 }
 
+/** Days an artifact is kept; empty leaves it to the repository's setting. */
 export function parseRetentionDays(raw: string): number | undefined {
-  if (!raw) return undefined
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
-    throw new InputError(
-      Input.RetentionDays,
-      `"${printable(raw)}" is not a whole number of days from 1 to 90`
-    )
-  }
-  return Number(raw)
+  return raw ? parseWholeNumber(Input.RetentionDays, raw, 0, 1, 90, ' of days') : undefined
 }
 
 /**
@@ -206,7 +191,7 @@ export function parseCommitPath(raw: string, tools: ToolSpec[]): string {
     const segments = directory.split('/')
     const unsafe = !directory || /[\\\p{Cc}]/u.test(directory) || segments.some(isBadPathSegment)
     if (unsafe) {
-      throw new InputError(
+      throw inputError(
         Input.CommitPath,
         `"${printable(raw)}" is not a directory inside the repository (relative, no "..", not the root)`
       )
@@ -232,11 +217,15 @@ export function parseWholeNumber(
   raw: string,
   fallback: number,
   min: number,
-  max: number
+  max: number,
+  unit = ''
 ): number {
   if (!raw) return fallback
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new InputError(input, `"${printable(raw)}" is not a whole number from ${min} to ${max}`)
+    throw inputError(
+      input,
+      `"${printable(raw)}" is not a whole number${unit} from ${min} to ${max}`
+    )
   }
   return Number(raw)
 }
@@ -248,7 +237,7 @@ export function parseBranch(raw: string): string {
   const invalid =
     /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@'
   if (invalid)
-    throw new InputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`)
+    throw inputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`)
   return branch
 }
 
@@ -260,7 +249,7 @@ export function parseChoice<T extends string>(
   if (!raw) return choices[0] as T
   const choice = choices.find(c => c === raw.toLowerCase())
   if (!choice) {
-    throw new InputError(input, `"${printable(raw)}" is not one of ${choices.join(', ')}`)
+    throw inputError(input, `"${printable(raw)}" is not one of ${choices.join(', ')}`)
   }
   return choice
 }
@@ -269,5 +258,5 @@ export function parseBoolean(input: string, raw: string, fallback: boolean): boo
   if (!raw) return fallback
   if (/^true$/i.test(raw)) return true
   if (/^false$/i.test(raw)) return false
-  throw new InputError(input, `"${printable(raw)}" is not a boolean: use true or false`)
+  throw inputError(input, `"${printable(raw)}" is not a boolean: use true or false`)
 }

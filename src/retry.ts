@@ -70,14 +70,6 @@ export class RateGate {
   }
 }
 
-/** Transient trouble that lasted longer than the retry policy allows. */
-export class GaveUpError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'GaveUpError'
-  }
-}
-
 /** A step's time ran out before a request could start. */
 export class DeadlineError extends Error {
   constructor(what: string) {
@@ -117,7 +109,9 @@ export async function withRetries<T>(
       const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs)
       const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline
       if (counted >= policy.attempts || pastDeadline) {
-        throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`)
+        throw new Error(`${what}: ${error.message} (gave up after ${tryNumber} tries)`, {
+          cause: error
+        })
       }
       core.info(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`)
       await wait(delay)

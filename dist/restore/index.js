@@ -31734,11 +31734,9 @@ const input_names_Input = {
     KeepAlive: 'keep-alive',
     KeepAliveDays: 'keep-alive-days'
 };
-class input_names_InputError extends Error {
-    constructor(input, problem) {
-        super(`${input}: ${problem}`);
-        this.name = 'InputError';
-    }
+/** A problem with one input, worded `input: problem` so that the message names it. */
+function input_names_inputError(input, problem) {
+    return new Error(`${input}: ${problem}`);
 }
 
 ;// CONCATENATED MODULE: ./src/text.ts
@@ -31875,22 +31873,22 @@ var external_node_os_ = __nccwpck_require__(48161);
 
 
 
-/** One parser per kind of input; each throws an InputError that names the input. */
+/** One parser per kind of input; each throws an inputError that names the input. */
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
 const TOOL_ID_PLACEHOLDER = '{tool-id}';
 /** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
 function parseToolList(toolId, flowId, toolsText) {
     if (toolId && toolsText) {
-        throw new InputError(Input.Tools, 'give either tool-id or tools, not both');
+        throw inputError(Input.Tools, 'give either tool-id or tools, not both');
     }
     if (toolId)
         return [
             { toolId: parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
         ];
     if (!toolsText)
-        throw new InputError(Input.ToolId, 'is required (or list several tools in tools)');
+        throw inputError(Input.ToolId, 'is required (or list several tools in tools)');
     if (flowId) {
-        throw new InputError(Input.FlowId, 'applies to tool-id only; with tools, put the flow id after the tool id on its line');
+        throw inputError(Input.FlowId, 'applies to tool-id only; with tools, put the flow id after the tool id on its line');
     }
     const tools = [];
     toolsText.split(/\r?\n/).forEach((line, index) => {
@@ -31899,39 +31897,39 @@ function parseToolList(toolId, flowId, toolsText) {
             return;
         const where = `${Input.Tools}: line ${index + 1}`;
         if (fields.length > 2) {
-            throw new InputError(where, `"${printable(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
+            throw inputError(where, `"${printable(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
         }
         const spec = {
             toolId: parseToolId(where, fields[0] ?? ''),
             flowId: parseFlowId(where, fields[1] ?? '')
         };
         if (tools.some(t => t.toolId === spec.toolId)) {
-            throw new InputError(where, `tool ${spec.toolId} is listed twice`);
+            throw inputError(where, `tool ${spec.toolId} is listed twice`);
         }
         tools.push(spec);
     });
     if (tools.length === 0)
-        throw new InputError(Input.Tools, 'lists no tool');
+        throw inputError(Input.Tools, 'lists no tool');
     return tools;
 }
 function parseHost(raw) {
     if (!raw)
-        throw new input_names_InputError(input_names_Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
+        throw input_names_inputError(input_names_Input.Host, 'is required, e.g. https://agent-platform.kore.ai');
     let url;
     try {
         url = new URL(raw);
     }
     catch {
-        throw new input_names_InputError(input_names_Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
+        throw input_names_inputError(input_names_Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
     }
     if (url.username || url.password || url.search || url.hash) {
-        throw new input_names_InputError(input_names_Input.Host, 'must be a base URL without credentials, query or fragment');
+        throw input_names_inputError(input_names_Input.Host, 'must be a base URL without credentials, query or fragment');
     }
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        throw new input_names_InputError(input_names_Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
+        throw input_names_inputError(input_names_Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new input_names_InputError(input_names_Input.Host, `"${raw}" must be an https URL`);
+        throw input_names_inputError(input_names_Input.Host, `"${raw}" must be an https URL`);
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
@@ -31943,16 +31941,16 @@ function isLoopback(hostname) {
 /** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
 function parseToolId(input, raw) {
     if (!raw)
-        throw new input_names_InputError(input, 'is required');
+        throw input_names_inputError(input, 'is required');
     if (!isPlainId(raw)) {
-        throw new input_names_InputError(input, `"${text_printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
+        throw input_names_inputError(input, `"${text_printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
     }
     return raw;
 }
 /** Flow ids are opaque and only travel URL-encoded in the query string. */
 function parseFlowId(input, raw) {
     if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
-        throw new InputError(input, `"${printable(raw)}" is not a flow id (no spaces or control characters)`);
+        throw inputError(input, `"${printable(raw)}" is not a flow id (no spaces or control characters)`);
     }
     return raw;
 }
@@ -31965,10 +31963,10 @@ function parseSeconds(input, raw, fallback, min) {
         return fallback;
     const value = Number(raw);
     if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
-        throw new input_names_InputError(input, `"${text_printable(raw)}" is not a number of seconds`);
+        throw input_names_inputError(input, `"${text_printable(raw)}" is not a number of seconds`);
     }
     if (value < min || value > MAX_TIMEOUT_SECONDS) {
-        throw new input_names_InputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
+        throw input_names_inputError(input, `${raw} is out of range: use ${min} to ${MAX_TIMEOUT_SECONDS} seconds`);
     }
     return value;
 }
@@ -31981,11 +31979,11 @@ function parseSize(input, raw) {
     const match = raw.trim().match(/^(\d+(?:\.\d+)?)\s*([a-z]*)$/i);
     const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
     if (!match || unit === undefined) {
-        throw new InputError(input, `"${printable(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
+        throw inputError(input, `"${printable(raw)}" is not a size, e.g. 1073741824, 500MiB or 2GiB`);
     }
     const bytes = Math.floor(Number(match[1]) * unit);
     if (bytes < 2 ** 10 || bytes > 64 * 2 ** 30) {
-        throw new InputError(input, `${printable(raw)} is out of range: use 1KiB to 64GiB`);
+        throw inputError(input, `${printable(raw)} is out of range: use 1KiB to 64GiB`);
     }
     return bytes;
 }
@@ -31996,7 +31994,7 @@ function forTool(template, toolId) {
 /** Templates that name one thing per tool must tell the tools apart. */
 function requirePlaceholder(input, template, tools) {
     if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
-        throw new InputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
+        throw inputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
     }
 }
 /**
@@ -32009,18 +32007,14 @@ function parseArtifactName(raw, tools) {
     for (const { toolId } of tools) {
         const name = forTool(template, toolId);
         if (name.length > 200 || /[":<>|*?\\/\p{Cc}]/u.test(name) || /^\.+$/.test(name)) {
-            throw new InputError(Input.ArtifactName, `"${printable(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
+            throw inputError(Input.ArtifactName, `"${printable(name)}" is not a valid artifact name (no " : < > | * ? \\ / or control characters)`);
         }
     }
     return template;
 }
+/** Days an artifact is kept; empty leaves it to the repository's setting. */
 function parseRetentionDays(raw) {
-    if (!raw)
-        return undefined;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 90) {
-        throw new input_names_InputError(input_names_Input.RetentionDays, `"${text_printable(raw)}" is not a whole number of days from 1 to 90`);
-    }
-    return Number(raw);
+    return raw ? parseWholeNumber(input_names_Input.RetentionDays, raw, 0, 1, 90, ' of days') : undefined;
 }
 /**
  * A directory inside the repository, never its root since stale files there get removed.
@@ -32036,7 +32030,7 @@ function parseCommitPath(raw, tools) {
         const segments = directory.split('/');
         const unsafe = !directory || /[\\\p{Cc}]/u.test(directory) || segments.some(isBadPathSegment);
         if (unsafe) {
-            throw new InputError(Input.CommitPath, `"${printable(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
+            throw inputError(Input.CommitPath, `"${printable(raw)}" is not a directory inside the repository (relative, no "..", not the root)`);
         }
     }
     return template;
@@ -32051,11 +32045,11 @@ function isBadPathSegment(segment) {
 function parseMaxParallel(raw) {
     return parseWholeNumber(Input.MaxParallel, raw, 4, 1, 16);
 }
-function parseWholeNumber(input, raw, fallback, min, max) {
+function parseWholeNumber(input, raw, fallback, min, max, unit = '') {
     if (!raw)
         return fallback;
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-        throw new InputError(input, `"${printable(raw)}" is not a whole number from ${min} to ${max}`);
+        throw input_names_inputError(input, `"${text_printable(raw)}" is not a whole number${unit} from ${min} to ${max}`);
     }
     return Number(raw);
 }
@@ -32066,7 +32060,7 @@ function parseBranch(raw) {
         return '';
     const invalid = /[\s\p{Cc}~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$/u.test(branch) || branch === '@';
     if (invalid)
-        throw new InputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`);
+        throw inputError(Input.CommitBranch, `"${printable(raw)}" is not a valid branch name`);
     return branch;
 }
 function parseChoice(input, raw, choices) {
@@ -32074,7 +32068,7 @@ function parseChoice(input, raw, choices) {
         return choices[0];
     const choice = choices.find(c => c === raw.toLowerCase());
     if (!choice) {
-        throw new input_names_InputError(input, `"${text_printable(raw)}" is not one of ${choices.join(', ')}`);
+        throw input_names_inputError(input, `"${text_printable(raw)}" is not one of ${choices.join(', ')}`);
     }
     return choice;
 }
@@ -32085,7 +32079,7 @@ function parseBoolean(input, raw, fallback) {
         return true;
     if (/^false$/i.test(raw))
         return false;
-    throw new input_names_InputError(input, `"${text_printable(raw)}" is not a boolean: use true or false`);
+    throw input_names_inputError(input, `"${text_printable(raw)}" is not a boolean: use true or false`);
 }
 
 ;// CONCATENATED MODULE: ./src/backup/archive.ts
@@ -32863,11 +32857,9 @@ function checkJsonFile(name, data, utf16) {
 
 
 
-class BackupError extends Error {
-    constructor(message) {
-        super(`source: ${message}`);
-        this.name = 'BackupError';
-    }
+/** A problem with the backup the source input names. */
+function backupError(problem) {
+    return new Error(`source: ${problem}`);
 }
 /** File Upload's documented limit for one request; larger files need an upload session. */
 const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
@@ -32880,9 +32872,9 @@ async function readBackup(source, deadline) {
     const where = text_printable(source);
     const stat = await promises_.stat(source).catch(() => undefined);
     if (!stat)
-        throw new BackupError(`${where} does not exist (check out the repository first)`);
+        throw backupError(`${where} does not exist (check out the repository first)`);
     if (!stat.isDirectory() && !stat.isFile()) {
-        throw new BackupError(`${where} is neither a regular file nor a folder`);
+        throw backupError(`${where} is neither a regular file nor a folder`);
     }
     const reading = stat.isDirectory() ? readFolder(source) : backup_readZip(source);
     const files = await beforeDeadline(reading, deadline, where);
@@ -32891,7 +32883,7 @@ async function readBackup(source, deadline) {
         found = importableFiles(files);
     }
     catch (error) {
-        throw new BackupError(`${where} is not an importable backup: ${messageOf(error)}`);
+        throw backupError(`${where} is not an importable backup: ${messageOf(error)}`);
     }
     for (const [name, data] of found)
         refuseOversize(`${where}: ${name}`, data.length);
@@ -32910,13 +32902,13 @@ async function readFolder(folder) {
             continue;
         const file = external_node_path_.join(folder, entry.name);
         if (!entry.isFile()) {
-            throw new BackupError(`${text_printable(file)} is not a regular file (a link, folder or device)`);
+            throw backupError(`${text_printable(file)} is not a regular file (a link, folder or device)`);
         }
         const { size } = await promises_.stat(file);
         refuseOversize(text_printable(file), size);
         total += size;
         if (total > MAX_EXTRACTED_BYTES) {
-            throw new BackupError(`${text_printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`);
+            throw backupError(`${text_printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`);
         }
         files.push([entry.name, await promises_.readFile(file)]);
     }
@@ -32928,18 +32920,18 @@ async function backup_readZip(file) {
         return entries.map(entry => [entry.name, entry.data]);
     }
     catch (error) {
-        throw new BackupError(`${text_printable(file)} is neither a folder nor a readable zip: ${messageOf(error)}`);
+        throw backupError(`${text_printable(file)} is neither a folder nor a readable zip: ${messageOf(error)}`);
     }
 }
 function refuseOversize(what, size) {
     if (size <= MAX_UPLOAD_BYTES)
         return;
-    throw new BackupError(`${what} has ${size} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`);
+    throw backupError(`${what} has ${size} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`);
 }
 async function beforeDeadline(work, deadline, where) {
     let timer;
     const late = new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new BackupError(`reading ${where} took longer than timeout allows`)), Math.max(0, deadline - Date.now()));
+        timer = setTimeout(() => reject(backupError(`reading ${where} took longer than timeout allows`)), Math.max(0, deadline - Date.now()));
     });
     try {
         return await Promise.race([work, late]);
@@ -32986,9 +32978,9 @@ function readApiKey() {
     if (apiKey)
         hideSecret(apiKey);
     if (!apiKey)
-        throw new input_names_InputError(input_names_Input.ApiKey, 'is required (pass it from a secret)');
+        throw input_names_inputError(input_names_Input.ApiKey, 'is required (pass it from a secret)');
     if (/[\s\p{Cc}]/u.test(apiKey)) {
-        throw new input_names_InputError(input_names_Input.ApiKey, 'contains whitespace or control characters');
+        throw input_names_inputError(input_names_Input.ApiKey, 'contains whitespace or control characters');
     }
     return apiKey;
 }
@@ -33018,7 +33010,7 @@ const RestoreInput = {
     FlowId: input_names_Input.FlowId,
     RetentionDays: input_names_Input.RetentionDays
 };
-/** Reads and validates every input before any request; throws an InputError naming the input. */
+/** Reads and validates every input before any request; throws an inputError naming the input. */
 function readRestoreInputs() {
     const apiKey = readApiKey();
     // Read (and mask) the values first: a later error must not be able to print one.
@@ -33026,7 +33018,7 @@ function readRestoreInputs() {
     const rawToolId = core/* getInput */.V4(RestoreInput.ToolId);
     const toolName = core/* getInput */.V4(RestoreInput.ToolName).trim();
     if (Boolean(rawToolId) === Boolean(toolName)) {
-        throw new input_names_InputError(RestoreInput.ToolId, 'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)');
+        throw input_names_inputError(RestoreInput.ToolId, 'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)');
     }
     return {
         host: parseHost(core/* getInput */.V4(RestoreInput.Host)),
@@ -33049,13 +33041,13 @@ function readRestoreInputs() {
 }
 function parseSource(raw) {
     if (!raw) {
-        throw new input_names_InputError(RestoreInput.Source, 'is required: the folder the export action committed (e.g. kore-tools/<tool-id>) or an exported .zip');
+        throw input_names_inputError(RestoreInput.Source, 'is required: the folder the export action committed (e.g. kore-tools/<tool-id>) or an exported .zip');
     }
     return external_node_path_.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), raw);
 }
 function parseToolName(name) {
     if (name.length > 200 || hasUnprintable(name)) {
-        throw new input_names_InputError(RestoreInput.ToolName, `"${text_printable(name, 80)}" is not a tool name (at most 200 characters, no control characters)`);
+        throw input_names_inputError(RestoreInput.ToolName, `"${text_printable(name, 80)}" is not a tool name (at most 200 characters, no control characters)`);
     }
     return name;
 }
@@ -33086,24 +33078,24 @@ function parseEnvValues(raw) {
             value = lines.slice(index + 1, end < 0 ? undefined : end).join('\n');
             hideSecret(value);
             if (end < 0) {
-                throw new input_names_InputError(where, 'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends');
+                throw input_names_inputError(where, 'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends');
             }
             name = heredoc[1];
             if (/\p{Cc}/u.test(name))
-                throw new input_names_InputError(where, 'names a variable with control characters');
+                throw input_names_inputError(where, 'names a variable with control characters');
             index = end;
         }
         else {
             name = line.slice(0, Math.max(equals, 0)).trim();
             value = line.slice(equals + 1);
             if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
-                throw new input_names_InputError(where, 'is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)');
+                throw input_names_inputError(where, 'is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)');
             }
             hideSecret(value);
         }
         const first = values.get(name);
         if (first)
-            throw new input_names_InputError(where, `sets the same name as line ${first.line}`);
+            throw input_names_inputError(where, `sets the same name as line ${first.line}`);
         values.set(name, { value, line: number });
     }
     return values;
@@ -33125,7 +33117,7 @@ function parseEnvValues(raw) {
 function fillEnvValues(data, values) {
     if (!data) {
         if (values.size > 0) {
-            throw new input_names_InputError(RestoreInput.EnvValues, 'is given, but the backup has no env_variables.json');
+            throw input_names_inputError(RestoreInput.EnvValues, 'is given, but the backup has no env_variables.json');
         }
         return undefined;
     }
@@ -33139,27 +33131,27 @@ function fillEnvValues(data, values) {
         // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
         if (values.size === 0)
             return { data, filled: [] };
-        throw new input_names_InputError(RestoreInput.EnvValues, `cannot be applied: which of the backup's variables are secret cannot be told (${messageOf(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`);
+        throw input_names_inputError(RestoreInput.EnvValues, `cannot be applied: which of the backup's variables are secret cannot be told (${messageOf(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`);
     }
     refuseUnknownNames(variables, values);
     const isRedacted = (v) => v.values.some(node => isPlaceholder(node.value));
     const missing = variables.filter(v => !values.has(v.name) && isRedacted(v)).map(v => v.name);
     if (missing.length > 0) {
-        throw new input_names_InputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
+        throw input_names_inputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
     }
     const edits = [];
     for (const [name, given] of values) {
         const where = `${RestoreInput.EnvValues}: line ${given.line}`;
         const named = variables.filter(v => v.name === name);
         if (named.length > 1) {
-            throw new input_names_InputError(where, `sets ${text_printable(name)}, but the backup has ${named.length} variables of that name: which one to set cannot be told`);
+            throw input_names_inputError(where, `sets ${text_printable(name)}, but the backup has ${named.length} variables of that name: which one to set cannot be told`);
         }
         const [variable] = named;
         if ((variable.secure || isRedacted(variable)) && !given.value.trim()) {
-            throw new input_names_InputError(where, `sets the secret ${text_printable(name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`);
+            throw input_names_inputError(where, `sets the secret ${text_printable(name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`);
         }
         if (variable.values.length === 0) {
-            throw new input_names_InputError(where, `sets ${text_printable(name)}, but the backup holds no value for it to replace (its value is null or missing)`);
+            throw input_names_inputError(where, `sets ${text_printable(name)}, but the backup holds no value for it to replace (its value is null or missing)`);
         }
         for (const node of variable.values) {
             edits.push({
@@ -33180,7 +33172,7 @@ function decodeOrRefuse(data) {
         return decodeJsonBytes(data);
     }
     catch (error) {
-        throw new input_names_InputError(RestoreInput.Source, `its env_variables.json cannot be read: ${messageOf(error)}`);
+        throw input_names_inputError(RestoreInput.Source, `its env_variables.json cannot be read: ${messageOf(error)}`);
     }
 }
 /** Two names whose values nest (a group's value holding a variable) cannot both be set. */
@@ -33190,7 +33182,7 @@ function refuseOverlaps(edits) {
         const previous = sorted[i - 1];
         const edit = sorted[i];
         if (edit.offset < previous.offset + previous.length) {
-            throw new input_names_InputError(RestoreInput.EnvValues, `sets both ${text_printable(previous.name)} and ${text_printable(edit.name)}, but the value of one holds the other: set only one`);
+            throw input_names_inputError(RestoreInput.EnvValues, `sets both ${text_printable(previous.name)} and ${text_printable(edit.name)}, but the value of one holds the other: set only one`);
         }
     }
 }
@@ -33200,7 +33192,7 @@ function refuseUnknownNames(variables, values) {
     if (unknown.length === 0)
         return;
     const lines = unknown.length === 1 ? `line ${unknown[0]}` : `lines ${unknown.join(', ')}`;
-    throw new input_names_InputError(`${RestoreInput.EnvValues}: ${lines}`, `names a variable the backup does not have (the name is not shown: the line may be part of a secret). The backup has: ${text_printable([...names].join(', ')) || 'no variables'}`);
+    throw input_names_inputError(`${RestoreInput.EnvValues}: ${lines}`, `names a variable the backup does not have (the name is not shown: the line may be part of a secret). The backup has: ${text_printable([...names].join(', ')) || 'no variables'}`);
 }
 /** The last check before upload: no file may still hold the redaction placeholder anywhere. */
 function refusePlaceholders(files) {
@@ -33208,7 +33200,7 @@ function refusePlaceholders(files) {
         const where = data && placeholderPath(decodeJsonBytes(data));
         if (where === undefined)
             continue;
-        throw new input_names_InputError(RestoreInput.Source, `its ${name} still holds "${REDACTED}" at ${text_printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`);
+        throw input_names_inputError(RestoreInput.Source, `its ${name} still holds "${REDACTED}" at ${text_printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`);
     }
 }
 
@@ -33266,13 +33258,6 @@ class RateGate {
         }
     }
 }
-/** Transient trouble that lasted longer than the retry policy allows. */
-class GaveUpError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'GaveUpError';
-    }
-}
 /** A step's time ran out before a request could start. */
 class DeadlineError extends Error {
     constructor(what) {
@@ -33301,7 +33286,9 @@ async function withRetries(what, policy, attempt, options = {}) {
             const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
             const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
             if (counted >= policy.attempts || pastDeadline) {
-                throw new GaveUpError(`${what}: ${error.message} (gave up after ${tryNumber} tries)`);
+                throw new Error(`${what}: ${error.message} (gave up after ${tryNumber} tries)`, {
+                    cause: error
+                });
             }
             core/* info */.pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
             await wait(delay);
@@ -34306,18 +34293,15 @@ function beforeImportName(inputs) {
 
 
 
-class ArtifactUploadError extends Error {
-    constructor(message, file) {
-        super(`${message} The zip itself is kept at ${file}.`);
-        this.name = 'ArtifactUploadError';
-    }
+function artifactUploadError(message, file) {
+    return new Error(`${message} The zip itself is kept at ${file}.`);
 }
 /** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
 async function uploadExportArtifact(request) {
     const name = external_node_path_.basename(request.file);
     const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.';
     if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-        throw new ArtifactUploadError(`Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`, request.file);
+        throw artifactUploadError(`Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`, request.file);
     }
     // Loaded only when needed: it is most of the bundle and slows every start.
     const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await __nccwpck_require__.e(/* import() */ 44).then(__nccwpck_require__.bind(__nccwpck_require__, 19044));
@@ -34339,13 +34323,13 @@ async function uploadExportArtifact(request) {
     }
     catch (error) {
         if (error instanceof GHESNotSupportedError) {
-            throw new ArtifactUploadError(`Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`, request.file);
+            throw artifactUploadError(`Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`, request.file);
         }
         const message = messageOf(error);
         if (/\(409\)|already exists/i.test(message)) {
-            throw new ArtifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
+            throw artifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
         }
-        throw new ArtifactUploadError(`Artifact upload failed: ${message}.`, request.file);
+        throw artifactUploadError(`Artifact upload failed: ${message}.`, request.file);
     }
 }
 /** The artifact's page, as actions/upload-artifact links it. */
@@ -35834,7 +35818,7 @@ async function run() {
         const startedAt = Date.now();
         const backup = await readBackup(given.source, startedAt + given.timeoutSeconds * 1000);
         if (given.toolId && !backup.env) {
-            throw new input_names_InputError(RestoreInput.Source, 'has no env_variables.json, and Kore.ai requires one to import over an existing tool: restore it as a new tool (tool-name), or restore from a backup made without env-variables: omit');
+            throw input_names_inputError(RestoreInput.Source, 'has no env_variables.json, and Kore.ai requires one to import over an existing tool: restore it as a new tool (tool-name), or restore from a backup made without env-variables: omit');
         }
         const env = fillEnvValues(backup.env, given.envValues);
         record.filled = env?.filled ?? [];

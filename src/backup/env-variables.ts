@@ -122,7 +122,7 @@ export function findVariables(root: Node): Variable[] {
   return found
 }
 
-export function findSecureVariables(root: Node): Variable[] {
+function findSecureVariables(root: Node): Variable[] {
   return findVariables(root).filter(variable => variable.secure)
 }
 

@@ -22,11 +22,11 @@ import { printable } from '../text.js'
 
 export const FLOW_FILE = 'flow_definition.json'
 export const APP_FILE = 'app_definition.json'
-export const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, ENV_VARIABLES_FILE] as const
+const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, ENV_VARIABLES_FILE] as const
 const REQUIRED_FILES = [FLOW_FILE, APP_FILE]
 
 /** The backup is not importable; the message names the file and why. */
-export class NotImportableError extends Error {
+class NotImportableError extends Error {
   constructor(
     message: string,
     /** The file at fault, when one is. */
@@ -85,7 +85,7 @@ export function lostImportableFiles(existing: string[], wanted: Map<string, Buff
 }
 
 /** An export may unpack to this many times its zip's size limit: JSON compresses well, bombs better. */
-export const UNPACKED_SIZE_FACTOR = 4
+const UNPACKED_SIZE_FACTOR = 4
 
 /**
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not

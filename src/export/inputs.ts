@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { Input, InputError } from '../input-names.js'
+import { Input, inputError } from '../input-names.js'
 import { readApiKey } from '../api-key.js'
 import { Resource, RESOURCES } from '../kore/dialect.js'
 import { hideSecret } from '../text.js'
@@ -20,10 +20,10 @@ import {
   parseWholeNumber
 } from '../input-parsers.js'
 
-export { Input, InputError }
+export { Input, inputError }
 export type { ToolSpec }
 
-export const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'] as const
+const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'] as const
 export type EnvVariablesMode = (typeof ENV_VARIABLES_MODES)[number]
 
 export interface Inputs {
@@ -67,7 +67,7 @@ export interface Inputs {
   keepAliveDays: number
 }
 
-/** Reads and validates every input; throws an InputError naming the first bad one. */
+/** Reads and validates every input; throws an inputError naming the first bad one. */
 export function readInputs(): Inputs {
   const apiKey = readApiKey()
   const githubToken = core.getInput(Input.GithubToken)
@@ -78,7 +78,7 @@ export function readInputs(): Inputs {
   const commit = parseBoolean(Input.Commit, core.getInput(Input.Commit), false)
   const keepAlive = parseBoolean(Input.KeepAlive, core.getInput(Input.KeepAlive), false)
   if ((commit || keepAlive) && !githubToken) {
-    throw new InputError(
+    throw inputError(
       Input.GithubToken,
       `is required when ${commit ? 'commit' : 'keep-alive'} is true (default: github.token)`
     )

@@ -204,7 +204,7 @@ const MAX_REASON_LENGTH = 1000
  * An id the server sent, which will travel in URL paths, file names and log lines: it must be
  * as plain as a tool-id input, or the answer is refused.
  */
-export function serverId(what: string, raw: string): string {
+function serverId(what: string, raw: string): string {
   if (isPlainId(raw)) return raw
   throw new UnexpectedResponseError(
     `Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${printable(raw, 80)}"`

@@ -16,15 +16,13 @@ export interface Backup {
   env?: Buffer
 }
 
-export class BackupError extends Error {
-  constructor(message: string) {
-    super(`source: ${message}`)
-    this.name = 'BackupError'
-  }
+/** A problem with the backup the source input names. */
+function backupError(problem: string): Error {
+  return new Error(`source: ${problem}`)
 }
 
 /** File Upload's documented limit for one request; larger files need an upload session. */
-export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 /**
  * Reads a committed folder or an exported zip (names matched in any case) and checks that it is
@@ -34,9 +32,9 @@ export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 export async function readBackup(source: string, deadline: number): Promise<Backup> {
   const where = printable(source)
   const stat = await fs.stat(source).catch(() => undefined)
-  if (!stat) throw new BackupError(`${where} does not exist (check out the repository first)`)
+  if (!stat) throw backupError(`${where} does not exist (check out the repository first)`)
   if (!stat.isDirectory() && !stat.isFile()) {
-    throw new BackupError(`${where} is neither a regular file nor a folder`)
+    throw backupError(`${where} is neither a regular file nor a folder`)
   }
   const reading = stat.isDirectory() ? readFolder(source) : readZip(source)
   const files = await beforeDeadline(reading, deadline, where)
@@ -44,7 +42,7 @@ export async function readBackup(source: string, deadline: number): Promise<Back
   try {
     found = importableFiles(files)
   } catch (error) {
-    throw new BackupError(`${where} is not an importable backup: ${messageOf(error)}`)
+    throw backupError(`${where} is not an importable backup: ${messageOf(error)}`)
   }
   for (const [name, data] of found) refuseOversize(`${where}: ${name}`, data.length)
   return {
@@ -62,13 +60,13 @@ async function readFolder(folder: string): Promise<[string, Buffer][]> {
     if (!isImportableName(entry.name)) continue
     const file = path.join(folder, entry.name)
     if (!entry.isFile()) {
-      throw new BackupError(`${printable(file)} is not a regular file (a link, folder or device)`)
+      throw backupError(`${printable(file)} is not a regular file (a link, folder or device)`)
     }
     const { size } = await fs.stat(file)
     refuseOversize(printable(file), size)
     total += size
     if (total > MAX_EXTRACTED_BYTES) {
-      throw new BackupError(`${printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`)
+      throw backupError(`${printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`)
     }
     files.push([entry.name, await fs.readFile(file)])
   }
@@ -80,7 +78,7 @@ async function readZip(file: string): Promise<[string, Buffer][]> {
     const entries = await extractZip(file, isImportableName)
     return entries.map(entry => [entry.name, entry.data])
   } catch (error) {
-    throw new BackupError(
+    throw backupError(
       `${printable(file)} is neither a folder nor a readable zip: ${messageOf(error)}`
     )
   }
@@ -88,7 +86,7 @@ async function readZip(file: string): Promise<[string, Buffer][]> {
 
 function refuseOversize(what: string, size: number): void {
   if (size <= MAX_UPLOAD_BYTES) return
-  throw new BackupError(
+  throw backupError(
     `${what} has ${size} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`
   )
 }
@@ -97,7 +95,7 @@ async function beforeDeadline<T>(work: Promise<T>, deadline: number, where: stri
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
-      () => reject(new BackupError(`reading ${where} took longer than timeout allows`)),
+      () => reject(backupError(`reading ${where} took longer than timeout allows`)),
       Math.max(0, deadline - Date.now())
     )
   })

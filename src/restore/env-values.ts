@@ -8,7 +8,7 @@ import {
 } from '../backup/env-variables.js'
 import { decodeJsonBytes, parseJsonTree } from '../backup/json-text.js'
 import { messageOf } from '../errors.js'
-import { InputError } from '../input-names.js'
+import { inputError } from '../input-names.js'
 import { printable } from '../text.js'
 import { EnvValue, RestoreInput } from './inputs.js'
 
@@ -30,10 +30,7 @@ export function fillEnvValues(
 ): FilledVariables | undefined {
   if (!data) {
     if (values.size > 0) {
-      throw new InputError(
-        RestoreInput.EnvValues,
-        'is given, but the backup has no env_variables.json'
-      )
+      throw inputError(RestoreInput.EnvValues, 'is given, but the backup has no env_variables.json')
     }
     return undefined
   }
@@ -45,7 +42,7 @@ export function fillEnvValues(
     // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
     // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
     if (values.size === 0) return { data, filled: [] }
-    throw new InputError(
+    throw inputError(
       RestoreInput.EnvValues,
       `cannot be applied: which of the backup's variables are secret cannot be told (${messageOf(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`
     )
@@ -54,7 +51,7 @@ export function fillEnvValues(
   const isRedacted = (v: Variable): boolean => v.values.some(node => isPlaceholder(node.value))
   const missing = variables.filter(v => !values.has(v.name) && isRedacted(v)).map(v => v.name)
   if (missing.length > 0) {
-    throw new InputError(
+    throw inputError(
       RestoreInput.EnvValues,
       `must set ${printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`
     )
@@ -64,20 +61,20 @@ export function fillEnvValues(
     const where = `${RestoreInput.EnvValues}: line ${given.line}`
     const named = variables.filter(v => v.name === name)
     if (named.length > 1) {
-      throw new InputError(
+      throw inputError(
         where,
         `sets ${printable(name)}, but the backup has ${named.length} variables of that name: which one to set cannot be told`
       )
     }
     const [variable] = named as [Variable]
     if ((variable.secure || isRedacted(variable)) && !given.value.trim()) {
-      throw new InputError(
+      throw inputError(
         where,
         `sets the secret ${printable(name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`
       )
     }
     if (variable.values.length === 0) {
-      throw new InputError(
+      throw inputError(
         where,
         `sets ${printable(name)}, but the backup holds no value for it to replace (its value is null or missing)`
       )
@@ -100,7 +97,7 @@ function decodeOrRefuse(data: Buffer): string {
   try {
     return decodeJsonBytes(data)
   } catch (error) {
-    throw new InputError(
+    throw inputError(
       RestoreInput.Source,
       `its env_variables.json cannot be read: ${messageOf(error)}`
     )
@@ -114,7 +111,7 @@ function refuseOverlaps(edits: (Edit & { name: string })[]): void {
     const previous = sorted[i - 1] as Edit & { name: string }
     const edit = sorted[i] as Edit & { name: string }
     if (edit.offset < previous.offset + previous.length) {
-      throw new InputError(
+      throw inputError(
         RestoreInput.EnvValues,
         `sets both ${printable(previous.name)} and ${printable(edit.name)}, but the value of one holds the other: set only one`
       )
@@ -127,7 +124,7 @@ function refuseUnknownNames(variables: Variable[], values: Map<string, EnvValue>
   const unknown = [...values].filter(([name]) => !names.has(name)).map(([, given]) => given.line)
   if (unknown.length === 0) return
   const lines = unknown.length === 1 ? `line ${unknown[0]}` : `lines ${unknown.join(', ')}`
-  throw new InputError(
+  throw inputError(
     `${RestoreInput.EnvValues}: ${lines}`,
     `names a variable the backup does not have (the name is not shown: the line may be part of a secret). The backup has: ${printable([...names].join(', ')) || 'no variables'}`
   )
@@ -138,7 +135,7 @@ export function refusePlaceholders(files: Record<string, Buffer | undefined>): v
   for (const [name, data] of Object.entries(files)) {
     const where = data && placeholderPath(decodeJsonBytes(data))
     if (where === undefined) continue
-    throw new InputError(
+    throw inputError(
       RestoreInput.Source,
       `its ${name} still holds "${REDACTED}" at ${printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`
     )

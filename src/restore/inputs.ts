@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { Input, InputError } from '../input-names.js'
+import { Input, inputError } from '../input-names.js'
 import {
   parseBoolean,
   parseChoice,
@@ -58,7 +58,7 @@ export interface RestoreInputs {
   retentionDays?: number
 }
 
-/** Reads and validates every input before any request; throws an InputError naming the input. */
+/** Reads and validates every input before any request; throws an inputError naming the input. */
 export function readRestoreInputs(): RestoreInputs {
   const apiKey = readApiKey()
   // Read (and mask) the values first: a later error must not be able to print one.
@@ -66,7 +66,7 @@ export function readRestoreInputs(): RestoreInputs {
   const rawToolId = core.getInput(RestoreInput.ToolId)
   const toolName = core.getInput(RestoreInput.ToolName).trim()
   if (Boolean(rawToolId) === Boolean(toolName)) {
-    throw new InputError(
+    throw inputError(
       RestoreInput.ToolId,
       'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)'
     )
@@ -97,7 +97,7 @@ export function readRestoreInputs(): RestoreInputs {
 
 function parseSource(raw: string): string {
   if (!raw) {
-    throw new InputError(
+    throw inputError(
       RestoreInput.Source,
       'is required: the folder the export action committed (e.g. kore-tools/<tool-id>) or an exported .zip'
     )
@@ -107,7 +107,7 @@ function parseSource(raw: string): string {
 
 function parseToolName(name: string): string {
   if (name.length > 200 || hasUnprintable(name)) {
-    throw new InputError(
+    throw inputError(
       RestoreInput.ToolName,
       `"${printable(name, 80)}" is not a tool name (at most 200 characters, no control characters)`
     )
@@ -146,20 +146,19 @@ export function parseEnvValues(raw: string): Map<string, EnvValue> {
       value = lines.slice(index + 1, end < 0 ? undefined : end).join('\n')
       hideSecret(value)
       if (end < 0) {
-        throw new InputError(
+        throw inputError(
           where,
           'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends'
         )
       }
       name = heredoc[1] as string
-      if (/\p{Cc}/u.test(name))
-        throw new InputError(where, 'names a variable with control characters')
+      if (/\p{Cc}/u.test(name)) throw inputError(where, 'names a variable with control characters')
       index = end
     } else {
       name = line.slice(0, Math.max(equals, 0)).trim()
       value = line.slice(equals + 1)
       if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
-        throw new InputError(
+        throw inputError(
           where,
           'is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)'
         )
@@ -167,7 +166,7 @@ export function parseEnvValues(raw: string): Map<string, EnvValue> {
       hideSecret(value)
     }
     const first = values.get(name)
-    if (first) throw new InputError(where, `sets the same name as line ${first.line}`)
+    if (first) throw inputError(where, `sets the same name as line ${first.line}`)
     values.set(name, { value, line: number })
   }
   return values

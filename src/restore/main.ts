@@ -7,7 +7,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs/promises'
 import { messageOf } from '../errors.js'
-import { InputError } from '../input-names.js'
+import { inputError } from '../input-names.js'
 import { writeErrorSummary } from '../summary-html.js'
 import { readBackup } from './backup.js'
 import { fillEnvValues, refusePlaceholders } from './env-values.js'
@@ -38,7 +38,7 @@ export async function run(): Promise<void> {
     const startedAt = Date.now()
     const backup = await readBackup(given.source, startedAt + given.timeoutSeconds * 1000)
     if (given.toolId && !backup.env) {
-      throw new InputError(
+      throw inputError(
         RestoreInput.Source,
         'has no env_variables.json, and Kore.ai requires one to import over an existing tool: restore it as a new tool (tool-name), or restore from a backup made without env-variables: omit'
       )

@@ -136,7 +136,7 @@ export function diffJson(
 }
 
 /** `nodes` → `node`, `guardrails` → `guardrail`, `policies` → `policy`. */
-export function singular(word: string): string {
+function singular(word: string): string {
   if (/ies$/.test(word)) return word.replace(/ies$/, 'y')
   if (/[^su]s$/.test(word)) return word.slice(0, -1)
   return word

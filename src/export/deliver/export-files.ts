@@ -18,13 +18,10 @@ export interface PreparedFiles {
 }
 
 /** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
-export class RedactionError extends Error {
-  constructor(file: string, reason: string) {
-    super(
-      `${printable(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`
-    )
-    this.name = 'RedactionError'
-  }
+function redactionError(file: string, reason: string): Error {
+  return new Error(
+    `${printable(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`
+  )
 }
 
 /**
@@ -55,7 +52,7 @@ function redactOrRefuse(entry: ZipFileEntry): { text: string; names: string[] } 
   try {
     return redactEnvVariablesFile(entry.data)
   } catch (error) {
-    throw new RedactionError(entry.name, messageOf(error))
+    throw redactionError(entry.name, messageOf(error))
   }
 }
 

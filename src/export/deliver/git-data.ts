@@ -107,7 +107,7 @@ export function commonParent(directories: string[]): string {
  * (plus one request per level down to it), whatever their number. Only when GitHub truncates that
  * listing is each directory listed on its own.
  */
-export async function readDirectories(
+async function readDirectories(
   octokit: Octokit,
   repo: Repo,
   head: BranchHead,

@@ -9,7 +9,7 @@ import { BranchNotFoundError, Octokit, Repo } from './git-data.js'
 
 /** The GitHub side of committing: an Octokit that copes with rate limits, and clear errors. */
 
-export class CommitError extends Error {
+class CommitError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'CommitError'

@@ -60,7 +60,7 @@ export async function keepWorkflowAlive(request: KeepAliveRequest): Promise<bool
 }
 
 /** `owner/repo/.github/workflows/backup.yml@refs/heads/main` → `backup.yml`. */
-export function workflowFile(workflowRef: string): string {
+function workflowFile(workflowRef: string): string {
   const match = workflowRef.match(/\/\.github\/workflows\/([^/@]+\.ya?ml)@/)
   return match?.[1] ?? ''
 }

@@ -20,7 +20,7 @@ import { foreignFilesProblem, MANIFEST_FILE, withManifest } from './manifest.js'
  * The most file content one run commits (what it holds in memory to do so). Tool exports are
  * kilobytes to a few megabytes: this is hundreds of large tools.
  */
-export const MAX_COMMIT_BYTES = 512 * 1024 * 1024
+const MAX_COMMIT_BYTES = 512 * 1024 * 1024
 /** GitHub refuses a file over 100 MB in a push (and so in a tree). */
 const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024
 
