@@ -86,9 +86,14 @@ describe('the bundled restore action', () => {
       source: `kore-tools/${TOOL}`,
       'tool-name': 'Restored tool',
       'env-values': `# from secrets\nTOKEN=${SECRET}\n`,
-      deploy: 'true'
+      deploy: 'true',
+      // Both serve only the export kept before an import over a tool: said, not silently dropped.
+      'flow-id': 'f-1',
+      'retention-days': '5'
     })
     expect(run.stderr).toBe('')
+    expect(run.stdout).toContain('::warning::flow-id is ignored: it applies only to the export')
+    expect(run.stdout).toContain('::warning::retention-days is ignored')
     expect(run.exitCode).toBe(0)
     const [imported] = kore.imports
     expect(kore.imports).toHaveLength(1)

@@ -33020,7 +33020,7 @@ function readRestoreInputs() {
     if (Boolean(rawToolId) === Boolean(toolName)) {
         throw input_names_inputError(RestoreInput.ToolId, 'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)');
     }
-    return {
+    const inputs = {
         host: parseHost(core/* getInput */.V4(RestoreInput.Host)),
         resource: parseChoice(input_names_Input.Resource, core/* getInput */.V4(input_names_Input.Resource), RESOURCES),
         apiKey,
@@ -33038,6 +33038,20 @@ function readRestoreInputs() {
             : '',
         retentionDays: parseRetentionDays(core/* getInput */.V4(RestoreInput.RetentionDays))
     };
+    warnAboutUnused(inputs);
+    return inputs;
+}
+/** flow-id and retention-days serve only the export before an import over a tool. */
+function warnAboutUnused(inputs) {
+    const exportsFirst = Boolean(inputs.toolId) && (inputs.backupBefore || inputs.plan);
+    const uploadsBefore = exportsFirst && !inputs.plan;
+    const unused = [
+        inputs.flowId && !exportsFirst ? RestoreInput.FlowId : '',
+        inputs.retentionDays !== undefined && !uploadsBefore ? RestoreInput.RetentionDays : ''
+    ].filter(Boolean);
+    for (const name of unused) {
+        core/* warning */.$e(`${name} is ignored: it applies only to the export kept before an import over an existing tool (tool-id with backup-before: true${name === RestoreInput.FlowId ? ', or plan: true' : ''})`);
+    }
 }
 function parseSource(raw) {
     if (!raw) {

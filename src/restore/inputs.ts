@@ -71,7 +71,7 @@ export function readRestoreInputs(): RestoreInputs {
       'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)'
     )
   }
-  return {
+  const inputs: RestoreInputs = {
     host: parseHost(core.getInput(RestoreInput.Host)),
     resource: parseChoice(Input.Resource, core.getInput(Input.Resource), RESOURCES),
     apiKey,
@@ -92,6 +92,23 @@ export function readRestoreInputs(): RestoreInputs {
       ? parseToolId(RestoreInput.FlowId, core.getInput(RestoreInput.FlowId))
       : '',
     retentionDays: parseRetentionDays(core.getInput(RestoreInput.RetentionDays))
+  }
+  warnAboutUnused(inputs)
+  return inputs
+}
+
+/** flow-id and retention-days serve only the export before an import over a tool. */
+function warnAboutUnused(inputs: RestoreInputs): void {
+  const exportsFirst = Boolean(inputs.toolId) && (inputs.backupBefore || inputs.plan)
+  const uploadsBefore = exportsFirst && !inputs.plan
+  const unused = [
+    inputs.flowId && !exportsFirst ? RestoreInput.FlowId : '',
+    inputs.retentionDays !== undefined && !uploadsBefore ? RestoreInput.RetentionDays : ''
+  ].filter(Boolean)
+  for (const name of unused) {
+    core.warning(
+      `${name} is ignored: it applies only to the export kept before an import over an existing tool (tool-id with backup-before: true${name === RestoreInput.FlowId ? ', or plan: true' : ''})`
+    )
   }
 }
 
