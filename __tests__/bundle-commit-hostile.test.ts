@@ -95,6 +95,10 @@ describe('the bundled action commits hostile content safely', () => {
     expect(refused.exitCode).toBe(1)
     expect(refused.stdout).toContain('holds files this action did not write (README.md)')
     expect(github.files('main', folder)['README.md']).toBe('mine\n')
+    // Refused is not "unchanged": the branch never held this export.
+    expect(refused.outputs.changed).toBe('')
+    expect(JSON.parse(refused.outputs.results ?? '')[0]).toMatchObject({ changed: null })
+    expect(refused.summary).not.toContain('No change')
   })
 
   it('leaves out only the tool whose entry names GitHub would refuse, and names it', async () => {

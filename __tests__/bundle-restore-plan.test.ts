@@ -93,7 +93,7 @@ describe('the bundled restore: plan and undo', () => {
     })
     const run = await restore({ 'tool-id': TOOL })
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toContain("Kore.ai's export answer names a-other, not a-target")
+    expect(run.stdout).toContain("Kore.ai's export answer names tool a-other, not a-target")
     expect(kore.requestsTo('upload')).toHaveLength(0)
   })
 

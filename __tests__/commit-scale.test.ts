@@ -108,7 +108,7 @@ describe('deliverToRepository', () => {
     const exported = ['a-1', 'a-2'].map(toolId => {
       const file = path.join(dir, `${toolId}.zip`)
       fs.writeFileSync(file, sampleExport(toolId))
-      return { toolId, file, job: { exportJobId: '' } }
+      return { toolId, file, exportJobId: '' }
     })
     const inputs = {
       batch: true,

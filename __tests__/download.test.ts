@@ -158,7 +158,10 @@ describe('downloadExport: bounds', () => {
 
   it('cuts an endless body at max-download-size, once, and removes what it wrote', async () => {
     kore = await startKoreServer({ endlessDownloads: true })
-    const { dir, result } = await download({ maxBytes: 5 * 1024 * 1024 })
+    const { dir, result } = await download({
+      maxBytes: 5 * 1024 * 1024,
+      maxBytesInput: 'max-download-size'
+    })
     await expect(result).rejects.toThrow(
       /larger than max-download-size \(5242880 bytes\): the body went on; raise max-download-size/
     )

@@ -182,10 +182,51 @@ describe('run()', () => {
     given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey })
     await run()
     expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
-      `Kore.ai's export answer names a-other, not ${TOOL}`
+      `Kore.ai's export answer names tool a-other, not ${TOOL}`
     )
     expect(mocked.outputs()).toMatchObject({ file: '', changed: '' })
     expect(kore.requests.some(r => r.path.includes('download'))).toBe(false)
+    expect(github.writes()).toHaveLength(0)
+  })
+
+  it('ends at once with the reason when the export answer already says FAILED', async () => {
+    await kore.close()
+    kore = await startKoreServer({
+      jobPolls: 5,
+      exportAnswerExtra: { status: 'FAILED', message: 'tool is locked' }
+    })
+    given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey, timeout: '30' })
+    await run()
+    expect(String(mocked.setFailed.mock.calls[0]?.[0])).toMatch(/FAILED: tool is locked/)
+    expect(mocked.outputs()).toMatchObject({ status: 'FAILED', changed: '' })
+    expect(kore.requestsTo('status')).toHaveLength(0)
+  })
+
+  it('refuses an export answer naming another tool before polling it', async () => {
+    await kore.close()
+    kore = await startKoreServer({ jobPolls: 5, namesOtherTool: { 'export-answer': 'a-other' } })
+    given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey })
+    await run()
+    expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
+      `Kore.ai's export answer names tool a-other, not ${TOOL}`
+    )
+    expect(kore.requestsTo('status')).toHaveLength(0)
+  })
+
+  it('refuses a server id that holds the api key: ids reach outputs and commits unmasked', async () => {
+    await kore.close()
+    const apiKey = 'kore-key-0123456789'
+    kore = await startKoreServer({
+      apiKey,
+      jobPolls: 0,
+      exportAnswerExtra: { exportJobId: `tool-ej-${apiKey}` }
+    })
+    given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey })
+    await run()
+    expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
+      'Kore.ai sent an export job id that holds a secret of this run'
+    )
+    expect(JSON.stringify(mocked.outputs())).not.toContain(kore.apiKey)
     expect(github.writes()).toHaveLength(0)
   })
 

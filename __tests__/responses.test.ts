@@ -14,7 +14,9 @@ describe('parseExportStarted', () => {
       toolId: '',
       exportJobId: 'tool-ej-1',
       downloadUrl: 'https://kore.example.com/api/v1/account/x',
-      status: 'IN_PROGRESS'
+      status: 'IN_PROGRESS',
+      state: 'IN_PROGRESS',
+      reason: ''
     })
   })
 

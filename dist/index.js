@@ -33941,12 +33941,18 @@ function lostImportableFiles(existing, wanted) {
 /** An export may unpack to this many times its zip's size limit: JSON compresses well, bombs better. */
 const UNPACKED_SIZE_FACTOR = 4;
 /**
+ * And never to more than this, whatever the zip's limit: the files are read into memory, and
+ * V8 cannot hold a string much longer anyway. Kore.ai's exports are kilobytes to megabytes.
+ */
+const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
+/**
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
  * is never kept, so it can never be committed over a good backup.
  */
 async function verifyExport(file, maxZipBytes, withVariables) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
-    const entries = await verifyZip(file, maxZipBytes * UNPACKED_SIZE_FACTOR, checked);
+    const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES);
+    const entries = await verifyZip(file, limit, checked);
     try {
         const importable = entries.filter(entry => checked(entry.name));
         importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
@@ -34202,8 +34208,7 @@ async function commitTools(inputs, pending, maxCommitBytes) {
     if (directories.size === 0)
         return undefined;
     const single = inputs.batch ? undefined : pending[0]?.zip;
-    const jobId = single?.job.exportJobId;
-    const job = jobId ? ` (export ${(0,src_text/* inert */.tJ)(jobId)})` : '';
+    const job = single?.exportJobId ? ` (export ${(0,src_text/* inert */.tJ)(single.exportJobId)})` : '';
     const noun = inputs.resource;
     const subject = single ? `Kore.ai ${noun} ${single.toolId}` : `Kore.ai ${noun}s`;
     const reports = new Map();
@@ -34259,8 +34264,10 @@ async function commitTools(inputs, pending, maxCommitBytes) {
         });
         for (const [directory, { delivery }] of toolIn) {
             const refused = result.refused.get(directory);
-            if (refused)
+            if (refused) {
                 delivery.errors.push(refused);
+                continue;
+            }
             delivery.changes = result.changes.get(directory);
             delivery.changed = result.changed && result.changes.has(directory);
             // What this run did: a run that found its work already done (a racing twin committed
@@ -34268,7 +34275,8 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             delivery.report = delivery.changed ? reports.get(directory) : undefined;
         }
         logResult(result, toolIn);
-        return result;
+        // Nothing was compared when every tool was refused: no commit could be made.
+        return result.refused.size < toolIn.size ? result : undefined;
     }
     catch (error) {
         for (const { delivery } of toolIn.values())
@@ -34510,11 +34518,9 @@ function parseExportStarted(body) {
     const started = parseJobStarted(body, 'export');
     const exportJobId = firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId']);
     return {
-        dockStatusId: started.dockStatusId,
-        toolId: started.toolId,
+        ...started,
         exportJobId: exportJobId && serverId('an export job id', exportJobId),
-        downloadUrl: downloadUrlOf(record),
-        status: started.status
+        downloadUrl: downloadUrlOf(record)
     };
 }
 /** File Upload's answer: `{ fileId, url }`; only the id is needed. */
@@ -34620,9 +34626,14 @@ const MAX_REASON_LENGTH = 1000;
  * as plain as a tool-id input, or the answer is refused.
  */
 function serverId(what, raw) {
-    if ((0,src_text/* isPlainId */.SR)(raw))
-        return raw;
-    throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${(0,src_text/* printable */.g$)(raw, 80)}"`);
+    if (!(0,src_text/* isPlainId */.SR)(raw)) {
+        throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${(0,src_text/* printable */.g$)(raw, 80)}"`);
+    }
+    // An id goes to outputs and commit messages unmasked: one holding a secret is refused.
+    if ((0,src_text/* printable */.g$)(raw, raw.length) !== raw) {
+        throw new UnexpectedResponseError(`Kore.ai sent ${what} that holds a secret of this run`);
+    }
+    return raw;
 }
 /** Collects whatever the server used to explain itself (statusLogs, message, error(s)), printable. */
 function failureReason(body) {
@@ -34747,6 +34758,8 @@ class KoreClient {
     lastStatusCheck = new Map();
     minStatusGapMs;
     dialect;
+    /** The word for what this client works on, in messages: `tool` or `workflow`. */
+    noun;
     exportSpelling;
     constructor(host, apiKey, options = {}) {
         this.host = host;
@@ -34756,6 +34769,7 @@ class KoreClient {
         this.gate = options.gate ?? new retry/* RateGate */.Ut();
         this.minStatusGapMs = options.minStatusGapMs ?? 1000;
         this.dialect = dialectOf(options.resource ?? 'tool');
+        this.noun = this.dialect.noun;
         this.exportSpelling = options.exportSpelling ?? {};
     }
     /**
@@ -34995,7 +35009,7 @@ function refuseInsecure(url, host, doing) {
         return;
     throw new Error(`refusing to ${doing} ${url.protocol} (https only)`);
 }
-/** The body went past max-download-size: another try would not help. */
+/** The body went past maxBytes: another try would not help. */
 class TooLargeError extends Error {
 }
 async function fetchToFile(url, temporary, options) {
@@ -35004,7 +35018,7 @@ async function fetchToFile(url, temporary, options) {
     const expected = Number(message.headers['content-length'] ?? NaN);
     if (expected > options.maxBytes) {
         discard(response);
-        throw new Error(tooLarge(options.maxBytes, `it is ${expected} bytes`));
+        throw new Error(tooLarge(options, `it is ${expected} bytes`));
     }
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
@@ -35014,7 +35028,7 @@ async function fetchToFile(url, temporary, options) {
         transform(chunk, _encoding, done) {
             size += chunk.length;
             if (size > options.maxBytes) {
-                return done(new TooLargeError(tooLarge(options.maxBytes, 'the body went on')));
+                return done(new TooLargeError(tooLarge(options, 'the body went on')));
             }
             hash.update(chunk);
             done(null, chunk);
@@ -35053,8 +35067,9 @@ async function fetchToFile(url, temporary, options) {
 }
 /** setTimeout's ceiling (about 24.8 days); a longer delay would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-function tooLarge(maxBytes, detail) {
-    return `the export is larger than max-download-size (${maxBytes} bytes): ${detail}; raise max-download-size if the tool is really this large`;
+function tooLarge({ maxBytes, maxBytesInput }, detail) {
+    const raise = maxBytesInput ? `; raise ${maxBytesInput} if the tool is really this large` : '';
+    return `the export is larger than ${maxBytesInput ?? 'allowed'} (${maxBytes} bytes): ${detail}${raise}`;
 }
 /**
  * Follows a few redirects by hand: the API key goes only to the Kore.ai origin (never to a
@@ -35141,17 +35156,12 @@ class JobTimeoutError extends Error {
         this.name = 'JobTimeoutError';
     }
 }
-/**
- * The job's last status as the server wrote it, when `error` is (or wraps) a job's end; else
- * undefined.
- */
+/** The job's last status as the server wrote it when `error` is a job's end; else undefined. */
 function jobStatusOf(error) {
-    for (let depth = 0; error instanceof Error && depth < 5; depth++, error = error.cause) {
-        if (error instanceof JobFailedError)
-            return error.status;
-        if (error instanceof JobTimeoutError)
-            return error.lastStatus;
-    }
+    if (error instanceof JobFailedError)
+        return error.status;
+    if (error instanceof JobTimeoutError)
+        return error.lastStatus;
     return undefined;
 }
 /** The job kinds Get Dock Status documents; another spelling is not held against the answer. */
@@ -35210,11 +35220,16 @@ function describe(status) {
 
 /**
  * One export from start to file: Export a Tool, Get Dock Status until the job ends, then the
- * download within its bounds. An answer that names another tool is refused: its zip would be
- * stored as the wrong tool's backup.
+ * download within its bounds. An answer that names another tool is refused as soon as it is
+ * read: its zip would be stored as the wrong tool's backup.
  */
 async function runExportJob(client, request) {
     const { toolId, label = '' } = request;
+    const refuseOther = (named) => {
+        if (named && named !== toolId) {
+            throw new Error(`Kore.ai's export answer names ${client.noun} ${named}, not ${toolId}: nothing was kept`);
+        }
+    };
     const started = await client.startExport(toolId, request.flowId, request.deadline);
     const job = {
         dockStatusId: started.dockStatusId,
@@ -35222,35 +35237,40 @@ async function runExportJob(client, request) {
         status: started.status || 'IN_PROGRESS'
     };
     request.onJob?.(job);
+    refuseOther(started.toolId);
+    // An answer that already says FAILED ends the job with the server's reason, unpolled.
+    if (started.state === 'FAILED') {
+        throw new JobFailedError('export', started.dockStatusId, started.reason, started.status);
+    }
     core/* info */.pq(`${label}Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`);
     const finished = await waitForJob(client, started.dockStatusId, {
         pollIntervalMs: request.pollIntervalMs,
         timeoutMs: request.deadline - request.startedAt,
         startedAt: request.startedAt,
         label
+    }).catch(error => {
+        // FAILED, CANCELLED, or the last status seen before the time ran out.
+        request.onJob?.({ ...job, status: jobStatusOf(error) || job.status });
+        throw error;
     });
+    refuseOther(finished.toolId);
     core/* info */.pq(`${label}Export job finished: SUCCESS after ${(0,src_text/* seconds */.YA)(Date.now() - request.startedAt)}`);
     request.onJob?.({ ...job, status: 'SUCCESS' });
-    for (const named of [started.toolId, finished.toolId]) {
-        if (named && named !== toolId) {
-            throw new Error(`Kore.ai's export answer names ${named}, not ${toolId}: nothing was kept`);
-        }
-    }
     // The SUCCESS record's link is the freshest one when the server gives it there.
     const downloadUrl = finished.downloadUrl || started.downloadUrl;
     if (!downloadUrl)
         throw new Error('Kore.ai reported SUCCESS but sent no download URL');
-    const file = await downloadExport(downloadUrl, {
+    return downloadExport(downloadUrl, {
         host: client.host,
         apiKey: request.apiKey,
         destination: request.destination,
         maxBytes: request.maxDownloadBytes,
+        maxBytesInput: request.maxBytesInput,
         deadline: request.deadline,
         retry: request.retry,
         label,
         verify: request.verify
     });
-    return { ...file, job: { ...job, status: 'SUCCESS' } };
 }
 
 ;// CONCATENATED MODULE: ./src/export/export-tool.ts
@@ -35260,11 +35280,12 @@ async function runExportJob(client, request) {
 
 
 
+
 /**
  * Trigger, poll, download: the whole Kore.ai side of one tool, with the zip checked as a backup
- * before it is kept. `onJob` hears of the job as it starts and when it succeeds.
+ * before it is kept.
  */
-async function exportTool(request, clientOptions = {}, onJob) {
+async function exportTool(request, clientOptions = {}) {
     const startedAt = Date.now();
     const { label } = request;
     try {
@@ -35280,10 +35301,11 @@ async function exportTool(request, clientOptions = {}, onJob) {
             startedAt,
             deadline: startedAt + request.timeoutMs,
             maxDownloadBytes: request.maxDownloadBytes,
+            maxBytesInput: Input.MaxDownloadSize,
             apiKey: request.apiKey,
             retry: clientOptions.retry,
             label,
-            onJob,
+            onJob: request.onJob,
             verify: async (temporary) => {
                 entries = await verifyExport(temporary, request.maxDownloadBytes, request.withVariables);
             }
@@ -35567,12 +35589,11 @@ function toResult(record) {
 ;// CONCATENATED MODULE: ./src/export/main.ts
 /**
  * src/export/ is the backup action (action.yml): it owns its inputs, outputs and job summary,
- * one tool's export (export-tool.ts: Kore.ai's export, then the download checked as a backup)
+ * one tool's export (export-tool.ts: kore/'s export job, its zip checked as a backup)
  * and the delivery of the verified zips (deliver/: the artifact, the commit or pull request
  * through GitHub's REST API, the keep-alive). It uses kore/ for the API, backup/ for what a
  * backup is, and plumbing; never the restore.
  */
-
 
 
 
@@ -35634,10 +35655,10 @@ async function exportAndUpload(inputs, record, shared) {
             timeoutMs: inputs.timeoutSeconds * 1000,
             maxDownloadBytes: inputs.maxDownloadBytes,
             withVariables: inputs.envVariables !== 'omit',
-            label
-        }, { ...shared, resource: inputs.resource }, job => (record.job = job));
+            label,
+            onJob: job => (record.job = job)
+        }, { ...shared, resource: inputs.resource }).finally(() => (record.durationMs = Date.now() - startedAt));
         record.zip = exported;
-        record.durationMs = Date.now() - startedAt;
         if (inputs.uploadArtifact) {
             record.artifact = await uploadExportArtifact({
                 file: exported.file,
@@ -35650,16 +35671,12 @@ async function exportAndUpload(inputs, record, shared) {
         }
     }
     catch (error) {
-        const status = jobStatusOf(error);
-        if (record.job && status !== undefined)
-            record.job = { ...record.job, status };
-        record.durationMs ||= Date.now() - startedAt;
         record.errors.push((0,errors/* messageOf */.b)(error));
     }
 }
 /** The exported tools in one commit (or pull request); what happened to each goes on its record. */
 async function commitExports(inputs, records) {
-    const exported = records.flatMap(({ toolId, zip }) => (zip ? [{ toolId, ...zip }] : []));
+    const exported = records.flatMap(({ toolId, zip, job }) => zip ? [{ toolId, file: zip.file, exportJobId: job?.exportJobId ?? '' }] : []);
     const { commit, tools } = await deliverToRepository(inputs, exported);
     for (const record of records) {
         record.delivery = tools.get(record.toolId);

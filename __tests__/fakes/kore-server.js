@@ -55,8 +55,10 @@ import { sampleExport } from './zip.js'
  * @property {'workflows'|'workflow'} [exportSpelling]  the only export path a workflows host
  *   answers (its docs spell it both ways; default workflows)
  * @property {Failure[]} [deployFailures]  answers to deploy requests, sent once the job exists
+ * @property {Record<string, unknown>} [exportAnswerExtra]  fields laid over Export a Tool's answer
+ *   (e.g. status: 'FAILED' with a message, or an exportJobId)
  * @property {Record<string, string>} [namesOtherTool]  answers that name this tool id instead of
- *   the real one: 'export-status', 'import-answer', 'import-status', 'deploy-answer', 'deploy-status'
+ *   the real one: 'export-answer', 'export-status', 'import-answer', 'import-status', 'deploy-answer', 'deploy-status'
  *
  * @typedef {object} ImportRecord  what an import received, for tests to compare
  * @property {string} toolId
@@ -248,11 +250,12 @@ export async function startKoreServer(options = {}) {
     maxInFlight = Math.max(maxInFlight, inFlight)
     const link = options.downloadUrlOn === 'success' ? undefined : downloadUrl(job)
     const common = {
-      [idField]: toolId,
+      [idField]: options.namesOtherTool?.['export-answer'] ?? toolId,
       jobType,
       action: 'EXPORT',
       status: caseOf('IN_PROGRESS'),
-      exportJobId
+      exportJobId,
+      ...options.exportAnswerExtra
     }
     const style = options.style ?? 'sample'
     if (style === 'sample') {

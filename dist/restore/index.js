@@ -32787,12 +32787,18 @@ function lostImportableFiles(existing, wanted) {
 /** An export may unpack to this many times its zip's size limit: JSON compresses well, bombs better. */
 const UNPACKED_SIZE_FACTOR = 4;
 /**
+ * And never to more than this, whatever the zip's limit: the files are read into memory, and
+ * V8 cannot hold a string much longer anyway. Kore.ai's exports are kilobytes to megabytes.
+ */
+const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
+/**
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
  * is never kept, so it can never be committed over a good backup.
  */
 async function verifyExport(file, maxZipBytes, withVariables) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
-    const entries = await verifyZip(file, maxZipBytes * UNPACKED_SIZE_FACTOR, checked);
+    const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES);
+    const entries = await verifyZip(file, limit, checked);
     try {
         const importable = entries.filter(entry => checked(entry.name));
         importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
@@ -33499,11 +33505,9 @@ function parseExportStarted(body) {
     const started = parseJobStarted(body, 'export');
     const exportJobId = firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId']);
     return {
-        dockStatusId: started.dockStatusId,
-        toolId: started.toolId,
+        ...started,
         exportJobId: exportJobId && serverId('an export job id', exportJobId),
-        downloadUrl: downloadUrlOf(record),
-        status: started.status
+        downloadUrl: downloadUrlOf(record)
     };
 }
 /** File Upload's answer: `{ fileId, url }`; only the id is needed. */
@@ -33609,9 +33613,14 @@ const MAX_REASON_LENGTH = 1000;
  * as plain as a tool-id input, or the answer is refused.
  */
 function serverId(what, raw) {
-    if (isPlainId(raw))
-        return raw;
-    throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${text_printable(raw, 80)}"`);
+    if (!isPlainId(raw)) {
+        throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${text_printable(raw, 80)}"`);
+    }
+    // An id goes to outputs and commit messages unmasked: one holding a secret is refused.
+    if (text_printable(raw, raw.length) !== raw) {
+        throw new UnexpectedResponseError(`Kore.ai sent ${what} that holds a secret of this run`);
+    }
+    return raw;
 }
 /** Collects whatever the server used to explain itself (statusLogs, message, error(s)), printable. */
 function failureReason(body) {
@@ -33736,6 +33745,8 @@ class KoreClient {
     lastStatusCheck = new Map();
     minStatusGapMs;
     dialect;
+    /** The word for what this client works on, in messages: `tool` or `workflow`. */
+    noun;
     exportSpelling;
     constructor(host, apiKey, options = {}) {
         this.host = host;
@@ -33745,6 +33756,7 @@ class KoreClient {
         this.gate = options.gate ?? new RateGate();
         this.minStatusGapMs = options.minStatusGapMs ?? 1000;
         this.dialect = dialectOf(options.resource ?? 'tool');
+        this.noun = this.dialect.noun;
         this.exportSpelling = options.exportSpelling ?? {};
     }
     /**
@@ -33984,7 +33996,7 @@ function refuseInsecure(url, host, doing) {
         return;
     throw new Error(`refusing to ${doing} ${url.protocol} (https only)`);
 }
-/** The body went past max-download-size: another try would not help. */
+/** The body went past maxBytes: another try would not help. */
 class TooLargeError extends Error {
 }
 async function fetchToFile(url, temporary, options) {
@@ -33993,7 +34005,7 @@ async function fetchToFile(url, temporary, options) {
     const expected = Number(message.headers['content-length'] ?? NaN);
     if (expected > options.maxBytes) {
         discard(response);
-        throw new Error(tooLarge(options.maxBytes, `it is ${expected} bytes`));
+        throw new Error(tooLarge(options, `it is ${expected} bytes`));
     }
     const hash = (0,external_node_crypto_.createHash)('sha256');
     let size = 0;
@@ -34003,7 +34015,7 @@ async function fetchToFile(url, temporary, options) {
         transform(chunk, _encoding, done) {
             size += chunk.length;
             if (size > options.maxBytes) {
-                return done(new TooLargeError(tooLarge(options.maxBytes, 'the body went on')));
+                return done(new TooLargeError(tooLarge(options, 'the body went on')));
             }
             hash.update(chunk);
             done(null, chunk);
@@ -34042,8 +34054,9 @@ async function fetchToFile(url, temporary, options) {
 }
 /** setTimeout's ceiling (about 24.8 days); a longer delay would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-function tooLarge(maxBytes, detail) {
-    return `the export is larger than max-download-size (${maxBytes} bytes): ${detail}; raise max-download-size if the tool is really this large`;
+function tooLarge({ maxBytes, maxBytesInput }, detail) {
+    const raise = maxBytesInput ? `; raise ${maxBytesInput} if the tool is really this large` : '';
+    return `the export is larger than ${maxBytesInput ?? 'allowed'} (${maxBytes} bytes): ${detail}${raise}`;
 }
 /**
  * Follows a few redirects by hand: the API key goes only to the Kore.ai origin (never to a
@@ -34130,17 +34143,12 @@ class JobTimeoutError extends Error {
         this.name = 'JobTimeoutError';
     }
 }
-/**
- * The job's last status as the server wrote it, when `error` is (or wraps) a job's end; else
- * undefined.
- */
+/** The job's last status as the server wrote it when `error` is a job's end; else undefined. */
 function jobStatusOf(error) {
-    for (let depth = 0; error instanceof Error && depth < 5; depth++, error = error.cause) {
-        if (error instanceof JobFailedError)
-            return error.status;
-        if (error instanceof JobTimeoutError)
-            return error.lastStatus;
-    }
+    if (error instanceof JobFailedError)
+        return error.status;
+    if (error instanceof JobTimeoutError)
+        return error.lastStatus;
     return undefined;
 }
 /** The job kinds Get Dock Status documents; another spelling is not held against the answer. */
@@ -34199,11 +34207,16 @@ function describe(status) {
 
 /**
  * One export from start to file: Export a Tool, Get Dock Status until the job ends, then the
- * download within its bounds. An answer that names another tool is refused: its zip would be
- * stored as the wrong tool's backup.
+ * download within its bounds. An answer that names another tool is refused as soon as it is
+ * read: its zip would be stored as the wrong tool's backup.
  */
 async function runExportJob(client, request) {
     const { toolId, label = '' } = request;
+    const refuseOther = (named) => {
+        if (named && named !== toolId) {
+            throw new Error(`Kore.ai's export answer names ${client.noun} ${named}, not ${toolId}: nothing was kept`);
+        }
+    };
     const started = await client.startExport(toolId, request.flowId, request.deadline);
     const job = {
         dockStatusId: started.dockStatusId,
@@ -34211,35 +34224,40 @@ async function runExportJob(client, request) {
         status: started.status || 'IN_PROGRESS'
     };
     request.onJob?.(job);
+    refuseOther(started.toolId);
+    // An answer that already says FAILED ends the job with the server's reason, unpolled.
+    if (started.state === 'FAILED') {
+        throw new JobFailedError('export', started.dockStatusId, started.reason, started.status);
+    }
     core/* info */.pq(`${label}Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`);
     const finished = await waitForJob(client, started.dockStatusId, {
         pollIntervalMs: request.pollIntervalMs,
         timeoutMs: request.deadline - request.startedAt,
         startedAt: request.startedAt,
         label
+    }).catch(error => {
+        // FAILED, CANCELLED, or the last status seen before the time ran out.
+        request.onJob?.({ ...job, status: jobStatusOf(error) || job.status });
+        throw error;
     });
+    refuseOther(finished.toolId);
     core/* info */.pq(`${label}Export job finished: SUCCESS after ${seconds(Date.now() - request.startedAt)}`);
     request.onJob?.({ ...job, status: 'SUCCESS' });
-    for (const named of [started.toolId, finished.toolId]) {
-        if (named && named !== toolId) {
-            throw new Error(`Kore.ai's export answer names ${named}, not ${toolId}: nothing was kept`);
-        }
-    }
     // The SUCCESS record's link is the freshest one when the server gives it there.
     const downloadUrl = finished.downloadUrl || started.downloadUrl;
     if (!downloadUrl)
         throw new Error('Kore.ai reported SUCCESS but sent no download URL');
-    const file = await downloadExport(downloadUrl, {
+    return downloadExport(downloadUrl, {
         host: client.host,
         apiKey: request.apiKey,
         destination: request.destination,
         maxBytes: request.maxDownloadBytes,
+        maxBytesInput: request.maxBytesInput,
         deadline: request.deadline,
         retry: request.retry,
         label,
         verify: request.verify
     });
-    return { ...file, job: { ...job, status: 'SUCCESS' } };
 }
 
 ;// CONCATENATED MODULE: ./src/restore/current-state.ts
@@ -34252,8 +34270,13 @@ async function runExportJob(client, request) {
 
 
 
-/** Kore.ai's exports are kilobytes to a few megabytes; this is the export action's default. */
-const MAX_EXPORT_BYTES = 1024 * 1024 * 1024;
+
+
+/**
+ * The undo file must itself be restorable, and File Upload takes 25 MB; within that its files
+ * unpack to at most four times as much, as extractZip allows.
+ */
+const MAX_EXPORT_BYTES = MAX_UPLOAD_BYTES;
 /**
  * Exports the tool about to be imported over (Export a Tool → dock status → download, with the
  * export's own checks), so that the import can be undone and its changes shown. Any failure
@@ -34263,9 +34286,9 @@ async function exportCurrentState(inputs, deadline) {
     const noun = inputs.resource;
     const client = new KoreClient(inputs.host, inputs.apiKey, { resource: inputs.resource });
     const startedAt = Date.now();
+    const file = external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), beforeImportName(inputs));
     try {
         core/* info */.pq(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`);
-        const file = external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), beforeImportName(inputs));
         await runExportJob(client, {
             toolId: inputs.toolId,
             flowId: inputs.flowId,
@@ -34286,6 +34309,8 @@ async function exportCurrentState(inputs, deadline) {
         return { file, files };
     }
     catch (error) {
+        // Whatever was kept holds the tool's secure values: no half-used copy stays behind.
+        await external_node_fs_.promises.rm(file, { force: true });
         const way = inputs.plan
             ? 'the plan needs its current state (the key needs the Export Tool scope)'
             : 'set backup-before: false to import without keeping its current state';
@@ -35704,8 +35729,9 @@ async function finish(client, started, kind, inputs, startedAt, seen) {
         return finished;
     }
     catch (error) {
+        // A timeout before any status was read leaves the status as it was.
         const status = jobStatusOf(error);
-        if (status !== undefined)
+        if (status)
             seen(status);
         throw error;
     }

@@ -86,6 +86,11 @@ export function lostImportableFiles(existing: string[], wanted: Map<string, Buff
 
 /** An export may unpack to this many times its zip's size limit: JSON compresses well, bombs better. */
 const UNPACKED_SIZE_FACTOR = 4
+/**
+ * And never to more than this, whatever the zip's limit: the files are read into memory, and
+ * V8 cannot hold a string much longer anyway. Kore.ai's exports are kilobytes to megabytes.
+ */
+const MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 
 /**
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
@@ -98,7 +103,8 @@ export async function verifyExport(
 ): Promise<ZipEntryInfo[]> {
   const checked = (name: string): boolean =>
     isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE)
-  const entries = await verifyZip(file, maxZipBytes * UNPACKED_SIZE_FACTOR, checked)
+  const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES)
+  const entries = await verifyZip(file, limit, checked)
   try {
     const importable = entries.filter(entry => checked(entry.name))
     importableFiles(

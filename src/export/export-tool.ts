@@ -2,8 +2,10 @@ import * as core from '@actions/core'
 import type { ZipEntryInfo } from '../backup/archive.js'
 import { verifyExport } from '../backup/importable.js'
 import { KoreClient, KoreClientOptions } from '../kore/client.js'
-import { ExportedFile, ExportJob, runExportJob } from '../kore/export-job.js'
+import type { DownloadedFile } from '../kore/download.js'
+import { ExportJob, runExportJob } from '../kore/export-job.js'
 import { JobTimeoutError } from '../kore/poll.js'
+import { Input } from '../input-names.js'
 import { printable } from '../text.js'
 
 export interface ExportRequest {
@@ -21,21 +23,22 @@ export interface ExportRequest {
   withVariables: boolean
   /** Put before each log line, to tell parallel exports apart; empty for a single tool. */
   label: string
+  /** Told of the export job as it starts and ends (see ExportJobRequest.onJob). */
+  onJob?: (job: ExportJob) => void
 }
 
 /** One tool's verified export: the zip on disk and what it holds. */
-export interface ExportedTool extends ExportedFile {
+export interface ExportedTool extends DownloadedFile {
   entries: ZipEntryInfo[]
 }
 
 /**
  * Trigger, poll, download: the whole Kore.ai side of one tool, with the zip checked as a backup
- * before it is kept. `onJob` hears of the job as it starts and when it succeeds.
+ * before it is kept.
  */
 export async function exportTool(
   request: ExportRequest,
-  clientOptions: KoreClientOptions = {},
-  onJob?: (job: ExportJob) => void
+  clientOptions: KoreClientOptions = {}
 ): Promise<ExportedTool> {
   const startedAt = Date.now()
   const { label } = request
@@ -54,10 +57,11 @@ export async function exportTool(
       startedAt,
       deadline: startedAt + request.timeoutMs,
       maxDownloadBytes: request.maxDownloadBytes,
+      maxBytesInput: Input.MaxDownloadSize,
       apiKey: request.apiKey,
       retry: clientOptions.retry,
       label,
-      onJob,
+      onJob: request.onJob,
       verify: async temporary => {
         entries = await verifyExport(temporary, request.maxDownloadBytes, request.withVariables)
       }

@@ -1,6 +1,6 @@
 /**
  * src/export/ is the backup action (action.yml): it owns its inputs, outputs and job summary,
- * one tool's export (export-tool.ts: Kore.ai's export, then the download checked as a backup)
+ * one tool's export (export-tool.ts: kore/'s export job, its zip checked as a backup)
  * and the delivery of the verified zips (deliver/: the artifact, the commit or pull request
  * through GitHub's REST API, the keep-alive). It uses kore/ for the API, backup/ for what a
  * backup is, and plumbing; never the restore.
@@ -15,7 +15,6 @@ import { deliverToRepository } from './deliver/repository.js'
 import { messageOf } from '../errors.js'
 import { exportTool } from './export-tool.js'
 import { ExportRecord, newExportRecord } from './record.js'
-import { jobStatusOf } from '../kore/poll.js'
 import { forTool } from '../input-parsers.js'
 import { Inputs, readInputs } from './inputs.js'
 import { reportResults } from './outputs.js'
@@ -72,13 +71,12 @@ async function exportAndUpload(
         timeoutMs: inputs.timeoutSeconds * 1000,
         maxDownloadBytes: inputs.maxDownloadBytes,
         withVariables: inputs.envVariables !== 'omit',
-        label
+        label,
+        onJob: job => (record.job = job)
       },
-      { ...shared, resource: inputs.resource },
-      job => (record.job = job)
-    )
+      { ...shared, resource: inputs.resource }
+    ).finally(() => (record.durationMs = Date.now() - startedAt))
     record.zip = exported
-    record.durationMs = Date.now() - startedAt
     if (inputs.uploadArtifact) {
       record.artifact = await uploadExportArtifact({
         file: exported.file,
@@ -90,9 +88,6 @@ async function exportAndUpload(
       await warnAboutSecretsInArtifact(exported.file, label)
     }
   } catch (error) {
-    const status = jobStatusOf(error)
-    if (record.job && status !== undefined) record.job = { ...record.job, status }
-    record.durationMs ||= Date.now() - startedAt
     record.errors.push(messageOf(error))
   }
 }
@@ -102,7 +97,9 @@ async function commitExports(
   inputs: Inputs,
   records: ExportRecord[]
 ): Promise<CommitResult | undefined> {
-  const exported = records.flatMap(({ toolId, zip }) => (zip ? [{ toolId, ...zip }] : []))
+  const exported = records.flatMap(({ toolId, zip, job }) =>
+    zip ? [{ toolId, file: zip.file, exportJobId: job?.exportJobId ?? '' }] : []
+  )
   const { commit, tools } = await deliverToRepository(inputs, exported)
   for (const record of records) {
     record.delivery = tools.get(record.toolId)

@@ -64,6 +64,8 @@ export class KoreClient {
   private readonly lastStatusCheck = new Map<string, number>()
   private readonly minStatusGapMs: number
   private readonly dialect: Dialect
+  /** The word for what this client works on, in messages: `tool` or `workflow`. */
+  readonly noun: Resource
   private readonly exportSpelling: { collection?: string }
 
   constructor(
@@ -76,6 +78,7 @@ export class KoreClient {
     this.gate = options.gate ?? new RateGate()
     this.minStatusGapMs = options.minStatusGapMs ?? 1000
     this.dialect = dialectOf(options.resource ?? 'tool')
+    this.noun = this.dialect.noun
     this.exportSpelling = options.exportSpelling ?? {}
   }
 

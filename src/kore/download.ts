@@ -31,6 +31,8 @@ export interface DownloadOptions {
   destination: string
   /** The most bytes the zip may have; a longer body is cut there. */
   maxBytes: number
+  /** The input that sets maxBytes, named when the zip is larger; none when no input sets it. */
+  maxBytesInput?: string
   /** Epoch ms by which the download must be done (the tool's timeout), retries included. */
   deadline?: number
   retry?: RetryPolicy
@@ -103,7 +105,7 @@ function refuseInsecure(url: URL, host: string, doing: string): void {
   throw new Error(`refusing to ${doing} ${url.protocol} (https only)`)
 }
 
-/** The body went past max-download-size: another try would not help. */
+/** The body went past maxBytes: another try would not help. */
 class TooLargeError extends Error {}
 
 async function fetchToFile(
@@ -116,7 +118,7 @@ async function fetchToFile(
   const expected = Number(message.headers['content-length'] ?? NaN)
   if (expected > options.maxBytes) {
     discard(response)
-    throw new Error(tooLarge(options.maxBytes, `it is ${expected} bytes`))
+    throw new Error(tooLarge(options, `it is ${expected} bytes`))
   }
   const hash = createHash('sha256')
   let size = 0
@@ -126,7 +128,7 @@ async function fetchToFile(
     transform(chunk: Buffer, _encoding, done) {
       size += chunk.length
       if (size > options.maxBytes) {
-        return done(new TooLargeError(tooLarge(options.maxBytes, 'the body went on')))
+        return done(new TooLargeError(tooLarge(options, 'the body went on')))
       }
       hash.update(chunk)
       done(null, chunk)
@@ -166,8 +168,9 @@ async function fetchToFile(
 /** setTimeout's ceiling (about 24.8 days); a longer delay would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
-function tooLarge(maxBytes: number, detail: string): string {
-  return `the export is larger than max-download-size (${maxBytes} bytes): ${detail}; raise max-download-size if the tool is really this large`
+function tooLarge({ maxBytes, maxBytesInput }: DownloadOptions, detail: string): string {
+  const raise = maxBytesInput ? `; raise ${maxBytesInput} if the tool is really this large` : ''
+  return `the export is larger than ${maxBytesInput ?? 'allowed'} (${maxBytes} bytes): ${detail}${raise}`
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { KoreClient } from './client.js'
 import { DownloadedFile, downloadExport } from './download.js'
-import { waitForJob } from './poll.js'
+import { JobFailedError, jobStatusOf, waitForJob } from './poll.js'
 import type { RetryPolicy } from '../retry.js'
 import { seconds } from '../text.js'
 
@@ -11,11 +11,13 @@ export interface ExportJobRequest {
   /** Final path of the zip (see DownloadOptions.destination). */
   destination: string
   pollIntervalMs: number
-  /** When the step began: the first status check and the time limit count from here. */
+  /** When the step began: the first status check and the logged duration count from here. */
   startedAt: number
   /** Epoch ms by which the job and the download must be done, retries included. */
   deadline: number
   maxDownloadBytes: number
+  /** The input that sets maxDownloadBytes, for the message when a zip is larger. */
+  maxBytesInput?: string
   /** The key the download may carry to the Kore.ai host, and only there. */
   apiKey: string
   retry?: RetryPolicy
@@ -23,7 +25,7 @@ export interface ExportJobRequest {
   label?: string
   /** Checks the downloaded zip before it takes the destination's name (see DownloadOptions). */
   verify: (temporary: string) => Promise<void>
-  /** Told when Kore.ai accepts the job and when it succeeds, so a failure can still name it. */
+  /** Told when Kore.ai accepts the job and when it ends, so a failure can still name it. */
   onJob?: (job: ExportJob) => void
 }
 
@@ -32,31 +34,42 @@ export interface ExportJob {
   dockStatusId: string
   /** Empty when the server did not send one. */
   exportJobId: string
-  /** As the server wrote it when the job started (IN_PROGRESS if it gave none), then SUCCESS. */
+  /**
+   * As the server wrote it when the job started (IN_PROGRESS if it gave none); then SUCCESS,
+   * FAILED (or CANCELLED…), or the last status seen before the time ran out.
+   */
   status: string
-}
-
-export interface ExportedFile extends DownloadedFile {
-  job: ExportJob
 }
 
 /**
  * One export from start to file: Export a Tool, Get Dock Status until the job ends, then the
- * download within its bounds. An answer that names another tool is refused: its zip would be
- * stored as the wrong tool's backup.
+ * download within its bounds. An answer that names another tool is refused as soon as it is
+ * read: its zip would be stored as the wrong tool's backup.
  */
 export async function runExportJob(
   client: KoreClient,
   request: ExportJobRequest
-): Promise<ExportedFile> {
+): Promise<DownloadedFile> {
   const { toolId, label = '' } = request
+  const refuseOther = (named: string): void => {
+    if (named && named !== toolId) {
+      throw new Error(
+        `Kore.ai's export answer names ${client.noun} ${named}, not ${toolId}: nothing was kept`
+      )
+    }
+  }
   const started = await client.startExport(toolId, request.flowId, request.deadline)
-  const job = {
+  const job: ExportJob = {
     dockStatusId: started.dockStatusId,
     exportJobId: started.exportJobId,
     status: started.status || 'IN_PROGRESS'
   }
   request.onJob?.(job)
+  refuseOther(started.toolId)
+  // An answer that already says FAILED ends the job with the server's reason, unpolled.
+  if (started.state === 'FAILED') {
+    throw new JobFailedError('export', started.dockStatusId, started.reason, started.status)
+  }
   core.info(
     `${label}Export started: dock status ${started.dockStatusId}, job ${started.exportJobId || '(none given)'}`
   )
@@ -65,26 +78,26 @@ export async function runExportJob(
     timeoutMs: request.deadline - request.startedAt,
     startedAt: request.startedAt,
     label
+  }).catch(error => {
+    // FAILED, CANCELLED, or the last status seen before the time ran out.
+    request.onJob?.({ ...job, status: jobStatusOf(error) || job.status })
+    throw error
   })
+  refuseOther(finished.toolId)
   core.info(`${label}Export job finished: SUCCESS after ${seconds(Date.now() - request.startedAt)}`)
   request.onJob?.({ ...job, status: 'SUCCESS' })
-  for (const named of [started.toolId, finished.toolId]) {
-    if (named && named !== toolId) {
-      throw new Error(`Kore.ai's export answer names ${named}, not ${toolId}: nothing was kept`)
-    }
-  }
   // The SUCCESS record's link is the freshest one when the server gives it there.
   const downloadUrl = finished.downloadUrl || started.downloadUrl
   if (!downloadUrl) throw new Error('Kore.ai reported SUCCESS but sent no download URL')
-  const file = await downloadExport(downloadUrl, {
+  return downloadExport(downloadUrl, {
     host: client.host,
     apiKey: request.apiKey,
     destination: request.destination,
     maxBytes: request.maxDownloadBytes,
+    maxBytesInput: request.maxBytesInput,
     deadline: request.deadline,
     retry: request.retry,
     label,
     verify: request.verify
   })
-  return { ...file, job: { ...job, status: 'SUCCESS' } }
 }

@@ -35,15 +35,10 @@ export class JobTimeoutError extends Error {
   }
 }
 
-/**
- * The job's last status as the server wrote it, when `error` is (or wraps) a job's end; else
- * undefined.
- */
+/** The job's last status as the server wrote it when `error` is a job's end; else undefined. */
 export function jobStatusOf(error: unknown): string | undefined {
-  for (let depth = 0; error instanceof Error && depth < 5; depth++, error = error.cause) {
-    if (error instanceof JobFailedError) return error.status
-    if (error instanceof JobTimeoutError) return error.lastStatus
-  }
+  if (error instanceof JobFailedError) return error.status
+  if (error instanceof JobTimeoutError) return error.lastStatus
   return undefined
 }
 

@@ -6,15 +6,12 @@ import { isPlainId, printable } from '../text.js'
  * also the border where server text becomes data: ids must be plain, other text is made printable.
  */
 
-export interface ExportStarted {
-  dockStatusId: string
-  /** The tool the answer names; empty when it names none. */
-  toolId: string
+/** Export a Tool's answer: a job like any other, with the export's own ids and link. */
+export interface ExportStarted extends JobStarted {
   /** Empty when the server did not send one. */
   exportJobId: string
   /** Empty when the server only gives it on the SUCCESS status record. */
   downloadUrl: string
-  status: string
 }
 
 export type JobState = 'SUCCESS' | 'FAILED' | 'IN_PROGRESS'
@@ -86,11 +83,9 @@ export function parseExportStarted(body: unknown): ExportStarted {
   const exportJobId =
     firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId'])
   return {
-    dockStatusId: started.dockStatusId,
-    toolId: started.toolId,
+    ...started,
     exportJobId: exportJobId && serverId('an export job id', exportJobId),
-    downloadUrl: downloadUrlOf(record),
-    status: started.status
+    downloadUrl: downloadUrlOf(record)
   }
 }
 
@@ -205,10 +200,16 @@ const MAX_REASON_LENGTH = 1000
  * as plain as a tool-id input, or the answer is refused.
  */
 function serverId(what: string, raw: string): string {
-  if (isPlainId(raw)) return raw
-  throw new UnexpectedResponseError(
-    `Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${printable(raw, 80)}"`
-  )
+  if (!isPlainId(raw)) {
+    throw new UnexpectedResponseError(
+      `Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${printable(raw, 80)}"`
+    )
+  }
+  // An id goes to outputs and commit messages unmasked: one holding a secret is refused.
+  if (printable(raw, raw.length) !== raw) {
+    throw new UnexpectedResponseError(`Kore.ai sent ${what} that holds a secret of this run`)
+  }
+  return raw
 }
 
 /** Collects whatever the server used to explain itself (statusLogs, message, error(s)), printable. */

@@ -22,7 +22,7 @@ function backupError(problem: string): Error {
 }
 
 /** File Upload's documented limit for one request; larger files need an upload session. */
-const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 /**
  * Reads a committed folder or an exported zip (names matched in any case) and checks that it is

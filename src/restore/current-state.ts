@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { extractZip } from '../backup/archive.js'
@@ -7,10 +8,14 @@ import { messageOf } from '../errors.js'
 import { KoreClient } from '../kore/client.js'
 import { runExportJob } from '../kore/export-job.js'
 import { isPlainId } from '../text.js'
+import { MAX_UPLOAD_BYTES } from './backup.js'
 import type { RestoreInputs } from './inputs.js'
 
-/** Kore.ai's exports are kilobytes to a few megabytes; this is the export action's default. */
-const MAX_EXPORT_BYTES = 1024 * 1024 * 1024
+/**
+ * The undo file must itself be restorable, and File Upload takes 25 MB; within that its files
+ * unpack to at most four times as much, as extractZip allows.
+ */
+const MAX_EXPORT_BYTES = MAX_UPLOAD_BYTES
 
 /** The target's state just before an import: the zip as Kore.ai exported it, and its files. */
 export interface CurrentState {
@@ -31,9 +36,9 @@ export async function exportCurrentState(
   const noun = inputs.resource
   const client = new KoreClient(inputs.host, inputs.apiKey, { resource: inputs.resource })
   const startedAt = Date.now()
+  const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), beforeImportName(inputs))
   try {
     core.info(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`)
-    const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), beforeImportName(inputs))
     await runExportJob(client, {
       toolId: inputs.toolId,
       flowId: inputs.flowId,
@@ -56,6 +61,8 @@ export async function exportCurrentState(
     core.info(`Exported ${noun} ${inputs.toolId} as it is now: ${file}`)
     return { file, files }
   } catch (error) {
+    // Whatever was kept holds the tool's secure values: no half-used copy stays behind.
+    await fs.promises.rm(file, { force: true })
     const way = inputs.plan
       ? 'the plan needs its current state (the key needs the Export Tool scope)'
       : 'set backup-before: false to import without keeping its current state'

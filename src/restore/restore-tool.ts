@@ -170,8 +170,9 @@ async function finish(
     seen('SUCCESS')
     return finished
   } catch (error) {
+    // A timeout before any status was read leaves the status as it was.
     const status = jobStatusOf(error)
-    if (status !== undefined) seen(status)
+    if (status) seen(status)
     throw error
   }
 }

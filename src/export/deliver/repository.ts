@@ -2,7 +2,6 @@ import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { extractZip } from '../../backup/archive.js'
 import { messageOf } from '../../errors.js'
-import type { ExportJob } from '../../kore/export-job.js'
 import { forTool } from '../../input-parsers.js'
 import type { Inputs } from '../inputs.js'
 import { commitBody, MAX_PULL_REQUEST_BODY, reportMarkdown } from '../../backup/report/compose.js'
@@ -43,7 +42,8 @@ export type RepositoryInputs = Pick<
 export interface ExportedZip {
   toolId: string
   file: string
-  job: Pick<ExportJob, 'exportJobId'>
+  /** Named in the commit message; empty when Kore.ai gave none. */
+  exportJobId: string
 }
 
 /** What the repository stage did with one tool. */
@@ -133,8 +133,7 @@ async function commitTools(
   if (directories.size === 0) return undefined
 
   const single = inputs.batch ? undefined : pending[0]?.zip
-  const jobId = single?.job.exportJobId
-  const job = jobId ? ` (export ${inert(jobId)})` : ''
+  const job = single?.exportJobId ? ` (export ${inert(single.exportJobId)})` : ''
   const noun = inputs.resource
   const subject = single ? `Kore.ai ${noun} ${single.toolId}` : `Kore.ai ${noun}s`
   const reports = new Map<string, ToolReport>()
@@ -193,7 +192,10 @@ async function commitTools(
     })
     for (const [directory, { delivery }] of toolIn) {
       const refused = result.refused.get(directory)
-      if (refused) delivery.errors.push(refused)
+      if (refused) {
+        delivery.errors.push(refused)
+        continue
+      }
       delivery.changes = result.changes.get(directory)
       delivery.changed = result.changed && result.changes.has(directory)
       // What this run did: a run that found its work already done (a racing twin committed
@@ -201,7 +203,8 @@ async function commitTools(
       delivery.report = delivery.changed ? reports.get(directory) : undefined
     }
     logResult(result, toolIn)
-    return result
+    // Nothing was compared when every tool was refused: no commit could be made.
+    return result.refused.size < toolIn.size ? result : undefined
   } catch (error) {
     for (const { delivery } of toolIn.values()) delivery.errors.push(messageOf(error))
     return undefined
