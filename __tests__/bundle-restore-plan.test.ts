@@ -59,6 +59,7 @@ describe('the bundled restore: plan and undo', () => {
       'node "ai" (aiNode): timeout changed: <code>30</code> → <code>45</code>'
     )
     expect(run.outputs.plan).toContain('variable "TOKEN": value changed (secure: not shown)')
+    expect(fs.readFileSync(run.outputs['plan-file'] ?? '', 'utf8')).toBe(run.outputs.plan)
     expect(kore.requestsTo('export')).toHaveLength(1)
     for (const kind of ['upload', 'import', 'deploy'] as const) {
       expect(kore.requestsTo(kind)).toHaveLength(0)
@@ -168,6 +169,7 @@ describe('the bundled restore: plan and undo', () => {
     expect(run.outputs['before-file']).toBe('')
     // Without the target's state there is no plan to show.
     expect(run.outputs.plan).toBe('')
+    expect(run.outputs['plan-file']).toBe('')
     expect(kore.imports).toHaveLength(1)
   })
 })

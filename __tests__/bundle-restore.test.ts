@@ -103,6 +103,7 @@ describe('the bundled restore action', () => {
       status: 'SUCCESS',
       deployed: 'true',
       plan: expect.stringContaining('- new tool: 2 nodes'),
+      'plan-file': expect.stringMatching(/kore-plan-.*tool-new-plan\.md$/),
       'before-file': '',
       'before-artifact-id': ''
     })

@@ -31860,7 +31860,7 @@ var src_text = __nccwpck_require__(48992);
 
 
 
-/** One parser per kind of input; each throws an inputError that names the input. */
+/** One parser per kind of input; each throws an error that names the input. */
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
 const TOOL_ID_PLACEHOLDER = '{tool-id}';
 /** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
@@ -35357,7 +35357,7 @@ function readApiKey() {
 
 
 const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'];
-/** Reads and validates every input; throws an inputError naming the first bad one. */
+/** Reads and validates every input; throws an error naming the first bad one. */
 function readInputs() {
     const apiKey = readApiKey();
     const githubToken = core/* getInput */.V4(Input.GithubToken);

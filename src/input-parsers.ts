@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { Input, inputError } from './input-names.js'
 import { isPlainId, printable } from './text.js'
 
-/** One parser per kind of input; each throws an inputError that names the input. */
+/** One parser per kind of input; each throws an error that names the input. */
 
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60 // a GitHub-hosted job cannot run longer
 
@@ -96,7 +96,7 @@ export function parseToolId(input: string, raw: string): string {
 }
 
 /** Flow ids are opaque and only travel URL-encoded in the query string. */
-function parseFlowId(input: string, raw: string): string {
+export function parseFlowId(input: string, raw: string): string {
   if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
     throw inputError(
       input,

@@ -31873,7 +31873,7 @@ var external_node_os_ = __nccwpck_require__(48161);
 
 
 
-/** One parser per kind of input; each throws an inputError that names the input. */
+/** One parser per kind of input; each throws an error that names the input. */
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
 const TOOL_ID_PLACEHOLDER = '{tool-id}';
 /** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
@@ -31950,7 +31950,7 @@ function parseToolId(input, raw) {
 /** Flow ids are opaque and only travel URL-encoded in the query string. */
 function parseFlowId(input, raw) {
     if (raw.length > 200 || /[\s\p{Cc}]/u.test(raw)) {
-        throw inputError(input, `"${printable(raw)}" is not a flow id (no spaces or control characters)`);
+        throw input_names_inputError(input, `"${text_printable(raw)}" is not a flow id (no spaces or control characters)`);
     }
     return raw;
 }
@@ -33016,7 +33016,7 @@ const RestoreInput = {
     FlowId: input_names_Input.FlowId,
     RetentionDays: input_names_Input.RetentionDays
 };
-/** Reads and validates every input before any request; throws an inputError naming the input. */
+/** Reads and validates every input before any request; throws an error naming the input. */
 function readRestoreInputs() {
     const apiKey = readApiKey();
     // Read (and mask) the values first: a later error must not be able to print one.
@@ -33039,9 +33039,8 @@ function readRestoreInputs() {
         deploy: parseBoolean(RestoreInput.Deploy, core/* getInput */.V4(RestoreInput.Deploy), false),
         plan: parseBoolean(RestoreInput.Plan, core/* getInput */.V4(RestoreInput.Plan), false),
         backupBefore: parseBoolean(RestoreInput.BackupBefore, core/* getInput */.V4(RestoreInput.BackupBefore), true),
-        flowId: core/* getInput */.V4(RestoreInput.FlowId)
-            ? parseToolId(RestoreInput.FlowId, core/* getInput */.V4(RestoreInput.FlowId))
-            : '',
+        // As the export action reads it: passed to the export before an import.
+        flowId: parseFlowId(RestoreInput.FlowId, core/* getInput */.V4(RestoreInput.FlowId)),
         retentionDays: parseRetentionDays(core/* getInput */.V4(RestoreInput.RetentionDays))
     };
     warnAboutUnused(inputs);
@@ -33052,12 +33051,15 @@ function warnAboutUnused(inputs) {
     const exportsFirst = Boolean(inputs.toolId) && (inputs.backupBefore || inputs.plan);
     const uploadsBefore = exportsFirst && !inputs.plan;
     const unused = [
-        inputs.flowId && !exportsFirst ? RestoreInput.FlowId : '',
-        inputs.retentionDays !== undefined && !uploadsBefore ? RestoreInput.RetentionDays : ''
-    ].filter(Boolean);
-    for (const name of unused) {
-        core/* warning */.$e(`${name} is ignored: it applies only to the export kept before an import over an existing tool (tool-id with backup-before: true${name === RestoreInput.FlowId ? ', or plan: true' : ''})`);
-    }
+        ...(inputs.flowId && !exportsFirst ? [RestoreInput.FlowId] : []),
+        ...(inputs.retentionDays !== undefined && !uploadsBefore ? [RestoreInput.RetentionDays] : [])
+    ];
+    const why = {
+        [RestoreInput.FlowId]: 'it applies only to the export before an import over an existing tool (tool-id, with backup-before: true or plan: true)',
+        [RestoreInput.RetentionDays]: 'it applies only to the artifact kept before an import over an existing tool (tool-id with backup-before: true; plan: true keeps none)'
+    };
+    for (const name of unused)
+        core/* warning */.$e(`${name} is ignored: ${why[name]}`);
 }
 function parseSource(raw) {
     if (!raw) {
@@ -35742,6 +35744,9 @@ async function finish(client, started, kind, inputs, startedAt, seen) {
 
 
 
+
+
+
 /** Sets the outputs and writes the job summary, whether the step succeeded or not. */
 async function reportRestore(inputs, record, error) {
     core/* setOutput */.uH('tool-id', record.toolId);
@@ -35749,6 +35754,7 @@ async function reportRestore(inputs, record, error) {
     core/* setOutput */.uH('status', record.status);
     core/* setOutput */.uH('deployed', String(record.deployed));
     core/* setOutput */.uH('plan', record.plan);
+    core/* setOutput */.uH('plan-file', record.plan ? await writePlanFile(inputs, record.plan) : '');
     core/* setOutput */.uH('before-file', record.beforeFile);
     core/* setOutput */.uH('before-artifact-id', record.beforeArtifactId);
     if (!process.env.GITHUB_STEP_SUMMARY)
@@ -35759,6 +35765,16 @@ async function reportRestore(inputs, record, error) {
     catch (caught) {
         core/* warning */.$e(`Could not write the job summary: ${messageOf(caught)}`);
     }
+}
+/**
+ * The plan as a file too: a workflow posting it (gh pr comment --body-file) needs no
+ * environment variable, which Linux caps at 128 KiB (65,536 characters of CJK text exceed it).
+ */
+async function writePlanFile(inputs, plan) {
+    const folder = await external_node_fs_.promises.mkdtemp(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-plan-'));
+    const file = external_node_path_.join(folder, `${inputs.resource}-${inputs.toolId || 'new'}-plan.md`);
+    await external_node_fs_.promises.writeFile(file, plan);
+    return file;
 }
 function report_stateOf(status) {
     if (status === MAY_HAVE_STARTED) {

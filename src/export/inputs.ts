@@ -20,7 +20,7 @@ import {
   parseWholeNumber
 } from '../input-parsers.js'
 
-export { Input, inputError }
+export { Input }
 export type { ToolSpec }
 
 const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'] as const
@@ -67,7 +67,7 @@ export interface Inputs {
   keepAliveDays: number
 }
 
-/** Reads and validates every input; throws an inputError naming the first bad one. */
+/** Reads and validates every input; throws an error naming the first bad one. */
 export function readInputs(): Inputs {
   const apiKey = readApiKey()
   const githubToken = core.getInput(Input.GithubToken)
@@ -125,6 +125,3 @@ export function readInputs(): Inputs {
     )
   }
 }
-
-/** What the outputs and the summary need to know of the run's inputs. */
-export type RunShape = Pick<Inputs, 'batch' | 'host' | 'resource'>

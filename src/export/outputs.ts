@@ -2,9 +2,8 @@ import * as core from '@actions/core'
 import type { CommitResult } from './deliver/commit.js'
 import { messageOf } from '../errors.js'
 import type { ExportRecord } from './record.js'
-import type { RunShape } from './inputs.js'
 import { MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/report/compose.js'
-import { reportsOf, writeSummary } from './summary.js'
+import { ReportInputs, reportsOf, writeSummary } from './summary.js'
 
 /** One object per tool in the `results` output. */
 export interface ToolResult {
@@ -19,7 +18,7 @@ export interface ToolResult {
 
 /** Sets every output and writes the job summary, whether the step succeeded or not. */
 export async function reportResults(
-  inputs: RunShape,
+  inputs: ReportInputs,
   records: ExportRecord[],
   commit: CommitResult | undefined
 ): Promise<void> {

@@ -3,16 +3,19 @@ import type { CommitResult } from './deliver/commit.js'
 import type { FileChanges } from './deliver/git-data.js'
 import type { ExportRecord } from './record.js'
 import { seconds } from '../text.js'
-import type { RunShape } from './inputs.js'
+import type { Inputs } from './inputs.js'
 import { MAX_SUMMARY_REPORT, reportMarkdown } from '../backup/report/compose.js'
 import type { ToolReport } from '../backup/report/render.js'
 import { code, errorText, escapeHtml, printableHtml } from '../summary-html.js'
 
 type Row = [string, string]
 
+/** What the outputs and the summary need to know of the run's inputs. */
+export type ReportInputs = Pick<Inputs, 'batch' | 'host' | 'resource'>
+
 /** Adds the run's tables to the job summary (skipped outside Actions). */
 export async function writeSummary(
-  inputs: RunShape,
+  inputs: ReportInputs,
   records: ExportRecord[],
   commit: CommitResult | undefined
 ): Promise<void> {

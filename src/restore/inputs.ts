@@ -4,6 +4,7 @@ import { Input, inputError } from '../input-names.js'
 import {
   parseBoolean,
   parseChoice,
+  parseFlowId,
   parseHost,
   parseRetentionDays,
   parseSeconds,
@@ -58,7 +59,7 @@ export interface RestoreInputs {
   retentionDays?: number
 }
 
-/** Reads and validates every input before any request; throws an inputError naming the input. */
+/** Reads and validates every input before any request; throws an error naming the input. */
 export function readRestoreInputs(): RestoreInputs {
   const apiKey = readApiKey()
   // Read (and mask) the values first: a later error must not be able to print one.
@@ -88,9 +89,8 @@ export function readRestoreInputs(): RestoreInputs {
       core.getInput(RestoreInput.BackupBefore),
       true
     ),
-    flowId: core.getInput(RestoreInput.FlowId)
-      ? parseToolId(RestoreInput.FlowId, core.getInput(RestoreInput.FlowId))
-      : '',
+    // As the export action reads it: passed to the export before an import.
+    flowId: parseFlowId(RestoreInput.FlowId, core.getInput(RestoreInput.FlowId)),
     retentionDays: parseRetentionDays(core.getInput(RestoreInput.RetentionDays))
   }
   warnAboutUnused(inputs)
@@ -102,14 +102,16 @@ function warnAboutUnused(inputs: RestoreInputs): void {
   const exportsFirst = Boolean(inputs.toolId) && (inputs.backupBefore || inputs.plan)
   const uploadsBefore = exportsFirst && !inputs.plan
   const unused = [
-    inputs.flowId && !exportsFirst ? RestoreInput.FlowId : '',
-    inputs.retentionDays !== undefined && !uploadsBefore ? RestoreInput.RetentionDays : ''
-  ].filter(Boolean)
-  for (const name of unused) {
-    core.warning(
-      `${name} is ignored: it applies only to the export kept before an import over an existing tool (tool-id with backup-before: true${name === RestoreInput.FlowId ? ', or plan: true' : ''})`
-    )
+    ...(inputs.flowId && !exportsFirst ? [RestoreInput.FlowId] : []),
+    ...(inputs.retentionDays !== undefined && !uploadsBefore ? [RestoreInput.RetentionDays] : [])
+  ]
+  const why = {
+    [RestoreInput.FlowId]:
+      'it applies only to the export before an import over an existing tool (tool-id, with backup-before: true or plan: true)',
+    [RestoreInput.RetentionDays]:
+      'it applies only to the artifact kept before an import over an existing tool (tool-id with backup-before: true; plan: true keeps none)'
   }
+  for (const name of unused) core.warning(`${name} is ignored: ${why[name]}`)
 }
 
 function parseSource(raw: string): string {

@@ -1,4 +1,7 @@
 import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import { messageOf } from '../errors.js'
 import { code, errorText, printableHtml as text } from '../summary-html.js'
 import type { RestoreInputs } from './inputs.js'
@@ -15,6 +18,7 @@ export async function reportRestore(
   core.setOutput('status', record.status)
   core.setOutput('deployed', String(record.deployed))
   core.setOutput('plan', record.plan)
+  core.setOutput('plan-file', record.plan ? await writePlanFile(inputs, record.plan) : '')
   core.setOutput('before-file', record.beforeFile)
   core.setOutput('before-artifact-id', record.beforeArtifactId)
   if (!process.env.GITHUB_STEP_SUMMARY) return
@@ -23,6 +27,19 @@ export async function reportRestore(
   } catch (caught) {
     core.warning(`Could not write the job summary: ${messageOf(caught)}`)
   }
+}
+
+/**
+ * The plan as a file too: a workflow posting it (gh pr comment --body-file) needs no
+ * environment variable, which Linux caps at 128 KiB (65,536 characters of CJK text exceed it).
+ */
+async function writePlanFile(inputs: RestoreInputs, plan: string): Promise<string> {
+  const folder = await fs.promises.mkdtemp(
+    path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-plan-')
+  )
+  const file = path.join(folder, `${inputs.resource}-${inputs.toolId || 'new'}-plan.md`)
+  await fs.promises.writeFile(file, plan)
+  return file
 }
 
 function stateOf(status: string): string {
