@@ -225,3 +225,100 @@ describe('reportMarkdown and commitBody', () => {
     expect(body[20]).toBe('- … and 4980 more (see the job summary)')
   })
 })
+
+// Each case here was a mutant that survived StrykerJS over src/backup/report (see README).
+describe('reportTool, line by line', () => {
+  const app = (before: string, after: string) =>
+    report({ 'app_definition.json': before }, { 'app_definition.json': after })
+
+  it('says a property was added or removed, with its short value in Markdown', () => {
+    const added = app('{"name":"x"}', '{"name":"x","description":"d"}')
+    expect(added.plain).toEqual(['app: description added'])
+    expect(added.markdown).toEqual(['app: description added: <code>"d"</code>'])
+    expect(app('{"name":"x","description":"d"}', '{"name":"x"}').plain).toEqual([
+      'app: description removed'
+    ])
+  })
+
+  it('says a value changed when it changed type', () => {
+    expect(app('{"timeout":30}', '{"timeout":{"ms":30}}').plain).toEqual([
+      'app: timeout changed: 30 -> {"ms":30}'
+    ])
+  })
+
+  it('matches items without ids by position, the longer list counting', () => {
+    expect(app('{"tags":[{"a":1}]}', '{"tags":[{"a":1},{"a":2}]}').plain).toEqual([
+      'app: tags[1] added'
+    ])
+    expect(app('{"tags":[{"a":1},{"a":2}]}', '{"tags":[{"a":1}]}').plain).toEqual([
+      'app: tags[1] removed'
+    ])
+  })
+
+  it('does not match by an id that two items share', () => {
+    const twice = (a: number) => `{"tags":[{"id":"t","a":1},{"id":"t","a":${a}}]}`
+    expect(app(twice(2), twice(3)).plain).toEqual(['app: tags[1].a changed: 2 -> 3'])
+  })
+
+  it('names an item by the singular of its list: policies, guardrails, but status', () => {
+    const lists = (extra: string) =>
+      `{"policies":[{"id":"p1"}${extra && ',{"id":"p2"}'}],"guardrails":[{"id":"g1"}${extra && ',{"id":"g2"}'}],"status":[{"id":"s"}${extra && ',{"id":"s2"}'}]}`
+    expect(app(lists(''), lists('more')).plain).toEqual([
+      'policy "p2" added',
+      'guardrail "g2" added',
+      'status "s2" added'
+    ])
+  })
+
+  it('says a whole file was added or removed', () => {
+    const base = { 'app_definition.json': '{}' }
+    expect(report(base, { ...base, 'extra.json': '{}' }).plain).toEqual(['file extra.json added'])
+    expect(report({ ...base, 'extra.json': '{}' }, base).markdown).toEqual([
+      'file <code>extra.json</code> removed'
+    ])
+  })
+
+  it("shows a plain variable's value old → new, next to a secure one that stays hidden", () => {
+    const variables = (region: string, token: string) =>
+      `[{"key":"REGION","value":"${region}","isSecured":false},{"key":"T","value":"${token}","isSecured":true}]`
+    const { markdown } = report(
+      { 'env_variables.json': variables('eu', 'secret-one') },
+      { 'env_variables.json': variables('us', 'secret-two') }
+    )
+    expect(markdown).toEqual([
+      'variable "REGION": value changed: <code>"eu"</code> → <code>"us"</code>',
+      'variable "T": value changed (secure: not shown)'
+    ])
+  })
+
+  it("escapes every Markdown and HTML mark in an author's value as a character reference", () => {
+    const { markdown } = app('{"name":"a"}', '{"name":"<b>*x*_y_`z`[l]|t~</b>"}')
+    expect(markdown).toEqual([
+      'app: name changed: <code>"a"</code> → <code>"&#60;b&#62;&#42;x&#42;&#95;y&#95;&#96;z&#96;&#91;l&#93;&#124;t&#126;&#60;/b&#62;"</code>'
+    ])
+  })
+})
+
+describe('commitBody, several tools', () => {
+  const change = (toolId: string, keys: number) =>
+    reportTool(
+      toolId,
+      files({ 'app_definition.json': JSON.stringify(numbered(keys, 1)) }),
+      files({ 'app_definition.json': JSON.stringify(numbered(keys, 2)) })
+    )
+  const numbered = (keys: number, value: number) =>
+    Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, value]))
+
+  it("puts each line under its tool's id when there are several", () => {
+    expect(commitBody([change('a-1', 1), change('a-2', 1)])).toBe(
+      '- a-1: app: k0 changed: 1 -> 2\n- a-2: app: k0 changed: 1 -> 2'
+    )
+    expect(commitBody([change('a-1', 1)])).toBe('- app: k0 changed: 1 -> 2')
+  })
+
+  it('says how many lines the commit message leaves to the summary', () => {
+    const lines = commitBody([change('a-1', 25)]).split('\n')
+    expect(lines).toHaveLength(21)
+    expect(lines[20]).toBe('- … and 5 more (see the job summary)')
+  })
+})
