@@ -202,6 +202,21 @@ describe('run()', () => {
     expect(kore.requestsTo('status')).toHaveLength(0)
   })
 
+  it('refuses a job whose status named another tool while it ran, even if it ends right', async () => {
+    await kore.close()
+    kore = await startKoreServer({
+      jobPolls: 1,
+      namesOtherTool: { 'export-status-running': 'a-other' }
+    })
+    given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey, 'poll-interval': '1' })
+    await run()
+    expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
+      `Kore.ai's export answer names tool a-other, not ${TOOL}`
+    )
+    expect(kore.requestsTo('status')).toHaveLength(1)
+    expect(kore.requestsTo('download')).toHaveLength(0)
+  })
+
   it('refuses an export answer naming another tool before polling it', async () => {
     await kore.close()
     kore = await startKoreServer({ jobPolls: 5, namesOtherTool: { 'export-answer': 'a-other' } })

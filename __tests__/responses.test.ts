@@ -69,6 +69,18 @@ describe('parseDockStatus', () => {
   })
 })
 
+describe('the tool an answer names', () => {
+  it('is read in any spelling, and one answer naming two tools is refused', () => {
+    const named = (extra: object) => parseDockStatus({ status: 'SUCCESS', ...extra }).toolId
+    expect(named({ toolID: 'a-1', response: { toolId: 'a-1' } })).toBe('a-1')
+    expect(named({ response: { workflowId: 7 } })).toBe('7')
+    expect(() => named({ toolId: 'a-1', response: { toolId: 'a-2' } })).toThrow(
+      "Kore.ai's answer names more than one tool (a-1, a-2)"
+    )
+    expect(() => named({ toolId: 'a-1', workflowId: 'a-2' })).toThrow('more than one tool')
+  })
+})
+
 describe('parseUploadedFile', () => {
   it('reads fileId written as text or as a number, and refuses one that is not plain', () => {
     expect(parseUploadedFile({ url: 'x', fileId: '657abc' })).toBe('657abc')

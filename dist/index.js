@@ -34555,20 +34555,25 @@ function parseDockStatus(body) {
 }
 /**
  * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
- * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a tool named any way is checked
- * against the one asked for; empty when none is named.
+ * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a
+ * tool named any way is checked against the one asked for; empty when none is named. An answer
+ * that names two different tools is refused: which one it is about cannot be told.
  */
 function toolIdOf(record) {
+    const named = new Set();
     for (const source of [record, asObject(record.response)]) {
         for (const key of ['toolId', 'toolID', 'tool_id', 'workflowId', 'workflowID', 'workflow_id']) {
             const value = source[key];
             if (typeof value === 'number')
-                return serverId('a tool id', String(value));
+                named.add(serverId('a tool id', String(value)));
             if (typeof value === 'string' && value.trim())
-                return serverId('a tool id', value.trim());
+                named.add(serverId('a tool id', value.trim()));
         }
     }
-    return '';
+    if (named.size > 1) {
+        throw new UnexpectedResponseError(`Kore.ai's answer names more than one tool (${(0,src_text/* printable */.g$)([...named].join(', '), 200)})`);
+    }
+    return [...named][0] ?? '';
 }
 /** Words for a job still under way: only these keep a poll waiting. */
 const IN_PROGRESS_WORDS = new Set([
@@ -35185,6 +35190,7 @@ async function waitForJob(client, dockStatusId, options) {
         const status = await client.getDockStatus(dockStatusId, deadline, kind).catch(error => {
             throw error instanceof retry/* DeadlineError */.j3 ? timedOut() : error;
         });
+        options.refuseOtherTool?.(status.toolId);
         const line = describe(status);
         if (KNOWN_ACTIONS.includes(status.action) && status.action !== kind.toUpperCase()) {
             throw new UnexpectedResponseError(`Kore.ai answered the status of the ${kind} job ${dockStatusId} with that of another kind of job (action ${status.action})`);
@@ -35247,13 +35253,13 @@ async function runExportJob(client, request) {
         pollIntervalMs: request.pollIntervalMs,
         timeoutMs: request.deadline - request.startedAt,
         startedAt: request.startedAt,
-        label
+        label,
+        refuseOtherTool: refuseOther
     }).catch(error => {
         // FAILED, CANCELLED, or the last status seen before the time ran out.
         request.onJob?.({ ...job, status: jobStatusOf(error) || job.status });
         throw error;
     });
-    refuseOther(finished.toolId);
     core/* info */.pq(`${label}Export job finished: SUCCESS after ${(0,src_text/* seconds */.YA)(Date.now() - request.startedAt)}`);
     request.onJob?.({ ...job, status: 'SUCCESS' });
     // The SUCCESS record's link is the freshest one when the server gives it there.

@@ -58,7 +58,8 @@ import { sampleExport } from './zip.js'
  * @property {Record<string, unknown>} [exportAnswerExtra]  fields laid over Export a Tool's answer
  *   (e.g. status: 'FAILED' with a message, or an exportJobId)
  * @property {Record<string, string>} [namesOtherTool]  answers that name this tool id instead of
- *   the real one: 'export-answer', 'export-status', 'import-answer', 'import-status', 'deploy-answer', 'deploy-status'
+ *   the real one: 'export-answer', 'export-status' (every status record of the job),
+ *   'export-status-running' (only those before it ends), 'import-answer', 'import-status', 'deploy-answer', 'deploy-status'
  *
  * @typedef {object} ImportRecord  what an import received, for tests to compare
  * @property {string} toolId
@@ -284,7 +285,10 @@ export async function startKoreServer(options = {}) {
     /** @type {Record<string, unknown>} */
     const record = {
       _id: job.id,
-      [idField]: options.namesOtherTool?.['export-status'] ?? job.toolId,
+      [idField]:
+        (done ? undefined : options.namesOtherTool?.['export-status-running']) ??
+        options.namesOtherTool?.['export-status'] ??
+        job.toolId,
       jobType,
       action: 'EXPORT',
       status: caseOf(done ? outcome : 'IN_PROGRESS'),

@@ -77,13 +77,13 @@ export async function runExportJob(
     pollIntervalMs: request.pollIntervalMs,
     timeoutMs: request.deadline - request.startedAt,
     startedAt: request.startedAt,
-    label
+    label,
+    refuseOtherTool: refuseOther
   }).catch(error => {
     // FAILED, CANCELLED, or the last status seen before the time ran out.
     request.onJob?.({ ...job, status: jobStatusOf(error) || job.status })
     throw error
   })
-  refuseOther(finished.toolId)
   core.info(`${label}Export job finished: SUCCESS after ${seconds(Date.now() - request.startedAt)}`)
   request.onJob?.({ ...job, status: 'SUCCESS' })
   // The SUCCESS record's link is the freshest one when the server gives it there.

@@ -58,6 +58,8 @@ export interface PollOptions {
   firstCheckAfterMs?: number
   /** Put before each log line (see ExportRequest.label). */
   label?: string
+  /** Called with the tool each status names (empty when none): throws for another tool. */
+  refuseOtherTool?: (named: string) => void
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -90,6 +92,7 @@ export async function waitForJob(
     const status = await client.getDockStatus(dockStatusId, deadline, kind).catch(error => {
       throw error instanceof DeadlineError ? timedOut() : error
     })
+    options.refuseOtherTool?.(status.toolId)
     const line = describe(status)
     if (KNOWN_ACTIONS.includes(status.action) && status.action !== kind.toUpperCase()) {
       throw new UnexpectedResponseError(

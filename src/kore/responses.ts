@@ -126,18 +126,25 @@ export function parseDockStatus(body: unknown): DockStatus {
 
 /**
  * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
- * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a tool named any way is checked
- * against the one asked for; empty when none is named.
+ * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a
+ * tool named any way is checked against the one asked for; empty when none is named. An answer
+ * that names two different tools is refused: which one it is about cannot be told.
  */
 function toolIdOf(record: Json): string {
+  const named = new Set<string>()
   for (const source of [record, asObject(record.response)]) {
     for (const key of ['toolId', 'toolID', 'tool_id', 'workflowId', 'workflowID', 'workflow_id']) {
       const value = source[key]
-      if (typeof value === 'number') return serverId('a tool id', String(value))
-      if (typeof value === 'string' && value.trim()) return serverId('a tool id', value.trim())
+      if (typeof value === 'number') named.add(serverId('a tool id', String(value)))
+      if (typeof value === 'string' && value.trim()) named.add(serverId('a tool id', value.trim()))
     }
   }
-  return ''
+  if (named.size > 1) {
+    throw new UnexpectedResponseError(
+      `Kore.ai's answer names more than one tool (${printable([...named].join(', '), 200)})`
+    )
+  }
+  return [...named][0] ?? ''
 }
 
 /** Words for a job still under way: only these keep a poll waiting. */
