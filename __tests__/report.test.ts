@@ -322,3 +322,48 @@ describe('commitBody, several tools', () => {
     expect(lines[20]).toBe('- … and 5 more (see the job summary)')
   })
 })
+
+describe('the inventory of a first backup', () => {
+  const first = (entries: Record<string, string>) => reportTool('a-1', undefined, files(entries))
+  const flowOf = (nodes: object[], extra = '') => `{"nodes":${JSON.stringify(nodes)}${extra}}`
+
+  it('counts nodes by type, lists models once and counts variables, in the singular for one', () => {
+    const { plain } = first({
+      'flow_definition.json': flowOf(
+        [node('start', 'start'), node('ai', 'genai', { model: 'gpt-4o' }), { id: 'x' }],
+        ',"settings":{"modelName":"claude","ModelId":"gpt-4o","mymodel":"not-a-model"}'
+      ),
+      'env_variables.json': '[{"key":"T","value":"s","isSecured":true}]'
+    })
+    expect(plain).toEqual([
+      'first backup: 3 nodes (1 start, 1 genai, 1 untyped); models: gpt-4o, claude; 1 variable (1 secure)'
+    ])
+  })
+
+  it('leaves out what a backup does not have', () => {
+    expect(first({ 'flow_definition.json': flowOf([node('s', 'start')]) }).plain).toEqual([
+      'first backup: 1 node (1 start)'
+    ])
+    expect(
+      first({ 'app_definition.json': '{"nodes":"not a list"}', 'env_variables.json': '[]' }).plain
+    ).toEqual(['first backup: 0 variables'])
+    expect(first({ 'notes.txt': 'not JSON' }).plain).toEqual(['first backup: files added'])
+  })
+})
+
+describe('reportMarkdown', () => {
+  const changed = (toolId: string, a: string, b: string) =>
+    reportTool(toolId, files({ 'app_definition.json': a }), files({ 'app_definition.json': b }))
+
+  it('leaves out a tool with nothing to say, and keeps a text exactly at the limit whole', () => {
+    const quiet = changed('a-quiet', '{"n":1}', '{"n": 1}')
+    const loud = changed('a-loud', '{"n":1}', '{"n":2}')
+    const text = reportMarkdown([quiet, loud], 100_000)
+    expect(text).toBe(
+      '#### What changed in <code>a-loud</code>\n\n- app: n changed: <code>1</code> → <code>2</code>\n'
+    )
+    expect(reportMarkdown([loud, loud], 100_000)).toBe(`${text}\n${text}`)
+    expect(reportMarkdown([loud], text.length)).toBe(text)
+    expect(reportMarkdown([loud], text.length - 1)).toContain('The report was cut here')
+  })
+})
