@@ -13,7 +13,8 @@ const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
 
 /** Whether the text holds a character `printable` would have to escape. */
 export function hasUnprintable(text: string): boolean {
-  return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text)
+  // A copy without the g flag: a global regex's test() would resume at its last match.
+  return new RegExp(UNPRINTABLE.source, 'u').test(text)
 }
 
 const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }

@@ -31751,7 +31751,8 @@ const DEFAULT_MAX_LENGTH = 300;
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 /** Whether the text holds a character `printable` would have to escape. */
 function hasUnprintable(text) {
-    return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text);
+    // A copy without the g flag: a global regex's test() would resume at its last match.
+    return new RegExp(UNPRINTABLE.source, 'u').test(text);
 }
 const NAMED_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Every secret this run knows, longest first (so a secret's prefix never survives its own). */
