@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseDockStatus, parseExportStarted, parseUploadedFile } from '../src/kore/responses.js'
+import {
+  failureReason,
+  parseDockStatus,
+  parseExportStarted,
+  parseJobStarted,
+  parseUploadedFile
+} from '../src/kore/responses.js'
+import { hideSecret } from '../src/text.js'
 
 describe('parseExportStarted', () => {
   it('reads the sample spelling: dock-statusId and a padded response.downloadUrl', () => {
@@ -87,5 +94,75 @@ describe('parseUploadedFile', () => {
     expect(parseUploadedFile({ fileId: 657 })).toBe('657')
     expect(() => parseUploadedFile({ fileId: '65/7' })).toThrow('not a plain id')
     expect(() => parseUploadedFile({ url: 'x' })).toThrow('the file upload answer has no fileId')
+  })
+})
+
+// Each case here was a mutant that survived StrykerJS over src/kore/responses.ts.
+describe('answers read at the border, pinned', () => {
+  it('takes a starting answer as final only when its status says so', () => {
+    const stateOf = (status: string | undefined) =>
+      parseJobStarted({ _id: 'ds-1', ...(status === undefined ? {} : { status }) }, 'import').state
+    expect(stateOf(undefined)).toBe('IN_PROGRESS')
+    expect(stateOf('Success')).toBe('SUCCESS')
+    expect(stateOf('queued')).toBe('IN_PROGRESS')
+    for (const failed of ['FAILED', 'failed', 'Cancelled', 'timed out', 'timed_out', 'timed-out']) {
+      expect([failed, stateOf(failed)]).toEqual([failed, 'FAILED'])
+    }
+  })
+
+  it('names what was missing, the keys that were sent, and which id was not plain', () => {
+    expect(() => parseJobStarted({ id: 'x', jobId: 'y' }, 'import')).toThrow(
+      'the import answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: id, jobId'
+    )
+    expect(() => parseJobStarted({}, 'deploy')).toThrow('keys sent: none')
+    expect(() => parseUploadedFile({ url: 'u' })).toThrow('has no fileId; keys sent: url')
+    expect(() => parseUploadedFile({})).toThrow('has no fileId; keys sent: none')
+    const notPlain = [
+      [() => parseJobStarted({ _id: 'a b' }, 'import'), 'a dock status id'],
+      [() => parseExportStarted({ _id: 'ds-1', exportJobId: 'a/b' }), 'an export job id'],
+      [() => parseUploadedFile({ fileId: 'a b' }), 'a file id'],
+      [() => parseDockStatus({ status: 'SUCCESS', toolId: 'a b' }), 'a tool id']
+    ] as const
+    for (const [parse, what] of notPlain) {
+      expect(parse).toThrow(`Kore.ai sent ${what} that is not a plain id`)
+    }
+  })
+
+  it('reads ids under response, and a file id written as a number, text first', () => {
+    expect(parseExportStarted({ _id: 'ds-1', response: { exportJobId: 'ej-1' } }).exportJobId).toBe(
+      'ej-1'
+    )
+    expect(parseUploadedFile({ response: { fileId: 'f-2' } })).toBe('f-2')
+    expect(parseUploadedFile({ response: { fileId: 42 } })).toBe('42')
+    expect(parseUploadedFile({ fileId: 'f-text', response: { fileId: 42 } })).toBe('f-text')
+  })
+
+  it("reads the job's action in either place, upper case, and a percentage only as a number", () => {
+    expect(parseDockStatus({ status: 'x', action: 'import' }).action).toBe('IMPORT')
+    expect(parseDockStatus({ status: 'x', response: { action: 'Deploy' } }).action).toBe('DEPLOY')
+    expect(parseDockStatus({ status: 'x', percentageComplete: '50' }).percentComplete).toBe(
+      undefined
+    )
+  })
+
+  it('reads every spelling of the tool id, trimmed', () => {
+    const named = (key: string, value: unknown) =>
+      parseDockStatus({ status: 'SUCCESS', [key]: value }).toolId
+    for (const key of ['toolId', 'toolID', 'tool_id', 'workflowId', 'workflowID', 'workflow_id']) {
+      expect([key, named(key, ' a-1\t')]).toEqual([key, 'a-1'])
+    }
+    expect(named('toolId', '   ')).toBe('')
+  })
+
+  it('collects the reason from msg and error too', () => {
+    expect(failureReason({ msg: 'locked' })).toBe('locked')
+    expect(failureReason({ error: 'denied' })).toBe('denied')
+  })
+
+  it('refuses an id holding a secret of the run, naming which id', () => {
+    hideSecret('run-secret-0123')
+    expect(() => parseJobStarted({ _id: 'ds-run-secret-0123' }, 'import')).toThrow(
+      'Kore.ai sent a dock status id that holds a secret of this run'
+    )
   })
 })
