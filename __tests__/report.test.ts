@@ -291,6 +291,30 @@ describe('reportTool, line by line', () => {
     ])
   })
 
+  it('hides both values of a variable made secure or made plain: one secret side is enough', () => {
+    const region = (value: string, secure: boolean) =>
+      `[{"key":"REGION","value":"${value}","isSecured":${secure}}]`
+    for (const [before, after] of [
+      [region('old-value-1', false), region('new-value-2', true)],
+      [region('old-value-1', true), region('new-value-2', false)]
+    ] as const) {
+      const { markdown, plain } = report(
+        { 'env_variables.json': before },
+        { 'env_variables.json': after }
+      )
+      expect(markdown).toEqual(['variable "REGION": value changed (secure: not shown)'])
+      expect(JSON.stringify(plain)).not.toMatch(/old-value|new-value/)
+    }
+  })
+
+  it('says nothing of a secure variable exported again unchanged', () => {
+    const same = '[{"key":"T","value":"secret-same","isSecured":true},{"key":"N","value":"1"}]'
+    const next = '[{"key":"T","value":"secret-same","isSecured":true},{"key":"N","value":"2"}]'
+    expect(report({ 'env_variables.json': same }, { 'env_variables.json': next }).plain).toEqual([
+      'variable "N": value changed: "1" -> "2"'
+    ])
+  })
+
   it("escapes every Markdown and HTML mark in an author's value as a character reference", () => {
     const { markdown } = app('{"name":"a"}', '{"name":"<b>*x*_y_`z`[l]|t~</b>"}')
     expect(markdown).toEqual([
