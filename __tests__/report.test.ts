@@ -391,3 +391,44 @@ describe('reportMarkdown', () => {
     expect(reportMarkdown([loud], text.length - 1)).toContain('The report was cut here')
   })
 })
+
+describe('the Markdown lines of a report', () => {
+  const app = (before: string, after: string) =>
+    report({ 'app_definition.json': before }, { 'app_definition.json': after }).markdown
+  const variables = (before: string, after: string) =>
+    report({ 'env_variables.json': before }, { 'env_variables.json': after }).markdown
+  const secure = (value: string) => `[{"key":"T","value":"${value}","isSecured":true}]`
+
+  it('says an order change, and a removed value as it was', () => {
+    expect(
+      report(
+        { 'flow_definition.json': '{"nodes":[{"id":"a"},{"id":"b"}]}' },
+        { 'flow_definition.json': '{"nodes":[{"id":"b"},{"id":"a"}]}' }
+      ).markdown
+    ).toEqual(['flow: nodes: order changed'])
+    expect(app('{"d":"x"}', '{}')).toEqual(['app: d removed: <code>"x"</code>'])
+  })
+
+  it('adds or removes a secure variable without its value', () => {
+    expect(variables('[]', secure('value-added-1'))).toEqual(['variable "T" added'])
+    expect(variables(secure('value-removed-1'), '[]')).toEqual(['variable "T" removed'])
+  })
+
+  it('folds a long value into a word diff on either side', () => {
+    const long = 'word '.repeat(40).trim()
+    for (const [before, after] of [
+      [long, 'short'],
+      ['short', long]
+    ]) {
+      const [line] = app(`{"d":"${before}"}`, `{"d":"${after}"}`)
+      expect(line).toMatch(/^app: d changed <details><summary>word diff<\/summary>/)
+      expect(line).not.toContain('<code>')
+    }
+  })
+
+  it('says a file became or stopped being JSON without detail', () => {
+    const line = '<code>app&#95;definition.json</code> changed (not JSON: see the diff)'
+    expect(app('{"d":1}', 'not json')).toEqual([line])
+    expect(app('not json', '{"d":1}')).toEqual([line])
+  })
+})
