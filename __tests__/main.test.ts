@@ -58,12 +58,13 @@ describe('run()', () => {
     })
   }
 
-  describe('bounds that the README promises', () => {
-    const restartKore = async (options: Parameters<typeof startKoreServer>[0]) => {
-      await kore.close()
-      kore = await startKoreServer(options)
-    }
+  /** A fake Kore.ai of its own for one test; given() reads its URL and key. */
+  const restartKore = async (options: Parameters<typeof startKoreServer>[0]) => {
+    await kore.close()
+    kore = await startKoreServer(options)
+  }
 
+  describe('bounds that the README promises', () => {
     it('slows every tool of a batch when one is rate limited: one gate for the run', async () => {
       await restartKore({ jobPolls: 0, exportFailures: [{ status: 429, retryAfter: 2 }] })
       given({ tools: 'a-one\na-two', commit: 'false', 'poll-interval': '1' })
@@ -177,9 +178,8 @@ describe('run()', () => {
   })
 
   it('keeps nothing of an export whose status names another tool', async () => {
-    await kore.close()
-    kore = await startKoreServer({ jobPolls: 0, namesOtherTool: { 'export-status': 'a-other' } })
-    given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey })
+    await restartKore({ jobPolls: 0, namesOtherTool: { 'export-status': 'a-other' } })
+    given({ 'tool-id': TOOL })
     await run()
     expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
       `Kore.ai's export answer names tool a-other, not ${TOOL}`
@@ -190,12 +190,11 @@ describe('run()', () => {
   })
 
   it('ends at once with the reason when the export answer already says FAILED', async () => {
-    await kore.close()
-    kore = await startKoreServer({
+    await restartKore({
       jobPolls: 5,
       exportAnswerExtra: { status: 'FAILED', message: 'tool is locked' }
     })
-    given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey, timeout: '30' })
+    given({ 'tool-id': TOOL, timeout: '30' })
     await run()
     expect(String(mocked.setFailed.mock.calls[0]?.[0])).toMatch(/FAILED: tool is locked/)
     expect(mocked.outputs()).toMatchObject({ status: 'FAILED', changed: '' })
@@ -203,12 +202,11 @@ describe('run()', () => {
   })
 
   it('refuses a job whose status named another tool while it ran, even if it ends right', async () => {
-    await kore.close()
-    kore = await startKoreServer({
+    await restartKore({
       jobPolls: 1,
       namesOtherTool: { 'export-status-running': 'a-other' }
     })
-    given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey, 'poll-interval': '1' })
+    given({ 'tool-id': TOOL, 'poll-interval': '1' })
     await run()
     expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
       `Kore.ai's export answer names tool a-other, not ${TOOL}`
@@ -218,9 +216,8 @@ describe('run()', () => {
   })
 
   it('refuses an export answer naming another tool before polling it', async () => {
-    await kore.close()
-    kore = await startKoreServer({ jobPolls: 5, namesOtherTool: { 'export-answer': 'a-other' } })
-    given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey })
+    await restartKore({ jobPolls: 5, namesOtherTool: { 'export-answer': 'a-other' } })
+    given({ 'tool-id': TOOL })
     await run()
     expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
       `Kore.ai's export answer names tool a-other, not ${TOOL}`
@@ -229,14 +226,13 @@ describe('run()', () => {
   })
 
   it('refuses a server id that holds the api key: ids reach outputs and commits unmasked', async () => {
-    await kore.close()
     const apiKey = 'kore-key-0123456789'
-    kore = await startKoreServer({
+    await restartKore({
       apiKey,
       jobPolls: 0,
       exportAnswerExtra: { exportJobId: `tool-ej-${apiKey}` }
     })
-    given({ 'tool-id': TOOL, host: kore.url, 'api-key': kore.apiKey })
+    given({ 'tool-id': TOOL })
     await run()
     expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
       'Kore.ai sent an export job id that holds a secret of this run'
@@ -246,9 +242,8 @@ describe('run()', () => {
   })
 
   it('names workflows, not tools, in the commit and pull request of resource: workflow', async () => {
-    await kore.close()
-    kore = await startKoreServer({ dialect: 'workflows', jobPolls: 0 })
-    given({ resource: 'workflow', 'tool-id': 'a-wf-1', host: kore.url, 'pull-request': 'true' })
+    await restartKore({ dialect: 'workflows', jobPolls: 0 })
+    given({ resource: 'workflow', 'tool-id': 'a-wf-1', 'pull-request': 'true' })
     await run()
     expect(mocked.setFailed).not.toHaveBeenCalled()
     const branch = 'kore-tool-export/into-main/a-wf-1'

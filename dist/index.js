@@ -33953,9 +33953,10 @@ async function verifyExport(file, maxZipBytes, withVariables) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
     const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES);
     const entries = await verifyZip(file, limit, checked);
+    let files;
     try {
         const importable = entries.filter(entry => checked(entry.name));
-        importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
+        files = importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
     }
     catch (error) {
         const held = (0,src_text/* printable */.g$)(entries.map(entry => entry.name).join(', ')) || 'nothing';
@@ -33964,7 +33965,7 @@ async function verifyExport(file, maxZipBytes, withVariables) {
             : '';
         throw new NotImportableError(`the export cannot be imported, so it is not kept: ${(0,errors/* messageOf */.b)(error)} (the zip held: ${held})${omit}`);
     }
-    return entries.map(({ name, size }) => ({ name, size }));
+    return { entries: entries.map(({ name, size }) => ({ name, size })), files };
 }
 /** Non-empty text (UTF-8, a BOM allowed), strict JSON of the right shape. */
 function checkJsonFile(name, data, utf16) {
@@ -34274,9 +34275,11 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             // it, or the pull request's branch already held it) reports nothing.
             delivery.report = delivery.changed ? reports.get(directory) : undefined;
         }
-        logResult(result, toolIn);
         // Nothing was compared when every tool was refused: no commit could be made.
-        return result.refused.size < toolIn.size ? result : undefined;
+        if (result.refused.size === toolIn.size)
+            return undefined;
+        logResult(result, toolIn);
+        return result;
     }
     catch (error) {
         for (const { delivery } of toolIn.values())
@@ -35313,7 +35316,8 @@ async function exportTool(request, clientOptions = {}) {
             label,
             onJob: request.onJob,
             verify: async (temporary) => {
-                entries = await verifyExport(temporary, request.maxDownloadBytes, request.withVariables);
+                const verified = await verifyExport(temporary, request.maxDownloadBytes, request.withVariables);
+                entries = verified.entries;
             }
         });
         core/* info */.pq(`${label}Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);

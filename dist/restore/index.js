@@ -32800,9 +32800,10 @@ async function verifyExport(file, maxZipBytes, withVariables) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
     const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES);
     const entries = await verifyZip(file, limit, checked);
+    let files;
     try {
         const importable = entries.filter(entry => checked(entry.name));
-        importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
+        files = importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
     }
     catch (error) {
         const held = text_printable(entries.map(entry => entry.name).join(', ')) || 'nothing';
@@ -32811,7 +32812,7 @@ async function verifyExport(file, maxZipBytes, withVariables) {
             : '';
         throw new NotImportableError(`the export cannot be imported, so it is not kept: ${messageOf(error)} (the zip held: ${held})${omit}`);
     }
-    return entries.map(({ name, size }) => ({ name, size }));
+    return { entries: entries.map(({ name, size }) => ({ name, size })), files };
 }
 /** Non-empty text (UTF-8, a BOM allowed), strict JSON of the right shape. */
 function checkJsonFile(name, data, utf16) {
@@ -34279,11 +34280,9 @@ async function runExportJob(client, request) {
 
 
 
-
-
 /**
  * The undo file must itself be restorable, and File Upload takes 25 MB; within that its files
- * unpack to at most four times as much, as extractZip allows.
+ * unpack to at most four times as much (verifyExport).
  */
 const MAX_EXPORT_BYTES = MAX_UPLOAD_BYTES;
 /**
@@ -34295,9 +34294,12 @@ async function exportCurrentState(inputs, deadline) {
     const noun = inputs.resource;
     const client = new KoreClient(inputs.host, inputs.apiKey, { resource: inputs.resource });
     const startedAt = Date.now();
-    const file = external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), beforeImportName(inputs));
     try {
         core/* info */.pq(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`);
+        const file = external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), beforeImportName(inputs));
+        // The files as the export's own check read them (UTF-16 with a byte order mark included):
+        // the zip takes its name only once they passed, so it is never read twice nor left failed.
+        let files = new Map();
         await runExportJob(client, {
             toolId: inputs.toolId,
             flowId: inputs.flowId,
@@ -34308,18 +34310,13 @@ async function exportCurrentState(inputs, deadline) {
             maxDownloadBytes: MAX_EXPORT_BYTES,
             apiKey: inputs.apiKey,
             verify: async (temporary) => {
-                await verifyExport(temporary, MAX_EXPORT_BYTES, true);
+                files = (await verifyExport(temporary, MAX_EXPORT_BYTES, true)).files;
             }
         });
-        const entries = await extractZip(file, isImportableName);
-        // As the export action reads an export: UTF-16 with a byte order mark is Kore.ai's own.
-        const files = importableFiles(entries.map(entry => [entry.name, entry.data]), { utf16: true });
         core/* info */.pq(`Exported ${noun} ${inputs.toolId} as it is now: ${file}`);
         return { file, files };
     }
     catch (error) {
-        // Whatever was kept holds the tool's secure values: no half-used copy stays behind.
-        await external_node_fs_.promises.rm(file, { force: true });
         const way = inputs.plan
             ? 'the plan needs its current state (the key needs the Export Tool scope)'
             : 'set backup-before: false to import without keeping its current state';
@@ -35778,10 +35775,17 @@ async function reportRestore(inputs, record, error) {
  * environment variable, which Linux caps at 128 KiB (65,536 characters of CJK text exceed it).
  */
 async function writePlanFile(inputs, plan) {
-    const folder = await external_node_fs_.promises.mkdtemp(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-plan-'));
-    const file = external_node_path_.join(folder, `${inputs.resource}-${inputs.toolId || 'new'}-plan.md`);
-    await external_node_fs_.promises.writeFile(file, plan);
-    return file;
+    try {
+        const folder = await external_node_fs_.promises.mkdtemp(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-plan-'));
+        const file = external_node_path_.join(folder, `${inputs.resource}-${inputs.toolId || 'new'}-plan.md`);
+        await external_node_fs_.promises.writeFile(file, plan);
+        return file;
+    }
+    catch (error) {
+        // The other outputs and the summary still follow; the plan output holds the same text.
+        core/* warning */.$e(`Could not write the plan to a file: ${messageOf(error)}`);
+        return '';
+    }
 }
 function report_stateOf(status) {
     if (status === MAY_HAVE_STARTED) {

@@ -92,6 +92,13 @@ const UNPACKED_SIZE_FACTOR = 4
  */
 const MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 
+/** A verified export: every entry's name and size, and its importable files as checked. */
+export interface VerifiedExport {
+  entries: ZipEntryInfo[]
+  /** By lower-case name, as importableFiles gives them. */
+  files: Map<string, Buffer>
+}
+
 /**
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
  * is never kept, so it can never be committed over a good backup.
@@ -100,14 +107,15 @@ export async function verifyExport(
   file: string,
   maxZipBytes: number,
   withVariables: boolean
-): Promise<ZipEntryInfo[]> {
+): Promise<VerifiedExport> {
   const checked = (name: string): boolean =>
     isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE)
   const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES)
   const entries = await verifyZip(file, limit, checked)
+  let files: Map<string, Buffer>
   try {
     const importable = entries.filter(entry => checked(entry.name))
-    importableFiles(
+    files = importableFiles(
       importable.map(entry => [entry.name, entry.data]),
       { utf16: true }
     )
@@ -121,7 +129,7 @@ export async function verifyExport(
       `the export cannot be imported, so it is not kept: ${messageOf(error)} (the zip held: ${held})${omit}`
     )
   }
-  return entries.map(({ name, size }) => ({ name, size }))
+  return { entries: entries.map(({ name, size }) => ({ name, size })), files }
 }
 
 /** Non-empty text (UTF-8, a BOM allowed), strict JSON of the right shape. */

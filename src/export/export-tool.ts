@@ -63,7 +63,12 @@ export async function exportTool(
       label,
       onJob: request.onJob,
       verify: async temporary => {
-        entries = await verifyExport(temporary, request.maxDownloadBytes, request.withVariables)
+        const verified = await verifyExport(
+          temporary,
+          request.maxDownloadBytes,
+          request.withVariables
+        )
+        entries = verified.entries
       }
     })
     core.info(`${label}Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`)

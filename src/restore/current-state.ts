@@ -1,9 +1,7 @@
 import * as core from '@actions/core'
-import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { extractZip } from '../backup/archive.js'
-import { importableFiles, isImportableName, verifyExport } from '../backup/importable.js'
+import { verifyExport } from '../backup/importable.js'
 import { messageOf } from '../errors.js'
 import { KoreClient } from '../kore/client.js'
 import { runExportJob } from '../kore/export-job.js'
@@ -13,7 +11,7 @@ import type { RestoreInputs } from './inputs.js'
 
 /**
  * The undo file must itself be restorable, and File Upload takes 25 MB; within that its files
- * unpack to at most four times as much, as extractZip allows.
+ * unpack to at most four times as much (verifyExport).
  */
 const MAX_EXPORT_BYTES = MAX_UPLOAD_BYTES
 
@@ -36,9 +34,12 @@ export async function exportCurrentState(
   const noun = inputs.resource
   const client = new KoreClient(inputs.host, inputs.apiKey, { resource: inputs.resource })
   const startedAt = Date.now()
-  const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), beforeImportName(inputs))
   try {
     core.info(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`)
+    const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), beforeImportName(inputs))
+    // The files as the export's own check read them (UTF-16 with a byte order mark included):
+    // the zip takes its name only once they passed, so it is never read twice nor left failed.
+    let files = new Map<string, Buffer>()
     await runExportJob(client, {
       toolId: inputs.toolId,
       flowId: inputs.flowId,
@@ -49,20 +50,12 @@ export async function exportCurrentState(
       maxDownloadBytes: MAX_EXPORT_BYTES,
       apiKey: inputs.apiKey,
       verify: async temporary => {
-        await verifyExport(temporary, MAX_EXPORT_BYTES, true)
+        files = (await verifyExport(temporary, MAX_EXPORT_BYTES, true)).files
       }
     })
-    const entries = await extractZip(file, isImportableName)
-    // As the export action reads an export: UTF-16 with a byte order mark is Kore.ai's own.
-    const files = importableFiles(
-      entries.map(entry => [entry.name, entry.data]),
-      { utf16: true }
-    )
     core.info(`Exported ${noun} ${inputs.toolId} as it is now: ${file}`)
     return { file, files }
   } catch (error) {
-    // Whatever was kept holds the tool's secure values: no half-used copy stays behind.
-    await fs.promises.rm(file, { force: true })
     const way = inputs.plan
       ? 'the plan needs its current state (the key needs the Export Tool scope)'
       : 'set backup-before: false to import without keeping its current state'

@@ -34,12 +34,18 @@ export async function reportRestore(
  * environment variable, which Linux caps at 128 KiB (65,536 characters of CJK text exceed it).
  */
 async function writePlanFile(inputs: RestoreInputs, plan: string): Promise<string> {
-  const folder = await fs.promises.mkdtemp(
-    path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-plan-')
-  )
-  const file = path.join(folder, `${inputs.resource}-${inputs.toolId || 'new'}-plan.md`)
-  await fs.promises.writeFile(file, plan)
-  return file
+  try {
+    const folder = await fs.promises.mkdtemp(
+      path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-plan-')
+    )
+    const file = path.join(folder, `${inputs.resource}-${inputs.toolId || 'new'}-plan.md`)
+    await fs.promises.writeFile(file, plan)
+    return file
+  } catch (error) {
+    // The other outputs and the summary still follow; the plan output holds the same text.
+    core.warning(`Could not write the plan to a file: ${messageOf(error)}`)
+    return ''
+  }
 }
 
 function stateOf(status: string): string {

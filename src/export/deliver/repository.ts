@@ -202,9 +202,10 @@ async function commitTools(
       // it, or the pull request's branch already held it) reports nothing.
       delivery.report = delivery.changed ? reports.get(directory) : undefined
     }
-    logResult(result, toolIn)
     // Nothing was compared when every tool was refused: no commit could be made.
-    return result.refused.size < toolIn.size ? result : undefined
+    if (result.refused.size === toolIn.size) return undefined
+    logResult(result, toolIn)
+    return result
   } catch (error) {
     for (const { delivery } of toolIn.values()) delivery.errors.push(messageOf(error))
     return undefined
