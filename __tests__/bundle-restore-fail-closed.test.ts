@@ -111,6 +111,28 @@ describe('the bundled restore action fails closed', () => {
     expect(run.outputs.deployed).toBe('false')
   })
 
+  it.each([
+    ['import-status-running', 'import', []],
+    ['deploy-status-running', 'deploy', [`/api/public/tools/${TOOL}/deploy`]]
+  ])(
+    'stops at a %s status naming another tool, though the job ends right',
+    async (where, kind, deploys) => {
+      kore = await startKoreServer({
+        knownTools: [TOOL, OTHER],
+        jobPolls: 1,
+        deployPolls: 1,
+        namesOtherTool: { [where]: OTHER }
+      })
+      const run = await restore(workspaceWith(backup('[]')), { 'tool-id': TOOL, deploy: 'true' })
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain(
+        `Kore.ai's ${kind} job status names tool ${OTHER}, but this step works on tool ${TOOL}`
+      )
+      expect(kore.requestsTo('deploy').map(request => request.path)).toEqual(deploys)
+      expect(run.outputs.deployed).toBe('false')
+    }
+  )
+
   it('for a new tool, deploys the tool the import answer names only when the status agrees', async () => {
     kore = await startKoreServer({ jobPolls: 0, namesOtherTool: { 'import-status': OTHER } })
     const run = await restore(workspaceWith(backup()), { 'tool-name': 'x', deploy: 'true' })

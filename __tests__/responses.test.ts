@@ -85,6 +85,13 @@ describe('the tool an answer names', () => {
       "Kore.ai's answer names more than one tool (a-1, a-2)"
     )
     expect(() => named({ toolId: 'a-1', workflowId: 'a-2' })).toThrow('more than one tool')
+    // JSON.parse rounds 9007199254740993 to ...992: a rounded id would name another tool.
+    for (const odd of [JSON.parse('9007199254740993'), 1.5, ['a-1'], { id: 'a-1' }, true]) {
+      expect(() => named({ toolId: odd })).toThrow(
+        "Kore.ai's answer gives toolId in a form that cannot be read as one tool id"
+      )
+    }
+    expect(named({ toolId: null, response: { toolId: 'a-1' } })).toBe('a-1')
   })
 })
 

@@ -59,7 +59,8 @@ import { sampleExport } from './zip.js'
  *   (e.g. status: 'FAILED' with a message, or an exportJobId)
  * @property {Record<string, string>} [namesOtherTool]  answers that name this tool id instead of
  *   the real one: 'export-answer', 'export-status' (every status record of the job),
- *   'export-status-running' (only those before it ends), 'import-answer', 'import-status', 'deploy-answer', 'deploy-status'
+ *   'export-status-running' (only those before it ends), 'import-answer', 'import-status',
+ *   'import-status-running', 'deploy-answer', 'deploy-status', 'deploy-status-running'
  *
  * @typedef {object} ImportRecord  what an import received, for tests to compare
  * @property {string} toolId
@@ -315,7 +316,10 @@ export async function startKoreServer(options = {}) {
     const polls = importing ? (options.jobPolls ?? 1) : (options.deployPolls ?? 0)
     const outcome = importing ? (options.importOutcome ?? 'SUCCESS') : 'SUCCESS'
     const status = job.polls > polls ? outcome : 'IN_PROGRESS'
-    const toolId = options.namesOtherTool?.[`${job.action.toLowerCase()}-status`] ?? job.toolId
+    const kind = job.action.toLowerCase()
+    const running =
+      status === 'IN_PROGRESS' ? options.namesOtherTool?.[`${kind}-status-running`] : undefined
+    const toolId = running ?? options.namesOtherTool?.[`${kind}-status`] ?? job.toolId
     /** @type {Record<string, unknown>} */
     const record = { _id: job.id, [idField]: toolId, jobType, action: job.action, status }
     if (status === 'FAILED') record.statusLogs = options.failLogs ?? ['Import failed']

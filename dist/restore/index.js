@@ -33548,17 +33548,27 @@ function parseDockStatus(body) {
  * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
  * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a
  * tool named any way is checked against the one asked for; empty when none is named. An answer
- * that names two different tools is refused: which one it is about cannot be told.
+ * that names two different tools, or a tool in another form, is refused: which one it is about
+ * cannot be told.
  */
 function toolIdOf(record) {
     const named = new Set();
     for (const source of [record, asObject(record.response)]) {
         for (const key of ['toolId', 'toolID', 'tool_id', 'workflowId', 'workflowID', 'workflow_id']) {
             const value = source[key];
-            if (typeof value === 'number')
+            if (value === undefined || value === null)
+                continue;
+            if (typeof value === 'string') {
+                if (value.trim())
+                    named.add(serverId('a tool id', value.trim()));
+            }
+            else if (typeof value === 'number' && Number.isSafeInteger(value)) {
                 named.add(serverId('a tool id', String(value)));
-            if (typeof value === 'string' && value.trim())
-                named.add(serverId('a tool id', value.trim()));
+            }
+            else {
+                // A list, an object, or a number JSON.parse has rounded: which tool cannot be told.
+                throw new UnexpectedResponseError(`Kore.ai's answer gives ${key} in a form that cannot be read as one tool id`);
+            }
         }
     }
     if (named.size > 1) {
@@ -35660,8 +35670,8 @@ async function restoreTool(inputs, backup, record, startedAt = Date.now(), clien
     record.toolId = inputs.toolId || started.toolId;
     requireSameTool(record.toolId, started.toolId, 'import answer', noun);
     core/* info */.pq(`Import started: dock status ${started.dockStatusId}`);
-    const imported = await finish(client, started, 'import', inputs, startedAt, status => {
-        record.status = status;
+    const imported = await finish(client, started, 'import', inputs, startedAt, record.toolId, s => {
+        record.status = s;
     });
     requireSameTool(record.toolId, imported.toolId, 'import job status', noun);
     record.toolId ||= imported.toolId;
@@ -35686,9 +35696,7 @@ async function restoreTool(inputs, backup, record, startedAt = Date.now(), clien
     });
     record.deployStatus = deploying.status || 'IN_PROGRESS';
     requireSameTool(record.toolId, deploying.toolId, 'deploy answer', noun);
-    const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
-        record.deployStatus = status;
-    });
+    const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, record.toolId, s => (record.deployStatus = s));
     requireSameTool(record.toolId, deployed.toolId, 'deploy job status', noun);
     record.deployed = true;
     core/* info */.pq(`Deployed ${noun} ${record.toolId}`);
@@ -35715,7 +35723,13 @@ function requireSameTool(expected, named, where, noun) {
     throw new Error(`Kore.ai's ${where} names ${noun} ${named}, but this step works on ${noun} ${expected}: stopped before anything further is deployed or reported; check both in Kore.ai`);
 }
 /** The job's final state: at once when the answer already says so, else by polling. */
-async function finish(client, started, kind, inputs, startedAt, seen) {
+async function finish(client, started, kind, inputs, startedAt, toolId, seen) {
+    // Every status must be about one tool: the one asked for, else the first one named.
+    let expected = toolId;
+    const refuseOtherTool = (named) => {
+        expected ||= named;
+        requireSameTool(expected, named, `${kind} job status`, inputs.resource);
+    };
     if (started.state === 'FAILED') {
         seen(started.status);
         throw new JobFailedError(kind, started.dockStatusId, started.reason, started.status);
@@ -35729,7 +35743,8 @@ async function finish(client, started, kind, inputs, startedAt, seen) {
             kind,
             pollIntervalMs: inputs.pollIntervalSeconds * 1000,
             timeoutMs: inputs.timeoutSeconds * 1000,
-            startedAt
+            startedAt,
+            refuseOtherTool
         });
         seen('SUCCESS');
         return finished;

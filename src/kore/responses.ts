@@ -128,15 +128,25 @@ export function parseDockStatus(body: unknown): DockStatus {
  * The tool an answer names, in any spelling the server might use (`toolId`, `toolID`,
  * `tool_id`, the workflows' `workflowId`, a number, top level or under `response`), so that a
  * tool named any way is checked against the one asked for; empty when none is named. An answer
- * that names two different tools is refused: which one it is about cannot be told.
+ * that names two different tools, or a tool in another form, is refused: which one it is about
+ * cannot be told.
  */
 function toolIdOf(record: Json): string {
   const named = new Set<string>()
   for (const source of [record, asObject(record.response)]) {
     for (const key of ['toolId', 'toolID', 'tool_id', 'workflowId', 'workflowID', 'workflow_id']) {
       const value = source[key]
-      if (typeof value === 'number') named.add(serverId('a tool id', String(value)))
-      if (typeof value === 'string' && value.trim()) named.add(serverId('a tool id', value.trim()))
+      if (value === undefined || value === null) continue
+      if (typeof value === 'string') {
+        if (value.trim()) named.add(serverId('a tool id', value.trim()))
+      } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
+        named.add(serverId('a tool id', String(value)))
+      } else {
+        // A list, an object, or a number JSON.parse has rounded: which tool cannot be told.
+        throw new UnexpectedResponseError(
+          `Kore.ai's answer gives ${key} in a form that cannot be read as one tool id`
+        )
+      }
     }
   }
   if (named.size > 1) {

@@ -81,8 +81,8 @@ export async function restoreTool(
   record.toolId = inputs.toolId || started.toolId
   requireSameTool(record.toolId, started.toolId, 'import answer', noun)
   core.info(`Import started: dock status ${started.dockStatusId}`)
-  const imported = await finish(client, started, 'import', inputs, startedAt, status => {
-    record.status = status
+  const imported = await finish(client, started, 'import', inputs, startedAt, record.toolId, s => {
+    record.status = s
   })
   requireSameTool(record.toolId, imported.toolId, 'import job status', noun)
   record.toolId ||= imported.toolId
@@ -110,9 +110,15 @@ export async function restoreTool(
     })
   record.deployStatus = deploying.status || 'IN_PROGRESS'
   requireSameTool(record.toolId, deploying.toolId, 'deploy answer', noun)
-  const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, status => {
-    record.deployStatus = status
-  })
+  const deployed = await finish(
+    client,
+    deploying,
+    'deploy',
+    inputs,
+    deployStartedAt,
+    record.toolId,
+    s => (record.deployStatus = s)
+  )
   requireSameTool(record.toolId, deployed.toolId, 'deploy job status', noun)
   record.deployed = true
   core.info(`Deployed ${noun} ${record.toolId}`)
@@ -150,8 +156,15 @@ async function finish(
   kind: JobKind,
   inputs: RestoreInputs,
   startedAt: number,
+  toolId: string,
   seen: (status: string) => void
 ): Promise<Pick<DockStatus, 'toolId'>> {
+  // Every status must be about one tool: the one asked for, else the first one named.
+  let expected = toolId
+  const refuseOtherTool = (named: string): void => {
+    expected ||= named
+    requireSameTool(expected, named, `${kind} job status`, inputs.resource)
+  }
   if (started.state === 'FAILED') {
     seen(started.status)
     throw new JobFailedError(kind, started.dockStatusId, started.reason, started.status)
@@ -165,7 +178,8 @@ async function finish(
       kind,
       pollIntervalMs: inputs.pollIntervalSeconds * 1000,
       timeoutMs: inputs.timeoutSeconds * 1000,
-      startedAt
+      startedAt,
+      refuseOtherTool
     })
     seen('SUCCESS')
     return finished
