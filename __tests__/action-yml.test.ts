@@ -17,7 +17,7 @@ describe('action.yml', () => {
   })
 
   it('declares every output the code sets, and no other', () => {
-    const set = [...outputs.matchAll(/core\.setOutput\('([a-z0-9-]+)'/g)].map(m => m[1])
+    const set = [...outputs.matchAll(/core\.setOutput\(\s*'([a-z0-9-]+)'/g)].map(m => m[1])
     expect(Object.keys(action.outputs).sort()).toEqual(set.sort())
   })
 
@@ -70,7 +70,7 @@ describe('restore/action.yml', () => {
   })
 
   it('declares every output the restore code sets, and no other', () => {
-    const set = [...report.matchAll(/core\.setOutput\('([a-z0-9-]+)'/g)].map(m => m[1])
+    const set = [...report.matchAll(/core\.setOutput\(\s*'([a-z0-9-]+)'/g)].map(m => m[1])
     expect(Object.keys(restore.outputs).sort()).toEqual(set.sort())
   })
 

@@ -126,17 +126,32 @@ describe('the bundled restore: plan and undo', () => {
     expect(exported).toBeGreaterThanOrEqual(0)
     expect(exported).toBeLessThan(firstUpload)
     const file = run.outputs['before-file'] ?? ''
-    expect(path.basename(file)).toBe(`kore-tool-${TOOL}-before-import-77-2.zip`)
+    expect(path.basename(file)).toMatch(
+      new RegExp(`^kore-tool-${TOOL}-before-import-77-2-[0-9a-f]{8}\\.zip$`)
+    )
     expect(fs.readFileSync(file).equals(sampleExport(TOOL))).toBe(true)
     const [artifact] = service.artifacts
     expect(artifact?.name).toBe(path.basename(file))
     expect(artifact?.blob?.equals(sampleExport(TOOL))).toBe(true)
     expect(run.outputs['before-artifact-id']).toBe(String(artifact?.id))
-    expect(run.summary).toContain('To undo:')
+    expect(run.summary).toContain('To undo this import')
+    expect(run.summary).toContain(`/${artifact?.id}">`)
     expect(run.stdout).toContain(
-      `::warning::The artifact kore-tool-${TOOL}-before-import-77-2.zip is the tool as Kore.ai exports it, with its secure values in clear (TOKEN)`
+      `::warning::The artifact ${path.basename(file)} is the tool as Kore.ai exports it, with its secure values in clear (TOKEN)`
     )
     expect(kore.imports).toHaveLength(1)
+  })
+
+  it('says the artifact upload failed, not that there is no artifact service', async () => {
+    kore = await startKoreServer({ knownTools: [TOOL], jobPolls: 0 })
+    const service = await startArtifactService({ forbidden: true })
+    const run = await restore({ 'tool-id': TOOL }, service.env).finally(() => service.close())
+    expect(run.exitCode).toBe(1)
+    expect(run.summary).toContain('the artifact upload failed')
+    expect(run.summary).not.toContain('no artifact service')
+    expect(run.summary).not.toContain('To undo')
+    expect(run.stdout.match(/backup-before: false/g)).toHaveLength(1)
+    expect(kore.requestsTo('upload')).toHaveLength(0)
   })
 
   it('stops before any upload when the safety export fails, naming backup-before', async () => {
@@ -146,9 +161,7 @@ describe('the bundled restore: plan and undo', () => {
     expect(run.stdout).toContain(
       `::error::The tool ${TOOL} could not be exported before the import, so nothing was uploaded or imported`
     )
-    expect(run.stdout).toContain(
-      'set backup-before: false to import without keeping its current state.'
-    )
+    expect(run.stdout).toContain('set backup-before: false to import without an undo.')
     expect(kore.requestsTo('upload')).toHaveLength(0)
     expect(kore.requestsTo('import')).toHaveLength(0)
   })

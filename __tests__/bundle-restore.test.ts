@@ -102,6 +102,7 @@ describe('the bundled restore action', () => {
       'dock-status-id': expect.stringMatching(/^ds-/),
       status: 'SUCCESS',
       deployed: 'true',
+      'deploy-status': 'SUCCESS',
       plan: expect.stringContaining('- new tool: 2 nodes'),
       'plan-file': expect.stringMatching(/kore-plan-.*tool-new-plan\.md$/),
       'before-file': '',
@@ -244,6 +245,35 @@ describe('the bundled restore action', () => {
       )
       expect(run.outputs).toMatchObject({ status: 'FAILED', deployed: 'false' })
       expect(kore.requestsTo('deploy')).toHaveLength(0)
+      // Nothing changed, so nothing is said to have.
+      expect(run.outputs).toMatchObject({ plan: '', 'plan-file': '', 'deploy-status': '' })
+      expect(run.summary).not.toContain('Imported into')
+      expect(run.summary).not.toContain('What changed')
+      expect(run.summary).toContain('Import into')
+    })
+
+    it('says nothing was imported when the first upload is refused', async () => {
+      kore = await startKoreServer({ jobPolls: 0, uploadFailures: [{ status: 401 }] })
+      const run = await restore(backup(), { source: 'b', 'tool-name': 'x' })
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain('Upload of flow_definition.json was refused (HTTP 401)')
+      expect(run.outputs).toMatchObject({ status: '', plan: '', 'plan-file': '' })
+      expect(run.summary).not.toContain('Imported into')
+      expect(run.summary).not.toContain('What changed')
+      expect(run.summary).not.toContain('To undo')
+    })
+
+    it('gives a deploy that may have started a status of its own', async () => {
+      kore = await startKoreServer({ jobPolls: 0, deployFailures: [{ status: 500 }] })
+      const run = await restore(backup(), { source: 'b', 'tool-name': 'x', deploy: 'true' })
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs).toMatchObject({
+        status: 'SUCCESS',
+        deployed: 'false',
+        'deploy-status': 'MAY_HAVE_STARTED'
+      })
+      // The import did happen: its changes are reported.
+      expect(run.outputs.plan).toContain('What changed in')
     })
 
     it('names the missing scope when the key may import but not deploy', async () => {

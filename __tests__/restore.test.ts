@@ -259,4 +259,17 @@ describe('readBackup', () => {
       /flow_definition.json has 26214402 bytes, more than File Upload takes in one request \(26214400 bytes, 25 MB\)/
     )
   })
+
+  it('refuses a source that is a link, to a folder or to a zip', async () => {
+    const dir = tempDir()
+    const backup = path.join(dir, 'real')
+    fs.mkdirSync(backup)
+    fs.writeFileSync(path.join(backup, 'flow_definition.json'), '{}')
+    fs.writeFileSync(path.join(backup, 'app_definition.json'), '{}')
+    await expect(readBackup(backup, soon())).resolves.toBeDefined()
+    fs.symlinkSync(backup, path.join(dir, 'link'))
+    await expect(readBackup(path.join(dir, 'link'), soon())).rejects.toThrow(
+      'is a link: give the folder or zip itself'
+    )
+  })
 })

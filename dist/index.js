@@ -31758,7 +31758,7 @@ var errors = __nccwpck_require__(83916);
 
 
 function artifactUploadError(message, file) {
-    return new Error(`${message} The zip itself is kept at ${file}.`);
+    return new Error(`${message.trimEnd()} The zip itself is kept at ${file}.`);
 }
 /** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
 async function uploadExportArtifact(request) {
@@ -31791,7 +31791,8 @@ async function uploadExportArtifact(request) {
         }
         const message = (0,errors/* messageOf */.b)(error);
         if (/\(409\)|already exists/i.test(message)) {
-            throw artifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
+            const change = request.onNameTaken ?? 'set overwrite: true to replace it, or choose another artifact-name.';
+            throw artifactUploadError(`An artifact named ${name} already exists in this run: ${change}`, request.file);
         }
         throw artifactUploadError(`Artifact upload failed: ${message}.`, request.file);
     }
@@ -33837,10 +33838,10 @@ const MAX_SUMMARY_REPORT = 512 * 1024;
 /** The commit message carries the first lines only; the summary has the rest. */
 const COMMIT_BODY_LINES = 20;
 /** The report as Markdown: a heading per tool, a list of changes; cut with a note past `max`. */
-function reportMarkdown(reports, max, heading = '####') {
+function reportMarkdown(reports, max, heading = '####', title = 'What changed in') {
     const blocks = reports
         .filter(report => report.markdown.length > 0)
-        .map(report => `${heading} What changed in <code>${md(report.toolId)}</code>\n\n${report.markdown.map(line => `- ${line}`).join('\n')}\n`);
+        .map(report => `${heading} ${title} <code>${md(report.toolId)}</code>\n\n${report.markdown.map(line => `- ${line}`).join('\n')}\n`);
     return cut(blocks.join('\n'), max);
 }
 /** The first lines of the report as plain text, for the commit message body. */
@@ -33930,6 +33931,26 @@ function importableFiles(files, { utf16 = false } = {}) {
         checkJsonFile(name, data, utf16);
     return found;
 }
+/** File Upload's documented limit for one request; larger files need an upload session. */
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/**
+ * The importable files, checked as the restore uploads them: as importableFiles (UTF-8 only),
+ * each within File Upload's limit, and env_variables.json present when importing over an
+ * existing tool (Kore.ai requires it there). One rule for a backup and for the safety export
+ * kept as its undo: an undo the restore would refuse is no undo.
+ */
+function restorableFiles(files, { overExisting }) {
+    const found = importableFiles(files);
+    for (const [name, data] of found) {
+        if (data.length > MAX_UPLOAD_BYTES) {
+            throw new NotImportableError(`its ${name} has ${data.length} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`, name);
+        }
+    }
+    if (overExisting && !found.has(ENV_VARIABLES_FILE)) {
+        throw new NotImportableError(`it holds no ${ENV_VARIABLES_FILE}, which Kore.ai requires to import over an existing tool`, ENV_VARIABLES_FILE);
+    }
+    return found;
+}
 /**
  * The importable files a folder holds (`existing`, names relative to it) that `wanted` lacks:
  * writing `wanted` there would take them out of a good backup.
@@ -33949,21 +33970,29 @@ const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
  * is never kept, so it can never be committed over a good backup.
  */
-async function verifyExport(file, maxZipBytes, withVariables) {
+async function verifyExport(file, maxZipBytes, withVariables, 
+/** Checks the files as a restore over an existing tool would upload them (the safety export). */
+{ asRestorable = false } = {}) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
     const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES);
     const entries = await verifyZip(file, limit, checked);
     let files;
     try {
         const importable = entries.filter(entry => checked(entry.name));
-        files = importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
+        const named = importable.map(entry => [entry.name, entry.data]);
+        files = asRestorable
+            ? restorableFiles(named, { overExisting: true })
+            : importableFiles(named, { utf16: true });
     }
     catch (error) {
         const held = (0,src_text/* printable */.g$)(entries.map(entry => entry.name).join(', ')) || 'nothing';
-        const omit = error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
+        const omit = !asRestorable && error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
             ? '; env-variables: omit backs the tool up without that file'
             : '';
-        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${(0,errors/* messageOf */.b)(error)} (the zip held: ${held})${omit}`);
+        const verdict = asRestorable
+            ? 'the restore could not bring this export back, so it would be no undo'
+            : 'the export cannot be imported, so it is not kept';
+        throw new NotImportableError(`${verdict}: ${(0,errors/* messageOf */.b)(error)} (the zip held: ${held})${omit}`);
     }
     return { entries: entries.map(({ name, size }) => ({ name, size })), files };
 }

@@ -13,6 +13,8 @@ export interface ArtifactRequest {
   overwrite: boolean
   /** The caller's input that turns the upload off, said in errors (default the export's). */
   howToSkip?: string
+  /** What to change when the name is taken in this run (default: the export's inputs). */
+  onNameTaken?: string
 }
 
 export interface UploadedArtifact {
@@ -25,7 +27,7 @@ export interface UploadedArtifact {
 }
 
 function artifactUploadError(message: string, file: string): Error {
-  return new Error(`${message} The zip itself is kept at ${file}.`)
+  return new Error(`${message.trimEnd()} The zip itself is kept at ${file}.`)
 }
 
 /** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
@@ -66,8 +68,10 @@ export async function uploadExportArtifact(request: ArtifactRequest): Promise<Up
     }
     const message = messageOf(error)
     if (/\(409\)|already exists/i.test(message)) {
+      const change =
+        request.onNameTaken ?? 'set overwrite: true to replace it, or choose another artifact-name.'
       throw artifactUploadError(
-        `An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`,
+        `An artifact named ${name} already exists in this run: ${change}`,
         request.file
       )
     }

@@ -4,7 +4,7 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { randomUUID } from 'node:crypto'
-import { sampleExport } from './zip.js'
+import { buildZip, sampleExport } from './zip.js'
 
 /**
  * @typedef {object} Failure  one queued misbehaviour, consumed by the next matching request
@@ -38,6 +38,8 @@ import { sampleExport } from './zip.js'
  * @property {boolean} [requireKeyForDownload]  same-origin downloads need x-api-key (default true)
  * @property {string} [redirectDownloadTo]  origin of a storage server to redirect downloads to
  * @property {(toolId: string) => Buffer} [zipFor]  the export served for a tool
+ * @property {boolean} [stateful]  once an import job ends SUCCESS, the tool's export holds what
+ *   that import uploaded (as a real environment would), instead of zipFor's
  * @property {Record<string, string>} [flowIds]  tool id → the only flowId accepted
  * @property {string[]} [knownTools]  when set, other tool ids answer 404
  * @property {string[]} [failingTools]  these tools' jobs end FAILED whatever the outcome
@@ -87,6 +89,7 @@ import { sampleExport } from './zip.js'
  * @property {string} downloadPath
  * @property {boolean} open  started and neither FAILED nor downloaded yet
  * @property {'EXPORT'|'IMPORT'|'DEPLOY'} action
+ * @property {ImportRecord} [imported]  what an import job brings in, once it ends SUCCESS
  */
 
 /**
@@ -123,6 +126,18 @@ export async function startKoreServer(options = {}) {
   /** @type {string[]} */
   const deployed = []
   const zipFor = options.zipFor ?? sampleExport
+  /** @type {Map<string, ImportRecord>} the last successful import of each tool (stateful) */
+  const held = new Map()
+  /** @param {string} toolId */
+  const exportOf = toolId => {
+    const last = options.stateful ? held.get(toolId) : undefined
+    if (!last) return zipFor(toolId)
+    return buildZip([
+      { name: 'flow_definition.json', data: last.flow },
+      { name: 'app_definition.json', data: last.app },
+      ...(last.env ? [{ name: 'env_variables.json', data: last.env }] : [])
+    ])
+  }
 
   /** @type {http.RequestListener} */
   const listener = (req, res) => {
@@ -214,7 +229,7 @@ export async function startKoreServer(options = {}) {
         })
         return res.end()
       }
-      return serveZip(res, zipFor(job.toolId), job)
+      return serveZip(res, exportOf(job.toolId), job)
     }
     sendError(res, 404, 'Route not found')
   }
@@ -324,6 +339,7 @@ export async function startKoreServer(options = {}) {
     const record = { _id: job.id, [idField]: toolId, jobType, action: job.action, status }
     if (status === 'FAILED') record.statusLogs = options.failLogs ?? ['Import failed']
     if (status === 'SUCCESS' && !importing) deployed.push(job.toolId)
+    if (status === 'SUCCESS' && job.imported) held.set(job.toolId, job.imported)
     return record
   }
 
@@ -407,8 +423,10 @@ export async function startKoreServer(options = {}) {
       env: file(request.envVariablesFileId)?.data
     })
     const job = newJob(toolId, 'IMPORT')
+    job.imported = imports[imports.length - 1]
     if (failure?.afterCreate && misbehave(res, importFailures)) return
     const final = existing && options.importAnswersFinal
+    if (final && job.imported) held.set(toolId, job.imported)
     sendJson(res, 200, {
       dockStatusId: job.id,
       [idField]: options.namesOtherTool?.['import-answer'] ?? toolId,
@@ -533,6 +551,8 @@ export async function startKoreServer(options = {}) {
     uploads,
     /** What each import received. */
     imports,
+    /** Tool id → what its last successful import brought in (see stateful). */
+    held,
     /** Tools deployed, in order. */
     deployed,
     /** The most exports that were in flight at once. */

@@ -31676,7 +31676,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87692);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96509);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -31685,7 +31685,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 87692:
+/***/ 96509:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32777,6 +32777,26 @@ function importableFiles(files, { utf16 = false } = {}) {
         checkJsonFile(name, data, utf16);
     return found;
 }
+/** File Upload's documented limit for one request; larger files need an upload session. */
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/**
+ * The importable files, checked as the restore uploads them: as importableFiles (UTF-8 only),
+ * each within File Upload's limit, and env_variables.json present when importing over an
+ * existing tool (Kore.ai requires it there). One rule for a backup and for the safety export
+ * kept as its undo: an undo the restore would refuse is no undo.
+ */
+function restorableFiles(files, { overExisting }) {
+    const found = importableFiles(files);
+    for (const [name, data] of found) {
+        if (data.length > MAX_UPLOAD_BYTES) {
+            throw new NotImportableError(`its ${name} has ${data.length} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`, name);
+        }
+    }
+    if (overExisting && !found.has(ENV_VARIABLES_FILE)) {
+        throw new NotImportableError(`it holds no ${ENV_VARIABLES_FILE}, which Kore.ai requires to import over an existing tool`, ENV_VARIABLES_FILE);
+    }
+    return found;
+}
 /**
  * The importable files a folder holds (`existing`, names relative to it) that `wanted` lacks:
  * writing `wanted` there would take them out of a good backup.
@@ -32796,21 +32816,29 @@ const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
  * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
  * is never kept, so it can never be committed over a good backup.
  */
-async function verifyExport(file, maxZipBytes, withVariables) {
+async function verifyExport(file, maxZipBytes, withVariables, 
+/** Checks the files as a restore over an existing tool would upload them (the safety export). */
+{ asRestorable = false } = {}) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
     const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES);
     const entries = await verifyZip(file, limit, checked);
     let files;
     try {
         const importable = entries.filter(entry => checked(entry.name));
-        files = importableFiles(importable.map(entry => [entry.name, entry.data]), { utf16: true });
+        const named = importable.map(entry => [entry.name, entry.data]);
+        files = asRestorable
+            ? restorableFiles(named, { overExisting: true })
+            : importableFiles(named, { utf16: true });
     }
     catch (error) {
         const held = text_printable(entries.map(entry => entry.name).join(', ')) || 'nothing';
-        const omit = error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
+        const omit = !asRestorable && error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
             ? '; env-variables: omit backs the tool up without that file'
             : '';
-        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${messageOf(error)} (the zip held: ${held})${omit}`);
+        const verdict = asRestorable
+            ? 'the restore could not bring this export back, so it would be no undo'
+            : 'the export cannot be imported, so it is not kept';
+        throw new NotImportableError(`${verdict}: ${messageOf(error)} (the zip held: ${held})${omit}`);
     }
     return { entries: entries.map(({ name, size }) => ({ name, size })), files };
 }
@@ -32869,18 +32897,18 @@ function checkJsonFile(name, data, utf16) {
 function backupError(problem) {
     return new Error(`source: ${problem}`);
 }
-/** File Upload's documented limit for one request; larger files need an upload session. */
-const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 /**
  * Reads a committed folder or an exported zip (names matched in any case) and checks that it is
  * importable, all before `deadline`. Only a regular file or a folder is read: a FIFO or a device
- * would block the step.
+ * would block the step, and a link may point anywhere on the runner.
  */
 async function readBackup(source, deadline) {
     const where = text_printable(source);
-    const stat = await promises_.stat(source).catch(() => undefined);
+    const stat = await promises_.lstat(source).catch(() => undefined);
     if (!stat)
         throw backupError(`${where} does not exist (check out the repository first)`);
+    if (stat.isSymbolicLink())
+        throw backupError(`${where} is a link: give the folder or zip itself`);
     if (!stat.isDirectory() && !stat.isFile()) {
         throw backupError(`${where} is neither a regular file nor a folder`);
     }
@@ -32888,13 +32916,11 @@ async function readBackup(source, deadline) {
     const files = await beforeDeadline(reading, deadline, where);
     let found;
     try {
-        found = importableFiles(files);
+        found = restorableFiles(files, { overExisting: false });
     }
     catch (error) {
         throw backupError(`${where} is not an importable backup: ${messageOf(error)}`);
     }
-    for (const [name, data] of found)
-        refuseOversize(`${where}: ${name}`, data.length);
     return {
         flow: found.get(FLOW_FILE),
         app: found.get(APP_FILE),
@@ -33228,6 +33254,8 @@ function refusePlaceholders(files) {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:dns"
 var external_node_dns_ = __nccwpck_require__(40610);
 // EXTERNAL MODULE: external "node:http"
@@ -33953,8 +33981,6 @@ const SCOPE_OF = {
     deploy: 'Deploy Tool'
 };
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/kore/download.ts
@@ -34290,6 +34316,7 @@ async function runExportJob(client, request) {
 
 
 
+
 /**
  * The undo file must itself be restorable, and File Upload takes 25 MB; within that its files
  * unpack to at most four times as much (verifyExport).
@@ -34297,8 +34324,10 @@ async function runExportJob(client, request) {
 const MAX_EXPORT_BYTES = MAX_UPLOAD_BYTES;
 /**
  * Exports the tool about to be imported over (Export a Tool → dock status → download, with the
- * export's own checks), so that the import can be undone and its changes shown. Any failure
- * stops the restore before anything is uploaded, saying backup-before: false skips this.
+ * export's own checks), so that the import can be undone and its changes shown. When it is kept
+ * as the undo (backup-before), it must pass the checks the restore applies to a backup: an undo
+ * this action would refuse to restore is no undo. Any failure stops the restore before anything
+ * is uploaded, saying how to go on.
  */
 async function exportCurrentState(inputs, deadline) {
     const noun = inputs.resource;
@@ -34306,9 +34335,10 @@ async function exportCurrentState(inputs, deadline) {
     const startedAt = Date.now();
     try {
         core/* info */.pq(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`);
-        const file = external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), beforeImportName(inputs));
-        // The files as the export's own check read them (UTF-16 with a byte order mark included):
-        // the zip takes its name only once they passed, so it is never read twice nor left failed.
+        const folder = await promises_.mkdtemp(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-before-import-'));
+        const file = external_node_path_.join(folder, beforeImportName(inputs));
+        // The files as the check read them: the zip takes its name only once they passed, so it
+        // is never read twice nor left failed.
         let files = new Map();
         await runExportJob(client, {
             toolId: inputs.toolId,
@@ -34320,28 +34350,36 @@ async function exportCurrentState(inputs, deadline) {
             maxDownloadBytes: MAX_EXPORT_BYTES,
             apiKey: inputs.apiKey,
             verify: async (temporary) => {
-                files = (await verifyExport(temporary, MAX_EXPORT_BYTES, true)).files;
+                const checks = { asRestorable: inputs.backupBefore };
+                files = (await verifyExport(temporary, MAX_EXPORT_BYTES, true, checks)).files;
             }
+        }).catch(async (error) => {
+            await promises_.rm(folder, { recursive: true, force: true });
+            throw error;
         });
         core/* info */.pq(`Exported ${noun} ${inputs.toolId} as it is now: ${file}`);
-        return { file, files };
+        return { file, folder, files };
     }
     catch (error) {
-        const way = inputs.plan
-            ? 'the plan needs its current state (the key needs the Export Tool scope)'
-            : 'set backup-before: false to import without keeping its current state';
+        const way = !inputs.backupBefore
+            ? 'the plan needs its current state'
+            : inputs.plan
+                ? 'the import would stop here too; backup-before: false would import without an undo'
+                : 'set backup-before: false to import without an undo';
         throw new Error(`The ${noun} ${inputs.toolId} could not be exported before the import, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}; ${way}.`, { cause: error });
     }
 }
 /**
- * `kore-tool-<id>-before-import-<run id>-<attempt>.zip`: an unarchived artifact takes the
- * file's name, so the file carries the artifact's.
+ * `kore-tool-<id>-before-import-<run id>-<attempt>-<random>.zip`: an unarchived artifact takes
+ * the file's name, which must be one no other step of the run takes (an undo in the same run
+ * keeps a safety export of its own), so the random part.
  */
 function beforeImportName(inputs) {
     const plain = (value, fallback) => value && isPlainId(value) ? value : fallback;
     const run = plain(process.env.GITHUB_RUN_ID, 'local');
     const attempt = plain(process.env.GITHUB_RUN_ATTEMPT, '1');
-    return `kore-${inputs.resource}-${inputs.toolId}-before-import-${run}-${attempt}.zip`;
+    const unique = (0,external_node_crypto_.randomUUID)().slice(0, 8);
+    return `kore-${inputs.resource}-${inputs.toolId}-before-import-${run}-${attempt}-${unique}.zip`;
 }
 
 ;// CONCATENATED MODULE: ./src/artifact.ts
@@ -34349,7 +34387,7 @@ function beforeImportName(inputs) {
 
 
 function artifactUploadError(message, file) {
-    return new Error(`${message} The zip itself is kept at ${file}.`);
+    return new Error(`${message.trimEnd()} The zip itself is kept at ${file}.`);
 }
 /** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
 async function uploadExportArtifact(request) {
@@ -34382,7 +34420,8 @@ async function uploadExportArtifact(request) {
         }
         const message = messageOf(error);
         if (/\(409\)|already exists/i.test(message)) {
-            throw artifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
+            const change = request.onNameTaken ?? 'set overwrite: true to replace it, or choose another artifact-name.';
+            throw artifactUploadError(`An artifact named ${name} already exists in this run: ${change}`, request.file);
         }
         throw artifactUploadError(`Artifact upload failed: ${message}.`, request.file);
     }
@@ -35517,10 +35556,10 @@ const MAX_SUMMARY_REPORT = (/* unused pure expression or super */ null && (512 *
 /** The commit message carries the first lines only; the summary has the rest. */
 const COMMIT_BODY_LINES = 20;
 /** The report as Markdown: a heading per tool, a list of changes; cut with a note past `max`. */
-function reportMarkdown(reports, max, heading = '####') {
+function reportMarkdown(reports, max, heading = '####', title = 'What changed in') {
     const blocks = reports
         .filter(report => report.markdown.length > 0)
-        .map(report => `${heading} What changed in <code>${md(report.toolId)}</code>\n\n${report.markdown.map(line => `- ${line}`).join('\n')}\n`);
+        .map(report => `${heading} ${title} <code>${md(report.toolId)}</code>\n\n${report.markdown.map(line => `- ${line}`).join('\n')}\n`);
     return cut(blocks.join('\n'), max);
 }
 /** The first lines of the report as plain text, for the commit message body. */
@@ -35566,7 +35605,8 @@ function planOf(inputs, target, backup) {
     const label = inputs.toolId || inputs.toolName;
     const size = [...files.values(), ...(target?.values() ?? [])].reduce((n, f) => n + f.length, 0);
     if (size > MAX_PLAN_BYTES) {
-        return `The files are too large to compare here (${size} bytes): the plan is not shown.`;
+        const tooLarge = `The files are too large to compare here (${size} bytes): the changes are not shown.`;
+        return { wouldChange: tooLarge, changed: tooLarge };
     }
     // A value set from env-values is a secret of the workflow, whether the file marks it or not.
     const report = reportTool(label, target, files, {
@@ -35574,37 +35614,46 @@ function planOf(inputs, target, backup) {
         secretNames: [...inputs.envValues.keys()]
     });
     if (report.markdown.length === 0) {
-        return `The ${inputs.resource} ${label} already holds this backup: the import changes nothing.`;
+        const noun = inputs.resource;
+        return {
+            wouldChange: `The ${noun} ${label} already holds this backup: the import changes nothing.`,
+            changed: `The ${noun} ${label} already held this backup: the import changed nothing.`
+        };
     }
-    return reportMarkdown([report], MAX_PULL_REQUEST_BODY);
+    return {
+        wouldChange: reportMarkdown([report], MAX_PULL_REQUEST_BODY, '####', 'What this import would change in'),
+        changed: reportMarkdown([report], MAX_PULL_REQUEST_BODY)
+    };
 }
 /**
  * Uploads the pre-import zip as a workflow artifact, so the import can be undone with this same
  * action. Without an artifact service (a local run) the file is kept and the run goes on; when
  * the service is there but the upload fails, nothing is imported: a file in the runner's temp
- * folder does not outlive the job. Returns the artifact's id, or '' when none was uploaded.
+ * folder does not outlive the job. Returns the artifact, or undefined when none was uploaded.
  */
 async function keepBeforeImport(inputs, file) {
-    if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+    if (!hasArtifactService()) {
         core/* warning */.$e(`No artifact service here (not a GitHub Actions job): the ${inputs.resource}'s state before the import is kept only at ${file}`);
-        return '';
+        return undefined;
     }
     try {
         const artifact = await withinSeconds(inputs.timeoutSeconds, uploadExportArtifact({
             file,
             retentionDays: inputs.retentionDays,
             overwrite: false,
-            howToSkip: 'Set backup-before: false to import without it.'
+            // The outer message says how to go on without it.
+            howToSkip: '',
+            onNameTaken: 'this step names its own artifacts, so another step chose the same random name.'
         }));
         core/* info */.pq(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`);
         const secure = await secureVariablesInZip(file);
         if (secure?.length !== 0) {
             core/* warning */.$e(`The artifact ${artifact.name} is the ${inputs.resource} as Kore.ai exports it, with its secure values in clear (${secure ? text_printable(secure.join(', '), 500) : 'variables that could not be checked'}): anyone with read access to this repository can download it. Set backup-before: false if that is too wide.`);
         }
-        return String(artifact.id);
+        return artifact;
     }
     catch (error) {
-        throw new Error(`The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without it.`, { cause: error });
+        throw new Error(`The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without an undo.`, { cause: error });
     }
 }
 /** The upload within timeout: a service that never answers must not hold the step. */
@@ -35619,6 +35668,10 @@ async function withinSeconds(seconds, work) {
     finally {
         clearTimeout(timer);
     }
+}
+/** Whether this is a GitHub Actions job with an artifact service to keep files in. */
+function hasArtifactService() {
+    return Boolean(process.env.ACTIONS_RUNTIME_TOKEN);
 }
 
 ;// CONCATENATED MODULE: ./src/restore/restore-tool.ts
@@ -35758,7 +35811,62 @@ async function finish(client, started, kind, inputs, startedAt, toolId, seen) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/restore/undo-hint.ts
+
+
+/**
+ * The steps that undo this import, as a user pastes them: in this job from the file, in any
+ * other job or run from the artifact (download-artifact unpacks the unarchived zip into a
+ * folder, which the restore reads as a committed backup). Every value is escaped: the path
+ * comes from the runner, the rest was validated as input.
+ */
+function undoSteps(inputs, kept) {
+    const restore = (source) => [
+        `- uses: ${actionRef()}`,
+        '  with:',
+        `    host: ${inputs.host}`,
+        ...(inputs.resource === 'tool' ? [] : [`    resource: ${inputs.resource}`]),
+        '    api-key: ${{ secrets.KORE_API_KEY }} # the key this step used',
+        `    tool-id: ${inputs.toolId}`,
+        `    source: ${JSON.stringify(source)}`
+    ];
+    const block = (lines) => `<pre><code>${lines.map(line => escapeHtml(text_printable(line, 2000))).join('\n')}</code></pre>`;
+    const parts = [
+        '#### To undo this import',
+        '',
+        'In a later step of this job:',
+        '',
+        block(restore(kept.file))
+    ];
+    const { artifact } = kept;
+    if (artifact) {
+        const runId = process.env.GITHUB_RUN_ID;
+        const fromRun = runId && isPlainId(runId) ? [`    run-id: ${runId}`] : [];
+        parts.push('', 'In another job or run (it needs <code>permissions: actions: read</code>):', '', block([
+            '- uses: actions/download-artifact@v8',
+            '  with:',
+            `    artifact-ids: ${artifact.id}`,
+            ...fromRun,
+            '    github-token: ${{ github.token }}',
+            '    path: kore-before-import',
+            ...restore('kore-before-import')
+        ]));
+    }
+    return `${parts.join('\n')}\n`;
+}
+/** This action as the workflow named it (`owner/repo/restore@ref`), else the README's form. */
+function actionRef() {
+    const repository = process.env.GITHUB_ACTION_REPOSITORY ?? '';
+    const ref = process.env.GITHUB_ACTION_REF ?? '';
+    if (/^[\w.-]+\/[\w.-]+$/.test(repository) && /^[\w./-]+$/.test(ref)) {
+        return `${repository}/restore@${ref}`;
+    }
+    return '<owner>/kore-tool-export/restore@v1';
+}
+
 ;// CONCATENATED MODULE: ./src/restore/report.ts
+
+
 
 
 
@@ -35772,14 +35880,16 @@ async function reportRestore(inputs, record, error) {
     core/* setOutput */.uH('dock-status-id', record.dockStatusId);
     core/* setOutput */.uH('status', record.status);
     core/* setOutput */.uH('deployed', String(record.deployed));
-    core/* setOutput */.uH('plan', record.plan);
-    core/* setOutput */.uH('plan-file', record.plan ? await writePlanFile(inputs, record.plan) : '');
+    core/* setOutput */.uH('deploy-status', record.deployStatus);
+    const plan = planToShow(inputs, record);
+    core/* setOutput */.uH('plan', plan);
+    core/* setOutput */.uH('plan-file', plan ? await writePlanFile(inputs, plan) : '');
     core/* setOutput */.uH('before-file', record.beforeFile);
-    core/* setOutput */.uH('before-artifact-id', record.beforeArtifactId);
+    core/* setOutput */.uH('before-artifact-id', record.beforeArtifact ? String(record.beforeArtifact.id) : '');
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        await writeRestoreSummary(inputs, record, error);
+        await writeRestoreSummary(inputs, record, error, plan);
     }
     catch (caught) {
         core/* warning */.$e(`Could not write the job summary: ${messageOf(caught)}`);
@@ -35802,23 +35912,34 @@ async function writePlanFile(inputs, plan) {
         return '';
     }
 }
+/** A plan before anything happens; after an import, only what a finished import changed. */
+function planToShow(inputs, record) {
+    if (!record.plan)
+        return '';
+    if (inputs.plan)
+        return record.plan.wouldChange;
+    return record.status === 'SUCCESS' ? record.plan.changed : '';
+}
 function report_stateOf(status) {
     if (status === MAY_HAVE_STARTED) {
         return 'may have started: the request failed after Kore.ai may have acted on it; check in Kore.ai before running this step again';
     }
     return printableHtml(status || 'not started');
 }
-/** Where the target's state before the import was kept, and how to bring it back. */
-function beforeImport(inputs, record) {
-    const name = record.beforeFile.split('/').pop() ?? '';
-    const kept = record.beforeArtifactId
-        ? `artifact ${code(name)} (id ${code(record.beforeArtifactId)})`
-        : `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`;
-    const resource = inputs.resource === 'tool' ? '' : `, resource: ${inputs.resource}`;
-    const undo = `restore@v1 with source: the downloaded ${name}, tool-id: ${inputs.toolId}${resource}`;
-    return `${kept}. To undo: ${code(undo)}`;
+/** Where the target's state before the import was kept (the undo itself is below the table). */
+function beforeImport(record) {
+    const artifact = record.beforeArtifact;
+    if (artifact) {
+        const name = code(artifact.name);
+        const link = artifact.url ? `<a href="${printableHtml(artifact.url)}">${name}</a>` : name;
+        return `artifact ${link} (id ${code(String(artifact.id))}), and file ${code(record.beforeFile)} until the job ends`;
+    }
+    if (!hasArtifactService()) {
+        return `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`;
+    }
+    return `file ${code(record.beforeFile)} only: the artifact upload failed (see the error), and the file ends with the job`;
 }
-async function writeRestoreSummary(inputs, record, error) {
+async function writeRestoreSummary(inputs, record, error, plan) {
     const noun = inputs.resource;
     const into = inputs.toolId
         ? `existing ${noun} ${code(inputs.toolId)}`
@@ -35826,7 +35947,7 @@ async function writeRestoreSummary(inputs, record, error) {
     const rows = [
         ['Host', code(inputs.host)],
         ['Backup', code(inputs.source)],
-        [inputs.plan ? 'Would import into' : 'Imported into', into],
+        [intoLabel(inputs, record), into],
         ['Import', inputs.plan ? 'not done (plan: true)' : report_stateOf(record.status)],
         [
             'Variables set from env-values',
@@ -35842,7 +35963,7 @@ async function writeRestoreSummary(inputs, record, error) {
         ]
     ];
     if (record.beforeFile)
-        rows.push(['Before the import', beforeImport(inputs, record)]);
+        rows.push(['Before the import', beforeImport(record)]);
     if (error)
         rows.push(['Error', errorText(error)]);
     const summary = core/* summary */.z
@@ -35855,9 +35976,22 @@ async function writeRestoreSummary(inputs, record, error) {
         ...rows
     ]);
     // Markdown after a blank line, which ends the HTML block above.
-    if (record.plan)
-        summary.addRaw(`\n${record.plan}\n`, true);
+    if (plan)
+        summary.addRaw(`\n${plan}\n`, true);
+    const sent = !inputs.plan && record.status !== '';
+    if (record.status === 'SUCCESS' && inputs.toolId && record.filled.length > 0) {
+        summary.addRaw(`\n<p>Kore.ai keeps the variables a ${noun} already has unless they changed, so these values from env-values may not have taken effect: ${record.filled.map(code).join(', ')}. Check them in Kore.ai.</p>\n`, true);
+    }
+    if (sent && record.beforeFile) {
+        summary.addRaw(`\n${undoSteps(inputs, { file: record.beforeFile, artifact: record.beforeArtifact })}`);
+    }
     await summary.write();
+}
+/** The row's words follow what happened: would (a plan), imported (done), import (not done). */
+function intoLabel(inputs, record) {
+    if (inputs.plan)
+        return 'Would import into';
+    return record.status === 'SUCCESS' ? 'Imported into' : 'Import into';
 }
 
 ;// CONCATENATED MODULE: ./src/restore/main.ts
@@ -35889,9 +36023,7 @@ async function run() {
         deployed: false,
         deployStatus: '',
         filled: [],
-        plan: '',
-        beforeFile: '',
-        beforeArtifactId: ''
+        beforeFile: ''
     };
     let error = '';
     try {
@@ -35920,15 +36052,16 @@ async function run() {
         if (current || !given.toolId)
             record.plan = planOf(given, current?.files, toUpload);
         if (given.plan) {
-            // Nothing will be imported: the target's zip (its secrets in clear) is not kept.
+            // Nothing will be imported: the target's zip (its secrets in clear) is not kept. Only the
+            // folder this step made goes: the source may be an earlier step's before-file.
             if (current)
-                await promises_.rm(current.file, { force: true });
+                await promises_.rm(current.folder, { recursive: true, force: true });
             core/* info */.pq('plan: true: nothing is uploaded, imported or deployed; the plan is in the summary');
             return;
         }
         if (current) {
             record.beforeFile = current.file;
-            record.beforeArtifactId = await keepBeforeImport(given, current.file);
+            record.beforeArtifact = await keepBeforeImport(given, current.file);
         }
         await restoreTool(given, toUpload, record, current ? Date.now() : startedAt);
     }

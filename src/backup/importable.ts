@@ -75,6 +75,37 @@ export function importableFiles(
   return found
 }
 
+/** File Upload's documented limit for one request; larger files need an upload session. */
+export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+/**
+ * The importable files, checked as the restore uploads them: as importableFiles (UTF-8 only),
+ * each within File Upload's limit, and env_variables.json present when importing over an
+ * existing tool (Kore.ai requires it there). One rule for a backup and for the safety export
+ * kept as its undo: an undo the restore would refuse is no undo.
+ */
+export function restorableFiles(
+  files: Iterable<[string, Buffer]>,
+  { overExisting }: { overExisting: boolean }
+): Map<string, Buffer> {
+  const found = importableFiles(files)
+  for (const [name, data] of found) {
+    if (data.length > MAX_UPLOAD_BYTES) {
+      throw new NotImportableError(
+        `its ${name} has ${data.length} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`,
+        name
+      )
+    }
+  }
+  if (overExisting && !found.has(ENV_VARIABLES_FILE)) {
+    throw new NotImportableError(
+      `it holds no ${ENV_VARIABLES_FILE}, which Kore.ai requires to import over an existing tool`,
+      ENV_VARIABLES_FILE
+    )
+  }
+  return found
+}
+
 /**
  * The importable files a folder holds (`existing`, names relative to it) that `wanted` lacks:
  * writing `wanted` there would take them out of a good backup.
@@ -106,7 +137,9 @@ export interface VerifiedExport {
 export async function verifyExport(
   file: string,
   maxZipBytes: number,
-  withVariables: boolean
+  withVariables: boolean,
+  /** Checks the files as a restore over an existing tool would upload them (the safety export). */
+  { asRestorable = false } = {}
 ): Promise<VerifiedExport> {
   const checked = (name: string): boolean =>
     isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE)
@@ -115,19 +148,20 @@ export async function verifyExport(
   let files: Map<string, Buffer>
   try {
     const importable = entries.filter(entry => checked(entry.name))
-    files = importableFiles(
-      importable.map(entry => [entry.name, entry.data]),
-      { utf16: true }
-    )
+    const named: [string, Buffer][] = importable.map(entry => [entry.name, entry.data])
+    files = asRestorable
+      ? restorableFiles(named, { overExisting: true })
+      : importableFiles(named, { utf16: true })
   } catch (error) {
     const held = printable(entries.map(entry => entry.name).join(', ')) || 'nothing'
     const omit =
-      error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
+      !asRestorable && error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
         ? '; env-variables: omit backs the tool up without that file'
         : ''
-    throw new NotImportableError(
-      `the export cannot be imported, so it is not kept: ${messageOf(error)} (the zip held: ${held})${omit}`
-    )
+    const verdict = asRestorable
+      ? 'the restore could not bring this export back, so it would be no undo'
+      : 'the export cannot be imported, so it is not kept'
+    throw new NotImportableError(`${verdict}: ${messageOf(error)} (the zip held: ${held})${omit}`)
   }
   return { entries: entries.map(({ name, size }) => ({ name, size })), files }
 }

@@ -1,7 +1,13 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { extractZip, MAX_EXTRACTED_BYTES } from '../backup/archive.js'
-import { APP_FILE, FLOW_FILE, importableFiles, isImportableName } from '../backup/importable.js'
+import {
+  APP_FILE,
+  FLOW_FILE,
+  isImportableName,
+  MAX_UPLOAD_BYTES,
+  restorableFiles
+} from '../backup/importable.js'
 import { ENV_VARIABLES_FILE } from '../backup/env-variables.js'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
@@ -21,18 +27,16 @@ function backupError(problem: string): Error {
   return new Error(`source: ${problem}`)
 }
 
-/** File Upload's documented limit for one request; larger files need an upload session. */
-export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-
 /**
  * Reads a committed folder or an exported zip (names matched in any case) and checks that it is
  * importable, all before `deadline`. Only a regular file or a folder is read: a FIFO or a device
- * would block the step.
+ * would block the step, and a link may point anywhere on the runner.
  */
 export async function readBackup(source: string, deadline: number): Promise<Backup> {
   const where = printable(source)
-  const stat = await fs.stat(source).catch(() => undefined)
+  const stat = await fs.lstat(source).catch(() => undefined)
   if (!stat) throw backupError(`${where} does not exist (check out the repository first)`)
+  if (stat.isSymbolicLink()) throw backupError(`${where} is a link: give the folder or zip itself`)
   if (!stat.isDirectory() && !stat.isFile()) {
     throw backupError(`${where} is neither a regular file nor a folder`)
   }
@@ -40,11 +44,10 @@ export async function readBackup(source: string, deadline: number): Promise<Back
   const files = await beforeDeadline(reading, deadline, where)
   let found: Map<string, Buffer>
   try {
-    found = importableFiles(files)
+    found = restorableFiles(files, { overExisting: false })
   } catch (error) {
     throw backupError(`${where} is not an importable backup: ${messageOf(error)}`)
   }
-  for (const [name, data] of found) refuseOversize(`${where}: ${name}`, data.length)
   return {
     flow: found.get(FLOW_FILE) as Buffer,
     app: found.get(APP_FILE) as Buffer,

@@ -1,12 +1,13 @@
 import * as core from '@actions/core'
+import { randomUUID } from 'node:crypto'
+import * as fs from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { verifyExport } from '../backup/importable.js'
+import { MAX_UPLOAD_BYTES, verifyExport } from '../backup/importable.js'
 import { messageOf } from '../errors.js'
 import { KoreClient } from '../kore/client.js'
 import { runExportJob } from '../kore/export-job.js'
 import { isPlainId } from '../text.js'
-import { MAX_UPLOAD_BYTES } from './backup.js'
 import type { RestoreInputs } from './inputs.js'
 
 /**
@@ -17,15 +18,19 @@ const MAX_EXPORT_BYTES = MAX_UPLOAD_BYTES
 
 /** The target's state just before an import: the zip as Kore.ai exported it, and its files. */
 export interface CurrentState {
+  /** In a folder of its own, which the step made: nothing it did not make is overwritten. */
   file: string
+  folder: string
   /** Its importable files by lower-case name, for the plan. */
   files: Map<string, Buffer>
 }
 
 /**
  * Exports the tool about to be imported over (Export a Tool → dock status → download, with the
- * export's own checks), so that the import can be undone and its changes shown. Any failure
- * stops the restore before anything is uploaded, saying backup-before: false skips this.
+ * export's own checks), so that the import can be undone and its changes shown. When it is kept
+ * as the undo (backup-before), it must pass the checks the restore applies to a backup: an undo
+ * this action would refuse to restore is no undo. Any failure stops the restore before anything
+ * is uploaded, saying how to go on.
  */
 export async function exportCurrentState(
   inputs: RestoreInputs,
@@ -36,9 +41,12 @@ export async function exportCurrentState(
   const startedAt = Date.now()
   try {
     core.info(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`)
-    const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), beforeImportName(inputs))
-    // The files as the export's own check read them (UTF-16 with a byte order mark included):
-    // the zip takes its name only once they passed, so it is never read twice nor left failed.
+    const folder = await fs.mkdtemp(
+      path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-before-import-')
+    )
+    const file = path.join(folder, beforeImportName(inputs))
+    // The files as the check read them: the zip takes its name only once they passed, so it
+    // is never read twice nor left failed.
     let files = new Map<string, Buffer>()
     await runExportJob(client, {
       toolId: inputs.toolId,
@@ -50,15 +58,21 @@ export async function exportCurrentState(
       maxDownloadBytes: MAX_EXPORT_BYTES,
       apiKey: inputs.apiKey,
       verify: async temporary => {
-        files = (await verifyExport(temporary, MAX_EXPORT_BYTES, true)).files
+        const checks = { asRestorable: inputs.backupBefore }
+        files = (await verifyExport(temporary, MAX_EXPORT_BYTES, true, checks)).files
       }
+    }).catch(async error => {
+      await fs.rm(folder, { recursive: true, force: true })
+      throw error
     })
     core.info(`Exported ${noun} ${inputs.toolId} as it is now: ${file}`)
-    return { file, files }
+    return { file, folder, files }
   } catch (error) {
-    const way = inputs.plan
-      ? 'the plan needs its current state (the key needs the Export Tool scope)'
-      : 'set backup-before: false to import without keeping its current state'
+    const way = !inputs.backupBefore
+      ? 'the plan needs its current state'
+      : inputs.plan
+        ? 'the import would stop here too; backup-before: false would import without an undo'
+        : 'set backup-before: false to import without an undo'
     throw new Error(
       `The ${noun} ${inputs.toolId} could not be exported before the import, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}; ${way}.`,
       { cause: error }
@@ -67,13 +81,15 @@ export async function exportCurrentState(
 }
 
 /**
- * `kore-tool-<id>-before-import-<run id>-<attempt>.zip`: an unarchived artifact takes the
- * file's name, so the file carries the artifact's.
+ * `kore-tool-<id>-before-import-<run id>-<attempt>-<random>.zip`: an unarchived artifact takes
+ * the file's name, which must be one no other step of the run takes (an undo in the same run
+ * keeps a safety export of its own), so the random part.
  */
 function beforeImportName(inputs: RestoreInputs): string {
   const plain = (value: string | undefined, fallback: string): string =>
     value && isPlainId(value) ? value : fallback
   const run = plain(process.env.GITHUB_RUN_ID, 'local')
   const attempt = plain(process.env.GITHUB_RUN_ATTEMPT, '1')
-  return `kore-${inputs.resource}-${inputs.toolId}-before-import-${run}-${attempt}.zip`
+  const unique = randomUUID().slice(0, 8)
+  return `kore-${inputs.resource}-${inputs.toolId}-before-import-${run}-${attempt}-${unique}.zip`
 }

@@ -27,9 +27,7 @@ export async function run(): Promise<void> {
     deployed: false,
     deployStatus: '',
     filled: [],
-    plan: '',
-    beforeFile: '',
-    beforeArtifactId: ''
+    beforeFile: ''
   }
   let error = ''
   try {
@@ -61,14 +59,15 @@ export async function run(): Promise<void> {
     // Over an existing tool without its current state (backup-before: false) there is no plan.
     if (current || !given.toolId) record.plan = planOf(given, current?.files, toUpload)
     if (given.plan) {
-      // Nothing will be imported: the target's zip (its secrets in clear) is not kept.
-      if (current) await fs.rm(current.file, { force: true })
+      // Nothing will be imported: the target's zip (its secrets in clear) is not kept. Only the
+      // folder this step made goes: the source may be an earlier step's before-file.
+      if (current) await fs.rm(current.folder, { recursive: true, force: true })
       core.info('plan: true: nothing is uploaded, imported or deployed; the plan is in the summary')
       return
     }
     if (current) {
       record.beforeFile = current.file
-      record.beforeArtifactId = await keepBeforeImport(given, current.file)
+      record.beforeArtifact = await keepBeforeImport(given, current.file)
     }
     await restoreTool(given, toUpload, record, current ? Date.now() : startedAt)
   } catch (caught) {

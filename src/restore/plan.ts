@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { uploadExportArtifact } from '../artifact.js'
+import { uploadExportArtifact, UploadedArtifact } from '../artifact.js'
 import { secureVariablesInZip } from '../backup/env-variables.js'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
@@ -11,6 +11,12 @@ import type { RestoreInputs } from './inputs.js'
 /** Past this much JSON the change report would cost more memory than a runner has. */
 const MAX_PLAN_BYTES = 32 * 1024 * 1024
 
+/** What an import changes, worded for before it (a plan) and for after it succeeded. */
+export interface Plan {
+  wouldChange: string
+  changed: string
+}
+
 /**
  * What the import changes, as the export's change report words it, from the target's current
  * files to the backup about to be uploaded (env-values filled); for a new tool, what it will
@@ -20,7 +26,7 @@ export function planOf(
   inputs: RestoreInputs,
   target: Map<string, Buffer> | undefined,
   backup: Backup
-): string {
+): Plan {
   const files = new Map([
     ['flow_definition.json', backup.flow],
     ['app_definition.json', backup.app],
@@ -29,7 +35,8 @@ export function planOf(
   const label = inputs.toolId || inputs.toolName
   const size = [...files.values(), ...(target?.values() ?? [])].reduce((n, f) => n + f.length, 0)
   if (size > MAX_PLAN_BYTES) {
-    return `The files are too large to compare here (${size} bytes): the plan is not shown.`
+    const tooLarge = `The files are too large to compare here (${size} bytes): the changes are not shown.`
+    return { wouldChange: tooLarge, changed: tooLarge }
   }
   // A value set from env-values is a secret of the workflow, whether the file marks it or not.
   const report = reportTool(label, target, files, {
@@ -37,23 +44,38 @@ export function planOf(
     secretNames: [...inputs.envValues.keys()]
   })
   if (report.markdown.length === 0) {
-    return `The ${inputs.resource} ${label} already holds this backup: the import changes nothing.`
+    const noun = inputs.resource
+    return {
+      wouldChange: `The ${noun} ${label} already holds this backup: the import changes nothing.`,
+      changed: `The ${noun} ${label} already held this backup: the import changed nothing.`
+    }
   }
-  return reportMarkdown([report], MAX_PULL_REQUEST_BODY)
+  return {
+    wouldChange: reportMarkdown(
+      [report],
+      MAX_PULL_REQUEST_BODY,
+      '####',
+      'What this import would change in'
+    ),
+    changed: reportMarkdown([report], MAX_PULL_REQUEST_BODY)
+  }
 }
 
 /**
  * Uploads the pre-import zip as a workflow artifact, so the import can be undone with this same
  * action. Without an artifact service (a local run) the file is kept and the run goes on; when
  * the service is there but the upload fails, nothing is imported: a file in the runner's temp
- * folder does not outlive the job. Returns the artifact's id, or '' when none was uploaded.
+ * folder does not outlive the job. Returns the artifact, or undefined when none was uploaded.
  */
-export async function keepBeforeImport(inputs: RestoreInputs, file: string): Promise<string> {
-  if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+export async function keepBeforeImport(
+  inputs: RestoreInputs,
+  file: string
+): Promise<UploadedArtifact | undefined> {
+  if (!hasArtifactService()) {
     core.warning(
       `No artifact service here (not a GitHub Actions job): the ${inputs.resource}'s state before the import is kept only at ${file}`
     )
-    return ''
+    return undefined
   }
   try {
     const artifact = await withinSeconds(
@@ -62,7 +84,10 @@ export async function keepBeforeImport(inputs: RestoreInputs, file: string): Pro
         file,
         retentionDays: inputs.retentionDays,
         overwrite: false,
-        howToSkip: 'Set backup-before: false to import without it.'
+        // The outer message says how to go on without it.
+        howToSkip: '',
+        onNameTaken:
+          'this step names its own artifacts, so another step chose the same random name.'
       })
     )
     core.info(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`)
@@ -72,10 +97,10 @@ export async function keepBeforeImport(inputs: RestoreInputs, file: string): Pro
         `The artifact ${artifact.name} is the ${inputs.resource} as Kore.ai exports it, with its secure values in clear (${secure ? printable(secure.join(', '), 500) : 'variables that could not be checked'}): anyone with read access to this repository can download it. Set backup-before: false if that is too wide.`
       )
     }
-    return String(artifact.id)
+    return artifact
   } catch (error) {
     throw new Error(
-      `The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without it.`,
+      `The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without an undo.`,
       { cause: error }
     )
   }
@@ -95,4 +120,9 @@ async function withinSeconds<T>(seconds: number, work: Promise<T>): Promise<T> {
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** Whether this is a GitHub Actions job with an artifact service to keep files in. */
+export function hasArtifactService(): boolean {
+  return Boolean(process.env.ACTIONS_RUNTIME_TOKEN)
 }

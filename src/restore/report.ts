@@ -5,7 +5,9 @@ import * as path from 'node:path'
 import { messageOf } from '../errors.js'
 import { code, errorText, printableHtml as text } from '../summary-html.js'
 import type { RestoreInputs } from './inputs.js'
+import { hasArtifactService } from './plan.js'
 import { MAY_HAVE_STARTED, RestoreRecord } from './restore-tool.js'
+import { undoSteps } from './undo-hint.js'
 
 /** Sets the outputs and writes the job summary, whether the step succeeded or not. */
 export async function reportRestore(
@@ -17,13 +19,18 @@ export async function reportRestore(
   core.setOutput('dock-status-id', record.dockStatusId)
   core.setOutput('status', record.status)
   core.setOutput('deployed', String(record.deployed))
-  core.setOutput('plan', record.plan)
-  core.setOutput('plan-file', record.plan ? await writePlanFile(inputs, record.plan) : '')
+  core.setOutput('deploy-status', record.deployStatus)
+  const plan = planToShow(inputs, record)
+  core.setOutput('plan', plan)
+  core.setOutput('plan-file', plan ? await writePlanFile(inputs, plan) : '')
   core.setOutput('before-file', record.beforeFile)
-  core.setOutput('before-artifact-id', record.beforeArtifactId)
+  core.setOutput(
+    'before-artifact-id',
+    record.beforeArtifact ? String(record.beforeArtifact.id) : ''
+  )
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    await writeRestoreSummary(inputs, record, error)
+    await writeRestoreSummary(inputs, record, error, plan)
   } catch (caught) {
     core.warning(`Could not write the job summary: ${messageOf(caught)}`)
   }
@@ -48,6 +55,13 @@ async function writePlanFile(inputs: RestoreInputs, plan: string): Promise<strin
   }
 }
 
+/** A plan before anything happens; after an import, only what a finished import changed. */
+function planToShow(inputs: RestoreInputs, record: RestoreRecord): string {
+  if (!record.plan) return ''
+  if (inputs.plan) return record.plan.wouldChange
+  return record.status === 'SUCCESS' ? record.plan.changed : ''
+}
+
 function stateOf(status: string): string {
   if (status === MAY_HAVE_STARTED) {
     return 'may have started: the request failed after Kore.ai may have acted on it; check in Kore.ai before running this step again'
@@ -55,21 +69,25 @@ function stateOf(status: string): string {
   return text(status || 'not started')
 }
 
-/** Where the target's state before the import was kept, and how to bring it back. */
-function beforeImport(inputs: RestoreInputs, record: RestoreRecord): string {
-  const name = record.beforeFile.split('/').pop() ?? ''
-  const kept = record.beforeArtifactId
-    ? `artifact ${code(name)} (id ${code(record.beforeArtifactId)})`
-    : `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`
-  const resource = inputs.resource === 'tool' ? '' : `, resource: ${inputs.resource}`
-  const undo = `restore@v1 with source: the downloaded ${name}, tool-id: ${inputs.toolId}${resource}`
-  return `${kept}. To undo: ${code(undo)}`
+/** Where the target's state before the import was kept (the undo itself is below the table). */
+function beforeImport(record: RestoreRecord): string {
+  const artifact = record.beforeArtifact
+  if (artifact) {
+    const name = code(artifact.name)
+    const link = artifact.url ? `<a href="${text(artifact.url)}">${name}</a>` : name
+    return `artifact ${link} (id ${code(String(artifact.id))}), and file ${code(record.beforeFile)} until the job ends`
+  }
+  if (!hasArtifactService()) {
+    return `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`
+  }
+  return `file ${code(record.beforeFile)} only: the artifact upload failed (see the error), and the file ends with the job`
 }
 
 async function writeRestoreSummary(
   inputs: RestoreInputs,
   record: RestoreRecord,
-  error: string
+  error: string,
+  plan: string
 ): Promise<void> {
   const noun = inputs.resource
   const into = inputs.toolId
@@ -78,7 +96,7 @@ async function writeRestoreSummary(
   const rows: [string, string][] = [
     ['Host', code(inputs.host)],
     ['Backup', code(inputs.source)],
-    [inputs.plan ? 'Would import into' : 'Imported into', into],
+    [intoLabel(inputs, record), into],
     ['Import', inputs.plan ? 'not done (plan: true)' : stateOf(record.status)],
     [
       'Variables set from env-values',
@@ -93,7 +111,7 @@ async function writeRestoreSummary(
           : 'not asked (deploy: false)'
     ]
   ]
-  if (record.beforeFile) rows.push(['Before the import', beforeImport(inputs, record)])
+  if (record.beforeFile) rows.push(['Before the import', beforeImport(record)])
   if (error) rows.push(['Error', errorText(error)])
   const summary = core.summary
     .addHeading(`Kore.ai ${inputs.resource} ${inputs.plan ? 'restore plan' : 'restore'}`, 3)
@@ -105,6 +123,24 @@ async function writeRestoreSummary(
       ...rows
     ])
   // Markdown after a blank line, which ends the HTML block above.
-  if (record.plan) summary.addRaw(`\n${record.plan}\n`, true)
+  if (plan) summary.addRaw(`\n${plan}\n`, true)
+  const sent = !inputs.plan && record.status !== ''
+  if (record.status === 'SUCCESS' && inputs.toolId && record.filled.length > 0) {
+    summary.addRaw(
+      `\n<p>Kore.ai keeps the variables a ${noun} already has unless they changed, so these values from env-values may not have taken effect: ${record.filled.map(code).join(', ')}. Check them in Kore.ai.</p>\n`,
+      true
+    )
+  }
+  if (sent && record.beforeFile) {
+    summary.addRaw(
+      `\n${undoSteps(inputs, { file: record.beforeFile, artifact: record.beforeArtifact })}`
+    )
+  }
   await summary.write()
+}
+
+/** The row's words follow what happened: would (a plan), imported (done), import (not done). */
+function intoLabel(inputs: RestoreInputs, record: RestoreRecord): string {
+  if (inputs.plan) return 'Would import into'
+  return record.status === 'SUCCESS' ? 'Imported into' : 'Import into'
 }

@@ -4,7 +4,9 @@ import { KoreClient, KoreClientOptions } from '../kore/client.js'
 import { JobFailedError, jobStatusOf, waitForJob } from '../kore/poll.js'
 import { DockStatus, JobKind, JobStarted, UnexpectedResponseError } from '../kore/responses.js'
 import { printable } from '../text.js'
+import type { UploadedArtifact } from '../artifact.js'
 import type { Backup } from './backup.js'
+import type { Plan } from './plan.js'
 import type { RestoreInputs } from './inputs.js'
 
 /** What is known about one restore; filled in step by step so a failure can still report it. */
@@ -20,12 +22,12 @@ export interface RestoreRecord {
   deployStatus: string
   /** Variables whose values came from env-values. */
   filled: string[]
-  /** Markdown: what the import changes (or creates); empty before it is known. */
-  plan: string
+  /** What the import changes (or creates); undefined before it is known. */
+  plan?: Plan
   /** The target's zip exported just before the import; empty when none was taken. */
   beforeFile: string
-  /** The workflow artifact holding it; empty when none was uploaded. */
-  beforeArtifactId: string
+  /** The workflow artifact holding it; undefined when none was uploaded. */
+  beforeArtifact?: UploadedArtifact
 }
 
 /** The `status` output after a request Kore.ai may have acted on without saying so. */

@@ -8,12 +8,17 @@ export const MAX_SUMMARY_REPORT = 512 * 1024
 const COMMIT_BODY_LINES = 20
 
 /** The report as Markdown: a heading per tool, a list of changes; cut with a note past `max`. */
-export function reportMarkdown(reports: ToolReport[], max: number, heading = '####'): string {
+export function reportMarkdown(
+  reports: ToolReport[],
+  max: number,
+  heading = '####',
+  title = 'What changed in'
+): string {
   const blocks = reports
     .filter(report => report.markdown.length > 0)
     .map(
       report =>
-        `${heading} What changed in <code>${md(report.toolId)}</code>\n\n${report.markdown.map(line => `- ${line}`).join('\n')}\n`
+        `${heading} ${title} <code>${md(report.toolId)}</code>\n\n${report.markdown.map(line => `- ${line}`).join('\n')}\n`
     )
   return cut(blocks.join('\n'), max)
 }

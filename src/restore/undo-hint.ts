@@ -1,0 +1,68 @@
+import { escapeHtml } from '../summary-html.js'
+import { isPlainId, printable } from '../text.js'
+import type { UploadedArtifact } from '../artifact.js'
+import type { RestoreInputs } from './inputs.js'
+
+/** Where the undo finds the target's state before the import. */
+export interface KeptState {
+  /** The zip on this runner; it ends with the job. */
+  file: string
+  artifact?: UploadedArtifact
+}
+
+/**
+ * The steps that undo this import, as a user pastes them: in this job from the file, in any
+ * other job or run from the artifact (download-artifact unpacks the unarchived zip into a
+ * folder, which the restore reads as a committed backup). Every value is escaped: the path
+ * comes from the runner, the rest was validated as input.
+ */
+export function undoSteps(inputs: RestoreInputs, kept: KeptState): string {
+  const restore = (source: string): string[] => [
+    `- uses: ${actionRef()}`,
+    '  with:',
+    `    host: ${inputs.host}`,
+    ...(inputs.resource === 'tool' ? [] : [`    resource: ${inputs.resource}`]),
+    '    api-key: ${{ secrets.KORE_API_KEY }} # the key this step used',
+    `    tool-id: ${inputs.toolId}`,
+    `    source: ${JSON.stringify(source)}`
+  ]
+  const block = (lines: string[]): string =>
+    `<pre><code>${lines.map(line => escapeHtml(printable(line, 2000))).join('\n')}</code></pre>`
+  const parts = [
+    '#### To undo this import',
+    '',
+    'In a later step of this job:',
+    '',
+    block(restore(kept.file))
+  ]
+  const { artifact } = kept
+  if (artifact) {
+    const runId = process.env.GITHUB_RUN_ID
+    const fromRun = runId && isPlainId(runId) ? [`    run-id: ${runId}`] : []
+    parts.push(
+      '',
+      'In another job or run (it needs <code>permissions: actions: read</code>):',
+      '',
+      block([
+        '- uses: actions/download-artifact@v8',
+        '  with:',
+        `    artifact-ids: ${artifact.id}`,
+        ...fromRun,
+        '    github-token: ${{ github.token }}',
+        '    path: kore-before-import',
+        ...restore('kore-before-import')
+      ])
+    )
+  }
+  return `${parts.join('\n')}\n`
+}
+
+/** This action as the workflow named it (`owner/repo/restore@ref`), else the README's form. */
+function actionRef(): string {
+  const repository = process.env.GITHUB_ACTION_REPOSITORY ?? ''
+  const ref = process.env.GITHUB_ACTION_REF ?? ''
+  if (/^[\w.-]+\/[\w.-]+$/.test(repository) && /^[\w./-]+$/.test(ref)) {
+    return `${repository}/restore@${ref}`
+  }
+  return '<owner>/kore-tool-export/restore@v1'
+}
