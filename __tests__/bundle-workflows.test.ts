@@ -26,19 +26,25 @@ describe('the bundles with resource: workflow', () => {
     kore = await startKoreServer({ dialect: 'workflows', exportSpelling: 'workflow', jobPolls: 0 })
     const run = await exportRun({
       resource: 'workflow',
-      tools: 'a-wf-1\na-wf-2',
-      'max-parallel': '1'
+      tools: 'a-wf-1\na-wf-2\na-wf-3',
+      'max-parallel': '3'
     })
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain('Exporting workflow a-wf-1')
     const paths = kore.requestsTo('export').map(r => r.path)
-    expect(paths).toEqual([
-      '/api/public/workflows/a-wf-1/export',
+    // Three at once, and still one wrong spelling tried for the whole run.
+    expect(paths.filter(p => p.startsWith('/api/public/workflows/'))).toHaveLength(1)
+    expect(paths.filter(p => p.startsWith('/api/public/workflow/')).sort()).toEqual([
       '/api/public/workflow/a-wf-1/export',
-      '/api/public/workflow/a-wf-2/export'
+      '/api/public/workflow/a-wf-2/export',
+      '/api/public/workflow/a-wf-3/export'
     ])
     const results = JSON.parse(run.outputs.results ?? '[]')
-    expect(results.map((r: { status: string }) => r.status)).toEqual(['SUCCESS', 'SUCCESS'])
+    expect(results.map((r: { status: string }) => r.status)).toEqual([
+      'SUCCESS',
+      'SUCCESS',
+      'SUCCESS'
+    ])
   })
 
   it('names resource when a tool is asked of a workflows host', async () => {

@@ -33812,6 +33812,22 @@ class KoreClient {
      * tried once, and the one that answered is kept for the run.
      */
     async startExport(toolId, flowId, deadline) {
+        // Parallel exports wait while the first one learns the spelling: a batch tries it once.
+        const spelling = this.exportSpelling;
+        while (!spelling.collection && spelling.learning)
+            await spelling.learning;
+        if (spelling.collection)
+            return this.startExportAs(toolId, flowId, deadline);
+        const learning = this.startExportAs(toolId, flowId, deadline);
+        spelling.learning = learning.then(() => undefined, () => undefined);
+        try {
+            return await learning;
+        }
+        finally {
+            spelling.learning = undefined;
+        }
+    }
+    async startExportAs(toolId, flowId, deadline) {
         const { noun, exportCollections, otherHint } = this.dialect;
         const query = flowId ? `?${new URLSearchParams({ flowId })}` : '';
         const what = `Export of ${noun} ${toolId}`;

@@ -51,7 +51,7 @@ export interface KoreClientOptions {
    * Shared by the clients of one run: the export path spelling that answered, so that a batch
    * tries a second spelling once, not once per tool.
    */
-  exportSpelling?: { collection?: string }
+  exportSpelling?: ExportSpelling
   /** Time limit for each request, headers and body (cut shorter by a call's deadline). */
   requestTimeoutMs?: number
 }
@@ -66,7 +66,7 @@ export class KoreClient {
   private readonly dialect: Dialect
   /** The word for what this client works on, in messages: `tool` or `workflow`. */
   readonly noun: Resource
-  private readonly exportSpelling: { collection?: string }
+  private readonly exportSpelling: ExportSpelling
 
   constructor(
     readonly host: string,
@@ -88,6 +88,27 @@ export class KoreClient {
    * tried once, and the one that answered is kept for the run.
    */
   async startExport(toolId: string, flowId: string, deadline?: number): Promise<ExportStarted> {
+    // Parallel exports wait while the first one learns the spelling: a batch tries it once.
+    const spelling = this.exportSpelling
+    while (!spelling.collection && spelling.learning) await spelling.learning
+    if (spelling.collection) return this.startExportAs(toolId, flowId, deadline)
+    const learning = this.startExportAs(toolId, flowId, deadline)
+    spelling.learning = learning.then(
+      () => undefined,
+      () => undefined
+    )
+    try {
+      return await learning
+    } finally {
+      spelling.learning = undefined
+    }
+  }
+
+  private async startExportAs(
+    toolId: string,
+    flowId: string,
+    deadline?: number
+  ): Promise<ExportStarted> {
     const { noun, exportCollections, otherHint } = this.dialect
     const query = flowId ? `?${new URLSearchParams({ flowId })}` : ''
     const what = `Export of ${noun} ${toolId}`
@@ -263,6 +284,12 @@ export class KoreClient {
     if (status >= 200 && status < 300) return body
     throw new KoreApiError(explainStatus(request, status, body), status)
   }
+}
+
+/** The export path spelling a run's clients share, and the first try that is learning it. */
+export interface ExportSpelling {
+  collection?: string
+  learning?: Promise<void>
 }
 
 export interface ImportRequest {
