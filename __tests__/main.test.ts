@@ -252,6 +252,36 @@ describe('run()', () => {
     expect(github.pulls[0]?.body).toMatch(/^Automated backup of Kore.ai workflow a-wf-1 /)
   })
 
+  it('leaves changed empty when one tool is unchanged and another exported but refused', async () => {
+    given({ tools: `${TOOL}\na-two` })
+    await run()
+    expect(mocked.outputs().changed).toBe('true')
+    clearInputs()
+    jest.clearAllMocks()
+    const { sampleExport } = await import('./fakes/zip.js')
+    await restartKore({
+      jobPolls: 0,
+      knownTools: [TOOL, 'a-two'],
+      // a-two's secure flag cannot be read: its redaction fails closed, nothing of it is committed.
+      zipFor: id =>
+        id === 'a-two'
+          ? buildZip([
+              { name: 'flow_definition.json', data: '{"nodes":[]}' },
+              { name: 'app_definition.json', data: '{"name":"two"}' },
+              {
+                name: 'env_variables.json',
+                data: '[{"key":"TOKEN","value":"s3cret-value","isSecured":"perhaps"}]'
+              }
+            ])
+          : sampleExport(id)
+    })
+    given({ tools: `${TOOL}\na-two` })
+    await run()
+    expect(mocked.setFailed).toHaveBeenCalledTimes(1)
+    // The branch does not hold a-two's export: "false" would say it does.
+    expect(mocked.outputs().changed).toBe('')
+  })
+
   it('fails naming the tools that failed, after committing and reporting the others', async () => {
     given({ tools: `${TOOL}\na-missing\na-two` })
     await run()

@@ -35624,8 +35624,7 @@ async function reportResults(inputs, records, commit) {
     core/* setOutput */.uH('artifact-id', single?.artifact ? String(single.artifact.id) : '');
     core/* setOutput */.uH('artifact-url', single?.artifact?.url ?? '');
     core/* setOutput */.uH('artifact-digest', single?.artifact?.digest ?? '');
-    // Empty, not false, when no commit could be made: a failure never reads as "no change".
-    core/* setOutput */.uH('changed', commit ? String(commit.changed) : '');
+    core/* setOutput */.uH('changed', changedOutput(records, commit));
     core/* setOutput */.uH('commit-sha', commit?.commitSha ?? '');
     core/* setOutput */.uH('commit-url', commit?.commitUrl ?? '');
     core/* setOutput */.uH('pull-request-number', commit?.pullRequestNumber?.toString() ?? '');
@@ -35638,6 +35637,19 @@ async function reportResults(inputs, records, commit) {
     catch (error) {
         core/* warning */.$e(`Could not write the job summary: ${(0,errors/* messageOf */.b)(error)}`);
     }
+}
+/**
+ * `true` when this run committed; `false` only when the branch already held every export; else
+ * empty (no commit could be made, or an exported tool was refused): a failure never reads as
+ * "no change".
+ */
+function changedOutput(records, commit) {
+    if (!commit)
+        return '';
+    if (commit.changed)
+        return 'true';
+    const allHeld = records.every(record => !record.zip || record.delivery?.changed === false);
+    return allHeld ? 'false' : '';
 }
 function toResult(record) {
     return {

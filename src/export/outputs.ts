@@ -33,8 +33,7 @@ export async function reportResults(
   core.setOutput('artifact-id', single?.artifact ? String(single.artifact.id) : '')
   core.setOutput('artifact-url', single?.artifact?.url ?? '')
   core.setOutput('artifact-digest', single?.artifact?.digest ?? '')
-  // Empty, not false, when no commit could be made: a failure never reads as "no change".
-  core.setOutput('changed', commit ? String(commit.changed) : '')
+  core.setOutput('changed', changedOutput(records, commit))
   core.setOutput('commit-sha', commit?.commitSha ?? '')
   core.setOutput('commit-url', commit?.commitUrl ?? '')
   core.setOutput('pull-request-number', commit?.pullRequestNumber?.toString() ?? '')
@@ -46,6 +45,18 @@ export async function reportResults(
   } catch (error) {
     core.warning(`Could not write the job summary: ${messageOf(error)}`)
   }
+}
+
+/**
+ * `true` when this run committed; `false` only when the branch already held every export; else
+ * empty (no commit could be made, or an exported tool was refused): a failure never reads as
+ * "no change".
+ */
+function changedOutput(records: ExportRecord[], commit: CommitResult | undefined): string {
+  if (!commit) return ''
+  if (commit.changed) return 'true'
+  const allHeld = records.every(record => !record.zip || record.delivery?.changed === false)
+  return allHeld ? 'false' : ''
 }
 
 function toResult(record: ExportRecord): ToolResult {
