@@ -112,12 +112,22 @@ describe('KoreClient', () => {
     expect(kore.requestsTo('export')).toHaveLength(FAST_RETRY.attempts)
   })
 
-  it('does not retry a 500', async () => {
-    kore = await startKoreServer({ exportFailures: [{ status: 500 }] })
-    await expect(client().startExport('a-1', '')).rejects.toThrow(
-      'failed (HTTP 500). Kore.ai said: Something went wrong'
-    )
-    expect(kore.requestsTo('export')).toHaveLength(1)
+  it('retries a 500 and a reset on the export request: starting an export changes nothing', async () => {
+    kore = await startKoreServer({ exportFailures: [{ status: 500 }, { reset: true }] })
+    await expect(client().startExport('a-1', '')).resolves.toMatchObject({ toolId: 'a-1' })
+    expect(kore.requestsTo('export')).toHaveLength(3)
+  })
+
+  it('never repeats an import or a deploy after a 500: either may have acted', async () => {
+    kore = await startKoreServer({ importFailures: [{ status: 500 }] })
+    const fileId = await client().uploadFile('flow_definition.json', Buffer.from('{}'))
+    const importing = client().importTool({
+      toolName: 'x',
+      flowDataFileId: fileId,
+      appFileId: fileId
+    })
+    await expect(importing).rejects.toThrow('failed (HTTP 500)')
+    expect(kore.requestsTo('import')).toHaveLength(1)
   })
 
   it('retries a garbled status answer, still at most one status request a second', async () => {
@@ -168,7 +178,7 @@ describe('KoreClient', () => {
     expect(kore.requestsTo('export')).toHaveLength(1)
   })
 
-  it('retries a 500 on a status check (a GET), not on the export request (a POST)', async () => {
+  it('retries a 500 on a status check', async () => {
     kore = await startKoreServer({ statusFailures: [{ status: 500 }], jobPolls: 0 })
     const started = await client().startExport('a-1', '')
     await expect(client().getDockStatus(started.dockStatusId)).resolves.toMatchObject({

@@ -34467,11 +34467,11 @@ function isTransientNetworkError(error) {
     return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
 }
 /**
- * A 500 may pass too, but only a GET is safe to repeat after one: a POST may have acted before
- * the server failed.
+ * A 500 may pass too, but only for a request that is safe to repeat after one (a GET, or a POST
+ * that starts an export): another may have acted before the server failed.
  */
-function isTransientStatus(status, method) {
-    return TRANSIENT_STATUSES.has(status) || (status === 500 && method === 'GET');
+function isTransientStatus(status, repeatable) {
+    return TRANSIENT_STATUSES.has(status) || (status === 500 && repeatable);
 }
 function transientStatusError(response) {
     const status = response.message.statusCode;
@@ -34990,7 +34990,7 @@ class KoreClient {
         const response = await send(request.method, url, headers, { totalMs }, request.body?.data);
         const status = response.message.statusCode ?? 0;
         core/* debug */.Yz(`${request.method} ${url} -> HTTP ${status}`);
-        if (isTransientStatus(status, request.method)) {
+        if (isTransientStatus(status, request.repeatable)) {
             discard(response);
             const error = transientStatusError(response);
             if (error.rateLimited)
@@ -35159,7 +35159,7 @@ async function openFollowingRedirects(start, options) {
         if (status >= 200 && status < 300)
             return response;
         discard(response);
-        if (isTransientStatus(status, 'GET'))
+        if (isTransientStatus(status, true))
             throw transientStatusError(response);
         if ([401, 403, 404, 410].includes(status)) {
             throw new Error(`the download URL answered HTTP ${status}: it may have expired; run the export again`);

@@ -105,11 +105,11 @@ function isTransientNetworkError(error: unknown): boolean {
 }
 
 /**
- * A 500 may pass too, but only a GET is safe to repeat after one: a POST may have acted before
- * the server failed.
+ * A 500 may pass too, but only for a request that is safe to repeat after one (a GET, or a POST
+ * that starts an export): another may have acted before the server failed.
  */
-export function isTransientStatus(status: number, method: string): boolean {
-  return TRANSIENT_STATUSES.has(status) || (status === 500 && method === 'GET')
+export function isTransientStatus(status: number, repeatable: boolean): boolean {
+  return TRANSIENT_STATUSES.has(status) || (status === 500 && repeatable)
 }
 
 export function transientStatusError(response: HttpClientResponse): TransientError {

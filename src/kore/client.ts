@@ -274,7 +274,7 @@ export class KoreClient {
     const response = await send(request.method, url, headers, { totalMs }, request.body?.data)
     const status = response.message.statusCode ?? 0
     core.debug(`${request.method} ${url} -> HTTP ${status}`)
-    if (isTransientStatus(status, request.method)) {
+    if (isTransientStatus(status, request.repeatable)) {
       discard(response)
       const error = transientStatusError(response)
       if (error.rateLimited) this.gate.pause(error.retryAfterMs ?? 1000)

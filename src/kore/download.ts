@@ -199,7 +199,7 @@ async function openFollowingRedirects(
     }
     if (status >= 200 && status < 300) return response
     discard(response)
-    if (isTransientStatus(status, 'GET')) throw transientStatusError(response)
+    if (isTransientStatus(status, true)) throw transientStatusError(response)
     if ([401, 403, 404, 410].includes(status)) {
       throw new Error(
         `the download URL answered HTTP ${status}: it may have expired; run the export again`
