@@ -31,7 +31,12 @@ describe('uploadExportArtifact', () => {
 
   it('uploads the zip itself, unarchived, with the retention asked for', async () => {
     const artifacts = (await startService()).artifacts
-    const uploaded = await uploadExportArtifact({ file, retentionDays: 7, overwrite: false })
+    const uploaded = await uploadExportArtifact({
+      file,
+      retentionDays: 7,
+      overwrite: false,
+      timeoutSeconds: 30
+    })
     expect(uploaded).toMatchObject({ id: artifacts[0]?.id, name: 'kore-tool-a-1.zip' })
     expect(artifacts).toHaveLength(1)
     expect(artifacts[0]?.blob?.equals(fs.readFileSync(file))).toBe(true)
@@ -43,7 +48,9 @@ describe('uploadExportArtifact', () => {
 
   it('names the input to change when the name is taken in this run', async () => {
     const artifacts = (await startService({ existing: [{ name: 'kore-tool-a-1.zip' }] })).artifacts
-    await expect(uploadExportArtifact({ file, overwrite: false })).rejects.toThrow(
+    await expect(
+      uploadExportArtifact({ file, overwrite: false, timeoutSeconds: 30 })
+    ).rejects.toThrow(
       /already exists in this run: set overwrite: true .* artifact-name\. The zip itself is kept at/
     )
     expect(artifacts.filter(a => a.finalized)).toHaveLength(1)
@@ -53,7 +60,7 @@ describe('uploadExportArtifact', () => {
   it('replaces the namesake when overwrite is true', async () => {
     const artifacts = (await startService({ existing: [{ name: 'kore-tool-a-1.zip' }] })).artifacts
     const earlierId = artifacts[0]?.id
-    const uploaded = await uploadExportArtifact({ file, overwrite: true })
+    const uploaded = await uploadExportArtifact({ file, overwrite: true, timeoutSeconds: 30 })
     expect(artifacts).toHaveLength(1)
     expect(uploaded.id).not.toBe(earlierId)
     expect(artifacts[0]?.blob?.equals(fs.readFileSync(file))).toBe(true)
@@ -67,13 +74,17 @@ describe('uploadExportArtifact', () => {
 
   it('overwrite with nothing to replace just uploads', async () => {
     await startService()
-    await expect(uploadExportArtifact({ file, overwrite: true })).resolves.toMatchObject({
+    await expect(
+      uploadExportArtifact({ file, overwrite: true, timeoutSeconds: 30 })
+    ).resolves.toMatchObject({
       name: 'kore-tool-a-1.zip'
     })
   })
 
   it('explains a run outside GitHub Actions and how to turn uploads off', async () => {
-    await expect(uploadExportArtifact({ file, overwrite: false })).rejects.toThrow(
+    await expect(
+      uploadExportArtifact({ file, overwrite: false, timeoutSeconds: 30 })
+    ).rejects.toThrow(
       /ACTIONS_RUNTIME_TOKEN .* not running in a GitHub Actions job\. Set upload-artifact: false/
     )
   })
@@ -81,9 +92,9 @@ describe('uploadExportArtifact', () => {
   it('explains GitHub Enterprise Server', async () => {
     await startService()
     process.env.GITHUB_SERVER_URL = 'https://github.example.com'
-    await expect(uploadExportArtifact({ file, overwrite: false })).rejects.toThrow(
-      /GitHub Enterprise Server .* Set upload-artifact: false/
-    )
+    await expect(
+      uploadExportArtifact({ file, overwrite: false, timeoutSeconds: 30 })
+    ).rejects.toThrow(/GitHub Enterprise Server .* Set upload-artifact: false/)
     expect(service?.calls).toHaveLength(0)
   })
 })

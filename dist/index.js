@@ -31687,6 +31687,34 @@ function messageOf(error) {
 
 /***/ }),
 
+/***/ 13139:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ runThenExit)
+/* harmony export */ });
+/**
+ * Runs an action's run() and then ends the process, whatever is still pending: a request a
+ * bound abandoned (an artifact service that never answers) would otherwise keep Node alive
+ * until the job's own limit. The exit code is the one core.setFailed set.
+ */
+async function runThenExit(run) {
+    try {
+        await run();
+    }
+    finally {
+        await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    }
+    process.exit();
+}
+/** Resolves once everything written so far has been handed over (pipes can be asynchronous). */
+function flushed(stream) {
+    return new Promise(resolve => stream.write('', () => resolve()));
+}
+
+
+/***/ }),
+
 /***/ 32646:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31718,16 +31746,18 @@ function checkDeadline(deadline) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96359);
+/* harmony import */ var _exit_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(13139);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(33837);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_exit_js__WEBPACK_IMPORTED_MODULE_1__/* .runThenExit */ .F)(_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 96359:
+/***/ 33837:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31760,8 +31790,28 @@ var errors = __nccwpck_require__(83916);
 function artifactUploadError(message, file) {
     return new Error(`${message.trimEnd()} The zip itself is kept at ${file}.`);
 }
-/** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
+/**
+ * Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked, within
+ * timeoutSeconds. @actions/artifact's client has no socket timeout: past the bound the upload
+ * is abandoned, and the action's entry exits once it has reported (see exit.ts).
+ */
 async function uploadExportArtifact(request) {
+    let timer;
+    const late = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => {
+            const seconds = request.timeoutSeconds;
+            const problem = `Artifact upload failed: the artifact service did not answer within ${seconds} s (timeout).`;
+            reject(artifactUploadError(problem, request.file));
+        }, request.timeoutSeconds * 1000);
+    });
+    try {
+        return await Promise.race([upload(request), late]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+async function upload(request) {
     const name = external_node_path_.basename(request.file);
     const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.';
     if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
@@ -34715,6 +34765,26 @@ function firstString(record, keys) {
     return '';
 }
 
+;// CONCATENATED MODULE: ./src/kore/export-spelling.ts
+/**
+ * Runs `start` at once when the spelling is known; else as the one try that learns it, while
+ * parallel exports wait for it: a batch tries a wrong spelling once, not once per tool.
+ */
+async function learningOnce(spelling, start) {
+    while (!spelling.collection && spelling.learning)
+        await spelling.learning;
+    if (spelling.collection)
+        return start();
+    const learning = start();
+    spelling.learning = learning.then(() => undefined, () => undefined);
+    try {
+        return await learning;
+    }
+    finally {
+        spelling.learning = undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/kore/call.ts
 
 
@@ -34795,6 +34865,7 @@ function parseJson(text, what) {
 
 
 
+
 class KoreClient {
     host;
     apiKey;
@@ -34825,20 +34896,7 @@ class KoreClient {
      * tried once, and the one that answered is kept for the run.
      */
     async startExport(toolId, flowId, deadline) {
-        // Parallel exports wait while the first one learns the spelling: a batch tries it once.
-        const spelling = this.exportSpelling;
-        while (!spelling.collection && spelling.learning)
-            await spelling.learning;
-        if (spelling.collection)
-            return this.startExportAs(toolId, flowId, deadline);
-        const learning = this.startExportAs(toolId, flowId, deadline);
-        spelling.learning = learning.then(() => undefined, () => undefined);
-        try {
-            return await learning;
-        }
-        finally {
-            spelling.learning = undefined;
-        }
+        return learningOnce(this.exportSpelling, () => this.startExportAs(toolId, flowId, deadline));
     }
     async startExportAs(toolId, flowId, deadline) {
         const { noun, exportCollections, otherHint } = this.dialect;
@@ -35740,7 +35798,8 @@ async function exportAndUpload(inputs, record, shared) {
             record.artifact = await uploadExportArtifact({
                 file: exported.file,
                 retentionDays: inputs.retentionDays,
-                overwrite: inputs.overwrite
+                overwrite: inputs.overwrite,
+                timeoutSeconds: inputs.timeoutSeconds
             });
             const link = record.artifact.url ? `: ${record.artifact.url}` : '';
             core/* info */.pq(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`);

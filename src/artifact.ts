@@ -15,6 +15,8 @@ export interface ArtifactRequest {
   howToSkip?: string
   /** What to change when the name is taken in this run (default: the export's inputs). */
   onNameTaken?: string
+  /** The upload's bound: a service that never answers must not hold the step. */
+  timeoutSeconds: number
 }
 
 export interface UploadedArtifact {
@@ -30,8 +32,28 @@ function artifactUploadError(message: string, file: string): Error {
   return new Error(`${message.trimEnd()} The zip itself is kept at ${file}.`)
 }
 
-/** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
+/**
+ * Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked, within
+ * timeoutSeconds. @actions/artifact's client has no socket timeout: past the bound the upload
+ * is abandoned, and the action's entry exits once it has reported (see exit.ts).
+ */
 export async function uploadExportArtifact(request: ArtifactRequest): Promise<UploadedArtifact> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const seconds = request.timeoutSeconds
+      const problem = `Artifact upload failed: the artifact service did not answer within ${seconds} s (timeout).`
+      reject(artifactUploadError(problem, request.file))
+    }, request.timeoutSeconds * 1000)
+  })
+  try {
+    return await Promise.race([upload(request), late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function upload(request: ArtifactRequest): Promise<UploadedArtifact> {
   const name = path.basename(request.file)
   const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.'
   if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {

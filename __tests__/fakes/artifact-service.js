@@ -25,6 +25,7 @@ const TWIRP = '/twirp/github.actions.results.api.v1.ArtifactService/'
  * @property {string} [jobId]
  * @property {{ name: string }[]} [existing]  artifacts already in the run (e.g. from a first attempt)
  * @property {boolean} [forbidden]  every call answers 403, as for a token without the scope
+ * @property {boolean} [hang]  accepts every connection and never answers
  */
 
 /** @param {ArtifactOptions} [options] */
@@ -66,6 +67,7 @@ export async function startArtifactService(options = {}) {
   }
 
   const server = http.createServer(async (req, res) => {
+    if (options.hang) return
     const body = await readBody(req)
     const url = new URL(req.url ?? '/', 'http://fake')
     if (url.pathname.startsWith('/upload/')) return blob(req, res, url, body)

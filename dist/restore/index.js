@@ -31672,20 +31672,50 @@ function defaultCallback(err) {
 
 /***/ }),
 
+/***/ 13139:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ runThenExit)
+/* harmony export */ });
+/**
+ * Runs an action's run() and then ends the process, whatever is still pending: a request a
+ * bound abandoned (an artifact service that never answers) would otherwise keep Node alive
+ * until the job's own limit. The exit code is the one core.setFailed set.
+ */
+async function runThenExit(run) {
+    try {
+        await run();
+    }
+    finally {
+        await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    }
+    process.exit();
+}
+/** Resolves once everything written so far has been handed over (pipes can be asynchronous). */
+function flushed(stream) {
+    return new Promise(resolve => stream.write('', () => resolve()));
+}
+
+
+/***/ }),
+
 /***/ 1474:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96509);
+/* harmony import */ var _exit_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(13139);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(70484);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_exit_js__WEBPACK_IMPORTED_MODULE_1__/* .runThenExit */ .F)(_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 96509:
+/***/ 70484:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33702,6 +33732,26 @@ function firstString(record, keys) {
     return '';
 }
 
+;// CONCATENATED MODULE: ./src/kore/export-spelling.ts
+/**
+ * Runs `start` at once when the spelling is known; else as the one try that learns it, while
+ * parallel exports wait for it: a batch tries a wrong spelling once, not once per tool.
+ */
+async function learningOnce(spelling, start) {
+    while (!spelling.collection && spelling.learning)
+        await spelling.learning;
+    if (spelling.collection)
+        return start();
+    const learning = start();
+    spelling.learning = learning.then(() => undefined, () => undefined);
+    try {
+        return await learning;
+    }
+    finally {
+        spelling.learning = undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/kore/call.ts
 
 
@@ -33782,6 +33832,7 @@ function parseJson(text, what) {
 
 
 
+
 class KoreClient {
     host;
     apiKey;
@@ -33812,20 +33863,7 @@ class KoreClient {
      * tried once, and the one that answered is kept for the run.
      */
     async startExport(toolId, flowId, deadline) {
-        // Parallel exports wait while the first one learns the spelling: a batch tries it once.
-        const spelling = this.exportSpelling;
-        while (!spelling.collection && spelling.learning)
-            await spelling.learning;
-        if (spelling.collection)
-            return this.startExportAs(toolId, flowId, deadline);
-        const learning = this.startExportAs(toolId, flowId, deadline);
-        spelling.learning = learning.then(() => undefined, () => undefined);
-        try {
-            return await learning;
-        }
-        finally {
-            spelling.learning = undefined;
-        }
+        return learningOnce(this.exportSpelling, () => this.startExportAs(toolId, flowId, deadline));
     }
     async startExportAs(toolId, flowId, deadline) {
         const { noun, exportCollections, otherHint } = this.dialect;
@@ -34405,8 +34443,28 @@ function beforeImportName(inputs) {
 function artifactUploadError(message, file) {
     return new Error(`${message.trimEnd()} The zip itself is kept at ${file}.`);
 }
-/** Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked. */
+/**
+ * Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked, within
+ * timeoutSeconds. @actions/artifact's client has no socket timeout: past the bound the upload
+ * is abandoned, and the action's entry exits once it has reported (see exit.ts).
+ */
 async function uploadExportArtifact(request) {
+    let timer;
+    const late = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => {
+            const seconds = request.timeoutSeconds;
+            const problem = `Artifact upload failed: the artifact service did not answer within ${seconds} s (timeout).`;
+            reject(artifactUploadError(problem, request.file));
+        }, request.timeoutSeconds * 1000);
+    });
+    try {
+        return await Promise.race([upload(request), late]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+async function upload(request) {
     const name = external_node_path_.basename(request.file);
     const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.';
     if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
@@ -35653,14 +35711,15 @@ async function keepBeforeImport(inputs, file) {
         return undefined;
     }
     try {
-        const artifact = await withinSeconds(inputs.timeoutSeconds, uploadExportArtifact({
+        const artifact = await uploadExportArtifact({
             file,
             retentionDays: inputs.retentionDays,
             overwrite: false,
             // The outer message says how to go on without it.
             howToSkip: '',
-            onNameTaken: 'this step names its own artifacts, so another step chose the same random name.'
-        }));
+            onNameTaken: 'this step names its own artifacts, so another step chose the same random name.',
+            timeoutSeconds: inputs.timeoutSeconds
+        });
         core/* info */.pq(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`);
         const secure = await secureVariablesInZip(file);
         if (secure?.length !== 0) {
@@ -35670,19 +35729,6 @@ async function keepBeforeImport(inputs, file) {
     }
     catch (error) {
         throw new Error(`The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without an undo.`, { cause: error });
-    }
-}
-/** The upload within timeout: a service that never answers must not hold the step. */
-async function withinSeconds(seconds, work) {
-    let timer;
-    const late = new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`the artifact service did not answer within ${seconds} s (timeout)`)), seconds * 1000);
-    });
-    try {
-        return await Promise.race([work, late]);
-    }
-    finally {
-        clearTimeout(timer);
     }
 }
 /** Whether this is a GitHub Actions job with an artifact service to keep files in. */

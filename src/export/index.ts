@@ -1,3 +1,4 @@
+import { runThenExit } from '../exit.js'
 import { run } from './main.js'
 
-await run()
+await runThenExit(run)

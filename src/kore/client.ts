@@ -29,6 +29,7 @@ import {
   parseUploadedFile
 } from './responses.js'
 import { printable } from '../text.js'
+import { ExportSpelling, learningOnce } from './export-spelling.js'
 import {
   AmbiguousRequestError,
   CallSpec,
@@ -88,20 +89,7 @@ export class KoreClient {
    * tried once, and the one that answered is kept for the run.
    */
   async startExport(toolId: string, flowId: string, deadline?: number): Promise<ExportStarted> {
-    // Parallel exports wait while the first one learns the spelling: a batch tries it once.
-    const spelling = this.exportSpelling
-    while (!spelling.collection && spelling.learning) await spelling.learning
-    if (spelling.collection) return this.startExportAs(toolId, flowId, deadline)
-    const learning = this.startExportAs(toolId, flowId, deadline)
-    spelling.learning = learning.then(
-      () => undefined,
-      () => undefined
-    )
-    try {
-      return await learning
-    } finally {
-      spelling.learning = undefined
-    }
+    return learningOnce(this.exportSpelling, () => this.startExportAs(toolId, flowId, deadline))
   }
 
   private async startExportAs(
@@ -284,12 +272,6 @@ export class KoreClient {
     if (status >= 200 && status < 300) return body
     throw new KoreApiError(explainStatus(request, status, body), status)
   }
-}
-
-/** The export path spelling a run's clients share, and the first try that is learning it. */
-export interface ExportSpelling {
-  collection?: string
-  learning?: Promise<void>
 }
 
 export interface ImportRequest {

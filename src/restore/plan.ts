@@ -78,18 +78,15 @@ export async function keepBeforeImport(
     return undefined
   }
   try {
-    const artifact = await withinSeconds(
-      inputs.timeoutSeconds,
-      uploadExportArtifact({
-        file,
-        retentionDays: inputs.retentionDays,
-        overwrite: false,
-        // The outer message says how to go on without it.
-        howToSkip: '',
-        onNameTaken:
-          'this step names its own artifacts, so another step chose the same random name.'
-      })
-    )
+    const artifact = await uploadExportArtifact({
+      file,
+      retentionDays: inputs.retentionDays,
+      overwrite: false,
+      // The outer message says how to go on without it.
+      howToSkip: '',
+      onNameTaken: 'this step names its own artifacts, so another step chose the same random name.',
+      timeoutSeconds: inputs.timeoutSeconds
+    })
     core.info(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`)
     const secure = await secureVariablesInZip(file)
     if (secure?.length !== 0) {
@@ -103,22 +100,6 @@ export async function keepBeforeImport(
       `The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without an undo.`,
       { cause: error }
     )
-  }
-}
-
-/** The upload within timeout: a service that never answers must not hold the step. */
-async function withinSeconds<T>(seconds: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`the artifact service did not answer within ${seconds} s (timeout)`)),
-      seconds * 1000
-    )
-  })
-  try {
-    return await Promise.race([work, late])
-  } finally {
-    clearTimeout(timer)
   }
 }
 
