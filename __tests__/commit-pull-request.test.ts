@@ -122,8 +122,12 @@ describe('commitExport with pull-request', () => {
 
   it('explains when Actions may not open pull requests', async () => {
     await start({ forbidPullRequests: true })
-    await expect(commitExport(pr())).rejects.toThrow(
+    const result = await commitExport(pr())
+    expect(result.pullRequestError).toMatch(
       /Allow GitHub Actions to create and approve pull requests/
     )
+    // The commit that exists on the action's branch is reported, not lost.
+    expect(result).toMatchObject({ changed: true, commitSha: github.history(BRANCH)[0]?.sha })
+    expect(result.pullRequestNumber).toBeUndefined()
   })
 })

@@ -252,6 +252,23 @@ describe('run()', () => {
     expect(github.pulls[0]?.body).toMatch(/^Automated backup of Kore.ai workflow a-wf-1 /)
   })
 
+  it('reports the commit on its branch when the pull request is refused, and fails', async () => {
+    await github.close()
+    github = await startGithubApi({ forbidPullRequests: true })
+    process.env.GITHUB_API_URL = github.url
+    given({ 'tool-id': TOOL, 'pull-request': 'true' })
+    await run()
+    expect(String(mocked.setFailed.mock.calls[0]?.[0])).toContain(
+      'Allow GitHub Actions to create and approve pull requests'
+    )
+    const branch = `kore-tool-export/into-main/${TOOL}`
+    expect(mocked.outputs()).toMatchObject({
+      changed: 'true',
+      'commit-sha': github.history(branch)[0]?.sha,
+      'pull-request-number': ''
+    })
+  })
+
   it('leaves changed empty when one tool is unchanged and another exported but refused', async () => {
     given({ tools: `${TOOL}\na-two` })
     await run()

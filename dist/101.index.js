@@ -13,6 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var core = __webpack_require__(77094);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(83916);
 // EXTERNAL MODULE: ./src/export/deliver/git-data.ts
 var git_data = __webpack_require__(39861);
 ;// CONCATENATED MODULE: ./src/export/deliver/git-write.ts
@@ -181,6 +183,7 @@ var github = __webpack_require__(36084);
 
 
 
+
 /**
  * How often a commit is rebuilt on a branch that moved under it before giving up, and how long
  * to wait in between (jittered, so that racing runs fall out of step). Enough for the README's
@@ -275,20 +278,25 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
         }
         changed = true;
     }
-    const pull = await upsertPullRequest(octokit, repo, base, headBranch, {
-        title: request.pullRequestTitle,
-        body: description.pullRequestBody
-    });
-    return {
+    const made = {
         changed,
         branch: headBranch,
         commitSha: changed ? commitSha : '',
         commitUrl: changed ? commitUrl(repo, commitSha) : '',
         changes,
-        refused,
-        pullRequestNumber: pull.number,
-        pullRequestUrl: pull.html_url
+        refused
     };
+    try {
+        const pull = await upsertPullRequest(octokit, repo, base, headBranch, {
+            title: request.pullRequestTitle,
+            body: description.pullRequestBody
+        });
+        return { ...made, pullRequestNumber: pull.number, pullRequestUrl: pull.html_url };
+    }
+    catch (error) {
+        // The commit exists on the action's branch: say so, and fail for the pull request.
+        return { ...made, pullRequestError: (0,errors/* messageOf */.b)((0,github/* explain */.WE)(error, request)) };
+    }
 }
 async function differs(octokit, repo, head, directories) {
     return (await (0,git_data/* diffDirectories */.JA)(octokit, repo, head, directories)).changes.size > 0;

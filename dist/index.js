@@ -34353,6 +34353,8 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             // What this run did: a run that found its work already done (a racing twin committed
             // it, or the pull request's branch already held it) reports nothing.
             delivery.report = delivery.changed ? reports.get(directory) : undefined;
+            if (result.pullRequestError)
+                delivery.errors.push(result.pullRequestError);
         }
         // Nothing was compared when every tool was refused: no commit could be made.
         if (result.refused.size === toolIn.size)

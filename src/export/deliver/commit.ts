@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { messageOf } from '../../errors.js'
 import {
   BranchDiff,
   BranchHead,
@@ -54,6 +55,8 @@ export interface ChangeDescription {
 }
 
 export interface CommitResult {
+  /** Why the pull request could not be opened, after its branch got the commit. */
+  pullRequestError?: string
   changed: boolean
   branch: string
   commitSha: string
@@ -203,19 +206,23 @@ async function commitAsPullRequest(
     }
     changed = true
   }
-  const pull = await upsertPullRequest(octokit, repo, base, headBranch, {
-    title: request.pullRequestTitle,
-    body: description.pullRequestBody
-  })
-  return {
+  const made = {
     changed,
     branch: headBranch,
     commitSha: changed ? commitSha : '',
     commitUrl: changed ? commitUrl(repo, commitSha) : '',
     changes,
-    refused,
-    pullRequestNumber: pull.number,
-    pullRequestUrl: pull.html_url
+    refused
+  }
+  try {
+    const pull = await upsertPullRequest(octokit, repo, base, headBranch, {
+      title: request.pullRequestTitle,
+      body: description.pullRequestBody
+    })
+    return { ...made, pullRequestNumber: pull.number, pullRequestUrl: pull.html_url }
+  } catch (error) {
+    // The commit exists on the action's branch: say so, and fail for the pull request.
+    return { ...made, pullRequestError: messageOf(explain(error, request)) }
   }
 }
 

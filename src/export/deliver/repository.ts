@@ -201,6 +201,7 @@ async function commitTools(
       // What this run did: a run that found its work already done (a racing twin committed
       // it, or the pull request's branch already held it) reports nothing.
       delivery.report = delivery.changed ? reports.get(directory) : undefined
+      if (result.pullRequestError) delivery.errors.push(result.pullRequestError)
     }
     // Nothing was compared when every tool was refused: no commit could be made.
     if (result.refused.size === toolIn.size) return undefined
