@@ -1,3 +1,4 @@
+import { runStep } from '../step.js'
 import { run } from './main.js'
 
-await run()
+await runStep(run)

@@ -26,6 +26,8 @@ export interface RestoreRecord {
   beforeFile: string
   /** The workflow artifact holding it; empty when none was uploaded. */
   beforeArtifactId: string
+  /** The job whose request was sent and whose end is not known yet (what a cancel leaves). */
+  inFlight?: JobKind
 }
 
 /** The `status` output after a request Kore.ai may have acted on without saying so. */
@@ -60,6 +62,7 @@ export async function restoreTool(
     : undefined
   core.info(`Uploaded the backup's ${backup.env ? 3 : 2} files`)
 
+  record.inFlight = 'import'
   const started = await client
     .importTool(
       {
@@ -84,6 +87,7 @@ export async function restoreTool(
   const imported = await finish(client, started, 'import', inputs, startedAt, record.toolId, s => {
     record.status = s
   })
+  record.inFlight = undefined
   requireSameTool(record.toolId, imported.toolId, 'import job status', noun)
   record.toolId ||= imported.toolId
   core.info(`Import finished: SUCCESS${record.toolId ? ` (${noun} ${record.toolId})` : ''}`)
@@ -101,6 +105,7 @@ export async function restoreTool(
     )
   }
   const deployStartedAt = Date.now()
+  record.inFlight = 'deploy'
   const deploying = await client
     .deployTool(record.toolId, deployStartedAt + timeoutMs)
     .catch(error => {
@@ -119,6 +124,7 @@ export async function restoreTool(
     record.toolId,
     s => (record.deployStatus = s)
   )
+  record.inFlight = undefined
   requireSameTool(record.toolId, deployed.toolId, 'deploy job status', noun)
   record.deployed = true
   core.info(`Deployed ${noun} ${record.toolId}`)
