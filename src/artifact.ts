@@ -13,6 +13,12 @@ export interface ArtifactRequest {
   overwrite: boolean
   /** The caller's input that turns the upload off, said in errors (default the export's). */
   howToSkip?: string
+  /**
+   * Seconds the artifact service has for the whole upload (a replaced artifact's deletion
+   * included); @actions/artifact has no time limit of its own, so a service that never answers
+   * would hold the step. Unset: the caller bounds it.
+   */
+  timeoutSeconds?: number
 }
 
 export interface UploadedArtifact {
@@ -42,7 +48,7 @@ export async function uploadExportArtifact(request: ArtifactRequest): Promise<Up
   const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } =
     await import('@actions/artifact')
   const client = new DefaultArtifactClient()
-  try {
+  const upload = async (): Promise<{ id?: number; digest?: string }> => {
     if (request.overwrite) {
       await client.deleteArtifact(name).then(
         deleted => core.info(`Replaced the earlier artifact ${name} (id ${deleted.id})`),
@@ -51,10 +57,13 @@ export async function uploadExportArtifact(request: ArtifactRequest): Promise<Up
         }
       )
     }
-    const uploaded = await client.uploadArtifact(name, [request.file], path.dirname(request.file), {
+    return client.uploadArtifact(name, [request.file], path.dirname(request.file), {
       skipArchive: true,
       retentionDays: request.retentionDays
     })
+  }
+  try {
+    const uploaded = await withinSeconds(request.timeoutSeconds, upload())
     if (uploaded.id === undefined) throw new Error('the artifact service returned no artifact id')
     return { id: uploaded.id, name, url: artifactUrl(uploaded.id), digest: uploaded.digest ?? '' }
   } catch (error) {
@@ -72,6 +81,23 @@ export async function uploadExportArtifact(request: ArtifactRequest): Promise<Up
       )
     }
     throw artifactUploadError(`Artifact upload failed: ${message}.`, request.file)
+  }
+}
+
+/** The work within `seconds` (when given); the work itself cannot be stopped, only left. */
+async function withinSeconds<T>(seconds: number | undefined, work: Promise<T>): Promise<T> {
+  if (seconds === undefined) return work
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the artifact service did not answer within ${seconds} s (timeout)`)),
+      seconds * 1000
+    )
+  })
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -94,7 +94,8 @@ async function exportAndUpload(
       record.artifact = await uploadExportArtifact({
         file: exported.file,
         retentionDays: inputs.retentionDays,
-        overwrite: inputs.overwrite
+        overwrite: inputs.overwrite,
+        timeoutSeconds: inputs.timeoutSeconds
       })
       const link = record.artifact.url ? `: ${record.artifact.url}` : ''
       core.info(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`)
