@@ -24,6 +24,7 @@ const TWIRP = '/twirp/github.actions.results.api.v1.ArtifactService/'
  * @property {string} [runId]
  * @property {string} [jobId]
  * @property {{ name: string }[]} [existing]  artifacts already in the run (e.g. from a first attempt)
+ * @property {boolean} [hang]  accept every connection and request, and never answer
  */
 
 /** @param {ArtifactOptions} [options] */
@@ -67,6 +68,10 @@ export async function startArtifactService(options = {}) {
   const server = http.createServer(async (req, res) => {
     const body = await readBody(req)
     const url = new URL(req.url ?? '/', 'http://fake')
+    if (options.hang) {
+      calls.push({ method: 'hang', path: url.pathname, body: undefined })
+      return
+    }
     if (url.pathname.startsWith('/upload/')) return blob(req, res, url, body)
     if (req.method !== 'POST' || !url.pathname.startsWith(TWIRP)) {
       return twirpError(res, 404, 'bad_route', `no handler for ${req.method} ${url.pathname}`)
