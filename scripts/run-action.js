@@ -24,10 +24,21 @@ export const RESTORE_ENTRY = fileURLToPath(new URL('../dist/restore/index.js', i
  */
 
 /**
+ * @typedef {object} RunOptions
+ * @property {Record<string, string>} [env]
+ * @property {string} [node]
+ * @property {string[]} [args]
+ * @property {string[]} [prefix]  runs the action under another command, e.g. ['/usr/bin/time', '-v']
+ * @property {string} [entry]  the bundle to run (default the export action's, ACTION_ENTRY)
+ * @property {(child: import('node:child_process').ChildProcess, runnerTemp: string) => Promise<void>} [during]
+ *   runs alongside the action (to signal it, as the runner cancels a step); if it throws, the
+ *   action is killed and runAction throws that
+ * @property {number} [killAfterMs]  SIGKILL the action if it is still running then (exitCode null)
+ */
+
+/**
  * @param {Record<string, string>} inputs  action inputs by their action.yml names
- * @param {{ env?: Record<string, string>, node?: string, args?: string[], prefix?: string[], entry?: string }} [options]
- *   `prefix` runs the action under another command, e.g. ['/usr/bin/time', '-v']; `entry` is
- *   the bundle to run (default the export action's, ACTION_ENTRY)
+ * @param {RunOptions} [options]
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(inputs, options = {}) {
@@ -68,8 +79,20 @@ export async function runAction(inputs, options = {}) {
   let stderr = ''
   child.stdout.on('data', chunk => (stdout += chunk))
   child.stderr.on('data', chunk => (stderr += chunk))
-  /** @type {number | null} */
-  const exitCode = await new Promise(resolve => child.on('close', code => resolve(code)))
+  /** @type {Promise<number | null>} */
+  const closed = new Promise(resolve => child.on('close', code => resolve(code)))
+  const killer = options.killAfterMs
+    ? setTimeout(() => child.kill('SIGKILL'), options.killAfterMs)
+    : undefined
+  try {
+    await options.during?.(child, runnerTemp)
+  } catch (error) {
+    child.kill('SIGKILL')
+    await closed
+    throw error
+  }
+  const exitCode = await closed
+  clearTimeout(killer)
   return {
     exitCode,
     stdout,

@@ -4,6 +4,7 @@ import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
 import type { LookupFunction } from 'node:net'
 import { Readable } from 'node:stream'
 import { HttpClient, HttpClientResponse } from '@actions/http-client'
+import { cancellation, throwIfCancelled, whenCancelled } from './cancel.js'
 import { TransientError, parseRetryAfter } from './retry.js'
 
 const USER_AGENT = 'kore-tool-export'
@@ -31,6 +32,7 @@ export async function send(
   limits: TimeLimits,
   body: string | Buffer = ''
 ): Promise<HttpClientResponse> {
+  throwIfCancelled()
   const client = new HttpClient(USER_AGENT, [], {
     allowRedirects: false,
     allowRetries: false,
@@ -46,10 +48,17 @@ export async function send(
     response?.message.destroy(new Error(expiry))
     client.dispose()
   }, limits.totalMs)
+  // A cancelled step cuts off what is under way, answer or body.
+  const stopWatching = whenCancelled(() => {
+    response?.message.destroy(cancellation.reason)
+    client.dispose()
+  })
   try {
     response = await client.request(method, url, requestData(method, body, headers), headers)
   } catch (error) {
     clearTimeout(timer)
+    stopWatching()
+    throwIfCancelled()
     if (expired) throw new TransientError(expiry, { code: 'ETIMEDOUT' })
     const problem = `network error (${describeNetworkError(error)})`
     if (!isTransientNetworkError(error)) throw new Error(problem, { cause: error })
@@ -57,7 +66,10 @@ export async function send(
   }
   // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
   timer.unref()
-  const stop = (): void => clearTimeout(timer)
+  const stop = (): void => {
+    clearTimeout(timer)
+    stopWatching()
+  }
   response.message.once('end', stop).once('error', stop).once('close', stop)
   return response
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { cancellation, throwIfCancelled, whenCancelled } from './cancel.js'
 
 export interface RetryPolicy {
   /** Total tries, the first one included. */
@@ -84,8 +85,21 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>
 }
 
+/** Waits `ms`; a cancelled step's waits end at once, with its CancelledError. */
 export const sleep = (ms: number): Promise<void> =>
-  new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => {
+        stopWatching()
+        resolve()
+      },
+      Math.max(0, ms)
+    )
+    const stopWatching = whenCancelled(() => {
+      clearTimeout(timer)
+      reject(cancellation.reason)
+    })
+  })
 
 /**
  * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
@@ -103,6 +117,8 @@ export async function withRetries<T>(
     try {
       return await attempt()
     } catch (error) {
+      // What a cancellation cut off is not worth another try.
+      throwIfCancelled()
       if (!(error instanceof TransientError)) throw error
       // Within a deadline, being rate limited only slows us down; it does not use up tries.
       if (!(error.rateLimited && options.deadline !== undefined)) counted++

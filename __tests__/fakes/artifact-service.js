@@ -67,9 +67,12 @@ export async function startArtifactService(options = {}) {
   }
 
   const server = http.createServer(async (req, res) => {
-    if (options.hang) return
     const body = await readBody(req)
     const url = new URL(req.url ?? '/', 'http://fake')
+    if (options.hang) {
+      calls.push({ method: 'hang', path: url.pathname, body: undefined })
+      return
+    }
     if (url.pathname.startsWith('/upload/')) return blob(req, res, url, body)
     if (req.method !== 'POST' || !url.pathname.startsWith(TWIRP)) {
       return twirpError(res, 404, 'bad_route', `no handler for ${req.method} ${url.pathname}`)

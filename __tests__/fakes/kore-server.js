@@ -50,6 +50,7 @@ import { buildZip, sampleExport } from './zip.js'
  * @property {(Failure & { afterCreate?: boolean })[]} [importFailures]  afterCreate: the import
  *   job is created before the failure is sent (a gateway that timed out after the work began)
  * @property {'SUCCESS'|'FAILED'} [importOutcome]
+ * @property {number} [importPolls]  IN_PROGRESS answers before an import ends (default jobPolls)
  * @property {boolean} [importAnswersFinal]  import over an existing tool answers SUCCESS at once
  * @property {number} [deployPolls]  IN_PROGRESS answers before a deploy ends; unset: it answers
  *   SUCCESS at once (isAsync false)
@@ -328,7 +329,9 @@ export async function startKoreServer(options = {}) {
    */
   function otherJobRecord(job) {
     const importing = job.action === 'IMPORT'
-    const polls = importing ? (options.jobPolls ?? 1) : (options.deployPolls ?? 0)
+    const polls = importing
+      ? (options.importPolls ?? options.jobPolls ?? 1)
+      : (options.deployPolls ?? 0)
     const outcome = importing ? (options.importOutcome ?? 'SUCCESS') : 'SUCCESS'
     const status = job.polls > polls ? outcome : 'IN_PROGRESS'
     const kind = job.action.toLowerCase()

@@ -1,4 +1,4 @@
-import { runThenExit } from '../exit.js'
+import { runStep } from '../step.js'
 import { run } from './main.js'
 
-await runThenExit(run)
+await runStep(run)

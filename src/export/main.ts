@@ -7,6 +7,7 @@
  */
 import * as core from '@actions/core'
 import * as path from 'node:path'
+import { isCancelled } from '../cancel.js'
 import { forEachWithLimit } from '../concurrency.js'
 import type { CommitResult } from './deliver/commit.js'
 import { uploadExportArtifact } from '../artifact.js'
@@ -20,16 +21,21 @@ import { Inputs, readInputs } from './inputs.js'
 import { reportResults } from './outputs.js'
 import type { KoreClientOptions } from '../kore/client.js'
 import { RateGate } from '../retry.js'
+import { newReport } from '../step.js'
 import { writeErrorSummary } from '../summary-html.js'
+import { reportWhenCancelled } from './cancelled.js'
 
 /** The action: everything below throws or records failures; only this reports, once. */
 export async function run(): Promise<void> {
+  const report = newReport()
   let inputs: Inputs | undefined
   let records: ExportRecord[] = []
   let commit: CommitResult | undefined
+  let failure = ''
   try {
     const given = (inputs = readInputs())
     records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId))
+    reportWhenCancelled(report, given, records, () => commit)
     // Shared by every tool of the run: one pause on a 429, one export path spelling.
     const shared: KoreClientOptions = { gate: new RateGate(), exportSpelling: {} }
     await forEachWithLimit(records, given.maxParallel, record =>
@@ -40,14 +46,21 @@ export async function run(): Promise<void> {
     const failed = records.filter(record => record.errors.length > 0)
     if (failed.length > 0) throw new Error(describeFailures(given, records, failed))
   } catch (error) {
-    core.setFailed(messageOf(error))
-    if (!inputs) {
-      core.setOutput('results', '[]')
-      await writeErrorSummary('Kore.ai tool export', messageOf(error))
-    }
+    failure = messageOf(error)
+    // A cancellation already said what happened; what it cut off is no news.
+    if (!isCancelled()) core.setFailed(failure)
   } finally {
-    if (inputs) await reportResults(inputs, records, commit)
+    const known = inputs
+    await report.write(() =>
+      known ? reportResults(known, records, commit) : reportInvalidInputs(failure)
+    )
   }
+}
+
+/** An input error stops the step before any tool: no tool to report, only why. */
+async function reportInvalidInputs(error: string): Promise<void> {
+  core.setOutput('results', '[]')
+  await writeErrorSummary('Kore.ai tool export', error)
 }
 
 /** One tool's export and artifact; a failure is recorded, so the other tools carry on. */

@@ -16,6 +16,7 @@ import {
   transientStatusError
 } from '../http.js'
 import { isLoopback } from '../input-parsers.js'
+import { removeAtExit } from '../temporary-files.js'
 import { hideSecret } from '../text.js'
 import { DeadlineError, DEFAULT_RETRY, RetryPolicy, TransientError, withRetries } from '../retry.js'
 
@@ -65,6 +66,8 @@ export async function downloadExport(
     path.dirname(options.destination),
     `.kore-download-${randomUUID().slice(0, 8)}.part`
   )
+  // It holds the export's secure values in clear: it must not outlive the step, however it ends.
+  const unlist = removeAtExit(temporary)
   try {
     const fetched = await withRetries(
       `${options.label ?? ''}Download of the export`,
@@ -79,6 +82,8 @@ export async function downloadExport(
     // The original error is the one worth reading, not a failed clean-up's.
     await fs.rm(temporary, { force: true }).catch(() => undefined)
     throw error
+  } finally {
+    unlist()
   }
 }
 

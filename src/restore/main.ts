@@ -6,10 +6,13 @@
  */
 import * as core from '@actions/core'
 import * as fs from 'node:fs/promises'
+import { isCancelled } from '../cancel.js'
 import { messageOf } from '../errors.js'
 import { inputError } from '../input-names.js'
+import { newReport } from '../step.js'
 import { writeErrorSummary } from '../summary-html.js'
 import { readBackup } from './backup.js'
+import { reportWhenCancelled } from './cancelled.js'
 import { fillEnvValues, refusePlaceholders } from './env-values.js'
 import { readRestoreInputs, RestoreInput, RestoreInputs } from './inputs.js'
 import { exportCurrentState } from './current-state.js'
@@ -19,6 +22,7 @@ import { RestoreRecord, restoreTool } from './restore-tool.js'
 
 /** The restore action: validates everything before any request, then reports once. */
 export async function run(): Promise<void> {
+  const report = newReport()
   let inputs: RestoreInputs | undefined
   const record: RestoreRecord = {
     toolId: '',
@@ -32,6 +36,7 @@ export async function run(): Promise<void> {
   let error = ''
   try {
     const given = (inputs = readRestoreInputs())
+    reportWhenCancelled(report, given, record)
     // Reading the backup counts against timeout too: the import's time starts now.
     const startedAt = Date.now()
     const backup = await readBackup(given.source, startedAt + given.timeoutSeconds * 1000)
@@ -72,9 +77,12 @@ export async function run(): Promise<void> {
     await restoreTool(given, toUpload, record, current ? Date.now() : startedAt)
   } catch (caught) {
     error = messageOf(caught)
-    core.setFailed(error)
+    // A cancellation already said what happened; what it cut off is no news.
+    if (!isCancelled()) core.setFailed(error)
   } finally {
-    if (inputs) await reportRestore(inputs, record, error)
-    else await writeErrorSummary('Kore.ai tool restore', error)
+    const known = inputs
+    await report.write(() =>
+      known ? reportRestore(known, record, error) : writeErrorSummary('Kore.ai tool restore', error)
+    )
   }
 }

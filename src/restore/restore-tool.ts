@@ -28,6 +28,8 @@ export interface RestoreRecord {
   beforeFile: string
   /** The workflow artifact holding it; undefined when none was uploaded. */
   beforeArtifact?: UploadedArtifact
+  /** The job whose request was sent and whose end is not known yet (what a cancel leaves). */
+  inFlight?: JobKind
 }
 
 /** The `status` output after a request Kore.ai may have acted on without saying so. */
@@ -62,6 +64,7 @@ export async function restoreTool(
     : undefined
   core.info(`Uploaded the backup's ${backup.env ? 3 : 2} files`)
 
+  record.inFlight = 'import'
   const started = await client
     .importTool(
       {
@@ -86,6 +89,7 @@ export async function restoreTool(
   const imported = await finish(client, started, 'import', inputs, startedAt, record.toolId, s => {
     record.status = s
   })
+  record.inFlight = undefined
   requireSameTool(record.toolId, imported.toolId, 'import job status', noun)
   record.toolId ||= imported.toolId
   core.info(`Import finished: SUCCESS${record.toolId ? ` (${noun} ${record.toolId})` : ''}`)
@@ -103,6 +107,7 @@ export async function restoreTool(
     )
   }
   const deployStartedAt = Date.now()
+  record.inFlight = 'deploy'
   const deploying = await client
     .deployTool(record.toolId, deployStartedAt + timeoutMs)
     .catch(error => {
@@ -121,6 +126,7 @@ export async function restoreTool(
     record.toolId,
     s => (record.deployStatus = s)
   )
+  record.inFlight = undefined
   requireSameTool(record.toolId, deployed.toolId, 'deploy job status', noun)
   record.deployed = true
   core.info(`Deployed ${noun} ${record.toolId}`)

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import { cancellation, throwIfCancelled } from '../../cancel.js'
 import { messageOf } from '../../errors.js'
 import { printable } from '../../text.js'
 import { checkDeadline, StageDeadline, StageDeadlineError } from './deadline.js'
@@ -45,6 +46,7 @@ export function createOctokit(
   // Set in place: options handed on from a wrap hook are not the ones the request uses.
   octokit.hook.before('request', options => {
     if (options.request?.signal) return
+    throwIfCancelled()
     checkDeadline(deadline)
     const left = deadline ? deadline.at - Date.now() : Infinity
     const bound = deadline && left < timeoutMs
@@ -53,7 +55,8 @@ export function createOctokit(
       : new Error(`GitHub did not answer within ${timeoutMs / 1000} s`)
     options.request = {
       ...options.request,
-      signal: abortAfter(Math.min(timeoutMs, left), reason),
+      // A cancelled step cuts off the call under way too.
+      signal: AbortSignal.any([abortAfter(Math.min(timeoutMs, left), reason), cancellation]),
       // The retry plugin runs inside this hook: only the retries whose waits fit are allowed.
       ...(deadline ? { retries: retriesWithin(left) } : {})
     }
