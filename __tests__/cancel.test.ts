@@ -3,7 +3,6 @@
 // process is cancelled once and for good, so the tests run in order: what was under way first,
 // then what comes after.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import * as fs from 'node:fs'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as path from 'node:path'
