@@ -458,6 +458,8 @@ throttling.VERSION = VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __webpack_require__(90833);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(83916);
 // EXTERNAL MODULE: ./src/text.ts
@@ -467,6 +469,7 @@ var deliver_deadline = __webpack_require__(32646);
 // EXTERNAL MODULE: ./src/export/deliver/git-data.ts
 var git_data = __webpack_require__(39861);
 ;// CONCATENATED MODULE: ./src/export/deliver/github.ts
+
 
 
 
@@ -502,6 +505,7 @@ function createOctokit(token, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS, deadline) {
     octokit.hook.before('request', options => {
         if (options.request?.signal)
             return;
+        (0,cancel/* throwIfCancelled */.dZ)();
         (0,deliver_deadline/* checkDeadline */.F)(deadline);
         const left = deadline ? deadline.at - Date.now() : Infinity;
         const bound = deadline && left < timeoutMs;
@@ -510,7 +514,8 @@ function createOctokit(token, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS, deadline) {
             : new Error(`GitHub did not answer within ${timeoutMs / 1000} s`);
         options.request = {
             ...options.request,
-            signal: abortAfter(Math.min(timeoutMs, left), reason),
+            // A cancelled step cuts off the call under way too.
+            signal: AbortSignal.any([abortAfter(Math.min(timeoutMs, left), reason), cancel/* cancellation */.WN]),
             // The retry plugin runs inside this hook: only the retries whose waits fit are allowed.
             ...(deadline ? { retries: retriesWithin(left) } : {})
         };

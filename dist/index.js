@@ -31672,6 +31672,66 @@ function defaultCallback(err) {
 
 /***/ }),
 
+/***/ 90833:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MR: () => (/* binding */ whenCancelled),
+/* harmony export */   WN: () => (/* binding */ cancellation),
+/* harmony export */   dZ: () => (/* binding */ throwIfCancelled),
+/* harmony export */   mm: () => (/* binding */ isCancelled),
+/* harmony export */   vr: () => (/* binding */ cancelStep)
+/* harmony export */ });
+/* unused harmony export CancelledError */
+/**
+ * The step's cancellation, for both actions. The runner cancels a step with SIGINT, then SIGTERM
+ * about 7.5 s later, then kills it. From the first signal on, no request is started, sleeps end
+ * and requests under way are cut off, each with CancelledError, so the run stops where it is.
+ */
+/** The step was cancelled: nothing further is sent. */
+class CancelledError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'CancelledError';
+    }
+}
+const controller = new AbortController();
+const hooks = new Set();
+/** Aborted once the step is cancelled, with the CancelledError as its reason (for fetch). */
+const cancellation = controller.signal;
+/** Cancels every wait and request of the step, now and to come. */
+function cancelStep(message) {
+    if (controller.signal.aborted)
+        return;
+    controller.abort(new CancelledError(message));
+    for (const hook of [...hooks])
+        hook();
+    hooks.clear();
+}
+function isCancelled() {
+    return controller.signal.aborted;
+}
+/** Throws the step's CancelledError once it was cancelled: call before starting anything. */
+function throwIfCancelled() {
+    if (controller.signal.aborted)
+        throw controller.signal.reason;
+}
+/**
+ * Calls `hook` when the step is cancelled (at once if it already was); returns what to call once
+ * it is no longer needed. A set, not abort listeners, so that many requests raise no warning.
+ */
+function whenCancelled(hook) {
+    if (controller.signal.aborted) {
+        hook();
+        return () => undefined;
+    }
+    hooks.add(hook);
+    return () => hooks.delete(hook);
+}
+
+
+/***/ }),
+
 /***/ 83916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31718,16 +31778,18 @@ function checkDeadline(deadline) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96359);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2542);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 96359:
+/***/ 2542:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31740,6 +31802,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __nccwpck_require__(90833);
 ;// CONCATENATED MODULE: ./src/concurrency.ts
 /** Runs `task` on every item, at most `limit` at a time. */
 async function forEachWithLimit(items, limit, task) {
@@ -31770,17 +31834,20 @@ async function uploadExportArtifact(request) {
     // Loaded only when needed: it is most of the bundle and slows every start.
     const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(111)]).then(__nccwpck_require__.bind(__nccwpck_require__, 40111));
     const client = new DefaultArtifactClient();
-    try {
+    const upload = async () => {
         if (request.overwrite) {
             await client.deleteArtifact(name).then(deleted => core/* info */.pq(`Replaced the earlier artifact ${name} (id ${deleted.id})`), error => {
                 if (!(error instanceof ArtifactNotFoundError))
                     throw error;
             });
         }
-        const uploaded = await client.uploadArtifact(name, [request.file], external_node_path_.dirname(request.file), {
+        return client.uploadArtifact(name, [request.file], external_node_path_.dirname(request.file), {
             skipArchive: true,
             retentionDays: request.retentionDays
         });
+    };
+    try {
+        const uploaded = await withinSeconds(request.timeoutSeconds, upload());
         if (uploaded.id === undefined)
             throw new Error('the artifact service returned no artifact id');
         return { id: uploaded.id, name, url: artifactUrl(uploaded.id), digest: uploaded.digest ?? '' };
@@ -31794,6 +31861,21 @@ async function uploadExportArtifact(request) {
             throw artifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
         }
         throw artifactUploadError(`Artifact upload failed: ${message}.`, request.file);
+    }
+}
+/** The work within `seconds` (when given); the work itself cannot be stopped, only left. */
+async function withinSeconds(seconds, work) {
+    if (seconds === undefined)
+        return work;
+    let timer;
+    const late = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`the artifact service did not answer within ${seconds} s (timeout)`)), seconds * 1000);
+    });
+    try {
+        return await Promise.race([work, late]);
+    }
+    finally {
+        clearTimeout(timer);
     }
 }
 /** The artifact's page, as actions/upload-artifact links it. */
@@ -34357,6 +34439,7 @@ var retry = __nccwpck_require__(49809);
 
 
 
+
 const USER_AGENT = 'kore-tool-export';
 /** Statuses that mean "try again later" rather than "you asked for something wrong". */
 const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
@@ -34367,6 +34450,7 @@ const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
  * must read or discard the body; the time limit keeps running until it has.
  */
 async function send(method, url, headers, limits, body = '') {
+    (0,cancel/* throwIfCancelled */.dZ)();
     const client = new lib/* HttpClient */.Qq(USER_AGENT, [], {
         allowRedirects: false,
         allowRetries: false,
@@ -34382,11 +34466,18 @@ async function send(method, url, headers, limits, body = '') {
         response?.message.destroy(new Error(expiry));
         client.dispose();
     }, limits.totalMs);
+    // A cancelled step cuts off what is under way, answer or body.
+    const stopWatching = (0,cancel/* whenCancelled */.MR)(() => {
+        response?.message.destroy(cancel/* cancellation */.WN.reason);
+        client.dispose();
+    });
     try {
         response = await client.request(method, url, requestData(method, body, headers), headers);
     }
     catch (error) {
         clearTimeout(timer);
+        stopWatching();
+        (0,cancel/* throwIfCancelled */.dZ)();
         if (expired)
             throw new retry/* TransientError */.N_(expiry, { code: 'ETIMEDOUT' });
         const problem = `network error (${describeNetworkError(error)})`;
@@ -34396,7 +34487,10 @@ async function send(method, url, headers, limits, body = '') {
     }
     // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
     timer.unref();
-    const stop = () => clearTimeout(timer);
+    const stop = () => {
+        clearTimeout(timer);
+        stopWatching();
+    };
     response.message.once('end', stop).once('error', stop).once('close', stop);
     return response;
 }
@@ -34969,7 +35063,10 @@ const SCOPE_OF = {
 var promises_ = __nccwpck_require__(51455);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./src/temporary-files.ts
+var temporary_files = __nccwpck_require__(85010);
 ;// CONCATENATED MODULE: ./src/kore/download.ts
+
 
 
 
@@ -34991,6 +35088,8 @@ async function downloadExport(downloadUrl, options) {
     (0,src_text/* hideSecret */.DL)(url.href);
     await promises_.mkdir(external_node_path_.dirname(options.destination), { recursive: true });
     const temporary = external_node_path_.join(external_node_path_.dirname(options.destination), `.kore-download-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
+    // It holds the export's secure values in clear: it must not outlive the step, however it ends.
+    const unlist = (0,temporary_files/* removeAtExit */.m)(temporary);
     try {
         const fetched = await (0,retry/* withRetries */.LH)(`${options.label ?? ''}Download of the export`, options.retry ?? retry/* DEFAULT_RETRY */.vI, () => fetchToFile(url, temporary, options), { deadline: options.deadline });
         await options.verify(temporary);
@@ -35001,6 +35100,9 @@ async function downloadExport(downloadUrl, options) {
         // The original error is the one worth reading, not a failed clean-up's.
         await promises_.rm(temporary, { force: true }).catch(() => undefined);
         throw error;
+    }
+    finally {
+        unlist();
     }
 }
 /**
@@ -35606,6 +35708,36 @@ function toResult(record) {
     };
 }
 
+// EXTERNAL MODULE: ./src/step.ts
+var step = __nccwpck_require__(84353);
+;// CONCATENATED MODULE: ./src/export/cancelled.ts
+
+
+/**
+ * What a cancelled export reports: every tool as far as it got when the signal came, each one
+ * not done yet failed with the reason. An export job Kore.ai started goes on without the step
+ * (its zip is never downloaded); a commit request under way may still have landed.
+ */
+function reportWhenCancelled(report, inputs, records, commit) {
+    report.ifCancelled(async (reason) => {
+        const maybeCommitted = inputs.commit
+            ? ' A commit under way may still have completed: check the branch.'
+            : '';
+        const message = `${reason}: no further request was sent, and those under way were cut off.${maybeCommitted}`;
+        core/* setFailed */.C1(message);
+        const cut = records.map(record => unfinished(inputs, record) ? { ...record, errors: [...record.errors, message] } : record);
+        await reportResults(inputs, cut, commit());
+    });
+}
+/** A tool not failed yet that still had a stage to go through. */
+function unfinished(inputs, record) {
+    if (record.errors.length > 0)
+        return false;
+    if (!record.zip)
+        return true;
+    return (inputs.uploadArtifact && !record.artifact) || (inputs.commit && !record.delivery);
+}
+
 ;// CONCATENATED MODULE: ./src/export/main.ts
 /**
  * src/export/ is the backup action (action.yml): it owns its inputs, outputs and job summary,
@@ -35628,14 +35760,20 @@ function toResult(record) {
 
 
 
+
+
+
 /** The action: everything below throws or records failures; only this reports, once. */
 async function run() {
+    const report = (0,step/* newReport */.bQ)();
     let inputs;
     let records = [];
     let commit;
+    let failure = '';
     try {
         const given = (inputs = readInputs());
         records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId));
+        reportWhenCancelled(report, given, records, () => commit);
         // Shared by every tool of the run: one pause on a 429, one export path spelling.
         const shared = { gate: new retry/* RateGate */.Ut(), exportSpelling: {} };
         await forEachWithLimit(records, given.maxParallel, record => exportAndUpload(given, record, shared));
@@ -35648,16 +35786,20 @@ async function run() {
             throw new Error(describeFailures(given, records, failed));
     }
     catch (error) {
-        core/* setFailed */.C1((0,errors/* messageOf */.b)(error));
-        if (!inputs) {
-            core/* setOutput */.uH('results', '[]');
-            await writeErrorSummary('Kore.ai tool export', (0,errors/* messageOf */.b)(error));
-        }
+        failure = (0,errors/* messageOf */.b)(error);
+        // A cancellation already said what happened; what it cut off is no news.
+        if (!(0,cancel/* isCancelled */.mm)())
+            core/* setFailed */.C1(failure);
     }
     finally {
-        if (inputs)
-            await reportResults(inputs, records, commit);
+        const known = inputs;
+        await report.write(() => known ? reportResults(known, records, commit) : reportInvalidInputs(failure));
     }
+}
+/** An input error stops the step before any tool: no tool to report, only why. */
+async function reportInvalidInputs(error) {
+    core/* setOutput */.uH('results', '[]');
+    await writeErrorSummary('Kore.ai tool export', error);
 }
 /** One tool's export and artifact; a failure is recorded, so the other tools carry on. */
 async function exportAndUpload(inputs, record, shared) {
@@ -35683,7 +35825,8 @@ async function exportAndUpload(inputs, record, shared) {
             record.artifact = await uploadExportArtifact({
                 file: exported.file,
                 retentionDays: inputs.retentionDays,
-                overwrite: inputs.overwrite
+                overwrite: inputs.overwrite,
+                timeoutSeconds: inputs.timeoutSeconds
             });
             const link = record.artifact.url ? `: ${record.artifact.url}` : '';
             core/* info */.pq(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`);
@@ -35739,6 +35882,8 @@ function describeFailures(inputs, records, failed) {
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(90833);
+
 
 const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
 /** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
@@ -35793,7 +35938,17 @@ class DeadlineError extends Error {
         this.name = 'DeadlineError';
     }
 }
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
+/** Waits `ms`; a cancelled step's waits end at once, with its CancelledError. */
+const sleep = (ms) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+        stopWatching();
+        resolve();
+    }, Math.max(0, ms));
+    const stopWatching = (0,_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .whenCancelled */ .MR)(() => {
+        clearTimeout(timer);
+        reject(_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .cancellation */ .WN.reason);
+    });
+});
 /**
  * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
  * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
@@ -35806,6 +35961,8 @@ async function withRetries(what, policy, attempt, options = {}) {
             return await attempt();
         }
         catch (error) {
+            // What a cancellation cut off is not worth another try.
+            (0,_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .throwIfCancelled */ .dZ)();
             if (!(error instanceof TransientError))
                 throw error;
             // Within a deadline, being rate limited only slows us down; it does not use up tries.
@@ -35841,6 +35998,152 @@ function parseRetryAfter(header) {
     if (!Number.isFinite(ms))
         return undefined;
     return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+
+/***/ }),
+
+/***/ 84353:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bQ: () => (/* binding */ newReport),
+/* harmony export */   eg: () => (/* binding */ runStep)
+/* harmony export */ });
+/* unused harmony exports REPORT_BOUND_MS, OnceReport */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(90833);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(83916);
+/* harmony import */ var _temporary_files_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(85010);
+
+
+
+
+/**
+ * How a step ends, for both actions' entry points: it reports once, then the process exits, so
+ * that nothing left pending (a library's socket without a time limit) outlives the step's bound.
+ * On the runner's SIGINT or SIGTERM it stops, reports what holds then, and exits within
+ * REPORT_BOUND_MS, well before the runner's SIGTERM follows its SIGINT (about 7.5 s).
+ */
+/** The longest a cancelled step spends reporting before it exits regardless. */
+const REPORT_BOUND_MS = 3000;
+/** The longest the exit waits for stdout and stderr to take the last lines. */
+const FLUSH_BOUND_MS = 500;
+/** One run's outputs and summary: written once, by the run's own end or by a cancellation. */
+class OnceReport {
+    written;
+    whenCancelled;
+    /** What to report if the step is cancelled before the run reports (it reads the run's state). */
+    ifCancelled(report) {
+        this.whenCancelled = report;
+    }
+    /** Runs `report` unless a report was already written or is being written. */
+    write(report) {
+        return (this.written ??= report());
+    }
+    /**
+     * A cancellation: reported as the run said to (which fails the step), or failed plainly before
+     * it said how. Once the run's own report is under way, that one stands, and so does its result.
+     */
+    cancelled(reason) {
+        if (this.written)
+            return this.written;
+        const report = this.whenCancelled;
+        if (!report) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(reason);
+            return Promise.resolve();
+        }
+        return this.write(() => report(reason));
+    }
+}
+let current;
+/** The report of the run starting now: the one a cancellation writes. */
+function newReport() {
+    return (current = new OnceReport());
+}
+/** Runs the action, then exits with the code it set (setFailed's 1, else 0). */
+async function runStep(run) {
+    process.on('SIGINT', () => void cancel('SIGINT'));
+    process.on('SIGTERM', () => void cancel('SIGTERM'));
+    process.on('exit', _temporary_files_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTemporaryFiles */ .v);
+    try {
+        await run();
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error));
+    }
+    await exit();
+}
+/** The first signal stops the step and reports; a second one ends it at once. */
+async function cancel(signal) {
+    if ((0,_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .isCancelled */ .mm)())
+        return exit();
+    const reason = `The step was cancelled (${signal})`;
+    (0,_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelStep */ .vr)(reason);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${reason}: no further request is sent; reporting, then exiting`);
+    setTimeout(() => void exit(), REPORT_BOUND_MS);
+    try {
+        await (current ?? new OnceReport()).cancelled(reason);
+    }
+    catch (error) {
+        process.exitCode = 1;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not report the cancellation: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error)}`);
+    }
+    await exit();
+}
+async function exit() {
+    (0,_temporary_files_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTemporaryFiles */ .v)();
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit();
+}
+/** Resolves once the stream has taken what was written to it (or after FLUSH_BOUND_MS). */
+function flushed(stream) {
+    return new Promise(resolve => {
+        const timer = setTimeout(resolve, FLUSH_BOUND_MS);
+        stream.write('', () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
+}
+
+
+/***/ }),
+
+/***/ 85010:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ removeAtExit),
+/* harmony export */   v: () => (/* binding */ removeTemporaryFiles)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * Files the step makes for itself (a download in progress holds secure values in clear), which
+ * must not outlive it whatever ends it: a self-hosted runner keeps its workspace between jobs.
+ * Outputs meant for later steps are never listed here.
+ */
+const files = new Set();
+/** Lists `file` for removal when the step ends; returns what to call once it is dealt with. */
+function removeAtExit(file) {
+    files.add(file);
+    return () => files.delete(file);
+}
+/**
+ * Removes every file still listed; synchronous, so that it can run as the process exits. They
+ * stay listed: a write stream still opening could make one again before the exit's last call.
+ */
+function removeTemporaryFiles() {
+    for (const file of files) {
+        try {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(file, { force: true });
+        }
+        catch {
+            // Nothing more can be done on the way out; the other files still go.
+        }
+    }
 }
 
 

@@ -31672,20 +31672,97 @@ function defaultCallback(err) {
 
 /***/ }),
 
+/***/ 90833:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MR: () => (/* binding */ whenCancelled),
+/* harmony export */   WN: () => (/* binding */ cancellation),
+/* harmony export */   dZ: () => (/* binding */ throwIfCancelled),
+/* harmony export */   mm: () => (/* binding */ isCancelled),
+/* harmony export */   vr: () => (/* binding */ cancelStep)
+/* harmony export */ });
+/* unused harmony export CancelledError */
+/**
+ * The step's cancellation, for both actions. The runner cancels a step with SIGINT, then SIGTERM
+ * about 7.5 s later, then kills it. From the first signal on, no request is started, sleeps end
+ * and requests under way are cut off, each with CancelledError, so the run stops where it is.
+ */
+/** The step was cancelled: nothing further is sent. */
+class CancelledError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'CancelledError';
+    }
+}
+const controller = new AbortController();
+const hooks = new Set();
+/** Aborted once the step is cancelled, with the CancelledError as its reason (for fetch). */
+const cancellation = controller.signal;
+/** Cancels every wait and request of the step, now and to come. */
+function cancelStep(message) {
+    if (controller.signal.aborted)
+        return;
+    controller.abort(new CancelledError(message));
+    for (const hook of [...hooks])
+        hook();
+    hooks.clear();
+}
+function isCancelled() {
+    return controller.signal.aborted;
+}
+/** Throws the step's CancelledError once it was cancelled: call before starting anything. */
+function throwIfCancelled() {
+    if (controller.signal.aborted)
+        throw controller.signal.reason;
+}
+/**
+ * Calls `hook` when the step is cancelled (at once if it already was); returns what to call once
+ * it is no longer needed. A set, not abort listeners, so that many requests raise no warning.
+ */
+function whenCancelled(hook) {
+    if (controller.signal.aborted) {
+        hook();
+        return () => undefined;
+    }
+    hooks.add(hook);
+    return () => hooks.delete(hook);
+}
+
+
+/***/ }),
+
+/***/ 83916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ messageOf)
+/* harmony export */ });
+/** The message of anything thrown; Node's own errors may come from another realm (jest). */
+function messageOf(error) {
+    const message = error?.message;
+    return typeof message === 'string' ? message : String(error);
+}
+
+
+/***/ }),
+
 /***/ 1474:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87692);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(49533);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 87692:
+/***/ 49533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31698,13 +31775,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
-;// CONCATENATED MODULE: ./src/errors.ts
-/** The message of anything thrown; Node's own errors may come from another realm (jest). */
-function messageOf(error) {
-    const message = error?.message;
-    return typeof message === 'string' ? message : String(error);
-}
-
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __nccwpck_require__(90833);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(83916);
 ;// CONCATENATED MODULE: ./src/input-names.ts
 /** Input names as declared in action.yml; tests build inputs from the same constants. */
 const input_names_Input = {
@@ -31739,6 +31813,8 @@ function input_names_inputError(input, problem) {
     return new Error(`${input}: ${problem}`);
 }
 
+// EXTERNAL MODULE: ./src/step.ts
+var step = __nccwpck_require__(84353);
 ;// CONCATENATED MODULE: ./src/text.ts
 
 /**
@@ -31851,7 +31927,7 @@ async function writeErrorSummary(title, error) {
             .write();
     }
     catch (caught) {
-        core/* warning */.$e(`Could not write the job summary: ${messageOf(caught)}`);
+        core/* warning */.$e(`Could not write the job summary: ${(0,errors/* messageOf */.b)(caught)}`);
     }
 }
 
@@ -32125,7 +32201,7 @@ async function readZip(file, keepData, maxUnpackedBytes) {
         zip = await openZip(file);
     }
     catch (error) {
-        throw new ArchiveError(`the download is not a valid zip: ${messageOf(error)}`);
+        throw new ArchiveError(`the download is not a valid zip: ${(0,errors/* messageOf */.b)(error)}`);
     }
     const entries = [];
     const names = new Set();
@@ -32154,7 +32230,7 @@ async function readZip(file, keepData, maxUnpackedBytes) {
     catch (error) {
         if (error instanceof ArchiveError)
             throw error;
-        const message = messageOf(error);
+        const message = (0,errors/* messageOf */.b)(error);
         // yauzl's own name checks: absolute paths, `..`, backslashes (strictFileNames).
         if (/absolute path|invalid relative path|invalid characters in fileName/.test(message)) {
             throw new ArchiveError(`unsafe archive: ${message}`);
@@ -32810,7 +32886,7 @@ async function verifyExport(file, maxZipBytes, withVariables) {
         const omit = error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
             ? '; env-variables: omit backs the tool up without that file'
             : '';
-        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${messageOf(error)} (the zip held: ${held})${omit}`);
+        throw new NotImportableError(`the export cannot be imported, so it is not kept: ${(0,errors/* messageOf */.b)(error)} (the zip held: ${held})${omit}`);
     }
     return { entries: entries.map(({ name, size }) => ({ name, size })), files };
 }
@@ -32891,7 +32967,7 @@ async function readBackup(source, deadline) {
         found = importableFiles(files);
     }
     catch (error) {
-        throw backupError(`${where} is not an importable backup: ${messageOf(error)}`);
+        throw backupError(`${where} is not an importable backup: ${(0,errors/* messageOf */.b)(error)}`);
     }
     for (const [name, data] of found)
         refuseOversize(`${where}: ${name}`, data.length);
@@ -32928,7 +33004,7 @@ async function backup_readZip(file) {
         return entries.map(entry => [entry.name, entry.data]);
     }
     catch (error) {
-        throw backupError(`${text_printable(file)} is neither a folder nor a readable zip: ${messageOf(error)}`);
+        throw backupError(`${text_printable(file)} is neither a folder nor a readable zip: ${(0,errors/* messageOf */.b)(error)}`);
     }
 }
 function refuseOversize(what, size) {
@@ -32947,534 +33023,6 @@ async function beforeDeadline(work, deadline, where) {
     finally {
         clearTimeout(timer);
     }
-}
-
-;// CONCATENATED MODULE: ./src/kore/dialect.ts
-/**
- * Kore.ai documents the same APIs for two products under two names: Agent Platform's tools and
- * AI for Process's workflows (paths, request fields and the words in messages). One Resource
- * picks them; everything else about the calls is shared.
- */
-const RESOURCES = ['tool', 'workflow'];
-function dialectOf(resource) {
-    return resource === 'workflow'
-        ? {
-            noun: 'workflow',
-            collection: '/api/public/workflows',
-            exportCollections: ['/api/public/workflows', '/api/public/workflow'],
-            dataFileField: 'workflowDataFileId',
-            nameField: 'workflowName',
-            otherHint: 'on an Agent Platform host, set resource: tool'
-        }
-        : {
-            noun: 'tool',
-            collection: '/api/public/tools',
-            exportCollections: ['/api/public/tools'],
-            dataFileField: 'toolDataFileId',
-            nameField: 'toolName',
-            otherHint: 'on an AI for Process host, set resource: workflow'
-        };
-}
-
-;// CONCATENATED MODULE: ./src/api-key.ts
-
-
-
-/** Reads api-key, masking it before anything else can print it. Shared by both actions. */
-function readApiKey() {
-    const apiKey = core/* getInput */.V4(input_names_Input.ApiKey);
-    if (apiKey)
-        hideSecret(apiKey);
-    if (!apiKey)
-        throw input_names_inputError(input_names_Input.ApiKey, 'is required (pass it from a secret)');
-    if (/[\s\p{Cc}]/u.test(apiKey)) {
-        throw input_names_inputError(input_names_Input.ApiKey, 'contains whitespace or control characters');
-    }
-    return apiKey;
-}
-
-;// CONCATENATED MODULE: ./src/restore/inputs.ts
-
-
-
-
-
-
-
-/** Input names of restore/action.yml; the shared ones keep the export action's names. */
-const RestoreInput = {
-    Host: input_names_Input.Host,
-    Resource: input_names_Input.Resource,
-    ApiKey: input_names_Input.ApiKey,
-    PollInterval: input_names_Input.PollInterval,
-    Timeout: input_names_Input.Timeout,
-    Source: 'source',
-    ToolId: input_names_Input.ToolId,
-    ToolName: 'tool-name',
-    EnvValues: 'env-values',
-    Deploy: 'deploy',
-    Plan: 'plan',
-    BackupBefore: 'backup-before',
-    FlowId: input_names_Input.FlowId,
-    RetentionDays: input_names_Input.RetentionDays
-};
-/** Reads and validates every input before any request; throws an error naming the input. */
-function readRestoreInputs() {
-    const apiKey = readApiKey();
-    // Read (and mask) the values first: a later error must not be able to print one.
-    const envValues = parseEnvValues(core/* getInput */.V4(RestoreInput.EnvValues));
-    const rawToolId = core/* getInput */.V4(RestoreInput.ToolId);
-    const toolName = core/* getInput */.V4(RestoreInput.ToolName).trim();
-    if (Boolean(rawToolId) === Boolean(toolName)) {
-        throw input_names_inputError(RestoreInput.ToolId, 'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)');
-    }
-    const inputs = {
-        host: parseHost(core/* getInput */.V4(RestoreInput.Host)),
-        resource: parseChoice(input_names_Input.Resource, core/* getInput */.V4(input_names_Input.Resource), RESOURCES),
-        apiKey,
-        pollIntervalSeconds: parseSeconds(input_names_Input.PollInterval, core/* getInput */.V4(input_names_Input.PollInterval), 2, 1),
-        timeoutSeconds: parseSeconds(input_names_Input.Timeout, core/* getInput */.V4(input_names_Input.Timeout), 600, 1),
-        source: parseSource(core/* getInput */.V4(RestoreInput.Source)),
-        toolId: rawToolId ? parseToolId(RestoreInput.ToolId, rawToolId) : '',
-        toolName: toolName && parseToolName(toolName),
-        envValues,
-        deploy: parseBoolean(RestoreInput.Deploy, core/* getInput */.V4(RestoreInput.Deploy), false),
-        plan: parseBoolean(RestoreInput.Plan, core/* getInput */.V4(RestoreInput.Plan), false),
-        backupBefore: parseBoolean(RestoreInput.BackupBefore, core/* getInput */.V4(RestoreInput.BackupBefore), true),
-        // As the export action reads it: passed to the export before an import.
-        flowId: parseFlowId(RestoreInput.FlowId, core/* getInput */.V4(RestoreInput.FlowId)),
-        retentionDays: parseRetentionDays(core/* getInput */.V4(RestoreInput.RetentionDays))
-    };
-    warnAboutUnused(inputs);
-    return inputs;
-}
-/** flow-id and retention-days serve only the export before an import over a tool. */
-function warnAboutUnused(inputs) {
-    const exportsFirst = Boolean(inputs.toolId) && (inputs.backupBefore || inputs.plan);
-    const uploadsBefore = exportsFirst && !inputs.plan;
-    const unused = [
-        ...(inputs.flowId && !exportsFirst ? [RestoreInput.FlowId] : []),
-        ...(inputs.retentionDays !== undefined && !uploadsBefore ? [RestoreInput.RetentionDays] : [])
-    ];
-    const why = {
-        [RestoreInput.FlowId]: 'it applies only to the export before an import over an existing tool (tool-id, with backup-before: true or plan: true)',
-        [RestoreInput.RetentionDays]: 'it applies only to the artifact kept before an import over an existing tool (tool-id with backup-before: true; plan: true keeps none)'
-    };
-    for (const name of unused)
-        core/* warning */.$e(`${name} is ignored: ${why[name]}`);
-}
-function parseSource(raw) {
-    if (!raw) {
-        throw input_names_inputError(RestoreInput.Source, 'is required: the folder the export action committed (e.g. kore-tools/<tool-id>) or an exported .zip');
-    }
-    return external_node_path_.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), raw);
-}
-function parseToolName(name) {
-    if (name.length > 200 || hasUnprintable(name)) {
-        throw input_names_inputError(RestoreInput.ToolName, `"${text_printable(name, 80)}" is not a tool name (at most 200 characters, no control characters)`);
-    }
-    return name;
-}
-/**
- * `NAME=value` lines, and GitHub's heredoc form for multi-line values (`NAME<<EOF`, the lines,
- * `EOF`), as in GITHUB_ENV; blank lines and `#` comments skipped. Every value, and every line
- * that cannot be read, is masked as it is read. Errors name the line, never its text: it may
- * hold a secret (a pasted key's second line can look like NAME=value).
- */
-function parseEnvValues(raw) {
-    const values = new Map();
-    const lines = raw.split('\n').map(line => line.replace(/\r$/, ''));
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        if (!line.trim() || line.trimStart().startsWith('#'))
-            continue;
-        // Masked whole as well as by value: a pasted secret's own lines can look like NAME=value.
-        if (line.trim().length >= 4)
-            hideSecret(line.trim());
-        const number = index + 1;
-        const where = `${RestoreInput.EnvValues}: line ${number}`;
-        const heredoc = /^\s*([^\s=<]+)<<(\S+)\s*$/.exec(line);
-        const equals = line.indexOf('=');
-        let name;
-        let value;
-        if (heredoc) {
-            const end = lines.findIndex((other, at) => at > index && other === heredoc[2]);
-            value = lines.slice(index + 1, end < 0 ? undefined : end).join('\n');
-            hideSecret(value);
-            if (end < 0) {
-                throw input_names_inputError(where, 'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends');
-            }
-            name = heredoc[1];
-            if (/\p{Cc}/u.test(name))
-                throw input_names_inputError(where, 'names a variable with control characters');
-            index = end;
-        }
-        else {
-            name = line.slice(0, Math.max(equals, 0)).trim();
-            value = line.slice(equals + 1);
-            if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
-                throw input_names_inputError(where, 'is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)');
-            }
-            hideSecret(value);
-        }
-        const first = values.get(name);
-        if (first)
-            throw input_names_inputError(where, `sets the same name as line ${first.line}`);
-        values.set(name, { value, line: number });
-    }
-    return values;
-}
-
-;// CONCATENATED MODULE: ./src/restore/env-values.ts
-
-
-
-
-
-
-
-/**
- * Sets the values given in env-values, editing only those values' text (everything else keeps
- * its exact bytes). Refuses, before any request, a redacted value with no replacement, a blank
- * value for a secret (an unset `secrets.X` expands to nothing), and a name the backup lacks.
- */
-function fillEnvValues(data, values) {
-    if (!data) {
-        if (values.size > 0) {
-            throw input_names_inputError(RestoreInput.EnvValues, 'is given, but the backup has no env_variables.json');
-        }
-        return undefined;
-    }
-    const text = decodeOrRefuse(data);
-    let variables;
-    try {
-        variables = findVariables(parseJsonTree(text));
-    }
-    catch (error) {
-        // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
-        // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
-        if (values.size === 0)
-            return { data, filled: [] };
-        throw input_names_inputError(RestoreInput.EnvValues, `cannot be applied: which of the backup's variables are secret cannot be told (${messageOf(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`);
-    }
-    refuseUnknownNames(variables, values);
-    const isRedacted = (v) => v.values.some(node => isPlaceholder(node.value));
-    const missing = variables.filter(v => !values.has(v.name) && isRedacted(v)).map(v => v.name);
-    if (missing.length > 0) {
-        throw input_names_inputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
-    }
-    const edits = [];
-    for (const [name, given] of values) {
-        const where = `${RestoreInput.EnvValues}: line ${given.line}`;
-        const named = variables.filter(v => v.name === name);
-        if (named.length > 1) {
-            throw input_names_inputError(where, `sets ${text_printable(name)}, but the backup has ${named.length} variables of that name: which one to set cannot be told`);
-        }
-        const [variable] = named;
-        if ((variable.secure || isRedacted(variable)) && !given.value.trim()) {
-            throw input_names_inputError(where, `sets the secret ${text_printable(name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`);
-        }
-        if (variable.values.length === 0) {
-            throw input_names_inputError(where, `sets ${text_printable(name)}, but the backup holds no value for it to replace (its value is null or missing)`);
-        }
-        for (const node of variable.values) {
-            edits.push({
-                name,
-                offset: node.offset,
-                length: node.length,
-                content: JSON.stringify(given.value)
-            });
-        }
-    }
-    refuseOverlaps(edits);
-    if (edits.length === 0)
-        return { data, filled: [] };
-    return { data: Buffer.from((0,main.applyEdits)(text, edits), 'utf8'), filled: [...values.keys()] };
-}
-function decodeOrRefuse(data) {
-    try {
-        return decodeJsonBytes(data);
-    }
-    catch (error) {
-        throw input_names_inputError(RestoreInput.Source, `its env_variables.json cannot be read: ${messageOf(error)}`);
-    }
-}
-/** Two names whose values nest (a group's value holding a variable) cannot both be set. */
-function refuseOverlaps(edits) {
-    const sorted = [...edits].sort((a, b) => a.offset - b.offset);
-    for (let i = 1; i < sorted.length; i++) {
-        const previous = sorted[i - 1];
-        const edit = sorted[i];
-        if (edit.offset < previous.offset + previous.length) {
-            throw input_names_inputError(RestoreInput.EnvValues, `sets both ${text_printable(previous.name)} and ${text_printable(edit.name)}, but the value of one holds the other: set only one`);
-        }
-    }
-}
-function refuseUnknownNames(variables, values) {
-    const names = new Set(variables.map(v => v.name));
-    const unknown = [...values].filter(([name]) => !names.has(name)).map(([, given]) => given.line);
-    if (unknown.length === 0)
-        return;
-    const lines = unknown.length === 1 ? `line ${unknown[0]}` : `lines ${unknown.join(', ')}`;
-    throw input_names_inputError(`${RestoreInput.EnvValues}: ${lines}`, `names a variable the backup does not have (the name is not shown: the line may be part of a secret). The backup has: ${text_printable([...names].join(', ')) || 'no variables'}`);
-}
-/** The last check before upload: no file may still hold the redaction placeholder anywhere. */
-function refusePlaceholders(files) {
-    for (const [name, data] of Object.entries(files)) {
-        const where = data && placeholderPath(decodeJsonBytes(data));
-        if (where === undefined)
-            continue;
-        throw input_names_inputError(RestoreInput.Source, `its ${name} still holds "${REDACTED}" at ${text_printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:dns"
-var external_node_dns_ = __nccwpck_require__(40610);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(37067);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(44942);
-;// CONCATENATED MODULE: ./src/retry.ts
-
-const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
-/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
-class TransientError extends Error {
-    retryAfterMs;
-    status;
-    code;
-    constructor(message, details = {}) {
-        super(message);
-        this.name = 'TransientError';
-        Object.assign(this, details);
-    }
-    /** A 429: the server is fine, we are just too many. */
-    get rateLimited() {
-        return this.status === 429;
-    }
-}
-/** Codes of failures that happen before a connection exists, so before any request was sent. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-/**
- * Whether the server may have acted on a request that failed this way. Only a refusal it stated
- * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
- * a gateway's 502/504 can come after the work was done.
- */
-function mayHaveActed(error) {
-    if (error.status === 429)
-        return false;
-    if (error.status === 503 && error.retryAfterMs !== undefined)
-        return false;
-    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
-}
-/**
- * Shared by every request to one server: a 429 to any of them pauses all of them, so that
- * parallel exports slow down together instead of failing one by one.
- */
-class RateGate {
-    resumeAt = 0;
-    pause(ms) {
-        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
-    }
-    /** Waits until the pause ends, or until `deadline` (epoch ms) if that comes first. */
-    async wait(deadline = Infinity) {
-        while (Date.now() < Math.min(this.resumeAt, deadline)) {
-            await retry_sleep(Math.min(this.resumeAt, deadline) - Date.now());
-        }
-    }
-}
-/** A step's time ran out before a request could start. */
-class DeadlineError extends Error {
-    constructor(what) {
-        super(`${what}: the time allowed (timeout) ran out`);
-        this.name = 'DeadlineError';
-    }
-}
-const retry_sleep = (ms) => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
-/**
- * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
- * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
- */
-async function withRetries(what, policy, attempt, options = {}) {
-    const wait = options.sleep ?? retry_sleep;
-    let counted = 0;
-    for (let tryNumber = 1;; tryNumber++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!(error instanceof TransientError))
-                throw error;
-            // Within a deadline, being rate limited only slows us down; it does not use up tries.
-            if (!(error.rateLimited && options.deadline !== undefined))
-                counted++;
-            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
-            const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
-            if (counted >= policy.attempts || pastDeadline) {
-                throw new Error(`${what}: ${error.message} (gave up after ${tryNumber} tries)`, {
-                    cause: error
-                });
-            }
-            core/* info */.pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
-            await wait(delay);
-        }
-    }
-}
-/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
-function retryDelay(policy, tryNumber, retryAfterMs) {
-    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1));
-    const jittered = exponential / 2 + (Math.random() * exponential) / 2;
-    return Math.max(jittered, retryAfterMs ?? 0);
-}
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
-/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
-function parseRetryAfter(header) {
-    const value = Array.isArray(header) ? header[0] : header;
-    if (!value)
-        return undefined;
-    const ms = /^\d+$/.test(value.trim())
-        ? Number(value.trim()) * 1000
-        : Date.parse(value) - Date.now();
-    if (!Number.isFinite(ms))
-        return undefined;
-    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-
-
-
-const USER_AGENT = 'kore-tool-export';
-/** Statuses that mean "try again later" rather than "you asked for something wrong". */
-const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
-/**
- * Sends one request with a fresh client that does neither redirects nor retries by itself: both
- * need rules the library does not know (where the API key may go, Retry-After, deadlines).
- * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
- * must read or discard the body; the time limit keeps running until it has.
- */
-async function send(method, url, headers, limits, body = '') {
-    const client = new lib/* HttpClient */.Qq(USER_AGENT, [], {
-        allowRedirects: false,
-        allowRetries: false,
-        socketTimeout: limits.idleMs ?? limits.totalMs
-    });
-    acceptIpv6Literal(client, url);
-    const expiry = `no complete answer within ${(limits.totalMs / 1000).toFixed(1)} s`;
-    let response;
-    let expired = false;
-    // http-client's own timeout is an idle one: a server sending a byte a second never trips it.
-    const timer = setTimeout(() => {
-        expired = true;
-        response?.message.destroy(new Error(expiry));
-        client.dispose();
-    }, limits.totalMs);
-    try {
-        response = await client.request(method, url, requestData(method, body, headers), headers);
-    }
-    catch (error) {
-        clearTimeout(timer);
-        if (expired)
-            throw new TransientError(expiry, { code: 'ETIMEDOUT' });
-        const problem = `network error (${describeNetworkError(error)})`;
-        if (!isTransientNetworkError(error))
-            throw new Error(problem, { cause: error });
-        throw new TransientError(problem, { code: error.code });
-    }
-    // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
-    timer.unref();
-    const stop = () => clearTimeout(timer);
-    response.message.once('end', stop).once('error', stop).once('close', stop);
-    return response;
-}
-/** http-client takes a string or a stream; a Buffer travels as a one-chunk stream. */
-function requestData(method, body, headers) {
-    if (typeof body === 'string')
-        return method === 'GET' ? null : body;
-    headers['content-length'] = body.length;
-    return external_node_stream_.Readable.from([body]);
-}
-/** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
-function acceptIpv6Literal(client, url) {
-    if (!new URL(url).hostname.startsWith('['))
-        return;
-    const agent = client.getAgent(url);
-    if (!(agent instanceof external_node_http_.Agent))
-        return;
-    // Agent options reach every connection it makes (http-client sets rejectUnauthorized so too).
-    const { options } = agent;
-    options.lookup = (hostname, lookupOptions, callback) => external_node_dns_.lookup(hostname.replace(/^\[(.*)\]$/, '$1'), lookupOptions, callback);
-}
-/** Network trouble that may pass; a bad certificate or an unknown host will not. */
-const TRANSIENT_NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ENETDOWN',
-    'EAI_AGAIN',
-    'UND_ERR_SOCKET'
-]);
-function isTransientNetworkError(error) {
-    const { code, message } = (error ?? {});
-    if (code)
-        return TRANSIENT_NETWORK_CODES.has(code);
-    return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
-}
-/**
- * A 500 may pass too, but only a GET is safe to repeat after one: a POST may have acted before
- * the server failed.
- */
-function isTransientStatus(status, method) {
-    return TRANSIENT_STATUSES.has(status) || (status === 500 && method === 'GET');
-}
-function transientStatusError(response) {
-    const status = response.message.statusCode;
-    return new TransientError(`HTTP ${status}`, {
-        status,
-        retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
-    });
-}
-/**
- * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
- * hangs, when the connection drops mid-body (send's time limit covers a stall).
- */
-function readText(message, limitBytes = 1024 * 1024) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        message.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > limitBytes)
-                message.destroy(new Error(`body larger than ${limitBytes} bytes`));
-            else
-                chunks.push(chunk);
-        });
-        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        message.on('error', error => reject(new TransientError(`network error (${describeNetworkError(error)})`)));
-        message.on('close', () => {
-            if (!message.complete)
-                reject(new TransientError('connection closed mid-body'));
-        });
-    });
-}
-/** Throws away a body we do not need, so the socket can be reused or closed. */
-function discard(response) {
-    response.message.resume();
-    response.message.on('error', () => undefined);
-}
-function describeNetworkError(error) {
-    const { code, message } = (error ?? {});
-    if (typeof message !== 'string')
-        return String(error);
-    // http-client's timeout message quotes the request path, which may hold a signed query.
-    if (message.startsWith('Request timeout'))
-        return 'request timed out';
-    return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 ;// CONCATENATED MODULE: ./src/kore/responses.ts
@@ -33739,6 +33287,307 @@ function parseJson(text, what) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/kore/dialect.ts
+/**
+ * Kore.ai documents the same APIs for two products under two names: Agent Platform's tools and
+ * AI for Process's workflows (paths, request fields and the words in messages). One Resource
+ * picks them; everything else about the calls is shared.
+ */
+const RESOURCES = ['tool', 'workflow'];
+function dialectOf(resource) {
+    return resource === 'workflow'
+        ? {
+            noun: 'workflow',
+            collection: '/api/public/workflows',
+            exportCollections: ['/api/public/workflows', '/api/public/workflow'],
+            dataFileField: 'workflowDataFileId',
+            nameField: 'workflowName',
+            otherHint: 'on an Agent Platform host, set resource: tool'
+        }
+        : {
+            noun: 'tool',
+            collection: '/api/public/tools',
+            exportCollections: ['/api/public/tools'],
+            dataFileField: 'toolDataFileId',
+            nameField: 'toolName',
+            otherHint: 'on an AI for Process host, set resource: workflow'
+        };
+}
+
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(40610);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(44942);
+;// CONCATENATED MODULE: ./src/retry.ts
+
+
+const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
+/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
+class TransientError extends Error {
+    retryAfterMs;
+    status;
+    code;
+    constructor(message, details = {}) {
+        super(message);
+        this.name = 'TransientError';
+        Object.assign(this, details);
+    }
+    /** A 429: the server is fine, we are just too many. */
+    get rateLimited() {
+        return this.status === 429;
+    }
+}
+/** Codes of failures that happen before a connection exists, so before any request was sent. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * Whether the server may have acted on a request that failed this way. Only a refusal it stated
+ * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
+ * a gateway's 502/504 can come after the work was done.
+ */
+function mayHaveActed(error) {
+    if (error.status === 429)
+        return false;
+    if (error.status === 503 && error.retryAfterMs !== undefined)
+        return false;
+    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
+}
+/**
+ * Shared by every request to one server: a 429 to any of them pauses all of them, so that
+ * parallel exports slow down together instead of failing one by one.
+ */
+class RateGate {
+    resumeAt = 0;
+    pause(ms) {
+        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+    }
+    /** Waits until the pause ends, or until `deadline` (epoch ms) if that comes first. */
+    async wait(deadline = Infinity) {
+        while (Date.now() < Math.min(this.resumeAt, deadline)) {
+            await retry_sleep(Math.min(this.resumeAt, deadline) - Date.now());
+        }
+    }
+}
+/** A step's time ran out before a request could start. */
+class DeadlineError extends Error {
+    constructor(what) {
+        super(`${what}: the time allowed (timeout) ran out`);
+        this.name = 'DeadlineError';
+    }
+}
+/** Waits `ms`; a cancelled step's waits end at once, with its CancelledError. */
+const retry_sleep = (ms) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+        stopWatching();
+        resolve();
+    }, Math.max(0, ms));
+    const stopWatching = (0,cancel/* whenCancelled */.MR)(() => {
+        clearTimeout(timer);
+        reject(cancel/* cancellation */.WN.reason);
+    });
+});
+/**
+ * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
+ * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
+ */
+async function withRetries(what, policy, attempt, options = {}) {
+    const wait = options.sleep ?? retry_sleep;
+    let counted = 0;
+    for (let tryNumber = 1;; tryNumber++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            // What a cancellation cut off is not worth another try.
+            (0,cancel/* throwIfCancelled */.dZ)();
+            if (!(error instanceof TransientError))
+                throw error;
+            // Within a deadline, being rate limited only slows us down; it does not use up tries.
+            if (!(error.rateLimited && options.deadline !== undefined))
+                counted++;
+            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
+            const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
+            if (counted >= policy.attempts || pastDeadline) {
+                throw new Error(`${what}: ${error.message} (gave up after ${tryNumber} tries)`, {
+                    cause: error
+                });
+            }
+            core/* info */.pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
+            await wait(delay);
+        }
+    }
+}
+/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
+function retryDelay(policy, tryNumber, retryAfterMs) {
+    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1));
+    const jittered = exponential / 2 + (Math.random() * exponential) / 2;
+    return Math.max(jittered, retryAfterMs ?? 0);
+}
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
+function parseRetryAfter(header) {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value)
+        return undefined;
+    const ms = /^\d+$/.test(value.trim())
+        ? Number(value.trim()) * 1000
+        : Date.parse(value) - Date.now();
+    if (!Number.isFinite(ms))
+        return undefined;
+    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+
+
+const USER_AGENT = 'kore-tool-export';
+/** Statuses that mean "try again later" rather than "you asked for something wrong". */
+const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
+/**
+ * Sends one request with a fresh client that does neither redirects nor retries by itself: both
+ * need rules the library does not know (where the API key may go, Retry-After, deadlines).
+ * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
+ * must read or discard the body; the time limit keeps running until it has.
+ */
+async function send(method, url, headers, limits, body = '') {
+    (0,cancel/* throwIfCancelled */.dZ)();
+    const client = new lib/* HttpClient */.Qq(USER_AGENT, [], {
+        allowRedirects: false,
+        allowRetries: false,
+        socketTimeout: limits.idleMs ?? limits.totalMs
+    });
+    acceptIpv6Literal(client, url);
+    const expiry = `no complete answer within ${(limits.totalMs / 1000).toFixed(1)} s`;
+    let response;
+    let expired = false;
+    // http-client's own timeout is an idle one: a server sending a byte a second never trips it.
+    const timer = setTimeout(() => {
+        expired = true;
+        response?.message.destroy(new Error(expiry));
+        client.dispose();
+    }, limits.totalMs);
+    // A cancelled step cuts off what is under way, answer or body.
+    const stopWatching = (0,cancel/* whenCancelled */.MR)(() => {
+        response?.message.destroy(cancel/* cancellation */.WN.reason);
+        client.dispose();
+    });
+    try {
+        response = await client.request(method, url, requestData(method, body, headers), headers);
+    }
+    catch (error) {
+        clearTimeout(timer);
+        stopWatching();
+        (0,cancel/* throwIfCancelled */.dZ)();
+        if (expired)
+            throw new TransientError(expiry, { code: 'ETIMEDOUT' });
+        const problem = `network error (${describeNetworkError(error)})`;
+        if (!isTransientNetworkError(error))
+            throw new Error(problem, { cause: error });
+        throw new TransientError(problem, { code: error.code });
+    }
+    // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
+    timer.unref();
+    const stop = () => {
+        clearTimeout(timer);
+        stopWatching();
+    };
+    response.message.once('end', stop).once('error', stop).once('close', stop);
+    return response;
+}
+/** http-client takes a string or a stream; a Buffer travels as a one-chunk stream. */
+function requestData(method, body, headers) {
+    if (typeof body === 'string')
+        return method === 'GET' ? null : body;
+    headers['content-length'] = body.length;
+    return external_node_stream_.Readable.from([body]);
+}
+/** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
+function acceptIpv6Literal(client, url) {
+    if (!new URL(url).hostname.startsWith('['))
+        return;
+    const agent = client.getAgent(url);
+    if (!(agent instanceof external_node_http_.Agent))
+        return;
+    // Agent options reach every connection it makes (http-client sets rejectUnauthorized so too).
+    const { options } = agent;
+    options.lookup = (hostname, lookupOptions, callback) => external_node_dns_.lookup(hostname.replace(/^\[(.*)\]$/, '$1'), lookupOptions, callback);
+}
+/** Network trouble that may pass; a bad certificate or an unknown host will not. */
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET'
+]);
+function isTransientNetworkError(error) {
+    const { code, message } = (error ?? {});
+    if (code)
+        return TRANSIENT_NETWORK_CODES.has(code);
+    return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
+}
+/**
+ * A 500 may pass too, but only a GET is safe to repeat after one: a POST may have acted before
+ * the server failed.
+ */
+function isTransientStatus(status, method) {
+    return TRANSIENT_STATUSES.has(status) || (status === 500 && method === 'GET');
+}
+function transientStatusError(response) {
+    const status = response.message.statusCode;
+    return new TransientError(`HTTP ${status}`, {
+        status,
+        retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
+    });
+}
+/**
+ * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
+ * hangs, when the connection drops mid-body (send's time limit covers a stall).
+ */
+function readText(message, limitBytes = 1024 * 1024) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        message.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > limitBytes)
+                message.destroy(new Error(`body larger than ${limitBytes} bytes`));
+            else
+                chunks.push(chunk);
+        });
+        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        message.on('error', error => reject(new TransientError(`network error (${describeNetworkError(error)})`)));
+        message.on('close', () => {
+            if (!message.complete)
+                reject(new TransientError('connection closed mid-body'));
+        });
+    });
+}
+/** Throws away a body we do not need, so the socket can be reused or closed. */
+function discard(response) {
+    response.message.resume();
+    response.message.on('error', () => undefined);
+}
+function describeNetworkError(error) {
+    const { code, message } = (error ?? {});
+    if (typeof message !== 'string')
+        return String(error);
+    // http-client's timeout message quotes the request path, which may hold a signed query.
+    if (message.startsWith('Request timeout'))
+        return 'request timed out';
+    return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
 ;// CONCATENATED MODULE: ./src/kore/client.ts
 /**
  * src/kore/ is the Kore.ai API and nothing else: the client (export, status, upload, import,
@@ -33838,7 +33687,7 @@ class KoreClient {
                 return parseDockStatus(JSON.parse(text));
             }
             catch (error) {
-                const problem = error instanceof SyntaxError ? 'not JSON' : messageOf(error);
+                const problem = error instanceof SyntaxError ? 'not JSON' : (0,errors/* messageOf */.b)(error);
                 throw new TransientError(`unreadable answer (${problem})`);
             }
         }, { deadline });
@@ -33953,184 +33802,6 @@ const SCOPE_OF = {
     deploy: 'Deploy Tool'
 };
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/kore/download.ts
-
-
-
-
-
-
-
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-const WRITE_BUFFER_BYTES = 1024 * 1024;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** Streams the export to a temporary file beside the destination, verifies it, renames it. */
-async function downloadExport(downloadUrl, options) {
-    const url = resolveDownloadUrl(downloadUrl, options.host);
-    hideSecret(url.href);
-    await promises_.mkdir(external_node_path_.dirname(options.destination), { recursive: true });
-    const temporary = external_node_path_.join(external_node_path_.dirname(options.destination), `.kore-download-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
-    try {
-        const fetched = await withRetries(`${options.label ?? ''}Download of the export`, options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options), { deadline: options.deadline });
-        await options.verify(temporary);
-        await promises_.rename(temporary, options.destination);
-        return { file: options.destination, ...fetched };
-    }
-    catch (error) {
-        // The original error is the one worth reading, not a failed clean-up's.
-        await promises_.rm(temporary, { force: true }).catch(() => undefined);
-        throw error;
-    }
-}
-/**
- * Accepts the URL as Kore.ai writes it (padded, possibly relative to host). Plain http only
- * when host itself is plain http on loopback (a local test server), and then to loopback only.
- */
-function resolveDownloadUrl(raw, host) {
-    let url;
-    try {
-        url = new URL(raw.trim(), `${host}/`);
-    }
-    catch {
-        throw new Error('Kore.ai sent a download URL that is not a URL');
-    }
-    refuseInsecure(url, host, 'download the export over');
-    return url;
-}
-function refuseInsecure(url, host, doing) {
-    if (url.protocol === 'https:')
-        return;
-    const hostUrl = new URL(host);
-    const localTest = hostUrl.protocol === 'http:' && isLoopback(hostUrl.hostname);
-    if (url.protocol === 'http:' && localTest && isLoopback(url.hostname))
-        return;
-    throw new Error(`refusing to ${doing} ${url.protocol} (https only)`);
-}
-/** The body went past maxBytes: another try would not help. */
-class TooLargeError extends Error {
-}
-async function fetchToFile(url, temporary, options) {
-    const response = await openFollowingRedirects(url, options);
-    const message = response.message;
-    const expected = Number(message.headers['content-length'] ?? NaN);
-    if (expected > options.maxBytes) {
-        discard(response);
-        throw new Error(tooLarge(options, `it is ${expected} bytes`));
-    }
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    let size = 0;
-    // Larger buffers let slow disk writes batch up (writev) instead of stalling the socket.
-    const measure = new external_node_stream_.Transform({
-        highWaterMark: WRITE_BUFFER_BYTES,
-        transform(chunk, _encoding, done) {
-            size += chunk.length;
-            if (size > options.maxBytes) {
-                return done(new TooLargeError(tooLarge(options, 'the body went on')));
-            }
-            hash.update(chunk);
-            done(null, chunk);
-        }
-    });
-    const file = (0,external_node_fs_.createWriteStream)(temporary, { highWaterMark: WRITE_BUFFER_BYTES });
-    let writeError;
-    // Node 24 can leave pipeline() unsettled after a write error (seen with ENOSPC): the disk's
-    // own error (one with a syscall; not one pipeline passed along) ends the transfer by itself.
-    const writeFailed = new Promise((_resolve, reject) => file.on('error', (error) => {
-        if (error.syscall)
-            reject((writeError ??= error));
-    }));
-    const piped = (0,external_node_stream_promises_namespaceObject.pipeline)(message, measure, file);
-    piped.catch(() => undefined);
-    try {
-        await Promise.race([piped, writeFailed]);
-    }
-    catch (error) {
-        message.destroy();
-        if (error instanceof TooLargeError)
-            throw new Error(error.message, { cause: error });
-        if (writeError) {
-            throw new Error(`could not write the export to disk: ${messageOf(writeError)}`, {
-                cause: error
-            });
-        }
-        // Trouble on the network side is worth another try. (A body shorter than its
-        // Content-Length ends here too: Node's parser reports it as an abort.)
-        if (!message.complete) {
-            throw new TransientError(`transfer broke off (${describeNetworkError(error)})`);
-        }
-        throw error;
-    }
-    return { size, sha256: hash.digest('hex') };
-}
-/** setTimeout's ceiling (about 24.8 days); a longer delay would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-function tooLarge({ maxBytes, maxBytesInput }, detail) {
-    const raise = maxBytesInput ? `; raise ${maxBytesInput} if the tool is really this large` : '';
-    return `the export is larger than ${maxBytesInput ?? 'allowed'} (${maxBytes} bytes): ${detail}${raise}`;
-}
-/**
- * Follows a few redirects by hand: the API key goes only to the Kore.ai origin (never to a
- * storage host a redirect points at), and every hop obeys host's scheme rule.
- */
-async function openFollowingRedirects(start, options) {
-    const keyOrigin = new URL(options.host).origin;
-    let url = start;
-    for (let hop = 0;; hop++) {
-        // Each hop, and the body after the last one, gets what is left of the deadline.
-        const totalMs = Math.min((options.deadline ?? Infinity) - Date.now(), MAX_TIMER_MS);
-        if (totalMs <= 0)
-            throw new DeadlineError('Download of the export');
-        const limits = { totalMs, idleMs: options.requestTimeoutMs ?? 60_000 };
-        const headers = url.origin === keyOrigin ? { 'x-api-key': options.apiKey } : {};
-        core/* debug */.Yz(`GET download from ${url.origin} (key sent: ${url.origin === keyOrigin})`);
-        const response = await send('GET', url.href, headers, limits);
-        const status = response.message.statusCode ?? 0;
-        if (REDIRECT_STATUSES.has(status)) {
-            discard(response);
-            url = nextHop(url, response.message.headers.location, hop, options.host);
-            continue;
-        }
-        if (status >= 200 && status < 300)
-            return response;
-        discard(response);
-        if (isTransientStatus(status, 'GET'))
-            throw transientStatusError(response);
-        if ([401, 403, 404, 410].includes(status)) {
-            throw new Error(`the download URL answered HTTP ${status}: it may have expired; run the export again`);
-        }
-        throw new Error(`the download URL answered HTTP ${status}`);
-    }
-}
-function nextHop(from, location, hop, host) {
-    if (!location)
-        throw new Error('the download redirected without a Location');
-    if (hop + 1 > MAX_REDIRECTS) {
-        throw new Error(`the download redirected more than ${MAX_REDIRECTS} times`);
-    }
-    let next;
-    try {
-        next = new URL(location, from);
-    }
-    catch {
-        throw new Error('the download redirected to something that is not a URL');
-    }
-    if (from.protocol === 'https:' && next.protocol !== 'https:') {
-        throw new Error('refusing a redirect of the download from https to http');
-    }
-    refuseInsecure(next, host, 'follow a redirect of the download to');
-    hideSecret(next.href);
-    return next;
-}
-
 ;// CONCATENATED MODULE: ./src/kore/poll.ts
 
 
@@ -34218,6 +33889,730 @@ function describe(status) {
     return status.percentComplete === undefined
         ? status.rawStatus
         : `${status.rawStatus} (${status.percentComplete}%)`;
+}
+
+;// CONCATENATED MODULE: ./src/restore/restore-tool.ts
+
+
+
+
+
+
+/** The `status` output after a request Kore.ai may have acted on without saying so. */
+const MAY_HAVE_STARTED = 'MAY_HAVE_STARTED';
+/**
+ * Upload → import → wait → deploy (when asked) → wait. Fills `record` as it goes. The tool
+ * deployed and reported is the one asked for (tool-id) or the one the import answer created;
+ * an answer or status naming another tool stops the step.
+ */
+async function restoreTool(inputs, backup, record, startedAt = Date.now(), clientOptions = {}) {
+    const client = new KoreClient(inputs.host, inputs.apiKey, {
+        ...clientOptions,
+        resource: inputs.resource
+    });
+    const timeoutMs = inputs.timeoutSeconds * 1000;
+    const deadline = startedAt + timeoutMs;
+    const noun = inputs.resource;
+    const into = inputs.toolId ? `${noun} ${inputs.toolId}` : `a new ${noun} "${inputs.toolName}"`;
+    core/* info */.pq(`Restoring into ${into} on ${inputs.host}`);
+    const flowDataFileId = await client.uploadFile('flow_definition.json', backup.flow, deadline);
+    const toolDataFileId = await client.uploadFile('app_definition.json', backup.app, deadline);
+    const envVariablesFileId = backup.env
+        ? await client.uploadFile('env_variables.json', backup.env, deadline)
+        : undefined;
+    core/* info */.pq(`Uploaded the backup's ${backup.env ? 3 : 2} files`);
+    record.inFlight = 'import';
+    const started = await client
+        .importTool({
+        toolId: inputs.toolId || undefined,
+        toolName: inputs.toolId ? undefined : inputs.toolName,
+        flowDataFileId,
+        appFileId: toolDataFileId,
+        envVariablesFileId
+    }, deadline)
+        .catch(error => {
+        if (!mayHaveStarted(error))
+            throw error;
+        record.status = MAY_HAVE_STARTED;
+        throw maybeStartedError(error, 'import');
+    });
+    record.dockStatusId = started.dockStatusId;
+    record.status = started.status || 'IN_PROGRESS';
+    record.toolId = inputs.toolId || started.toolId;
+    requireSameTool(record.toolId, started.toolId, 'import answer', noun);
+    core/* info */.pq(`Import started: dock status ${started.dockStatusId}`);
+    const imported = await finish(client, started, 'import', inputs, startedAt, record.toolId, s => {
+        record.status = s;
+    });
+    record.inFlight = undefined;
+    requireSameTool(record.toolId, imported.toolId, 'import job status', noun);
+    record.toolId ||= imported.toolId;
+    core/* info */.pq(`Import finished: SUCCESS${record.toolId ? ` (${noun} ${record.toolId})` : ''}`);
+    if (inputs.toolId && record.filled.length > 0) {
+        // Kore.ai's guide: over an existing one, "the existing ones are retained if not changed".
+        core/* warning */.$e(`Imported over an existing ${noun}: Kore.ai keeps the variables it already has unless they changed, so these values from env-values may not have taken effect: ${text_printable(record.filled.join(', '), 1000)}. Check them in Kore.ai.`);
+    }
+    if (!inputs.deploy)
+        return;
+    if (!record.toolId) {
+        throw new Error(`Kore.ai did not say which ${noun} the import created, so it cannot be deployed`);
+    }
+    const deployStartedAt = Date.now();
+    record.inFlight = 'deploy';
+    const deploying = await client
+        .deployTool(record.toolId, deployStartedAt + timeoutMs)
+        .catch(error => {
+        if (!mayHaveStarted(error))
+            throw error;
+        record.deployStatus = MAY_HAVE_STARTED;
+        throw maybeStartedError(error, 'deploy');
+    });
+    record.deployStatus = deploying.status || 'IN_PROGRESS';
+    requireSameTool(record.toolId, deploying.toolId, 'deploy answer', noun);
+    const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, record.toolId, s => (record.deployStatus = s));
+    record.inFlight = undefined;
+    requireSameTool(record.toolId, deployed.toolId, 'deploy job status', noun);
+    record.deployed = true;
+    core/* info */.pq(`Deployed ${noun} ${record.toolId}`);
+}
+/**
+ * Whether a failed request may still have started its job: an answer lost on the way (a 502, a
+ * reset, a time limit once sent), a server error (500) or a 200 that cannot be read.
+ */
+function mayHaveStarted(error) {
+    if (error instanceof KoreApiError)
+        return error.status >= 500;
+    return error instanceof AmbiguousRequestError || error instanceof UnexpectedResponseError;
+}
+/** The error, saying (when it does not already) that the job may have started. */
+function maybeStartedError(error, kind) {
+    if (error instanceof AmbiguousRequestError)
+        return error;
+    return new Error(`${error.message}; the ${kind} may have started all the same: check in Kore.ai before running this step again`);
+}
+/** A server answer that names another tool than the one this step works on stops the step. */
+function requireSameTool(expected, named, where, noun) {
+    if (!expected || !named || named === expected)
+        return;
+    throw new Error(`Kore.ai's ${where} names ${noun} ${named}, but this step works on ${noun} ${expected}: stopped before anything further is deployed or reported; check both in Kore.ai`);
+}
+/** The job's final state: at once when the answer already says so, else by polling. */
+async function finish(client, started, kind, inputs, startedAt, toolId, seen) {
+    // Every status must be about one tool: the one asked for, else the first one named.
+    let expected = toolId;
+    const refuseOtherTool = (named) => {
+        expected ||= named;
+        requireSameTool(expected, named, `${kind} job status`, inputs.resource);
+    };
+    if (started.state === 'FAILED') {
+        seen(started.status);
+        throw new JobFailedError(kind, started.dockStatusId, started.reason, started.status);
+    }
+    if (started.state === 'SUCCESS') {
+        seen('SUCCESS');
+        return { toolId: started.toolId };
+    }
+    try {
+        const finished = await waitForJob(client, started.dockStatusId, {
+            kind,
+            pollIntervalMs: inputs.pollIntervalSeconds * 1000,
+            timeoutMs: inputs.timeoutSeconds * 1000,
+            startedAt,
+            refuseOtherTool
+        });
+        seen('SUCCESS');
+        return finished;
+    }
+    catch (error) {
+        // A timeout before any status was read leaves the status as it was.
+        const status = jobStatusOf(error);
+        if (status)
+            seen(status);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/restore/report.ts
+
+
+
+
+
+
+
+/** Sets the outputs and writes the job summary, whether the step succeeded or not. */
+async function reportRestore(inputs, record, error) {
+    core/* setOutput */.uH('tool-id', record.toolId);
+    core/* setOutput */.uH('dock-status-id', record.dockStatusId);
+    core/* setOutput */.uH('status', record.status);
+    core/* setOutput */.uH('deployed', String(record.deployed));
+    core/* setOutput */.uH('plan', record.plan);
+    core/* setOutput */.uH('plan-file', record.plan ? await writePlanFile(inputs, record.plan) : '');
+    core/* setOutput */.uH('before-file', record.beforeFile);
+    core/* setOutput */.uH('before-artifact-id', record.beforeArtifactId);
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await writeRestoreSummary(inputs, record, error);
+    }
+    catch (caught) {
+        core/* warning */.$e(`Could not write the job summary: ${(0,errors/* messageOf */.b)(caught)}`);
+    }
+}
+/**
+ * The plan as a file too: a workflow posting it (gh pr comment --body-file) needs no
+ * environment variable, which Linux caps at 128 KiB (65,536 characters of CJK text exceed it).
+ */
+async function writePlanFile(inputs, plan) {
+    try {
+        const folder = await external_node_fs_.promises.mkdtemp(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-plan-'));
+        const file = external_node_path_.join(folder, `${inputs.resource}-${inputs.toolId || 'new'}-plan.md`);
+        await external_node_fs_.promises.writeFile(file, plan);
+        return file;
+    }
+    catch (error) {
+        // The other outputs and the summary still follow; the plan output holds the same text.
+        core/* warning */.$e(`Could not write the plan to a file: ${(0,errors/* messageOf */.b)(error)}`);
+        return '';
+    }
+}
+function report_stateOf(status) {
+    if (status === MAY_HAVE_STARTED) {
+        return 'may have started: the request failed after Kore.ai may have acted on it; check in Kore.ai before running this step again';
+    }
+    return printableHtml(status || 'not started');
+}
+/** Where the target's state before the import was kept, and how to bring it back. */
+function beforeImport(inputs, record) {
+    const name = record.beforeFile.split('/').pop() ?? '';
+    const kept = record.beforeArtifactId
+        ? `artifact ${code(name)} (id ${code(record.beforeArtifactId)})`
+        : `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`;
+    const resource = inputs.resource === 'tool' ? '' : `, resource: ${inputs.resource}`;
+    const undo = `restore@v1 with source: the downloaded ${name}, tool-id: ${inputs.toolId}${resource}`;
+    return `${kept}. To undo: ${code(undo)}`;
+}
+async function writeRestoreSummary(inputs, record, error) {
+    const noun = inputs.resource;
+    const into = inputs.toolId
+        ? `existing ${noun} ${code(inputs.toolId)}`
+        : `new ${noun} ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`;
+    const rows = [
+        ['Host', code(inputs.host)],
+        ['Backup', code(inputs.source)],
+        [inputs.plan ? 'Would import into' : 'Imported into', into],
+        ['Import', inputs.plan ? 'not done (plan: true)' : report_stateOf(record.status)],
+        [
+            'Variables set from env-values',
+            record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
+        ],
+        [
+            'Deploy',
+            inputs.plan
+                ? 'not done (plan: true)'
+                : inputs.deploy
+                    ? report_stateOf(record.deployStatus)
+                    : 'not asked (deploy: false)'
+        ]
+    ];
+    if (record.beforeFile)
+        rows.push(['Before the import', beforeImport(inputs, record)]);
+    if (error)
+        rows.push(['Error', errorText(error)]);
+    const summary = core/* summary */.z
+        .addHeading(`Kore.ai ${inputs.resource} ${inputs.plan ? 'restore plan' : 'restore'}`, 3)
+        .addTable([
+        [
+            { data: 'Field', header: true },
+            { data: 'Value', header: true }
+        ],
+        ...rows
+    ]);
+    // Markdown after a blank line, which ends the HTML block above.
+    if (record.plan)
+        summary.addRaw(`\n${record.plan}\n`, true);
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/restore/cancelled.ts
+
+
+
+/**
+ * What a cancelled restore reports: the record as it stands when the signal comes, with a job
+ * whose request was sent and whose end is not known as one that may have started (Kore.ai goes on
+ * with it without this step), and the reason saying what may have happened.
+ */
+function reportWhenCancelled(report, inputs, record) {
+    report.ifCancelled(async (reason) => {
+        const message = `${reason} ${whatMayHaveHappened(inputs, record)}`;
+        core/* setFailed */.C1(message);
+        await reportRestore(inputs, asCancelled(record), message);
+    });
+}
+/** The record a cancellation reports: a job still under way may have started, not more. */
+function asCancelled(record) {
+    return {
+        ...record,
+        status: record.inFlight === 'import' ? MAY_HAVE_STARTED : record.status,
+        deployStatus: record.inFlight === 'deploy' ? MAY_HAVE_STARTED : record.deployStatus
+    };
+}
+function whatMayHaveHappened(inputs, record) {
+    const noun = inputs.resource;
+    if (inputs.plan)
+        return 'before the plan was made: nothing was uploaded, imported or deployed.';
+    const check = 'check in Kore.ai before running this step again.';
+    const tool = record.toolId ? ` ${noun} ${record.toolId}` : ` the ${noun}`;
+    if (record.inFlight === 'import') {
+        return record.dockStatusId
+            ? `while Kore.ai's import job ${record.dockStatusId} was running: it goes on without this step and may still change${tool}; ${check}`
+            : `while the import request was under way: Kore.ai may have started the import all the same; ${check}`;
+    }
+    if (record.inFlight === 'deploy') {
+        return `after the import succeeded, while the deploy of${tool} was under way: it may have started all the same, and goes on without this step; ${check}`;
+    }
+    if (record.status)
+        return `after the import ended (${record.status}); nothing further was sent.`;
+    return 'before the import was requested: nothing was imported or deployed.';
+}
+
+;// CONCATENATED MODULE: ./src/api-key.ts
+
+
+
+/** Reads api-key, masking it before anything else can print it. Shared by both actions. */
+function readApiKey() {
+    const apiKey = core/* getInput */.V4(input_names_Input.ApiKey);
+    if (apiKey)
+        hideSecret(apiKey);
+    if (!apiKey)
+        throw input_names_inputError(input_names_Input.ApiKey, 'is required (pass it from a secret)');
+    if (/[\s\p{Cc}]/u.test(apiKey)) {
+        throw input_names_inputError(input_names_Input.ApiKey, 'contains whitespace or control characters');
+    }
+    return apiKey;
+}
+
+;// CONCATENATED MODULE: ./src/restore/inputs.ts
+
+
+
+
+
+
+
+/** Input names of restore/action.yml; the shared ones keep the export action's names. */
+const RestoreInput = {
+    Host: input_names_Input.Host,
+    Resource: input_names_Input.Resource,
+    ApiKey: input_names_Input.ApiKey,
+    PollInterval: input_names_Input.PollInterval,
+    Timeout: input_names_Input.Timeout,
+    Source: 'source',
+    ToolId: input_names_Input.ToolId,
+    ToolName: 'tool-name',
+    EnvValues: 'env-values',
+    Deploy: 'deploy',
+    Plan: 'plan',
+    BackupBefore: 'backup-before',
+    FlowId: input_names_Input.FlowId,
+    RetentionDays: input_names_Input.RetentionDays
+};
+/** Reads and validates every input before any request; throws an error naming the input. */
+function readRestoreInputs() {
+    const apiKey = readApiKey();
+    // Read (and mask) the values first: a later error must not be able to print one.
+    const envValues = parseEnvValues(core/* getInput */.V4(RestoreInput.EnvValues));
+    const rawToolId = core/* getInput */.V4(RestoreInput.ToolId);
+    const toolName = core/* getInput */.V4(RestoreInput.ToolName).trim();
+    if (Boolean(rawToolId) === Boolean(toolName)) {
+        throw input_names_inputError(RestoreInput.ToolId, 'give exactly one of tool-id (import over an existing tool) and tool-name (create a new tool)');
+    }
+    const inputs = {
+        host: parseHost(core/* getInput */.V4(RestoreInput.Host)),
+        resource: parseChoice(input_names_Input.Resource, core/* getInput */.V4(input_names_Input.Resource), RESOURCES),
+        apiKey,
+        pollIntervalSeconds: parseSeconds(input_names_Input.PollInterval, core/* getInput */.V4(input_names_Input.PollInterval), 2, 1),
+        timeoutSeconds: parseSeconds(input_names_Input.Timeout, core/* getInput */.V4(input_names_Input.Timeout), 600, 1),
+        source: parseSource(core/* getInput */.V4(RestoreInput.Source)),
+        toolId: rawToolId ? parseToolId(RestoreInput.ToolId, rawToolId) : '',
+        toolName: toolName && parseToolName(toolName),
+        envValues,
+        deploy: parseBoolean(RestoreInput.Deploy, core/* getInput */.V4(RestoreInput.Deploy), false),
+        plan: parseBoolean(RestoreInput.Plan, core/* getInput */.V4(RestoreInput.Plan), false),
+        backupBefore: parseBoolean(RestoreInput.BackupBefore, core/* getInput */.V4(RestoreInput.BackupBefore), true),
+        // As the export action reads it: passed to the export before an import.
+        flowId: parseFlowId(RestoreInput.FlowId, core/* getInput */.V4(RestoreInput.FlowId)),
+        retentionDays: parseRetentionDays(core/* getInput */.V4(RestoreInput.RetentionDays))
+    };
+    warnAboutUnused(inputs);
+    return inputs;
+}
+/** flow-id and retention-days serve only the export before an import over a tool. */
+function warnAboutUnused(inputs) {
+    const exportsFirst = Boolean(inputs.toolId) && (inputs.backupBefore || inputs.plan);
+    const uploadsBefore = exportsFirst && !inputs.plan;
+    const unused = [
+        ...(inputs.flowId && !exportsFirst ? [RestoreInput.FlowId] : []),
+        ...(inputs.retentionDays !== undefined && !uploadsBefore ? [RestoreInput.RetentionDays] : [])
+    ];
+    const why = {
+        [RestoreInput.FlowId]: 'it applies only to the export before an import over an existing tool (tool-id, with backup-before: true or plan: true)',
+        [RestoreInput.RetentionDays]: 'it applies only to the artifact kept before an import over an existing tool (tool-id with backup-before: true; plan: true keeps none)'
+    };
+    for (const name of unused)
+        core/* warning */.$e(`${name} is ignored: ${why[name]}`);
+}
+function parseSource(raw) {
+    if (!raw) {
+        throw input_names_inputError(RestoreInput.Source, 'is required: the folder the export action committed (e.g. kore-tools/<tool-id>) or an exported .zip');
+    }
+    return external_node_path_.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), raw);
+}
+function parseToolName(name) {
+    if (name.length > 200 || hasUnprintable(name)) {
+        throw input_names_inputError(RestoreInput.ToolName, `"${text_printable(name, 80)}" is not a tool name (at most 200 characters, no control characters)`);
+    }
+    return name;
+}
+/**
+ * `NAME=value` lines, and GitHub's heredoc form for multi-line values (`NAME<<EOF`, the lines,
+ * `EOF`), as in GITHUB_ENV; blank lines and `#` comments skipped. Every value, and every line
+ * that cannot be read, is masked as it is read. Errors name the line, never its text: it may
+ * hold a secret (a pasted key's second line can look like NAME=value).
+ */
+function parseEnvValues(raw) {
+    const values = new Map();
+    const lines = raw.split('\n').map(line => line.replace(/\r$/, ''));
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        if (!line.trim() || line.trimStart().startsWith('#'))
+            continue;
+        // Masked whole as well as by value: a pasted secret's own lines can look like NAME=value.
+        if (line.trim().length >= 4)
+            hideSecret(line.trim());
+        const number = index + 1;
+        const where = `${RestoreInput.EnvValues}: line ${number}`;
+        const heredoc = /^\s*([^\s=<]+)<<(\S+)\s*$/.exec(line);
+        const equals = line.indexOf('=');
+        let name;
+        let value;
+        if (heredoc) {
+            const end = lines.findIndex((other, at) => at > index && other === heredoc[2]);
+            value = lines.slice(index + 1, end < 0 ? undefined : end).join('\n');
+            hideSecret(value);
+            if (end < 0) {
+                throw input_names_inputError(where, 'starts a multi-line value (NAME<<DELIMITER) that no DELIMITER line ends');
+            }
+            name = heredoc[1];
+            if (/\p{Cc}/u.test(name))
+                throw input_names_inputError(where, 'names a variable with control characters');
+            index = end;
+        }
+        else {
+            name = line.slice(0, Math.max(equals, 0)).trim();
+            value = line.slice(equals + 1);
+            if (equals < 0 || !name || /[\s\p{Cc}]/u.test(name)) {
+                throw input_names_inputError(where, 'is not NAME=value or NAME<<DELIMITER (its text is not shown: it may be a secret)');
+            }
+            hideSecret(value);
+        }
+        const first = values.get(name);
+        if (first)
+            throw input_names_inputError(where, `sets the same name as line ${first.line}`);
+        values.set(name, { value, line: number });
+    }
+    return values;
+}
+
+;// CONCATENATED MODULE: ./src/restore/env-values.ts
+
+
+
+
+
+
+
+/**
+ * Sets the values given in env-values, editing only those values' text (everything else keeps
+ * its exact bytes). Refuses, before any request, a redacted value with no replacement, a blank
+ * value for a secret (an unset `secrets.X` expands to nothing), and a name the backup lacks.
+ */
+function fillEnvValues(data, values) {
+    if (!data) {
+        if (values.size > 0) {
+            throw input_names_inputError(RestoreInput.EnvValues, 'is given, but the backup has no env_variables.json');
+        }
+        return undefined;
+    }
+    const text = decodeOrRefuse(data);
+    let variables;
+    try {
+        variables = findVariables(parseJsonTree(text));
+    }
+    catch (error) {
+        // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
+        // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
+        if (values.size === 0)
+            return { data, filled: [] };
+        throw input_names_inputError(RestoreInput.EnvValues, `cannot be applied: which of the backup's variables are secret cannot be told (${(0,errors/* messageOf */.b)(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`);
+    }
+    refuseUnknownNames(variables, values);
+    const isRedacted = (v) => v.values.some(node => isPlaceholder(node.value));
+    const missing = variables.filter(v => !values.has(v.name) && isRedacted(v)).map(v => v.name);
+    if (missing.length > 0) {
+        throw input_names_inputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
+    }
+    const edits = [];
+    for (const [name, given] of values) {
+        const where = `${RestoreInput.EnvValues}: line ${given.line}`;
+        const named = variables.filter(v => v.name === name);
+        if (named.length > 1) {
+            throw input_names_inputError(where, `sets ${text_printable(name)}, but the backup has ${named.length} variables of that name: which one to set cannot be told`);
+        }
+        const [variable] = named;
+        if ((variable.secure || isRedacted(variable)) && !given.value.trim()) {
+            throw input_names_inputError(where, `sets the secret ${text_printable(name)} to a blank value: its workflow secret is probably missing in this environment (an unset secrets.NAME expands to nothing)`);
+        }
+        if (variable.values.length === 0) {
+            throw input_names_inputError(where, `sets ${text_printable(name)}, but the backup holds no value for it to replace (its value is null or missing)`);
+        }
+        for (const node of variable.values) {
+            edits.push({
+                name,
+                offset: node.offset,
+                length: node.length,
+                content: JSON.stringify(given.value)
+            });
+        }
+    }
+    refuseOverlaps(edits);
+    if (edits.length === 0)
+        return { data, filled: [] };
+    return { data: Buffer.from((0,main.applyEdits)(text, edits), 'utf8'), filled: [...values.keys()] };
+}
+function decodeOrRefuse(data) {
+    try {
+        return decodeJsonBytes(data);
+    }
+    catch (error) {
+        throw input_names_inputError(RestoreInput.Source, `its env_variables.json cannot be read: ${(0,errors/* messageOf */.b)(error)}`);
+    }
+}
+/** Two names whose values nest (a group's value holding a variable) cannot both be set. */
+function refuseOverlaps(edits) {
+    const sorted = [...edits].sort((a, b) => a.offset - b.offset);
+    for (let i = 1; i < sorted.length; i++) {
+        const previous = sorted[i - 1];
+        const edit = sorted[i];
+        if (edit.offset < previous.offset + previous.length) {
+            throw input_names_inputError(RestoreInput.EnvValues, `sets both ${text_printable(previous.name)} and ${text_printable(edit.name)}, but the value of one holds the other: set only one`);
+        }
+    }
+}
+function refuseUnknownNames(variables, values) {
+    const names = new Set(variables.map(v => v.name));
+    const unknown = [...values].filter(([name]) => !names.has(name)).map(([, given]) => given.line);
+    if (unknown.length === 0)
+        return;
+    const lines = unknown.length === 1 ? `line ${unknown[0]}` : `lines ${unknown.join(', ')}`;
+    throw input_names_inputError(`${RestoreInput.EnvValues}: ${lines}`, `names a variable the backup does not have (the name is not shown: the line may be part of a secret). The backup has: ${text_printable([...names].join(', ')) || 'no variables'}`);
+}
+/** The last check before upload: no file may still hold the redaction placeholder anywhere. */
+function refusePlaceholders(files) {
+    for (const [name, data] of Object.entries(files)) {
+        const where = data && placeholderPath(decodeJsonBytes(data));
+        if (where === undefined)
+            continue;
+        throw input_names_inputError(RestoreInput.Source, `its ${name} still holds "${REDACTED}" at ${text_printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./src/temporary-files.ts
+var temporary_files = __nccwpck_require__(85010);
+;// CONCATENATED MODULE: ./src/kore/download.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Streams the export to a temporary file beside the destination, verifies it, renames it. */
+async function downloadExport(downloadUrl, options) {
+    const url = resolveDownloadUrl(downloadUrl, options.host);
+    hideSecret(url.href);
+    await promises_.mkdir(external_node_path_.dirname(options.destination), { recursive: true });
+    const temporary = external_node_path_.join(external_node_path_.dirname(options.destination), `.kore-download-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.part`);
+    // It holds the export's secure values in clear: it must not outlive the step, however it ends.
+    const unlist = (0,temporary_files/* removeAtExit */.m)(temporary);
+    try {
+        const fetched = await withRetries(`${options.label ?? ''}Download of the export`, options.retry ?? DEFAULT_RETRY, () => fetchToFile(url, temporary, options), { deadline: options.deadline });
+        await options.verify(temporary);
+        await promises_.rename(temporary, options.destination);
+        return { file: options.destination, ...fetched };
+    }
+    catch (error) {
+        // The original error is the one worth reading, not a failed clean-up's.
+        await promises_.rm(temporary, { force: true }).catch(() => undefined);
+        throw error;
+    }
+    finally {
+        unlist();
+    }
+}
+/**
+ * Accepts the URL as Kore.ai writes it (padded, possibly relative to host). Plain http only
+ * when host itself is plain http on loopback (a local test server), and then to loopback only.
+ */
+function resolveDownloadUrl(raw, host) {
+    let url;
+    try {
+        url = new URL(raw.trim(), `${host}/`);
+    }
+    catch {
+        throw new Error('Kore.ai sent a download URL that is not a URL');
+    }
+    refuseInsecure(url, host, 'download the export over');
+    return url;
+}
+function refuseInsecure(url, host, doing) {
+    if (url.protocol === 'https:')
+        return;
+    const hostUrl = new URL(host);
+    const localTest = hostUrl.protocol === 'http:' && isLoopback(hostUrl.hostname);
+    if (url.protocol === 'http:' && localTest && isLoopback(url.hostname))
+        return;
+    throw new Error(`refusing to ${doing} ${url.protocol} (https only)`);
+}
+/** The body went past maxBytes: another try would not help. */
+class TooLargeError extends Error {
+}
+async function fetchToFile(url, temporary, options) {
+    const response = await openFollowingRedirects(url, options);
+    const message = response.message;
+    const expected = Number(message.headers['content-length'] ?? NaN);
+    if (expected > options.maxBytes) {
+        discard(response);
+        throw new Error(tooLarge(options, `it is ${expected} bytes`));
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let size = 0;
+    // Larger buffers let slow disk writes batch up (writev) instead of stalling the socket.
+    const measure = new external_node_stream_.Transform({
+        highWaterMark: WRITE_BUFFER_BYTES,
+        transform(chunk, _encoding, done) {
+            size += chunk.length;
+            if (size > options.maxBytes) {
+                return done(new TooLargeError(tooLarge(options, 'the body went on')));
+            }
+            hash.update(chunk);
+            done(null, chunk);
+        }
+    });
+    const file = (0,external_node_fs_.createWriteStream)(temporary, { highWaterMark: WRITE_BUFFER_BYTES });
+    let writeError;
+    // Node 24 can leave pipeline() unsettled after a write error (seen with ENOSPC): the disk's
+    // own error (one with a syscall; not one pipeline passed along) ends the transfer by itself.
+    const writeFailed = new Promise((_resolve, reject) => file.on('error', (error) => {
+        if (error.syscall)
+            reject((writeError ??= error));
+    }));
+    const piped = (0,external_node_stream_promises_namespaceObject.pipeline)(message, measure, file);
+    piped.catch(() => undefined);
+    try {
+        await Promise.race([piped, writeFailed]);
+    }
+    catch (error) {
+        message.destroy();
+        if (error instanceof TooLargeError)
+            throw new Error(error.message, { cause: error });
+        if (writeError) {
+            throw new Error(`could not write the export to disk: ${(0,errors/* messageOf */.b)(writeError)}`, {
+                cause: error
+            });
+        }
+        // Trouble on the network side is worth another try. (A body shorter than its
+        // Content-Length ends here too: Node's parser reports it as an abort.)
+        if (!message.complete) {
+            throw new TransientError(`transfer broke off (${describeNetworkError(error)})`);
+        }
+        throw error;
+    }
+    return { size, sha256: hash.digest('hex') };
+}
+/** setTimeout's ceiling (about 24.8 days); a longer delay would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+function tooLarge({ maxBytes, maxBytesInput }, detail) {
+    const raise = maxBytesInput ? `; raise ${maxBytesInput} if the tool is really this large` : '';
+    return `the export is larger than ${maxBytesInput ?? 'allowed'} (${maxBytes} bytes): ${detail}${raise}`;
+}
+/**
+ * Follows a few redirects by hand: the API key goes only to the Kore.ai origin (never to a
+ * storage host a redirect points at), and every hop obeys host's scheme rule.
+ */
+async function openFollowingRedirects(start, options) {
+    const keyOrigin = new URL(options.host).origin;
+    let url = start;
+    for (let hop = 0;; hop++) {
+        // Each hop, and the body after the last one, gets what is left of the deadline.
+        const totalMs = Math.min((options.deadline ?? Infinity) - Date.now(), MAX_TIMER_MS);
+        if (totalMs <= 0)
+            throw new DeadlineError('Download of the export');
+        const limits = { totalMs, idleMs: options.requestTimeoutMs ?? 60_000 };
+        const headers = url.origin === keyOrigin ? { 'x-api-key': options.apiKey } : {};
+        core/* debug */.Yz(`GET download from ${url.origin} (key sent: ${url.origin === keyOrigin})`);
+        const response = await send('GET', url.href, headers, limits);
+        const status = response.message.statusCode ?? 0;
+        if (REDIRECT_STATUSES.has(status)) {
+            discard(response);
+            url = nextHop(url, response.message.headers.location, hop, options.host);
+            continue;
+        }
+        if (status >= 200 && status < 300)
+            return response;
+        discard(response);
+        if (isTransientStatus(status, 'GET'))
+            throw transientStatusError(response);
+        if ([401, 403, 404, 410].includes(status)) {
+            throw new Error(`the download URL answered HTTP ${status}: it may have expired; run the export again`);
+        }
+        throw new Error(`the download URL answered HTTP ${status}`);
+    }
+}
+function nextHop(from, location, hop, host) {
+    if (!location)
+        throw new Error('the download redirected without a Location');
+    if (hop + 1 > MAX_REDIRECTS) {
+        throw new Error(`the download redirected more than ${MAX_REDIRECTS} times`);
+    }
+    let next;
+    try {
+        next = new URL(location, from);
+    }
+    catch {
+        throw new Error('the download redirected to something that is not a URL');
+    }
+    if (from.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new Error('refusing a redirect of the download from https to http');
+    }
+    refuseInsecure(next, host, 'follow a redirect of the download to');
+    hideSecret(next.href);
+    return next;
 }
 
 ;// CONCATENATED MODULE: ./src/kore/export-job.ts
@@ -34330,7 +34725,7 @@ async function exportCurrentState(inputs, deadline) {
         const way = inputs.plan
             ? 'the plan needs its current state (the key needs the Export Tool scope)'
             : 'set backup-before: false to import without keeping its current state';
-        throw new Error(`The ${noun} ${inputs.toolId} could not be exported before the import, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}; ${way}.`, { cause: error });
+        throw new Error(`The ${noun} ${inputs.toolId} could not be exported before the import, so nothing was uploaded or imported: ${(0,errors/* messageOf */.b)(error).replace(/\.$/, '')}; ${way}.`, { cause: error });
     }
 }
 /**
@@ -34361,17 +34756,20 @@ async function uploadExportArtifact(request) {
     // Loaded only when needed: it is most of the bundle and slows every start.
     const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await __nccwpck_require__.e(/* import() */ 44).then(__nccwpck_require__.bind(__nccwpck_require__, 19044));
     const client = new DefaultArtifactClient();
-    try {
+    const upload = async () => {
         if (request.overwrite) {
             await client.deleteArtifact(name).then(deleted => core/* info */.pq(`Replaced the earlier artifact ${name} (id ${deleted.id})`), error => {
                 if (!(error instanceof ArtifactNotFoundError))
                     throw error;
             });
         }
-        const uploaded = await client.uploadArtifact(name, [request.file], external_node_path_.dirname(request.file), {
+        return client.uploadArtifact(name, [request.file], external_node_path_.dirname(request.file), {
             skipArchive: true,
             retentionDays: request.retentionDays
         });
+    };
+    try {
+        const uploaded = await withinSeconds(request.timeoutSeconds, upload());
         if (uploaded.id === undefined)
             throw new Error('the artifact service returned no artifact id');
         return { id: uploaded.id, name, url: artifactUrl(uploaded.id), digest: uploaded.digest ?? '' };
@@ -34380,11 +34778,26 @@ async function uploadExportArtifact(request) {
         if (error instanceof GHESNotSupportedError) {
             throw artifactUploadError(`Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`, request.file);
         }
-        const message = messageOf(error);
+        const message = (0,errors/* messageOf */.b)(error);
         if (/\(409\)|already exists/i.test(message)) {
             throw artifactUploadError(`An artifact named ${name} already exists in this run: set overwrite: true to replace it, or choose another artifact-name.`, request.file);
         }
         throw artifactUploadError(`Artifact upload failed: ${message}.`, request.file);
+    }
+}
+/** The work within `seconds` (when given); the work itself cannot be stopped, only left. */
+async function withinSeconds(seconds, work) {
+    if (seconds === undefined)
+        return work;
+    let timer;
+    const late = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`the artifact service did not answer within ${seconds} s (timeout)`)), seconds * 1000);
+    });
+    try {
+        return await Promise.race([work, late]);
+    }
+    finally {
+        clearTimeout(timer);
     }
 }
 /** The artifact's page, as actions/upload-artifact links it. */
@@ -35590,7 +36003,7 @@ async function keepBeforeImport(inputs, file) {
         return '';
     }
     try {
-        const artifact = await withinSeconds(inputs.timeoutSeconds, uploadExportArtifact({
+        const artifact = await plan_withinSeconds(inputs.timeoutSeconds, uploadExportArtifact({
             file,
             retentionDays: inputs.retentionDays,
             overwrite: false,
@@ -35604,11 +36017,11 @@ async function keepBeforeImport(inputs, file) {
         return String(artifact.id);
     }
     catch (error) {
-        throw new Error(`The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${messageOf(error).replace(/\.$/, '')}. Set backup-before: false to import without it.`, { cause: error });
+        throw new Error(`The ${inputs.resource}'s state before the import could not be kept as an artifact, so nothing was uploaded or imported: ${(0,errors/* messageOf */.b)(error).replace(/\.$/, '')}. Set backup-before: false to import without it.`, { cause: error });
     }
 }
 /** The upload within timeout: a service that never answers must not hold the step. */
-async function withinSeconds(seconds, work) {
+async function plan_withinSeconds(seconds, work) {
     let timer;
     const late = new Promise((_resolve, reject) => {
         timer = setTimeout(() => reject(new Error(`the artifact service did not answer within ${seconds} s (timeout)`)), seconds * 1000);
@@ -35619,245 +36032,6 @@ async function withinSeconds(seconds, work) {
     finally {
         clearTimeout(timer);
     }
-}
-
-;// CONCATENATED MODULE: ./src/restore/restore-tool.ts
-
-
-
-
-
-
-/** The `status` output after a request Kore.ai may have acted on without saying so. */
-const MAY_HAVE_STARTED = 'MAY_HAVE_STARTED';
-/**
- * Upload → import → wait → deploy (when asked) → wait. Fills `record` as it goes. The tool
- * deployed and reported is the one asked for (tool-id) or the one the import answer created;
- * an answer or status naming another tool stops the step.
- */
-async function restoreTool(inputs, backup, record, startedAt = Date.now(), clientOptions = {}) {
-    const client = new KoreClient(inputs.host, inputs.apiKey, {
-        ...clientOptions,
-        resource: inputs.resource
-    });
-    const timeoutMs = inputs.timeoutSeconds * 1000;
-    const deadline = startedAt + timeoutMs;
-    const noun = inputs.resource;
-    const into = inputs.toolId ? `${noun} ${inputs.toolId}` : `a new ${noun} "${inputs.toolName}"`;
-    core/* info */.pq(`Restoring into ${into} on ${inputs.host}`);
-    const flowDataFileId = await client.uploadFile('flow_definition.json', backup.flow, deadline);
-    const toolDataFileId = await client.uploadFile('app_definition.json', backup.app, deadline);
-    const envVariablesFileId = backup.env
-        ? await client.uploadFile('env_variables.json', backup.env, deadline)
-        : undefined;
-    core/* info */.pq(`Uploaded the backup's ${backup.env ? 3 : 2} files`);
-    const started = await client
-        .importTool({
-        toolId: inputs.toolId || undefined,
-        toolName: inputs.toolId ? undefined : inputs.toolName,
-        flowDataFileId,
-        appFileId: toolDataFileId,
-        envVariablesFileId
-    }, deadline)
-        .catch(error => {
-        if (!mayHaveStarted(error))
-            throw error;
-        record.status = MAY_HAVE_STARTED;
-        throw maybeStartedError(error, 'import');
-    });
-    record.dockStatusId = started.dockStatusId;
-    record.status = started.status || 'IN_PROGRESS';
-    record.toolId = inputs.toolId || started.toolId;
-    requireSameTool(record.toolId, started.toolId, 'import answer', noun);
-    core/* info */.pq(`Import started: dock status ${started.dockStatusId}`);
-    const imported = await finish(client, started, 'import', inputs, startedAt, record.toolId, s => {
-        record.status = s;
-    });
-    requireSameTool(record.toolId, imported.toolId, 'import job status', noun);
-    record.toolId ||= imported.toolId;
-    core/* info */.pq(`Import finished: SUCCESS${record.toolId ? ` (${noun} ${record.toolId})` : ''}`);
-    if (inputs.toolId && record.filled.length > 0) {
-        // Kore.ai's guide: over an existing one, "the existing ones are retained if not changed".
-        core/* warning */.$e(`Imported over an existing ${noun}: Kore.ai keeps the variables it already has unless they changed, so these values from env-values may not have taken effect: ${text_printable(record.filled.join(', '), 1000)}. Check them in Kore.ai.`);
-    }
-    if (!inputs.deploy)
-        return;
-    if (!record.toolId) {
-        throw new Error(`Kore.ai did not say which ${noun} the import created, so it cannot be deployed`);
-    }
-    const deployStartedAt = Date.now();
-    const deploying = await client
-        .deployTool(record.toolId, deployStartedAt + timeoutMs)
-        .catch(error => {
-        if (!mayHaveStarted(error))
-            throw error;
-        record.deployStatus = MAY_HAVE_STARTED;
-        throw maybeStartedError(error, 'deploy');
-    });
-    record.deployStatus = deploying.status || 'IN_PROGRESS';
-    requireSameTool(record.toolId, deploying.toolId, 'deploy answer', noun);
-    const deployed = await finish(client, deploying, 'deploy', inputs, deployStartedAt, record.toolId, s => (record.deployStatus = s));
-    requireSameTool(record.toolId, deployed.toolId, 'deploy job status', noun);
-    record.deployed = true;
-    core/* info */.pq(`Deployed ${noun} ${record.toolId}`);
-}
-/**
- * Whether a failed request may still have started its job: an answer lost on the way (a 502, a
- * reset, a time limit once sent), a server error (500) or a 200 that cannot be read.
- */
-function mayHaveStarted(error) {
-    if (error instanceof KoreApiError)
-        return error.status >= 500;
-    return error instanceof AmbiguousRequestError || error instanceof UnexpectedResponseError;
-}
-/** The error, saying (when it does not already) that the job may have started. */
-function maybeStartedError(error, kind) {
-    if (error instanceof AmbiguousRequestError)
-        return error;
-    return new Error(`${error.message}; the ${kind} may have started all the same: check in Kore.ai before running this step again`);
-}
-/** A server answer that names another tool than the one this step works on stops the step. */
-function requireSameTool(expected, named, where, noun) {
-    if (!expected || !named || named === expected)
-        return;
-    throw new Error(`Kore.ai's ${where} names ${noun} ${named}, but this step works on ${noun} ${expected}: stopped before anything further is deployed or reported; check both in Kore.ai`);
-}
-/** The job's final state: at once when the answer already says so, else by polling. */
-async function finish(client, started, kind, inputs, startedAt, toolId, seen) {
-    // Every status must be about one tool: the one asked for, else the first one named.
-    let expected = toolId;
-    const refuseOtherTool = (named) => {
-        expected ||= named;
-        requireSameTool(expected, named, `${kind} job status`, inputs.resource);
-    };
-    if (started.state === 'FAILED') {
-        seen(started.status);
-        throw new JobFailedError(kind, started.dockStatusId, started.reason, started.status);
-    }
-    if (started.state === 'SUCCESS') {
-        seen('SUCCESS');
-        return { toolId: started.toolId };
-    }
-    try {
-        const finished = await waitForJob(client, started.dockStatusId, {
-            kind,
-            pollIntervalMs: inputs.pollIntervalSeconds * 1000,
-            timeoutMs: inputs.timeoutSeconds * 1000,
-            startedAt,
-            refuseOtherTool
-        });
-        seen('SUCCESS');
-        return finished;
-    }
-    catch (error) {
-        // A timeout before any status was read leaves the status as it was.
-        const status = jobStatusOf(error);
-        if (status)
-            seen(status);
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/restore/report.ts
-
-
-
-
-
-
-
-/** Sets the outputs and writes the job summary, whether the step succeeded or not. */
-async function reportRestore(inputs, record, error) {
-    core/* setOutput */.uH('tool-id', record.toolId);
-    core/* setOutput */.uH('dock-status-id', record.dockStatusId);
-    core/* setOutput */.uH('status', record.status);
-    core/* setOutput */.uH('deployed', String(record.deployed));
-    core/* setOutput */.uH('plan', record.plan);
-    core/* setOutput */.uH('plan-file', record.plan ? await writePlanFile(inputs, record.plan) : '');
-    core/* setOutput */.uH('before-file', record.beforeFile);
-    core/* setOutput */.uH('before-artifact-id', record.beforeArtifactId);
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await writeRestoreSummary(inputs, record, error);
-    }
-    catch (caught) {
-        core/* warning */.$e(`Could not write the job summary: ${messageOf(caught)}`);
-    }
-}
-/**
- * The plan as a file too: a workflow posting it (gh pr comment --body-file) needs no
- * environment variable, which Linux caps at 128 KiB (65,536 characters of CJK text exceed it).
- */
-async function writePlanFile(inputs, plan) {
-    try {
-        const folder = await external_node_fs_.promises.mkdtemp(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-plan-'));
-        const file = external_node_path_.join(folder, `${inputs.resource}-${inputs.toolId || 'new'}-plan.md`);
-        await external_node_fs_.promises.writeFile(file, plan);
-        return file;
-    }
-    catch (error) {
-        // The other outputs and the summary still follow; the plan output holds the same text.
-        core/* warning */.$e(`Could not write the plan to a file: ${messageOf(error)}`);
-        return '';
-    }
-}
-function report_stateOf(status) {
-    if (status === MAY_HAVE_STARTED) {
-        return 'may have started: the request failed after Kore.ai may have acted on it; check in Kore.ai before running this step again';
-    }
-    return printableHtml(status || 'not started');
-}
-/** Where the target's state before the import was kept, and how to bring it back. */
-function beforeImport(inputs, record) {
-    const name = record.beforeFile.split('/').pop() ?? '';
-    const kept = record.beforeArtifactId
-        ? `artifact ${code(name)} (id ${code(record.beforeArtifactId)})`
-        : `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`;
-    const resource = inputs.resource === 'tool' ? '' : `, resource: ${inputs.resource}`;
-    const undo = `restore@v1 with source: the downloaded ${name}, tool-id: ${inputs.toolId}${resource}`;
-    return `${kept}. To undo: ${code(undo)}`;
-}
-async function writeRestoreSummary(inputs, record, error) {
-    const noun = inputs.resource;
-    const into = inputs.toolId
-        ? `existing ${noun} ${code(inputs.toolId)}`
-        : `new ${noun} ${printableHtml(`"${inputs.toolName}"`)}${record.toolId ? `: ${code(record.toolId)}` : ''}`;
-    const rows = [
-        ['Host', code(inputs.host)],
-        ['Backup', code(inputs.source)],
-        [inputs.plan ? 'Would import into' : 'Imported into', into],
-        ['Import', inputs.plan ? 'not done (plan: true)' : report_stateOf(record.status)],
-        [
-            'Variables set from env-values',
-            record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
-        ],
-        [
-            'Deploy',
-            inputs.plan
-                ? 'not done (plan: true)'
-                : inputs.deploy
-                    ? report_stateOf(record.deployStatus)
-                    : 'not asked (deploy: false)'
-        ]
-    ];
-    if (record.beforeFile)
-        rows.push(['Before the import', beforeImport(inputs, record)]);
-    if (error)
-        rows.push(['Error', errorText(error)]);
-    const summary = core/* summary */.z
-        .addHeading(`Kore.ai ${inputs.resource} ${inputs.plan ? 'restore plan' : 'restore'}`, 3)
-        .addTable([
-        [
-            { data: 'Field', header: true },
-            { data: 'Value', header: true }
-        ],
-        ...rows
-    ]);
-    // Markdown after a blank line, which ends the HTML block above.
-    if (record.plan)
-        summary.addRaw(`\n${record.plan}\n`, true);
-    await summary.write();
 }
 
 ;// CONCATENATED MODULE: ./src/restore/main.ts
@@ -35879,8 +36053,12 @@ async function writeRestoreSummary(inputs, record, error) {
 
 
 
+
+
+
 /** The restore action: validates everything before any request, then reports once. */
 async function run() {
+    const report = (0,step/* newReport */.bQ)();
     let inputs;
     const record = {
         toolId: '',
@@ -35896,6 +36074,7 @@ async function run() {
     let error = '';
     try {
         const given = (inputs = readRestoreInputs());
+        reportWhenCancelled(report, given, record);
         // Reading the backup counts against timeout too: the import's time starts now.
         const startedAt = Date.now();
         const backup = await readBackup(given.source, startedAt + given.timeoutSeconds * 1000);
@@ -35933,14 +36112,160 @@ async function run() {
         await restoreTool(given, toUpload, record, current ? Date.now() : startedAt);
     }
     catch (caught) {
-        error = messageOf(caught);
-        core/* setFailed */.C1(error);
+        error = (0,errors/* messageOf */.b)(caught);
+        // A cancellation already said what happened; what it cut off is no news.
+        if (!(0,cancel/* isCancelled */.mm)())
+            core/* setFailed */.C1(error);
     }
     finally {
-        if (inputs)
-            await reportRestore(inputs, record, error);
-        else
-            await writeErrorSummary('Kore.ai tool restore', error);
+        const known = inputs;
+        await report.write(() => known ? reportRestore(known, record, error) : writeErrorSummary('Kore.ai tool restore', error));
+    }
+}
+
+
+/***/ }),
+
+/***/ 84353:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   bQ: () => (/* binding */ newReport),
+/* harmony export */   eg: () => (/* binding */ runStep)
+/* harmony export */ });
+/* unused harmony exports REPORT_BOUND_MS, OnceReport */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _cancel_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(90833);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(83916);
+/* harmony import */ var _temporary_files_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(85010);
+
+
+
+
+/**
+ * How a step ends, for both actions' entry points: it reports once, then the process exits, so
+ * that nothing left pending (a library's socket without a time limit) outlives the step's bound.
+ * On the runner's SIGINT or SIGTERM it stops, reports what holds then, and exits within
+ * REPORT_BOUND_MS, well before the runner's SIGTERM follows its SIGINT (about 7.5 s).
+ */
+/** The longest a cancelled step spends reporting before it exits regardless. */
+const REPORT_BOUND_MS = 3000;
+/** The longest the exit waits for stdout and stderr to take the last lines. */
+const FLUSH_BOUND_MS = 500;
+/** One run's outputs and summary: written once, by the run's own end or by a cancellation. */
+class OnceReport {
+    written;
+    whenCancelled;
+    /** What to report if the step is cancelled before the run reports (it reads the run's state). */
+    ifCancelled(report) {
+        this.whenCancelled = report;
+    }
+    /** Runs `report` unless a report was already written or is being written. */
+    write(report) {
+        return (this.written ??= report());
+    }
+    /**
+     * A cancellation: reported as the run said to (which fails the step), or failed plainly before
+     * it said how. Once the run's own report is under way, that one stands, and so does its result.
+     */
+    cancelled(reason) {
+        if (this.written)
+            return this.written;
+        const report = this.whenCancelled;
+        if (!report) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(reason);
+            return Promise.resolve();
+        }
+        return this.write(() => report(reason));
+    }
+}
+let current;
+/** The report of the run starting now: the one a cancellation writes. */
+function newReport() {
+    return (current = new OnceReport());
+}
+/** Runs the action, then exits with the code it set (setFailed's 1, else 0). */
+async function runStep(run) {
+    process.on('SIGINT', () => void cancel('SIGINT'));
+    process.on('SIGTERM', () => void cancel('SIGTERM'));
+    process.on('exit', _temporary_files_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTemporaryFiles */ .v);
+    try {
+        await run();
+    }
+    catch (error) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error));
+    }
+    await exit();
+}
+/** The first signal stops the step and reports; a second one ends it at once. */
+async function cancel(signal) {
+    if ((0,_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .isCancelled */ .mm)())
+        return exit();
+    const reason = `The step was cancelled (${signal})`;
+    (0,_cancel_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelStep */ .vr)(reason);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${reason}: no further request is sent; reporting, then exiting`);
+    setTimeout(() => void exit(), REPORT_BOUND_MS);
+    try {
+        await (current ?? new OnceReport()).cancelled(reason);
+    }
+    catch (error) {
+        process.exitCode = 1;
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not report the cancellation: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .b)(error)}`);
+    }
+    await exit();
+}
+async function exit() {
+    (0,_temporary_files_js__WEBPACK_IMPORTED_MODULE_2__/* .removeTemporaryFiles */ .v)();
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit();
+}
+/** Resolves once the stream has taken what was written to it (or after FLUSH_BOUND_MS). */
+function flushed(stream) {
+    return new Promise(resolve => {
+        const timer = setTimeout(resolve, FLUSH_BOUND_MS);
+        stream.write('', () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
+}
+
+
+/***/ }),
+
+/***/ 85010:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ removeAtExit),
+/* harmony export */   v: () => (/* binding */ removeTemporaryFiles)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * Files the step makes for itself (a download in progress holds secure values in clear), which
+ * must not outlive it whatever ends it: a self-hosted runner keeps its workspace between jobs.
+ * Outputs meant for later steps are never listed here.
+ */
+const files = new Set();
+/** Lists `file` for removal when the step ends; returns what to call once it is dealt with. */
+function removeAtExit(file) {
+    files.add(file);
+    return () => files.delete(file);
+}
+/**
+ * Removes every file still listed; synchronous, so that it can run as the process exits. They
+ * stay listed: a write stream still opening could make one again before the exit's last call.
+ */
+function removeTemporaryFiles() {
+    for (const file of files) {
+        try {
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(file, { force: true });
+        }
+        catch {
+            // Nothing more can be done on the way out; the other files still go.
+        }
     }
 }
 
@@ -39374,6 +39699,18 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 
