@@ -34,30 +34,38 @@ describe('the bundled export, cancelled mid-download', () => {
   let kore: Kore
   afterEach(() => kore.close())
 
+  /**
+   * The export of TOOL, into a folder of the workspace (path) or RUNNER_TEMP's default, cancelled
+   * with `signals` while the download is under way: its .part file there, half written.
+   */
+  async function cancelledExport(inWorkspace: boolean, ...signals: NodeJS.Signals[]) {
+    kore = await startKoreServer({ jobPolls: 0, stallDownloads: 1 })
+    const workspace = tempDir('kore-workspace-')
+    const folder = inWorkspace ? path.join(workspace, 'backups') : undefined
+    const downloading = (runnerTemp: string): boolean =>
+      kore.requestsTo('download').length === 1 &&
+      filesUnder(folder ?? runnerTemp).some(file => file.endsWith('.part'))
+    const cancel = cancelWhen(downloading, ...signals)
+    const run = await runAction(
+      {
+        host: kore.url,
+        'tool-id': TOOL,
+        'api-key': kore.apiKey,
+        'upload-artifact': 'false',
+        ...(folder ? { path: folder } : {})
+      },
+      { env: { GITHUB_WORKSPACE: workspace }, during: cancel.during, killAfterMs: 30_000 }
+    )
+    return { run, cancel, workspace }
+  }
+
   it.each([
     ['into the workspace (path)', 'SIGINT', true],
     ['into RUNNER_TEMP (no path)', 'SIGTERM', false]
   ] as const)(
-    '%s on %s: leaves no partial download and reports once',
+    '%s, on %s: leaves no partial download and reports once',
     async (_, signal, inWorkspace) => {
-      kore = await startKoreServer({ jobPolls: 0, stallDownloads: 1 })
-      const workspace = tempDir('kore-workspace-')
-      const folder = path.join(workspace, 'backups')
-      // The download is under way: its .part file is there, half written.
-      const downloading = (runnerTemp: string): boolean =>
-        kore.requestsTo('download').length === 1 &&
-        filesUnder(inWorkspace ? folder : runnerTemp).some(file => file.endsWith('.part'))
-      const cancel = cancelWhen(downloading, signal)
-      const run = await runAction(
-        {
-          host: kore.url,
-          'tool-id': TOOL,
-          'api-key': kore.apiKey,
-          'upload-artifact': 'false',
-          ...(inWorkspace ? { path: folder } : {})
-        },
-        { env: { GITHUB_WORKSPACE: workspace }, during: cancel.during, killAfterMs: 30_000 }
-      )
+      const { run, cancel, workspace } = await cancelledExport(inWorkspace, signal)
 
       expect(run.exitCode).toBe(1)
       expect(cancel.exitedAfterMs(run)).toBeLessThan(3000)
@@ -78,4 +86,13 @@ describe('the bundled export, cancelled mid-download', () => {
       expect(kore.requests.filter(request => request.at > cancel.sent.at)).toEqual([])
     }
   )
+
+  it('ends at once on a second signal, before the download cleaned up after itself: no partial file either', async () => {
+    const { run, cancel, workspace } = await cancelledExport(true, 'SIGINT', 'SIGTERM')
+
+    expect(run.exitCode).toBe(1)
+    expect(cancel.exitedAfterMs(run)).toBeLessThan(3000)
+    expect(filesUnder(workspace)).toEqual([])
+    expect(filesUnder(run.runnerTemp)).toEqual(['github_output', 'step_summary'])
+  })
 })

@@ -87,6 +87,7 @@ describe('the bundled restore, cancelled', () => {
     expect(run.stdout).toContain(
       `::error::The step was cancelled (SIGINT) while Kore.ai's import job ${importJob?.id} was running: it goes on without this step`
     )
+    expect(run.stdout.match(/^::error::/gm)).toHaveLength(1)
     expect(run.summary).toContain('The step was cancelled (SIGINT)')
     expect(run.summary).toContain('may have started')
     expect(run.summary.match(/Kore\.ai tool restore/g)).toHaveLength(1)
@@ -149,6 +150,7 @@ describe('the bundled restore, cancelled', () => {
     expect(cancel.exitedAfterMs(run)).toBeLessThan(PROMPT_MS)
     expect(run.outputs).toMatchObject({ status: '', 'dock-status-id': '', 'before-file': '' })
     expect(kore.requestsTo('upload')).toEqual([])
+    expect(outputsWritten(run)).toEqual(OUTPUTS)
     expect(run.summary).toContain('before the import was requested: nothing was imported')
     // The safety export never finished: no zip of it, no download in progress, is left.
     expect(filesUnder(run.runnerTemp)).toEqual(['github_output', 'step_summary'])

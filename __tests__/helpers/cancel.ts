@@ -13,20 +13,18 @@ export async function until(ready: () => boolean, ms = 20_000): Promise<void> {
 }
 
 /**
- * Cancels the step as the runner does, with `signal` once `ready(runnerTemp)` holds. `sent` is
- * when the signal went; `exitedAfterMs(run)` how long the step took to end after it.
+ * Cancels the step as the runner does, with `signals` (one after the other, at once) once
+ * `ready(runnerTemp)` holds. `sent` is when they went; `exitedAfterMs(run)` how long the step
+ * took to end after them.
  */
-export function cancelWhen(
-  ready: (runnerTemp: string) => boolean,
-  signal: NodeJS.Signals = 'SIGINT'
-) {
+export function cancelWhen(ready: (runnerTemp: string) => boolean, ...signals: NodeJS.Signals[]) {
   const sent = { at: 0 }
   return {
     sent,
     during: async (child: ChildProcess, runnerTemp: string): Promise<void> => {
       await until(() => ready(runnerTemp))
       sent.at = Date.now()
-      child.kill(signal)
+      for (const signal of signals.length > 0 ? signals : ['SIGINT' as const]) child.kill(signal)
     },
     exitedAfterMs: (run: ActionRun): number => run.startedAt + run.wallMs - sent.at
   }
