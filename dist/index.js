@@ -31827,7 +31827,7 @@ function artifactUploadError(message, file) {
 /**
  * Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked, within
  * timeoutSeconds. @actions/artifact's client has no socket timeout: past the bound the upload
- * is abandoned, and the action's entry exits once it has reported (see exit.ts).
+ * is abandoned, and the action's entry exits once it has reported (see step.ts).
  */
 async function uploadExportArtifact(request) {
     let timer;

@@ -33061,7 +33061,7 @@ function artifactUploadError(message, file) {
 /**
  * Uploads the zip unarchived (not a zip inside a zip), replacing a namesake when asked, within
  * timeoutSeconds. @actions/artifact's client has no socket timeout: past the bound the upload
- * is abandoned, and the action's entry exits once it has reported (see exit.ts).
+ * is abandoned, and the action's entry exits once it has reported (see step.ts).
  */
 async function uploadExportArtifact(request) {
     let timer;
@@ -35862,10 +35862,10 @@ function refusePlaceholders(files) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./src/temporary-files.ts
 var temporary_files = __nccwpck_require__(85010);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/kore/download.ts
 
 
@@ -36117,6 +36117,7 @@ async function runExportJob(client, request) {
 
 
 
+
 /**
  * The undo file must itself be restorable, and File Upload takes 25 MB; within that its files
  * unpack to at most four times as much (verifyExport).
@@ -36137,6 +36138,9 @@ async function exportCurrentState(inputs, deadline) {
         core/* info */.pq(`Exporting ${noun} ${inputs.toolId} as it is now, before anything changes`);
         const folder = await promises_.mkdtemp(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-before-import-'));
         const file = external_node_path_.join(folder, beforeImportName(inputs));
+        // A plan keeps nothing: its copy (secrets in clear) goes however the step ends.
+        if (inputs.plan)
+            (0,temporary_files/* removeAtExit */.m)(file);
         // The files as the check read them: the zip takes its name only once they passed, so it
         // is never read twice nor left failed.
         let files = new Map();

@@ -5,6 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { MAX_UPLOAD_BYTES, verifyExport } from '../backup/importable.js'
 import { messageOf } from '../errors.js'
+import { removeAtExit } from '../temporary-files.js'
 import { KoreClient } from '../kore/client.js'
 import { runExportJob } from '../kore/export-job.js'
 import { isPlainId } from '../text.js'
@@ -45,6 +46,8 @@ export async function exportCurrentState(
       path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-before-import-')
     )
     const file = path.join(folder, beforeImportName(inputs))
+    // A plan keeps nothing: its copy (secrets in clear) goes however the step ends.
+    if (inputs.plan) removeAtExit(file)
     // The files as the check read them: the zip takes its name only once they passed, so it
     // is never read twice nor left failed.
     let files = new Map<string, Buffer>()
