@@ -113,6 +113,15 @@ describe('commitExport with pull-request', () => {
     ])
   })
 
+  it('asks once for a branch not made yet, with retries fitted to the deadline', async () => {
+    await start()
+    await commitExport(pr({ deadline: { at: Date.now() + 60_000, seconds: 60 } }))
+    const reads = github.requests.filter(
+      r => r.method === 'GET' && decodeURIComponent(r.path).endsWith(`/git/ref/heads/${BRANCH}`)
+    )
+    expect(reads).toHaveLength(1)
+  })
+
   it('uses the pull request its own lost create made (502, then 422 already exists)', async () => {
     await start({ pullCreate502s: 1 })
     const result = await commitExport(pr())

@@ -487,6 +487,8 @@ class CommitError extends Error {
 }
 /** How long one GitHub call may take, its retries included. */
 const GITHUB_REQUEST_TIMEOUT_MS = 120_000;
+/** Answers that are final: the retry plugin's own default list, given to it explicitly. */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 451];
 /**
  * Octokit with the retry and throttling plugins; GITHUB_API_URL is read now, not at import.
  * Octokit has no time limit of its own, so each call gets one, never past the stage's deadline:
@@ -499,8 +501,9 @@ function createOctokit(token, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS, deadline) {
         throttle: {
             onRateLimit: retryTwice('rate limit', deadline),
             onSecondaryRateLimit: retryTwice('secondary rate limit', deadline)
-        }
-    }, dist_bundle/* retry */.L, throttling);
+        },
+        retry: { doNotRetry: DO_NOT_RETRY }
+    }, keepFinalAnswers, dist_bundle/* retry */.L, throttling);
     // Set in place: options handed on from a wrap hook are not the ones the request uses.
     octokit.hook.before('request', options => {
         if (options.request?.signal)
@@ -521,6 +524,22 @@ function createOctokit(token, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS, deadline) {
         };
     });
     return octokit;
+}
+/**
+ * The retry plugin repeats every failure of a request whose options carry `retries` (set below
+ * to fit the deadline), final answers included (octokit/plugin-retry.js#576): a 404 for a branch
+ * not made yet was asked three more times, and a network fault on one of those replaced the
+ * answer and failed the commit. Registered before the plugin, this takes the count off a final
+ * answer before the plugin sees it.
+ */
+function keepFinalAnswers(octokit) {
+    octokit.hook.error('request', error => {
+        const { status, request } = error;
+        if (status !== undefined && DO_NOT_RETRY.includes(status) && request?.request) {
+            delete request.request.retries;
+        }
+        throw error;
+    });
 }
 /** The retry plugin waits 1, 4, then 9 s before its three retries: how many of them fit. */
 function retriesWithin(ms) {

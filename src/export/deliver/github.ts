@@ -20,6 +20,9 @@ class CommitError extends Error {
 /** How long one GitHub call may take, its retries included. */
 export const GITHUB_REQUEST_TIMEOUT_MS = 120_000
 
+/** Answers that are final: the retry plugin's own default list, given to it explicitly. */
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 451]
+
 /**
  * Octokit with the retry and throttling plugins; GITHUB_API_URL is read now, not at import.
  * Octokit has no time limit of its own, so each call gets one, never past the stage's deadline:
@@ -38,8 +41,10 @@ export function createOctokit(
       throttle: {
         onRateLimit: retryTwice('rate limit', deadline),
         onSecondaryRateLimit: retryTwice('secondary rate limit', deadline)
-      }
+      },
+      retry: { doNotRetry: DO_NOT_RETRY }
     },
+    keepFinalAnswers,
     retry,
     throttling
   )
@@ -62,6 +67,23 @@ export function createOctokit(
     }
   })
   return octokit
+}
+
+/**
+ * The retry plugin repeats every failure of a request whose options carry `retries` (set below
+ * to fit the deadline), final answers included (octokit/plugin-retry.js#576): a 404 for a branch
+ * not made yet was asked three more times, and a network fault on one of those replaced the
+ * answer and failed the commit. Registered before the plugin, this takes the count off a final
+ * answer before the plugin sees it.
+ */
+function keepFinalAnswers(octokit: Pick<Octokit, 'hook'>): void {
+  octokit.hook.error('request', error => {
+    const { status, request } = error as { status?: number; request?: { request?: object } }
+    if (status !== undefined && DO_NOT_RETRY.includes(status) && request?.request) {
+      delete (request.request as { retries?: number }).retries
+    }
+    throw error
+  })
 }
 
 /** The retry plugin waits 1, 4, then 9 s before its three retries: how many of them fit. */
