@@ -122,6 +122,13 @@ describe('commitExport with pull-request', () => {
     expect(reads).toHaveLength(1)
   })
 
+  it('uses the branch its own lost create made (502, then 422 already exists)', async () => {
+    await start({ refCreate502s: 1 })
+    const result = await commitExport(pr({ deadline: { at: Date.now() + 60_000, seconds: 60 } }))
+    expect(result).toMatchObject({ changed: true, branch: BRANCH, pullRequestNumber: 1 })
+    expect(github.head(BRANCH)).toBe(result.commitSha)
+  })
+
   it('uses the pull request its own lost create made (502, then 422 already exists)', async () => {
     await start({ pullCreate502s: 1 })
     const result = await commitExport(pr())

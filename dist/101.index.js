@@ -274,7 +274,7 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
             });
         }
         else {
-            await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${headBranch}`, sha: commitSha });
+            await createBranch(octokit, repo, headBranch, commitSha);
         }
         changed = true;
     }
@@ -296,6 +296,21 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     catch (error) {
         // The commit exists on the action's branch: say so, and fail for the pull request.
         return { ...made, pullRequestError: (0,errors/* messageOf */.b)((0,github/* explain */.WE)(error, request)) };
+    }
+}
+/**
+ * Creates the action's own branch. A create whose answer was lost and that was sent again is
+ * told the branch already exists: it is then set to this commit, as an existing one would be.
+ */
+async function createBranch(octokit, repo, branch, sha) {
+    try {
+        await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha });
+    }
+    catch (error) {
+        const { status, message } = error;
+        if (status !== 422 || !/already exists/i.test(message ?? ''))
+            throw error;
+        await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: true });
     }
 }
 async function differs(octokit, repo, head, directories) {

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto'
  * @property {string[]} [protectedBranches]  ref updates to these answer 422 "Protected branch update failed"
  * @property {number} [raceOnUpdate]  before this many ref updates, another "run" commits first
  * @property {number} [pullCreate502s]  this many pull requests are created but answered 502
+ * @property {number} [refCreate502s]  this many branches are created but answered 502
  * @property {number} [twinRaces]  before this many ref updates, a twin run commits the same tree
  * @property {boolean} [forbidPullRequests]  creating a PR answers 403 as for a token without that right
  * @property {number} [initialCommitAgeDays]  how old the repository's first (and only) commit is
@@ -48,6 +49,7 @@ export async function startGithubApi(options = {}) {
   let racesLeft = options.raceOnUpdate ?? 0
   let twinRacesLeft = options.twinRaces ?? 0
   let pullCreate502sLeft = options.pullCreate502s ?? 0
+  let refCreate502sLeft = options.refCreate502s ?? 0
   /** @type {Map<string, string>} commit sha → committer date (ISO) */
   const commitDates = new Map()
   /** @type {string[]} workflow ids enabled through the API, in order */
@@ -267,6 +269,10 @@ export async function startGithubApi(options = {}) {
       if (!commits.has(body.sha))
         return send(res, 422, { message: 'Object does not exist', status: '422' })
       refs.set(ref, body.sha)
+      if (refCreate502sLeft > 0) {
+        refCreate502sLeft -= 1
+        return send(res, 502, { message: 'Server Error' })
+      }
       return send(res, 201, refBody(ref, body.sha))
     }
     if ((match = rest.match(/^\/git\/commits\/([0-9a-f]{40})$/)) && method === 'GET') {

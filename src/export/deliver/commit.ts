@@ -202,7 +202,7 @@ async function commitAsPullRequest(
         force: true
       })
     } else {
-      await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${headBranch}`, sha: commitSha })
+      await createBranch(octokit, repo, headBranch, commitSha)
     }
     changed = true
   }
@@ -223,6 +223,20 @@ async function commitAsPullRequest(
   } catch (error) {
     // The commit exists on the action's branch: say so, and fail for the pull request.
     return { ...made, pullRequestError: messageOf(explain(error, request)) }
+  }
+}
+
+/**
+ * Creates the action's own branch. A create whose answer was lost and that was sent again is
+ * told the branch already exists: it is then set to this commit, as an existing one would be.
+ */
+async function createBranch(octokit: Octokit, repo: Repo, branch: string, sha: string) {
+  try {
+    await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha })
+  } catch (error) {
+    const { status, message } = error as { status?: number; message?: string }
+    if (status !== 422 || !/already exists/i.test(message ?? '')) throw error
+    await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: true })
   }
 }
 
