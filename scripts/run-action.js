@@ -21,6 +21,7 @@ export const RESTORE_ENTRY = fileURLToPath(new URL('../dist/restore/index.js', i
  * @property {string} runnerTemp
  * @property {number} wallMs
  * @property {number} startedAt  Date.now() just before the process was spawned
+ * @property {boolean} killed  whether it was killed for running past `killAfterMs`
  */
 
 /**
@@ -33,7 +34,8 @@ export const RESTORE_ENTRY = fileURLToPath(new URL('../dist/restore/index.js', i
  * @property {(child: import('node:child_process').ChildProcess, runnerTemp: string) => Promise<void>} [during]
  *   runs alongside the action (to signal it, as the runner cancels a step); if it throws, the
  *   action is killed and runAction throws that
- * @property {number} [killAfterMs]  SIGKILL the action if it is still running then (exitCode null)
+ * @property {number} [killAfterMs]  SIGKILL the action if it is still running then (a hang, as a
+ *   job's timeout-minutes would; exitCode null, killed true)
  */
 
 /**
@@ -81,8 +83,12 @@ export async function runAction(inputs, options = {}) {
   child.stderr.on('data', chunk => (stderr += chunk))
   /** @type {Promise<number | null>} */
   const closed = new Promise(resolve => child.on('close', code => resolve(code)))
+  let killed = false
   const killer = options.killAfterMs
-    ? setTimeout(() => child.kill('SIGKILL'), options.killAfterMs)
+    ? setTimeout(() => {
+        killed = true
+        child.kill('SIGKILL')
+      }, options.killAfterMs)
     : undefined
   try {
     await options.during?.(child, runnerTemp)
@@ -101,7 +107,8 @@ export async function runAction(inputs, options = {}) {
     summary: fs.readFileSync(summaryFile, 'utf8'),
     runnerTemp,
     wallMs: Date.now() - started,
-    startedAt: started
+    startedAt: started,
+    killed
   }
 }
 

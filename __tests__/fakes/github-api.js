@@ -503,6 +503,10 @@ export async function startGithubApi(options = {}) {
     repository: `${owner}/${repoName}`,
     requests,
     pulls,
+    /** Every blob stored, reachable or not, by SHA. */
+    blobs,
+    /** Every commit made, on a branch or left behind by a failed update, by SHA. */
+    commits,
     commitFiles,
     /** What a workflow run on main in this repository has in its environment. */
     env: {

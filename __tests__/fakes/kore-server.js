@@ -91,6 +91,8 @@ import { buildZip, sampleExport } from './zip.js'
  * @property {boolean} open  started and neither FAILED nor downloaded yet
  * @property {'EXPORT'|'IMPORT'|'DEPLOY'} action
  * @property {ImportRecord} [imported]  what an import job brings in, once it ends SUCCESS
+ * @property {number} [endedAt]  when a status record first said the job ended (import, deploy)
+ * @property {string} [endStatus]  what that record said
  */
 
 /**
@@ -334,6 +336,8 @@ export async function startKoreServer(options = {}) {
       : (options.deployPolls ?? 0)
     const outcome = importing ? (options.importOutcome ?? 'SUCCESS') : 'SUCCESS'
     const status = job.polls > polls ? outcome : 'IN_PROGRESS'
+    const ends = status !== 'IN_PROGRESS' && job.endedAt === undefined
+    if (ends) Object.assign(job, { endedAt: Date.now(), endStatus: status })
     const kind = job.action.toLowerCase()
     const running =
       status === 'IN_PROGRESS' ? options.namesOtherTool?.[`${kind}-status-running`] : undefined
@@ -341,7 +345,8 @@ export async function startKoreServer(options = {}) {
     /** @type {Record<string, unknown>} */
     const record = { _id: job.id, [idField]: toolId, jobType, action: job.action, status }
     if (status === 'FAILED') record.statusLogs = options.failLogs ?? ['Import failed']
-    if (status === 'SUCCESS' && !importing) deployed.push(job.toolId)
+    // Once per deploy, however often its end is asked for again.
+    if (ends && status === 'SUCCESS' && !importing) deployed.push(job.toolId)
     if (status === 'SUCCESS' && job.imported) held.set(job.toolId, job.imported)
     return record
   }
@@ -379,7 +384,7 @@ export async function startKoreServer(options = {}) {
     const fileId = randomUUID().replaceAll('-', '').slice(0, 24)
     uploads.set(fileId, { name: file.name, data: Buffer.from(await file.arrayBuffer()) })
     sendJson(res, 200, {
-      url: `${origin}/api/getMediaStream/orgFiles/f-${fileId}?n=1&fileName=${file.name}`,
+      url: `${linkOrigin}/api/getMediaStream/orgFiles/f-${fileId}?n=1&fileName=${file.name}`,
       fileId
     })
   }
@@ -430,6 +435,7 @@ export async function startKoreServer(options = {}) {
     if (failure?.afterCreate && misbehave(res, importFailures)) return
     const final = existing && options.importAnswersFinal
     if (final && job.imported) held.set(toolId, job.imported)
+    if (final) Object.assign(job, { endedAt: Date.now(), endStatus: 'SUCCESS' })
     sendJson(res, 200, {
       dockStatusId: job.id,
       [idField]: options.namesOtherTool?.['import-answer'] ?? toolId,
@@ -452,7 +458,10 @@ export async function startKoreServer(options = {}) {
     if (!known) return sendError(res, 404, `Tool ${toolId} not found`)
     const job = newJob(toolId, 'DEPLOY')
     const atOnce = options.deployPolls === undefined
-    if (atOnce) deployed.push(toolId)
+    if (atOnce) {
+      deployed.push(toolId)
+      Object.assign(job, { endedAt: Date.now(), endStatus: 'SUCCESS' })
+    }
     // Deploy failures always come once the job exists: the case that must not be repeated.
     if (misbehave(res, deployFailures)) return
     // The hyphenated spelling, as the Deploy page documents it.
@@ -490,7 +499,7 @@ export async function startKoreServer(options = {}) {
   /** @param {Job} job */
   function downloadUrl(job) {
     const expires = Date.now() + 15 * 60_000
-    return `${origin}${job.downloadPath}?e=${expires}&s=signature-${job.exportJobId}`
+    return `${linkOrigin}${job.downloadPath}?e=${expires}&s=signature-${job.exportJobId}`
   }
 
   /** @param {Job} job */
@@ -545,8 +554,17 @@ export async function startKoreServer(options = {}) {
 
   await listen(server, options.host ?? '127.0.0.1', options.port)
   const origin = originOf(server, options.host ?? '127.0.0.1', options.tls ? 'https' : 'http')
+  // The origin the links it hands out name: its own, or a proxy's in front of it.
+  let linkOrigin = origin
   return {
     url: origin,
+    /**
+     * Serves behind a proxy: download and file links name this origin instead of the server's.
+     * @param {string} url
+     */
+    linkThrough(url) {
+      linkOrigin = url
+    },
     apiKey,
     requests,
     jobs,
