@@ -265,8 +265,23 @@ describe('run()', () => {
     expect(mocked.outputs()).toMatchObject({
       changed: 'true',
       'commit-sha': github.history(branch)[0]?.sha,
-      'pull-request-number': ''
+      'pull-request-number': '',
+      'pull-request-opened': ''
     })
+
+    // The setting is allowed; the next run finds its branch current and opens the pull request.
+    github.options.forbidPullRequests = false
+    jest.clearAllMocks()
+    await run()
+    expect(mocked.setFailed).not.toHaveBeenCalled()
+    expect(github.pulls).toHaveLength(1)
+    expect(mocked.outputs()).toMatchObject({
+      changed: 'false',
+      'commit-sha': '',
+      'pull-request-number': String(github.pulls[0]?.number),
+      'pull-request-opened': 'true'
+    })
+    expect(mocked.outputs().report).toContain(TOOL)
   })
 
   it('leaves changed empty when one tool is unchanged and another exported but refused', async () => {

@@ -147,15 +147,16 @@ async function findOpenPullRequest(octokit, repo, base, head) {
     });
     return open[0];
 }
+/** `opened` when this call made it: a run after one whose create was refused says so. */
 async function upsertPullRequest(octokit, repo, base, head, pull) {
     const existing = await findOpenPullRequest(octokit, repo, base, head);
     if (existing) {
         await octokit.rest.pulls.update({ ...repo, pull_number: existing.number, ...pull });
-        return existing;
+        return { ...existing, opened: false };
     }
     try {
         const { data } = await octokit.rest.pulls.create({ ...repo, head, base, ...pull });
-        return data;
+        return { ...data, opened: true };
     }
     catch (error) {
         // A create whose answer was lost (a 502) and was sent again finds its own pull request.
@@ -165,7 +166,7 @@ async function upsertPullRequest(octokit, repo, base, head, pull) {
         const created = await findOpenPullRequest(octokit, repo, base, head);
         if (!created)
             throw error;
-        return created;
+        return { ...created, opened: true };
     }
 }
 
@@ -291,7 +292,12 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
             title: request.pullRequestTitle,
             body: description.pullRequestBody
         });
-        return { ...made, pullRequestNumber: pull.number, pullRequestUrl: pull.html_url };
+        return {
+            ...made,
+            pullRequestNumber: pull.number,
+            pullRequestUrl: pull.html_url,
+            pullRequestOpened: pull.opened
+        };
     }
     catch (error) {
         // The commit exists on the action's branch: say so, and fail for the pull request.

@@ -34385,8 +34385,10 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             delivery.changes = result.changes.get(directory);
             delivery.changed = result.changed && result.changes.has(directory);
             // What this run did: a run that found its work already done (a racing twin committed
-            // it, or the pull request's branch already held it) reports nothing.
-            delivery.report = delivery.changed ? reports.get(directory) : undefined;
+            // it, or the pull request's branch already held it) reports nothing, unless it opened
+            // the pull request that proposes it (an earlier run's was refused).
+            const proposed = result.pullRequestOpened === true && result.changes.has(directory);
+            delivery.report = delivery.changed || proposed ? reports.get(directory) : undefined;
             if (result.pullRequestError)
                 delivery.errors.push(result.pullRequestError);
         }
@@ -35743,6 +35745,8 @@ async function reportResults(inputs, records, commit) {
     core/* setOutput */.uH('commit-url', commit?.commitUrl ?? '');
     core/* setOutput */.uH('pull-request-number', commit?.pullRequestNumber?.toString() ?? '');
     core/* setOutput */.uH('pull-request-url', commit?.pullRequestUrl ?? '');
+    const opened = commit?.pullRequestOpened;
+    core/* setOutput */.uH('pull-request-opened', opened === undefined ? '' : String(opened));
     core/* setOutput */.uH('results', JSON.stringify(records.map(toResult)));
     core/* setOutput */.uH('report', reportMarkdown(reportsOf(records), MAX_PULL_REQUEST_BODY));
     try {

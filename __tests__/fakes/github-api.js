@@ -501,6 +501,8 @@ export async function startGithubApi(options = {}) {
     url: `http://127.0.0.1:${address.port}`,
     token,
     repository: `${owner}/${repoName}`,
+    /** What it was started with; a test may change it, as an admin changes a setting. */
+    options,
     requests,
     pulls,
     /** Every blob stored, reachable or not, by SHA. */

@@ -38,6 +38,8 @@ export async function reportResults(
   core.setOutput('commit-url', commit?.commitUrl ?? '')
   core.setOutput('pull-request-number', commit?.pullRequestNumber?.toString() ?? '')
   core.setOutput('pull-request-url', commit?.pullRequestUrl ?? '')
+  const opened = commit?.pullRequestOpened
+  core.setOutput('pull-request-opened', opened === undefined ? '' : String(opened))
   core.setOutput('results', JSON.stringify(records.map(toResult)))
   core.setOutput('report', reportMarkdown(reportsOf(records), MAX_PULL_REQUEST_BODY))
   try {

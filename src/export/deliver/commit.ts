@@ -67,6 +67,8 @@ export interface CommitResult {
   refused: Map<string, string>
   pullRequestNumber?: number
   pullRequestUrl?: string
+  /** This run opened the pull request (false: it updated one already open). */
+  pullRequestOpened?: boolean
   /** A pull request closed because the target branch already holds the export. */
   closedPullRequestNumber?: number
 }
@@ -219,7 +221,12 @@ async function commitAsPullRequest(
       title: request.pullRequestTitle,
       body: description.pullRequestBody
     })
-    return { ...made, pullRequestNumber: pull.number, pullRequestUrl: pull.html_url }
+    return {
+      ...made,
+      pullRequestNumber: pull.number,
+      pullRequestUrl: pull.html_url,
+      pullRequestOpened: pull.opened
+    }
   } catch (error) {
     // The commit exists on the action's branch: say so, and fail for the pull request.
     return { ...made, pullRequestError: messageOf(explain(error, request)) }

@@ -53,27 +53,28 @@ async function findOpenPullRequest(
   return open[0]
 }
 
+/** `opened` when this call made it: a run after one whose create was refused says so. */
 export async function upsertPullRequest(
   octokit: Octokit,
   repo: Repo,
   base: string,
   head: string,
   pull: { title: string; body: string }
-): Promise<{ number: number; html_url: string }> {
+): Promise<{ number: number; html_url: string; opened: boolean }> {
   const existing = await findOpenPullRequest(octokit, repo, base, head)
   if (existing) {
     await octokit.rest.pulls.update({ ...repo, pull_number: existing.number, ...pull })
-    return existing
+    return { ...existing, opened: false }
   }
   try {
     const { data } = await octokit.rest.pulls.create({ ...repo, head, base, ...pull })
-    return data
+    return { ...data, opened: true }
   } catch (error) {
     // A create whose answer was lost (a 502) and was sent again finds its own pull request.
     const { status, message } = error as { status?: number; message?: string }
     if (status !== 422 || !/already exists/i.test(message ?? '')) throw error
     const created = await findOpenPullRequest(octokit, repo, base, head)
     if (!created) throw error
-    return created
+    return { ...created, opened: true }
   }
 }

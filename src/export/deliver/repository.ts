@@ -199,8 +199,10 @@ async function commitTools(
       delivery.changes = result.changes.get(directory)
       delivery.changed = result.changed && result.changes.has(directory)
       // What this run did: a run that found its work already done (a racing twin committed
-      // it, or the pull request's branch already held it) reports nothing.
-      delivery.report = delivery.changed ? reports.get(directory) : undefined
+      // it, or the pull request's branch already held it) reports nothing, unless it opened
+      // the pull request that proposes it (an earlier run's was refused).
+      const proposed = result.pullRequestOpened === true && result.changes.has(directory)
+      delivery.report = delivery.changed || proposed ? reports.get(directory) : undefined
       if (result.pullRequestError) delivery.errors.push(result.pullRequestError)
     }
     // Nothing was compared when every tool was refused: no commit could be made.
