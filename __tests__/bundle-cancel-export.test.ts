@@ -26,6 +26,7 @@ const OUTPUTS = [
   'commit-url',
   'pull-request-number',
   'pull-request-url',
+  'pull-request-opened',
   'results',
   'report'
 ]

@@ -55,6 +55,7 @@ describe('the bundled action', () => {
       'commit-url': '',
       'pull-request-number': '',
       'pull-request-url': '',
+      'pull-request-opened': '',
       report: '',
       results: JSON.stringify([
         {
@@ -237,7 +238,8 @@ describe('the bundled action', () => {
         'commit-sha': head,
         'commit-url': `https://github.com/acme/backups/commit/${head}`,
         'pull-request-number': '',
-        'pull-request-url': ''
+        'pull-request-url': '',
+        'pull-request-opened': ''
       })
       expect(github.history('main')[0]?.message).toMatch(
         new RegExp(`^Back up Kore.ai tool ${TOOL} \\(export tool-ej-`)
