@@ -5,6 +5,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { RESTORE_ENTRY, runAction } from '../scripts/run-action.js'
 import { startArtifactService } from './fakes/artifact-service.js'
+import { parsedVariables, redactedAsExpected, unzipped } from './helpers/artifact-contents.js'
 import { startKoreServer } from './fakes/kore-server.js'
 import { sampleExport } from './fakes/zip.js'
 import { tempDir } from './helpers/setup.js'
@@ -108,7 +109,7 @@ describe('the bundled restore: plan and undo', () => {
     expect(kore.requests).toHaveLength(0)
   })
 
-  it('exports the tool before importing over it, keeping the zip as file and artifact', async () => {
+  it('exports the tool before importing over it, keeping the zip as file and a redacted artifact', async () => {
     kore = await startKoreServer({ knownTools: [TOOL], jobPolls: 0 })
     const service = await startArtifactService()
     const run = await restore(
@@ -131,14 +132,15 @@ describe('the bundled restore: plan and undo', () => {
     )
     expect(fs.readFileSync(file).equals(sampleExport(TOOL))).toBe(true)
     const [artifact] = service.artifacts
-    expect(artifact?.name).toBe(path.basename(file))
-    expect(artifact?.blob?.equals(sampleExport(TOOL))).toBe(true)
+    expect(artifact?.name).toBe(path.basename(file, '.zip') + '-redacted.zip')
+    expect(parsedVariables(await unzipped(artifact?.blob))).toEqual(
+      redactedAsExpected(await unzipped(sampleExport(TOOL)))
+    )
     expect(run.outputs['before-artifact-id']).toBe(String(artifact?.id))
     expect(run.summary).toContain('To undo this import')
     expect(run.summary).toContain(`/${artifact?.id}">`)
-    expect(run.stdout).toContain(
-      `::warning::The artifact ${path.basename(file)} is the tool as Kore.ai exports it, with its secure values in clear (TOKEN)`
-    )
+    expect(run.summary).toContain('1 secure value(s) redacted')
+    expect(run.stdout).not.toContain('in clear')
     expect(kore.imports).toHaveLength(1)
   })
 

@@ -102,7 +102,7 @@ describe('the bundled restore: apply, then undo', () => {
     expect(fs.readFileSync(beforeFile).equals(sampleExport(TOOL))).toBe(true)
   })
 
-  it('undoes in another run, from the artifact unpacked into a folder', async () => {
+  it('undoes in another run, from the redacted artifact unpacked into a folder, with env-values', async () => {
     kore = await startKoreServer({ knownTools: [TOOL], jobPolls: 0, stateful: true })
     service = await startArtifactService()
     const applied = await apply({ GITHUB_WORKSPACE: workspace(), GITHUB_RUN_ID: '77' })
@@ -121,9 +121,20 @@ describe('the bundled restore: apply, then undo', () => {
     for (const entry of await extractZip(zip)) {
       fs.writeFileSync(path.join(later, 'kore-before-import', entry.name), entry.data)
     }
-    const undone = await step(
+    // The artifact holds the placeholder, never the value; the summary's snippet asks for it.
+    expect(artifact?.name).toMatch(/-redacted\.zip$/)
+    const unpacked = path.join(later, 'kore-before-import', 'env_variables.json')
+    expect(fs.readFileSync(unpacked, 'utf8')).not.toContain('secret-token')
+    expect(applied.summary).toContain('TOKEN=${{ secrets.TOKEN }}')
+    const without = await step(
       { source: 'kore-before-import' },
       { GITHUB_WORKSPACE: later, GITHUB_RUN_ID: '78' }
+    )
+    expect(without.exitCode).toBe(1)
+    expect(without.stdout).toContain('TOKEN')
+    const undone = await step(
+      { source: 'kore-before-import', 'env-values': 'TOKEN=secret-token' },
+      { GITHUB_WORKSPACE: later, GITHUB_RUN_ID: '79' }
     )
     expect(undone.exitCode).toBe(0)
     expect(heldBy(kore)).toEqual(await originalFiles())

@@ -9,6 +9,7 @@ import { startArtifactService } from './fakes/artifact-service.js'
 import { startGithubApi } from './fakes/github-api.js'
 import { startKoreServer, startStorageServer } from './fakes/kore-server.js'
 import { buildZip, sampleExport } from './fakes/zip.js'
+import { parsedVariables, redactedAsExpected, unzipped } from './helpers/artifact-contents.js'
 import { filesIn, selfSignedCertificate } from './helpers/setup.js'
 
 type Fake = Awaited<ReturnType<typeof startKoreServer>>
@@ -40,6 +41,9 @@ describe('the bundled action', () => {
     const sha256 = createHash('sha256').update(served).digest('hex')
     const file = path.join(run.runnerTemp, 'kore-tool-export', `kore-tool-${TOOL}.zip`)
     const [artifact] = service.artifacts
+    const artifactSha = createHash('sha256')
+      .update(artifact?.blob ?? '')
+      .digest('hex')
     expect(run.outputs).toEqual({
       status: 'SUCCESS',
       'dock-status-id': expect.stringMatching(/^ds-/),
@@ -49,7 +53,7 @@ describe('the bundled action', () => {
       size: String(served.length),
       'artifact-id': String(artifact?.id),
       'artifact-url': `https://github.com/acme/backups/actions/runs/4242/artifacts/${artifact?.id}`,
-      'artifact-digest': sha256,
+      'artifact-digest': artifactSha,
       changed: '',
       'commit-sha': '',
       'commit-url': '',
@@ -69,11 +73,14 @@ describe('the bundled action', () => {
         }
       ])
     })
-    // The artifact is the export itself, byte for byte, named after the file.
+    // The artifact is the export with its secure values redacted, and says so in its name.
     expect(service.artifacts).toHaveLength(1)
-    expect(artifact?.name).toBe(`kore-tool-${TOOL}.zip`)
-    expect(artifact?.blob?.equals(served)).toBe(true)
-    expect(artifact?.hash).toBe(`sha256:${sha256}`)
+    expect(artifact?.name).toBe(`kore-tool-${TOOL}-redacted.zip`)
+    expect(parsedVariables(await unzipped(artifact?.blob))).toEqual(
+      redactedAsExpected(await unzipped(served))
+    )
+    expect(artifact?.hash).toBe(`sha256:${artifactSha}`)
+    expect(run.summary).toContain('1 secure value(s) redacted')
     const days = (Date.parse(artifact?.expiresAt ?? '') - Date.now()) / 86_400_000
     expect(Math.round(days)).toBe(5)
     expect(run.summary).toContain(`href="${run.outputs['artifact-url']}"`)
@@ -86,10 +93,10 @@ describe('the bundled action', () => {
     expect(run.stdout.split(kore.apiKey)).toHaveLength(2)
     // The signed download link is masked before it could be printed.
     expect(run.stdout).toMatch(/::add-mask::http:\/\/127\.0\.0\.1:\d+\/api\/v1\/account\/exports\//)
-    // The artifact is unredacted: the log says so, naming the secure variable.
-    expect(run.stdout).toContain(
-      `::warning::The artifact kore-tool-${TOOL}.zip holds env_variables.json unredacted, with the values of the secure variable(s) TOKEN: anyone with read access`
-    )
+    // Nothing of the secure value anywhere the artifact or log went; no copy left behind.
+    expect(artifact?.blob?.includes('secret-token')).toBe(false)
+    expect(run.stdout).not.toContain('unredacted')
+    expect(fs.readdirSync(run.runnerTemp).filter(n => n.startsWith('kore-artifact-'))).toEqual([])
 
     expect(run.summary).toContain('Kore.ai tool export')
     expect(run.summary).toContain(`<code>${TOOL}</code>`)
@@ -371,7 +378,7 @@ describe('the bundled action', () => {
 
       const good = ['a-one', 'a-two', 'a-four']
       expect(service.artifacts.map(a => a.name).sort()).toEqual(
-        good.map(id => `kore-tool-${id}.zip`).sort()
+        good.map(id => `kore-tool-${id}-redacted.zip`).sort()
       )
       // One commit holding every tool that exported, each under its own directory.
       const history = github.history('main')

@@ -35,6 +35,7 @@ describe('readInputs', () => {
       maxDownloadBytes: 1024 ** 3,
       uploadArtifact: true,
       artifactName: 'kore-tool-{tool-id}',
+      artifactSecrets: 'redact',
       retentionDays: undefined,
       overwrite: false,
       commit: false,

@@ -5,8 +5,10 @@ import { messageOf } from './errors.js'
 /** Uploading one file as a workflow artifact, for both actions (the export, the restore's safety export). */
 
 export interface ArtifactRequest {
-  /** The verified export; uploaded as is, so the artifact is the importable zip itself. */
+  /** The zip to upload, as is: the artifact is the importable zip itself. */
   file: string
+  /** Where the export stays on the runner, said when the upload fails (default `file`). */
+  keptAt?: string
   /** 1-90; undefined means the repository's setting. */
   retentionDays?: number
   /** Replace an artifact of the same name in this run (re-runs). */
@@ -26,6 +28,8 @@ export interface UploadedArtifact {
   /** Link to the run's artifact, or empty when the run is unknown (outside Actions). */
   url: string
   digest: string
+  /** The secure variables whose values it holds as the placeholder; undefined: all in clear. */
+  redacted?: string[]
 }
 
 function artifactUploadError(message: string, file: string): Error {
@@ -43,7 +47,7 @@ export async function uploadExportArtifact(request: ArtifactRequest): Promise<Up
     timer = setTimeout(() => {
       const seconds = request.timeoutSeconds
       const problem = `Artifact upload failed: the artifact service did not answer within ${seconds} s (timeout).`
-      reject(artifactUploadError(problem, request.file))
+      reject(artifactUploadError(problem, request.keptAt ?? request.file))
     }, request.timeoutSeconds * 1000)
   })
   try {
@@ -55,11 +59,12 @@ export async function uploadExportArtifact(request: ArtifactRequest): Promise<Up
 
 async function upload(request: ArtifactRequest): Promise<UploadedArtifact> {
   const name = path.basename(request.file)
+  const keptAt = request.keptAt ?? request.file
   const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.'
   if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
     throw artifactUploadError(
       `Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`,
-      request.file
+      keptAt
     )
   }
   // Loaded only when needed: it is most of the bundle and slows every start.
@@ -85,7 +90,7 @@ async function upload(request: ArtifactRequest): Promise<UploadedArtifact> {
     if (error instanceof GHESNotSupportedError) {
       throw artifactUploadError(
         `Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`,
-        request.file
+        keptAt
       )
     }
     const message = messageOf(error)
@@ -94,10 +99,10 @@ async function upload(request: ArtifactRequest): Promise<UploadedArtifact> {
         request.onNameTaken ?? 'set overwrite: true to replace it, or choose another artifact-name.'
       throw artifactUploadError(
         `An artifact named ${name} already exists in this run: ${change}`,
-        request.file
+        keptAt
       )
     }
-    throw artifactUploadError(`Artifact upload failed: ${message}.`, request.file)
+    throw artifactUploadError(`Artifact upload failed: ${message}.`, keptAt)
   }
 }
 
@@ -107,4 +112,11 @@ function artifactUrl(id: number): string {
   if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID) return ''
   const server = GITHUB_SERVER_URL || 'https://github.com'
   return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`
+}
+
+/** What an artifact holds of the secure values, as the summaries say it. */
+export function secretsOf(artifact: UploadedArtifact): string {
+  if (!artifact.redacted) return 'secure values in clear'
+  const count = artifact.redacted.length
+  return count === 0 ? 'no secure values' : `${count} secure value(s) redacted`
 }

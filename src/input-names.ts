@@ -12,6 +12,7 @@ export const Input = {
   MaxDownloadSize: 'max-download-size',
   UploadArtifact: 'upload-artifact',
   ArtifactName: 'artifact-name',
+  ArtifactSecrets: 'artifact-secrets',
   RetentionDays: 'retention-days',
   Overwrite: 'overwrite',
   Commit: 'commit',

@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
  */
 const files = new Set<string>()
 
-/** Lists `file` for removal when the step ends; returns what to call once it is dealt with. */
+/** Lists `file` (or a folder the step made) for removal when the step ends; returns what to call once it is dealt with. */
 export function removeAtExit(file: string): () => void {
   files.add(file)
   return () => files.delete(file)
@@ -20,7 +20,7 @@ export function removeAtExit(file: string): () => void {
 export function removeTemporaryFiles(): void {
   for (const file of files) {
     try {
-      fs.rmSync(file, { force: true })
+      fs.rmSync(file, { recursive: true, force: true })
     } catch {
       // Nothing more can be done on the way out; the other files still go.
     }

@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto'
  * @property {number} [pullCreate502s]  this many pull requests are created but answered 502
  * @property {number} [refCreate502s]  this many branches are created but answered 502
  * @property {number} [twinRaces]  before this many ref updates, a twin run commits the same tree
+ * @property {'public'|'private'|'internal'} [visibility]  what GET /repos/{owner}/{repo} says (public)
  * @property {boolean} [forbidPullRequests]  creating a PR answers 403 as for a token without that right
  * @property {number} [initialCommitAgeDays]  how old the repository's first (and only) commit is
  * @property {boolean} [forbidActions]  the token lacks actions: write (enabling a workflow: 403)
@@ -223,7 +224,9 @@ export async function startGithubApi(options = {}) {
         name: repoName,
         full_name: `${owner}/${repoName}`,
         default_branch: defaultBranch,
-        html_url: `https://github.com/${owner}/${repoName}`
+        html_url: `https://github.com/${owner}/${repoName}`,
+        private: (options.visibility ?? 'public') !== 'public',
+        visibility: options.visibility ?? 'public'
       })
     }
     if ((match = rest.match(/^\/git\/ref\/(.+)$/)) && method === 'GET') {

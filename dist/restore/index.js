@@ -31672,6 +31672,840 @@ function defaultCallback(err) {
 
 /***/ }),
 
+/***/ 93044:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+var fs = __nccwpck_require__(79896);
+var Transform = (__nccwpck_require__(2203).Transform);
+var PassThrough = (__nccwpck_require__(2203).PassThrough);
+var zlib = __nccwpck_require__(43106);
+var util = __nccwpck_require__(39023);
+var EventEmitter = (__nccwpck_require__(24434).EventEmitter);
+var errorMonitor = (__nccwpck_require__(24434).errorMonitor);
+var crc32 = __nccwpck_require__(84928);
+
+exports.u = ZipFile;
+__webpack_unused_export__ = dateToDosDateTime;
+
+util.inherits(ZipFile, EventEmitter);
+function ZipFile() {
+  this.outputStream = new PassThrough();
+  this.entries = [];
+  this.outputStreamCursor = 0;
+  this.ended = false; // .end() sets this
+  this.allDone = false; // set when we've written the last bytes
+  this.forceZip64Eocd = false; // configurable in .end()
+  this.errored = false;
+  this.on(errorMonitor, function() {
+    this.errored = true;
+  });
+}
+
+ZipFile.prototype.addFile = function(realPath, metadataPath, options) {
+  var self = this;
+  metadataPath = validateMetadataPath(metadataPath, false);
+  if (options == null) options = {};
+
+  if (shouldIgnoreAdding(self)) return;
+  var entry = new Entry(metadataPath, false, options);
+  self.entries.push(entry);
+  fs.stat(realPath, function(err, stats) {
+    if (err) return self.emit("error", err);
+    if (!stats.isFile()) return self.emit("error", new Error("not a file: " + realPath));
+    entry.uncompressedSize = stats.size;
+    if (options.mtime == null) entry.setLastModDate(stats.mtime);
+    if (options.mode == null) entry.setFileAttributesMode(stats.mode);
+    entry.setFileDataPumpFunction(function() {
+      var readStream = fs.createReadStream(realPath);
+      entry.state = Entry.FILE_DATA_IN_PROGRESS;
+      readStream.on("error", function(err) {
+        self.emit("error", err);
+      });
+      pumpFileDataReadStream(self, entry, readStream);
+    });
+    pumpEntries(self);
+  });
+};
+
+ZipFile.prototype.addReadStream = function(readStream, metadataPath, options) {
+  this.addReadStreamLazy(metadataPath, options, function(cb) {
+    cb(null, readStream);
+  });
+};
+
+ZipFile.prototype.addReadStreamLazy = function(metadataPath, options, getReadStreamFunction) {
+  var self = this;
+  if (typeof options === "function") {
+    getReadStreamFunction = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  metadataPath = validateMetadataPath(metadataPath, false);
+
+  if (shouldIgnoreAdding(self)) return;
+  var entry = new Entry(metadataPath, false, options);
+  self.entries.push(entry);
+  entry.setFileDataPumpFunction(function() {
+    entry.state = Entry.FILE_DATA_IN_PROGRESS;
+    getReadStreamFunction(function(err, readStream) {
+      if (err) return self.emit("error", err);
+      pumpFileDataReadStream(self, entry, readStream);
+    });
+  });
+  pumpEntries(self);
+};
+
+ZipFile.prototype.addBuffer = function(buffer, metadataPath, options) {
+  var self = this;
+  metadataPath = validateMetadataPath(metadataPath, false);
+  if (buffer.length > 0x3fffffff) throw new Error("buffer too large: " + buffer.length + " > " + 0x3fffffff);
+  if (options == null) options = {};
+  if (options.size != null) throw new Error("options.size not allowed");
+
+  if (shouldIgnoreAdding(self)) return;
+  var entry = new Entry(metadataPath, false, options);
+  entry.uncompressedSize = buffer.length;
+  entry.crc32 = crc32.unsigned(buffer);
+  entry.crcAndFileSizeKnown = true;
+  self.entries.push(entry);
+  if (entry.compressionLevel === 0) {
+    setCompressedBuffer(buffer);
+  } else {
+    zlib.deflateRaw(buffer, {level:entry.compressionLevel}, function(err, compressedBuffer) {
+      setCompressedBuffer(compressedBuffer);
+    });
+  }
+  function setCompressedBuffer(compressedBuffer) {
+    entry.compressedSize = compressedBuffer.length;
+    entry.setFileDataPumpFunction(function() {
+      writeToOutputStream(self, compressedBuffer);
+      writeToOutputStream(self, entry.getDataDescriptor());
+      entry.state = Entry.FILE_DATA_DONE;
+
+      // don't call pumpEntries() recursively.
+      // (also, don't call process.nextTick recursively.)
+      setImmediate(function() {
+        pumpEntries(self);
+      });
+    });
+    pumpEntries(self);
+  }
+};
+
+ZipFile.prototype.addEmptyDirectory = function(metadataPath, options) {
+  var self = this;
+  metadataPath = validateMetadataPath(metadataPath, true);
+  if (options == null) options = {};
+  if (options.size != null) throw new Error("options.size not allowed");
+  if (options.compress != null) throw new Error("options.compress not allowed");
+  if (options.compressionLevel != null) throw new Error("options.compressionLevel not allowed");
+
+  if (shouldIgnoreAdding(self)) return;
+  var entry = new Entry(metadataPath, true, options);
+  self.entries.push(entry);
+  entry.setFileDataPumpFunction(function() {
+    writeToOutputStream(self, entry.getDataDescriptor());
+    entry.state = Entry.FILE_DATA_DONE;
+    pumpEntries(self);
+  });
+  pumpEntries(self);
+};
+
+var eocdrSignatureBuffer = bufferFrom([0x50, 0x4b, 0x05, 0x06]);
+
+ZipFile.prototype.end = function(options, calculatedTotalSizeCallback) {
+  if (typeof options === "function") {
+    calculatedTotalSizeCallback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (this.ended) return;
+  this.ended = true;
+  if (this.errored) return;
+  this.calculatedTotalSizeCallback = calculatedTotalSizeCallback;
+  this.forceZip64Eocd = !!options.forceZip64Format;
+  if (options.comment) {
+    if (typeof options.comment === "string") {
+      this.comment = encodeCp437(options.comment);
+    } else {
+      // It should be a Buffer
+      this.comment = options.comment;
+    }
+    if (this.comment.length > 0xffff) throw new Error("comment is too large");
+    // gotta check for this, because the zipfile format is actually ambiguous.
+    if (bufferIncludes(this.comment, eocdrSignatureBuffer)) throw new Error("comment contains end of central directory record signature");
+  } else {
+    // no comment.
+    this.comment = EMPTY_BUFFER;
+  }
+  pumpEntries(this);
+};
+
+function writeToOutputStream(self, buffer) {
+  self.outputStream.write(buffer);
+  self.outputStreamCursor += buffer.length;
+}
+
+function pumpFileDataReadStream(self, entry, readStream) {
+  var crc32Watcher = new Crc32Watcher();
+  var uncompressedSizeCounter = new ByteCounter();
+  var compressor = entry.compressionLevel !== 0 ? new zlib.DeflateRaw({level:entry.compressionLevel}) : new PassThrough();
+  var compressedSizeCounter = new ByteCounter();
+  readStream.pipe(crc32Watcher)
+            .pipe(uncompressedSizeCounter)
+            .pipe(compressor)
+            .pipe(compressedSizeCounter)
+            .pipe(self.outputStream, {end: false});
+  compressedSizeCounter.on("end", function() {
+    entry.crc32 = crc32Watcher.crc32;
+    if (entry.uncompressedSize == null) {
+      entry.uncompressedSize = uncompressedSizeCounter.byteCount;
+    } else {
+      if (entry.uncompressedSize !== uncompressedSizeCounter.byteCount) return self.emit("error", new Error("file data stream has unexpected number of bytes"));
+    }
+    entry.compressedSize = compressedSizeCounter.byteCount;
+    self.outputStreamCursor += entry.compressedSize;
+    writeToOutputStream(self, entry.getDataDescriptor());
+    entry.state = Entry.FILE_DATA_DONE;
+    pumpEntries(self);
+  });
+}
+
+function determineCompressionLevel(options) {
+  if (options.compress != null && options.compressionLevel != null) {
+    if (!!options.compress !== !!options.compressionLevel) throw new Error("conflicting settings for compress and compressionLevel");
+  }
+  if (options.compressionLevel != null) return options.compressionLevel;
+  if (options.compress === false) return 0;
+  return 6;
+}
+
+function pumpEntries(self) {
+  if (self.allDone || self.errored) return;
+  // first check if calculatedTotalSize is finally known
+  if (self.ended && self.calculatedTotalSizeCallback != null) {
+    var calculatedTotalSize = calculateTotalSize(self);
+    if (calculatedTotalSize != null) {
+      // we have an answer
+      self.calculatedTotalSizeCallback(calculatedTotalSize);
+      self.calculatedTotalSizeCallback = null;
+    }
+  }
+
+  // pump entries
+  var entry = getFirstNotDoneEntry();
+  function getFirstNotDoneEntry() {
+    for (var i = 0; i < self.entries.length; i++) {
+      var entry = self.entries[i];
+      if (entry.state < Entry.FILE_DATA_DONE) return entry;
+    }
+    return null;
+  }
+  if (entry != null) {
+    // this entry is not done yet
+    if (entry.state < Entry.READY_TO_PUMP_FILE_DATA) return; // input file not open yet
+    if (entry.state === Entry.FILE_DATA_IN_PROGRESS) return; // we'll get there
+    // start with local file header
+    entry.relativeOffsetOfLocalHeader = self.outputStreamCursor;
+    var localFileHeader = entry.getLocalFileHeader();
+    writeToOutputStream(self, localFileHeader);
+    entry.doFileDataPump();
+  } else {
+    // all cought up on writing entries
+    if (self.ended) {
+      // head for the exit
+      self.offsetOfStartOfCentralDirectory = self.outputStreamCursor;
+      self.entries.forEach(function(entry) {
+        var centralDirectoryRecord = entry.getCentralDirectoryRecord();
+        writeToOutputStream(self, centralDirectoryRecord);
+      });
+      writeToOutputStream(self, getEndOfCentralDirectoryRecord(self));
+      self.outputStream.end();
+      self.allDone = true;
+    }
+  }
+}
+
+function calculateTotalSize(self) {
+  var pretendOutputCursor = 0;
+  var centralDirectorySize = 0;
+  for (var i = 0; i < self.entries.length; i++) {
+    var entry = self.entries[i];
+    // compression is too hard to predict
+    if (entry.compressionLevel !== 0) return -1;
+    if (entry.state >= Entry.READY_TO_PUMP_FILE_DATA) {
+      // if addReadStream was called without providing the size, we can't predict the total size
+      if (entry.uncompressedSize == null) return -1;
+    } else {
+      // if we're still waiting for fs.stat, we might learn the size someday
+      if (entry.uncompressedSize == null) return null;
+    }
+    // we know this for sure, and this is important to know if we need ZIP64 format.
+    entry.relativeOffsetOfLocalHeader = pretendOutputCursor;
+    var useZip64Format = entry.useZip64Format();
+
+    pretendOutputCursor += LOCAL_FILE_HEADER_FIXED_SIZE + entry.utf8FileName.length;
+    pretendOutputCursor += entry.uncompressedSize;
+    if (!entry.crcAndFileSizeKnown) {
+      // use a data descriptor
+      if (useZip64Format) {
+        pretendOutputCursor += ZIP64_DATA_DESCRIPTOR_SIZE;
+      } else {
+        pretendOutputCursor += DATA_DESCRIPTOR_SIZE;
+      }
+    }
+
+    centralDirectorySize += CENTRAL_DIRECTORY_RECORD_FIXED_SIZE + entry.utf8FileName.length + entry.fileComment.length;
+    if (!entry.forceDosTimestamp) {
+      centralDirectorySize += INFO_ZIP_UNIVERSAL_TIMESTAMP_EXTRA_FIELD_SIZE;
+    }
+    if (useZip64Format) {
+      centralDirectorySize += ZIP64_EXTENDED_INFORMATION_EXTRA_FIELD_SIZE;
+    }
+  }
+
+  var endOfCentralDirectorySize = 0;
+  if (self.forceZip64Eocd ||
+      self.entries.length >= 0xffff ||
+      centralDirectorySize >= 0xffff ||
+      pretendOutputCursor >= 0xffffffff) {
+    // use zip64 end of central directory stuff
+    endOfCentralDirectorySize += ZIP64_END_OF_CENTRAL_DIRECTORY_RECORD_SIZE + ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR_SIZE;
+  }
+  endOfCentralDirectorySize += END_OF_CENTRAL_DIRECTORY_RECORD_SIZE + self.comment.length;
+  return pretendOutputCursor + centralDirectorySize + endOfCentralDirectorySize;
+}
+
+function shouldIgnoreAdding(self) {
+  if (self.ended) throw new Error("cannot add entries after calling end()");
+  if (self.errored) return true;
+  return false;
+}
+
+var ZIP64_END_OF_CENTRAL_DIRECTORY_RECORD_SIZE = 56;
+var ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR_SIZE = 20;
+var END_OF_CENTRAL_DIRECTORY_RECORD_SIZE = 22;
+function getEndOfCentralDirectoryRecord(self, actuallyJustTellMeHowLongItWouldBe) {
+  var needZip64Format = false;
+  var normalEntriesLength = self.entries.length;
+  if (self.forceZip64Eocd || self.entries.length >= 0xffff) {
+    normalEntriesLength = 0xffff;
+    needZip64Format = true;
+  }
+  var sizeOfCentralDirectory = self.outputStreamCursor - self.offsetOfStartOfCentralDirectory;
+  var normalSizeOfCentralDirectory = sizeOfCentralDirectory;
+  if (self.forceZip64Eocd || sizeOfCentralDirectory >= 0xffffffff) {
+    normalSizeOfCentralDirectory = 0xffffffff;
+    needZip64Format = true;
+  }
+  var normalOffsetOfStartOfCentralDirectory = self.offsetOfStartOfCentralDirectory;
+  if (self.forceZip64Eocd || self.offsetOfStartOfCentralDirectory >= 0xffffffff) {
+    normalOffsetOfStartOfCentralDirectory = 0xffffffff;
+    needZip64Format = true;
+  }
+  if (actuallyJustTellMeHowLongItWouldBe) {
+    if (needZip64Format) {
+      return (
+        ZIP64_END_OF_CENTRAL_DIRECTORY_RECORD_SIZE +
+        ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR_SIZE +
+        END_OF_CENTRAL_DIRECTORY_RECORD_SIZE
+      );
+    } else {
+      return END_OF_CENTRAL_DIRECTORY_RECORD_SIZE;
+    }
+  }
+
+  var eocdrBuffer = bufferAlloc(END_OF_CENTRAL_DIRECTORY_RECORD_SIZE + self.comment.length);
+  // end of central dir signature                       4 bytes  (0x06054b50)
+  eocdrBuffer.writeUInt32LE(0x06054b50, 0);
+  // number of this disk                                2 bytes
+  eocdrBuffer.writeUInt16LE(0, 4);
+  // number of the disk with the start of the central directory  2 bytes
+  eocdrBuffer.writeUInt16LE(0, 6);
+  // total number of entries in the central directory on this disk  2 bytes
+  eocdrBuffer.writeUInt16LE(normalEntriesLength, 8);
+  // total number of entries in the central directory   2 bytes
+  eocdrBuffer.writeUInt16LE(normalEntriesLength, 10);
+  // size of the central directory                      4 bytes
+  eocdrBuffer.writeUInt32LE(normalSizeOfCentralDirectory, 12);
+  // offset of start of central directory with respect to the starting disk number  4 bytes
+  eocdrBuffer.writeUInt32LE(normalOffsetOfStartOfCentralDirectory, 16);
+  // .ZIP file comment length                           2 bytes
+  eocdrBuffer.writeUInt16LE(self.comment.length, 20);
+  // .ZIP file comment                                  (variable size)
+  self.comment.copy(eocdrBuffer, 22);
+
+  if (!needZip64Format) return eocdrBuffer;
+
+  // ZIP64 format
+  // ZIP64 End of Central Directory Record
+  var zip64EocdrBuffer = bufferAlloc(ZIP64_END_OF_CENTRAL_DIRECTORY_RECORD_SIZE);
+  // zip64 end of central dir signature                                             4 bytes  (0x06064b50)
+  zip64EocdrBuffer.writeUInt32LE(0x06064b50, 0);
+  // size of zip64 end of central directory record                                  8 bytes
+  writeUInt64LE(zip64EocdrBuffer, ZIP64_END_OF_CENTRAL_DIRECTORY_RECORD_SIZE - 12, 4);
+  // version made by                                                                2 bytes
+  zip64EocdrBuffer.writeUInt16LE(VERSION_MADE_BY, 12);
+  // version needed to extract                                                      2 bytes
+  zip64EocdrBuffer.writeUInt16LE(VERSION_NEEDED_TO_EXTRACT_ZIP64, 14);
+  // number of this disk                                                            4 bytes
+  zip64EocdrBuffer.writeUInt32LE(0, 16);
+  // number of the disk with the start of the central directory                     4 bytes
+  zip64EocdrBuffer.writeUInt32LE(0, 20);
+  // total number of entries in the central directory on this disk                  8 bytes
+  writeUInt64LE(zip64EocdrBuffer, self.entries.length, 24);
+  // total number of entries in the central directory                               8 bytes
+  writeUInt64LE(zip64EocdrBuffer, self.entries.length, 32);
+  // size of the central directory                                                  8 bytes
+  writeUInt64LE(zip64EocdrBuffer, sizeOfCentralDirectory, 40);
+  // offset of start of central directory with respect to the starting disk number  8 bytes
+  writeUInt64LE(zip64EocdrBuffer, self.offsetOfStartOfCentralDirectory, 48);
+  // zip64 extensible data sector                                                   (variable size)
+  // nothing in the zip64 extensible data sector
+
+
+  // ZIP64 End of Central Directory Locator
+  var zip64EocdlBuffer = bufferAlloc(ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR_SIZE);
+  // zip64 end of central dir locator signature                               4 bytes  (0x07064b50)
+  zip64EocdlBuffer.writeUInt32LE(0x07064b50, 0);
+  // number of the disk with the start of the zip64 end of central directory  4 bytes
+  zip64EocdlBuffer.writeUInt32LE(0, 4);
+  // relative offset of the zip64 end of central directory record             8 bytes
+  writeUInt64LE(zip64EocdlBuffer, self.outputStreamCursor, 8);
+  // total number of disks                                                    4 bytes
+  zip64EocdlBuffer.writeUInt32LE(1, 16);
+
+
+  return Buffer.concat([
+    zip64EocdrBuffer,
+    zip64EocdlBuffer,
+    eocdrBuffer,
+  ]);
+}
+
+function validateMetadataPath(metadataPath, isDirectory) {
+  if (metadataPath === "") throw new Error("empty metadataPath");
+  metadataPath = metadataPath.replace(/\\/g, "/");
+  if (/^[a-zA-Z]:/.test(metadataPath) || /^\//.test(metadataPath)) throw new Error("absolute path: " + metadataPath);
+  if (metadataPath.split("/").indexOf("..") !== -1) throw new Error("invalid relative path: " + metadataPath);
+  var looksLikeDirectory = /\/$/.test(metadataPath);
+  if (isDirectory) {
+    // append a trailing '/' if necessary.
+    if (!looksLikeDirectory) metadataPath += "/";
+  } else {
+    if (looksLikeDirectory) throw new Error("file path cannot end with '/': " + metadataPath);
+  }
+  return metadataPath;
+}
+
+var EMPTY_BUFFER = bufferAlloc(0);
+
+// this class is not part of the public API
+function Entry(metadataPath, isDirectory, options) {
+  this.utf8FileName = bufferFrom(metadataPath);
+  if (this.utf8FileName.length > 0xffff) throw new Error("utf8 file name too long. " + utf8FileName.length + " > " + 0xffff);
+  this.isDirectory = isDirectory;
+  this.state = Entry.WAITING_FOR_METADATA;
+  this.setLastModDate(options.mtime != null ? options.mtime : new Date());
+  this.forceDosTimestamp = !!options.forceDosTimestamp;
+  if (options.mode != null) {
+    this.setFileAttributesMode(options.mode);
+  } else {
+    this.setFileAttributesMode(isDirectory ? 0o40775 : 0o100664);
+  }
+  if (isDirectory) {
+    this.crcAndFileSizeKnown = true;
+    this.crc32 = 0;
+    this.uncompressedSize = 0;
+    this.compressedSize = 0;
+  } else {
+    // unknown so far
+    this.crcAndFileSizeKnown = false;
+    this.crc32 = null;
+    this.uncompressedSize = null;
+    this.compressedSize = null;
+    if (options.size != null) this.uncompressedSize = options.size;
+  }
+  if (isDirectory) {
+    this.compressionLevel = 0;
+  } else {
+    this.compressionLevel = determineCompressionLevel(options);
+  }
+  this.forceZip64Format = !!options.forceZip64Format;
+  if (options.fileComment) {
+    if (typeof options.fileComment === "string") {
+      this.fileComment = bufferFrom(options.fileComment, "utf-8");
+    } else {
+      // It should be a Buffer
+      this.fileComment = options.fileComment;
+    }
+    if (this.fileComment.length > 0xffff) throw new Error("fileComment is too large");
+  } else {
+    // no comment.
+    this.fileComment = EMPTY_BUFFER;
+  }
+}
+Entry.WAITING_FOR_METADATA = 0;
+Entry.READY_TO_PUMP_FILE_DATA = 1;
+Entry.FILE_DATA_IN_PROGRESS = 2;
+Entry.FILE_DATA_DONE = 3;
+Entry.prototype.setLastModDate = function(date) {
+  this.mtime = date;
+  var dosDateTime = dateToDosDateTime(date);
+  this.lastModFileTime = dosDateTime.time;
+  this.lastModFileDate = dosDateTime.date;
+};
+Entry.prototype.setFileAttributesMode = function(mode) {
+  if ((mode & 0xffff) !== mode) throw new Error("invalid mode. expected: 0 <= " + mode + " <= " + 0xffff);
+  // http://unix.stackexchange.com/questions/14705/the-zip-formats-external-file-attribute/14727#14727
+  this.externalFileAttributes = (mode << 16) >>> 0;
+};
+// doFileDataPump() should not call pumpEntries() directly. see issue #9.
+Entry.prototype.setFileDataPumpFunction = function(doFileDataPump) {
+  this.doFileDataPump = doFileDataPump;
+  this.state = Entry.READY_TO_PUMP_FILE_DATA;
+};
+Entry.prototype.useZip64Format = function() {
+  return (
+    (this.forceZip64Format) ||
+    (this.uncompressedSize != null && this.uncompressedSize > 0xfffffffe) ||
+    (this.compressedSize != null && this.compressedSize > 0xfffffffe) ||
+    (this.relativeOffsetOfLocalHeader != null && this.relativeOffsetOfLocalHeader > 0xfffffffe)
+  );
+}
+var LOCAL_FILE_HEADER_FIXED_SIZE = 30;
+var VERSION_NEEDED_TO_EXTRACT_UTF8 = 20;
+var VERSION_NEEDED_TO_EXTRACT_ZIP64 = 45;
+// 3 = unix. 63 = spec version 6.3
+var VERSION_MADE_BY = (3 << 8) | 63;
+var FILE_NAME_IS_UTF8 = 1 << 11;
+var UNKNOWN_CRC32_AND_FILE_SIZES = 1 << 3;
+Entry.prototype.getLocalFileHeader = function() {
+  var crc32 = 0;
+  var compressedSize = 0;
+  var uncompressedSize = 0;
+  if (this.crcAndFileSizeKnown) {
+    crc32 = this.crc32;
+    compressedSize = this.compressedSize;
+    uncompressedSize = this.uncompressedSize;
+  }
+
+  var fixedSizeStuff = bufferAlloc(LOCAL_FILE_HEADER_FIXED_SIZE);
+  var generalPurposeBitFlag = FILE_NAME_IS_UTF8;
+  if (!this.crcAndFileSizeKnown) generalPurposeBitFlag |= UNKNOWN_CRC32_AND_FILE_SIZES;
+
+  // local file header signature     4 bytes  (0x04034b50)
+  fixedSizeStuff.writeUInt32LE(0x04034b50, 0);
+  // version needed to extract       2 bytes
+  fixedSizeStuff.writeUInt16LE(VERSION_NEEDED_TO_EXTRACT_UTF8, 4);
+  // general purpose bit flag        2 bytes
+  fixedSizeStuff.writeUInt16LE(generalPurposeBitFlag, 6);
+  // compression method              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.getCompressionMethod(), 8);
+  // last mod file time              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.lastModFileTime, 10);
+  // last mod file date              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.lastModFileDate, 12);
+  // crc-32                          4 bytes
+  fixedSizeStuff.writeUInt32LE(crc32, 14);
+  // compressed size                 4 bytes
+  fixedSizeStuff.writeUInt32LE(compressedSize, 18);
+  // uncompressed size               4 bytes
+  fixedSizeStuff.writeUInt32LE(uncompressedSize, 22);
+  // file name length                2 bytes
+  fixedSizeStuff.writeUInt16LE(this.utf8FileName.length, 26);
+  // extra field length              2 bytes
+  fixedSizeStuff.writeUInt16LE(0, 28);
+  return Buffer.concat([
+    fixedSizeStuff,
+    // file name (variable size)
+    this.utf8FileName,
+    // extra field (variable size)
+    // no extra fields
+  ]);
+};
+var DATA_DESCRIPTOR_SIZE = 16;
+var ZIP64_DATA_DESCRIPTOR_SIZE = 24;
+Entry.prototype.getDataDescriptor = function() {
+  if (this.crcAndFileSizeKnown) {
+    // the Mac Archive Utility requires this not be present unless we set general purpose bit 3
+    return EMPTY_BUFFER;
+  }
+  if (!this.useZip64Format()) {
+    var buffer = bufferAlloc(DATA_DESCRIPTOR_SIZE);
+    // optional signature (required according to Archive Utility)
+    buffer.writeUInt32LE(0x08074b50, 0);
+    // crc-32                          4 bytes
+    buffer.writeUInt32LE(this.crc32, 4);
+    // compressed size                 4 bytes
+    buffer.writeUInt32LE(this.compressedSize, 8);
+    // uncompressed size               4 bytes
+    buffer.writeUInt32LE(this.uncompressedSize, 12);
+    return buffer;
+  } else {
+    // ZIP64 format
+    var buffer = bufferAlloc(ZIP64_DATA_DESCRIPTOR_SIZE);
+    // optional signature (unknown if anyone cares about this)
+    buffer.writeUInt32LE(0x08074b50, 0);
+    // crc-32                          4 bytes
+    buffer.writeUInt32LE(this.crc32, 4);
+    // compressed size                 8 bytes
+    writeUInt64LE(buffer, this.compressedSize, 8);
+    // uncompressed size               8 bytes
+    writeUInt64LE(buffer, this.uncompressedSize, 16);
+    return buffer;
+  }
+};
+var CENTRAL_DIRECTORY_RECORD_FIXED_SIZE = 46;
+var INFO_ZIP_UNIVERSAL_TIMESTAMP_EXTRA_FIELD_SIZE = 9;
+var ZIP64_EXTENDED_INFORMATION_EXTRA_FIELD_SIZE = 28;
+Entry.prototype.getCentralDirectoryRecord = function() {
+  var fixedSizeStuff = bufferAlloc(CENTRAL_DIRECTORY_RECORD_FIXED_SIZE);
+  var generalPurposeBitFlag = FILE_NAME_IS_UTF8;
+  if (!this.crcAndFileSizeKnown) generalPurposeBitFlag |= UNKNOWN_CRC32_AND_FILE_SIZES;
+
+  var izutefBuffer = EMPTY_BUFFER;
+  if (!this.forceDosTimestamp) {
+    // Here is one specification for this: https://commons.apache.org/proper/commons-compress/apidocs/org/apache/commons/compress/archivers/zip/X5455_ExtendedTimestamp.html
+    // See also the Info-ZIP source code unix/unix.c:set_extra_field() and zipfile.c:ef_scan_ut_time().
+    izutefBuffer = bufferAlloc(INFO_ZIP_UNIVERSAL_TIMESTAMP_EXTRA_FIELD_SIZE);
+    // 0x5455        Short       tag for this extra block type ("UT")
+    izutefBuffer.writeUInt16LE(0x5455, 0);
+    // TSize         Short       total data size for this block
+    izutefBuffer.writeUInt16LE(INFO_ZIP_UNIVERSAL_TIMESTAMP_EXTRA_FIELD_SIZE - 4, 2);
+    // See Info-ZIP source code zip.h for these constant values:
+    var EB_UT_FL_MTIME = (1 << 0);
+    var EB_UT_FL_ATIME = (1 << 1);
+    // Note that we set the atime flag despite not providing the atime field.
+    // The central directory version of this extra field is specified to never contain the atime field even when the flag is set.
+    // We set it to match the Info-ZIP behavior in order to minimize incompatibility with zip file readers that may have rigid input expectations.
+    // Flags         Byte        info bits
+    izutefBuffer.writeUInt8(EB_UT_FL_MTIME | EB_UT_FL_ATIME, 4);
+    // (ModTime)     Long        time of last modification (UTC/GMT)
+    var timestamp = Math.floor(this.mtime.getTime() / 1000);
+    if (timestamp < -0x80000000) timestamp = -0x80000000; // 1901-12-13T20:45:52.000Z
+    if (timestamp >  0x7fffffff) timestamp =  0x7fffffff; // 2038-01-19T03:14:07.000Z
+    izutefBuffer.writeUInt32LE(timestamp, 5);
+  }
+
+  var normalCompressedSize = this.compressedSize;
+  var normalUncompressedSize = this.uncompressedSize;
+  var normalRelativeOffsetOfLocalHeader = this.relativeOffsetOfLocalHeader;
+  var versionNeededToExtract = VERSION_NEEDED_TO_EXTRACT_UTF8;
+  var zeiefBuffer = EMPTY_BUFFER;
+  if (this.useZip64Format()) {
+    normalCompressedSize = 0xffffffff;
+    normalUncompressedSize = 0xffffffff;
+    normalRelativeOffsetOfLocalHeader = 0xffffffff;
+    versionNeededToExtract = VERSION_NEEDED_TO_EXTRACT_ZIP64;
+
+    // ZIP64 extended information extra field
+    zeiefBuffer = bufferAlloc(ZIP64_EXTENDED_INFORMATION_EXTRA_FIELD_SIZE);
+    // 0x0001                  2 bytes    Tag for this "extra" block type
+    zeiefBuffer.writeUInt16LE(0x0001, 0);
+    // Size                    2 bytes    Size of this "extra" block
+    zeiefBuffer.writeUInt16LE(ZIP64_EXTENDED_INFORMATION_EXTRA_FIELD_SIZE - 4, 2);
+    // Original Size           8 bytes    Original uncompressed file size
+    writeUInt64LE(zeiefBuffer, this.uncompressedSize, 4);
+    // Compressed Size         8 bytes    Size of compressed data
+    writeUInt64LE(zeiefBuffer, this.compressedSize, 12);
+    // Relative Header Offset  8 bytes    Offset of local header record
+    writeUInt64LE(zeiefBuffer, this.relativeOffsetOfLocalHeader, 20);
+    // Disk Start Number       4 bytes    Number of the disk on which this file starts
+    // (omit)
+  }
+
+  // central file header signature   4 bytes  (0x02014b50)
+  fixedSizeStuff.writeUInt32LE(0x02014b50, 0);
+  // version made by                 2 bytes
+  fixedSizeStuff.writeUInt16LE(VERSION_MADE_BY, 4);
+  // version needed to extract       2 bytes
+  fixedSizeStuff.writeUInt16LE(versionNeededToExtract, 6);
+  // general purpose bit flag        2 bytes
+  fixedSizeStuff.writeUInt16LE(generalPurposeBitFlag, 8);
+  // compression method              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.getCompressionMethod(), 10);
+  // last mod file time              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.lastModFileTime, 12);
+  // last mod file date              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.lastModFileDate, 14);
+  // crc-32                          4 bytes
+  fixedSizeStuff.writeUInt32LE(this.crc32, 16);
+  // compressed size                 4 bytes
+  fixedSizeStuff.writeUInt32LE(normalCompressedSize, 20);
+  // uncompressed size               4 bytes
+  fixedSizeStuff.writeUInt32LE(normalUncompressedSize, 24);
+  // file name length                2 bytes
+  fixedSizeStuff.writeUInt16LE(this.utf8FileName.length, 28);
+  // extra field length              2 bytes
+  fixedSizeStuff.writeUInt16LE(izutefBuffer.length + zeiefBuffer.length, 30);
+  // file comment length             2 bytes
+  fixedSizeStuff.writeUInt16LE(this.fileComment.length, 32);
+  // disk number start               2 bytes
+  fixedSizeStuff.writeUInt16LE(0, 34);
+  // internal file attributes        2 bytes
+  fixedSizeStuff.writeUInt16LE(0, 36);
+  // external file attributes        4 bytes
+  fixedSizeStuff.writeUInt32LE(this.externalFileAttributes, 38);
+  // relative offset of local header 4 bytes
+  fixedSizeStuff.writeUInt32LE(normalRelativeOffsetOfLocalHeader, 42);
+
+  return Buffer.concat([
+    fixedSizeStuff,
+    // file name (variable size)
+    this.utf8FileName,
+    // extra field (variable size)
+    izutefBuffer,
+    zeiefBuffer,
+    // file comment (variable size)
+    this.fileComment,
+  ]);
+};
+Entry.prototype.getCompressionMethod = function() {
+  var NO_COMPRESSION = 0;
+  var DEFLATE_COMPRESSION = 8;
+  return this.compressionLevel === 0 ? NO_COMPRESSION : DEFLATE_COMPRESSION;
+};
+
+// These are intentionally computed in the current system timezone
+// to match how the DOS encoding operates in this library.
+var minDosDate = new Date(1980, 0, 1);
+var maxDosDate = new Date(2107, 11, 31, 23, 59, 58);
+function dateToDosDateTime(jsDate) {
+  // Clamp out of bounds timestamps.
+  if (jsDate < minDosDate) jsDate = minDosDate;
+  else if (jsDate > maxDosDate) jsDate = maxDosDate;
+
+  var date = 0;
+  date |= jsDate.getDate() & 0x1f; // 1-31
+  date |= ((jsDate.getMonth() + 1) & 0xf) << 5; // 0-11, 1-12
+  date |= ((jsDate.getFullYear() - 1980) & 0x7f) << 9; // 0-128, 1980-2108
+
+  var time = 0;
+  time |= Math.floor(jsDate.getSeconds() / 2); // 0-59, 0-29 (lose odd numbers)
+  time |= (jsDate.getMinutes() & 0x3f) << 5; // 0-59
+  time |= (jsDate.getHours() & 0x1f) << 11; // 0-23
+
+  return {date: date, time: time};
+}
+
+function writeUInt64LE(buffer, n, offset) {
+  // can't use bitshift here, because JavaScript only allows bitshifting on 32-bit integers.
+  var high = Math.floor(n / 0x100000000);
+  var low = n % 0x100000000;
+  buffer.writeUInt32LE(low, offset);
+  buffer.writeUInt32LE(high, offset + 4);
+}
+
+function defaultCallback(err) {
+  if (err) throw err;
+}
+
+util.inherits(ByteCounter, Transform);
+function ByteCounter(options) {
+  Transform.call(this, options);
+  this.byteCount = 0;
+}
+ByteCounter.prototype._transform = function(chunk, encoding, cb) {
+  this.byteCount += chunk.length;
+  cb(null, chunk);
+};
+
+util.inherits(Crc32Watcher, Transform);
+function Crc32Watcher(options) {
+  Transform.call(this, options);
+  this.crc32 = 0;
+}
+Crc32Watcher.prototype._transform = function(chunk, encoding, cb) {
+  this.crc32 = crc32.unsigned(chunk, this.crc32);
+  cb(null, chunk);
+};
+
+var cp437 = '\u0000☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶§▬↨↑↓→←∟↔▲▼ !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⌂ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ';
+if (cp437.length !== 256) throw new Error("assertion failure");
+var reverseCp437 = null;
+
+function encodeCp437(string) {
+  if (/^[\x20-\x7e]*$/.test(string)) {
+    // CP437, ASCII, and UTF-8 overlap in this range.
+    return bufferFrom(string, "utf-8");
+  }
+
+  // This is the slow path.
+  if (reverseCp437 == null) {
+    // cache this once
+    reverseCp437 = {};
+    for (var i = 0; i < cp437.length; i++) {
+      reverseCp437[cp437[i]] = i;
+    }
+  }
+
+  var result = bufferAlloc(string.length);
+  for (var i = 0; i < string.length; i++) {
+    var b = reverseCp437[string[i]];
+    if (b == null) throw new Error("character not encodable in CP437: " + JSON.stringify(string[i]));
+    result[i] = b;
+  }
+
+  return result;
+}
+
+function bufferAlloc(size) {
+  bufferAlloc = modern;
+  try {
+    return bufferAlloc(size);
+  } catch (e) {
+    bufferAlloc = legacy;
+    return bufferAlloc(size);
+  }
+  function modern(size) {
+    return Buffer.allocUnsafe(size);
+  }
+  function legacy(size) {
+    return new Buffer(size);
+  }
+}
+function bufferFrom(something, encoding) {
+  bufferFrom = modern;
+  try {
+    return bufferFrom(something, encoding);
+  } catch (e) {
+    bufferFrom = legacy;
+    return bufferFrom(something, encoding);
+  }
+  function modern(something, encoding) {
+    return Buffer.from(something, encoding);
+  }
+  function legacy(something, encoding) {
+    return new Buffer(something, encoding);
+  }
+}
+function bufferIncludes(buffer, content) {
+  bufferIncludes = modern;
+  try {
+    return bufferIncludes(buffer, content);
+  } catch (e) {
+    bufferIncludes = legacy;
+    return bufferIncludes(buffer, content);
+  }
+  function modern(buffer, content) {
+    return buffer.includes(content);
+  }
+  function legacy(buffer, content) {
+    for (var i = 0; i <= buffer.length - content.length; i++) {
+      for (var j = 0;; j++) {
+        if (j === content.length) return true;
+        if (buffer[i + j] !== content[j]) break;
+      }
+    }
+    return false;
+  }
+}
+
+
+/***/ }),
+
 /***/ 90833:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31752,7 +32586,7 @@ function messageOf(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(30525);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(31513);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -31762,7 +32596,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 30525:
+/***/ 31513:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31794,6 +32628,7 @@ const input_names_Input = {
     MaxDownloadSize: 'max-download-size',
     UploadArtifact: 'upload-artifact',
     ArtifactName: 'artifact-name',
+    ArtifactSecrets: 'artifact-secrets',
     RetentionDays: 'retention-days',
     Overwrite: 'overwrite',
     Commit: 'commit',
@@ -33069,7 +33904,7 @@ async function uploadExportArtifact(request) {
         timer = setTimeout(() => {
             const seconds = request.timeoutSeconds;
             const problem = `Artifact upload failed: the artifact service did not answer within ${seconds} s (timeout).`;
-            reject(artifactUploadError(problem, request.file));
+            reject(artifactUploadError(problem, request.keptAt ?? request.file));
         }, request.timeoutSeconds * 1000);
     });
     try {
@@ -33081,9 +33916,10 @@ async function uploadExportArtifact(request) {
 }
 async function upload(request) {
     const name = external_node_path_.basename(request.file);
+    const keptAt = request.keptAt ?? request.file;
     const skip = request.howToSkip ?? 'Set upload-artifact: false to skip the upload.';
     if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
-        throw artifactUploadError(`Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`, request.file);
+        throw artifactUploadError(`Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`, keptAt);
     }
     // Loaded only when needed: it is most of the bundle and slows every start.
     const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await __nccwpck_require__.e(/* import() */ 44).then(__nccwpck_require__.bind(__nccwpck_require__, 19044));
@@ -33105,14 +33941,14 @@ async function upload(request) {
     }
     catch (error) {
         if (error instanceof GHESNotSupportedError) {
-            throw artifactUploadError(`Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`, request.file);
+            throw artifactUploadError(`Cannot upload the artifact: the artifact service of GitHub Enterprise Server is not supported by @actions/artifact. ${skip}`, keptAt);
         }
         const message = (0,errors/* messageOf */.b)(error);
         if (/\(409\)|already exists/i.test(message)) {
             const change = request.onNameTaken ?? 'set overwrite: true to replace it, or choose another artifact-name.';
-            throw artifactUploadError(`An artifact named ${name} already exists in this run: ${change}`, request.file);
+            throw artifactUploadError(`An artifact named ${name} already exists in this run: ${change}`, keptAt);
         }
-        throw artifactUploadError(`Artifact upload failed: ${message}.`, request.file);
+        throw artifactUploadError(`Artifact upload failed: ${message}.`, keptAt);
     }
 }
 /** The artifact's page, as actions/upload-artifact links it. */
@@ -33122,6 +33958,491 @@ function artifactUrl(id) {
         return '';
     const server = GITHUB_SERVER_URL || 'https://github.com';
     return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}/artifacts/${id}`;
+}
+/** What an artifact holds of the secure values, as the summaries say it. */
+function secretsOf(artifact) {
+    if (!artifact.redacted)
+        return 'secure values in clear';
+    const count = artifact.redacted.length;
+    return count === 0 ? 'no secure values' : `${count} secure value(s) redacted`;
+}
+
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(40610);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __nccwpck_require__(44942);
+;// CONCATENATED MODULE: ./src/retry.ts
+
+
+const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
+/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
+class TransientError extends Error {
+    retryAfterMs;
+    status;
+    code;
+    constructor(message, details = {}) {
+        super(message);
+        this.name = 'TransientError';
+        Object.assign(this, details);
+    }
+    /** A 429: the server is fine, we are just too many. */
+    get rateLimited() {
+        return this.status === 429;
+    }
+}
+/** Codes of failures that happen before a connection exists, so before any request was sent. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * Whether the server may have acted on a request that failed this way. Only a refusal it stated
+ * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
+ * a gateway's 502/504 can come after the work was done.
+ */
+function mayHaveActed(error) {
+    if (error.status === 429)
+        return false;
+    if (error.status === 503 && error.retryAfterMs !== undefined)
+        return false;
+    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
+}
+/**
+ * Shared by every request to one server: a 429 to any of them pauses all of them, so that
+ * parallel exports slow down together instead of failing one by one.
+ */
+class RateGate {
+    resumeAt = 0;
+    pause(ms) {
+        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+    }
+    /** Waits until the pause ends, or until `deadline` (epoch ms) if that comes first. */
+    async wait(deadline = Infinity) {
+        while (Date.now() < Math.min(this.resumeAt, deadline)) {
+            await retry_sleep(Math.min(this.resumeAt, deadline) - Date.now());
+        }
+    }
+}
+/** A step's time ran out before a request could start. */
+class DeadlineError extends Error {
+    constructor(what) {
+        super(`${what}: the time allowed (timeout) ran out`);
+        this.name = 'DeadlineError';
+    }
+}
+/** Waits `ms`; a cancelled step's waits end at once, with its CancelledError. */
+const retry_sleep = (ms) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+        stopWatching();
+        resolve();
+    }, Math.max(0, ms));
+    const stopWatching = (0,cancel/* whenCancelled */.MR)(() => {
+        clearTimeout(timer);
+        reject(cancel/* cancellation */.WN.reason);
+    });
+});
+/**
+ * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
+ * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
+ */
+async function withRetries(what, policy, attempt, options = {}) {
+    const wait = options.sleep ?? retry_sleep;
+    let counted = 0;
+    for (let tryNumber = 1;; tryNumber++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            // What a cancellation cut off is not worth another try.
+            (0,cancel/* throwIfCancelled */.dZ)();
+            if (!(error instanceof TransientError))
+                throw error;
+            // Within a deadline, being rate limited only slows us down; it does not use up tries.
+            if (!(error.rateLimited && options.deadline !== undefined))
+                counted++;
+            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
+            const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
+            if (counted >= policy.attempts || pastDeadline) {
+                throw new Error(`${what}: ${error.message} (gave up after ${tryNumber} tries)`, {
+                    cause: error
+                });
+            }
+            core/* info */.pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
+            await wait(delay);
+        }
+    }
+}
+/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
+function retryDelay(policy, tryNumber, retryAfterMs) {
+    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1));
+    const jittered = exponential / 2 + (Math.random() * exponential) / 2;
+    return Math.max(jittered, retryAfterMs ?? 0);
+}
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
+function parseRetryAfter(header) {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value)
+        return undefined;
+    const ms = /^\d+$/.test(value.trim())
+        ? Number(value.trim()) * 1000
+        : Date.parse(value) - Date.now();
+    if (!Number.isFinite(ms))
+        return undefined;
+    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+
+
+const USER_AGENT = 'kore-tool-export';
+/** Statuses that mean "try again later" rather than "you asked for something wrong". */
+const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
+/**
+ * Sends one request with a fresh client that does neither redirects nor retries by itself: both
+ * need rules the library does not know (where the API key may go, Retry-After, deadlines).
+ * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
+ * must read or discard the body; the time limit keeps running until it has.
+ */
+async function send(method, url, headers, limits, body = '') {
+    (0,cancel/* throwIfCancelled */.dZ)();
+    const client = new lib/* HttpClient */.Qq(USER_AGENT, [], {
+        allowRedirects: false,
+        allowRetries: false,
+        socketTimeout: limits.idleMs ?? limits.totalMs
+    });
+    acceptIpv6Literal(client, url);
+    const expiry = `no complete answer within ${(limits.totalMs / 1000).toFixed(1)} s`;
+    let response;
+    let expired = false;
+    // http-client's own timeout is an idle one: a server sending a byte a second never trips it.
+    const timer = setTimeout(() => {
+        expired = true;
+        response?.message.destroy(new Error(expiry));
+        client.dispose();
+    }, limits.totalMs);
+    // A cancelled step cuts off what is under way, answer or body.
+    const stopWatching = (0,cancel/* whenCancelled */.MR)(() => {
+        response?.message.destroy(cancel/* cancellation */.WN.reason);
+        client.dispose();
+    });
+    try {
+        response = await client.request(method, url, requestData(method, body, headers), headers);
+    }
+    catch (error) {
+        clearTimeout(timer);
+        stopWatching();
+        (0,cancel/* throwIfCancelled */.dZ)();
+        if (expired)
+            throw new TransientError(expiry, { code: 'ETIMEDOUT' });
+        const problem = `network error (${describeNetworkError(error)})`;
+        if (!isTransientNetworkError(error))
+            throw new Error(problem, { cause: error });
+        throw new TransientError(problem, { code: error.code });
+    }
+    // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
+    timer.unref();
+    const stop = () => {
+        clearTimeout(timer);
+        stopWatching();
+    };
+    response.message.once('end', stop).once('error', stop).once('close', stop);
+    return response;
+}
+/** http-client takes a string or a stream; a Buffer travels as a one-chunk stream. */
+function requestData(method, body, headers) {
+    if (typeof body === 'string')
+        return method === 'GET' ? null : body;
+    headers['content-length'] = body.length;
+    return external_node_stream_.Readable.from([body]);
+}
+/** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
+function acceptIpv6Literal(client, url) {
+    if (!new URL(url).hostname.startsWith('['))
+        return;
+    const agent = client.getAgent(url);
+    if (!(agent instanceof external_node_http_.Agent))
+        return;
+    // Agent options reach every connection it makes (http-client sets rejectUnauthorized so too).
+    const { options } = agent;
+    options.lookup = (hostname, lookupOptions, callback) => external_node_dns_.lookup(hostname.replace(/^\[(.*)\]$/, '$1'), lookupOptions, callback);
+}
+/** Network trouble that may pass; a bad certificate or an unknown host will not. */
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET'
+]);
+function isTransientNetworkError(error) {
+    const { code, message } = (error ?? {});
+    if (code)
+        return TRANSIENT_NETWORK_CODES.has(code);
+    return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
+}
+/**
+ * A 500 may pass too, but only for a request that is safe to repeat after one (a GET, or a POST
+ * that starts an export): another may have acted before the server failed.
+ */
+function isTransientStatus(status, repeatable) {
+    return TRANSIENT_STATUSES.has(status) || (status === 500 && repeatable);
+}
+function transientStatusError(response) {
+    const status = response.message.statusCode;
+    return new TransientError(`HTTP ${status}`, {
+        status,
+        retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
+    });
+}
+/**
+ * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
+ * hangs, when the connection drops mid-body (send's time limit covers a stall).
+ */
+function readText(message, limitBytes = 1024 * 1024) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        message.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > limitBytes)
+                message.destroy(new Error(`body larger than ${limitBytes} bytes`));
+            else
+                chunks.push(chunk);
+        });
+        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        message.on('error', error => reject(new TransientError(`network error (${describeNetworkError(error)})`)));
+        message.on('close', () => {
+            if (!message.complete)
+                reject(new TransientError('connection closed mid-body'));
+        });
+    });
+}
+/** Throws away a body we do not need, so the socket can be reused or closed. */
+function discard(response) {
+    response.message.resume();
+    response.message.on('error', () => undefined);
+}
+function describeNetworkError(error) {
+    const { code, message } = (error ?? {});
+    if (typeof message !== 'string')
+        return String(error);
+    // http-client's timeout message quotes the request path, which may hold a signed query.
+    if (message.startsWith('Request timeout'))
+        return 'request timed out';
+    return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+;// CONCATENATED MODULE: ./src/repository-visibility.ts
+
+
+
+
+
+const API_TIME_LIMIT_MS = 30_000;
+async function repositoryVisibility(token) {
+    const repository = process.env.GITHUB_REPOSITORY ?? '';
+    if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
+        return { unknown: 'GITHUB_REPOSITORY is not set (this is not a GitHub Actions job)' };
+    }
+    const fromEvent = visibilityOf(readEvent()?.repository, repository);
+    if (fromEvent)
+        return { visibility: fromEvent };
+    if (!token)
+        return { unknown: 'the event does not say, and no github-token was given to ask' };
+    try {
+        const answer = await withRetries('Reading the repository', DEFAULT_RETRY, () => readRepository(repository, token));
+        const visibility = visibilityOf(answer, repository);
+        return visibility
+            ? { visibility }
+            : { unknown: 'GitHub answered without saying whether the repository is public' };
+    }
+    catch (error) {
+        return { unknown: `GitHub could not be asked (${(0,errors/* messageOf */.b)(error)})` };
+    }
+}
+function readEvent() {
+    const file = process.env.GITHUB_EVENT_PATH;
+    if (!file)
+        return undefined;
+    try {
+        return JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `visibility` when GitHub gives it (internal exists only there), else `private`. */
+function visibilityOf(value, repository) {
+    const repo = (value ?? {});
+    if (typeof repo.full_name !== 'string')
+        return undefined;
+    if (repo.full_name.toLowerCase() !== repository.toLowerCase())
+        return undefined;
+    const { visibility } = repo;
+    if (visibility === 'public' || visibility === 'private' || visibility === 'internal') {
+        // A repository said to be public in one field and private in the other is public.
+        return repo.private === false ? 'public' : visibility;
+    }
+    if (typeof repo.private !== 'boolean')
+        return undefined;
+    return repo.private ? 'private' : 'public';
+}
+async function readRepository(repository, token) {
+    const api = (process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+    const response = await send('GET', `${api}/repos/${repository}`, {
+        authorization: `Bearer ${token}`,
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28'
+    }, { totalMs: API_TIME_LIMIT_MS });
+    const status = response.message.statusCode ?? 0;
+    if (isTransientStatus(status, true)) {
+        response.message.resume();
+        throw transientStatusError(response);
+    }
+    const text = await readText(response.message);
+    if (status !== 200)
+        throw new Error(`HTTP ${status}: ${text_printable(text, 200)}`);
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new Error('the answer is not JSON');
+    }
+}
+
+// EXTERNAL MODULE: ./src/temporary-files.ts
+var temporary_files = __nccwpck_require__(85010);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./node_modules/yazl/index.js
+var yazl = __nccwpck_require__(93044);
+;// CONCATENATED MODULE: ./src/backup/zip-writer.ts
+
+
+
+/**
+ * One time for every entry (the zip format's own epoch): the same files always make the same
+ * bytes, so a copy made twice is the same artifact.
+ */
+const ENTRY_TIME = new Date(1980, 0, 1);
+/**
+ * Writes `entries` as a zip at `file` (created, never overwritten: 'wx'), in the order given,
+ * readable only by the runner's user. A failed write removes what it started, never a file
+ * that was there before.
+ */
+async function writeZip(file, entries) {
+    const zip = new yazl/* ZipFile */.u();
+    for (const { name, data } of entries) {
+        zip.addBuffer(data, name, { mtime: ENTRY_TIME, mode: 0o100644, forceDosTimestamp: true });
+    }
+    zip.end();
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(zip.outputStream, external_node_fs_.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST') {
+            await external_node_fs_.promises.rm(file, { force: true });
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/backup/artifact-copy.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** What a workflow artifact holds of the secure values: placeholders, or the values in clear. */
+const ARTIFACT_SECRETS_MODES = ['redact', 'keep'];
+/**
+ * `keep`: the export itself. `redact`: an importable copy, `<name>-redacted.zip` in a folder of
+ * its own, whose env_variables.json has every secure value replaced by the placeholder, as a
+ * committed backup has (the restore fills them from env-values); every other entry is kept
+ * byte for byte. A variables file whose secrets cannot be told makes no copy: it fails, naming
+ * the file, and nothing is uploaded.
+ */
+async function artifactCopy(exportFile, mode) {
+    if (mode === 'keep')
+        return { file: exportFile, dispose: async () => { } };
+    const entries = await extractZip(exportFile);
+    const redacted = [];
+    for (const entry of entries) {
+        if (!isEnvVariablesFile(entry.name))
+            continue;
+        try {
+            const result = redactEnvVariablesFile(entry.data);
+            entry.data = Buffer.from(result.text, 'utf8');
+            redacted.push(...result.names);
+        }
+        catch (error) {
+            throw new Error(`${text_printable(entry.name)} cannot be redacted for sure (${(0,errors/* messageOf */.b)(error)}), so no artifact was uploaded: its secure values would be in it`, { cause: error });
+        }
+    }
+    const root = process.env.RUNNER_TEMP || external_node_os_.tmpdir();
+    const folder = await promises_.mkdtemp(external_node_path_.join(root, 'kore-artifact-'));
+    const file = external_node_path_.join(folder, `${external_node_path_.basename(exportFile, '.zip')}-redacted.zip`);
+    const listed = (0,temporary_files/* removeAtExit */.m)(folder);
+    const dispose = async () => {
+        await promises_.rm(folder, { recursive: true, force: true });
+        listed();
+    };
+    try {
+        await writeZip(file, entries);
+    }
+    catch (error) {
+        await dispose();
+        throw error;
+    }
+    return { file, redacted, dispose };
+}
+/** Uploads the export as `mode` says (a redacted copy, or the zip itself), removing the copy after. */
+async function uploadArtifactCopy(mode, request) {
+    const copy = await artifactCopy(request.file, mode);
+    try {
+        const uploaded = await uploadExportArtifact({
+            ...request,
+            file: copy.file,
+            keptAt: request.file
+        });
+        return { ...uploaded, redacted: copy.redacted };
+    }
+    finally {
+        await copy.dispose();
+    }
+}
+/**
+ * `keep` puts secure values in clear where every reader of the repository can download them:
+ * allowed only in a private or internal repository, and refused when that cannot be told.
+ * Called before any export, so a refused run changes nothing.
+ */
+async function refuseKeepUnlessPrivate(input, token) {
+    const answer = await repositoryVisibility(token);
+    if ('visibility' in answer && answer.visibility !== 'public') {
+        core/* info */.pq(`${input}: keep: the repository is ${answer.visibility}, so its artifacts are too`);
+        return;
+    }
+    const why = 'visibility' in answer
+        ? 'this repository is public, so anyone signed in to GitHub can download its artifacts'
+        : `whether this repository is public cannot be told: ${answer.unknown}`;
+    throw input_names_inputError(input, `keep is refused: ${why}, and the artifact would hold the secure values in clear. Use redact (the default): the restore fills them from env-values`);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
@@ -34326,7 +35647,7 @@ async function keepBeforeImport(inputs, file) {
         return undefined;
     }
     try {
-        const artifact = await uploadExportArtifact({
+        const artifact = await uploadArtifactCopy(inputs.artifactSecrets, {
             file,
             retentionDays: inputs.retentionDays,
             overwrite: false,
@@ -34336,9 +35657,9 @@ async function keepBeforeImport(inputs, file) {
             timeoutSeconds: inputs.timeoutSeconds
         });
         core/* info */.pq(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`);
-        const secure = await secureVariablesInZip(file);
+        const secure = artifact.redacted ? [] : await secureVariablesInZip(file);
         if (secure?.length !== 0) {
-            core/* warning */.$e(`The artifact ${artifact.name} is the ${inputs.resource} as Kore.ai exports it, with its secure values in clear (${secure ? text_printable(secure.join(', '), 500) : 'variables that could not be checked'}): anyone with read access to this repository can download it. Set backup-before: false if that is too wide.`);
+            core/* warning */.$e(`The artifact ${artifact.name} is the ${inputs.resource} as Kore.ai exports it, with its secure values in clear (${secure ? text_printable(secure.join(', '), 500) : 'variables that could not be checked'}): anyone with read access to this (private) repository can download it. Set artifact-secrets: redact if that is too wide.`);
         }
         return artifact;
     }
@@ -34638,280 +35959,6 @@ function dialectOf(resource) {
             nameField: 'toolName',
             otherHint: 'on an AI for Process host, set resource: workflow'
         };
-}
-
-// EXTERNAL MODULE: external "node:dns"
-var external_node_dns_ = __nccwpck_require__(40610);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(37067);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(44942);
-;// CONCATENATED MODULE: ./src/retry.ts
-
-
-const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
-/** A failure worth another try: network trouble, 429, 502-504, a garbled status body. */
-class TransientError extends Error {
-    retryAfterMs;
-    status;
-    code;
-    constructor(message, details = {}) {
-        super(message);
-        this.name = 'TransientError';
-        Object.assign(this, details);
-    }
-    /** A 429: the server is fine, we are just too many. */
-    get rateLimited() {
-        return this.status === 429;
-    }
-}
-/** Codes of failures that happen before a connection exists, so before any request was sent. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-/**
- * Whether the server may have acted on a request that failed this way. Only a refusal it stated
- * (429, or 503 with Retry-After) or a connection never made rules it out; a time limit, a reset or
- * a gateway's 502/504 can come after the work was done.
- */
-function mayHaveActed(error) {
-    if (error.status === 429)
-        return false;
-    if (error.status === 503 && error.retryAfterMs !== undefined)
-        return false;
-    return error.status !== undefined || !NEVER_CONNECTED.has(error.code ?? '');
-}
-/**
- * Shared by every request to one server: a 429 to any of them pauses all of them, so that
- * parallel exports slow down together instead of failing one by one.
- */
-class RateGate {
-    resumeAt = 0;
-    pause(ms) {
-        this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
-    }
-    /** Waits until the pause ends, or until `deadline` (epoch ms) if that comes first. */
-    async wait(deadline = Infinity) {
-        while (Date.now() < Math.min(this.resumeAt, deadline)) {
-            await retry_sleep(Math.min(this.resumeAt, deadline) - Date.now());
-        }
-    }
-}
-/** A step's time ran out before a request could start. */
-class DeadlineError extends Error {
-    constructor(what) {
-        super(`${what}: the time allowed (timeout) ran out`);
-        this.name = 'DeadlineError';
-    }
-}
-/** Waits `ms`; a cancelled step's waits end at once, with its CancelledError. */
-const retry_sleep = (ms) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-        stopWatching();
-        resolve();
-    }, Math.max(0, ms));
-    const stopWatching = (0,cancel/* whenCancelled */.MR)(() => {
-        clearTimeout(timer);
-        reject(cancel/* cancellation */.WN.reason);
-    });
-});
-/**
- * Runs `attempt` until it succeeds, throws something that is not a TransientError, or the
- * policy's tries run out. Waits grow exponentially with jitter, and never less than Retry-After.
- */
-async function withRetries(what, policy, attempt, options = {}) {
-    const wait = options.sleep ?? retry_sleep;
-    let counted = 0;
-    for (let tryNumber = 1;; tryNumber++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            // What a cancellation cut off is not worth another try.
-            (0,cancel/* throwIfCancelled */.dZ)();
-            if (!(error instanceof TransientError))
-                throw error;
-            // Within a deadline, being rate limited only slows us down; it does not use up tries.
-            if (!(error.rateLimited && options.deadline !== undefined))
-                counted++;
-            const delay = retryDelay(policy, Math.max(counted, 1), error.retryAfterMs);
-            const pastDeadline = options.deadline !== undefined && Date.now() + delay >= options.deadline;
-            if (counted >= policy.attempts || pastDeadline) {
-                throw new Error(`${what}: ${error.message} (gave up after ${tryNumber} tries)`, {
-                    cause: error
-                });
-            }
-            core/* info */.pq(`${what}: ${error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
-            await wait(delay);
-        }
-    }
-}
-/** Exponential backoff with "equal jitter": half fixed, half random, so runs do not retry in step. */
-function retryDelay(policy, tryNumber, retryAfterMs) {
-    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tryNumber - 1));
-    const jittered = exponential / 2 + (Math.random() * exponential) / 2;
-    return Math.max(jittered, retryAfterMs ?? 0);
-}
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
-/** Parses `Retry-After` (seconds or an HTTP date); undefined when absent or unreadable. */
-function parseRetryAfter(header) {
-    const value = Array.isArray(header) ? header[0] : header;
-    if (!value)
-        return undefined;
-    const ms = /^\d+$/.test(value.trim())
-        ? Number(value.trim()) * 1000
-        : Date.parse(value) - Date.now();
-    if (!Number.isFinite(ms))
-        return undefined;
-    return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-
-
-
-
-
-
-const USER_AGENT = 'kore-tool-export';
-/** Statuses that mean "try again later" rather than "you asked for something wrong". */
-const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
-/**
- * Sends one request with a fresh client that does neither redirects nor retries by itself: both
- * need rules the library does not know (where the API key may go, Retry-After, deadlines).
- * Trouble before any answer (reset, refused, time limit) becomes a TransientError. The caller
- * must read or discard the body; the time limit keeps running until it has.
- */
-async function send(method, url, headers, limits, body = '') {
-    (0,cancel/* throwIfCancelled */.dZ)();
-    const client = new lib/* HttpClient */.Qq(USER_AGENT, [], {
-        allowRedirects: false,
-        allowRetries: false,
-        socketTimeout: limits.idleMs ?? limits.totalMs
-    });
-    acceptIpv6Literal(client, url);
-    const expiry = `no complete answer within ${(limits.totalMs / 1000).toFixed(1)} s`;
-    let response;
-    let expired = false;
-    // http-client's own timeout is an idle one: a server sending a byte a second never trips it.
-    const timer = setTimeout(() => {
-        expired = true;
-        response?.message.destroy(new Error(expiry));
-        client.dispose();
-    }, limits.totalMs);
-    // A cancelled step cuts off what is under way, answer or body.
-    const stopWatching = (0,cancel/* whenCancelled */.MR)(() => {
-        response?.message.destroy(cancel/* cancellation */.WN.reason);
-        client.dispose();
-    });
-    try {
-        response = await client.request(method, url, requestData(method, body, headers), headers);
-    }
-    catch (error) {
-        clearTimeout(timer);
-        stopWatching();
-        (0,cancel/* throwIfCancelled */.dZ)();
-        if (expired)
-            throw new TransientError(expiry, { code: 'ETIMEDOUT' });
-        const problem = `network error (${describeNetworkError(error)})`;
-        if (!isTransientNetworkError(error))
-            throw new Error(problem, { cause: error });
-        throw new TransientError(problem, { code: error.code });
-    }
-    // Unref'd too: a body abandoned half-read must not keep the process alive until the limit.
-    timer.unref();
-    const stop = () => {
-        clearTimeout(timer);
-        stopWatching();
-    };
-    response.message.once('end', stop).once('error', stop).once('close', stop);
-    return response;
-}
-/** http-client takes a string or a stream; a Buffer travels as a one-chunk stream. */
-function requestData(method, body, headers) {
-    if (typeof body === 'string')
-        return method === 'GET' ? null : body;
-    headers['content-length'] = body.length;
-    return external_node_stream_.Readable.from([body]);
-}
-/** http-client passes `[::1]` to Node with its brackets, which no resolver knows: drop them. */
-function acceptIpv6Literal(client, url) {
-    if (!new URL(url).hostname.startsWith('['))
-        return;
-    const agent = client.getAgent(url);
-    if (!(agent instanceof external_node_http_.Agent))
-        return;
-    // Agent options reach every connection it makes (http-client sets rejectUnauthorized so too).
-    const { options } = agent;
-    options.lookup = (hostname, lookupOptions, callback) => external_node_dns_.lookup(hostname.replace(/^\[(.*)\]$/, '$1'), lookupOptions, callback);
-}
-/** Network trouble that may pass; a bad certificate or an unknown host will not. */
-const TRANSIENT_NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ENETDOWN',
-    'EAI_AGAIN',
-    'UND_ERR_SOCKET'
-]);
-function isTransientNetworkError(error) {
-    const { code, message } = (error ?? {});
-    if (code)
-        return TRANSIENT_NETWORK_CODES.has(code);
-    return /request timeout|socket hang up|timed out|stalled/i.test(String(message));
-}
-/**
- * A 500 may pass too, but only for a request that is safe to repeat after one (a GET, or a POST
- * that starts an export): another may have acted before the server failed.
- */
-function isTransientStatus(status, repeatable) {
-    return TRANSIENT_STATUSES.has(status) || (status === 500 && repeatable);
-}
-function transientStatusError(response) {
-    const status = response.message.statusCode;
-    return new TransientError(`HTTP ${status}`, {
-        status,
-        retryAfterMs: parseRetryAfter(response.message.headers['retry-after'])
-    });
-}
-/**
- * Reads a (small) body as text. Unlike HttpClientResponse.readBody this fails, rather than
- * hangs, when the connection drops mid-body (send's time limit covers a stall).
- */
-function readText(message, limitBytes = 1024 * 1024) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        message.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > limitBytes)
-                message.destroy(new Error(`body larger than ${limitBytes} bytes`));
-            else
-                chunks.push(chunk);
-        });
-        message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        message.on('error', error => reject(new TransientError(`network error (${describeNetworkError(error)})`)));
-        message.on('close', () => {
-            if (!message.complete)
-                reject(new TransientError('connection closed mid-body'));
-        });
-    });
-}
-/** Throws away a body we do not need, so the socket can be reused or closed. */
-function discard(response) {
-    response.message.resume();
-    response.message.on('error', () => undefined);
-}
-function describeNetworkError(error) {
-    const { code, message } = (error ?? {});
-    if (typeof message !== 'string')
-        return String(error);
-    // http-client's timeout message quotes the request path, which may hold a signed query.
-    if (message.startsWith('Request timeout'))
-        return 'request timed out';
-    return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 ;// CONCATENATED MODULE: ./src/kore/export-spelling.ts
@@ -35392,14 +36439,15 @@ async function finish(client, started, kind, inputs, startedAt, toolId, seen) {
  * comes from the runner, the rest was validated as input.
  */
 function undoSteps(inputs, kept) {
-    const restore = (source) => [
+    const restore = (source, filled = []) => [
         `- uses: ${actionRef()}`,
         '  with:',
         `    host: ${inputs.host}`,
         ...(inputs.resource === 'tool' ? [] : [`    resource: ${inputs.resource}`]),
         '    api-key: ${{ secrets.KORE_API_KEY }} # the key this step used',
         `    tool-id: ${inputs.toolId}`,
-        `    source: ${JSON.stringify(source)}`
+        `    source: ${JSON.stringify(source)}`,
+        ...envValuesLines(filled)
     ];
     const block = (lines) => `<pre><code>${lines.map(line => escapeHtml(text_printable(line, 2000))).join('\n')}</code></pre>`;
     const parts = [
@@ -35420,10 +36468,30 @@ function undoSteps(inputs, kept) {
             ...fromRun,
             '    github-token: ${{ github.token }}',
             '    path: kore-before-import',
-            ...restore('kore-before-import')
+            ...restore('kore-before-import', artifact.redacted)
         ]));
     }
     return `${parts.join('\n')}\n`;
+}
+/**
+ * A redacted artifact holds the placeholder for each secure value: the undo gives them back,
+ * each from a secret named after its variable (names that cannot be one get a safe form).
+ */
+function envValuesLines(names) {
+    if (names.length === 0)
+        return [];
+    const lines = [...new Set(names)].map(name => {
+        const secret = name
+            .toUpperCase()
+            .replace(/[^A-Z0-9_]/g, '_')
+            .replace(/^(\d)/, '_$1');
+        return `      ${name}=\${{ secrets.${secret} }}`;
+    });
+    return [
+        '    # the artifact holds its secure values redacted: give them back',
+        '    env-values: |',
+        ...lines
+    ];
 }
 /** This action as the workflow named it (`owner/repo/restore@ref`), else the README's form. */
 function actionRef() {
@@ -35436,6 +36504,7 @@ function actionRef() {
 }
 
 ;// CONCATENATED MODULE: ./src/restore/report.ts
+
 
 
 
@@ -35503,7 +36572,8 @@ function beforeImport(record) {
     if (artifact) {
         const name = code(artifact.name);
         const link = artifact.url ? `<a href="${printableHtml(artifact.url)}">${name}</a>` : name;
-        return `artifact ${link} (id ${code(String(artifact.id))}), and file ${code(record.beforeFile)} until the job ends`;
+        const id = code(String(artifact.id));
+        return `artifact ${link} (id ${id}, ${secretsOf(artifact)}), and file ${code(record.beforeFile)} (as exported) until the job ends`;
     }
     if (!hasArtifactService()) {
         return `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`;
@@ -35633,6 +36703,7 @@ function readApiKey() {
 
 
 
+
 /** Input names of restore/action.yml; the shared ones keep the export action's names. */
 const RestoreInput = {
     Host: input_names_Input.Host,
@@ -35648,11 +36719,16 @@ const RestoreInput = {
     Plan: 'plan',
     BackupBefore: 'backup-before',
     FlowId: input_names_Input.FlowId,
-    RetentionDays: input_names_Input.RetentionDays
+    RetentionDays: input_names_Input.RetentionDays,
+    ArtifactSecrets: input_names_Input.ArtifactSecrets,
+    GithubToken: input_names_Input.GithubToken
 };
 /** Reads and validates every input before any request; throws an error naming the input. */
 function readRestoreInputs() {
     const apiKey = readApiKey();
+    const githubToken = core/* getInput */.V4(RestoreInput.GithubToken);
+    if (githubToken)
+        hideSecret(githubToken);
     // Read (and mask) the values first: a later error must not be able to print one.
     const envValues = parseEnvValues(core/* getInput */.V4(RestoreInput.EnvValues));
     const rawToolId = core/* getInput */.V4(RestoreInput.ToolId);
@@ -35675,22 +36751,27 @@ function readRestoreInputs() {
         backupBefore: parseBoolean(RestoreInput.BackupBefore, core/* getInput */.V4(RestoreInput.BackupBefore), true),
         // As the export action reads it: passed to the export before an import.
         flowId: parseFlowId(RestoreInput.FlowId, core/* getInput */.V4(RestoreInput.FlowId)),
-        retentionDays: parseRetentionDays(core/* getInput */.V4(RestoreInput.RetentionDays))
+        retentionDays: parseRetentionDays(core/* getInput */.V4(RestoreInput.RetentionDays)),
+        artifactSecrets: parseChoice(RestoreInput.ArtifactSecrets, core/* getInput */.V4(RestoreInput.ArtifactSecrets), ARTIFACT_SECRETS_MODES),
+        githubToken
     };
     warnAboutUnused(inputs);
     return inputs;
 }
-/** flow-id and retention-days serve only the export before an import over a tool. */
+/** flow-id, retention-days and artifact-secrets serve only the export before an import over a tool. */
 function warnAboutUnused(inputs) {
     const exportsFirst = Boolean(inputs.toolId) && (inputs.backupBefore || inputs.plan);
     const uploadsBefore = exportsFirst && !inputs.plan;
+    const keeps = inputs.artifactSecrets !== 'redact';
     const unused = [
         ...(inputs.flowId && !exportsFirst ? [RestoreInput.FlowId] : []),
-        ...(inputs.retentionDays !== undefined && !uploadsBefore ? [RestoreInput.RetentionDays] : [])
+        ...(inputs.retentionDays !== undefined && !uploadsBefore ? [RestoreInput.RetentionDays] : []),
+        ...(keeps && !uploadsBefore ? [RestoreInput.ArtifactSecrets] : [])
     ];
     const why = {
         [RestoreInput.FlowId]: 'it applies only to the export before an import over an existing tool (tool-id, with backup-before: true or plan: true)',
-        [RestoreInput.RetentionDays]: 'it applies only to the artifact kept before an import over an existing tool (tool-id with backup-before: true; plan: true keeps none)'
+        [RestoreInput.RetentionDays]: 'it applies only to the artifact kept before an import over an existing tool (tool-id with backup-before: true; plan: true keeps none)',
+        [RestoreInput.ArtifactSecrets]: 'it applies only to the artifact kept before an import over an existing tool (tool-id with backup-before: true; plan: true keeps none)'
     };
     for (const name of unused)
         core/* warning */.$e(`${name} is ignored: ${why[name]}`);
@@ -35862,10 +36943,6 @@ function refusePlaceholders(files) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ./src/temporary-files.ts
-var temporary_files = __nccwpck_require__(85010);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/kore/download.ts
 
 
@@ -36208,6 +37285,7 @@ function beforeImportName(inputs) {
 
 
 
+
 /** The restore action: validates everything before any request, then reports once. */
 async function run() {
     const report = (0,step/* newReport */.bQ)();
@@ -36225,6 +37303,9 @@ async function run() {
     try {
         const given = (inputs = readRestoreInputs());
         reportWhenCancelled(report, given, record);
+        if (given.toolId && given.backupBefore && !given.plan && given.artifactSecrets === 'keep') {
+            await refuseKeepUnlessPrivate(RestoreInput.ArtifactSecrets, given.githubToken);
+        }
         // Reading the backup counts against timeout too: the import's time starts now.
         const startedAt = Date.now();
         const backup = await readBackup(given.source, startedAt + given.timeoutSeconds * 1000);
@@ -36400,7 +37481,7 @@ function flushed(stream) {
  * Outputs meant for later steps are never listed here.
  */
 const files = new Set();
-/** Lists `file` for removal when the step ends; returns what to call once it is dealt with. */
+/** Lists `file` (or a folder the step made) for removal when the step ends; returns what to call once it is dealt with. */
 function removeAtExit(file) {
     files.add(file);
     return () => files.delete(file);
@@ -36412,7 +37493,7 @@ function removeAtExit(file) {
 function removeTemporaryFiles() {
     for (const file of files) {
         try {
-            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(file, { force: true });
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.rmSync(file, { recursive: true, force: true });
         }
         catch {
             // Nothing more can be done on the way out; the other files still go.
@@ -36742,6 +37823,319 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 84928:
+/***/ ((module) => {
+
+
+
+function getDefaultExportFromCjs (x) {
+	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
+}
+
+const CRC_TABLE = new Int32Array([
+  0,
+  1996959894,
+  3993919788,
+  2567524794,
+  124634137,
+  1886057615,
+  3915621685,
+  2657392035,
+  249268274,
+  2044508324,
+  3772115230,
+  2547177864,
+  162941995,
+  2125561021,
+  3887607047,
+  2428444049,
+  498536548,
+  1789927666,
+  4089016648,
+  2227061214,
+  450548861,
+  1843258603,
+  4107580753,
+  2211677639,
+  325883990,
+  1684777152,
+  4251122042,
+  2321926636,
+  335633487,
+  1661365465,
+  4195302755,
+  2366115317,
+  997073096,
+  1281953886,
+  3579855332,
+  2724688242,
+  1006888145,
+  1258607687,
+  3524101629,
+  2768942443,
+  901097722,
+  1119000684,
+  3686517206,
+  2898065728,
+  853044451,
+  1172266101,
+  3705015759,
+  2882616665,
+  651767980,
+  1373503546,
+  3369554304,
+  3218104598,
+  565507253,
+  1454621731,
+  3485111705,
+  3099436303,
+  671266974,
+  1594198024,
+  3322730930,
+  2970347812,
+  795835527,
+  1483230225,
+  3244367275,
+  3060149565,
+  1994146192,
+  31158534,
+  2563907772,
+  4023717930,
+  1907459465,
+  112637215,
+  2680153253,
+  3904427059,
+  2013776290,
+  251722036,
+  2517215374,
+  3775830040,
+  2137656763,
+  141376813,
+  2439277719,
+  3865271297,
+  1802195444,
+  476864866,
+  2238001368,
+  4066508878,
+  1812370925,
+  453092731,
+  2181625025,
+  4111451223,
+  1706088902,
+  314042704,
+  2344532202,
+  4240017532,
+  1658658271,
+  366619977,
+  2362670323,
+  4224994405,
+  1303535960,
+  984961486,
+  2747007092,
+  3569037538,
+  1256170817,
+  1037604311,
+  2765210733,
+  3554079995,
+  1131014506,
+  879679996,
+  2909243462,
+  3663771856,
+  1141124467,
+  855842277,
+  2852801631,
+  3708648649,
+  1342533948,
+  654459306,
+  3188396048,
+  3373015174,
+  1466479909,
+  544179635,
+  3110523913,
+  3462522015,
+  1591671054,
+  702138776,
+  2966460450,
+  3352799412,
+  1504918807,
+  783551873,
+  3082640443,
+  3233442989,
+  3988292384,
+  2596254646,
+  62317068,
+  1957810842,
+  3939845945,
+  2647816111,
+  81470997,
+  1943803523,
+  3814918930,
+  2489596804,
+  225274430,
+  2053790376,
+  3826175755,
+  2466906013,
+  167816743,
+  2097651377,
+  4027552580,
+  2265490386,
+  503444072,
+  1762050814,
+  4150417245,
+  2154129355,
+  426522225,
+  1852507879,
+  4275313526,
+  2312317920,
+  282753626,
+  1742555852,
+  4189708143,
+  2394877945,
+  397917763,
+  1622183637,
+  3604390888,
+  2714866558,
+  953729732,
+  1340076626,
+  3518719985,
+  2797360999,
+  1068828381,
+  1219638859,
+  3624741850,
+  2936675148,
+  906185462,
+  1090812512,
+  3747672003,
+  2825379669,
+  829329135,
+  1181335161,
+  3412177804,
+  3160834842,
+  628085408,
+  1382605366,
+  3423369109,
+  3138078467,
+  570562233,
+  1426400815,
+  3317316542,
+  2998733608,
+  733239954,
+  1555261956,
+  3268935591,
+  3050360625,
+  752459403,
+  1541320221,
+  2607071920,
+  3965973030,
+  1969922972,
+  40735498,
+  2617837225,
+  3943577151,
+  1913087877,
+  83908371,
+  2512341634,
+  3803740692,
+  2075208622,
+  213261112,
+  2463272603,
+  3855990285,
+  2094854071,
+  198958881,
+  2262029012,
+  4057260610,
+  1759359992,
+  534414190,
+  2176718541,
+  4139329115,
+  1873836001,
+  414664567,
+  2282248934,
+  4279200368,
+  1711684554,
+  285281116,
+  2405801727,
+  4167216745,
+  1634467795,
+  376229701,
+  2685067896,
+  3608007406,
+  1308918612,
+  956543938,
+  2808555105,
+  3495958263,
+  1231636301,
+  1047427035,
+  2932959818,
+  3654703836,
+  1088359270,
+  936918e3,
+  2847714899,
+  3736837829,
+  1202900863,
+  817233897,
+  3183342108,
+  3401237130,
+  1404277552,
+  615818150,
+  3134207493,
+  3453421203,
+  1423857449,
+  601450431,
+  3009837614,
+  3294710456,
+  1567103746,
+  711928724,
+  3020668471,
+  3272380065,
+  1510334235,
+  755167117
+]);
+function ensureBuffer(input) {
+  if (Buffer.isBuffer(input)) {
+    return input;
+  }
+  if (typeof input === "number") {
+    return Buffer.alloc(input);
+  } else if (typeof input === "string") {
+    return Buffer.from(input);
+  } else {
+    throw new Error("input must be buffer, number, or string, received " + typeof input);
+  }
+}
+function bufferizeInt(num) {
+  const tmp = ensureBuffer(4);
+  tmp.writeInt32BE(num, 0);
+  return tmp;
+}
+function _crc32(buf, previous) {
+  buf = ensureBuffer(buf);
+  if (Buffer.isBuffer(previous)) {
+    previous = previous.readUInt32BE(0);
+  }
+  let crc = ~~previous ^ -1;
+  for (var n = 0; n < buf.length; n++) {
+    crc = CRC_TABLE[(crc ^ buf[n]) & 255] ^ crc >>> 8;
+  }
+  return crc ^ -1;
+}
+function crc32() {
+  return bufferizeInt(_crc32.apply(null, arguments));
+}
+crc32.signed = function() {
+  return _crc32.apply(null, arguments);
+};
+crc32.unsigned = function() {
+  return _crc32.apply(null, arguments) >>> 0;
+};
+var bufferCrc32 = crc32;
+
+const index = /*@__PURE__*/getDefaultExportFromCjs(bufferCrc32);
+
+module.exports = index;
+
 
 /***/ }),
 

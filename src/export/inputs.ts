@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { Input, inputError } from '../input-names.js'
 import { readApiKey } from '../api-key.js'
+import { ARTIFACT_SECRETS_MODES, ArtifactSecrets } from '../backup/artifact-copy.js'
 import { Resource, RESOURCES } from '../kore/dialect.js'
 import { hideSecret } from '../text.js'
 import {
@@ -47,6 +48,8 @@ export interface Inputs {
   uploadArtifact: boolean
   /** May hold `{tool-id}`; also the zip's file name: `<artifact-name>.zip`. */
   artifactName: string
+  /** What the artifact holds of the secure values (the zip at `path` keeps them all). */
+  artifactSecrets: ArtifactSecrets
   /** 1-90; undefined means the repository's setting. */
   retentionDays?: number
   overwrite: boolean
@@ -96,6 +99,11 @@ export function readInputs(): Inputs {
     maxDownloadBytes: parseSize(Input.MaxDownloadSize, core.getInput(Input.MaxDownloadSize)),
     uploadArtifact: parseBoolean(Input.UploadArtifact, core.getInput(Input.UploadArtifact), true),
     artifactName: parseArtifactName(core.getInput(Input.ArtifactName), tools),
+    artifactSecrets: parseChoice(
+      Input.ArtifactSecrets,
+      core.getInput(Input.ArtifactSecrets),
+      ARTIFACT_SECRETS_MODES
+    ),
     retentionDays: parseRetentionDays(core.getInput(Input.RetentionDays)),
     overwrite: parseBoolean(Input.Overwrite, core.getInput(Input.Overwrite), false),
     commit,

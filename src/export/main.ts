@@ -10,14 +10,14 @@ import * as path from 'node:path'
 import { isCancelled } from '../cancel.js'
 import { forEachWithLimit } from '../concurrency.js'
 import type { CommitResult } from './deliver/commit.js'
-import { uploadExportArtifact } from '../artifact.js'
+import { refuseKeepUnlessPrivate, uploadArtifactCopy } from '../backup/artifact-copy.js'
 import { warnAboutSecretsInArtifact } from './deliver/artifact.js'
 import { deliverToRepository } from './deliver/repository.js'
 import { messageOf } from '../errors.js'
 import { exportTool } from './export-tool.js'
 import { ExportRecord, newExportRecord } from './record.js'
 import { forTool } from '../input-parsers.js'
-import { Inputs, readInputs } from './inputs.js'
+import { Input, Inputs, readInputs } from './inputs.js'
 import { reportResults } from './outputs.js'
 import type { KoreClientOptions } from '../kore/client.js'
 import { RateGate } from '../retry.js'
@@ -36,6 +36,9 @@ export async function run(): Promise<void> {
     const given = (inputs = readInputs())
     records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId))
     reportWhenCancelled(report, given, records, () => commit)
+    if (given.uploadArtifact && given.artifactSecrets === 'keep') {
+      await refuseKeepUnlessPrivate(Input.ArtifactSecrets, given.githubToken)
+    }
     // Shared by every tool of the run: one pause on a 429, one export path spelling.
     const shared: KoreClientOptions = { gate: new RateGate(), exportSpelling: {} }
     await forEachWithLimit(records, given.maxParallel, record =>
@@ -91,7 +94,7 @@ async function exportAndUpload(
     ).finally(() => (record.durationMs = Date.now() - startedAt))
     record.zip = exported
     if (inputs.uploadArtifact) {
-      record.artifact = await uploadExportArtifact({
+      record.artifact = await uploadArtifactCopy(inputs.artifactSecrets, {
         file: exported.file,
         retentionDays: inputs.retentionDays,
         overwrite: inputs.overwrite,
@@ -99,7 +102,7 @@ async function exportAndUpload(
       })
       const link = record.artifact.url ? `: ${record.artifact.url}` : ''
       core.info(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`)
-      await warnAboutSecretsInArtifact(exported.file, label)
+      if (inputs.artifactSecrets === 'keep') await warnAboutSecretsInArtifact(exported.file, label)
     }
   } catch (error) {
     record.errors.push(messageOf(error))

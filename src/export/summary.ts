@@ -1,3 +1,4 @@
+import { secretsOf } from '../artifact.js'
 import * as core from '@actions/core'
 import type { CommitResult } from './deliver/commit.js'
 import type { FileChanges } from './deliver/git-data.js'
@@ -97,8 +98,10 @@ function header(...titles: string[]): { data: string; header: true }[] {
 }
 
 function artifactLink(record: ExportRecord): string {
-  const { name, url } = record.artifact ?? { name: '', url: '' }
-  return url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : code(name)
+  if (!record.artifact) return ''
+  const { name, url } = record.artifact
+  const link = url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : code(name)
+  return `${link} (${secretsOf(record.artifact)})`
 }
 
 function describeChanges(changes: FileChanges): string {

@@ -10,6 +10,7 @@ import {
   parseSeconds,
   parseToolId
 } from '../input-parsers.js'
+import { ARTIFACT_SECRETS_MODES, ArtifactSecrets } from '../backup/artifact-copy.js'
 import { Resource, RESOURCES } from '../kore/dialect.js'
 import { readApiKey } from '../api-key.js'
 import { hasUnprintable, hideSecret, printable } from '../text.js'
@@ -29,7 +30,9 @@ export const RestoreInput = {
   Plan: 'plan',
   BackupBefore: 'backup-before',
   FlowId: Input.FlowId,
-  RetentionDays: Input.RetentionDays
+  RetentionDays: Input.RetentionDays,
+  ArtifactSecrets: Input.ArtifactSecrets,
+  GithubToken: Input.GithubToken
 } as const
 
 export interface RestoreInputs {
@@ -57,11 +60,17 @@ export interface RestoreInputs {
   flowId: string
   /** Of the pre-import artifact: 1-90; undefined means the repository's setting. */
   retentionDays?: number
+  /** What the pre-import artifact holds of the secure values (before-file keeps them all). */
+  artifactSecrets: ArtifactSecrets
+  /** Only to tell whether the repository is public (artifact-secrets: keep). */
+  githubToken: string
 }
 
 /** Reads and validates every input before any request; throws an error naming the input. */
 export function readRestoreInputs(): RestoreInputs {
   const apiKey = readApiKey()
+  const githubToken = core.getInput(RestoreInput.GithubToken)
+  if (githubToken) hideSecret(githubToken)
   // Read (and mask) the values first: a later error must not be able to print one.
   const envValues = parseEnvValues(core.getInput(RestoreInput.EnvValues))
   const rawToolId = core.getInput(RestoreInput.ToolId)
@@ -91,24 +100,34 @@ export function readRestoreInputs(): RestoreInputs {
     ),
     // As the export action reads it: passed to the export before an import.
     flowId: parseFlowId(RestoreInput.FlowId, core.getInput(RestoreInput.FlowId)),
-    retentionDays: parseRetentionDays(core.getInput(RestoreInput.RetentionDays))
+    retentionDays: parseRetentionDays(core.getInput(RestoreInput.RetentionDays)),
+    artifactSecrets: parseChoice(
+      RestoreInput.ArtifactSecrets,
+      core.getInput(RestoreInput.ArtifactSecrets),
+      ARTIFACT_SECRETS_MODES
+    ),
+    githubToken
   }
   warnAboutUnused(inputs)
   return inputs
 }
 
-/** flow-id and retention-days serve only the export before an import over a tool. */
+/** flow-id, retention-days and artifact-secrets serve only the export before an import over a tool. */
 function warnAboutUnused(inputs: RestoreInputs): void {
   const exportsFirst = Boolean(inputs.toolId) && (inputs.backupBefore || inputs.plan)
   const uploadsBefore = exportsFirst && !inputs.plan
+  const keeps = inputs.artifactSecrets !== 'redact'
   const unused = [
     ...(inputs.flowId && !exportsFirst ? [RestoreInput.FlowId] : []),
-    ...(inputs.retentionDays !== undefined && !uploadsBefore ? [RestoreInput.RetentionDays] : [])
+    ...(inputs.retentionDays !== undefined && !uploadsBefore ? [RestoreInput.RetentionDays] : []),
+    ...(keeps && !uploadsBefore ? [RestoreInput.ArtifactSecrets] : [])
   ]
   const why = {
     [RestoreInput.FlowId]:
       'it applies only to the export before an import over an existing tool (tool-id, with backup-before: true or plan: true)',
     [RestoreInput.RetentionDays]:
+      'it applies only to the artifact kept before an import over an existing tool (tool-id with backup-before: true; plan: true keeps none)',
+    [RestoreInput.ArtifactSecrets]:
       'it applies only to the artifact kept before an import over an existing tool (tool-id with backup-before: true; plan: true keeps none)'
   }
   for (const name of unused) core.warning(`${name} is ignored: ${why[name]}`)

@@ -17,6 +17,7 @@ import { fillEnvValues, refusePlaceholders } from './env-values.js'
 import { readRestoreInputs, RestoreInput, RestoreInputs } from './inputs.js'
 import { exportCurrentState } from './current-state.js'
 import { keepBeforeImport, planOf } from './plan.js'
+import { refuseKeepUnlessPrivate } from '../backup/artifact-copy.js'
 import { reportRestore } from './report.js'
 import { RestoreRecord, restoreTool } from './restore-tool.js'
 
@@ -37,6 +38,9 @@ export async function run(): Promise<void> {
   try {
     const given = (inputs = readRestoreInputs())
     reportWhenCancelled(report, given, record)
+    if (given.toolId && given.backupBefore && !given.plan && given.artifactSecrets === 'keep') {
+      await refuseKeepUnlessPrivate(RestoreInput.ArtifactSecrets, given.githubToken)
+    }
     // Reading the backup counts against timeout too: the import's time starts now.
     const startedAt = Date.now()
     const backup = await readBackup(given.source, startedAt + given.timeoutSeconds * 1000)

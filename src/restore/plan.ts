@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
-import { uploadExportArtifact, UploadedArtifact } from '../artifact.js'
+import type { UploadedArtifact } from '../artifact.js'
+import { uploadArtifactCopy } from '../backup/artifact-copy.js'
 import { secureVariablesInZip } from '../backup/env-variables.js'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
@@ -78,7 +79,7 @@ export async function keepBeforeImport(
     return undefined
   }
   try {
-    const artifact = await uploadExportArtifact({
+    const artifact = await uploadArtifactCopy(inputs.artifactSecrets, {
       file,
       retentionDays: inputs.retentionDays,
       overwrite: false,
@@ -88,10 +89,10 @@ export async function keepBeforeImport(
       timeoutSeconds: inputs.timeoutSeconds
     })
     core.info(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`)
-    const secure = await secureVariablesInZip(file)
+    const secure = artifact.redacted ? [] : await secureVariablesInZip(file)
     if (secure?.length !== 0) {
       core.warning(
-        `The artifact ${artifact.name} is the ${inputs.resource} as Kore.ai exports it, with its secure values in clear (${secure ? printable(secure.join(', '), 500) : 'variables that could not be checked'}): anyone with read access to this repository can download it. Set backup-before: false if that is too wide.`
+        `The artifact ${artifact.name} is the ${inputs.resource} as Kore.ai exports it, with its secure values in clear (${secure ? printable(secure.join(', '), 500) : 'variables that could not be checked'}): anyone with read access to this (private) repository can download it. Set artifact-secrets: redact if that is too wide.`
       )
     }
     return artifact

@@ -1,3 +1,4 @@
+import { secretsOf } from '../artifact.js'
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -75,7 +76,8 @@ function beforeImport(record: RestoreRecord): string {
   if (artifact) {
     const name = code(artifact.name)
     const link = artifact.url ? `<a href="${text(artifact.url)}">${name}</a>` : name
-    return `artifact ${link} (id ${code(String(artifact.id))}), and file ${code(record.beforeFile)} until the job ends`
+    const id = code(String(artifact.id))
+    return `artifact ${link} (id ${id}, ${secretsOf(artifact)}), and file ${code(record.beforeFile)} (as exported) until the job ends`
   }
   if (!hasArtifactService()) {
     return `file ${code(record.beforeFile)} (no artifact service: it ends with the job)`

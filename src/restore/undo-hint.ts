@@ -17,14 +17,15 @@ export interface KeptState {
  * comes from the runner, the rest was validated as input.
  */
 export function undoSteps(inputs: RestoreInputs, kept: KeptState): string {
-  const restore = (source: string): string[] => [
+  const restore = (source: string, filled: string[] = []): string[] => [
     `- uses: ${actionRef()}`,
     '  with:',
     `    host: ${inputs.host}`,
     ...(inputs.resource === 'tool' ? [] : [`    resource: ${inputs.resource}`]),
     '    api-key: ${{ secrets.KORE_API_KEY }} # the key this step used',
     `    tool-id: ${inputs.toolId}`,
-    `    source: ${JSON.stringify(source)}`
+    `    source: ${JSON.stringify(source)}`,
+    ...envValuesLines(filled)
   ]
   const block = (lines: string[]): string =>
     `<pre><code>${lines.map(line => escapeHtml(printable(line, 2000))).join('\n')}</code></pre>`
@@ -50,11 +51,31 @@ export function undoSteps(inputs: RestoreInputs, kept: KeptState): string {
         ...fromRun,
         '    github-token: ${{ github.token }}',
         '    path: kore-before-import',
-        ...restore('kore-before-import')
+        ...restore('kore-before-import', artifact.redacted)
       ])
     )
   }
   return `${parts.join('\n')}\n`
+}
+
+/**
+ * A redacted artifact holds the placeholder for each secure value: the undo gives them back,
+ * each from a secret named after its variable (names that cannot be one get a safe form).
+ */
+function envValuesLines(names: string[]): string[] {
+  if (names.length === 0) return []
+  const lines = [...new Set(names)].map(name => {
+    const secret = name
+      .toUpperCase()
+      .replace(/[^A-Z0-9_]/g, '_')
+      .replace(/^(\d)/, '_$1')
+    return `      ${name}=\${{ secrets.${secret} }}`
+  })
+  return [
+    '    # the artifact holds its secure values redacted: give them back',
+    '    env-values: |',
+    ...lines
+  ]
 }
 
 /** This action as the workflow named it (`owner/repo/restore@ref`), else the README's form. */
