@@ -9,6 +9,7 @@ import { startArtifactService } from './fakes/artifact-service.js'
 import { startGithubApi } from './fakes/github-api.js'
 import { startKoreServer } from './fakes/kore-server.js'
 import { buildZip, sampleExport } from './fakes/zip.js'
+import { unzipped } from './helpers/artifact-contents.js'
 import { tempDir } from './helpers/setup.js'
 
 type Kore = Awaited<ReturnType<typeof startKoreServer>>
@@ -84,12 +85,53 @@ describe('artifact-secrets on the bundled export', () => {
     expect(run.stdout).toContain('holds env_variables.json unredacted')
   })
 
-  it('takes an internal repository from the event without asking GitHub', async () => {
+  it('asks GitHub though the event says private: a re-run replays an event from before', async () => {
     kore = await startKoreServer({ jobPolls: 0 })
+    github = await startGithubApi({ visibility: 'public' })
+    const event = eventFile({ full_name: 'acme/backups', private: true, visibility: 'private' })
+    const run = await exportWith(
+      { 'artifact-secrets': 'keep', 'github-token': github.token },
+      { GITHUB_EVENT_PATH: event, GITHUB_API_URL: github.url }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('keep is refused: this repository is public')
+    expect(kore.requests).toHaveLength(0)
+    expect(service.artifacts).toHaveLength(0)
+  })
+
+  it('keeps in an internal repository', async () => {
+    kore = await startKoreServer({ jobPolls: 0 })
+    github = await startGithubApi({ visibility: 'internal' })
     const event = eventFile({ full_name: 'acme/backups', private: true, visibility: 'internal' })
-    const run = await exportWith({ 'artifact-secrets': 'keep' }, { GITHUB_EVENT_PATH: event })
+    const run = await exportWith(
+      { 'artifact-secrets': 'keep', 'github-token': github.token },
+      { GITHUB_EVENT_PATH: event, GITHUB_API_URL: github.url }
+    )
     expect(run.exitCode).toBe(0)
     expect(service.artifacts[0]?.blob?.equals(sampleExport(TOOL))).toBe(true)
+  })
+
+  it('puts only the importable files in the redacted copy: a stray copy could hold anything', async () => {
+    const secret = '[{"key":"TOKEN","value":"LEAK-ME","isSecured":true}]'
+    kore = await startKoreServer({
+      jobPolls: 0,
+      zipFor: () =>
+        buildZip([
+          { name: 'flow_definition.json', data: '{"nodes":[]}' },
+          { name: 'app_definition.json', data: '{"name":"x"}' },
+          { name: 'env_variables.json', data: secret },
+          { name: 'old/env_variables.json.bak', data: secret }
+        ])
+    })
+    const run = await exportWith({}, {})
+    expect(run.exitCode).toBe(0)
+    const [artifact] = service.artifacts
+    expect(artifact?.blob?.includes('LEAK-ME')).toBe(false)
+    expect((await unzipped(artifact?.blob)).map(([name]) => name)).toEqual([
+      'flow_definition.json',
+      'app_definition.json',
+      'env_variables.json'
+    ])
   })
 
   it('uploads no artifact when the variables cannot be redacted for sure, and keeps the file', async () => {

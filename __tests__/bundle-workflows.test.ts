@@ -110,7 +110,7 @@ describe('the bundles with resource: workflow', () => {
     expect(run.exitCode).toBe(0)
     expect(kore.requestsTo('import')[0]?.path).toBe('/api/public/workflows/a-wf-9/import')
     expect(run.stdout).toMatch(
-      /::warning::Imported over an existing workflow: Kore.ai keeps the variables it already has unless they changed, so these values from env-values may not have taken effect: T\./
+      /::warning::Imported over an existing workflow: Kore.ai keeps the variables it already has unless they changed, so these values set by this step may not have taken effect: T\./
     )
   })
 

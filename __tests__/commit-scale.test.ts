@@ -120,6 +120,7 @@ describe('deliverToRepository', () => {
       githubToken: github.token,
       pullRequest: false,
       envVariables: 'keep' as const,
+      secretsKey: '',
       resource: 'tool' as const
     }
     const oneTool = 800

@@ -58,7 +58,7 @@ describe('redactSecureValues: failing closed', () => {
 
   it('keeps values whose flag reads false', () => {
     const text = '[{"key":"A","value":"a","isSecured":"false"},{"key":"B","value":"b","secure":0}]'
-    expect(redactSecureValues(text)).toEqual({ text, names: [] })
+    expect(redactSecureValues(text)).toEqual({ text, names: [], secrets: [] })
   })
 
   it('tolerates comments and trailing commas', () => {

@@ -46,6 +46,7 @@ describe('readInputs', () => {
       githubToken: '',
       pullRequest: false,
       envVariables: 'redact',
+      secretsKey: '',
       keepAlive: false,
       keepAliveDays: 45
     })

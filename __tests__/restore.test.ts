@@ -130,7 +130,7 @@ describe('fillEnvValues', () => {
 
   it('uploads a backup whose flags cannot be read as it is when nothing is set', () => {
     const keep = Buffer.from('[{"key":"T","value":"x","isSecured":"maybe"}]')
-    expect(fillEnvValues(keep, new Map())).toEqual({ data: keep, filled: [] })
+    expect(fillEnvValues(keep, new Map())).toEqual({ data: keep, filled: [], decrypted: [] })
   })
 
   it('refuses values for a backup without variables', () => {

@@ -212,7 +212,11 @@ async function commitToBranch(octokit, repo, branch, request) {
     const blobCache = new Map();
     for (let attempt = 1;; attempt++) {
         const head = await (0,git_data/* readBranch */.pG)(octokit, repo, branch);
-        const diff = await (0,git_data/* diffDirectories */.JA)(octokit, repo, head, request.directories, blobCache, request.check);
+        const diff = await (0,git_data/* diffDirectories */.JA)(octokit, repo, head, request.directories, {
+            blobCache,
+            check: request.check,
+            settle: request.settle
+        });
         const { changes, refused } = diff;
         if (changes.size === 0)
             return unchanged(branch, diff);
@@ -246,7 +250,10 @@ async function commitToBranch(octokit, repo, branch, request) {
  */
 async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     const baseHead = await (0,git_data/* readBranch */.pG)(octokit, repo, base);
-    const diff = await (0,git_data/* diffDirectories */.JA)(octokit, repo, baseHead, request.directories, undefined, request.check);
+    const diff = await (0,git_data/* diffDirectories */.JA)(octokit, repo, baseHead, request.directories, {
+        check: request.check,
+        settle: request.settle
+    });
     const { changes, refused } = diff;
     if (changes.size === 0) {
         // Stale only when every tool of the pull request was compared: none refused, none failed.
@@ -264,7 +271,7 @@ async function commitAsPullRequest(octokit, repo, base, request, headBranch) {
     let commitSha = current?.commitSha ?? '';
     let changed = false;
     const accepted = new Map([...request.directories].filter(([d]) => !refused.has(d)));
-    if (!current || (await differs(octokit, repo, current, accepted))) {
+    if (!current || (await differs(octokit, repo, current, accepted, request.settle))) {
         commitSha = await writeCommit(octokit, repo, baseHead, request.directories, changes, description.message);
         if (current) {
             await octokit.rest.git.updateRef({
@@ -319,8 +326,8 @@ async function createBranch(octokit, repo, branch, sha) {
         await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: true });
     }
 }
-async function differs(octokit, repo, head, directories) {
-    return (await (0,git_data/* diffDirectories */.JA)(octokit, repo, head, directories)).changes.size > 0;
+async function differs(octokit, repo, head, directories, settle) {
+    return (await (0,git_data/* diffDirectories */.JA)(octokit, repo, head, directories, { settle })).changes.size > 0;
 }
 function unchanged(branch, { changes, refused }) {
     return { changed: false, branch, commitSha: '', commitUrl: '', changes, refused };

@@ -142,20 +142,22 @@ function hasChanges(changes) {
     return changes.added.length + changes.modified.length + changes.removed.length > 0;
 }
 /** Reads the directories from the branch and diffs each against the files wanted there. */
-async function diffDirectories(octokit, repo, head, wanted, blobCache = new Map(), check = async () => undefined) {
+async function diffDirectories(octokit, repo, head, wanted, { blobCache = new Map(), check, settle } = {}) {
     const existing = await readDirectories(octokit, repo, head, [...wanted.keys()]);
     const changes = new Map();
     const refused = new Map();
     for (const [directory, files] of wanted) {
         const held = existing.get(directory) ?? new Map();
-        const found = diffFiles(held, files);
-        if (!hasChanges(found))
-            continue;
         const read = async (name) => {
             const sha = held.get(name);
             return blobCache.get(sha) ?? (await readBlob(octokit, repo, sha, blobCache));
         };
-        const reason = await check(directory, [...held.keys()], files, read);
+        if (held.size > 0)
+            await settle?.(directory, [...held.keys()], files, read);
+        const found = diffFiles(held, files);
+        if (!hasChanges(found))
+            continue;
+        const reason = await check?.(directory, [...held.keys()], files, read);
         if (reason)
             refused.set(directory, reason);
         else

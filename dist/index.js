@@ -32506,6 +32506,126 @@ function bufferIncludes(buffer, content) {
 
 /***/ }),
 
+/***/ 87842:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R_: () => (/* binding */ SECRETS_FILE),
+/* harmony export */   Rp: () => (/* binding */ secureValuesOf),
+/* harmony export */   WG: () => (/* binding */ sameSecureValues),
+/* harmony export */   iS: () => (/* binding */ changedSecureValues),
+/* harmony export */   l_: () => (/* binding */ encryptSecureValues),
+/* harmony export */   nV: () => (/* binding */ decryptSecureValues),
+/* harmony export */   recipientOf: () => (/* binding */ recipientOf)
+/* harmony export */ });
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(48992);
+
+/**
+ * env-variables: encrypt keeps the secure values next to the redacted env_variables.json, in
+ * the standard age format (ASCII armor), to one recipient: `age -d -i key.txt <file>` reads it.
+ * Inside is JSON: each secure variable's name and the JSON text of its values, so the restore
+ * puts back exactly what Kore.ai exported.
+ */
+const SECRETS_FILE = 'env_variables.secrets.age';
+const FORMAT = 'kore-tool-export/secure-values@1';
+/** The redaction's secrets by name; two secure variables of one name cannot be told apart. */
+function secureValuesOf(redaction) {
+    const values = new Map();
+    for (const [name, texts] of redaction.secrets) {
+        if (values.has(name)) {
+            throw new Error(`two secure variables are named ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(name)}: their values cannot be kept by name`);
+        }
+        values.set(name, texts);
+    }
+    return values;
+}
+/** The recipient (`age1…`) of an identity; throws, never showing the key, when it is not one. */
+async function recipientOf(identity) {
+    const age = await __nccwpck_require__.e(/* import() */ 855).then(__nccwpck_require__.bind(__nccwpck_require__, 20855));
+    try {
+        return await age.identityToRecipient(identity);
+    }
+    catch {
+        throw new Error('is not an age identity (AGE-SECRET-KEY-1…, as age-keygen writes it)');
+    }
+}
+async function encryptSecureValues(values, recipient) {
+    const age = await __nccwpck_require__.e(/* import() */ 855).then(__nccwpck_require__.bind(__nccwpck_require__, 20855));
+    const sorted = Object.fromEntries([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const encrypter = new age.Encrypter();
+    encrypter.addRecipient(recipient);
+    const sealed = await encrypter.encrypt(JSON.stringify({ format: FORMAT, values: sorted }));
+    return Buffer.from(age.armor.encode(sealed), 'utf8');
+}
+/**
+ * Decrypts a secrets file with the identity. A wrong key, another recipient, a damaged or
+ * truncated file, or content of another shape: an error saying which, never a value.
+ */
+async function decryptSecureValues(data, identity) {
+    const age = await __nccwpck_require__.e(/* import() */ 855).then(__nccwpck_require__.bind(__nccwpck_require__, 20855));
+    const text = data.toString('utf8');
+    let plain;
+    try {
+        const sealed = text.trimStart().startsWith('-----BEGIN') ? age.armor.decode(text) : data;
+        const decrypter = new age.Decrypter();
+        decrypter.addIdentity(identity);
+        plain = await decrypter.decrypt(sealed, 'text');
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const wrongKey = /no identity matched/i.test(reason);
+        throw new Error(wrongKey
+            ? 'it is encrypted to another recipient than secrets-key (a wrong key)'
+            : `it cannot be decrypted: damaged or truncated (${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(reason, 200)})`, { cause: error });
+    }
+    return parseSecureValues(plain);
+}
+function parseSecureValues(plain) {
+    let parsed;
+    try {
+        parsed = JSON.parse(plain);
+    }
+    catch {
+        throw new Error('it decrypts to something that is not JSON');
+    }
+    const { format, values } = parsed ?? {};
+    if (format !== FORMAT || typeof values !== 'object' || values === null) {
+        throw new Error(`it decrypts to JSON that is not ${FORMAT}`);
+    }
+    const result = new Map();
+    for (const [name, texts] of Object.entries(values)) {
+        if (!Array.isArray(texts) || !texts.every(isJsonText)) {
+            throw new Error(`it holds for ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(name)} something that is not a list of JSON values`);
+        }
+        result.set(name, texts);
+    }
+    return result;
+}
+function isJsonText(value) {
+    if (typeof value !== 'string')
+        return false;
+    try {
+        JSON.parse(value);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Whether two sets of secure values are the same, name for name and text for text. */
+function sameSecureValues(a, b) {
+    if (a.size !== b.size)
+        return false;
+    return [...a].every(([name, texts]) => JSON.stringify(b.get(name)) === JSON.stringify(texts));
+}
+/** Names whose values differ between two sets held by both (added and removed show elsewhere). */
+function changedSecureValues(before, after) {
+    return [...after.keys()].filter(name => before.has(name) && JSON.stringify(before.get(name)) !== JSON.stringify(after.get(name)));
+}
+
+
+/***/ }),
+
 /***/ 90833:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32613,7 +32733,7 @@ function checkDeadline(deadline) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51299);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5356);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32623,7 +32743,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 51299:
+/***/ 5356:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32762,6 +32882,7 @@ const Input = {
     GithubToken: 'github-token',
     PullRequest: 'pull-request',
     EnvVariables: 'env-variables',
+    SecretsKey: 'secrets-key',
     Resource: 'resource',
     KeepAlive: 'keep-alive',
     KeepAliveDays: 'keep-alive-days'
@@ -32941,19 +33062,22 @@ var src_text = __nccwpck_require__(48992);
 
 
 
-const API_TIME_LIMIT_MS = 30_000;
+/** Asking GitHub, retries included, takes at most this long. */
+const API_BUDGET_MS = 30_000;
 async function repositoryVisibility(token) {
     const repository = process.env.GITHUB_REPOSITORY ?? '';
     if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
         return { unknown: 'GITHUB_REPOSITORY is not set (this is not a GitHub Actions job)' };
     }
-    const fromEvent = visibilityOf(readEvent()?.repository, repository);
-    if (fromEvent)
-        return { visibility: fromEvent };
+    // A re-run replays its first event: "public" there is enough to refuse, "private" is not.
+    if (visibilityOf(readEvent()?.repository, repository) === 'public') {
+        return { visibility: 'public' };
+    }
     if (!token)
-        return { unknown: 'the event does not say, and no github-token was given to ask' };
+        return { unknown: 'no github-token was given to ask GitHub' };
     try {
-        const answer = await (0,retry/* withRetries */.LH)('Reading the repository', retry/* DEFAULT_RETRY */.vI, () => readRepository(repository, token));
+        const deadline = Date.now() + API_BUDGET_MS;
+        const answer = await (0,retry/* withRetries */.LH)('Reading the repository', { attempts: 3, baseDelayMs: 1000, maxDelayMs: 5000 }, () => readRepository(repository, token, Math.max(1000, deadline - Date.now())), { deadline });
         const visibility = visibilityOf(answer, repository);
         return visibility
             ? { visibility }
@@ -32990,13 +33114,13 @@ function visibilityOf(value, repository) {
         return undefined;
     return repo.private ? 'private' : 'public';
 }
-async function readRepository(repository, token) {
+async function readRepository(repository, token, totalMs) {
     const api = (process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
     const response = await send('GET', `${api}/repos/${repository}`, {
         authorization: `Bearer ${token}`,
         accept: 'application/vnd.github+json',
         'x-github-api-version': '2022-11-28'
-    }, { totalMs: API_TIME_LIMIT_MS });
+    }, { totalMs });
     const status = response.message.statusCode ?? 0;
     if (isTransientStatus(status, true)) {
         response.message.resume();
@@ -33607,7 +33731,6 @@ function reindentJson(text, maxLength = Infinity) {
 
 
 
-
 /**
  * Secure variables in env_variables.json. Kore.ai does not document how an export marks them, so
  * flags are matched loosely (any case, any separator, true-ish values) and anything that cannot be
@@ -33773,24 +33896,15 @@ function redactSecureValues(text) {
         length: value.length,
         content: JSON.stringify(REDACTED)
     })));
-    return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name) };
+    const secrets = variables.map(({ name, values }) => [
+        name,
+        values.map(value => text.slice(value.offset, value.offset + value.length))
+    ]);
+    return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name), secrets };
 }
 /** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
 function redactEnvVariablesFile(data) {
     return redactSecureValues(decodeJsonBytes(data));
-}
-/**
- * The secure variables of an export zip (none when it has no variables file); undefined when
- * they cannot be told, which callers must treat as "may hold secrets".
- */
-async function secureVariablesInZip(file) {
-    try {
-        const entries = await extractZip(file, isEnvVariablesFile);
-        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
-    }
-    catch {
-        return undefined;
-    }
 }
 function isMarkedSecure(object, nameFromParent) {
     let secure = false;
@@ -33863,6 +33977,180 @@ function hasKey(object, normalisedKey) {
     return env_variables_valueOf(object, normalisedKey) !== undefined;
 }
 
+;// CONCATENATED MODULE: ./src/backup/importable.ts
+/**
+ * src/backup/ is what a backup is, for both actions: the importable files and their one
+ * definition (here), reading and checking a zip (archive.ts), secure variables with one walker
+ * for redacting, filling and hiding them (env-variables.ts), byte-exact JSON text
+ * (json-text.ts) and the change report (report/). It imports no action and not kore/.
+ */
+
+
+
+
+
+
+/**
+ * What makes a backup importable, one definition for the export (nothing less is committed over
+ * a good backup) and the restore (nothing less is uploaded): the three files at the top level,
+ * named in any case but each only once; flow_definition.json and app_definition.json present,
+ * each a JSON object; env_variables.json, when there, an object or a list; every file non-empty,
+ * valid UTF-8 (a byte order mark is fine) and strict JSON. The export also takes UTF-16 with a
+ * byte order mark, as some exporters write it (what it commits is re-indented as UTF-8).
+ */
+const FLOW_FILE = 'flow_definition.json';
+const APP_FILE = 'app_definition.json';
+const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, ENV_VARIABLES_FILE];
+const REQUIRED_FILES = [FLOW_FILE, APP_FILE];
+/** The backup is not importable; the message names the file and why. */
+class NotImportableError extends Error {
+    file;
+    constructor(message, 
+    /** The file at fault, when one is. */
+    file) {
+        super(message);
+        this.file = file;
+        this.name = 'NotImportableError';
+    }
+}
+/** Whether a path (in a zip or a folder) is one of the three files at the top level. */
+function isImportableName(path) {
+    return IMPORTABLE_FILES.includes(path.toLowerCase());
+}
+/**
+ * The importable files among `files` (path → bytes), by their lower-case names, once checked.
+ * Throws NotImportableError naming the first file that is missing, doubled or unreadable.
+ */
+function importableFiles(files, { utf16 = false } = {}) {
+    const found = new Map();
+    const spelled = new Map();
+    for (const [path, data] of files) {
+        if (!isImportableName(path))
+            continue;
+        const name = path.toLowerCase();
+        const other = spelled.get(name);
+        if (other !== undefined) {
+            throw new NotImportableError(`it holds ${(0,src_text/* printable */.g$)(other)} and ${(0,src_text/* printable */.g$)(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`, name);
+        }
+        spelled.set(name, path);
+        found.set(name, data);
+    }
+    const missing = REQUIRED_FILES.filter(name => !found.has(name));
+    if (missing.length > 0) {
+        throw new NotImportableError(`it holds no ${missing.join(' and ')}: Kore.ai needs both flow_definition.json and app_definition.json to import a tool`);
+    }
+    for (const [name, data] of found)
+        checkJsonFile(name, data, utf16);
+    return found;
+}
+/** File Upload's documented limit for one request; larger files need an upload session. */
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/**
+ * The importable files, checked as the restore uploads them: as importableFiles (UTF-8 only),
+ * each within File Upload's limit, and env_variables.json present when importing over an
+ * existing tool (Kore.ai requires it there). One rule for a backup and for the safety export
+ * kept as its undo: an undo the restore would refuse is no undo.
+ */
+function restorableFiles(files, { overExisting }) {
+    const found = importableFiles(files);
+    for (const [name, data] of found) {
+        if (data.length > MAX_UPLOAD_BYTES) {
+            throw new NotImportableError(`its ${name} has ${data.length} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`, name);
+        }
+    }
+    if (overExisting && !found.has(ENV_VARIABLES_FILE)) {
+        throw new NotImportableError(`it holds no ${ENV_VARIABLES_FILE}, which Kore.ai requires to import over an existing tool`, ENV_VARIABLES_FILE);
+    }
+    return found;
+}
+/**
+ * The importable files a folder holds (`existing`, names relative to it) that `wanted` lacks:
+ * writing `wanted` there would take them out of a good backup.
+ */
+function lostImportableFiles(existing, wanted) {
+    const kept = new Set([...wanted.keys()].map(name => name.toLowerCase()));
+    return existing.filter(name => isImportableName(name) && !kept.has(name.toLowerCase()));
+}
+/** An export may unpack to this many times its zip's size limit: JSON compresses well, bombs better. */
+const UNPACKED_SIZE_FACTOR = 4;
+/**
+ * And never to more than this, whatever the zip's limit: the files are read into memory, and
+ * V8 cannot hold a string much longer anyway. Kore.ai's exports are kilobytes to megabytes.
+ */
+const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
+/**
+ * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
+ * is never kept, so it can never be committed over a good backup.
+ */
+async function verifyExport(file, maxZipBytes, withVariables, 
+/** Checks the files as a restore over an existing tool would upload them (the safety export). */
+{ asRestorable = false } = {}) {
+    const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
+    const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES);
+    const entries = await verifyZip(file, limit, checked);
+    let files;
+    try {
+        const importable = entries.filter(entry => checked(entry.name));
+        const named = importable.map(entry => [entry.name, entry.data]);
+        files = asRestorable
+            ? restorableFiles(named, { overExisting: true })
+            : importableFiles(named, { utf16: true });
+    }
+    catch (error) {
+        const held = (0,src_text/* printable */.g$)(entries.map(entry => entry.name).join(', ')) || 'nothing';
+        const omit = !asRestorable && error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
+            ? '; env-variables: omit backs the tool up without that file'
+            : '';
+        const verdict = asRestorable
+            ? 'the restore could not bring this export back, so it would be no undo'
+            : 'the export cannot be imported, so it is not kept';
+        throw new NotImportableError(`${verdict}: ${(0,errors/* messageOf */.b)(error)} (the zip held: ${held})${omit}`);
+    }
+    return { entries: entries.map(({ name, size }) => ({ name, size })), files };
+}
+/** Non-empty text (UTF-8, a BOM allowed), strict JSON of the right shape. */
+function checkJsonFile(name, data, utf16) {
+    const refuse = (problem) => {
+        throw new NotImportableError(`its ${name} ${problem}`, name);
+    };
+    const isUtf16 = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
+    if (isUtf16 && !utf16)
+        refuse("is UTF-16 text: Kore.ai's import reads UTF-8");
+    let text = '';
+    try {
+        text = decodeJsonBytes(data);
+    }
+    catch {
+        refuse('is not valid UTF-8 text');
+    }
+    if (!text.trim())
+        refuse('is empty');
+    try {
+        refuseDeepJson(text);
+    }
+    catch {
+        refuse(`nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        // Where, not what: the text around the error may be a secret's value.
+        const errors = [];
+        (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false });
+        const first = errors[0];
+        refuse(`is not valid JSON${first ? ` (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})` : ''}`);
+    }
+    const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+    if (name === ENV_VARIABLES_FILE) {
+        if (!isObject && !Array.isArray(parsed))
+            refuse('is not a list or map of variables');
+    }
+    else if (!isObject)
+        refuse('is not a JSON object');
+}
+
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/yazl/index.js
@@ -33912,19 +34200,22 @@ async function writeZip(file, entries) {
 
 
 
+
 /** What a workflow artifact holds of the secure values: placeholders, or the values in clear. */
 const ARTIFACT_SECRETS_MODES = ['redact', 'keep'];
 /**
  * `keep`: the export itself. `redact`: an importable copy, `<name>-redacted.zip` in a folder of
- * its own, whose env_variables.json has every secure value replaced by the placeholder, as a
- * committed backup has (the restore fills them from env-values); every other entry is kept
- * byte for byte. A variables file whose secrets cannot be told makes no copy: it fails, naming
+ * its own, of the three importable files only, whose env_variables.json has every secure value
+ * replaced by the placeholder, as a committed backup has (the restore fills them from
+ * env-values); the other two are kept byte for byte. A variables file whose secrets cannot be told makes no copy: it fails, naming
  * the file, and nothing is uploaded.
  */
 async function artifactCopy(exportFile, mode) {
     if (mode === 'keep')
         return { file: exportFile, dispose: async () => { } };
-    const entries = await extractZip(exportFile);
+    // Only what the restore reads: any other entry (a backup copy, a zip inside) could hold a
+    // secret no walker looks at.
+    const entries = await extractZip(exportFile, isImportableName);
     const redacted = [];
     for (const entry of entries) {
         if (!isEnvVariablesFile(entry.name))
@@ -33932,7 +34223,8 @@ async function artifactCopy(exportFile, mode) {
         try {
             const result = redactEnvVariablesFile(entry.data);
             entry.data = Buffer.from(result.text, 'utf8');
-            redacted.push(...result.names);
+            // The ones that held a value: a null one has nothing to give back.
+            redacted.push(...result.secrets.filter(([, values]) => values.length > 0).map(([n]) => n));
         }
         catch (error) {
             throw new Error(`${(0,src_text/* printable */.g$)(entry.name)} cannot be redacted for sure (${(0,errors/* messageOf */.b)(error)}), so no artifact was uploaded: its secure values would be in it`, { cause: error });
@@ -33985,6 +34277,19 @@ async function refuseKeepUnlessPrivate(input, token) {
         ? 'this repository is public, so anyone signed in to GitHub can download its artifacts'
         : `whether this repository is public cannot be told: ${answer.unknown}`;
     throw inputError(input, `keep is refused: ${why}, and the artifact would hold the secure values in clear. Use redact (the default): the restore fills them from env-values`);
+}
+/**
+ * The secure variables of an export zip (none when it has no variables file); undefined when
+ * they cannot be told, which callers must treat as "may hold secrets".
+ */
+async function secureVariablesInZip(file) {
+    try {
+        const entries = await extractZip(file, isEnvVariablesFile);
+        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
+    }
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/export/deliver/artifact.ts
@@ -34932,7 +35237,7 @@ const SHORT_VALUE = 60;
  * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
  * with the export (`after`). Every server or author string is made printable and escaped.
  */
-function reportTool(toolId, before, after, { budget = newWordDiffBudget(), firstLabel = 'first backup', secretNames = [] } = {}) {
+function reportTool(toolId, before, after, { budget = newWordDiffBudget(), firstLabel = 'first backup', secretNames = [], changedSecrets = [] } = {}) {
     const report = { toolId, markdown: [], plain: [] };
     const add = (markdown, plain) => {
         report.markdown.push(markdown);
@@ -34961,6 +35266,10 @@ function reportTool(toolId, before, after, { budget = newWordDiffBudget(), first
         }
         for (const change of changes)
             add(markdownLine(change, budget), plainLine(change));
+    }
+    for (const name of changedSecrets) {
+        const what = 'secure value changed (encrypted: not shown)';
+        add(`variable ${code(name)}: ${what}`, `variable ${(0,src_text/* printable */.g$)(name, 200)}: ${what}`);
     }
     return report;
 }
@@ -35156,181 +35465,10 @@ function cut(text, max) {
 
 // EXTERNAL MODULE: ./src/export/deliver/deadline.ts
 var deliver_deadline = __nccwpck_require__(32646);
-;// CONCATENATED MODULE: ./src/backup/importable.ts
-/**
- * src/backup/ is what a backup is, for both actions: the importable files and their one
- * definition (here), reading and checking a zip (archive.ts), secure variables with one walker
- * for redacting, filling and hiding them (env-variables.ts), byte-exact JSON text
- * (json-text.ts) and the change report (report/). It imports no action and not kore/.
- */
-
-
-
-
-
-
-/**
- * What makes a backup importable, one definition for the export (nothing less is committed over
- * a good backup) and the restore (nothing less is uploaded): the three files at the top level,
- * named in any case but each only once; flow_definition.json and app_definition.json present,
- * each a JSON object; env_variables.json, when there, an object or a list; every file non-empty,
- * valid UTF-8 (a byte order mark is fine) and strict JSON. The export also takes UTF-16 with a
- * byte order mark, as some exporters write it (what it commits is re-indented as UTF-8).
- */
-const FLOW_FILE = 'flow_definition.json';
-const APP_FILE = 'app_definition.json';
-const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, ENV_VARIABLES_FILE];
-const REQUIRED_FILES = [FLOW_FILE, APP_FILE];
-/** The backup is not importable; the message names the file and why. */
-class NotImportableError extends Error {
-    file;
-    constructor(message, 
-    /** The file at fault, when one is. */
-    file) {
-        super(message);
-        this.file = file;
-        this.name = 'NotImportableError';
-    }
-}
-/** Whether a path (in a zip or a folder) is one of the three files at the top level. */
-function isImportableName(path) {
-    return IMPORTABLE_FILES.includes(path.toLowerCase());
-}
-/**
- * The importable files among `files` (path → bytes), by their lower-case names, once checked.
- * Throws NotImportableError naming the first file that is missing, doubled or unreadable.
- */
-function importableFiles(files, { utf16 = false } = {}) {
-    const found = new Map();
-    const spelled = new Map();
-    for (const [path, data] of files) {
-        if (!isImportableName(path))
-            continue;
-        const name = path.toLowerCase();
-        const other = spelled.get(name);
-        if (other !== undefined) {
-            throw new NotImportableError(`it holds ${(0,src_text/* printable */.g$)(other)} and ${(0,src_text/* printable */.g$)(path)}: one file in two letter cases, and which one Kore.ai would read cannot be told`, name);
-        }
-        spelled.set(name, path);
-        found.set(name, data);
-    }
-    const missing = REQUIRED_FILES.filter(name => !found.has(name));
-    if (missing.length > 0) {
-        throw new NotImportableError(`it holds no ${missing.join(' and ')}: Kore.ai needs both flow_definition.json and app_definition.json to import a tool`);
-    }
-    for (const [name, data] of found)
-        checkJsonFile(name, data, utf16);
-    return found;
-}
-/** File Upload's documented limit for one request; larger files need an upload session. */
-const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
-/**
- * The importable files, checked as the restore uploads them: as importableFiles (UTF-8 only),
- * each within File Upload's limit, and env_variables.json present when importing over an
- * existing tool (Kore.ai requires it there). One rule for a backup and for the safety export
- * kept as its undo: an undo the restore would refuse is no undo.
- */
-function restorableFiles(files, { overExisting }) {
-    const found = importableFiles(files);
-    for (const [name, data] of found) {
-        if (data.length > MAX_UPLOAD_BYTES) {
-            throw new NotImportableError(`its ${name} has ${data.length} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes, 25 MB)`, name);
-        }
-    }
-    if (overExisting && !found.has(ENV_VARIABLES_FILE)) {
-        throw new NotImportableError(`it holds no ${ENV_VARIABLES_FILE}, which Kore.ai requires to import over an existing tool`, ENV_VARIABLES_FILE);
-    }
-    return found;
-}
-/**
- * The importable files a folder holds (`existing`, names relative to it) that `wanted` lacks:
- * writing `wanted` there would take them out of a good backup.
- */
-function lostImportableFiles(existing, wanted) {
-    const kept = new Set([...wanted.keys()].map(name => name.toLowerCase()));
-    return existing.filter(name => isImportableName(name) && !kept.has(name.toLowerCase()));
-}
-/** An export may unpack to this many times its zip's size limit: JSON compresses well, bombs better. */
-const UNPACKED_SIZE_FACTOR = 4;
-/**
- * And never to more than this, whatever the zip's limit: the files are read into memory, and
- * V8 cannot hold a string much longer anyway. Kore.ai's exports are kilobytes to megabytes.
- */
-const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
-/**
- * Verifies a downloaded export (see verifyZip) and that it is importable; an export that is not
- * is never kept, so it can never be committed over a good backup.
- */
-async function verifyExport(file, maxZipBytes, withVariables, 
-/** Checks the files as a restore over an existing tool would upload them (the safety export). */
-{ asRestorable = false } = {}) {
-    const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
-    const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES);
-    const entries = await verifyZip(file, limit, checked);
-    let files;
-    try {
-        const importable = entries.filter(entry => checked(entry.name));
-        const named = importable.map(entry => [entry.name, entry.data]);
-        files = asRestorable
-            ? restorableFiles(named, { overExisting: true })
-            : importableFiles(named, { utf16: true });
-    }
-    catch (error) {
-        const held = (0,src_text/* printable */.g$)(entries.map(entry => entry.name).join(', ')) || 'nothing';
-        const omit = !asRestorable && error instanceof NotImportableError && error.file === ENV_VARIABLES_FILE
-            ? '; env-variables: omit backs the tool up without that file'
-            : '';
-        const verdict = asRestorable
-            ? 'the restore could not bring this export back, so it would be no undo'
-            : 'the export cannot be imported, so it is not kept';
-        throw new NotImportableError(`${verdict}: ${(0,errors/* messageOf */.b)(error)} (the zip held: ${held})${omit}`);
-    }
-    return { entries: entries.map(({ name, size }) => ({ name, size })), files };
-}
-/** Non-empty text (UTF-8, a BOM allowed), strict JSON of the right shape. */
-function checkJsonFile(name, data, utf16) {
-    const refuse = (problem) => {
-        throw new NotImportableError(`its ${name} ${problem}`, name);
-    };
-    const isUtf16 = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
-    if (isUtf16 && !utf16)
-        refuse("is UTF-16 text: Kore.ai's import reads UTF-8");
-    let text = '';
-    try {
-        text = decodeJsonBytes(data);
-    }
-    catch {
-        refuse('is not valid UTF-8 text');
-    }
-    if (!text.trim())
-        refuse('is empty');
-    try {
-        refuseDeepJson(text);
-    }
-    catch {
-        refuse(`nests deeper than ${MAX_JSON_DEPTH} levels`);
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        // Where, not what: the text around the error may be a secret's value.
-        const errors = [];
-        (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false });
-        const first = errors[0];
-        refuse(`is not valid JSON${first ? ` (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})` : ''}`);
-    }
-    const isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
-    if (name === ENV_VARIABLES_FILE) {
-        if (!isObject && !Array.isArray(parsed))
-            refuse('is not a list or map of variables');
-    }
-    else if (!isObject)
-        refuse('is not a JSON object');
-}
-
+// EXTERNAL MODULE: ./src/backup/secrets-file.ts
+var secrets_file = __nccwpck_require__(87842);
 ;// CONCATENATED MODULE: ./src/export/deliver/export-files.ts
+
 
 
 
@@ -35342,26 +35480,38 @@ function redactionError(file, reason) {
 /**
  * Turns the export's entries into the files to commit: JSON re-indented for readable diffs
  * (every number and string keeps its exact text), other files byte for byte, and
- * env_variables.json kept, redacted or left out. In redact mode the variables file is either
- * redacted or the whole tool fails: its raw bytes are never committed.
+ * env_variables.json kept, redacted (encrypt: redacted, its secrets handed back) or left out.
+ * In redact and encrypt mode the variables file is either redacted or the whole tool fails: its
+ * raw bytes are never committed.
  */
 function prepareExportFiles(entries, mode) {
     const files = new Map();
     const redacted = [];
+    let secrets;
     for (const entry of entries) {
         const isEnvVariables = isEnvVariablesFile(entry.name);
         if (isEnvVariables && mode === 'omit')
             continue;
-        if (isEnvVariables && mode === 'redact') {
+        if (isEnvVariables && (mode === 'redact' || mode === 'encrypt')) {
             const result = redactOrRefuse(entry);
             files.set(entry.name, Buffer.from(readable(result.text), 'utf8'));
             redacted.push(...result.names);
+            if (mode === 'encrypt')
+                secrets = secretsOrRefuse(entry.name, result);
             continue;
         }
         const text = jsonText(entry.data);
         files.set(entry.name, text === undefined ? entry.data : Buffer.from(readable(text), 'utf8'));
     }
-    return { files, redacted };
+    return { files, redacted, secrets };
+}
+function secretsOrRefuse(file, redaction) {
+    try {
+        return (0,secrets_file/* secureValuesOf */.Rp)(redaction);
+    }
+    catch (error) {
+        throw redactionError(file, (0,errors/* messageOf */.b)(error));
+    }
 }
 function redactOrRefuse(entry) {
     try {
@@ -35420,13 +35570,13 @@ const MANIFEST_FILE = '.kore-tool-export.json';
  * The files to commit, with the manifest that lists them. An export holding a file or folder of
  * the manifest's name (in any case) is refused: it would take the manifest's place.
  */
-function withManifest(files) {
+function withManifest(files, fields = {}) {
     const clash = [...files.keys()].find(name => (name.split('/')[0] ?? '').toLowerCase() === MANIFEST_FILE);
     if (clash !== undefined) {
         throw new Error(`the export holds ${(0,src_text/* printable */.g$)(clash)}, which would take the place of the action's own ${MANIFEST_FILE}`);
     }
     const names = [...files.keys()].sort();
-    const manifest = { writtenBy: 'kore-tool-export', files: names };
+    const manifest = { writtenBy: 'kore-tool-export', files: names, ...fields };
     return new Map([...files, [MANIFEST_FILE, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]]);
 }
 /**
@@ -35462,8 +35612,61 @@ function listedFiles(data) {
     }
     return undefined;
 }
+/** A string field of a committed manifest; undefined when it has none or cannot be read. */
+function manifestField(data, field) {
+    try {
+        const value = JSON.parse(data.toString('utf8'))[field];
+        return typeof value === 'string' ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/export/deliver/sealed-secrets.ts
+
+
+
+async function newSealing(identity) {
+    const recipient = await (0,secrets_file.recipientOf)(identity);
+    const sealed = new Map();
+    const changed = new Map();
+    return {
+        recipient,
+        changed,
+        async seal(directory, files, secrets) {
+            if (secrets.size === 0)
+                return;
+            files.set(secrets_file/* SECRETS_FILE */.R_, await (0,secrets_file/* encryptSecureValues */.l_)(secrets, recipient));
+            sealed.set(directory, secrets);
+        },
+        async settle(directory, existing, wanted, read) {
+            const secrets = sealed.get(directory);
+            if (!secrets || !wanted.has(secrets_file/* SECRETS_FILE */.R_) || !existing.includes(secrets_file/* SECRETS_FILE */.R_))
+                return;
+            const committed = await read(secrets_file/* SECRETS_FILE */.R_);
+            // One that cannot be decrypted is replaced, or refused below when the recipient changed.
+            const before = await (0,secrets_file/* decryptSecureValues */.nV)(committed, identity).catch(() => undefined);
+            if (!before)
+                return;
+            changed.set(directory, (0,secrets_file/* changedSecureValues */.iS)(before, secrets));
+            if ((0,secrets_file/* sameSecureValues */.WG)(before, secrets))
+                wanted.set(secrets_file/* SECRETS_FILE */.R_, committed);
+        },
+        async check(directory, existing, _wanted, read) {
+            if (!existing.includes(MANIFEST_FILE) || !existing.includes(secrets_file/* SECRETS_FILE */.R_))
+                return undefined;
+            const theirs = manifestField(await read(MANIFEST_FILE), 'secretsRecipient');
+            if (theirs === undefined || theirs === recipient)
+                return undefined;
+            return `not committed: ${directory}/${secrets_file/* SECRETS_FILE */.R_} is encrypted to ${(0,src_text/* printable */.g$)(theirs)}, and secrets-key's recipient is ${recipient}: a key of another environment? To re-key on purpose, delete ${directory}/${secrets_file/* SECRETS_FILE */.R_} in a commit of your own; the next run encrypts the values Kore.ai exports to the new key`;
+        }
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/export/deliver/repository.ts
+
+
 
 
 
@@ -35500,15 +35703,16 @@ async function commitTools(inputs, pending, maxCommitBytes) {
     const seconds = inputs.commitTimeoutSeconds;
     const deadline = { at: Date.now() + seconds * 1000, seconds };
     let held = 0;
+    const sealing = inputs.envVariables === 'encrypt' ? await newSealing(inputs.secretsKey) : undefined;
     for (const tool of pending) {
         const { zip, delivery } = tool;
         try {
             (0,deliver_deadline/* checkDeadline */.F)(deadline);
-            const { files, redacted } = prepareExportFiles(await extractZip(zip.file), inputs.envVariables);
+            const { files, redacted, secrets } = prepareExportFiles(await extractZip(zip.file), inputs.envVariables);
             const size = [...files.values()].reduce((sum, data) => sum + data.length, 0);
             const huge = [...files].find(([, data]) => data.length > MAX_GITHUB_FILE_BYTES);
             if (huge) {
-                throw new Error(`not committed: ${(0,src_text/* printable */.g$)(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the artifact keeps the export)`);
+                throw new Error(`not committed: ${(0,src_text/* printable */.g$)(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the zip at path keeps the export)`);
             }
             if (held + size > maxCommitBytes) {
                 throw new Error(`not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${maxCommitBytes}; split tools across steps (see the matrix example)`);
@@ -35516,10 +35720,14 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             held += size;
             delivery.redacted = redacted;
             if (redacted.length > 0) {
-                core/* info */.pq(`${zip.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g$)(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`);
+                const kept = sealing ? `, and encrypted in ${secrets_file/* SECRETS_FILE */.R_}` : '';
+                core/* info */.pq(`${zip.toolId}: env-variables: ${inputs.envVariables}: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g$)(redacted.join(', '), 1000)}) are stored as "${REDACTED}"${kept}`);
             }
             const directory = forTool(inputs.commitPath, zip.toolId);
-            directories.set(directory, withManifest(files));
+            if (sealing && secrets)
+                await sealing.seal(directory, files, secrets);
+            const fields = sealing ? { secretsRecipient: sealing.recipient } : undefined;
+            directories.set(directory, withManifest(files, fields));
             toolIn.set(directory, tool);
         }
         catch (error) {
@@ -35540,13 +35748,18 @@ async function commitTools(inputs, pending, maxCommitBytes) {
         for (const [directory, fileChanges] of changes) {
             (0,deliver_deadline/* checkDeadline */.F)(deadline);
             const wanted = directories.get(directory) ?? new Map();
-            // The manifest is the action's bookkeeping, not part of the tool: it is not reported.
-            const written = [...fileChanges.added, ...fileChanges.modified].filter(name => name !== MANIFEST_FILE);
+            // The manifest is the action's bookkeeping, not part of the tool, and the encrypted file
+            // is told by the names whose value changed: neither is reported as a file.
+            const unreported = (name) => name === MANIFEST_FILE || name === secrets_file/* SECRETS_FILE */.R_;
+            const written = [...fileChanges.added, ...fileChanges.modified].filter(n => !unreported(n));
             const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]));
             const before = await previous(directory);
-            before?.delete(MANIFEST_FILE);
+            for (const name of before?.keys() ?? [])
+                if (unreported(name))
+                    before?.delete(name);
             const toolId = toolIn.get(directory)?.zip.toolId ?? directory;
-            reports.set(directory, reportTool(toolId, before, after, { budget }));
+            const changedSecrets = sealing?.changed.get(directory);
+            reports.set(directory, reportTool(toolId, before, after, { budget, changedSecrets }));
         }
         const changed = [...changes.keys()].map(d => toolIn.get(d)?.zip.toolId).join(', ');
         const subjectLine = inputs.commitMessage ||
@@ -35573,10 +35786,14 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             deadline,
             // Only a run that prepared every tool may tell that the target holds all of them.
             mayCloseStale: directories.size === inputs.tools.length,
+            settle: sealing?.settle,
             check: async (directory, existing, wanted, read) => {
                 const foreign = await foreignFilesProblem(directory, existing, wanted, read);
                 if (foreign)
                     return foreign;
+                const rekeyed = await sealing?.check(directory, existing, wanted, read);
+                if (rekeyed)
+                    return rekeyed;
                 const lost = lostImportableFiles(existing, wanted).filter(name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE);
                 if (lost.length === 0)
                     return undefined;
@@ -36581,13 +36798,16 @@ function readApiKey() {
 
 
 
-const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'];
+const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit', 'encrypt'];
 /** Reads and validates every input; throws an error naming the first bad one. */
 function readInputs() {
     const apiKey = readApiKey();
     const githubToken = core/* getInput */.V4(Input.GithubToken);
     if (githubToken)
         (0,src_text/* hideSecret */.DL)(githubToken);
+    const secretsKey = core/* getInput */.V4(Input.SecretsKey).trim();
+    if (secretsKey)
+        (0,src_text/* hideSecret */.DL)(secretsKey);
     const toolsText = core/* getInput */.V4(Input.Tools);
     const tools = parseToolList(core/* getInput */.V4(Input.ToolId), core/* getInput */.V4(Input.FlowId), toolsText);
     const commit = parseBoolean(Input.Commit, core/* getInput */.V4(Input.Commit), false);
@@ -36618,10 +36838,22 @@ function readInputs() {
         commitTimeoutSeconds: parseSeconds(Input.CommitTimeout, core/* getInput */.V4(Input.CommitTimeout), 600, 1),
         githubToken,
         pullRequest: parseBoolean(Input.PullRequest, core/* getInput */.V4(Input.PullRequest), false),
-        envVariables: parseChoice(Input.EnvVariables, core/* getInput */.V4(Input.EnvVariables), ENV_VARIABLES_MODES),
+        envVariables: parseEnvVariables(secretsKey),
+        secretsKey,
         keepAlive,
         keepAliveDays: parseWholeNumber(Input.KeepAliveDays, core/* getInput */.V4(Input.KeepAliveDays), 45, 1, 59)
     };
+}
+/** encrypt needs the key it encrypts to; a key with nothing to encrypt is a mistake said aloud. */
+function parseEnvVariables(secretsKey) {
+    const mode = parseChoice(Input.EnvVariables, core/* getInput */.V4(Input.EnvVariables), ENV_VARIABLES_MODES);
+    if (mode === 'encrypt' && !secretsKey) {
+        throw inputError(Input.EnvVariables, 'encrypt needs secrets-key: an age identity (AGE-SECRET-KEY-1…) from a secret');
+    }
+    if (mode !== 'encrypt' && secretsKey) {
+        core/* warning */.$e(`${Input.SecretsKey} is ignored: it applies only to env-variables: encrypt`);
+    }
+    return mode;
 }
 
 ;// CONCATENATED MODULE: ./src/summary-html.ts
@@ -36885,6 +37117,7 @@ function unfinished(inputs, record) {
 
 
 
+
 /** The action: everything below throws or records failures; only this reports, once. */
 async function run() {
     const report = (0,step/* newReport */.bQ)();
@@ -36896,6 +37129,8 @@ async function run() {
         const given = (inputs = readInputs());
         records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId));
         reportWhenCancelled(report, given, records, () => commit);
+        if (given.envVariables === 'encrypt')
+            await checkSecretsKey(given.secretsKey);
         if (given.uploadArtifact && given.artifactSecrets === 'keep') {
             await refuseKeepUnlessPrivate(Input.ArtifactSecrets, given.githubToken);
         }
@@ -36920,6 +37155,13 @@ async function run() {
         const known = inputs;
         await report.write(() => known ? reportResults(known, records, commit) : reportInvalidInputs(failure));
     }
+}
+/** A key that is not an age identity stops the step before any export. */
+async function checkSecretsKey(key) {
+    const { recipientOf } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 87842));
+    await recipientOf(key).catch((error) => {
+        throw inputError(Input.SecretsKey, (0,errors/* messageOf */.b)(error));
+    });
 }
 /** An input error stops the step before any tool: no tool to report, only why. */
 async function reportInvalidInputs(error) {

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs'
 import { messageOf } from './errors.js'
 import { isTransientStatus, readText, send, transientStatusError } from './http.js'
-import { DEFAULT_RETRY, withRetries } from './retry.js'
+import { withRetries } from './retry.js'
 import { printable } from './text.js'
 
 /**
  * Whether the repository is public: an artifact is open to every reader of the repository, so
- * what may go in one depends on it. The event payload says so when it names this repository
- * (a scheduled run's does since 2022); else GitHub's API is asked with the job's token.
+ * what may go in one depends on it. GitHub's API is asked with the job's token, since it says
+ * what holds now; the event payload (which a re-run replays) may only tell that it is public.
  */
 
 export type Visibility = 'public' | 'private' | 'internal'
@@ -15,19 +15,26 @@ export type Visibility = 'public' | 'private' | 'internal'
 /** The repository's visibility, or why it could not be told. */
 export type VisibilityAnswer = { visibility: Visibility } | { unknown: string }
 
-const API_TIME_LIMIT_MS = 30_000
+/** Asking GitHub, retries included, takes at most this long. */
+const API_BUDGET_MS = 30_000
 
 export async function repositoryVisibility(token: string): Promise<VisibilityAnswer> {
   const repository = process.env.GITHUB_REPOSITORY ?? ''
   if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
     return { unknown: 'GITHUB_REPOSITORY is not set (this is not a GitHub Actions job)' }
   }
-  const fromEvent = visibilityOf(readEvent()?.repository, repository)
-  if (fromEvent) return { visibility: fromEvent }
-  if (!token) return { unknown: 'the event does not say, and no github-token was given to ask' }
+  // A re-run replays its first event: "public" there is enough to refuse, "private" is not.
+  if (visibilityOf(readEvent()?.repository, repository) === 'public') {
+    return { visibility: 'public' }
+  }
+  if (!token) return { unknown: 'no github-token was given to ask GitHub' }
   try {
-    const answer = await withRetries('Reading the repository', DEFAULT_RETRY, () =>
-      readRepository(repository, token)
+    const deadline = Date.now() + API_BUDGET_MS
+    const answer = await withRetries(
+      'Reading the repository',
+      { attempts: 3, baseDelayMs: 1000, maxDelayMs: 5000 },
+      () => readRepository(repository, token, Math.max(1000, deadline - Date.now())),
+      { deadline }
     )
     const visibility = visibilityOf(answer, repository)
     return visibility
@@ -62,7 +69,11 @@ function visibilityOf(value: unknown, repository: string): Visibility | undefine
   return repo.private ? 'private' : 'public'
 }
 
-async function readRepository(repository: string, token: string): Promise<unknown> {
+async function readRepository(
+  repository: string,
+  token: string,
+  totalMs: number
+): Promise<unknown> {
   const api = (process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
   const response = await send(
     'GET',
@@ -72,7 +83,7 @@ async function readRepository(repository: string, token: string): Promise<unknow
       accept: 'application/vnd.github+json',
       'x-github-api-version': '2022-11-28'
     },
-    { totalMs: API_TIME_LIMIT_MS }
+    { totalMs }
   )
   const status = response.message.statusCode ?? 0
   if (isTransientStatus(status, true)) {

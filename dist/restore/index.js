@@ -32586,7 +32586,7 @@ function messageOf(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(31513);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(48807);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32596,7 +32596,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 31513:
+/***/ 48807:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32639,6 +32639,7 @@ const input_names_Input = {
     GithubToken: 'github-token',
     PullRequest: 'pull-request',
     EnvVariables: 'env-variables',
+    SecretsKey: 'secrets-key',
     Resource: 'resource',
     KeepAlive: 'keep-alive',
     KeepAliveDays: 'keep-alive-days'
@@ -33366,7 +33367,6 @@ function reindentJson(text, maxLength = Infinity) {
 
 
 
-
 /**
  * Secure variables in env_variables.json. Kore.ai does not document how an export marks them, so
  * flags are matched loosely (any case, any separator, true-ish values) and anything that cannot be
@@ -33532,24 +33532,15 @@ function redactSecureValues(text) {
         length: value.length,
         content: JSON.stringify(REDACTED)
     })));
-    return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name) };
+    const secrets = variables.map(({ name, values }) => [
+        name,
+        values.map(value => text.slice(value.offset, value.offset + value.length))
+    ]);
+    return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name), secrets };
 }
 /** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
 function redactEnvVariablesFile(data) {
     return redactSecureValues(decodeJsonBytes(data));
-}
-/**
- * The secure variables of an export zip (none when it has no variables file); undefined when
- * they cannot be told, which callers must treat as "may hold secrets".
- */
-async function secureVariablesInZip(file) {
-    try {
-        const entries = await extractZip(file, isEnvVariablesFile);
-        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
-    }
-    catch {
-        return undefined;
-    }
 }
 function isMarkedSecure(object, nameFromParent) {
     let secure = false;
@@ -33796,6 +33787,111 @@ function checkJsonFile(name, data, utf16) {
         refuse('is not a JSON object');
 }
 
+;// CONCATENATED MODULE: ./src/backup/secrets-file.ts
+
+/**
+ * env-variables: encrypt keeps the secure values next to the redacted env_variables.json, in
+ * the standard age format (ASCII armor), to one recipient: `age -d -i key.txt <file>` reads it.
+ * Inside is JSON: each secure variable's name and the JSON text of its values, so the restore
+ * puts back exactly what Kore.ai exported.
+ */
+const SECRETS_FILE = 'env_variables.secrets.age';
+const FORMAT = 'kore-tool-export/secure-values@1';
+/** The redaction's secrets by name; two secure variables of one name cannot be told apart. */
+function secureValuesOf(redaction) {
+    const values = new Map();
+    for (const [name, texts] of redaction.secrets) {
+        if (values.has(name)) {
+            throw new Error(`two secure variables are named ${printable(name)}: their values cannot be kept by name`);
+        }
+        values.set(name, texts);
+    }
+    return values;
+}
+/** The recipient (`age1…`) of an identity; throws, never showing the key, when it is not one. */
+async function recipientOf(identity) {
+    const age = await __nccwpck_require__.e(/* import() */ 855).then(__nccwpck_require__.bind(__nccwpck_require__, 20855));
+    try {
+        return await age.identityToRecipient(identity);
+    }
+    catch {
+        throw new Error('is not an age identity (AGE-SECRET-KEY-1…, as age-keygen writes it)');
+    }
+}
+async function encryptSecureValues(values, recipient) {
+    const age = await __nccwpck_require__.e(/* import() */ 855).then(__nccwpck_require__.bind(__nccwpck_require__, 20855));
+    const sorted = Object.fromEntries([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const encrypter = new age.Encrypter();
+    encrypter.addRecipient(recipient);
+    const sealed = await encrypter.encrypt(JSON.stringify({ format: FORMAT, values: sorted }));
+    return Buffer.from(age.armor.encode(sealed), 'utf8');
+}
+/**
+ * Decrypts a secrets file with the identity. A wrong key, another recipient, a damaged or
+ * truncated file, or content of another shape: an error saying which, never a value.
+ */
+async function decryptSecureValues(data, identity) {
+    const age = await __nccwpck_require__.e(/* import() */ 855).then(__nccwpck_require__.bind(__nccwpck_require__, 20855));
+    const text = data.toString('utf8');
+    let plain;
+    try {
+        const sealed = text.trimStart().startsWith('-----BEGIN') ? age.armor.decode(text) : data;
+        const decrypter = new age.Decrypter();
+        decrypter.addIdentity(identity);
+        plain = await decrypter.decrypt(sealed, 'text');
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const wrongKey = /no identity matched/i.test(reason);
+        throw new Error(wrongKey
+            ? 'it is encrypted to another recipient than secrets-key (a wrong key)'
+            : `it cannot be decrypted: damaged or truncated (${text_printable(reason, 200)})`, { cause: error });
+    }
+    return parseSecureValues(plain);
+}
+function parseSecureValues(plain) {
+    let parsed;
+    try {
+        parsed = JSON.parse(plain);
+    }
+    catch {
+        throw new Error('it decrypts to something that is not JSON');
+    }
+    const { format, values } = parsed ?? {};
+    if (format !== FORMAT || typeof values !== 'object' || values === null) {
+        throw new Error(`it decrypts to JSON that is not ${FORMAT}`);
+    }
+    const result = new Map();
+    for (const [name, texts] of Object.entries(values)) {
+        if (!Array.isArray(texts) || !texts.every(isJsonText)) {
+            throw new Error(`it holds for ${text_printable(name)} something that is not a list of JSON values`);
+        }
+        result.set(name, texts);
+    }
+    return result;
+}
+function isJsonText(value) {
+    if (typeof value !== 'string')
+        return false;
+    try {
+        JSON.parse(value);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Whether two sets of secure values are the same, name for name and text for text. */
+function sameSecureValues(a, b) {
+    if (a.size !== b.size)
+        return false;
+    return [...a].every(([name, texts]) => JSON.stringify(b.get(name)) === JSON.stringify(texts));
+}
+/** Names whose values differ between two sets held by both (added and removed show elsewhere). */
+function changedSecureValues(before, after) {
+    return [...after.keys()].filter(name => before.has(name) && JSON.stringify(before.get(name)) !== JSON.stringify(after.get(name)));
+}
+
 ;// CONCATENATED MODULE: ./src/restore/backup.ts
 
 
@@ -33804,6 +33900,9 @@ function checkJsonFile(name, data, utf16) {
 
 
 
+
+/** The files a backup is read for: the importable ones and the encrypted secure values. */
+const isBackupName = (name) => isImportableName(name) || name === SECRETS_FILE;
 /** A problem with the backup the source input names. */
 function backupError(problem) {
     return new Error(`source: ${problem}`);
@@ -33826,8 +33925,9 @@ async function readBackup(source, deadline) {
     const reading = stat.isDirectory() ? readFolder(source) : backup_readZip(source);
     const files = await beforeDeadline(reading, deadline, where);
     let found;
+    const secrets = files.find(([name]) => name === SECRETS_FILE)?.[1];
     try {
-        found = restorableFiles(files, { overExisting: false });
+        found = restorableFiles(files.filter(([name]) => name !== SECRETS_FILE), { overExisting: false });
     }
     catch (error) {
         throw backupError(`${where} is not an importable backup: ${(0,errors/* messageOf */.b)(error)}`);
@@ -33835,7 +33935,8 @@ async function readBackup(source, deadline) {
     return {
         flow: found.get(FLOW_FILE),
         app: found.get(APP_FILE),
-        env: found.get(ENV_VARIABLES_FILE)
+        env: found.get(ENV_VARIABLES_FILE),
+        secrets
     };
 }
 /** The backup files at the folder's top level, with the same caps as a zip's. */
@@ -33843,7 +33944,7 @@ async function readFolder(folder) {
     const files = [];
     let total = 0;
     for (const entry of await promises_.readdir(folder, { withFileTypes: true })) {
-        if (!isImportableName(entry.name))
+        if (!isBackupName(entry.name))
             continue;
         const file = external_node_path_.join(folder, entry.name);
         if (!entry.isFile()) {
@@ -33861,7 +33962,7 @@ async function readFolder(folder) {
 }
 async function backup_readZip(file) {
     try {
-        const entries = await extractZip(file, isImportableName);
+        const entries = await extractZip(file, isBackupName);
         return entries.map(entry => [entry.name, entry.data]);
     }
     catch (error) {
@@ -34247,19 +34348,22 @@ function describeNetworkError(error) {
 
 
 
-const API_TIME_LIMIT_MS = 30_000;
+/** Asking GitHub, retries included, takes at most this long. */
+const API_BUDGET_MS = 30_000;
 async function repositoryVisibility(token) {
     const repository = process.env.GITHUB_REPOSITORY ?? '';
     if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
         return { unknown: 'GITHUB_REPOSITORY is not set (this is not a GitHub Actions job)' };
     }
-    const fromEvent = visibilityOf(readEvent()?.repository, repository);
-    if (fromEvent)
-        return { visibility: fromEvent };
+    // A re-run replays its first event: "public" there is enough to refuse, "private" is not.
+    if (visibilityOf(readEvent()?.repository, repository) === 'public') {
+        return { visibility: 'public' };
+    }
     if (!token)
-        return { unknown: 'the event does not say, and no github-token was given to ask' };
+        return { unknown: 'no github-token was given to ask GitHub' };
     try {
-        const answer = await withRetries('Reading the repository', DEFAULT_RETRY, () => readRepository(repository, token));
+        const deadline = Date.now() + API_BUDGET_MS;
+        const answer = await withRetries('Reading the repository', { attempts: 3, baseDelayMs: 1000, maxDelayMs: 5000 }, () => readRepository(repository, token, Math.max(1000, deadline - Date.now())), { deadline });
         const visibility = visibilityOf(answer, repository);
         return visibility
             ? { visibility }
@@ -34296,13 +34400,13 @@ function visibilityOf(value, repository) {
         return undefined;
     return repo.private ? 'private' : 'public';
 }
-async function readRepository(repository, token) {
+async function readRepository(repository, token, totalMs) {
     const api = (process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
     const response = await send('GET', `${api}/repos/${repository}`, {
         authorization: `Bearer ${token}`,
         accept: 'application/vnd.github+json',
         'x-github-api-version': '2022-11-28'
-    }, { totalMs: API_TIME_LIMIT_MS });
+    }, { totalMs });
     const status = response.message.statusCode ?? 0;
     if (isTransientStatus(status, true)) {
         response.message.resume();
@@ -34370,19 +34474,22 @@ async function writeZip(file, entries) {
 
 
 
+
 /** What a workflow artifact holds of the secure values: placeholders, or the values in clear. */
 const ARTIFACT_SECRETS_MODES = ['redact', 'keep'];
 /**
  * `keep`: the export itself. `redact`: an importable copy, `<name>-redacted.zip` in a folder of
- * its own, whose env_variables.json has every secure value replaced by the placeholder, as a
- * committed backup has (the restore fills them from env-values); every other entry is kept
- * byte for byte. A variables file whose secrets cannot be told makes no copy: it fails, naming
+ * its own, of the three importable files only, whose env_variables.json has every secure value
+ * replaced by the placeholder, as a committed backup has (the restore fills them from
+ * env-values); the other two are kept byte for byte. A variables file whose secrets cannot be told makes no copy: it fails, naming
  * the file, and nothing is uploaded.
  */
 async function artifactCopy(exportFile, mode) {
     if (mode === 'keep')
         return { file: exportFile, dispose: async () => { } };
-    const entries = await extractZip(exportFile);
+    // Only what the restore reads: any other entry (a backup copy, a zip inside) could hold a
+    // secret no walker looks at.
+    const entries = await extractZip(exportFile, isImportableName);
     const redacted = [];
     for (const entry of entries) {
         if (!isEnvVariablesFile(entry.name))
@@ -34390,7 +34497,8 @@ async function artifactCopy(exportFile, mode) {
         try {
             const result = redactEnvVariablesFile(entry.data);
             entry.data = Buffer.from(result.text, 'utf8');
-            redacted.push(...result.names);
+            // The ones that held a value: a null one has nothing to give back.
+            redacted.push(...result.secrets.filter(([, values]) => values.length > 0).map(([n]) => n));
         }
         catch (error) {
             throw new Error(`${text_printable(entry.name)} cannot be redacted for sure (${(0,errors/* messageOf */.b)(error)}), so no artifact was uploaded: its secure values would be in it`, { cause: error });
@@ -34443,6 +34551,19 @@ async function refuseKeepUnlessPrivate(input, token) {
         ? 'this repository is public, so anyone signed in to GitHub can download its artifacts'
         : `whether this repository is public cannot be told: ${answer.unknown}`;
     throw input_names_inputError(input, `keep is refused: ${why}, and the artifact would hold the secure values in clear. Use redact (the default): the restore fills them from env-values`);
+}
+/**
+ * The secure variables of an export zip (none when it has no variables file); undefined when
+ * they cannot be told, which callers must treat as "may hold secrets".
+ */
+async function secureVariablesInZip(file) {
+    try {
+        const entries = await extractZip(file, isEnvVariablesFile);
+        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
+    }
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
@@ -35369,7 +35490,7 @@ const SHORT_VALUE = 60;
  * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
  * with the export (`after`). Every server or author string is made printable and escaped.
  */
-function reportTool(toolId, before, after, { budget = newWordDiffBudget(), firstLabel = 'first backup', secretNames = [] } = {}) {
+function reportTool(toolId, before, after, { budget = newWordDiffBudget(), firstLabel = 'first backup', secretNames = [], changedSecrets = [] } = {}) {
     const report = { toolId, markdown: [], plain: [] };
     const add = (markdown, plain) => {
         report.markdown.push(markdown);
@@ -35398,6 +35519,10 @@ function reportTool(toolId, before, after, { budget = newWordDiffBudget(), first
         }
         for (const change of changes)
             add(markdownLine(change, budget), plainLine(change));
+    }
+    for (const name of changedSecrets) {
+        const what = 'secure value changed (encrypted: not shown)';
+        add(`variable ${render_code(name)}: ${what}`, `variable ${text_printable(name, 200)}: ${what}`);
     }
     return report;
 }
@@ -35598,7 +35723,6 @@ function cut(text, max) {
 
 
 
-
 /** Past this much JSON the change report would cost more memory than a runner has. */
 const MAX_PLAN_BYTES = 32 * 1024 * 1024;
 /**
@@ -35606,7 +35730,7 @@ const MAX_PLAN_BYTES = 32 * 1024 * 1024;
  * files to the backup about to be uploaded (env-values filled); for a new tool, what it will
  * hold. Secure values are never shown, not even the target's, which Kore.ai exports in clear.
  */
-function planOf(inputs, target, backup) {
+function planOf(inputs, target, backup, decrypted = []) {
     const files = new Map([
         ['flow_definition.json', backup.flow],
         ['app_definition.json', backup.app],
@@ -35618,10 +35742,10 @@ function planOf(inputs, target, backup) {
         const tooLarge = `The files are too large to compare here (${size} bytes): the changes are not shown.`;
         return { wouldChange: tooLarge, changed: tooLarge };
     }
-    // A value set from env-values is a secret of the workflow, whether the file marks it or not.
+    // A value set from env-values or secrets-key is a secret, whether the file marks it or not.
     const report = reportTool(label, target, files, {
         firstLabel: `new ${inputs.resource}`,
-        secretNames: [...inputs.envValues.keys()]
+        secretNames: [...inputs.envValues.keys(), ...decrypted]
     });
     if (report.markdown.length === 0) {
         const noun = inputs.resource;
@@ -36345,9 +36469,10 @@ async function restoreTool(inputs, backup, record, startedAt = Date.now(), clien
     requireSameTool(record.toolId, imported.toolId, 'import job status', noun);
     record.toolId ||= imported.toolId;
     core/* info */.pq(`Import finished: SUCCESS${record.toolId ? ` (${noun} ${record.toolId})` : ''}`);
-    if (inputs.toolId && record.filled.length > 0) {
+    const set = [...record.filled, ...record.decrypted];
+    if (inputs.toolId && set.length > 0) {
         // Kore.ai's guide: over an existing one, "the existing ones are retained if not changed".
-        core/* warning */.$e(`Imported over an existing ${noun}: Kore.ai keeps the variables it already has unless they changed, so these values from env-values may not have taken effect: ${text_printable(record.filled.join(', '), 1000)}. Check them in Kore.ai.`);
+        core/* warning */.$e(`Imported over an existing ${noun}: Kore.ai keeps the variables it already has unless they changed, so these values set by this step may not have taken effect: ${text_printable(set.join(', '), 1000)}. Check them in Kore.ai.`);
     }
     if (!inputs.deploy)
         return;
@@ -36475,22 +36600,38 @@ function undoSteps(inputs, kept) {
 }
 /**
  * A redacted artifact holds the placeholder for each secure value: the undo gives them back,
- * each from a secret named after its variable (names that cannot be one get a safe form).
+ * each from a secret named after its variable. A name comes from Kore.ai, so only a plain one
+ * is written into the snippet (anything else could carry a `${{ }}` expression the workflow
+ * would evaluate); a name seen twice, or two names that make one secret name, cannot be told
+ * apart there. Those are counted, and the same-job undo from before-file needs none of it.
  */
 function envValuesLines(names) {
     if (names.length === 0)
         return [];
-    const lines = [...new Set(names)].map(name => {
-        const secret = name
-            .toUpperCase()
-            .replace(/[^A-Z0-9_]/g, '_')
-            .replace(/^(\d)/, '_$1');
-        return `      ${name}=\${{ secrets.${secret} }}`;
-    });
+    const counts = new Map();
+    for (const name of names)
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+    const secretOf = (name) => {
+        const upper = name.toUpperCase().replace(/[.-]/g, '_');
+        return upper.startsWith('GITHUB_') ? `KORE_${upper}` : upper;
+    };
+    const plain = [...counts]
+        .filter(([name, count]) => count === 1 && /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/.test(name))
+        .map(([name]) => name);
+    const bySecret = new Map();
+    for (const name of plain)
+        bySecret.set(secretOf(name), [...(bySecret.get(secretOf(name)) ?? []), name]);
+    const written = plain.filter(name => bySecret.get(secretOf(name))?.length === 1);
+    const left = names.length - written.length;
     return [
         '    # the artifact holds its secure values redacted: give them back',
+        ...(left > 0
+            ? [
+                `    # and ${left} more whose names cannot be written here: see the backup's env_variables.json`
+            ]
+            : []),
         '    env-values: |',
-        ...lines
+        ...written.map(name => `      ${name}=\${{ secrets.${secretOf(name)} }}`)
     ];
 }
 /** This action as the workflow named it (`owner/repo/restore@ref`), else the README's form. */
@@ -36594,6 +36735,11 @@ async function writeRestoreSummary(inputs, record, error, plan) {
             'Variables set from env-values',
             record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
         ],
+        ...(record.decrypted.length > 0
+            ? [
+                ['Variables set from secrets-key', record.decrypted.map(code).join(', ')]
+            ]
+            : []),
         [
             'Deploy',
             inputs.plan
@@ -36620,8 +36766,9 @@ async function writeRestoreSummary(inputs, record, error, plan) {
     if (plan)
         summary.addRaw(`\n${plan}\n`, true);
     const sent = !inputs.plan && record.status !== '';
-    if (record.status === 'SUCCESS' && inputs.toolId && record.filled.length > 0) {
-        summary.addRaw(`\n<p>Kore.ai keeps the variables a ${noun} already has unless they changed, so these values from env-values may not have taken effect: ${record.filled.map(code).join(', ')}. Check them in Kore.ai.</p>\n`, true);
+    const set = [...record.filled, ...record.decrypted];
+    if (record.status === 'SUCCESS' && inputs.toolId && set.length > 0) {
+        summary.addRaw(`\n<p>Kore.ai keeps the variables a ${noun} already has unless they changed, so these values set by this step may not have taken effect: ${set.map(code).join(', ')}. Check them in Kore.ai.</p>\n`, true);
     }
     if (sent && record.beforeFile) {
         summary.addRaw(`\n${undoSteps(inputs, { file: record.beforeFile, artifact: record.beforeArtifact })}`);
@@ -36721,7 +36868,8 @@ const RestoreInput = {
     FlowId: input_names_Input.FlowId,
     RetentionDays: input_names_Input.RetentionDays,
     ArtifactSecrets: input_names_Input.ArtifactSecrets,
-    GithubToken: input_names_Input.GithubToken
+    GithubToken: input_names_Input.GithubToken,
+    SecretsKey: input_names_Input.SecretsKey
 };
 /** Reads and validates every input before any request; throws an error naming the input. */
 function readRestoreInputs() {
@@ -36729,6 +36877,9 @@ function readRestoreInputs() {
     const githubToken = core/* getInput */.V4(RestoreInput.GithubToken);
     if (githubToken)
         hideSecret(githubToken);
+    const secretsKey = core/* getInput */.V4(RestoreInput.SecretsKey).trim();
+    if (secretsKey)
+        hideSecret(secretsKey);
     // Read (and mask) the values first: a later error must not be able to print one.
     const envValues = parseEnvValues(core/* getInput */.V4(RestoreInput.EnvValues));
     const rawToolId = core/* getInput */.V4(RestoreInput.ToolId);
@@ -36753,7 +36904,8 @@ function readRestoreInputs() {
         flowId: parseFlowId(RestoreInput.FlowId, core/* getInput */.V4(RestoreInput.FlowId)),
         retentionDays: parseRetentionDays(core/* getInput */.V4(RestoreInput.RetentionDays)),
         artifactSecrets: parseChoice(RestoreInput.ArtifactSecrets, core/* getInput */.V4(RestoreInput.ArtifactSecrets), ARTIFACT_SECRETS_MODES),
-        githubToken
+        githubToken,
+        secretsKey
     };
     warnAboutUnused(inputs);
     return inputs;
@@ -36846,12 +36998,15 @@ function parseEnvValues(raw) {
 
 
 
+
 /**
  * Sets the values given in env-values, editing only those values' text (everything else keeps
  * its exact bytes). Refuses, before any request, a redacted value with no replacement, a blank
  * value for a secret (an unset `secrets.X` expands to nothing), and a name the backup lacks.
+ * `sealed` (the backup's decrypted secure values) fills the placeholders env-values does not,
+ * each value with its exported JSON text; names it holds that the backup lacks are passed over.
  */
-function fillEnvValues(data, values) {
+function fillEnvValues(data, values, sealed = new Map()) {
     if (!data) {
         if (values.size > 0) {
             throw input_names_inputError(RestoreInput.EnvValues, 'is given, but the backup has no env_variables.json');
@@ -36866,17 +37021,20 @@ function fillEnvValues(data, values) {
     catch (error) {
         // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
         // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
-        if (values.size === 0)
-            return { data, filled: [] };
+        if (values.size === 0 && sealed.size === 0)
+            return { data, filled: [], decrypted: [] };
         throw input_names_inputError(RestoreInput.EnvValues, `cannot be applied: which of the backup's variables are secret cannot be told (${(0,errors/* messageOf */.b)(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`);
     }
     refuseUnknownNames(variables, values);
     const isRedacted = (v) => v.values.some(node => isPlaceholder(node.value));
-    const missing = variables.filter(v => !values.has(v.name) && isRedacted(v)).map(v => v.name);
+    const fromSealed = (v) => !values.has(v.name) && sealed.has(v.name) && isRedacted(v);
+    const missing = variables
+        .filter(v => !values.has(v.name) && !sealed.has(v.name) && isRedacted(v))
+        .map(v => v.name);
     if (missing.length > 0) {
-        throw input_names_inputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`);
+        throw input_names_inputError(RestoreInput.EnvValues, `must set ${text_printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines${sealed.size > 0 ? '' : ', or give secrets-key for a backup made with env-variables: encrypt'}.`);
     }
-    const edits = [];
+    const edits = sealedEdits(variables.filter(fromSealed), sealed);
     for (const [name, given] of values) {
         const where = `${RestoreInput.EnvValues}: line ${given.line}`;
         const named = variables.filter(v => v.name === name);
@@ -36900,9 +37058,31 @@ function fillEnvValues(data, values) {
         }
     }
     refuseOverlaps(edits);
+    const decrypted = [...new Set(variables.filter(fromSealed).map(v => v.name))];
     if (edits.length === 0)
-        return { data, filled: [] };
-    return { data: Buffer.from((0,main.applyEdits)(text, edits), 'utf8'), filled: [...values.keys()] };
+        return { data, filled: [], decrypted };
+    const filled = [...values.keys()];
+    return { data: Buffer.from((0,main.applyEdits)(text, edits), 'utf8'), filled, decrypted };
+}
+/** Each value of each variable back to its exported text; a count that differs is refused. */
+function sealedEdits(variables, sealed) {
+    const names = variables.map(v => v.name);
+    const twice = names.find((name, at) => names.indexOf(name) !== at);
+    if (twice !== undefined) {
+        throw input_names_inputError(RestoreInput.Source, `has ${text_printable(twice)} twice in env_variables.json: which one its encrypted value belongs to cannot be told`);
+    }
+    return variables.flatMap(variable => {
+        const texts = sealed.get(variable.name) ?? [];
+        if (texts.length !== variable.values.length) {
+            throw input_names_inputError(RestoreInput.Source, `its ${SECRETS_FILE} holds ${texts.length} value(s) for ${text_printable(variable.name)}, and env_variables.json has ${variable.values.length}: they do not belong together`);
+        }
+        return variable.values.map((node, at) => ({
+            name: variable.name,
+            offset: node.offset,
+            length: node.length,
+            content: texts[at]
+        }));
+    });
 }
 function decodeOrRefuse(data) {
     try {
@@ -37286,6 +37466,7 @@ function beforeImportName(inputs) {
 
 
 
+
 /** The restore action: validates everything before any request, then reports once. */
 async function run() {
     const report = (0,step/* newReport */.bQ)();
@@ -37297,6 +37478,7 @@ async function run() {
         deployed: false,
         deployStatus: '',
         filled: [],
+        decrypted: [],
         beforeFile: ''
     };
     let error = '';
@@ -37312,10 +37494,14 @@ async function run() {
         if (given.toolId && !backup.env) {
             throw input_names_inputError(RestoreInput.Source, 'has no env_variables.json, and Kore.ai requires one to import over an existing tool: restore it as a new tool (tool-name), or restore from a backup made without env-variables: omit');
         }
-        const env = fillEnvValues(backup.env, given.envValues);
+        const sealed = await openSecureValues(backup, given.secretsKey);
+        const env = fillEnvValues(backup.env, given.envValues, sealed);
         record.filled = env?.filled ?? [];
+        record.decrypted = env?.decrypted ?? [];
         if (record.filled.length > 0)
             core/* info */.pq(`Set from env-values: ${record.filled.length} variable(s)`);
+        if (record.decrypted.length > 0)
+            core/* info */.pq(`Set from ${SECRETS_FILE}: ${record.decrypted.length} variable(s)`);
         const toUpload = { ...backup, env: env?.data };
         refusePlaceholders({
             'flow_definition.json': toUpload.flow,
@@ -37328,7 +37514,7 @@ async function run() {
             : undefined;
         // Over an existing tool without its current state (backup-before: false) there is no plan.
         if (current || !given.toolId)
-            record.plan = planOf(given, current?.files, toUpload);
+            record.plan = planOf(given, current?.files, toUpload, record.decrypted);
         if (given.plan) {
             // Nothing will be imported: the target's zip (its secrets in clear) is not kept. Only the
             // folder this step made goes: the source may be an earlier step's before-file.
@@ -37353,6 +37539,21 @@ async function run() {
         const known = inputs;
         await report.write(() => known ? reportRestore(known, record, error) : writeErrorSummary('Kore.ai tool restore', error));
     }
+}
+/** The backup's encrypted secure values, read with secrets-key before any request. */
+async function openSecureValues(backup, key) {
+    if (!key)
+        return new Map();
+    if (!backup.secrets) {
+        core/* warning */.$e(`${RestoreInput.SecretsKey} is ignored: the backup has no ${SECRETS_FILE}`);
+        return new Map();
+    }
+    await recipientOf(key).catch((error) => {
+        throw input_names_inputError(RestoreInput.SecretsKey, (0,errors/* messageOf */.b)(error));
+    });
+    return decryptSecureValues(backup.secrets, key).catch((error) => {
+        throw input_names_inputError(RestoreInput.Source, `its ${SECRETS_FILE}: ${(0,errors/* messageOf */.b)(error)}`);
+    });
 }
 
 

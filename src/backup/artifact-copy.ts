@@ -9,6 +9,7 @@ import { repositoryVisibility } from '../repository-visibility.js'
 import { removeAtExit } from '../temporary-files.js'
 import { printable } from '../text.js'
 import { extractZip } from './archive.js'
+import { isImportableName } from './importable.js'
 import { isEnvVariablesFile, redactEnvVariablesFile } from './env-variables.js'
 import { writeZip } from './zip-writer.js'
 
@@ -26,9 +27,9 @@ export interface ArtifactCopy {
 
 /**
  * `keep`: the export itself. `redact`: an importable copy, `<name>-redacted.zip` in a folder of
- * its own, whose env_variables.json has every secure value replaced by the placeholder, as a
- * committed backup has (the restore fills them from env-values); every other entry is kept
- * byte for byte. A variables file whose secrets cannot be told makes no copy: it fails, naming
+ * its own, of the three importable files only, whose env_variables.json has every secure value
+ * replaced by the placeholder, as a committed backup has (the restore fills them from
+ * env-values); the other two are kept byte for byte. A variables file whose secrets cannot be told makes no copy: it fails, naming
  * the file, and nothing is uploaded.
  */
 export async function artifactCopy(
@@ -36,14 +37,17 @@ export async function artifactCopy(
   mode: ArtifactSecrets
 ): Promise<ArtifactCopy> {
   if (mode === 'keep') return { file: exportFile, dispose: async () => {} }
-  const entries = await extractZip(exportFile)
+  // Only what the restore reads: any other entry (a backup copy, a zip inside) could hold a
+  // secret no walker looks at.
+  const entries = await extractZip(exportFile, isImportableName)
   const redacted: string[] = []
   for (const entry of entries) {
     if (!isEnvVariablesFile(entry.name)) continue
     try {
       const result = redactEnvVariablesFile(entry.data)
       entry.data = Buffer.from(result.text, 'utf8')
-      redacted.push(...result.names)
+      // The ones that held a value: a null one has nothing to give back.
+      redacted.push(...result.secrets.filter(([, values]) => values.length > 0).map(([n]) => n))
     } catch (error) {
       throw new Error(
         `${printable(entry.name)} cannot be redacted for sure (${messageOf(error)}), so no artifact was uploaded: its secure values would be in it`,
@@ -105,4 +109,17 @@ export async function refuseKeepUnlessPrivate(input: string, token: string): Pro
     input,
     `keep is refused: ${why}, and the artifact would hold the secure values in clear. Use redact (the default): the restore fills them from env-values`
   )
+}
+
+/**
+ * The secure variables of an export zip (none when it has no variables file); undefined when
+ * they cannot be told, which callers must treat as "may hold secrets".
+ */
+export async function secureVariablesInZip(file: string): Promise<string[] | undefined> {
+  try {
+    const entries = await extractZip(file, isEnvVariablesFile)
+    return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names)
+  } catch {
+    return undefined
+  }
 }

@@ -1,5 +1,4 @@
 import { applyEdits, Edit, Node, parseTree } from 'jsonc-parser'
-import { extractZip } from './archive.js'
 import { decodeJsonBytes, parseJsonTree } from './json-text.js'
 import { printable } from '../text.js'
 
@@ -186,8 +185,15 @@ function valueFields(object: Node): Node[] {
     .map(p => p.children?.[1] as Node)
 }
 
+/** The redacted text, the secure variables' names, and what each value was (its JSON text). */
+export interface Redaction {
+  text: string
+  names: string[]
+  secrets: [name: string, values: string[]][]
+}
+
 /** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
-export function redactSecureValues(text: string): { text: string; names: string[] } {
+export function redactSecureValues(text: string): Redaction {
   const variables = findSecureVariables(parseJsonTree(text))
   const edits: Edit[] = variables.flatMap(variable =>
     variable.values.map(value => ({
@@ -196,25 +202,16 @@ export function redactSecureValues(text: string): { text: string; names: string[
       content: JSON.stringify(REDACTED)
     }))
   )
-  return { text: applyEdits(text, edits), names: variables.map(v => v.name) }
+  const secrets = variables.map(({ name, values }): [string, string[]] => [
+    name,
+    values.map(value => text.slice(value.offset, value.offset + value.length))
+  ])
+  return { text: applyEdits(text, edits), names: variables.map(v => v.name), secrets }
 }
 
 /** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
-export function redactEnvVariablesFile(data: Buffer): { text: string; names: string[] } {
+export function redactEnvVariablesFile(data: Buffer): Redaction {
   return redactSecureValues(decodeJsonBytes(data))
-}
-
-/**
- * The secure variables of an export zip (none when it has no variables file); undefined when
- * they cannot be told, which callers must treat as "may hold secrets".
- */
-export async function secureVariablesInZip(file: string): Promise<string[] | undefined> {
-  try {
-    const entries = await extractZip(file, isEnvVariablesFile)
-    return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names)
-  } catch {
-    return undefined
-  }
 }
 
 function isMarkedSecure(object: Node, nameFromParent: string | undefined): boolean {

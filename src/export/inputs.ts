@@ -24,7 +24,7 @@ import {
 export { Input }
 export type { ToolSpec }
 
-const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit'] as const
+const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit', 'encrypt'] as const
 export type EnvVariablesMode = (typeof ENV_VARIABLES_MODES)[number]
 
 export interface Inputs {
@@ -65,6 +65,8 @@ export interface Inputs {
   githubToken: string
   pullRequest: boolean
   envVariables: EnvVariablesMode
+  /** An age identity (env-variables: encrypt); empty when not given. */
+  secretsKey: string
   /** Re-enable the running workflow when the branch has been quiet this long (scheduled runs). */
   keepAlive: boolean
   keepAliveDays: number
@@ -76,6 +78,8 @@ export function readInputs(): Inputs {
   const githubToken = core.getInput(Input.GithubToken)
   if (githubToken) hideSecret(githubToken)
 
+  const secretsKey = core.getInput(Input.SecretsKey).trim()
+  if (secretsKey) hideSecret(secretsKey)
   const toolsText = core.getInput(Input.Tools)
   const tools = parseToolList(core.getInput(Input.ToolId), core.getInput(Input.FlowId), toolsText)
   const commit = parseBoolean(Input.Commit, core.getInput(Input.Commit), false)
@@ -118,11 +122,8 @@ export function readInputs(): Inputs {
     ),
     githubToken,
     pullRequest: parseBoolean(Input.PullRequest, core.getInput(Input.PullRequest), false),
-    envVariables: parseChoice(
-      Input.EnvVariables,
-      core.getInput(Input.EnvVariables),
-      ENV_VARIABLES_MODES
-    ),
+    envVariables: parseEnvVariables(secretsKey),
+    secretsKey,
     keepAlive,
     keepAliveDays: parseWholeNumber(
       Input.KeepAliveDays,
@@ -132,4 +133,23 @@ export function readInputs(): Inputs {
       59
     )
   }
+}
+
+/** encrypt needs the key it encrypts to; a key with nothing to encrypt is a mistake said aloud. */
+function parseEnvVariables(secretsKey: string): EnvVariablesMode {
+  const mode = parseChoice(
+    Input.EnvVariables,
+    core.getInput(Input.EnvVariables),
+    ENV_VARIABLES_MODES
+  )
+  if (mode === 'encrypt' && !secretsKey) {
+    throw inputError(
+      Input.EnvVariables,
+      'encrypt needs secrets-key: an age identity (AGE-SECRET-KEY-1…) from a secret'
+    )
+  }
+  if (mode !== 'encrypt' && secretsKey) {
+    core.warning(`${Input.SecretsKey} is ignored: it applies only to env-variables: encrypt`)
+  }
+  return mode
 }

@@ -14,6 +14,7 @@ import { refuseKeepUnlessPrivate, uploadArtifactCopy } from '../backup/artifact-
 import { warnAboutSecretsInArtifact } from './deliver/artifact.js'
 import { deliverToRepository } from './deliver/repository.js'
 import { messageOf } from '../errors.js'
+import { inputError } from '../input-names.js'
 import { exportTool } from './export-tool.js'
 import { ExportRecord, newExportRecord } from './record.js'
 import { forTool } from '../input-parsers.js'
@@ -36,6 +37,7 @@ export async function run(): Promise<void> {
     const given = (inputs = readInputs())
     records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId))
     reportWhenCancelled(report, given, records, () => commit)
+    if (given.envVariables === 'encrypt') await checkSecretsKey(given.secretsKey)
     if (given.uploadArtifact && given.artifactSecrets === 'keep') {
       await refuseKeepUnlessPrivate(Input.ArtifactSecrets, given.githubToken)
     }
@@ -58,6 +60,14 @@ export async function run(): Promise<void> {
       known ? reportResults(known, records, commit) : reportInvalidInputs(failure)
     )
   }
+}
+
+/** A key that is not an age identity stops the step before any export. */
+async function checkSecretsKey(key: string): Promise<void> {
+  const { recipientOf } = await import('../backup/secrets-file.js')
+  await recipientOf(key).catch((error: unknown) => {
+    throw inputError(Input.SecretsKey, messageOf(error))
+  })
 }
 
 /** An input error stops the step before any tool: no tool to report, only why. */

@@ -9,6 +9,7 @@ import {
   restorableFiles
 } from '../backup/importable.js'
 import { ENV_VARIABLES_FILE } from '../backup/env-variables.js'
+import { SECRETS_FILE } from '../backup/secrets-file.js'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
 
@@ -20,7 +21,12 @@ export interface Backup {
   app: Buffer
   /** env_variables.json; undefined when the backup has none (env-variables: omit). */
   env?: Buffer
+  /** env_variables.secrets.age (env-variables: encrypt); never uploaded. */
+  secrets?: Buffer
 }
+
+/** The files a backup is read for: the importable ones and the encrypted secure values. */
+const isBackupName = (name: string): boolean => isImportableName(name) || name === SECRETS_FILE
 
 /** A problem with the backup the source input names. */
 function backupError(problem: string): Error {
@@ -43,15 +49,20 @@ export async function readBackup(source: string, deadline: number): Promise<Back
   const reading = stat.isDirectory() ? readFolder(source) : readZip(source)
   const files = await beforeDeadline(reading, deadline, where)
   let found: Map<string, Buffer>
+  const secrets = files.find(([name]) => name === SECRETS_FILE)?.[1]
   try {
-    found = restorableFiles(files, { overExisting: false })
+    found = restorableFiles(
+      files.filter(([name]) => name !== SECRETS_FILE),
+      { overExisting: false }
+    )
   } catch (error) {
     throw backupError(`${where} is not an importable backup: ${messageOf(error)}`)
   }
   return {
     flow: found.get(FLOW_FILE) as Buffer,
     app: found.get(APP_FILE) as Buffer,
-    env: found.get(ENV_VARIABLES_FILE)
+    env: found.get(ENV_VARIABLES_FILE),
+    secrets
   }
 }
 
@@ -60,7 +71,7 @@ async function readFolder(folder: string): Promise<[string, Buffer][]> {
   const files: [string, Buffer][] = []
   let total = 0
   for (const entry of await fs.readdir(folder, { withFileTypes: true })) {
-    if (!isImportableName(entry.name)) continue
+    if (!isBackupName(entry.name)) continue
     const file = path.join(folder, entry.name)
     if (!entry.isFile()) {
       throw backupError(`${printable(file)} is not a regular file (a link, folder or device)`)
@@ -78,7 +89,7 @@ async function readFolder(folder: string): Promise<[string, Buffer][]> {
 
 async function readZip(file: string): Promise<[string, Buffer][]> {
   try {
-    const entries = await extractZip(file, isImportableName)
+    const entries = await extractZip(file, isBackupName)
     return entries.map(entry => [entry.name, entry.data])
   } catch (error) {
     throw backupError(

@@ -7,6 +7,7 @@ import {
   Variable
 } from '../backup/env-variables.js'
 import { decodeJsonBytes, parseJsonTree } from '../backup/json-text.js'
+import { SECRETS_FILE, SecureValues } from '../backup/secrets-file.js'
 import { messageOf } from '../errors.js'
 import { inputError } from '../input-names.js'
 import { printable } from '../text.js'
@@ -17,16 +18,21 @@ export interface FilledVariables {
   data: Buffer
   /** Names of the variables set from env-values. */
   filled: string[]
+  /** Names of the variables set from the backup's encrypted secure values. */
+  decrypted: string[]
 }
 
 /**
  * Sets the values given in env-values, editing only those values' text (everything else keeps
  * its exact bytes). Refuses, before any request, a redacted value with no replacement, a blank
  * value for a secret (an unset `secrets.X` expands to nothing), and a name the backup lacks.
+ * `sealed` (the backup's decrypted secure values) fills the placeholders env-values does not,
+ * each value with its exported JSON text; names it holds that the backup lacks are passed over.
  */
 export function fillEnvValues(
   data: Buffer | undefined,
-  values: Map<string, EnvValue>
+  values: Map<string, EnvValue>,
+  sealed: SecureValues = new Map()
 ): FilledVariables | undefined {
   if (!data) {
     if (values.size > 0) {
@@ -41,7 +47,7 @@ export function fillEnvValues(
   } catch (error) {
     // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
     // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
-    if (values.size === 0) return { data, filled: [] }
+    if (values.size === 0 && sealed.size === 0) return { data, filled: [], decrypted: [] }
     throw inputError(
       RestoreInput.EnvValues,
       `cannot be applied: which of the backup's variables are secret cannot be told (${messageOf(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`
@@ -49,14 +55,18 @@ export function fillEnvValues(
   }
   refuseUnknownNames(variables, values)
   const isRedacted = (v: Variable): boolean => v.values.some(node => isPlaceholder(node.value))
-  const missing = variables.filter(v => !values.has(v.name) && isRedacted(v)).map(v => v.name)
+  const fromSealed = (v: Variable): boolean =>
+    !values.has(v.name) && sealed.has(v.name) && isRedacted(v)
+  const missing = variables
+    .filter(v => !values.has(v.name) && !sealed.has(v.name) && isRedacted(v))
+    .map(v => v.name)
   if (missing.length > 0) {
     throw inputError(
       RestoreInput.EnvValues,
-      `must set ${printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines.`
+      `must set ${printable([...new Set(missing)].join(', '))}: the backup holds "${REDACTED}" in place of their values. Add NAME=\${{ secrets.NAME }} lines${sealed.size > 0 ? '' : ', or give secrets-key for a backup made with env-variables: encrypt'}.`
     )
   }
-  const edits: (Edit & { name: string })[] = []
+  const edits: (Edit & { name: string })[] = sealedEdits(variables.filter(fromSealed), sealed)
   for (const [name, given] of values) {
     const where = `${RestoreInput.EnvValues}: line ${given.line}`
     const named = variables.filter(v => v.name === name)
@@ -89,8 +99,37 @@ export function fillEnvValues(
     }
   }
   refuseOverlaps(edits)
-  if (edits.length === 0) return { data, filled: [] }
-  return { data: Buffer.from(applyEdits(text, edits), 'utf8'), filled: [...values.keys()] }
+  const decrypted = [...new Set(variables.filter(fromSealed).map(v => v.name))]
+  if (edits.length === 0) return { data, filled: [], decrypted }
+  const filled = [...values.keys()]
+  return { data: Buffer.from(applyEdits(text, edits), 'utf8'), filled, decrypted }
+}
+
+/** Each value of each variable back to its exported text; a count that differs is refused. */
+function sealedEdits(variables: Variable[], sealed: SecureValues): (Edit & { name: string })[] {
+  const names = variables.map(v => v.name)
+  const twice = names.find((name, at) => names.indexOf(name) !== at)
+  if (twice !== undefined) {
+    throw inputError(
+      RestoreInput.Source,
+      `has ${printable(twice)} twice in env_variables.json: which one its encrypted value belongs to cannot be told`
+    )
+  }
+  return variables.flatMap(variable => {
+    const texts = sealed.get(variable.name) ?? []
+    if (texts.length !== variable.values.length) {
+      throw inputError(
+        RestoreInput.Source,
+        `its ${SECRETS_FILE} holds ${texts.length} value(s) for ${printable(variable.name)}, and env_variables.json has ${variable.values.length}: they do not belong together`
+      )
+    }
+    return variable.values.map((node, at) => ({
+      name: variable.name,
+      offset: node.offset,
+      length: node.length,
+      content: texts[at] as string
+    }))
+  })
 }
 
 function decodeOrRefuse(data: Buffer): string {

@@ -32,7 +32,8 @@ export const RestoreInput = {
   FlowId: Input.FlowId,
   RetentionDays: Input.RetentionDays,
   ArtifactSecrets: Input.ArtifactSecrets,
-  GithubToken: Input.GithubToken
+  GithubToken: Input.GithubToken,
+  SecretsKey: Input.SecretsKey
 } as const
 
 export interface RestoreInputs {
@@ -64,6 +65,8 @@ export interface RestoreInputs {
   artifactSecrets: ArtifactSecrets
   /** Only to tell whether the repository is public (artifact-secrets: keep). */
   githubToken: string
+  /** An age identity that decrypts the backup's env_variables.secrets.age; empty when not given. */
+  secretsKey: string
 }
 
 /** Reads and validates every input before any request; throws an error naming the input. */
@@ -71,6 +74,8 @@ export function readRestoreInputs(): RestoreInputs {
   const apiKey = readApiKey()
   const githubToken = core.getInput(RestoreInput.GithubToken)
   if (githubToken) hideSecret(githubToken)
+  const secretsKey = core.getInput(RestoreInput.SecretsKey).trim()
+  if (secretsKey) hideSecret(secretsKey)
   // Read (and mask) the values first: a later error must not be able to print one.
   const envValues = parseEnvValues(core.getInput(RestoreInput.EnvValues))
   const rawToolId = core.getInput(RestoreInput.ToolId)
@@ -106,7 +111,8 @@ export function readRestoreInputs(): RestoreInputs {
       core.getInput(RestoreInput.ArtifactSecrets),
       ARTIFACT_SECRETS_MODES
     ),
-    githubToken
+    githubToken,
+    secretsKey
   }
   warnAboutUnused(inputs)
   return inputs

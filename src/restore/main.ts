@@ -11,7 +11,13 @@ import { messageOf } from '../errors.js'
 import { inputError } from '../input-names.js'
 import { newReport } from '../step.js'
 import { writeErrorSummary } from '../summary-html.js'
-import { readBackup } from './backup.js'
+import { Backup, readBackup } from './backup.js'
+import {
+  decryptSecureValues,
+  recipientOf,
+  SECRETS_FILE,
+  SecureValues
+} from '../backup/secrets-file.js'
 import { reportWhenCancelled } from './cancelled.js'
 import { fillEnvValues, refusePlaceholders } from './env-values.js'
 import { readRestoreInputs, RestoreInput, RestoreInputs } from './inputs.js'
@@ -32,6 +38,7 @@ export async function run(): Promise<void> {
     deployed: false,
     deployStatus: '',
     filled: [],
+    decrypted: [],
     beforeFile: ''
   }
   let error = ''
@@ -50,10 +57,14 @@ export async function run(): Promise<void> {
         'has no env_variables.json, and Kore.ai requires one to import over an existing tool: restore it as a new tool (tool-name), or restore from a backup made without env-variables: omit'
       )
     }
-    const env = fillEnvValues(backup.env, given.envValues)
+    const sealed = await openSecureValues(backup, given.secretsKey)
+    const env = fillEnvValues(backup.env, given.envValues, sealed)
     record.filled = env?.filled ?? []
+    record.decrypted = env?.decrypted ?? []
     if (record.filled.length > 0)
       core.info(`Set from env-values: ${record.filled.length} variable(s)`)
+    if (record.decrypted.length > 0)
+      core.info(`Set from ${SECRETS_FILE}: ${record.decrypted.length} variable(s)`)
     const toUpload = { ...backup, env: env?.data }
     refusePlaceholders({
       'flow_definition.json': toUpload.flow,
@@ -66,7 +77,8 @@ export async function run(): Promise<void> {
         ? await exportCurrentState(given, Date.now() + given.timeoutSeconds * 1000)
         : undefined
     // Over an existing tool without its current state (backup-before: false) there is no plan.
-    if (current || !given.toolId) record.plan = planOf(given, current?.files, toUpload)
+    if (current || !given.toolId)
+      record.plan = planOf(given, current?.files, toUpload, record.decrypted)
     if (given.plan) {
       // Nothing will be imported: the target's zip (its secrets in clear) is not kept. Only the
       // folder this step made goes: the source may be an earlier step's before-file.
@@ -89,4 +101,19 @@ export async function run(): Promise<void> {
       known ? reportRestore(known, record, error) : writeErrorSummary('Kore.ai tool restore', error)
     )
   }
+}
+
+/** The backup's encrypted secure values, read with secrets-key before any request. */
+async function openSecureValues(backup: Backup, key: string): Promise<SecureValues> {
+  if (!key) return new Map()
+  if (!backup.secrets) {
+    core.warning(`${RestoreInput.SecretsKey} is ignored: the backup has no ${SECRETS_FILE}`)
+    return new Map()
+  }
+  await recipientOf(key).catch((error: unknown) => {
+    throw inputError(RestoreInput.SecretsKey, messageOf(error))
+  })
+  return decryptSecureValues(backup.secrets, key).catch((error: unknown) => {
+    throw inputError(RestoreInput.Source, `its ${SECRETS_FILE}: ${messageOf(error)}`)
+  })
 }

@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import type { UploadedArtifact } from '../artifact.js'
-import { uploadArtifactCopy } from '../backup/artifact-copy.js'
-import { secureVariablesInZip } from '../backup/env-variables.js'
+import { secureVariablesInZip, uploadArtifactCopy } from '../backup/artifact-copy.js'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
 import { MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/report/compose.js'
@@ -26,7 +25,8 @@ export interface Plan {
 export function planOf(
   inputs: RestoreInputs,
   target: Map<string, Buffer> | undefined,
-  backup: Backup
+  backup: Backup,
+  decrypted: string[] = []
 ): Plan {
   const files = new Map([
     ['flow_definition.json', backup.flow],
@@ -39,10 +39,10 @@ export function planOf(
     const tooLarge = `The files are too large to compare here (${size} bytes): the changes are not shown.`
     return { wouldChange: tooLarge, changed: tooLarge }
   }
-  // A value set from env-values is a secret of the workflow, whether the file marks it or not.
+  // A value set from env-values or secrets-key is a secret, whether the file marks it or not.
   const report = reportTool(label, target, files, {
     firstLabel: `new ${inputs.resource}`,
-    secretNames: [...inputs.envValues.keys()]
+    secretNames: [...inputs.envValues.keys(), ...decrypted]
   })
   if (report.markdown.length === 0) {
     const noun = inputs.resource

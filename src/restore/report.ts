@@ -104,6 +104,14 @@ async function writeRestoreSummary(
       'Variables set from env-values',
       record.filled.length > 0 ? record.filled.map(code).join(', ') : 'none'
     ],
+    ...(record.decrypted.length > 0
+      ? [
+          ['Variables set from secrets-key', record.decrypted.map(code).join(', ')] as [
+            string,
+            string
+          ]
+        ]
+      : []),
     [
       'Deploy',
       inputs.plan
@@ -127,9 +135,10 @@ async function writeRestoreSummary(
   // Markdown after a blank line, which ends the HTML block above.
   if (plan) summary.addRaw(`\n${plan}\n`, true)
   const sent = !inputs.plan && record.status !== ''
-  if (record.status === 'SUCCESS' && inputs.toolId && record.filled.length > 0) {
+  const set = [...record.filled, ...record.decrypted]
+  if (record.status === 'SUCCESS' && inputs.toolId && set.length > 0) {
     summary.addRaw(
-      `\n<p>Kore.ai keeps the variables a ${noun} already has unless they changed, so these values from env-values may not have taken effect: ${record.filled.map(code).join(', ')}. Check them in Kore.ai.</p>\n`,
+      `\n<p>Kore.ai keeps the variables a ${noun} already has unless they changed, so these values set by this step may not have taken effect: ${set.map(code).join(', ')}. Check them in Kore.ai.</p>\n`,
       true
     )
   }

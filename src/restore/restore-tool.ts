@@ -22,6 +22,8 @@ export interface RestoreRecord {
   deployStatus: string
   /** Variables whose values came from env-values. */
   filled: string[]
+  /** Variables whose values came from the backup's encrypted secure values (secrets-key). */
+  decrypted: string[]
   /** What the import changes (or creates); undefined before it is known. */
   plan?: Plan
   /** The target's zip exported just before the import; empty when none was taken. */
@@ -93,10 +95,11 @@ export async function restoreTool(
   requireSameTool(record.toolId, imported.toolId, 'import job status', noun)
   record.toolId ||= imported.toolId
   core.info(`Import finished: SUCCESS${record.toolId ? ` (${noun} ${record.toolId})` : ''}`)
-  if (inputs.toolId && record.filled.length > 0) {
+  const set = [...record.filled, ...record.decrypted]
+  if (inputs.toolId && set.length > 0) {
     // Kore.ai's guide: over an existing one, "the existing ones are retained if not changed".
     core.warning(
-      `Imported over an existing ${noun}: Kore.ai keeps the variables it already has unless they changed, so these values from env-values may not have taken effect: ${printable(record.filled.join(', '), 1000)}. Check them in Kore.ai.`
+      `Imported over an existing ${noun}: Kore.ai keeps the variables it already has unless they changed, so these values set by this step may not have taken effect: ${printable(set.join(', '), 1000)}. Check them in Kore.ai.`
     )
   }
 

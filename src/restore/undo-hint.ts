@@ -60,21 +60,36 @@ export function undoSteps(inputs: RestoreInputs, kept: KeptState): string {
 
 /**
  * A redacted artifact holds the placeholder for each secure value: the undo gives them back,
- * each from a secret named after its variable (names that cannot be one get a safe form).
+ * each from a secret named after its variable. A name comes from Kore.ai, so only a plain one
+ * is written into the snippet (anything else could carry a `${{ }}` expression the workflow
+ * would evaluate); a name seen twice, or two names that make one secret name, cannot be told
+ * apart there. Those are counted, and the same-job undo from before-file needs none of it.
  */
 function envValuesLines(names: string[]): string[] {
   if (names.length === 0) return []
-  const lines = [...new Set(names)].map(name => {
-    const secret = name
-      .toUpperCase()
-      .replace(/[^A-Z0-9_]/g, '_')
-      .replace(/^(\d)/, '_$1')
-    return `      ${name}=\${{ secrets.${secret} }}`
-  })
+  const counts = new Map<string, number>()
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1)
+  const secretOf = (name: string): string => {
+    const upper = name.toUpperCase().replace(/[.-]/g, '_')
+    return upper.startsWith('GITHUB_') ? `KORE_${upper}` : upper
+  }
+  const plain = [...counts]
+    .filter(([name, count]) => count === 1 && /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/.test(name))
+    .map(([name]) => name)
+  const bySecret = new Map<string, string[]>()
+  for (const name of plain)
+    bySecret.set(secretOf(name), [...(bySecret.get(secretOf(name)) ?? []), name])
+  const written = plain.filter(name => bySecret.get(secretOf(name))?.length === 1)
+  const left = names.length - written.length
   return [
     '    # the artifact holds its secure values redacted: give them back',
+    ...(left > 0
+      ? [
+          `    # and ${left} more whose names cannot be written here: see the backup's env_variables.json`
+        ]
+      : []),
     '    env-values: |',
-    ...lines
+    ...written.map(name => `      ${name}=\${{ secrets.${secretOf(name)} }}`)
   ]
 }
 

@@ -21,6 +21,8 @@ export interface ReportOptions {
   firstLabel?: string
   /** Variables whose values are never shown though not marked secure (set from env-values). */
   secretNames?: string[]
+  /** Secure variables whose value changed where the files show none (kept encrypted). */
+  changedSecrets?: string[]
 }
 
 /** A short value is shown whole, old → new; a longer string gets a word diff. */
@@ -37,7 +39,8 @@ export function reportTool(
   {
     budget = newWordDiffBudget(),
     firstLabel = 'first backup',
-    secretNames = []
+    secretNames = [],
+    changedSecrets = []
   }: ReportOptions = {}
 ): ToolReport {
   const report: ToolReport = { toolId, markdown: [], plain: [] }
@@ -66,6 +69,10 @@ export function reportTool(
       continue
     }
     for (const change of changes) add(markdownLine(change, budget), plainLine(change))
+  }
+  for (const name of changedSecrets) {
+    const what = 'secure value changed (encrypted: not shown)'
+    add(`variable ${code(name)}: ${what}`, `variable ${printable(name, 200)}: ${what}`)
   }
   return report
 }

@@ -7,6 +7,7 @@ import {
   ChangeSet,
   diffDirectories,
   DirectoryCheck,
+  DirectorySettle,
   Octokit,
   readBranch,
   Repo
@@ -47,6 +48,8 @@ export interface CommitRequest {
   deadline?: StageDeadline
   /** Directories it refuses are left out of the commit, the others go on. */
   check?: DirectoryCheck
+  /** Lets a directory keep the branch's bytes of files that mean the same (see DirectorySettle). */
+  settle?: DirectorySettle
 }
 
 export interface ChangeDescription {
@@ -106,14 +109,11 @@ async function commitToBranch(
   const blobCache = new Map<string, Buffer>()
   for (let attempt = 1; ; attempt++) {
     const head = await readBranch(octokit, repo, branch)
-    const diff = await diffDirectories(
-      octokit,
-      repo,
-      head,
-      request.directories,
+    const diff = await diffDirectories(octokit, repo, head, request.directories, {
       blobCache,
-      request.check
-    )
+      check: request.check,
+      settle: request.settle
+    })
     const { changes, refused } = diff
     if (changes.size === 0) return unchanged(branch, diff)
     const { message } = await request.describe(diff)
@@ -161,14 +161,10 @@ async function commitAsPullRequest(
   headBranch: string
 ): Promise<CommitResult> {
   const baseHead = await readBranch(octokit, repo, base)
-  const diff = await diffDirectories(
-    octokit,
-    repo,
-    baseHead,
-    request.directories,
-    undefined,
-    request.check
-  )
+  const diff = await diffDirectories(octokit, repo, baseHead, request.directories, {
+    check: request.check,
+    settle: request.settle
+  })
   const { changes, refused } = diff
   if (changes.size === 0) {
     // Stale only when every tool of the pull request was compared: none refused, none failed.
@@ -187,7 +183,7 @@ async function commitAsPullRequest(
   let commitSha = current?.commitSha ?? ''
   let changed = false
   const accepted = new Map([...request.directories].filter(([d]) => !refused.has(d)))
-  if (!current || (await differs(octokit, repo, current, accepted))) {
+  if (!current || (await differs(octokit, repo, current, accepted, request.settle))) {
     commitSha = await writeCommit(
       octokit,
       repo,
@@ -251,9 +247,10 @@ async function differs(
   octokit: Octokit,
   repo: Repo,
   head: BranchHead,
-  directories: Map<string, Map<string, Buffer>>
+  directories: Map<string, Map<string, Buffer>>,
+  settle: DirectorySettle | undefined
 ): Promise<boolean> {
-  return (await diffDirectories(octokit, repo, head, directories)).changes.size > 0
+  return (await diffDirectories(octokit, repo, head, directories, { settle })).changes.size > 0
 }
 
 function unchanged(branch: string, { changes, refused }: BranchDiff): CommitResult {

@@ -1,6 +1,10 @@
 import { messageOf } from '../../errors.js'
 import type { ZipFileEntry } from '../../backup/archive.js'
-import { isEnvVariablesFile, redactEnvVariablesFile } from '../../backup/env-variables.js'
+import {
+  isEnvVariablesFile,
+  Redaction,
+  redactEnvVariablesFile
+} from '../../backup/env-variables.js'
 import type { EnvVariablesMode } from '../inputs.js'
 import {
   decodeJsonBytes,
@@ -9,12 +13,15 @@ import {
   reindentJson
 } from '../../backup/json-text.js'
 import { printable } from '../../text.js'
+import { SecureValues, secureValuesOf } from '../../backup/secrets-file.js'
 
 export interface PreparedFiles {
   /** Path inside commit-path → content to store. */
   files: Map<string, Buffer>
   /** Names (or positions) of the variables whose values were redacted. */
   redacted: string[]
+  /** With encrypt: the values the redaction took out, to be kept encrypted. */
+  secrets?: SecureValues
 }
 
 /** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
@@ -27,28 +34,39 @@ function redactionError(file: string, reason: string): Error {
 /**
  * Turns the export's entries into the files to commit: JSON re-indented for readable diffs
  * (every number and string keeps its exact text), other files byte for byte, and
- * env_variables.json kept, redacted or left out. In redact mode the variables file is either
- * redacted or the whole tool fails: its raw bytes are never committed.
+ * env_variables.json kept, redacted (encrypt: redacted, its secrets handed back) or left out.
+ * In redact and encrypt mode the variables file is either redacted or the whole tool fails: its
+ * raw bytes are never committed.
  */
 export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMode): PreparedFiles {
   const files = new Map<string, Buffer>()
   const redacted: string[] = []
+  let secrets: SecureValues | undefined
   for (const entry of entries) {
     const isEnvVariables = isEnvVariablesFile(entry.name)
     if (isEnvVariables && mode === 'omit') continue
-    if (isEnvVariables && mode === 'redact') {
+    if (isEnvVariables && (mode === 'redact' || mode === 'encrypt')) {
       const result = redactOrRefuse(entry)
       files.set(entry.name, Buffer.from(readable(result.text), 'utf8'))
       redacted.push(...result.names)
+      if (mode === 'encrypt') secrets = secretsOrRefuse(entry.name, result)
       continue
     }
     const text = jsonText(entry.data)
     files.set(entry.name, text === undefined ? entry.data : Buffer.from(readable(text), 'utf8'))
   }
-  return { files, redacted }
+  return { files, redacted, secrets }
 }
 
-function redactOrRefuse(entry: ZipFileEntry): { text: string; names: string[] } {
+function secretsOrRefuse(file: string, redaction: Redaction): SecureValues {
+  try {
+    return secureValuesOf(redaction)
+  } catch (error) {
+    throw redactionError(file, messageOf(error))
+  }
+}
+
+function redactOrRefuse(entry: ZipFileEntry): Redaction {
   try {
     return redactEnvVariablesFile(entry.data)
   } catch (error) {

@@ -174,6 +174,25 @@ export type DirectoryCheck = (
   read: (name: string) => Promise<Buffer>
 ) => Promise<string | undefined>
 
+/**
+ * Called with what the branch holds of a directory before it is compared: it may replace
+ * wanted files with the branch's bytes when they mean the same (an encrypted file whose
+ * content did not change, since encryption never gives the same bytes twice).
+ */
+export type DirectorySettle = (
+  directory: string,
+  existing: string[],
+  wanted: Map<string, Buffer>,
+  read: (name: string) => Promise<Buffer>
+) => Promise<void>
+
+export interface DiffOptions {
+  /** Blobs already read or written this run, by SHA. */
+  blobCache?: Map<string, Buffer>
+  check?: DirectoryCheck
+  settle?: DirectorySettle
+}
+
 /** Changes per directory, and a reader of what the branch held before them. */
 export interface BranchDiff {
   changes: ChangeSet
@@ -192,21 +211,21 @@ export async function diffDirectories(
   repo: Repo,
   head: BranchHead,
   wanted: Map<string, Map<string, Buffer>>,
-  blobCache: Map<string, Buffer> = new Map(),
-  check: DirectoryCheck = async () => undefined
+  { blobCache = new Map(), check, settle }: DiffOptions = {}
 ): Promise<BranchDiff> {
   const existing = await readDirectories(octokit, repo, head, [...wanted.keys()])
   const changes: ChangeSet = new Map()
   const refused = new Map<string, string>()
   for (const [directory, files] of wanted) {
     const held = existing.get(directory) ?? new Map<string, string>()
-    const found = diffFiles(held, files)
-    if (!hasChanges(found)) continue
     const read = async (name: string): Promise<Buffer> => {
       const sha = held.get(name) as string
       return blobCache.get(sha) ?? (await readBlob(octokit, repo, sha, blobCache))
     }
-    const reason = await check(directory, [...held.keys()], files, read)
+    if (held.size > 0) await settle?.(directory, [...held.keys()], files, read)
+    const found = diffFiles(held, files)
+    if (!hasChanges(found)) continue
+    const reason = await check?.(directory, [...held.keys()], files, read)
     if (reason) refused.set(directory, reason)
     else changes.set(directory, found)
   }

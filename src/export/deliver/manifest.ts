@@ -14,7 +14,10 @@ export const MANIFEST_FILE = '.kore-tool-export.json'
  * The files to commit, with the manifest that lists them. An export holding a file or folder of
  * the manifest's name (in any case) is refused: it would take the manifest's place.
  */
-export function withManifest(files: Map<string, Buffer>): Map<string, Buffer> {
+export function withManifest(
+  files: Map<string, Buffer>,
+  fields: Record<string, string> = {}
+): Map<string, Buffer> {
   const clash = [...files.keys()].find(
     name => (name.split('/')[0] ?? '').toLowerCase() === MANIFEST_FILE
   )
@@ -24,7 +27,7 @@ export function withManifest(files: Map<string, Buffer>): Map<string, Buffer> {
     )
   }
   const names = [...files.keys()].sort()
-  const manifest = { writtenBy: 'kore-tool-export', files: names }
+  const manifest = { writtenBy: 'kore-tool-export', files: names, ...fields }
   return new Map([...files, [MANIFEST_FILE, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`)]])
 }
 
@@ -62,4 +65,14 @@ function listedFiles(data: Buffer): string[] | undefined {
     // unreadable: undefined below
   }
   return undefined
+}
+
+/** A string field of a committed manifest; undefined when it has none or cannot be read. */
+export function manifestField(data: Buffer, field: string): string | undefined {
+  try {
+    const value = (JSON.parse(data.toString('utf8')) as Record<string, unknown>)[field]
+    return typeof value === 'string' ? value : undefined
+  } catch {
+    return undefined
+  }
 }

@@ -14,6 +14,8 @@ import { lostImportableFiles } from '../../backup/importable.js'
 import { inert, printable } from '../../text.js'
 import { prepareExportFiles } from './export-files.js'
 import { foreignFilesProblem, MANIFEST_FILE, withManifest } from './manifest.js'
+import { SECRETS_FILE } from '../../backup/secrets-file.js'
+import { newSealing } from './sealed-secrets.js'
 
 /**
  * The most file content one run commits (what it holds in memory to do so). Tool exports are
@@ -35,6 +37,7 @@ export type RepositoryInputs = Pick<
   | 'githubToken'
   | 'pullRequest'
   | 'resource'
+  | 'secretsKey'
   | 'tools'
 >
 
@@ -96,11 +99,13 @@ async function commitTools(
   const seconds = inputs.commitTimeoutSeconds
   const deadline: StageDeadline = { at: Date.now() + seconds * 1000, seconds }
   let held = 0
+  const sealing =
+    inputs.envVariables === 'encrypt' ? await newSealing(inputs.secretsKey) : undefined
   for (const tool of pending) {
     const { zip, delivery } = tool
     try {
       checkDeadline(deadline)
-      const { files, redacted } = prepareExportFiles(
+      const { files, redacted, secrets } = prepareExportFiles(
         await extractZip(zip.file),
         inputs.envVariables
       )
@@ -108,7 +113,7 @@ async function commitTools(
       const huge = [...files].find(([, data]) => data.length > MAX_GITHUB_FILE_BYTES)
       if (huge) {
         throw new Error(
-          `not committed: ${printable(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the artifact keeps the export)`
+          `not committed: ${printable(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the zip at path keeps the export)`
         )
       }
       if (held + size > maxCommitBytes) {
@@ -119,12 +124,15 @@ async function commitTools(
       held += size
       delivery.redacted = redacted
       if (redacted.length > 0) {
+        const kept = sealing ? `, and encrypted in ${SECRETS_FILE}` : ''
         core.info(
-          `${zip.toolId}: env-variables: redact: the values of ${redacted.length} secure variable(s) (${printable(redacted.join(', '), 1000)}) are stored as "${REDACTED}"; the artifact keeps the original`
+          `${zip.toolId}: env-variables: ${inputs.envVariables}: the values of ${redacted.length} secure variable(s) (${printable(redacted.join(', '), 1000)}) are stored as "${REDACTED}"${kept}`
         )
       }
       const directory = forTool(inputs.commitPath, zip.toolId)
-      directories.set(directory, withManifest(files))
+      if (sealing && secrets) await sealing.seal(directory, files, secrets)
+      const fields = sealing ? { secretsRecipient: sealing.recipient } : undefined
+      directories.set(directory, withManifest(files, fields))
       toolIn.set(directory, tool)
     } catch (error) {
       delivery.errors.push(messageOf(error))
@@ -144,15 +152,16 @@ async function commitTools(
     for (const [directory, fileChanges] of changes) {
       checkDeadline(deadline)
       const wanted = directories.get(directory) ?? new Map<string, Buffer>()
-      // The manifest is the action's bookkeeping, not part of the tool: it is not reported.
-      const written = [...fileChanges.added, ...fileChanges.modified].filter(
-        name => name !== MANIFEST_FILE
-      )
+      // The manifest is the action's bookkeeping, not part of the tool, and the encrypted file
+      // is told by the names whose value changed: neither is reported as a file.
+      const unreported = (name: string) => name === MANIFEST_FILE || name === SECRETS_FILE
+      const written = [...fileChanges.added, ...fileChanges.modified].filter(n => !unreported(n))
       const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]))
       const before = await previous(directory)
-      before?.delete(MANIFEST_FILE)
+      for (const name of before?.keys() ?? []) if (unreported(name)) before?.delete(name)
       const toolId = toolIn.get(directory)?.zip.toolId ?? directory
-      reports.set(directory, reportTool(toolId, before, after, { budget }))
+      const changedSecrets = sealing?.changed.get(directory)
+      reports.set(directory, reportTool(toolId, before, after, { budget, changedSecrets }))
     }
     const changed = [...changes.keys()].map(d => toolIn.get(d)?.zip.toolId).join(', ')
     const subjectLine =
@@ -180,9 +189,12 @@ async function commitTools(
       deadline,
       // Only a run that prepared every tool may tell that the target holds all of them.
       mayCloseStale: directories.size === inputs.tools.length,
+      settle: sealing?.settle,
       check: async (directory, existing, wanted, read) => {
         const foreign = await foreignFilesProblem(directory, existing, wanted, read)
         if (foreign) return foreign
+        const rekeyed = await sealing?.check(directory, existing, wanted, read)
+        if (rekeyed) return rekeyed
         const lost = lostImportableFiles(existing, wanted).filter(
           name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE
         )
