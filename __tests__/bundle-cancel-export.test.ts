@@ -22,6 +22,7 @@ const OUTPUTS = [
   'artifact-url',
   'artifact-digest',
   'changed',
+  'drifted',
   'commit-sha',
   'commit-url',
   'pull-request-number',

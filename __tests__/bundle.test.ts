@@ -54,6 +54,7 @@ describe('the bundled action', () => {
       'artifact-id': String(artifact?.id),
       'artifact-url': `https://github.com/acme/backups/actions/runs/4242/artifacts/${artifact?.id}`,
       'artifact-digest': artifactSha,
+      drifted: '',
       changed: '',
       'commit-sha': '',
       'commit-url': '',

@@ -120,6 +120,7 @@ describe('deliverToRepository', () => {
       githubToken: github.token,
       pullRequest: false,
       envVariables: 'keep' as const,
+      check: false,
       secretsKey: '',
       resource: 'tool' as const
     }

@@ -47,6 +47,8 @@ describe('readInputs', () => {
       pullRequest: false,
       envVariables: 'redact',
       secretsKey: '',
+      check: false,
+      failOnDrift: false,
       keepAlive: false,
       keepAliveDays: 45
     })

@@ -197,6 +197,8 @@ async function commitExport(request) {
     const octokit = (0,github/* createOctokit */.Qi)(request.token, request.requestTimeoutMs, request.deadline);
     try {
         const branch = request.branch || (await (0,github/* defaultTargetBranch */.x5)(octokit, repo));
+        if (request.checkOnly)
+            return await compareOnly(octokit, repo, branch, request);
         return request.pullRequestBranch
             ? await commitAsPullRequest(octokit, repo, branch, request, request.pullRequestBranch(branch))
             : await commitToBranch(octokit, repo, branch, request);
@@ -204,6 +206,17 @@ async function commitExport(request) {
     catch (error) {
         throw (0,github/* explain */.WE)(error, request);
     }
+}
+/** What a commit would change on the branch, described as it would be; nothing is written. */
+async function compareOnly(octokit, repo, branch, request) {
+    const head = await (0,git_data/* readBranch */.pG)(octokit, repo, branch);
+    const diff = await (0,git_data/* diffDirectories */.JA)(octokit, repo, head, request.directories, {
+        check: request.check,
+        settle: request.settle
+    });
+    if (diff.changes.size > 0)
+        await request.describe(diff);
+    return { ...unchanged(branch, diff), drifted: diff.changes.size > 0 };
 }
 /** Commits straight onto the branch; re-reads and rebuilds when another run got there first. */
 async function commitToBranch(octokit, repo, branch, request) {

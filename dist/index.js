@@ -32875,6 +32875,8 @@ const Input = {
     RetentionDays: 'retention-days',
     Overwrite: 'overwrite',
     Commit: 'commit',
+    Check: 'check',
+    FailOnDrift: 'fail-on-drift',
     CommitPath: 'commit-path',
     CommitBranch: 'commit-branch',
     CommitMessage: 'commit-message',
@@ -35786,6 +35788,7 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             deadline,
             // Only a run that prepared every tool may tell that the target holds all of them.
             mayCloseStale: directories.size === inputs.tools.length,
+            checkOnly: inputs.check,
             settle: sealing?.settle,
             check: async (directory, existing, wanted, read) => {
                 const foreign = await foreignFilesProblem(directory, existing, wanted, read);
@@ -35811,7 +35814,8 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             // What this run did: a run that found its work already done (a racing twin committed
             // it, or the pull request's branch already held it) reports nothing, unless it opened
             // the pull request that proposes it (an earlier run's was refused).
-            const proposed = result.pullRequestOpened === true && result.changes.has(directory);
+            const proposed = (result.pullRequestOpened === true || result.drifted === true) &&
+                result.changes.has(directory);
             delivery.report = delivery.changed || proposed ? reports.get(directory) : undefined;
             if (result.pullRequestError)
                 delivery.errors.push(result.pullRequestError);
@@ -36812,8 +36816,13 @@ function readInputs() {
     const tools = parseToolList(core/* getInput */.V4(Input.ToolId), core/* getInput */.V4(Input.FlowId), toolsText);
     const commit = parseBoolean(Input.Commit, core/* getInput */.V4(Input.Commit), false);
     const keepAlive = parseBoolean(Input.KeepAlive, core/* getInput */.V4(Input.KeepAlive), false);
-    if ((commit || keepAlive) && !githubToken) {
-        throw inputError(Input.GithubToken, `is required when ${commit ? 'commit' : 'keep-alive'} is true (default: github.token)`);
+    const check = parseBoolean(Input.Check, core/* getInput */.V4(Input.Check), false);
+    if (check && commit) {
+        throw inputError(Input.Check, 'compares without committing: set commit: false, or check: false');
+    }
+    const needsToken = commit ? 'commit' : check ? 'check' : keepAlive ? 'keep-alive' : '';
+    if (needsToken && !githubToken) {
+        throw inputError(Input.GithubToken, `is required when ${needsToken} is true (default: github.token)`);
     }
     return {
         host: parseHost(core/* getInput */.V4(Input.Host)),
@@ -36826,12 +36835,15 @@ function readInputs() {
         pollIntervalSeconds: parseSeconds(Input.PollInterval, core/* getInput */.V4(Input.PollInterval), 2, 1),
         timeoutSeconds: parseSeconds(Input.Timeout, core/* getInput */.V4(Input.Timeout), 600, 1),
         maxDownloadBytes: parseSize(Input.MaxDownloadSize, core/* getInput */.V4(Input.MaxDownloadSize)),
-        uploadArtifact: parseBoolean(Input.UploadArtifact, core/* getInput */.V4(Input.UploadArtifact), true),
+        // A drift check writes nothing anywhere, an artifact included.
+        uploadArtifact: !check && parseBoolean(Input.UploadArtifact, core/* getInput */.V4(Input.UploadArtifact), true),
         artifactName: parseArtifactName(core/* getInput */.V4(Input.ArtifactName), tools),
         artifactSecrets: parseChoice(Input.ArtifactSecrets, core/* getInput */.V4(Input.ArtifactSecrets), ARTIFACT_SECRETS_MODES),
         retentionDays: parseRetentionDays(core/* getInput */.V4(Input.RetentionDays)),
         overwrite: parseBoolean(Input.Overwrite, core/* getInput */.V4(Input.Overwrite), false),
         commit,
+        check,
+        failOnDrift: parseBoolean(Input.FailOnDrift, core/* getInput */.V4(Input.FailOnDrift), false),
         commitPath: parseCommitPath(core/* getInput */.V4(Input.CommitPath), tools),
         commitBranch: parseBranch(core/* getInput */.V4(Input.CommitBranch)),
         commitMessage: core/* getInput */.V4(Input.CommitMessage),
@@ -36924,7 +36936,9 @@ async function writeSummary(inputs, records, commit) {
         : records.map(record => [record.errors.length === 0 ? '✓' : '✗', ...batchRow(record)]);
     // core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash.
     summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))]);
-    if (commit)
+    if (commit && inputs.check)
+        summary.addRaw(`<p>${describeDrift(commit)}</p>`, true);
+    else if (commit)
         summary.addRaw(`<p>${describeCommit(commit)}</p>`, true);
     // Markdown after a blank line, which ends the HTML block above.
     const report = reportMarkdown(reportsOf(records), MAX_SUMMARY_REPORT);
@@ -36989,6 +37003,12 @@ function describeChanges(changes) {
         .map(kind => `${kind}: ${changes[kind].map(summary_html_code).join(', ')}`)
         .join('<br>');
 }
+function describeDrift(commit) {
+    const branch = summary_html_code(commit.branch);
+    return commit.drifted
+        ? `Drift: what Kore.ai exports differs from ${branch} (check: true, nothing written). What differs:`
+        : `No drift in what was compared: ${branch} holds what Kore.ai exports (check: true, nothing written).`;
+}
 function describeCommit(commit) {
     const parts = [];
     if (!commit.changed)
@@ -37021,7 +37041,8 @@ async function reportResults(inputs, records, commit) {
     core/* setOutput */.uH('artifact-id', single?.artifact ? String(single.artifact.id) : '');
     core/* setOutput */.uH('artifact-url', single?.artifact?.url ?? '');
     core/* setOutput */.uH('artifact-digest', single?.artifact?.digest ?? '');
-    core/* setOutput */.uH('changed', changedOutput(records, commit));
+    core/* setOutput */.uH('changed', inputs.check ? '' : changedOutput(records, commit));
+    core/* setOutput */.uH('drifted', inputs.check ? driftedOutput(records, commit) : '');
     core/* setOutput */.uH('commit-sha', commit?.commitSha ?? '');
     core/* setOutput */.uH('commit-url', commit?.commitUrl ?? '');
     core/* setOutput */.uH('pull-request-number', commit?.pullRequestNumber?.toString() ?? '');
@@ -37049,6 +37070,19 @@ function changedOutput(records, commit) {
         return 'true';
     const allHeld = records.every(record => !record.zip || record.delivery?.changed === false);
     return allHeld ? 'false' : '';
+}
+/**
+ * check: true: `true` when any tool's export differs from the branch, `false` only when every
+ * tool was exported and compared and none does, else empty (it could not be told).
+ */
+function driftedOutput(records, commit) {
+    if (!commit)
+        return '';
+    const drifted = records.some(record => record.delivery?.changes !== undefined);
+    if (drifted)
+        return 'true';
+    const allCompared = records.every(record => record.zip && record.errors.length === 0);
+    return allCompared ? 'false' : '';
 }
 function toResult(record) {
     return {
@@ -37137,13 +37171,16 @@ async function run() {
         // Shared by every tool of the run: one pause on a 429, one export path spelling.
         const shared = { gate: new retry/* RateGate */.Ut(), exportSpelling: {} };
         await forEachWithLimit(records, given.maxParallel, record => exportAndUpload(given, record, shared));
-        if (given.commit)
+        if (given.commit || given.check)
             commit = await commitExports(given, records);
         if (given.keepAlive)
             await keepAlive(given);
         const failed = records.filter(record => record.errors.length > 0);
         if (failed.length > 0)
             throw new Error(describeFailures(given, records, failed));
+        if (given.failOnDrift && driftedOutput(records, commit) === 'true') {
+            throw new Error(`Drift: what Kore.ai exports differs from ${commit?.branch ?? 'the branch'} (fail-on-drift: true); the summary and the report output say what`);
+        }
     }
     catch (error) {
         failure = (0,errors/* messageOf */.b)(error);

@@ -16,6 +16,8 @@ export const Input = {
   RetentionDays: 'retention-days',
   Overwrite: 'overwrite',
   Commit: 'commit',
+  Check: 'check',
+  FailOnDrift: 'fail-on-drift',
   CommitPath: 'commit-path',
   CommitBranch: 'commit-branch',
   CommitMessage: 'commit-message',

@@ -32632,6 +32632,8 @@ const input_names_Input = {
     RetentionDays: 'retention-days',
     Overwrite: 'overwrite',
     Commit: 'commit',
+    Check: 'check',
+    FailOnDrift: 'fail-on-drift',
     CommitPath: 'commit-path',
     CommitBranch: 'commit-branch',
     CommitMessage: 'commit-message',

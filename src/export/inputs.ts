@@ -54,6 +54,9 @@ export interface Inputs {
   retentionDays?: number
   overwrite: boolean
   commit: boolean
+  /** Compare the export with the branch as a commit would, and write nothing (drift check). */
+  check: boolean
+  failOnDrift: boolean
   /** Directory in the repository; may hold `{tool-id}`. */
   commitPath: string
   /** Empty: the workflow's branch, else the default branch. */
@@ -84,10 +87,15 @@ export function readInputs(): Inputs {
   const tools = parseToolList(core.getInput(Input.ToolId), core.getInput(Input.FlowId), toolsText)
   const commit = parseBoolean(Input.Commit, core.getInput(Input.Commit), false)
   const keepAlive = parseBoolean(Input.KeepAlive, core.getInput(Input.KeepAlive), false)
-  if ((commit || keepAlive) && !githubToken) {
+  const check = parseBoolean(Input.Check, core.getInput(Input.Check), false)
+  if (check && commit) {
+    throw inputError(Input.Check, 'compares without committing: set commit: false, or check: false')
+  }
+  const needsToken = commit ? 'commit' : check ? 'check' : keepAlive ? 'keep-alive' : ''
+  if (needsToken && !githubToken) {
     throw inputError(
       Input.GithubToken,
-      `is required when ${commit ? 'commit' : 'keep-alive'} is true (default: github.token)`
+      `is required when ${needsToken} is true (default: github.token)`
     )
   }
   return {
@@ -101,7 +109,9 @@ export function readInputs(): Inputs {
     pollIntervalSeconds: parseSeconds(Input.PollInterval, core.getInput(Input.PollInterval), 2, 1),
     timeoutSeconds: parseSeconds(Input.Timeout, core.getInput(Input.Timeout), 600, 1),
     maxDownloadBytes: parseSize(Input.MaxDownloadSize, core.getInput(Input.MaxDownloadSize)),
-    uploadArtifact: parseBoolean(Input.UploadArtifact, core.getInput(Input.UploadArtifact), true),
+    // A drift check writes nothing anywhere, an artifact included.
+    uploadArtifact:
+      !check && parseBoolean(Input.UploadArtifact, core.getInput(Input.UploadArtifact), true),
     artifactName: parseArtifactName(core.getInput(Input.ArtifactName), tools),
     artifactSecrets: parseChoice(
       Input.ArtifactSecrets,
@@ -111,6 +121,8 @@ export function readInputs(): Inputs {
     retentionDays: parseRetentionDays(core.getInput(Input.RetentionDays)),
     overwrite: parseBoolean(Input.Overwrite, core.getInput(Input.Overwrite), false),
     commit,
+    check,
+    failOnDrift: parseBoolean(Input.FailOnDrift, core.getInput(Input.FailOnDrift), false),
     commitPath: parseCommitPath(core.getInput(Input.CommitPath), tools),
     commitBranch: parseBranch(core.getInput(Input.CommitBranch)),
     commitMessage: core.getInput(Input.CommitMessage),

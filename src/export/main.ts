@@ -19,7 +19,7 @@ import { exportTool } from './export-tool.js'
 import { ExportRecord, newExportRecord } from './record.js'
 import { forTool } from '../input-parsers.js'
 import { Input, Inputs, readInputs } from './inputs.js'
-import { reportResults } from './outputs.js'
+import { driftedOutput, reportResults } from './outputs.js'
 import type { KoreClientOptions } from '../kore/client.js'
 import { RateGate } from '../retry.js'
 import { newReport } from '../step.js'
@@ -46,10 +46,15 @@ export async function run(): Promise<void> {
     await forEachWithLimit(records, given.maxParallel, record =>
       exportAndUpload(given, record, shared)
     )
-    if (given.commit) commit = await commitExports(given, records)
+    if (given.commit || given.check) commit = await commitExports(given, records)
     if (given.keepAlive) await keepAlive(given)
     const failed = records.filter(record => record.errors.length > 0)
     if (failed.length > 0) throw new Error(describeFailures(given, records, failed))
+    if (given.failOnDrift && driftedOutput(records, commit) === 'true') {
+      throw new Error(
+        `Drift: what Kore.ai exports differs from ${commit?.branch ?? 'the branch'} (fail-on-drift: true); the summary and the report output say what`
+      )
+    }
   } catch (error) {
     failure = messageOf(error)
     // A cancellation already said what happened; what it cut off is no news.

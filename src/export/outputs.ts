@@ -33,7 +33,8 @@ export async function reportResults(
   core.setOutput('artifact-id', single?.artifact ? String(single.artifact.id) : '')
   core.setOutput('artifact-url', single?.artifact?.url ?? '')
   core.setOutput('artifact-digest', single?.artifact?.digest ?? '')
-  core.setOutput('changed', changedOutput(records, commit))
+  core.setOutput('changed', inputs.check ? '' : changedOutput(records, commit))
+  core.setOutput('drifted', inputs.check ? driftedOutput(records, commit) : '')
   core.setOutput('commit-sha', commit?.commitSha ?? '')
   core.setOutput('commit-url', commit?.commitUrl ?? '')
   core.setOutput('pull-request-number', commit?.pullRequestNumber?.toString() ?? '')
@@ -59,6 +60,18 @@ function changedOutput(records: ExportRecord[], commit: CommitResult | undefined
   if (commit.changed) return 'true'
   const allHeld = records.every(record => !record.zip || record.delivery?.changed === false)
   return allHeld ? 'false' : ''
+}
+
+/**
+ * check: true: `true` when any tool's export differs from the branch, `false` only when every
+ * tool was exported and compared and none does, else empty (it could not be told).
+ */
+export function driftedOutput(records: ExportRecord[], commit: CommitResult | undefined): string {
+  if (!commit) return ''
+  const drifted = records.some(record => record.delivery?.changes !== undefined)
+  if (drifted) return 'true'
+  const allCompared = records.every(record => record.zip && record.errors.length === 0)
+  return allCompared ? 'false' : ''
 }
 
 function toResult(record: ExportRecord): ToolResult {

@@ -12,7 +12,7 @@ import { code, errorText, escapeHtml, printableHtml } from '../summary-html.js'
 type Row = [string, string]
 
 /** What the outputs and the summary need to know of the run's inputs. */
-export type ReportInputs = Pick<Inputs, 'batch' | 'host' | 'resource'>
+export type ReportInputs = Pick<Inputs, 'batch' | 'check' | 'host' | 'resource'>
 
 /** Adds the run's tables to the job summary (skipped outside Actions). */
 export async function writeSummary(
@@ -40,7 +40,8 @@ export async function writeSummary(
     : records.map(record => [record.errors.length === 0 ? '✓' : '✗', ...batchRow(record)])
   // core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash.
   summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))])
-  if (commit) summary.addRaw(`<p>${describeCommit(commit)}</p>`, true)
+  if (commit && inputs.check) summary.addRaw(`<p>${describeDrift(commit)}</p>`, true)
+  else if (commit) summary.addRaw(`<p>${describeCommit(commit)}</p>`, true)
   // Markdown after a blank line, which ends the HTML block above.
   const report = reportMarkdown(reportsOf(records), MAX_SUMMARY_REPORT)
   if (report) summary.addRaw(`\n${report}`, true)
@@ -109,6 +110,13 @@ function describeChanges(changes: FileChanges): string {
     .filter(kind => changes[kind].length > 0)
     .map(kind => `${kind}: ${changes[kind].map(code).join(', ')}`)
     .join('<br>')
+}
+
+function describeDrift(commit: CommitResult): string {
+  const branch = code(commit.branch)
+  return commit.drifted
+    ? `Drift: what Kore.ai exports differs from ${branch} (check: true, nothing written). What differs:`
+    : `No drift in what was compared: ${branch} holds what Kore.ai exports (check: true, nothing written).`
 }
 
 function describeCommit(commit: CommitResult): string {

@@ -50,6 +50,8 @@ export interface CommitRequest {
   check?: DirectoryCheck
   /** Lets a directory keep the branch's bytes of files that mean the same (see DirectorySettle). */
   settle?: DirectorySettle
+  /** Compare with the target branch and describe, but write nothing (a drift check). */
+  checkOnly?: boolean
 }
 
 export interface ChangeDescription {
@@ -74,6 +76,8 @@ export interface CommitResult {
   pullRequestOpened?: boolean
   /** A pull request closed because the target branch already holds the export. */
   closedPullRequestNumber?: number
+  /** checkOnly: whether the export differs from what the target branch holds. */
+  drifted?: boolean
 }
 
 /**
@@ -89,12 +93,29 @@ export async function commitExport(request: CommitRequest): Promise<CommitResult
   const octokit = createOctokit(request.token, request.requestTimeoutMs, request.deadline)
   try {
     const branch = request.branch || (await defaultTargetBranch(octokit, repo))
+    if (request.checkOnly) return await compareOnly(octokit, repo, branch, request)
     return request.pullRequestBranch
       ? await commitAsPullRequest(octokit, repo, branch, request, request.pullRequestBranch(branch))
       : await commitToBranch(octokit, repo, branch, request)
   } catch (error) {
     throw explain(error, request)
   }
+}
+
+/** What a commit would change on the branch, described as it would be; nothing is written. */
+async function compareOnly(
+  octokit: Octokit,
+  repo: Repo,
+  branch: string,
+  request: CommitRequest
+): Promise<CommitResult> {
+  const head = await readBranch(octokit, repo, branch)
+  const diff = await diffDirectories(octokit, repo, head, request.directories, {
+    check: request.check,
+    settle: request.settle
+  })
+  if (diff.changes.size > 0) await request.describe(diff)
+  return { ...unchanged(branch, diff), drifted: diff.changes.size > 0 }
 }
 
 /** Commits straight onto the branch; re-reads and rebuilds when another run got there first. */

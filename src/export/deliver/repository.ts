@@ -29,6 +29,7 @@ const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024
 export type RepositoryInputs = Pick<
   Inputs,
   | 'batch'
+  | 'check'
   | 'commitBranch'
   | 'commitMessage'
   | 'commitPath'
@@ -189,6 +190,7 @@ async function commitTools(
       deadline,
       // Only a run that prepared every tool may tell that the target holds all of them.
       mayCloseStale: directories.size === inputs.tools.length,
+      checkOnly: inputs.check,
       settle: sealing?.settle,
       check: async (directory, existing, wanted, read) => {
         const foreign = await foreignFilesProblem(directory, existing, wanted, read)
@@ -213,7 +215,9 @@ async function commitTools(
       // What this run did: a run that found its work already done (a racing twin committed
       // it, or the pull request's branch already held it) reports nothing, unless it opened
       // the pull request that proposes it (an earlier run's was refused).
-      const proposed = result.pullRequestOpened === true && result.changes.has(directory)
+      const proposed =
+        (result.pullRequestOpened === true || result.drifted === true) &&
+        result.changes.has(directory)
       delivery.report = delivery.changed || proposed ? reports.get(directory) : undefined
       if (result.pullRequestError) delivery.errors.push(result.pullRequestError)
     }
