@@ -44,6 +44,34 @@ async function decrypted(text: string | undefined, identity = key): Promise<unkn
   return JSON.parse(await decrypter.decrypt(age.armor.decode(text ?? ''), 'text'))
 }
 
+/** A commit of someone's own on main, through the fake's Git Data API, as a person would push. */
+async function commitByHand(github: Github, files: Record<string, string>): Promise<void> {
+  const api = `${github.url}/repos/${github.repository}`
+  const call = async (method: string, path: string, body: object) => {
+    const answer = await fetch(`${api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${github.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    })
+    return (await answer.json()) as { sha: string; tree: { sha: string } }
+  }
+  const head = github.head('main') ?? ''
+  const parent = github.commits.get(head) as { tree: string }
+  const tree = Object.entries(files).map(([path, content]) => ({
+    path,
+    mode: '100644',
+    type: 'blob',
+    content
+  }))
+  const made = await call('POST', '/git/trees', { base_tree: parent.tree, tree })
+  const commit = await call('POST', '/git/commits', {
+    message: 'by hand',
+    tree: made.sha,
+    parents: [head]
+  })
+  await call('PATCH', '/git/refs/heads/main', { sha: commit.sha })
+}
+
 describe('env-variables: encrypt, exported and restored', () => {
   let kore: Kore
   let github: Github
@@ -131,6 +159,54 @@ describe('env-variables: encrypt, exported and restored', () => {
     expect(github.head('main')).toBe(head)
   })
 
+  it('refuses a folder whose file is for another key though the manifest does not say so', async () => {
+    kore = await startKoreServer({ jobPolls: 0, zipFor: () => exportWith('secret-token') })
+    github = await startGithubApi()
+    expect((await backUp()).exitCode).toBe(0)
+    const manifest = JSON.parse(github.files('main', FOLDER)['.kore-tool-export.json'] ?? '{}')
+    delete manifest.secretsRecipient
+    const encrypter = new age.Encrypter()
+    encrypter.addRecipient(await age.identityToRecipient(await age.generateIdentity()))
+    const foreign = age.armor.encode(await encrypter.encrypt('{}'))
+    await commitByHand(github, {
+      [`${FOLDER}/.kore-tool-export.json`]: JSON.stringify(manifest),
+      [`${FOLDER}/${SECRETS}`]: foreign
+    })
+    const head = github.head('main')
+    const run = await backUp()
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain(`${SECRETS} is encrypted to another recipient`)
+    expect(github.head('main')).toBe(head)
+  })
+
+  it('refuses, in encrypt mode, a nameless secure variable and a second variables file', async () => {
+    const zips = [
+      [{ name: 'env_variables.json', data: '[{"value":"nameless","isSecured":true}]' }],
+      [
+        { name: 'env_variables.json', data: '[{"key":"T","value":"one","isSecured":true}]' },
+        { name: 'old/env_variables.json', data: '[{"key":"T","value":"two","isSecured":true}]' }
+      ]
+    ]
+    let next = 0
+    kore = await startKoreServer({
+      jobPolls: 0,
+      zipFor: () =>
+        buildZip([
+          { name: 'flow_definition.json', data: '{"nodes":[]}' },
+          { name: 'app_definition.json', data: '{"name":"x"}' },
+          ...(zips[next++] ?? [])
+        ])
+    })
+    github = await startGithubApi()
+    const nameless = await backUp()
+    expect(nameless.exitCode).toBe(1)
+    expect(nameless.stdout).toContain('a secure variable has no name')
+    const twice = await backUp()
+    expect(twice.exitCode).toBe(1)
+    expect(twice.stdout).toContain('the export has two')
+    expect(github.writes()).toHaveLength(0)
+  })
+
   it('refuses encrypt without secrets-key, and a key that is not one, before any request', async () => {
     kore = await startKoreServer({ jobPolls: 0 })
     github = await startGithubApi()
@@ -203,10 +279,18 @@ describe('env-variables: encrypt, exported and restored', () => {
     it.each([
       ['a wrong key', async () => ({ key: await age.generateIdentity() }), 'another recipient'],
       ['a truncated file', async () => ({ cut: true }), 'cannot be decrypted'],
+      ['a file in clear', async () => ({ clear: true }), 'cannot be decrypted'],
       ['a key that is not one', async () => ({ key: 'AGE-SECRET-KEY-1XYZ' }), 'not an age identity']
     ])('refuses %s before any request', async (_what, make, said) => {
       const workspace = await checkout()
-      const { key: given = key, cut = false } = (await make()) as { key?: string; cut?: boolean }
+      const made = (await make()) as { key?: string; cut?: boolean; clear?: boolean }
+      const { key: given = key, cut = false, clear = false } = made
+      if (clear) {
+        // age -d's output left in place of the file: refused without quoting it.
+        const text =
+          '{"format":"kore-tool-export/secure-values@1","values":{"TOKEN":["\\"plain-leak\\""]}}\n'
+        fs.writeFileSync(path.join(workspace, 'b', SECRETS), text)
+      }
       if (cut) {
         const file = path.join(workspace, 'b', SECRETS)
         const text = fs.readFileSync(file, 'utf8')
@@ -219,6 +303,7 @@ describe('env-variables: encrypt, exported and restored', () => {
       const run = await restore(workspace, { 'secrets-key': given })
       expect(run.exitCode).toBe(1)
       expect(run.stdout).toContain(said)
+      expect(run.stdout + run.summary).not.toContain('plain-leak')
       expect(kore.requests).toHaveLength(0)
     })
   })

@@ -32516,7 +32516,8 @@ function bufferIncludes(buffer, content) {
 /* harmony export */   iS: () => (/* binding */ changedSecureValues),
 /* harmony export */   l_: () => (/* binding */ encryptSecureValues),
 /* harmony export */   nV: () => (/* binding */ decryptSecureValues),
-/* harmony export */   recipientOf: () => (/* binding */ recipientOf)
+/* harmony export */   recipientOf: () => (/* binding */ recipientOf),
+/* harmony export */   uz: () => (/* binding */ OtherRecipientError)
 /* harmony export */ });
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(48992);
 
@@ -32532,12 +32533,19 @@ const FORMAT = 'kore-tool-export/secure-values@1';
 function secureValuesOf(redaction) {
     const values = new Map();
     for (const [name, texts] of redaction.secrets) {
+        // The walker names a variable without a name by its offset, which re-indenting moves.
+        if (name.startsWith('(variable at offset ')) {
+            throw new Error(`a secure variable has no name (${name}): its value cannot be kept by name`);
+        }
         if (values.has(name)) {
             throw new Error(`two secure variables are named ${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(name)}: their values cannot be kept by name`);
         }
         values.set(name, texts);
     }
     return values;
+}
+/** The file is sound, but for another key. */
+class OtherRecipientError extends Error {
 }
 /** The recipient (`age1…`) of an identity; throws, never showing the key, when it is not one. */
 async function recipientOf(identity) {
@@ -32572,11 +32580,11 @@ async function decryptSecureValues(data, identity) {
         plain = await decrypter.decrypt(sealed, 'text');
     }
     catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const wrongKey = /no identity matched/i.test(reason);
-        throw new Error(wrongKey
+        // Fixed words only: the library's reasons can quote the file, which may be a value in clear.
+        const reason = error instanceof Error ? error.message : '';
+        throw new (/no identity matched/i.test(reason) ? OtherRecipientError : Error)(/no identity matched/i.test(reason)
             ? 'it is encrypted to another recipient than secrets-key (a wrong key)'
-            : `it cannot be decrypted: damaged or truncated (${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g$)(reason, 200)})`, { cause: error });
+            : 'it cannot be decrypted: damaged, truncated, or not an age file');
     }
     return parseSecureValues(plain);
 }
@@ -32589,7 +32597,7 @@ function parseSecureValues(plain) {
         throw new Error('it decrypts to something that is not JSON');
     }
     const { format, values } = parsed ?? {};
-    if (format !== FORMAT || typeof values !== 'object' || values === null) {
+    if (format !== FORMAT || typeof values !== 'object' || values === null || Array.isArray(values)) {
         throw new Error(`it decrypts to JSON that is not ${FORMAT}`);
     }
     const result = new Map();
@@ -35498,8 +35506,12 @@ function prepareExportFiles(entries, mode) {
             const result = redactOrRefuse(entry);
             files.set(entry.name, Buffer.from(readable(result.text), 'utf8'));
             redacted.push(...result.names);
-            if (mode === 'encrypt')
+            if (mode === 'encrypt') {
+                // One file's values are kept by name: a second one (a copy in a folder) would mix them.
+                if (secrets)
+                    throw redactionError(entry.name, 'encrypt keeps the values of one variables file, and the export has two');
                 secrets = secretsOrRefuse(entry.name, result);
+            }
             continue;
         }
         const text = jsonText(entry.data);
@@ -35629,10 +35641,14 @@ function manifestField(data, field) {
 
 
 
+
+
 async function newSealing(identity) {
     const recipient = await (0,secrets_file.recipientOf)(identity);
     const sealed = new Map();
     const changed = new Map();
+    // Folders whose committed file is sound but encrypted to another key, whatever the manifest says.
+    const othersKey = new Set();
     return {
         recipient,
         changed,
@@ -35647,21 +35663,32 @@ async function newSealing(identity) {
             if (!secrets || !wanted.has(secrets_file/* SECRETS_FILE */.R_) || !existing.includes(secrets_file/* SECRETS_FILE */.R_))
                 return;
             const committed = await read(secrets_file/* SECRETS_FILE */.R_);
-            // One that cannot be decrypted is replaced, or refused below when the recipient changed.
-            const before = await (0,secrets_file/* decryptSecureValues */.nV)(committed, identity).catch(() => undefined);
-            if (!before)
+            let before;
+            try {
+                before = await (0,secrets_file/* decryptSecureValues */.nV)(committed, identity);
+            }
+            catch (error) {
+                if (error instanceof secrets_file/* OtherRecipientError */.uz)
+                    othersKey.add(directory);
+                else
+                    core/* warning */.$e(`${directory}/${secrets_file/* SECRETS_FILE */.R_} on the branch ${(0,errors/* messageOf */.b)(error)}: it is replaced`);
                 return;
+            }
             changed.set(directory, (0,secrets_file/* changedSecureValues */.iS)(before, secrets));
             if ((0,secrets_file/* sameSecureValues */.WG)(before, secrets))
                 wanted.set(secrets_file/* SECRETS_FILE */.R_, committed);
         },
         async check(directory, existing, _wanted, read) {
-            if (!existing.includes(MANIFEST_FILE) || !existing.includes(secrets_file/* SECRETS_FILE */.R_))
+            if (!existing.includes(secrets_file/* SECRETS_FILE */.R_))
                 return undefined;
-            const theirs = manifestField(await read(MANIFEST_FILE), 'secretsRecipient');
-            if (theirs === undefined || theirs === recipient)
+            const listed = existing.includes(MANIFEST_FILE)
+                ? manifestField(await read(MANIFEST_FILE), 'secretsRecipient')
+                : undefined;
+            const other = listed !== undefined && listed !== recipient;
+            if (!other && !othersKey.has(directory))
                 return undefined;
-            return `not committed: ${directory}/${secrets_file/* SECRETS_FILE */.R_} is encrypted to ${(0,src_text/* printable */.g$)(theirs)}, and secrets-key's recipient is ${recipient}: a key of another environment? To re-key on purpose, delete ${directory}/${secrets_file/* SECRETS_FILE */.R_} in a commit of your own; the next run encrypts the values Kore.ai exports to the new key`;
+            const theirs = other ? (0,src_text/* printable */.g$)(listed) : 'another recipient';
+            return `not committed: ${directory}/${secrets_file/* SECRETS_FILE */.R_} is encrypted to ${theirs}, and secrets-key's recipient is ${recipient}: a key of another environment? To re-key on purpose, delete ${directory}/${secrets_file/* SECRETS_FILE */.R_} in a commit of your own; the next run encrypts the values Kore.ai exports to the new key`;
         }
     };
 }
@@ -35728,7 +35755,7 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             const directory = forTool(inputs.commitPath, zip.toolId);
             if (sealing && secrets)
                 await sealing.seal(directory, files, secrets);
-            const fields = sealing ? { secretsRecipient: sealing.recipient } : undefined;
+            const fields = sealing && files.has(secrets_file/* SECRETS_FILE */.R_) ? { secretsRecipient: sealing.recipient } : {};
             directories.set(directory, withManifest(files, fields));
             toolIn.set(directory, tool);
         }

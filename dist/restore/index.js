@@ -33803,12 +33803,19 @@ const FORMAT = 'kore-tool-export/secure-values@1';
 function secureValuesOf(redaction) {
     const values = new Map();
     for (const [name, texts] of redaction.secrets) {
+        // The walker names a variable without a name by its offset, which re-indenting moves.
+        if (name.startsWith('(variable at offset ')) {
+            throw new Error(`a secure variable has no name (${name}): its value cannot be kept by name`);
+        }
         if (values.has(name)) {
             throw new Error(`two secure variables are named ${printable(name)}: their values cannot be kept by name`);
         }
         values.set(name, texts);
     }
     return values;
+}
+/** The file is sound, but for another key. */
+class OtherRecipientError extends Error {
 }
 /** The recipient (`age1…`) of an identity; throws, never showing the key, when it is not one. */
 async function recipientOf(identity) {
@@ -33843,11 +33850,11 @@ async function decryptSecureValues(data, identity) {
         plain = await decrypter.decrypt(sealed, 'text');
     }
     catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const wrongKey = /no identity matched/i.test(reason);
-        throw new Error(wrongKey
+        // Fixed words only: the library's reasons can quote the file, which may be a value in clear.
+        const reason = error instanceof Error ? error.message : '';
+        throw new (/no identity matched/i.test(reason) ? OtherRecipientError : Error)(/no identity matched/i.test(reason)
             ? 'it is encrypted to another recipient than secrets-key (a wrong key)'
-            : `it cannot be decrypted: damaged or truncated (${text_printable(reason, 200)})`, { cause: error });
+            : 'it cannot be decrypted: damaged, truncated, or not an age file');
     }
     return parseSecureValues(plain);
 }
@@ -33860,7 +33867,7 @@ function parseSecureValues(plain) {
         throw new Error('it decrypts to something that is not JSON');
     }
     const { format, values } = parsed ?? {};
-    if (format !== FORMAT || typeof values !== 'object' || values === null) {
+    if (format !== FORMAT || typeof values !== 'object' || values === null || Array.isArray(values)) {
         throw new Error(`it decrypts to JSON that is not ${FORMAT}`);
     }
     const result = new Map();
@@ -33904,7 +33911,8 @@ function changedSecureValues(before, after) {
 
 
 /** The files a backup is read for: the importable ones and the encrypted secure values. */
-const isBackupName = (name) => isImportableName(name) || name === SECRETS_FILE;
+const isSecretsName = (name) => name.toLowerCase() === SECRETS_FILE;
+const isBackupName = (name) => isImportableName(name) || isSecretsName(name);
 /** A problem with the backup the source input names. */
 function backupError(problem) {
     return new Error(`source: ${problem}`);
@@ -33927,9 +33935,9 @@ async function readBackup(source, deadline) {
     const reading = stat.isDirectory() ? readFolder(source) : backup_readZip(source);
     const files = await beforeDeadline(reading, deadline, where);
     let found;
-    const secrets = files.find(([name]) => name === SECRETS_FILE)?.[1];
+    const secrets = files.find(([name]) => isSecretsName(name))?.[1];
     try {
-        found = restorableFiles(files.filter(([name]) => name !== SECRETS_FILE), { overExisting: false });
+        found = restorableFiles(files.filter(([name]) => !isSecretsName(name)), { overExisting: false });
     }
     catch (error) {
         throw backupError(`${where} is not an importable backup: ${(0,errors/* messageOf */.b)(error)}`);
@@ -37025,7 +37033,7 @@ function fillEnvValues(data, values, sealed = new Map()) {
         // nothing to set it is uploaded as it is (the placeholder check still guards the upload).
         if (values.size === 0 && sealed.size === 0)
             return { data, filled: [], decrypted: [] };
-        throw input_names_inputError(RestoreInput.EnvValues, `cannot be applied: which of the backup's variables are secret cannot be told (${(0,errors/* messageOf */.b)(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`);
+        throw input_names_inputError(RestoreInput.EnvValues, `cannot be applied: which of the backup's variables are secret cannot be told (${(0,errors/* messageOf */.b)(error)}); restore without env-values or secrets-key, or from a backup whose env_variables.json the export redacted`);
     }
     refuseUnknownNames(variables, values);
     const isRedacted = (v) => v.values.some(node => isPlaceholder(node.value));

@@ -18,6 +18,10 @@ const FORMAT = 'kore-tool-export/secure-values@1'
 export function secureValuesOf(redaction: Redaction): SecureValues {
   const values: SecureValues = new Map()
   for (const [name, texts] of redaction.secrets) {
+    // The walker names a variable without a name by its offset, which re-indenting moves.
+    if (name.startsWith('(variable at offset ')) {
+      throw new Error(`a secure variable has no name (${name}): its value cannot be kept by name`)
+    }
     if (values.has(name)) {
       throw new Error(
         `two secure variables are named ${printable(name)}: their values cannot be kept by name`
@@ -27,6 +31,9 @@ export function secureValuesOf(redaction: Redaction): SecureValues {
   }
   return values
 }
+
+/** The file is sound, but for another key. */
+export class OtherRecipientError extends Error {}
 
 /** The recipient (`age1…`) of an identity; throws, never showing the key, when it is not one. */
 export async function recipientOf(identity: string): Promise<string> {
@@ -64,13 +71,12 @@ export async function decryptSecureValues(data: Buffer, identity: string): Promi
     decrypter.addIdentity(identity)
     plain = await decrypter.decrypt(sealed, 'text')
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    const wrongKey = /no identity matched/i.test(reason)
-    throw new Error(
-      wrongKey
+    // Fixed words only: the library's reasons can quote the file, which may be a value in clear.
+    const reason = error instanceof Error ? error.message : ''
+    throw new (/no identity matched/i.test(reason) ? OtherRecipientError : Error)(
+      /no identity matched/i.test(reason)
         ? 'it is encrypted to another recipient than secrets-key (a wrong key)'
-        : `it cannot be decrypted: damaged or truncated (${printable(reason, 200)})`,
-      { cause: error }
+        : 'it cannot be decrypted: damaged, truncated, or not an age file'
     )
   }
   return parseSecureValues(plain)
@@ -84,7 +90,7 @@ function parseSecureValues(plain: string): SecureValues {
     throw new Error('it decrypts to something that is not JSON')
   }
   const { format, values } = parsed ?? {}
-  if (format !== FORMAT || typeof values !== 'object' || values === null) {
+  if (format !== FORMAT || typeof values !== 'object' || values === null || Array.isArray(values)) {
     throw new Error(`it decrypts to JSON that is not ${FORMAT}`)
   }
   const result: SecureValues = new Map()

@@ -26,7 +26,8 @@ export interface Backup {
 }
 
 /** The files a backup is read for: the importable ones and the encrypted secure values. */
-const isBackupName = (name: string): boolean => isImportableName(name) || name === SECRETS_FILE
+const isSecretsName = (name: string): boolean => name.toLowerCase() === SECRETS_FILE
+const isBackupName = (name: string): boolean => isImportableName(name) || isSecretsName(name)
 
 /** A problem with the backup the source input names. */
 function backupError(problem: string): Error {
@@ -49,10 +50,10 @@ export async function readBackup(source: string, deadline: number): Promise<Back
   const reading = stat.isDirectory() ? readFolder(source) : readZip(source)
   const files = await beforeDeadline(reading, deadline, where)
   let found: Map<string, Buffer>
-  const secrets = files.find(([name]) => name === SECRETS_FILE)?.[1]
+  const secrets = files.find(([name]) => isSecretsName(name))?.[1]
   try {
     found = restorableFiles(
-      files.filter(([name]) => name !== SECRETS_FILE),
+      files.filter(([name]) => !isSecretsName(name)),
       { overExisting: false }
     )
   } catch (error) {

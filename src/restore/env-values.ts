@@ -50,7 +50,7 @@ export function fillEnvValues(
     if (values.size === 0 && sealed.size === 0) return { data, filled: [], decrypted: [] }
     throw inputError(
       RestoreInput.EnvValues,
-      `cannot be applied: which of the backup's variables are secret cannot be told (${messageOf(error)}); restore without env-values, or from a backup whose env_variables.json the export redacted`
+      `cannot be applied: which of the backup's variables are secret cannot be told (${messageOf(error)}); restore without env-values or secrets-key, or from a backup whose env_variables.json the export redacted`
     )
   }
   refuseUnknownNames(variables, values)

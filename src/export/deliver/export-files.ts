@@ -49,7 +49,15 @@ export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMo
       const result = redactOrRefuse(entry)
       files.set(entry.name, Buffer.from(readable(result.text), 'utf8'))
       redacted.push(...result.names)
-      if (mode === 'encrypt') secrets = secretsOrRefuse(entry.name, result)
+      if (mode === 'encrypt') {
+        // One file's values are kept by name: a second one (a copy in a folder) would mix them.
+        if (secrets)
+          throw redactionError(
+            entry.name,
+            'encrypt keeps the values of one variables file, and the export has two'
+          )
+        secrets = secretsOrRefuse(entry.name, result)
+      }
       continue
     }
     const text = jsonText(entry.data)

@@ -132,7 +132,8 @@ async function commitTools(
       }
       const directory = forTool(inputs.commitPath, zip.toolId)
       if (sealing && secrets) await sealing.seal(directory, files, secrets)
-      const fields = sealing ? { secretsRecipient: sealing.recipient } : undefined
+      const fields: Record<string, string> =
+        sealing && files.has(SECRETS_FILE) ? { secretsRecipient: sealing.recipient } : {}
       directories.set(directory, withManifest(files, fields))
       toolIn.set(directory, tool)
     } catch (error) {

@@ -2,11 +2,14 @@ import {
   changedSecureValues,
   decryptSecureValues,
   encryptSecureValues,
+  OtherRecipientError,
   recipientOf,
   sameSecureValues,
   SECRETS_FILE,
   SecureValues
 } from '../../backup/secrets-file.js'
+import * as core from '@actions/core'
+import { messageOf } from '../../errors.js'
 import { printable } from '../../text.js'
 import type { DirectoryCheck, DirectorySettle } from './git-data.js'
 import { MANIFEST_FILE, manifestField } from './manifest.js'
@@ -32,6 +35,8 @@ export async function newSealing(identity: string): Promise<Sealing> {
   const recipient = await recipientOf(identity)
   const sealed = new Map<string, SecureValues>()
   const changed = new Map<string, string[]>()
+  // Folders whose committed file is sound but encrypted to another key, whatever the manifest says.
+  const othersKey = new Set<string>()
   return {
     recipient,
     changed,
@@ -44,17 +49,29 @@ export async function newSealing(identity: string): Promise<Sealing> {
       const secrets = sealed.get(directory)
       if (!secrets || !wanted.has(SECRETS_FILE) || !existing.includes(SECRETS_FILE)) return
       const committed = await read(SECRETS_FILE)
-      // One that cannot be decrypted is replaced, or refused below when the recipient changed.
-      const before = await decryptSecureValues(committed, identity).catch(() => undefined)
-      if (!before) return
+      let before: SecureValues
+      try {
+        before = await decryptSecureValues(committed, identity)
+      } catch (error) {
+        if (error instanceof OtherRecipientError) othersKey.add(directory)
+        else
+          core.warning(
+            `${directory}/${SECRETS_FILE} on the branch ${messageOf(error)}: it is replaced`
+          )
+        return
+      }
       changed.set(directory, changedSecureValues(before, secrets))
       if (sameSecureValues(before, secrets)) wanted.set(SECRETS_FILE, committed)
     },
     async check(directory, existing, _wanted, read) {
-      if (!existing.includes(MANIFEST_FILE) || !existing.includes(SECRETS_FILE)) return undefined
-      const theirs = manifestField(await read(MANIFEST_FILE), 'secretsRecipient')
-      if (theirs === undefined || theirs === recipient) return undefined
-      return `not committed: ${directory}/${SECRETS_FILE} is encrypted to ${printable(theirs)}, and secrets-key's recipient is ${recipient}: a key of another environment? To re-key on purpose, delete ${directory}/${SECRETS_FILE} in a commit of your own; the next run encrypts the values Kore.ai exports to the new key`
+      if (!existing.includes(SECRETS_FILE)) return undefined
+      const listed = existing.includes(MANIFEST_FILE)
+        ? manifestField(await read(MANIFEST_FILE), 'secretsRecipient')
+        : undefined
+      const other = listed !== undefined && listed !== recipient
+      if (!other && !othersKey.has(directory)) return undefined
+      const theirs = other ? printable(listed) : 'another recipient'
+      return `not committed: ${directory}/${SECRETS_FILE} is encrypted to ${theirs}, and secrets-key's recipient is ${recipient}: a key of another environment? To re-key on purpose, delete ${directory}/${SECRETS_FILE} in a commit of your own; the next run encrypts the values Kore.ai exports to the new key`
     }
   }
 }
