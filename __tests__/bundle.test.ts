@@ -271,7 +271,7 @@ describe('the bundled action', () => {
       expect(stored['env_variables.json']).not.toContain('secret-token')
       expect(stored['env_variables.json']).toContain('"value": "https://example.com"')
       expect(first.stdout).toContain('secure variable(s) (TOKEN)')
-      expect(first.summary).toContain('added: <code>flow_definition.json</code>')
+      expect(first.summary).toContain(`added: <code>kore-tools/${TOOL}/flow_definition.json</code>`)
       expect(first.stdout.split(github.token)).toHaveLength(2)
 
       const second = await commitRun(TOOL)

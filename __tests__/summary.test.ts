@@ -21,7 +21,12 @@ describe('writeSummary', () => {
       ...newExportRecord(`a-${i + 1}`, ''),
       errors: error ? [error] : []
     }))
-    const inputs = { batch, host: 'https://staging.kore.example', resource: 'tool' } as Inputs
+    const inputs = {
+      batch,
+      host: 'https://staging.kore.example',
+      resource: 'tool',
+      commitPath: 'kore-tools/{tool-id}'
+    } as Inputs
     await writeSummary(inputs, records, undefined)
     return fs.readFileSync(file, 'utf8')
   }
@@ -52,5 +57,41 @@ describe('writeSummary', () => {
     // Every cell is closed, empty ones included.
     expect(summary.match(/<td>/g)?.length).toBe(summary.match(/<\/td>/g)?.length)
     expect(summary).toContain('<td>—</td>')
+  })
+
+  it('puts failed tools first, cutting a long reason in the table and giving it whole below', async () => {
+    const long = `Kore.ai said: ${'x'.repeat(300)} END`
+    const summary = await summaryOf(true, '', long, 'short')
+    const rows = [...summary.matchAll(/<td>[✓✗]<\/td><td><code>(a-\d)<\/code>/g)].map(m => m[1])
+    expect(rows).toEqual(['a-2', 'a-3', 'a-1'])
+    expect(summary).toContain('Why each failed:')
+    expect(summary.split(' END').length - 1).toBe(1) // whole once, below the table
+  })
+
+  it('leads with what changed; the file, its size and digest sit under technical details', async () => {
+    fs.writeFileSync(file, '')
+    process.env.GITHUB_STEP_SUMMARY = file
+    const record = {
+      ...newExportRecord('a-1', ''),
+      zip: { file: '/tmp/x.zip', size: 10, sha256: 'f'.repeat(64), entries: [] },
+      delivery: {
+        redacted: [],
+        errors: [],
+        changed: true,
+        changes: { added: [], modified: ['flow_definition.json'], removed: [] },
+        report: { toolId: 'a-1', markdown: ['node `ai`: timeout 30 → 45'], plain: [] }
+      }
+    }
+    const inputs = {
+      batch: false,
+      host: 'h',
+      resource: 'tool',
+      commitPath: 'kore-tools/{tool-id}'
+    } as Inputs
+    await writeSummary(inputs, [record], undefined)
+    const summary = fs.readFileSync(file, 'utf8')
+    expect(summary.indexOf('timeout 30 → 45')).toBeLessThan(summary.indexOf('<table>'))
+    expect(summary.indexOf('<details>')).toBeLessThan(summary.indexOf('f'.repeat(64)))
+    expect(summary).toContain('modified: <code>kore-tools/a-1/flow_definition.json</code>')
   })
 })

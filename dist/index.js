@@ -36940,6 +36940,7 @@ async function writeErrorSummary(title, error) {
 
 
 
+
 /** Adds the run's tables to the job summary (skipped outside Actions). */
 async function writeSummary(inputs, records, commit) {
     if (!process.env.GITHUB_STEP_SUMMARY)
@@ -36955,29 +36956,64 @@ async function writeSummary(inputs, records, commit) {
         summary.addRaw(`: ${good} of ${records.length} ${noun}s backed up`, false);
     }
     summary.addRaw('.</p>', true);
-    const titles = detailed
-        ? ['Field', 'Value']
-        : ['', 'Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error'];
-    const rows = detailed
-        ? detailRows(single)
-        : records.map(record => [record.errors.length === 0 ? '✓' : '✗', ...batchRow(record)]);
-    // core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash.
-    summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))]);
+    // What changed comes first: it is what a reader opens the summary for.
     if (commit && inputs.check)
         summary.addRaw(`<p>${describeDrift(commit)}</p>`, true);
     else if (commit)
         summary.addRaw(`<p>${describeCommit(commit)}</p>`, true);
-    // Markdown after a blank line, which ends the HTML block above.
+    // Markdown between blank lines, which end the HTML blocks around it.
     const report = reportMarkdown(reportsOf(records), MAX_SUMMARY_REPORT);
     if (report)
-        summary.addRaw(`\n${report}`, true);
+        summary.addRaw(`\n${report}\n`, true);
+    if (detailed) {
+        const { main, technical } = detailRows(inputs, single);
+        summary.addTable([header('Field', 'Value'), ...dashed(main)]);
+        summary.addDetails('Technical details', tableHtml(technical));
+    }
+    else {
+        // Failed ones first: they are what needs doing.
+        const sorted = [...records].sort((a, b) => Number(a.errors.length === 0) - Number(b.errors.length === 0));
+        const titles = [
+            '',
+            'Tool',
+            'Status',
+            'Duration',
+            'Size',
+            'SHA-256',
+            'Artifact',
+            'Changed',
+            'Error'
+        ];
+        const rows = sorted.map(record => [
+            record.errors.length === 0 ? '✓' : '✗',
+            ...batchRow(inputs, record)
+        ]);
+        summary.addTable([header(...titles), ...dashed(rows)]);
+        const failed = sorted.filter(record => record.errors.length > 0);
+        if (failed.some(record => record.errors.join('; ').length > ERROR_CELL)) {
+            const reasons = failed.map(r => `<li>${summary_html_code(r.toolId)}: ${r.errors.map(errorText).join('<br>')}</li>`);
+            summary.addRaw(`<p>Why each failed:</p><ul>${reasons.join('')}</ul>`, true);
+        }
+    }
     await summary.write();
+}
+/** An error cell longer than this is cut in the batch table; the full reasons follow it. */
+const ERROR_CELL = 200;
+/** core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash. */
+function dashed(rows) {
+    return rows.map(row => row.map(cell => cell || '—'));
+}
+/** Rows whose cells are already HTML, as a table to put inside <details>. */
+function tableHtml(rows) {
+    const cells = rows.map(([field, value]) => `<tr><th>${field}</th><td>${value || '—'}</td></tr>`);
+    return `<table>${cells.join('')}</table>`;
 }
 function reportsOf(records) {
     return records.flatMap(record => (record.delivery?.report ? [record.delivery.report] : []));
 }
-function detailRows(record) {
+function detailRows(inputs, record) {
     const { zip, delivery } = record;
+    const technical = [];
     const rows = [
         ['Tool', summary_html_code(record.toolId)],
         ['Flow', record.flowId ? summary_html_code(record.flowId) : 'not given'],
@@ -36985,12 +37021,12 @@ function detailRows(record) {
         ['Duration', (0,src_text/* seconds */.YA)(record.durationMs)]
     ];
     if (zip) {
-        rows.push(['File', summary_html_code(zip.file)], ['Size', `${zip.size} bytes`], ['SHA-256', summary_html_code(zip.sha256)], ['Entries', zip.entries.map(e => `${summary_html_code(e.name)} (${e.size} bytes)`).join('<br>')]);
+        technical.push(['File', summary_html_code(zip.file)], ['Size', `${zip.size} bytes`], ['SHA-256', summary_html_code(zip.sha256)], ['Entries', zip.entries.map(e => `${summary_html_code(e.name)} (${e.size} bytes)`).join('<br>')]);
     }
     if (record.artifact)
         rows.push(['Artifact', artifactLink(record)]);
     if (delivery?.changes)
-        rows.push(['Changes', describeChanges(delivery.changes)]);
+        rows.push(['Changes', describeChanges(inputs, record.toolId, delivery.changes)]);
     if (delivery && delivery.redacted.length > 0) {
         rows.push([
             'Redacted',
@@ -36999,9 +37035,9 @@ function detailRows(record) {
     }
     if (record.errors.length > 0)
         rows.push(['Error', record.errors.map(errorText).join('<br>')]);
-    return rows;
+    return { main: rows, technical };
 }
-function batchRow(record) {
+function batchRow(inputs, record) {
     const { zip, delivery } = record;
     return [
         summary_html_code(record.toolId),
@@ -37010,8 +37046,12 @@ function batchRow(record) {
         zip ? `${zip.size} bytes` : '',
         zip ? summary_html_code(zip.sha256.slice(0, 12)) : '',
         record.artifact ? artifactLink(record) : '',
-        delivery?.changes ? describeChanges(delivery.changes) : delivery?.changed === false ? 'no' : '',
-        record.errors.map(errorText).join('<br>')
+        delivery?.changes
+            ? describeChanges(inputs, record.toolId, delivery.changes)
+            : delivery?.changed === false
+                ? 'no'
+                : '',
+        errorText((0,src_text/* printable */.g$)(record.errors.join('; '), ERROR_CELL))
     ];
 }
 function header(...titles) {
@@ -37024,10 +37064,12 @@ function artifactLink(record) {
     const link = url ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : summary_html_code(name);
     return `${link} (${secretsOf(record.artifact)})`;
 }
-function describeChanges(changes) {
+/** Each file with its folder in the repository, as a reader finds it there. */
+function describeChanges(inputs, toolId, changes) {
+    const folder = forTool(inputs.commitPath, toolId);
     return ['added', 'modified', 'removed']
         .filter(kind => changes[kind].length > 0)
-        .map(kind => `${kind}: ${changes[kind].map(summary_html_code).join(', ')}`)
+        .map(kind => `${kind}: ${changes[kind].map(name => summary_html_code(`${folder}/${name}`)).join(', ')}`)
         .join('<br>');
 }
 function describeDrift(commit) {

@@ -3,7 +3,8 @@ import * as core from '@actions/core'
 import type { CommitResult } from './deliver/commit.js'
 import type { FileChanges } from './deliver/git-data.js'
 import type { ExportRecord } from './record.js'
-import { seconds } from '../text.js'
+import { forTool } from '../input-parsers.js'
+import { printable, seconds } from '../text.js'
 import type { Inputs } from './inputs.js'
 import { MAX_SUMMARY_REPORT, reportMarkdown } from '../backup/report/compose.js'
 import type { ToolReport } from '../backup/report/render.js'
@@ -12,7 +13,7 @@ import { code, errorText, escapeHtml, printableHtml } from '../summary-html.js'
 type Row = [string, string]
 
 /** What the outputs and the summary need to know of the run's inputs. */
-export type ReportInputs = Pick<Inputs, 'batch' | 'check' | 'host' | 'resource'>
+export type ReportInputs = Pick<Inputs, 'batch' | 'check' | 'commitPath' | 'host' | 'resource'>
 
 /** Adds the run's tables to the job summary (skipped outside Actions). */
 export async function writeSummary(
@@ -32,28 +33,69 @@ export async function writeSummary(
     summary.addRaw(`: ${good} of ${records.length} ${noun}s backed up`, false)
   }
   summary.addRaw('.</p>', true)
-  const titles = detailed
-    ? ['Field', 'Value']
-    : ['', 'Tool', 'Status', 'Duration', 'Size', 'SHA-256', 'Artifact', 'Changed', 'Error']
-  const rows: string[][] = detailed
-    ? detailRows(single)
-    : records.map(record => [record.errors.length === 0 ? '✓' : '✗', ...batchRow(record)])
-  // core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash.
-  summary.addTable([header(...titles), ...rows.map(row => row.map(cell => cell || '—'))])
+  // What changed comes first: it is what a reader opens the summary for.
   if (commit && inputs.check) summary.addRaw(`<p>${describeDrift(commit)}</p>`, true)
   else if (commit) summary.addRaw(`<p>${describeCommit(commit)}</p>`, true)
-  // Markdown after a blank line, which ends the HTML block above.
+  // Markdown between blank lines, which end the HTML blocks around it.
   const report = reportMarkdown(reportsOf(records), MAX_SUMMARY_REPORT)
-  if (report) summary.addRaw(`\n${report}`, true)
+  if (report) summary.addRaw(`\n${report}\n`, true)
+  if (detailed) {
+    const { main, technical } = detailRows(inputs, single)
+    summary.addTable([header('Field', 'Value'), ...dashed(main)])
+    summary.addDetails('Technical details', tableHtml(technical))
+  } else {
+    // Failed ones first: they are what needs doing.
+    const sorted = [...records].sort(
+      (a, b) => Number(a.errors.length === 0) - Number(b.errors.length === 0)
+    )
+    const titles = [
+      '',
+      'Tool',
+      'Status',
+      'Duration',
+      'Size',
+      'SHA-256',
+      'Artifact',
+      'Changed',
+      'Error'
+    ]
+    const rows = sorted.map(record => [
+      record.errors.length === 0 ? '✓' : '✗',
+      ...batchRow(inputs, record)
+    ])
+    summary.addTable([header(...titles), ...dashed(rows)])
+    const failed = sorted.filter(record => record.errors.length > 0)
+    if (failed.some(record => record.errors.join('; ').length > ERROR_CELL)) {
+      const reasons = failed.map(
+        r => `<li>${code(r.toolId)}: ${r.errors.map(errorText).join('<br>')}</li>`
+      )
+      summary.addRaw(`<p>Why each failed:</p><ul>${reasons.join('')}</ul>`, true)
+    }
+  }
   await summary.write()
+}
+
+/** An error cell longer than this is cut in the batch table; the full reasons follow it. */
+const ERROR_CELL = 200
+
+/** core.summary writes an empty cell as a lone <td>, which breaks the table: show a dash. */
+function dashed(rows: string[][]): string[][] {
+  return rows.map(row => row.map(cell => cell || '—'))
+}
+
+/** Rows whose cells are already HTML, as a table to put inside <details>. */
+function tableHtml(rows: Row[]): string {
+  const cells = rows.map(([field, value]) => `<tr><th>${field}</th><td>${value || '—'}</td></tr>`)
+  return `<table>${cells.join('')}</table>`
 }
 
 export function reportsOf(records: ExportRecord[]): ToolReport[] {
   return records.flatMap(record => (record.delivery?.report ? [record.delivery.report] : []))
 }
 
-function detailRows(record: ExportRecord): Row[] {
+function detailRows(inputs: ReportInputs, record: ExportRecord): { main: Row[]; technical: Row[] } {
   const { zip, delivery } = record
+  const technical: Row[] = []
   const rows: Row[] = [
     ['Tool', code(record.toolId)],
     ['Flow', record.flowId ? code(record.flowId) : 'not given'],
@@ -61,7 +103,7 @@ function detailRows(record: ExportRecord): Row[] {
     ['Duration', seconds(record.durationMs)]
   ]
   if (zip) {
-    rows.push(
+    technical.push(
       ['File', code(zip.file)],
       ['Size', `${zip.size} bytes`],
       ['SHA-256', code(zip.sha256)],
@@ -69,7 +111,8 @@ function detailRows(record: ExportRecord): Row[] {
     )
   }
   if (record.artifact) rows.push(['Artifact', artifactLink(record)])
-  if (delivery?.changes) rows.push(['Changes', describeChanges(delivery.changes)])
+  if (delivery?.changes)
+    rows.push(['Changes', describeChanges(inputs, record.toolId, delivery.changes)])
   if (delivery && delivery.redacted.length > 0) {
     rows.push([
       'Redacted',
@@ -77,10 +120,10 @@ function detailRows(record: ExportRecord): Row[] {
     ])
   }
   if (record.errors.length > 0) rows.push(['Error', record.errors.map(errorText).join('<br>')])
-  return rows
+  return { main: rows, technical }
 }
 
-function batchRow(record: ExportRecord): string[] {
+function batchRow(inputs: ReportInputs, record: ExportRecord): string[] {
   const { zip, delivery } = record
   return [
     code(record.toolId),
@@ -89,8 +132,12 @@ function batchRow(record: ExportRecord): string[] {
     zip ? `${zip.size} bytes` : '',
     zip ? code(zip.sha256.slice(0, 12)) : '',
     record.artifact ? artifactLink(record) : '',
-    delivery?.changes ? describeChanges(delivery.changes) : delivery?.changed === false ? 'no' : '',
-    record.errors.map(errorText).join('<br>')
+    delivery?.changes
+      ? describeChanges(inputs, record.toolId, delivery.changes)
+      : delivery?.changed === false
+        ? 'no'
+        : '',
+    errorText(printable(record.errors.join('; '), ERROR_CELL))
   ]
 }
 
@@ -105,10 +152,12 @@ function artifactLink(record: ExportRecord): string {
   return `${link} (${secretsOf(record.artifact)})`
 }
 
-function describeChanges(changes: FileChanges): string {
+/** Each file with its folder in the repository, as a reader finds it there. */
+function describeChanges(inputs: ReportInputs, toolId: string, changes: FileChanges): string {
+  const folder = forTool(inputs.commitPath, toolId)
   return (['added', 'modified', 'removed'] as const)
     .filter(kind => changes[kind].length > 0)
-    .map(kind => `${kind}: ${changes[kind].map(code).join(', ')}`)
+    .map(kind => `${kind}: ${changes[kind].map(name => code(`${folder}/${name}`)).join(', ')}`)
     .join('<br>')
 }
 
