@@ -244,12 +244,17 @@ describe('run()', () => {
   it('names workflows, not tools, in the commit and pull request of resource: workflow', async () => {
     await restartKore({ dialect: 'workflows', jobPolls: 0 })
     given({ resource: 'workflow', 'tool-id': 'a-wf-1', 'pull-request': 'true' })
-    await run()
+    process.env.GITHUB_RUN_ID = '555'
+    await run().finally(() => delete process.env.GITHUB_RUN_ID)
     expect(mocked.setFailed).not.toHaveBeenCalled()
     const branch = 'kore-tool-export/into-main/a-wf-1'
     expect(github.history(branch)[0]?.message).toMatch(/^Back up Kore.ai workflow a-wf-1 \(export /)
     expect(github.pulls[0]?.title).toBe('Back up Kore.ai workflow a-wf-1')
     expect(github.pulls[0]?.body).toMatch(/^Automated backup of Kore.ai workflow a-wf-1 /)
+    // The run that made it, for a reviewer to find its log.
+    expect(github.pulls[0]?.body).toContain(
+      `in [run 555](https://github.com/${github.repository}/actions/runs/555).`
+    )
   })
 
   it('reports the commit on its branch when the pull request is refused, and fails', async () => {

@@ -35794,7 +35794,7 @@ async function commitTools(inputs, pending, maxCommitBytes) {
         const subjectLine = inputs.commitMessage ||
             (single ? `Back up ${subject}${job}` : `Back up ${subject} ${changed}`);
         const body = commitBody([...reports.values()]);
-        const intro = `Automated backup of ${subject}${job} by kore-tool-export.`;
+        const intro = `Automated backup of ${subject}${job} by kore-tool-export${runLink()}.`;
         const details = reportMarkdown([...reports.values()], MAX_PULL_REQUEST_BODY - intro.length - 10);
         return {
             message: body ? `${subjectLine}\n\n${body}` : subjectLine,
@@ -35871,6 +35871,14 @@ function pullRequestBranch(inputs, base) {
     const paths = inputs.tools.map(tool => forTool(inputs.commitPath, tool.toolId)).sort();
     const digest = (0,external_node_crypto_.createHash)('sha256').update(paths.join('\n')).digest('hex').slice(0, 12);
     return `kore-tool-export/into-${base}/batch-${digest}`;
+}
+/** The workflow run that made the pull request, for a reviewer to find its log and summary. */
+function runLink() {
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
+    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID || !/^\d+$/.test(GITHUB_RUN_ID))
+        return '';
+    const server = GITHUB_SERVER_URL || 'https://github.com';
+    return ` in [run ${GITHUB_RUN_ID}](${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID})`;
 }
 function logResult(result, toolIn) {
     if (!result.changed)

@@ -170,7 +170,7 @@ async function commitTools(
       inputs.commitMessage ||
       (single ? `Back up ${subject}${job}` : `Back up ${subject} ${changed}`)
     const body = commitBody([...reports.values()])
-    const intro = `Automated backup of ${subject}${job} by kore-tool-export.`
+    const intro = `Automated backup of ${subject}${job} by kore-tool-export${runLink()}.`
     const details = reportMarkdown([...reports.values()], MAX_PULL_REQUEST_BODY - intro.length - 10)
     return {
       message: body ? `${subjectLine}\n\n${body}` : subjectLine,
@@ -246,6 +246,14 @@ export function pullRequestBranch(
   const paths = inputs.tools.map(tool => forTool(inputs.commitPath, tool.toolId)).sort()
   const digest = createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 12)
   return `kore-tool-export/into-${base}/batch-${digest}`
+}
+
+/** The workflow run that made the pull request, for a reviewer to find its log and summary. */
+function runLink(): string {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env
+  if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID || !/^\d+$/.test(GITHUB_RUN_ID)) return ''
+  const server = GITHUB_SERVER_URL || 'https://github.com'
+  return ` in [run ${GITHUB_RUN_ID}](${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID})`
 }
 
 function logResult(result: CommitResult, toolIn: Map<string, Pending>): void {
