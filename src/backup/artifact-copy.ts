@@ -9,7 +9,8 @@ import { repositoryVisibility } from '../repository-visibility.js'
 import { removeAtExit } from '../temporary-files.js'
 import { printable } from '../text.js'
 import { extractZip } from './archive.js'
-import { isEnvVariablesFile, redactEnvVariablesFile } from './env-variables.js'
+import { isEnvVariablesFile } from './env-variables.js'
+import { redactEnvVariablesFile } from './redaction.js'
 import { writeZip } from './zip-writer.js'
 
 /** What a workflow artifact holds of the secure values: placeholders, or the values in clear. */

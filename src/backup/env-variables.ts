@@ -1,6 +1,4 @@
-import { applyEdits, Edit, Node, parseTree } from 'jsonc-parser'
-import { extractZip } from './archive.js'
-import { decodeJsonBytes, parseJsonTree } from './json-text.js'
+import { Node, parseTree } from 'jsonc-parser'
 import { printable } from '../text.js'
 
 /**
@@ -122,7 +120,7 @@ export function findVariables(root: Node): Variable[] {
   return found
 }
 
-function findSecureVariables(root: Node): Variable[] {
+export function findSecureVariables(root: Node): Variable[] {
   return findVariables(root).filter(variable => variable.secure)
 }
 
@@ -184,37 +182,6 @@ function valueFields(object: Node): Node[] {
   return (object.children ?? [])
     .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
     .map(p => p.children?.[1] as Node)
-}
-
-/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
-export function redactSecureValues(text: string): { text: string; names: string[] } {
-  const variables = findSecureVariables(parseJsonTree(text))
-  const edits: Edit[] = variables.flatMap(variable =>
-    variable.values.map(value => ({
-      offset: value.offset,
-      length: value.length,
-      content: JSON.stringify(REDACTED)
-    }))
-  )
-  return { text: applyEdits(text, edits), names: variables.map(v => v.name) }
-}
-
-/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
-export function redactEnvVariablesFile(data: Buffer): { text: string; names: string[] } {
-  return redactSecureValues(decodeJsonBytes(data))
-}
-
-/**
- * The secure variables of an export zip (none when it has no variables file); undefined when
- * they cannot be told, which callers must treat as "may hold secrets".
- */
-export async function secureVariablesInZip(file: string): Promise<string[] | undefined> {
-  try {
-    const entries = await extractZip(file, isEnvVariablesFile)
-    return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names)
-  } catch {
-    return undefined
-  }
 }
 
 function isMarkedSecure(object: Node, nameFromParent: string | undefined): boolean {

@@ -1,6 +1,7 @@
 import { messageOf } from '../../errors.js'
 import type { ZipFileEntry } from '../../backup/archive.js'
-import { isEnvVariablesFile, redactEnvVariablesFile } from '../../backup/env-variables.js'
+import { isEnvVariablesFile } from '../../backup/env-variables.js'
+import { Redacted, redactEnvVariablesFile } from '../../backup/redaction.js'
 import type { EnvVariablesMode } from '../inputs.js'
 import {
   decodeJsonBytes,
@@ -48,7 +49,7 @@ export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMo
   return { files, redacted }
 }
 
-function redactOrRefuse(entry: ZipFileEntry): { text: string; names: string[] } {
+function redactOrRefuse(entry: ZipFileEntry): Redacted {
   try {
     return redactEnvVariablesFile(entry.data)
   } catch (error) {
