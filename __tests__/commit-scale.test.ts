@@ -120,7 +120,9 @@ describe('deliverToRepository', () => {
       githubToken: github.token,
       pullRequest: false,
       envVariables: 'keep' as const,
-      resource: 'tool' as const
+      resource: 'tool' as const,
+      apiKey: 'test-key',
+      secretScan: 'refuse' as const
     }
     const oneTool = 800
     const { commit, tools } = await deliverToRepository(inputs, exported, oneTool + 200)

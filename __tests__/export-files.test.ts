@@ -201,4 +201,16 @@ describe('prepareExportFiles', () => {
     expect(omitted.files.has('env_variables.json')).toBe(false)
     expect(omitted.redacted).toEqual([])
   })
+
+  it('hands the scan the secure values: replaced with redact, and where they sit with keep', () => {
+    const env = '[{"key":"TOKEN","value":"s3cr3t-value","isSecured":true},{"key":"U","value":"u"}]'
+    const redacted = prepareExportFiles([flow, entry('env_variables.json', env)], 'redact')
+    expect(redacted.secrets).toEqual([{ label: 'secure variable TOKEN', value: 's3cr3t-value' }])
+    expect(redacted.kept.size).toBe(0)
+    const kept = prepareExportFiles([flow, entry('env_variables.json', env)], 'keep')
+    const text = kept.files.get('env_variables.json')?.toString() ?? ''
+    const [span] = kept.kept.get('env_variables.json') ?? []
+    expect(text.slice(span?.start, span?.end)).toBe('"s3cr3t-value"')
+    expect(kept.secrets).toEqual(redacted.secrets)
+  })
 })

@@ -23,6 +23,7 @@ export const Input = {
   GithubToken: 'github-token',
   PullRequest: 'pull-request',
   EnvVariables: 'env-variables',
+  SecretScan: 'secret-scan',
   Resource: 'resource',
   KeepAlive: 'keep-alive',
   KeepAliveDays: 'keep-alive-days'

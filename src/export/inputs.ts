@@ -3,6 +3,7 @@ import { Input, inputError } from '../input-names.js'
 import { readApiKey } from '../api-key.js'
 import { ARTIFACT_SECRETS_MODES, ArtifactSecrets } from '../backup/artifact-copy.js'
 import { Resource, RESOURCES } from '../kore/dialect.js'
+import { SECRET_SCAN_MODES, SecretScanMode } from '../secret-scan.js'
 import { hideSecret } from '../text.js'
 import {
   ToolSpec,
@@ -65,6 +66,8 @@ export interface Inputs {
   githubToken: string
   pullRequest: boolean
   envVariables: EnvVariablesMode
+  /** What a commit does with text that looks like a secret: refuse the tool, warn, or nothing. */
+  secretScan: SecretScanMode
   /** Re-enable the running workflow when the branch has been quiet this long (scheduled runs). */
   keepAlive: boolean
   keepAliveDays: number
@@ -123,6 +126,7 @@ export function readInputs(): Inputs {
       core.getInput(Input.EnvVariables),
       ENV_VARIABLES_MODES
     ),
+    secretScan: parseChoice(Input.SecretScan, core.getInput(Input.SecretScan), SECRET_SCAN_MODES),
     keepAlive,
     keepAliveDays: parseWholeNumber(
       Input.KeepAliveDays,

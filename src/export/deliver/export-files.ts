@@ -1,7 +1,13 @@
 import { messageOf } from '../../errors.js'
 import type { ZipFileEntry } from '../../backup/archive.js'
 import { isEnvVariablesFile } from '../../backup/env-variables.js'
-import { Redacted, redactEnvVariablesFile } from '../../backup/redaction.js'
+import {
+  Redacted,
+  redactEnvVariablesFile,
+  secureValues,
+  SecureValue
+} from '../../backup/redaction.js'
+import type { KnownSecret, Span } from '../../secret-scan.js'
 import type { EnvVariablesMode } from '../inputs.js'
 import {
   decodeJsonBytes,
@@ -16,6 +22,10 @@ export interface PreparedFiles {
   files: Map<string, Buffer>
   /** Names (or positions) of the variables whose values were redacted. */
   redacted: string[]
+  /** The secure values of the export (redacted or kept), which no other place may hold. */
+  secrets: KnownSecret[]
+  /** With env-variables: keep, where the variables file holds them on purpose. */
+  kept: Map<string, Span[]>
 }
 
 /** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
@@ -34,6 +44,8 @@ function redactionError(file: string, reason: string): Error {
 export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMode): PreparedFiles {
   const files = new Map<string, Buffer>()
   const redacted: string[] = []
+  const values: SecureValue[] = []
+  const kept = new Map<string, Span[]>()
   for (const entry of entries) {
     const isEnvVariables = isEnvVariablesFile(entry.name)
     if (isEnvVariables && mode === 'omit') continue
@@ -41,12 +53,37 @@ export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMo
       const result = redactOrRefuse(entry)
       files.set(entry.name, Buffer.from(readable(result.text), 'utf8'))
       redacted.push(...result.names)
+      values.push(...result.values)
       continue
     }
     const text = jsonText(entry.data)
-    files.set(entry.name, text === undefined ? entry.data : Buffer.from(readable(text), 'utf8'))
+    const stored = text === undefined ? undefined : readable(text)
+    files.set(entry.name, stored === undefined ? entry.data : Buffer.from(stored, 'utf8'))
+    if (isEnvVariables && stored !== undefined) {
+      const found = keptSecureValues(stored)
+      values.push(...found)
+      kept.set(
+        entry.name,
+        found.map(v => ({ start: v.offset, end: v.offset + v.length }))
+      )
+    }
   }
-  return { files, redacted }
+  const secrets = values.flatMap(v =>
+    v.secrets.map(value => ({ label: `secure variable ${printable(v.name, 100)}`, value }))
+  )
+  return { files, redacted, secrets, kept }
+}
+
+/**
+ * Kept on purpose (env-variables: keep), where the committed text holds them. A file whose
+ * secure variables cannot be told has none kept on purpose: the scan then sees all of it.
+ */
+function keptSecureValues(text: string): SecureValue[] {
+  try {
+    return secureValues(text)
+  } catch {
+    return []
+  }
 }
 
 function redactOrRefuse(entry: ZipFileEntry): Redacted {
