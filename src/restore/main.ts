@@ -17,6 +17,7 @@ import { fillEnvValues, refusePlaceholders } from './env-values.js'
 import { readRestoreInputs, RestoreInput, RestoreInputs } from './inputs.js'
 import { exportCurrentState } from './current-state.js'
 import { keepBeforeImport, planOf } from './plan.js'
+import { withoutSecrets } from './plan-scan.js'
 import { refuseKeepUnlessPrivate } from '../backup/artifact-copy.js'
 import { reportRestore } from './report.js'
 import { RestoreRecord, restoreTool } from './restore-tool.js'
@@ -66,7 +67,11 @@ export async function run(): Promise<void> {
         ? await exportCurrentState(given, Date.now() + given.timeoutSeconds * 1000)
         : undefined
     // Over an existing tool without its current state (backup-before: false) there is no plan.
-    if (current || !given.toolId) record.plan = planOf(given, current?.files, toUpload)
+    if (current || !given.toolId) {
+      const plan = planOf(given, current?.files, toUpload)
+      const variables = [current?.files.get('env_variables.json'), toUpload.env]
+      record.plan = await withoutSecrets(given, plan, variables)
+    }
     if (given.plan) {
       // Nothing will be imported: the target's zip (its secrets in clear) is not kept. Only the
       // folder this step made goes: the source may be an earlier step's before-file.
