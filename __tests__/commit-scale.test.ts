@@ -122,7 +122,9 @@ describe('deliverToRepository', () => {
       envVariables: 'keep' as const,
       check: false,
       secretsKey: '',
-      resource: 'tool' as const
+      resource: 'tool' as const,
+      apiKey: 'test-key',
+      secretScan: 'refuse' as const
     }
     const oneTool = 800
     const { commit, tools } = await deliverToRepository(inputs, exported, oneTool + 200)

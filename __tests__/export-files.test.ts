@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { prepareExportFiles } from '../src/export/deliver/export-files.js'
-import { redactSecureValues } from '../src/backup/env-variables.js'
+import { redactSecureValues } from '../src/backup/redaction.js'
 import { reindentJson } from '../src/backup/json-text.js'
 
 const entry = (name: string, text: string | Buffer) => {
@@ -34,6 +34,18 @@ describe('redactSecureValues', () => {
     )
   })
 
+  it('says what it replaced, and where it was', () => {
+    const text =
+      '[{"key":"TOKEN","value":"s3cr3t","isSecured":true},{"key":"N","value":{"a":["x",12]},"secret":1}]'
+    const { values } = redactSecureValues(text)
+    expect(values.map(v => [v.name, v.secrets, text.slice(v.offset, v.offset + v.length)])).toEqual(
+      [
+        ['TOKEN', ['s3cr3t'], '"s3cr3t"'],
+        ['N', ['x', '12'], '{"a":["x",12]}']
+      ]
+    )
+  })
+
   it('finds variables nested under a wrapper object', () => {
     const text = '{"envVariables":[{"key":"K","value":"v","isSecret":true}],"count":1.0}'
     expect(redactSecureValues(text).text).toBe(
@@ -58,7 +70,7 @@ describe('redactSecureValues: failing closed', () => {
 
   it('keeps values whose flag reads false', () => {
     const text = '[{"key":"A","value":"a","isSecured":"false"},{"key":"B","value":"b","secure":0}]'
-    expect(redactSecureValues(text)).toEqual({ text, names: [], secrets: [] })
+    expect(redactSecureValues(text)).toEqual({ text, names: [], values: [], secrets: [] })
   })
 
   it('tolerates comments and trailing commas', () => {
@@ -188,5 +200,17 @@ describe('prepareExportFiles', () => {
     const omitted = prepareExportFiles(entries, 'omit')
     expect(omitted.files.has('env_variables.json')).toBe(false)
     expect(omitted.redacted).toEqual([])
+  })
+
+  it('hands the scan the secure values: replaced with redact, and where they sit with keep', () => {
+    const env = '[{"key":"TOKEN","value":"s3cr3t-value","isSecured":true},{"key":"U","value":"u"}]'
+    const redacted = prepareExportFiles([flow, entry('env_variables.json', env)], 'redact')
+    expect(redacted.secrets).toEqual([{ label: 'secure variable TOKEN', value: 's3cr3t-value' }])
+    expect(redacted.kept.size).toBe(0)
+    const kept = prepareExportFiles([flow, entry('env_variables.json', env)], 'keep')
+    const text = kept.files.get('env_variables.json')?.toString() ?? ''
+    const [span] = kept.kept.get('env_variables.json') ?? []
+    expect(text.slice(span?.start, span?.end)).toBe('"s3cr3t-value"')
+    expect(kept.secrets).toEqual(redacted.secrets)
   })
 })

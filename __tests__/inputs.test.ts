@@ -49,6 +49,7 @@ describe('readInputs', () => {
       secretsKey: '',
       check: false,
       failOnDrift: false,
+      secretScan: 'refuse',
       keepAlive: false,
       keepAliveDays: 45
     })
@@ -71,7 +72,8 @@ describe('readInputs', () => {
       [Input.CommitPath]: './backups/{tool-id}/current/',
       [Input.CommitBranch]: 'refs/heads/backups/kore',
       [Input.PullRequest]: 'true',
-      [Input.EnvVariables]: 'OMIT'
+      [Input.EnvVariables]: 'OMIT',
+      [Input.SecretScan]: 'Warn'
     })
     const inputs = readInputs()
     expect(inputs.host).toBe('https://kore.example.com/platform')
@@ -88,6 +90,7 @@ describe('readInputs', () => {
     expect(inputs.commitBranch).toBe('backups/kore')
     expect(inputs.pullRequest).toBe(true)
     expect(inputs.envVariables).toBe('omit')
+    expect(inputs.secretScan).toBe('warn')
   })
 
   it('reads a tools list: ids, flow ids, comments and blank lines', () => {
@@ -197,6 +200,7 @@ describe('readInputs', () => {
     [Input.CommitBranch, 'x.lock', 'is not a valid branch name'],
     [Input.PullRequest, 'sure', 'pull-request: "sure" is not a boolean'],
     [Input.EnvVariables, 'hide', 'env-variables: "hide" is not one of redact, keep, omit'],
+    [Input.SecretScan, 'no', 'secret-scan: "no" is not one of refuse, warn, off'],
     [Input.KeepAlive, 'yes', 'keep-alive: "yes" is not a boolean'],
     [Input.KeepAliveDays, '60', 'keep-alive-days: "60" is not a whole number from 1 to 59'],
     [Input.MaxDownloadSize, 'big', 'max-download-size: "big" is not a size'],

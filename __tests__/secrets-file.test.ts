@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import * as age from 'age-encryption'
-import { redactSecureValues } from '../src/backup/env-variables.js'
+import { redactSecureValues } from '../src/backup/redaction.js'
 import {
   changedSecureValues,
   decryptSecureValues,
   encryptSecureValues,
   sameSecureValues,
-  secureValuesOf
+  sealedValuesOf
 } from '../src/backup/secrets-file.js'
 
 describe('the encrypted secure values', () => {
@@ -14,7 +14,7 @@ describe('the encrypted secure values', () => {
     const redaction = redactSecureValues(
       '[{"key":"A","value":"x\\u00e9","isSecured":true},{"key":"B","value":12.50,"isSecured":true},{"key":"C","value":"open"}]'
     )
-    const values = secureValuesOf(redaction)
+    const values = sealedValuesOf(redaction)
     expect([...values]).toEqual([
       ['A', ['"x\\u00e9"']],
       ['B', ['12.50']]
@@ -33,7 +33,7 @@ describe('the encrypted secure values', () => {
     const redaction = redactSecureValues(
       '[{"key":"A","value":"1","isSecured":true},{"key":"A","value":"2","isSecured":true}]'
     )
-    expect(() => secureValuesOf(redaction)).toThrow('two secure variables are named A')
+    expect(() => sealedValuesOf(redaction)).toThrow('two secure variables are named A')
   })
 
   it('refuses a file that decrypts to something else, never showing it', async () => {

@@ -32511,8 +32511,8 @@ function bufferIncludes(buffer, content) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   R_: () => (/* binding */ SECRETS_FILE),
-/* harmony export */   Rp: () => (/* binding */ secureValuesOf),
 /* harmony export */   WG: () => (/* binding */ sameSecureValues),
+/* harmony export */   iH: () => (/* binding */ sealedValuesOf),
 /* harmony export */   iS: () => (/* binding */ changedSecureValues),
 /* harmony export */   l_: () => (/* binding */ encryptSecureValues),
 /* harmony export */   nV: () => (/* binding */ decryptSecureValues),
@@ -32530,7 +32530,7 @@ function bufferIncludes(buffer, content) {
 const SECRETS_FILE = 'env_variables.secrets.age';
 const FORMAT = 'kore-tool-export/secure-values@1';
 /** The redaction's secrets by name; two secure variables of one name cannot be told apart. */
-function secureValuesOf(redaction) {
+function sealedValuesOf(redaction) {
     const values = new Map();
     for (const [name, texts] of redaction.secrets) {
         // The walker names a variable without a name by its offset, which re-indenting moves.
@@ -32741,7 +32741,7 @@ function checkDeadline(deadline) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5356);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(36418);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32751,7 +32751,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5356:
+/***/ 36418:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32819,7 +32819,7 @@ async function upload(request) {
         throw artifactUploadError(`Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`, keptAt);
     }
     // Loaded only when needed: it is most of the bundle and slows every start.
-    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(111)]).then(__nccwpck_require__.bind(__nccwpck_require__, 40111));
+    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(913), __nccwpck_require__.e(830), __nccwpck_require__.e(111)]).then(__nccwpck_require__.bind(__nccwpck_require__, 40111));
     const client = new DefaultArtifactClient();
     try {
         if (request.overwrite) {
@@ -32893,6 +32893,7 @@ const Input = {
     PullRequest: 'pull-request',
     EnvVariables: 'env-variables',
     SecretsKey: 'secrets-key',
+    SecretScan: 'secret-scan',
     Resource: 'resource',
     KeepAlive: 'keep-alive',
     KeepAliveDays: 'keep-alive-days'
@@ -33581,164 +33582,7 @@ function readEntry(zip, entry, keepData) {
 
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(99547);
-;// CONCATENATED MODULE: ./src/backup/json-text.ts
-
-/** A file that should be JSON and cannot be read as such. */
-class NotJsonError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'NotJsonError';
-    }
-}
-/**
- * Decodes a JSON file as exporters write it: UTF-8, with or without a byte order mark, or UTF-16
- * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
- * secret's end.
- */
-function decodeJsonBytes(data) {
-    try {
-        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
-            return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
-        }
-        if (data[0] === 0xff && data[1] === 0xfe) {
-            return new TextDecoder('utf-16le', { fatal: true }).decode(data.subarray(2));
-        }
-        if (data[0] === 0xfe && data[1] === 0xff) {
-            return new TextDecoder('utf-16be', { fatal: true }).decode(data.subarray(2));
-        }
-        return new TextDecoder('utf-8', { fatal: true }).decode(data);
-    }
-    catch {
-        throw new NotJsonError('it is not valid UTF-8 or UTF-16 text');
-    }
-}
-/**
- * Parses what jsonc-parser tolerates (comments, trailing commas) into a tree with offsets, so
- * edits can touch one value's text and nothing else.
- */
-function parseJsonTree(text) {
-    const errors = [];
-    const root = (0,main.parseTree)(text, errors, { allowTrailingComma: true, disallowComments: false });
-    const [first] = errors;
-    if (first) {
-        throw new NotJsonError(`it is not JSON (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})`);
-    }
-    if (!root)
-        throw new NotJsonError('it is empty');
-    return root;
-}
-/** A JSON file's text and tree, as the change report reads it; undefined when it is not JSON. */
-function jsonTreeOf(data) {
-    try {
-        const text = decodeJsonBytes(data);
-        refuseDeepJson(text);
-        return { text, root: parseJsonTree(text) };
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
- * re-indenting alone would write gigabytes (every line carries its depth's indentation) and
- * recursive parsers run out of stack.
- */
-const MAX_JSON_DEPTH = 512;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-/** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
-function refuseDeepJson(text) {
-    let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === QUOTE)
-            i = stringEnd(text, i);
-        else if (c === 0x7b || c === 0x5b) {
-            if (++depth > MAX_JSON_DEPTH) {
-                throw new NotJsonError(`it nests deeper than ${MAX_JSON_DEPTH} levels`);
-            }
-        }
-        else if (c === 0x7d || c === 0x5d)
-            depth--;
-    }
-}
-/** Index of the quote that ends the string starting at `start` (the text's end if none). */
-function stringEnd(text, start) {
-    for (let quote = text.indexOf('"', start + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
-        let backslashes = 0;
-        while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH)
-            backslashes++;
-        if (backslashes % 2 === 0)
-            return quote;
-    }
-    return text.length;
-}
-/** Characters that end a number or a literal (`true`, `null`). */
-function endsLiteral(c) {
-    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x3a || c <= 0x20;
-}
-/**
- * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
- * between tokens changes, every string and number keeps its exact text (so `1.50` and
- * `12345678901234567890` survive). Empty objects and arrays stay on one line. Throws
- * NotJsonError once the output passes `maxLength`.
- */
-function reindentJson(text, maxLength = Infinity) {
-    refuseDeepJson(text);
-    const indents = ['\n'];
-    let out = '';
-    let depth = 0;
-    let justOpened = false;
-    let i = 0;
-    while (i < text.length) {
-        const c = text.charCodeAt(i);
-        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
-            i++;
-            continue;
-        }
-        if (c === 0x7d || c === 0x5d) {
-            depth--;
-            out += justOpened ? text[i] : indents[depth] + text[i];
-            justOpened = false;
-            i++;
-            continue;
-        }
-        if (c === 0x2c) {
-            out += `,${indents[depth]}`;
-            i++;
-            continue;
-        }
-        if (c === 0x3a) {
-            out += ': ';
-            i++;
-            continue;
-        }
-        if (out.length > maxLength) {
-            throw new NotJsonError(`re-indented, it would be longer than ${maxLength} characters`);
-        }
-        // A value starts: a string, an object or array, a number or a literal.
-        if (justOpened)
-            out += indents[depth];
-        justOpened = false;
-        let end = i + 1;
-        if (c === QUOTE)
-            end = stringEnd(text, i) + 1;
-        else if (c === 0x7b || c === 0x5b) {
-            depth++;
-            indents[depth] ??= `\n${'  '.repeat(depth)}`;
-            justOpened = true;
-        }
-        else
-            while (end < text.length && !endsLiteral(text.charCodeAt(end)))
-                end++;
-        out += text.slice(i, end);
-        i = end;
-    }
-    return `${out}\n`;
-}
-
 ;// CONCATENATED MODULE: ./src/backup/env-variables.ts
-
 
 
 /**
@@ -33898,24 +33742,6 @@ function valueFields(object) {
         .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
         .map(p => p.children?.[1]);
 }
-/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
-function redactSecureValues(text) {
-    const variables = findSecureVariables(parseJsonTree(text));
-    const edits = variables.flatMap(variable => variable.values.map(value => ({
-        offset: value.offset,
-        length: value.length,
-        content: JSON.stringify(REDACTED)
-    })));
-    const secrets = variables.map(({ name, values }) => [
-        name,
-        values.map(value => text.slice(value.offset, value.offset + value.length))
-    ]);
-    return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name), secrets };
-}
-/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
-function redactEnvVariablesFile(data) {
-    return redactSecureValues(decodeJsonBytes(data));
-}
 function isMarkedSecure(object, nameFromParent) {
     let secure = false;
     for (const property of object.children ?? []) {
@@ -33985,6 +33811,162 @@ function env_variables_valueOf(object, normalisedKey) {
 }
 function hasKey(object, normalisedKey) {
     return env_variables_valueOf(object, normalisedKey) !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/backup/json-text.ts
+
+/** A file that should be JSON and cannot be read as such. */
+class NotJsonError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'NotJsonError';
+    }
+}
+/**
+ * Decodes a JSON file as exporters write it: UTF-8, with or without a byte order mark, or UTF-16
+ * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
+ * secret's end.
+ */
+function decodeJsonBytes(data) {
+    try {
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+            return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
+        }
+        if (data[0] === 0xff && data[1] === 0xfe) {
+            return new TextDecoder('utf-16le', { fatal: true }).decode(data.subarray(2));
+        }
+        if (data[0] === 0xfe && data[1] === 0xff) {
+            return new TextDecoder('utf-16be', { fatal: true }).decode(data.subarray(2));
+        }
+        return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    }
+    catch {
+        throw new NotJsonError('it is not valid UTF-8 or UTF-16 text');
+    }
+}
+/**
+ * Parses what jsonc-parser tolerates (comments, trailing commas) into a tree with offsets, so
+ * edits can touch one value's text and nothing else.
+ */
+function parseJsonTree(text) {
+    const errors = [];
+    const root = (0,main.parseTree)(text, errors, { allowTrailingComma: true, disallowComments: false });
+    const [first] = errors;
+    if (first) {
+        throw new NotJsonError(`it is not JSON (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})`);
+    }
+    if (!root)
+        throw new NotJsonError('it is empty');
+    return root;
+}
+/** A JSON file's text and tree, as the change report reads it; undefined when it is not JSON. */
+function jsonTreeOf(data) {
+    try {
+        const text = decodeJsonBytes(data);
+        refuseDeepJson(text);
+        return { text, root: parseJsonTree(text) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
+ * re-indenting alone would write gigabytes (every line carries its depth's indentation) and
+ * recursive parsers run out of stack.
+ */
+const MAX_JSON_DEPTH = 512;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
+function refuseDeepJson(text) {
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === QUOTE)
+            i = stringEnd(text, i);
+        else if (c === 0x7b || c === 0x5b) {
+            if (++depth > MAX_JSON_DEPTH) {
+                throw new NotJsonError(`it nests deeper than ${MAX_JSON_DEPTH} levels`);
+            }
+        }
+        else if (c === 0x7d || c === 0x5d)
+            depth--;
+    }
+}
+/** Index of the quote that ends the string starting at `start` (the text's end if none). */
+function stringEnd(text, start) {
+    for (let quote = text.indexOf('"', start + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
+        let backslashes = 0;
+        while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH)
+            backslashes++;
+        if (backslashes % 2 === 0)
+            return quote;
+    }
+    return text.length;
+}
+/** Characters that end a number or a literal (`true`, `null`). */
+function endsLiteral(c) {
+    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x3a || c <= 0x20;
+}
+/**
+ * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
+ * between tokens changes, every string and number keeps its exact text (so `1.50` and
+ * `12345678901234567890` survive). Empty objects and arrays stay on one line. Throws
+ * NotJsonError once the output passes `maxLength`.
+ */
+function reindentJson(text, maxLength = Infinity) {
+    refuseDeepJson(text);
+    const indents = ['\n'];
+    let out = '';
+    let depth = 0;
+    let justOpened = false;
+    let i = 0;
+    while (i < text.length) {
+        const c = text.charCodeAt(i);
+        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+            i++;
+            continue;
+        }
+        if (c === 0x7d || c === 0x5d) {
+            depth--;
+            out += justOpened ? text[i] : indents[depth] + text[i];
+            justOpened = false;
+            i++;
+            continue;
+        }
+        if (c === 0x2c) {
+            out += `,${indents[depth]}`;
+            i++;
+            continue;
+        }
+        if (c === 0x3a) {
+            out += ': ';
+            i++;
+            continue;
+        }
+        if (out.length > maxLength) {
+            throw new NotJsonError(`re-indented, it would be longer than ${maxLength} characters`);
+        }
+        // A value starts: a string, an object or array, a number or a literal.
+        if (justOpened)
+            out += indents[depth];
+        justOpened = false;
+        let end = i + 1;
+        if (c === QUOTE)
+            end = stringEnd(text, i) + 1;
+        else if (c === 0x7b || c === 0x5b) {
+            depth++;
+            indents[depth] ??= `\n${'  '.repeat(depth)}`;
+            justOpened = true;
+        }
+        else
+            while (end < text.length && !endsLiteral(text.charCodeAt(end)))
+                end++;
+        out += text.slice(i, end);
+        i = end;
+    }
+    return `${out}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/backup/importable.ts
@@ -34161,6 +34143,66 @@ function checkJsonFile(name, data, utf16) {
         refuse('is not a JSON object');
 }
 
+;// CONCATENATED MODULE: ./src/backup/redaction.ts
+
+
+
+
+/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
+function redactSecureValues(text) {
+    const variables = findSecureVariables(parseJsonTree(text));
+    const edits = variables.flatMap(variable => variable.values.map(value => ({
+        offset: value.offset,
+        length: value.length,
+        content: JSON.stringify(REDACTED)
+    })));
+    return {
+        text: (0,main.applyEdits)(text, edits),
+        names: variables.map(v => v.name),
+        values: secureValuesOf(variables, text),
+        secrets: variables.map(({ name, values }) => [
+            name,
+            values.map(value => text.slice(value.offset, value.offset + value.length))
+        ])
+    };
+}
+/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
+function redactEnvVariablesFile(data) {
+    return redactSecureValues(decodeJsonBytes(data));
+}
+/** The secure values of a variables file's text, where they sit in it; throws as redacting does. */
+function secureValues(text) {
+    return secureValuesOf(findSecureVariables(parseJsonTree(text)), text);
+}
+/**
+ * The secure variables of an export zip (none when it has no variables file); undefined when
+ * they cannot be told, which callers must treat as "may hold secrets".
+ */
+async function secureVariablesInZip(file) {
+    try {
+        const entries = await extractZip(file, isEnvVariablesFile);
+        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
+    }
+    catch {
+        return undefined;
+    }
+}
+function secureValuesOf(variables, text) {
+    return variables.flatMap(variable => variable.values.map(value => ({
+        name: variable.name,
+        offset: value.offset,
+        length: value.length,
+        secrets: leaves(value, text)
+    })));
+}
+function leaves(node, text) {
+    if (node.type === 'string')
+        return [String(node.value)];
+    if (node.type === 'number')
+        return [text.slice(node.offset, node.offset + node.length)];
+    return (node.children ?? []).flatMap(child => child.type === 'property' ? leaves(child.children?.[1], text) : leaves(child, text));
+}
+
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/yazl/index.js
@@ -34197,6 +34239,7 @@ async function writeZip(file, entries) {
 }
 
 ;// CONCATENATED MODULE: ./src/backup/artifact-copy.ts
+
 
 
 
@@ -34287,19 +34330,6 @@ async function refuseKeepUnlessPrivate(input, token) {
         ? 'this repository is public, so anyone signed in to GitHub can download its artifacts'
         : `whether this repository is public cannot be told: ${answer.unknown}`;
     throw inputError(input, `keep is refused: ${why}, and the artifact would hold the secure values in clear. Use redact (the default): the restore fills them from env-values`);
-}
-/**
- * The secure variables of an export zip (none when it has no variables file); undefined when
- * they cannot be told, which callers must treat as "may hold secrets".
- */
-async function secureVariablesInZip(file) {
-    try {
-        const entries = await extractZip(file, isEnvVariablesFile);
-        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
-    }
-    catch {
-        return undefined;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/export/deliver/artifact.ts
@@ -35483,6 +35513,7 @@ var secrets_file = __nccwpck_require__(87842);
 
 
 
+
 /** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
 function redactionError(file, reason) {
     return new Error(`${(0,src_text/* printable */.g$)(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`);
@@ -35497,7 +35528,9 @@ function redactionError(file, reason) {
 function prepareExportFiles(entries, mode) {
     const files = new Map();
     const redacted = [];
-    let secrets;
+    const values = [];
+    const kept = new Map();
+    let sealed;
     for (const entry of entries) {
         const isEnvVariables = isEnvVariablesFile(entry.name);
         if (isEnvVariables && mode === 'omit')
@@ -35506,25 +35539,45 @@ function prepareExportFiles(entries, mode) {
             const result = redactOrRefuse(entry);
             files.set(entry.name, Buffer.from(readable(result.text), 'utf8'));
             redacted.push(...result.names);
+            values.push(...result.values);
             if (mode === 'encrypt') {
                 // One file's values are kept by name: a second one (a copy in a folder) would mix them.
-                if (secrets)
+                if (sealed)
                     throw redactionError(entry.name, 'encrypt keeps the values of one variables file, and the export has two');
-                secrets = secretsOrRefuse(entry.name, result);
+                sealed = sealedOrRefuse(entry.name, result);
             }
             continue;
         }
         const text = jsonText(entry.data);
-        files.set(entry.name, text === undefined ? entry.data : Buffer.from(readable(text), 'utf8'));
+        const stored = text === undefined ? undefined : readable(text);
+        files.set(entry.name, stored === undefined ? entry.data : Buffer.from(stored, 'utf8'));
+        if (isEnvVariables && stored !== undefined) {
+            const found = keptSecureValues(stored);
+            values.push(...found);
+            kept.set(entry.name, found.map(v => ({ start: v.offset, end: v.offset + v.length })));
+        }
     }
-    return { files, redacted, secrets };
+    const secrets = values.flatMap(v => v.secrets.map(value => ({ label: `secure variable ${(0,src_text/* printable */.g$)(v.name, 100)}`, value })));
+    return { files, redacted, secrets, kept, sealed };
 }
-function secretsOrRefuse(file, redaction) {
+function sealedOrRefuse(file, redaction) {
     try {
-        return (0,secrets_file/* secureValuesOf */.Rp)(redaction);
+        return (0,secrets_file/* sealedValuesOf */.iH)(redaction);
     }
     catch (error) {
         throw redactionError(file, (0,errors/* messageOf */.b)(error));
+    }
+}
+/**
+ * Kept on purpose (env-variables: keep), where the committed text holds them. A file whose
+ * secure variables cannot be told has none kept on purpose: the scan then sees all of it.
+ */
+function keptSecureValues(text) {
+    try {
+        return secureValues(text);
+    }
+    catch {
+        return [];
     }
 }
 function redactOrRefuse(entry) {
@@ -35637,6 +35690,351 @@ function manifestField(data, field) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/secret-scan.ts
+
+
+/**
+ * The last check on text the actions write where others read it (git, a pull request, a plan):
+ * secretlint's recommended rules, and the values the run knows are secret. Findings say where
+ * and which rule, never what matched.
+ */
+const SECRET_SCAN_MODES = ['refuse', 'warn', 'off'];
+/**
+ * Shorter known secrets are not looked for (a secure value `1` is everywhere). The same floor as
+ * printable's masking, for the same reason: credentials are long.
+ */
+const MIN_KNOWN_LENGTH = 8;
+/**
+ * The preset's filter honours `secretlint-disable` comments in the scanned text. Here that text
+ * is a tool author's: a prompt must not be able to switch the scan off.
+ */
+const FILTER_COMMENTS = '@secretlint/secretlint-rule-filter-comments';
+/**
+ * Loaded only when something is about to be written: the rules are a large part of the bundle,
+ * and a run that commits nothing should not pay for them at start-up.
+ */
+async function loadSecretScanner(known) {
+    const [{ lintSource }, { rules }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(198)]).then(__nccwpck_require__.bind(__nccwpck_require__, 198)),
+        __nccwpck_require__.e(/* import() */ 577).then(__nccwpck_require__.bind(__nccwpck_require__, 31577))
+    ]);
+    const config = {
+        rules: rules
+            .filter(rule => rule.meta.id !== FILTER_COMMENTS)
+            .map(rule => ({ id: rule.meta.id, rule }))
+    };
+    const needles = knownNeedles(known);
+    const scanner = {
+        scanRendered: texts => scanner.scan(texts.map(t => ({ name: t.name, text: asRead(t.text) }))),
+        async scan(texts) {
+            const starts = [];
+            let at = 0;
+            for (const { text } of texts) {
+                starts.push(at);
+                at += text.length + SEPARATOR.length;
+            }
+            const result = await lintSource({
+                source: {
+                    // No file name: rules that look for package.json or .npmrc shapes then look anyway.
+                    filePath: '',
+                    ext: '.txt',
+                    content: texts.map(t => t.text).join(SEPARATOR),
+                    contentType: 'text'
+                },
+                options: { config, maskSecrets: true, noPhysicFilePath: true }
+            });
+            const hits = result.messages.map(message => ({
+                start: message.range[0],
+                end: message.range[1],
+                rule: `${message.ruleId}#${message.messageId}`
+            }));
+            return texts.flatMap(({ name, text, allowed = [] }, index) => {
+                const start = starts[index] ?? 0;
+                // Each text owns the separator before it: a match starting there is not dropped.
+                const from = index === 0 ? -Infinity : start - SEPARATOR.length;
+                const to = (starts[index + 1] ?? Infinity) - SEPARATOR.length;
+                const own = hits
+                    .filter(hit => hit.start >= from && hit.start < to)
+                    .map(hit => ({
+                    rule: hit.rule,
+                    start: Math.min(Math.max(hit.start - start, 0), text.length),
+                    end: Math.min(hit.end - start, text.length)
+                }));
+                own.push(...knownHits(text, needles));
+                const flagged = own.filter(hit => !allowed.some(s => hit.start >= s.start && hit.end <= s.end));
+                const findings = locate(name, text, flagged);
+                return findings.length > 0 ? [{ name, index, findings }] : [];
+            });
+        }
+    };
+    return scanner;
+}
+/** Between texts scanned in one pass: a NUL, which no token, key or URL holds, ends a match. */
+const SEPARATOR = '\n\u0000\n';
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** Text as a reader of the rendered Markdown sees it; lines stay where they were. */
+function asRead(text) {
+    return text
+        .replace(/\u200d/g, '')
+        .replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (entity, dec, hex, name) => {
+        const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : undefined;
+        if (code === undefined)
+            return ENTITIES[String(name).toLowerCase()] ?? entity;
+        return code === 10 || code > 0x10ffff ? entity : String.fromCodePoint(code);
+    });
+}
+/** Each secret as written, and as a JSON string holds it (escaped once, or twice in JSON text). */
+function knownNeedles(known) {
+    const needles = new Map();
+    for (const { label, value } of known) {
+        if (value.length < MIN_KNOWN_LENGTH)
+            continue;
+        const once = JSON.stringify(value).slice(1, -1);
+        const twice = JSON.stringify(once).slice(1, -1);
+        for (const text of [value, once, twice]) {
+            if (!needles.has(text))
+                needles.set(text, `known secret: ${label}`);
+        }
+    }
+    return [...needles].map(([text, rule]) => ({ text, rule }));
+}
+function knownHits(text, needles) {
+    const hits = [];
+    for (const needle of needles) {
+        for (let at = text.indexOf(needle.text); at >= 0; at = text.indexOf(needle.text, at + 1)) {
+            hits.push({ start: at, end: at + needle.text.length, rule: needle.rule });
+        }
+    }
+    return hits;
+}
+/** One finding per place and rule, in the order of the text. */
+function locate(name, text, hits) {
+    if (hits.length === 0)
+        return [];
+    const errors = [];
+    const root = name.toLowerCase().endsWith('.json') ? (0,main.parseTree)(text, errors) : undefined;
+    const json = root && errors.length === 0 ? root : undefined;
+    const findings = new Map();
+    for (const hit of [...hits].sort((a, b) => a.start - b.start)) {
+        const line = `line ${lineAt(text, hit.start)}`;
+        const path = json && jsonPath(json, hit.start, hits);
+        const where = path === undefined ? line : `${path} (${line})`;
+        findings.set(`${where}\n${hit.rule}`, { where, rule: hit.rule });
+    }
+    return [...findings.values()];
+}
+function lineAt(text, offset) {
+    let line = 1;
+    for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1))
+        line++;
+    return line;
+}
+/**
+ * `nodes[1].prompt`. A key is author text too, and may be the secret itself: a key that overlaps
+ * any hit is shown as `<key>`.
+ */
+function jsonPath(root, offset, hits) {
+    const segments = [];
+    let node = (0,main.findNodeAtOffset)(root, offset, true);
+    if (!node)
+        return undefined;
+    for (let parent = node.parent; parent; node = parent, parent = parent.parent) {
+        if (parent.type === 'array')
+            segments.unshift(`[${parent.children?.indexOf(node) ?? 0}]`);
+        if (parent.type !== 'property')
+            continue;
+        const key = parent.children?.[0];
+        if (!key)
+            continue;
+        const overlaps = hits.some(h => h.start < key.offset + key.length && h.end > key.offset);
+        segments.unshift(overlaps ? '.<key>' : `.${(0,src_text/* printable */.g$)(String(key.value), 60)}`);
+    }
+    const path = segments.join('').replace(/^\./, '');
+    return path || '(the top level)';
+}
+/** `flow_definition.json at nodes[0].prompt (line 5): rule`, the first few, then how many more. */
+function listFindings(found, max = 5) {
+    const all = found.flatMap(({ name, findings }) => findings.map(f => `${(0,src_text/* printable */.g$)(name)} at ${f.where}: ${f.rule}`));
+    const more = all.length > max ? `, and ${all.length - max} more` : '';
+    return `${all.slice(0, max).join('; ')}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/export/deliver/secret-check.ts
+
+
+
+
+
+/** The scan for this run's commit; undefined with secret-scan: off. */
+async function newSecretCheck(mode, credentials, secureValues) {
+    if (mode === 'off')
+        return undefined;
+    const known = [
+        { label: Input.ApiKey, value: credentials.apiKey },
+        { label: Input.GithubToken, value: credentials.githubToken },
+        ...secureValues
+    ];
+    return { mode, scanner: await loadSecretScanner(known) };
+}
+/** Throws (refuse) or warns (warn) when a tool's files hold what looks like a secret. */
+async function checkToolFiles(check, toolId, files, kept) {
+    const texts = [...files].map(([name, data]) => ({
+        name,
+        text: data.toString('utf8'),
+        allowed: kept.get(name)
+    }));
+    const found = await check.scanner.scan(texts).catch((error) => {
+        throw new Error(`not committed: the secret scan failed: ${(0,errors/* messageOf */.b)(error)}`, { cause: error });
+    });
+    if (found.length === 0)
+        return;
+    const list = listFindings(found);
+    if (check.mode === 'refuse') {
+        throw new Error(`not committed: the secret scan flags ${list}. Nothing of this tool is committed (the artifact keeps the export); move the value into a secure variable in Kore.ai, or set secret-scan: warn if it is not a secret`);
+    }
+    core/* warning */.$e(`${toolId}: secret-scan: warn: committed although the secret scan flags ${list}`);
+}
+/**
+ * The change report shows old values too (what the branch held): a report whose text looks like
+ * it holds a secret is replaced by a line saying why (refuse), or warned about (warn).
+ */
+async function checkReports(check, reports) {
+    const directories = [...reports.keys()];
+    const texts = [...reports.values()].map(report => ({
+        name: `the change report of ${report.toolId}`,
+        text: [...report.markdown, ...report.plain].join('\n')
+    }));
+    for (const found of await check.scanner.scanRendered(texts)) {
+        const directory = directories[found.index] ?? '';
+        const report = reports.get(directory);
+        if (!report)
+            continue;
+        const list = listFindings([found]);
+        if (check.mode === 'warn') {
+            core/* warning */.$e(`secret-scan: warn: ${list}; the report is shown anyway`);
+            continue;
+        }
+        const note = `The change report is left out: the secret scan flags its text (${list}), likely in what the branch held before. The files themselves passed the scan.`;
+        core/* warning */.$e(`${report.toolId}: ${note}`);
+        reports.set(directory, { toolId: report.toolId, markdown: [md(note)], plain: [note] });
+    }
+}
+/** The commit message, pull request title and body: a hit refuses the whole commit (refuse). */
+async function checkDescription(check, texts) {
+    const found = await check.scanner.scanRendered(Object.entries(texts).map(([name, text]) => ({ name, text })));
+    if (found.length === 0)
+        return;
+    const list = listFindings(found);
+    if (check.mode === 'refuse') {
+        throw new Error(`not committed: the secret scan flags ${list}`);
+    }
+    core/* warning */.$e(`secret-scan: warn: ${list}; committed anyway`);
+}
+
+;// CONCATENATED MODULE: ./src/export/deliver/prepare.ts
+
+
+
+
+
+
+
+
+
+
+
+/** GitHub refuses a file over 100 MB in a push (and so in a tree). */
+const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024;
+/**
+ * The files of every tool that may be committed, each passed through the secret scan; a tool
+ * that may not (its variables file, a file GitHub refuses, the commit's size, a secret) gets the
+ * reason and is left out, and the others go on.
+ */
+async function readyTools(inputs, pending, deadline, maxCommitBytes, sealing) {
+    const directories = new Map();
+    const toolIn = new Map();
+    const prepared = await prepareTools(inputs, pending, deadline, maxCommitBytes);
+    if (prepared.length === 0)
+        return { directories, toolIn };
+    const scanStarted = Date.now();
+    let scanned = 0;
+    const check = await loadSecretCheck(inputs, prepared);
+    if (check instanceof Error) {
+        for (const { tool } of prepared)
+            tool.delivery.errors.push(check.message);
+        return { directories, toolIn };
+    }
+    for (const { tool, files } of prepared) {
+        const { zip, delivery } = tool;
+        try {
+            (0,deliver_deadline/* checkDeadline */.F)(deadline);
+            const directory = forTool(inputs.commitPath, zip.toolId);
+            if (sealing && files.sealed)
+                await sealing.seal(directory, files.files, files.sealed);
+            const fields = sealing && files.files.has(secrets_file/* SECRETS_FILE */.R_) ? { secretsRecipient: sealing.recipient } : {};
+            const withOwn = withManifest(files.files, fields);
+            if (check) {
+                scanned += withOwn.size;
+                await checkToolFiles(check, zip.toolId, withOwn, files.kept);
+            }
+            delivery.redacted = files.redacted;
+            if (files.redacted.length > 0) {
+                const encrypted = sealing ? `, and encrypted in ${secrets_file/* SECRETS_FILE */.R_}` : '';
+                core/* info */.pq(`${zip.toolId}: env-variables: ${inputs.envVariables}: the values of ${files.redacted.length} secure variable(s) (${(0,src_text/* printable */.g$)(files.redacted.join(', '), 1000)}) are stored as "${REDACTED}"${encrypted}`);
+            }
+            directories.set(directory, withOwn);
+            toolIn.set(directory, tool);
+        }
+        catch (error) {
+            delivery.errors.push((0,errors/* messageOf */.b)(error));
+        }
+    }
+    if (check) {
+        core/* info */.pq(`secret-scan: ${check.mode}: ${scanned} files of ${prepared.length} tool(s) scanned in ${((Date.now() - scanStarted) / 1000).toFixed(2)} s`);
+    }
+    return { directories, toolIn, check };
+}
+/**
+ * The scan, knowing every secure value of the batch (one tool's may leak into another's
+ * prompt); undefined with secret-scan: off. A scanner that cannot start lets nothing through.
+ */
+async function loadSecretCheck(inputs, prepared) {
+    try {
+        return await newSecretCheck(inputs.secretScan, inputs, prepared.flatMap(({ files }) => files.secrets));
+    }
+    catch (error) {
+        return new Error(`not committed: the secret scan could not start: ${(0,errors/* messageOf */.b)(error)}`);
+    }
+}
+/**
+ * Each tool's files as they would be committed; a tool that cannot be (its variables file, a
+ * file GitHub refuses, the commit's size) gets the reason and is left out.
+ */
+async function prepareTools(inputs, pending, deadline, maxCommitBytes) {
+    const prepared = [];
+    let held = 0;
+    for (const tool of pending) {
+        try {
+            (0,deliver_deadline/* checkDeadline */.F)(deadline);
+            const files = prepareExportFiles(await extractZip(tool.zip.file), inputs.envVariables);
+            const size = [...files.files.values()].reduce((sum, data) => sum + data.length, 0);
+            const huge = [...files.files].find(([, data]) => data.length > MAX_GITHUB_FILE_BYTES);
+            if (huge) {
+                throw new Error(`not committed: ${(0,src_text/* printable */.g$)(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the zip at path keeps the export)`);
+            }
+            if (held + size > maxCommitBytes) {
+                throw new Error(`not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${maxCommitBytes}; split tools across steps (see the matrix example)`);
+            }
+            held += size;
+            prepared.push({ tool, files });
+        }
+        catch (error) {
+            tool.delivery.errors.push((0,errors/* messageOf */.b)(error));
+        }
+    }
+    return prepared;
+}
+
 ;// CONCATENATED MODULE: ./src/export/deliver/sealed-secrets.ts
 
 
@@ -35714,8 +36112,6 @@ async function newSealing(identity) {
  * kilobytes to a few megabytes: this is hundreds of large tools.
  */
 const MAX_COMMIT_BYTES = 512 * 1024 * 1024;
-/** GitHub refuses a file over 100 MB in a push (and so in a tree). */
-const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024;
 /**
  * Commits every exported tool in one commit, each under its own commit-path. A tool whose
  * archive is unsafe is left out (and marked failed) before anything is sent to GitHub; a
@@ -35727,48 +36123,17 @@ async function deliverToRepository(inputs, exported, maxCommitBytes = MAX_COMMIT
     return { commit, tools: new Map(pending.map(({ zip, delivery }) => [zip.toolId, delivery])) };
 }
 async function commitTools(inputs, pending, maxCommitBytes) {
-    const directories = new Map();
-    const toolIn = new Map();
     const seconds = inputs.commitTimeoutSeconds;
     const deadline = { at: Date.now() + seconds * 1000, seconds };
-    let held = 0;
     const sealing = inputs.envVariables === 'encrypt' ? await newSealing(inputs.secretsKey) : undefined;
-    for (const tool of pending) {
-        const { zip, delivery } = tool;
-        try {
-            (0,deliver_deadline/* checkDeadline */.F)(deadline);
-            const { files, redacted, secrets } = prepareExportFiles(await extractZip(zip.file), inputs.envVariables);
-            const size = [...files.values()].reduce((sum, data) => sum + data.length, 0);
-            const huge = [...files].find(([, data]) => data.length > MAX_GITHUB_FILE_BYTES);
-            if (huge) {
-                throw new Error(`not committed: ${(0,src_text/* printable */.g$)(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the zip at path keeps the export)`);
-            }
-            if (held + size > maxCommitBytes) {
-                throw new Error(`not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${maxCommitBytes}; split tools across steps (see the matrix example)`);
-            }
-            held += size;
-            delivery.redacted = redacted;
-            if (redacted.length > 0) {
-                const kept = sealing ? `, and encrypted in ${secrets_file/* SECRETS_FILE */.R_}` : '';
-                core/* info */.pq(`${zip.toolId}: env-variables: ${inputs.envVariables}: the values of ${redacted.length} secure variable(s) (${(0,src_text/* printable */.g$)(redacted.join(', '), 1000)}) are stored as "${REDACTED}"${kept}`);
-            }
-            const directory = forTool(inputs.commitPath, zip.toolId);
-            if (sealing && secrets)
-                await sealing.seal(directory, files, secrets);
-            const fields = sealing && files.has(secrets_file/* SECRETS_FILE */.R_) ? { secretsRecipient: sealing.recipient } : {};
-            directories.set(directory, withManifest(files, fields));
-            toolIn.set(directory, tool);
-        }
-        catch (error) {
-            delivery.errors.push((0,errors/* messageOf */.b)(error));
-        }
-    }
+    const { directories, toolIn, check } = await readyTools(inputs, pending, deadline, maxCommitBytes, sealing);
     if (directories.size === 0)
         return undefined;
     const single = inputs.batch ? undefined : pending[0]?.zip;
     const job = single?.exportJobId ? ` (export ${(0,src_text/* inert */.tJ)(single.exportJobId)})` : '';
     const noun = inputs.resource;
     const subject = single ? `Kore.ai ${noun} ${single.toolId}` : `Kore.ai ${noun}s`;
+    const pullRequestTitle = `Back up ${subject}`;
     const reports = new Map();
     // Called once the branch's old files are known, before anything is written.
     const describe = async ({ changes, previous }) => {
@@ -35793,13 +36158,23 @@ async function commitTools(inputs, pending, maxCommitBytes) {
         const changed = [...changes.keys()].map(d => toolIn.get(d)?.zip.toolId).join(', ');
         const subjectLine = inputs.commitMessage ||
             (single ? `Back up ${subject}${job}` : `Back up ${subject} ${changed}`);
+        if (check)
+            await checkReports(check, reports);
         const body = commitBody([...reports.values()]);
         const intro = `Automated backup of ${subject}${job} by kore-tool-export${runLink()}.`;
         const details = reportMarkdown([...reports.values()], MAX_PULL_REQUEST_BODY - intro.length - 10);
-        return {
+        const description = {
             message: body ? `${subjectLine}\n\n${body}` : subjectLine,
             pullRequestBody: details ? `${intro}\n\n${details}` : intro
         };
+        if (check) {
+            await checkDescription(check, {
+                'the commit message': description.message,
+                'the pull request title': pullRequestTitle,
+                'the pull request body': description.pullRequestBody
+            });
+        }
+        return description;
     };
     try {
         // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
@@ -35811,7 +36186,7 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             directories,
             describe,
             pullRequestBranch: inputs.pullRequest ? base => pullRequestBranch(inputs, base) : undefined,
-            pullRequestTitle: `Back up ${subject}`,
+            pullRequestTitle,
             deadline,
             // Only a run that prepared every tool may tell that the target holds all of them.
             mayCloseStale: directories.size === inputs.tools.length,
@@ -36837,6 +37212,7 @@ function readApiKey() {
 
 
 
+
 const ENV_VARIABLES_MODES = ['redact', 'keep', 'omit', 'encrypt'];
 /** Reads and validates every input; throws an error naming the first bad one. */
 function readInputs() {
@@ -36887,6 +37263,7 @@ function readInputs() {
         pullRequest: parseBoolean(Input.PullRequest, core/* getInput */.V4(Input.PullRequest), false),
         envVariables: parseEnvVariables(secretsKey),
         secretsKey,
+        secretScan: parseChoice(Input.SecretScan, core/* getInput */.V4(Input.SecretScan), SECRET_SCAN_MODES),
         keepAlive,
         keepAliveDays: parseWholeNumber(Input.KeepAliveDays, core/* getInput */.V4(Input.KeepAliveDays), 45, 1, 59)
     };

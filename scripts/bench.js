@@ -202,17 +202,21 @@ async function commitAtScale() {
     zipFor: toolId => sampleExport(toolId === changedTool ? `${toolId}-v2` : toolId)
   })
   const github = await startGithubApi()
+  // The same first backup without the scan, into a repository of its own: what the scan costs.
+  const unscanned = await startGithubApi()
   const tools = Array.from({ length: 300 }, (_, i) => `a-scale-${i + 1}`)
   const rows = []
   const figures = {}
-  for (const { name, change } of [
-    { name: 'first backup', change: '' },
-    { name: 'unchanged re-run', change: '' },
-    { name: 'one tool changed', change: 'a-scale-42' }
+  for (const { name, change, scan } of [
+    { name: 'first backup, secret-scan: off', change: '', scan: 'off' },
+    { name: 'first backup', change: '', scan: 'refuse' },
+    { name: 'unchanged re-run', change: '', scan: 'refuse' },
+    { name: 'one tool changed', change: 'a-scale-42', scan: 'refuse' }
   ]) {
     changedTool = change
-    const before = github.counts()
-    const firstRequest = github.requests.length
+    const hub = scan === 'off' ? unscanned : github
+    const before = hub.counts()
+    const firstRequest = hub.requests.length
     const result = await run(
       {
         host: kore.url,
@@ -220,32 +224,36 @@ async function commitAtScale() {
         'max-parallel': '16',
         'poll-interval': '1',
         commit: 'true',
-        'github-token': github.token
+        'github-token': hub.token,
+        'secret-scan': scan
       },
       {
-        env: github.env
+        env: hub.env
       }
     )
-    const reads = github.counts().reads - before.reads
-    const writes = github.counts().writes - before.writes
-    const commitMs = result.startedAt + result.wallMs - (github.requests[firstRequest]?.at ?? NaN)
-    Object.assign(figures, { [name]: { reads, writes, commitMs } })
+    const reads = hub.counts().reads - before.reads
+    const writes = hub.counts().writes - before.writes
+    const commitMs = result.startedAt + result.wallMs - (hub.requests[firstRequest]?.at ?? NaN)
+    const { stageMs, scanMs } = commitStage(result, kore.requests)
+    Object.assign(figures, { [name]: { reads, writes, commitMs, stageMs, scanMs } })
     /** @type {Record<string, [string, boolean]>} */
     const targets = {
-      'first backup': ['≤ 10 / ≤ 10, ≤ 20 s', reads <= 10 && writes <= 10 && commitMs <= 20_000],
-      'unchanged re-run': ['0 writes', writes === 0],
-      'one tool changed': ['≤ 4 writes', writes <= 4]
+      'first backup, secret-scan: off': ['', true],
+      'first backup': ['≤ 10 / ≤ 10, ≤ 5 s', reads <= 10 && writes <= 10 && stageMs <= 5000],
+      'unchanged re-run': ['0 writes, ≤ 5 s', writes === 0 && stageMs <= 5000],
+      'one tool changed': ['≤ 4 writes, ≤ 5 s', writes <= 4 && stageMs <= 5000]
     }
     const [target = '', met = true] = targets[name] ?? []
     rows.push([
-      `300 tools, commit, ${name}: reads / writes, commit phase`,
-      `${reads} / ${writes}, ${s(commitMs)}`,
+      `300 tools, commit, ${name}: reads / writes, commit stage (secret scan; GitHub phase)`,
+      `${reads} / ${writes}, ${s(stageMs)} (${scan === 'off' ? 'none' : s(scanMs)}; ${s(commitMs)})`,
       target,
-      verdict(met)
+      target ? verdict(met) : ''
     ])
   }
   await kore.close()
   await github.close()
+  await unscanned.close()
   record('commitAtScale', figures)
   return rows
 }
@@ -318,18 +326,38 @@ async function largeFlowCommit() {
       { env: github.env }
     )
     const commitMs = result.startedAt + result.wallMs - (github.requests[firstRequest]?.at ?? NaN)
-    Object.assign(figures, { [name]: commitMs })
+    const { stageMs, scanMs } = commitStage(result, kore.requests)
+    Object.assign(figures, { [name]: { commitMs, stageMs, scanMs } })
     rows.push([
-      `${(flow.length / 1024).toFixed(0)} KiB flow, commit phase, ${name}`,
-      s(commitMs),
+      `${(flow.length / 1024).toFixed(0)} KiB flow, commit stage (secret scan; GitHub phase), ${name}`,
+      `${s(stageMs)} (${s(scanMs)}; ${s(commitMs)})`,
       '≤ 5 s',
-      verdict(commitMs <= 5000)
+      verdict(stageMs <= 5000)
     ])
   }
   await kore.close()
   await github.close()
   record('largeFlowCommitMs', figures)
   return rows
+}
+
+/**
+ * The commit stage as the action's commit-timeout counts it: from the last Kore.ai request (the
+ * last download) to the end of the process: preparing the files, the secret scan, the change
+ * report and every GitHub request. The scan's own time is what the action logs of it.
+ * @param {{ startedAt: number, wallMs: number, stdout: string }} result
+ * @param {{ at: number }[]} koreRequests
+ */
+function commitStage(result, koreRequests) {
+  const stageMs = result.startedAt + result.wallMs - (koreRequests.at(-1)?.at ?? NaN)
+  const match = result.stdout.match(
+    /secret-scan: \w+: (\d+) files of \d+ tool\(s\) scanned in ([\d.]+) s/
+  )
+  return {
+    stageMs,
+    scanMs: match ? Number(match[2]) * 1000 : NaN,
+    scannedFiles: Number(match?.[1] ?? 0)
+  }
 }
 
 /** @param {string} stderr */

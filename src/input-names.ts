@@ -26,6 +26,7 @@ export const Input = {
   PullRequest: 'pull-request',
   EnvVariables: 'env-variables',
   SecretsKey: 'secrets-key',
+  SecretScan: 'secret-scan',
   Resource: 'resource',
   KeepAlive: 'keep-alive',
   KeepAliveDays: 'keep-alive-days'

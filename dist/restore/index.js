@@ -32586,7 +32586,7 @@ function messageOf(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(48807);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45591);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32596,7 +32596,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 48807:
+/***/ 45591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32642,6 +32642,7 @@ const input_names_Input = {
     PullRequest: 'pull-request',
     EnvVariables: 'env-variables',
     SecretsKey: 'secrets-key',
+    SecretScan: 'secret-scan',
     Resource: 'resource',
     KeepAlive: 'keep-alive',
     KeepAliveDays: 'keep-alive-days'
@@ -33209,164 +33210,7 @@ function readEntry(zip, entry, keepData) {
 
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(99547);
-;// CONCATENATED MODULE: ./src/backup/json-text.ts
-
-/** A file that should be JSON and cannot be read as such. */
-class NotJsonError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'NotJsonError';
-    }
-}
-/**
- * Decodes a JSON file as exporters write it: UTF-8, with or without a byte order mark, or UTF-16
- * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
- * secret's end.
- */
-function decodeJsonBytes(data) {
-    try {
-        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
-            return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
-        }
-        if (data[0] === 0xff && data[1] === 0xfe) {
-            return new TextDecoder('utf-16le', { fatal: true }).decode(data.subarray(2));
-        }
-        if (data[0] === 0xfe && data[1] === 0xff) {
-            return new TextDecoder('utf-16be', { fatal: true }).decode(data.subarray(2));
-        }
-        return new TextDecoder('utf-8', { fatal: true }).decode(data);
-    }
-    catch {
-        throw new NotJsonError('it is not valid UTF-8 or UTF-16 text');
-    }
-}
-/**
- * Parses what jsonc-parser tolerates (comments, trailing commas) into a tree with offsets, so
- * edits can touch one value's text and nothing else.
- */
-function parseJsonTree(text) {
-    const errors = [];
-    const root = (0,main.parseTree)(text, errors, { allowTrailingComma: true, disallowComments: false });
-    const [first] = errors;
-    if (first) {
-        throw new NotJsonError(`it is not JSON (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})`);
-    }
-    if (!root)
-        throw new NotJsonError('it is empty');
-    return root;
-}
-/** A JSON file's text and tree, as the change report reads it; undefined when it is not JSON. */
-function jsonTreeOf(data) {
-    try {
-        const text = decodeJsonBytes(data);
-        refuseDeepJson(text);
-        return { text, root: parseJsonTree(text) };
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
- * re-indenting alone would write gigabytes (every line carries its depth's indentation) and
- * recursive parsers run out of stack.
- */
-const MAX_JSON_DEPTH = 512;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-/** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
-function refuseDeepJson(text) {
-    let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === QUOTE)
-            i = stringEnd(text, i);
-        else if (c === 0x7b || c === 0x5b) {
-            if (++depth > MAX_JSON_DEPTH) {
-                throw new NotJsonError(`it nests deeper than ${MAX_JSON_DEPTH} levels`);
-            }
-        }
-        else if (c === 0x7d || c === 0x5d)
-            depth--;
-    }
-}
-/** Index of the quote that ends the string starting at `start` (the text's end if none). */
-function stringEnd(text, start) {
-    for (let quote = text.indexOf('"', start + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
-        let backslashes = 0;
-        while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH)
-            backslashes++;
-        if (backslashes % 2 === 0)
-            return quote;
-    }
-    return text.length;
-}
-/** Characters that end a number or a literal (`true`, `null`). */
-function endsLiteral(c) {
-    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x3a || c <= 0x20;
-}
-/**
- * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
- * between tokens changes, every string and number keeps its exact text (so `1.50` and
- * `12345678901234567890` survive). Empty objects and arrays stay on one line. Throws
- * NotJsonError once the output passes `maxLength`.
- */
-function reindentJson(text, maxLength = Infinity) {
-    refuseDeepJson(text);
-    const indents = ['\n'];
-    let out = '';
-    let depth = 0;
-    let justOpened = false;
-    let i = 0;
-    while (i < text.length) {
-        const c = text.charCodeAt(i);
-        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
-            i++;
-            continue;
-        }
-        if (c === 0x7d || c === 0x5d) {
-            depth--;
-            out += justOpened ? text[i] : indents[depth] + text[i];
-            justOpened = false;
-            i++;
-            continue;
-        }
-        if (c === 0x2c) {
-            out += `,${indents[depth]}`;
-            i++;
-            continue;
-        }
-        if (c === 0x3a) {
-            out += ': ';
-            i++;
-            continue;
-        }
-        if (out.length > maxLength) {
-            throw new NotJsonError(`re-indented, it would be longer than ${maxLength} characters`);
-        }
-        // A value starts: a string, an object or array, a number or a literal.
-        if (justOpened)
-            out += indents[depth];
-        justOpened = false;
-        let end = i + 1;
-        if (c === QUOTE)
-            end = stringEnd(text, i) + 1;
-        else if (c === 0x7b || c === 0x5b) {
-            depth++;
-            indents[depth] ??= `\n${'  '.repeat(depth)}`;
-            justOpened = true;
-        }
-        else
-            while (end < text.length && !endsLiteral(text.charCodeAt(end)))
-                end++;
-        out += text.slice(i, end);
-        i = end;
-    }
-    return `${out}\n`;
-}
-
 ;// CONCATENATED MODULE: ./src/backup/env-variables.ts
-
 
 
 /**
@@ -33526,24 +33370,6 @@ function valueFields(object) {
         .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
         .map(p => p.children?.[1]);
 }
-/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
-function redactSecureValues(text) {
-    const variables = findSecureVariables(parseJsonTree(text));
-    const edits = variables.flatMap(variable => variable.values.map(value => ({
-        offset: value.offset,
-        length: value.length,
-        content: JSON.stringify(REDACTED)
-    })));
-    const secrets = variables.map(({ name, values }) => [
-        name,
-        values.map(value => text.slice(value.offset, value.offset + value.length))
-    ]);
-    return { text: (0,main.applyEdits)(text, edits), names: variables.map(v => v.name), secrets };
-}
-/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
-function redactEnvVariablesFile(data) {
-    return redactSecureValues(decodeJsonBytes(data));
-}
 function isMarkedSecure(object, nameFromParent) {
     let secure = false;
     for (const property of object.children ?? []) {
@@ -33613,6 +33439,162 @@ function env_variables_valueOf(object, normalisedKey) {
 }
 function hasKey(object, normalisedKey) {
     return env_variables_valueOf(object, normalisedKey) !== undefined;
+}
+
+;// CONCATENATED MODULE: ./src/backup/json-text.ts
+
+/** A file that should be JSON and cannot be read as such. */
+class NotJsonError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'NotJsonError';
+    }
+}
+/**
+ * Decodes a JSON file as exporters write it: UTF-8, with or without a byte order mark, or UTF-16
+ * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
+ * secret's end.
+ */
+function decodeJsonBytes(data) {
+    try {
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+            return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
+        }
+        if (data[0] === 0xff && data[1] === 0xfe) {
+            return new TextDecoder('utf-16le', { fatal: true }).decode(data.subarray(2));
+        }
+        if (data[0] === 0xfe && data[1] === 0xff) {
+            return new TextDecoder('utf-16be', { fatal: true }).decode(data.subarray(2));
+        }
+        return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    }
+    catch {
+        throw new NotJsonError('it is not valid UTF-8 or UTF-16 text');
+    }
+}
+/**
+ * Parses what jsonc-parser tolerates (comments, trailing commas) into a tree with offsets, so
+ * edits can touch one value's text and nothing else.
+ */
+function parseJsonTree(text) {
+    const errors = [];
+    const root = (0,main.parseTree)(text, errors, { allowTrailingComma: true, disallowComments: false });
+    const [first] = errors;
+    if (first) {
+        throw new NotJsonError(`it is not JSON (${(0,main.printParseErrorCode)(first.error)} at offset ${first.offset})`);
+    }
+    if (!root)
+        throw new NotJsonError('it is empty');
+    return root;
+}
+/** A JSON file's text and tree, as the change report reads it; undefined when it is not JSON. */
+function jsonTreeOf(data) {
+    try {
+        const text = decodeJsonBytes(data);
+        refuseDeepJson(text);
+        return { text, root: parseJsonTree(text) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The deepest nesting a JSON file may have. Real tool exports nest a few dozen levels; past this,
+ * re-indenting alone would write gigabytes (every line carries its depth's indentation) and
+ * recursive parsers run out of stack.
+ */
+const MAX_JSON_DEPTH = 512;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
+function refuseDeepJson(text) {
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === QUOTE)
+            i = stringEnd(text, i);
+        else if (c === 0x7b || c === 0x5b) {
+            if (++depth > MAX_JSON_DEPTH) {
+                throw new NotJsonError(`it nests deeper than ${MAX_JSON_DEPTH} levels`);
+            }
+        }
+        else if (c === 0x7d || c === 0x5d)
+            depth--;
+    }
+}
+/** Index of the quote that ends the string starting at `start` (the text's end if none). */
+function stringEnd(text, start) {
+    for (let quote = text.indexOf('"', start + 1); quote >= 0; quote = text.indexOf('"', quote + 1)) {
+        let backslashes = 0;
+        while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH)
+            backslashes++;
+        if (backslashes % 2 === 0)
+            return quote;
+    }
+    return text.length;
+}
+/** Characters that end a number or a literal (`true`, `null`). */
+function endsLiteral(c) {
+    return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x3a || c <= 0x20;
+}
+/**
+ * Two-space indentation and a final newline for strict JSON, in one pass: only whitespace
+ * between tokens changes, every string and number keeps its exact text (so `1.50` and
+ * `12345678901234567890` survive). Empty objects and arrays stay on one line. Throws
+ * NotJsonError once the output passes `maxLength`.
+ */
+function reindentJson(text, maxLength = Infinity) {
+    refuseDeepJson(text);
+    const indents = ['\n'];
+    let out = '';
+    let depth = 0;
+    let justOpened = false;
+    let i = 0;
+    while (i < text.length) {
+        const c = text.charCodeAt(i);
+        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+            i++;
+            continue;
+        }
+        if (c === 0x7d || c === 0x5d) {
+            depth--;
+            out += justOpened ? text[i] : indents[depth] + text[i];
+            justOpened = false;
+            i++;
+            continue;
+        }
+        if (c === 0x2c) {
+            out += `,${indents[depth]}`;
+            i++;
+            continue;
+        }
+        if (c === 0x3a) {
+            out += ': ';
+            i++;
+            continue;
+        }
+        if (out.length > maxLength) {
+            throw new NotJsonError(`re-indented, it would be longer than ${maxLength} characters`);
+        }
+        // A value starts: a string, an object or array, a number or a literal.
+        if (justOpened)
+            out += indents[depth];
+        justOpened = false;
+        let end = i + 1;
+        if (c === QUOTE)
+            end = stringEnd(text, i) + 1;
+        else if (c === 0x7b || c === 0x5b) {
+            depth++;
+            indents[depth] ??= `\n${'  '.repeat(depth)}`;
+            justOpened = true;
+        }
+        else
+            while (end < text.length && !endsLiteral(text.charCodeAt(end)))
+                end++;
+        out += text.slice(i, end);
+        i = end;
+    }
+    return `${out}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/backup/importable.ts
@@ -33800,7 +33782,7 @@ function checkJsonFile(name, data, utf16) {
 const SECRETS_FILE = 'env_variables.secrets.age';
 const FORMAT = 'kore-tool-export/secure-values@1';
 /** The redaction's secrets by name; two secure variables of one name cannot be told apart. */
-function secureValuesOf(redaction) {
+function sealedValuesOf(redaction) {
     const values = new Map();
     for (const [name, texts] of redaction.secrets) {
         // The walker names a variable without a name by its offset, which re-indenting moves.
@@ -34033,7 +34015,7 @@ async function upload(request) {
         throw artifactUploadError(`Cannot upload the artifact: ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL are not set, so this is not running in a GitHub Actions job. ${skip}`, keptAt);
     }
     // Loaded only when needed: it is most of the bundle and slows every start.
-    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await __nccwpck_require__.e(/* import() */ 44).then(__nccwpck_require__.bind(__nccwpck_require__, 19044));
+    const { DefaultArtifactClient, GHESNotSupportedError, ArtifactNotFoundError } = await Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(44)]).then(__nccwpck_require__.bind(__nccwpck_require__, 19044));
     const client = new DefaultArtifactClient();
     try {
         if (request.overwrite) {
@@ -34435,6 +34417,66 @@ async function readRepository(repository, token, totalMs) {
 
 // EXTERNAL MODULE: ./src/temporary-files.ts
 var temporary_files = __nccwpck_require__(85010);
+;// CONCATENATED MODULE: ./src/backup/redaction.ts
+
+
+
+
+/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
+function redactSecureValues(text) {
+    const variables = findSecureVariables(parseJsonTree(text));
+    const edits = variables.flatMap(variable => variable.values.map(value => ({
+        offset: value.offset,
+        length: value.length,
+        content: JSON.stringify(REDACTED)
+    })));
+    return {
+        text: (0,main.applyEdits)(text, edits),
+        names: variables.map(v => v.name),
+        values: secureValuesOf(variables, text),
+        secrets: variables.map(({ name, values }) => [
+            name,
+            values.map(value => text.slice(value.offset, value.offset + value.length))
+        ])
+    };
+}
+/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
+function redactEnvVariablesFile(data) {
+    return redactSecureValues(decodeJsonBytes(data));
+}
+/** The secure values of a variables file's text, where they sit in it; throws as redacting does. */
+function secureValues(text) {
+    return secureValuesOf(findSecureVariables(parseJsonTree(text)), text);
+}
+/**
+ * The secure variables of an export zip (none when it has no variables file); undefined when
+ * they cannot be told, which callers must treat as "may hold secrets".
+ */
+async function secureVariablesInZip(file) {
+    try {
+        const entries = await extractZip(file, isEnvVariablesFile);
+        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
+    }
+    catch {
+        return undefined;
+    }
+}
+function secureValuesOf(variables, text) {
+    return variables.flatMap(variable => variable.values.map(value => ({
+        name: variable.name,
+        offset: value.offset,
+        length: value.length,
+        secrets: leaves(value, text)
+    })));
+}
+function leaves(node, text) {
+    if (node.type === 'string')
+        return [String(node.value)];
+    if (node.type === 'number')
+        return [text.slice(node.offset, node.offset + node.length)];
+    return (node.children ?? []).flatMap(child => child.type === 'property' ? leaves(child.children?.[1], text) : leaves(child, text));
+}
+
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/yazl/index.js
@@ -34471,6 +34513,7 @@ async function writeZip(file, entries) {
 }
 
 ;// CONCATENATED MODULE: ./src/backup/artifact-copy.ts
+
 
 
 
@@ -34561,19 +34604,6 @@ async function refuseKeepUnlessPrivate(input, token) {
         ? 'this repository is public, so anyone signed in to GitHub can download its artifacts'
         : `whether this repository is public cannot be told: ${answer.unknown}`;
     throw input_names_inputError(input, `keep is refused: ${why}, and the artifact would hold the secure values in clear. Use redact (the default): the restore fills them from env-values`);
-}
-/**
- * The secure variables of an export zip (none when it has no variables file); undefined when
- * they cannot be told, which callers must treat as "may hold secrets".
- */
-async function secureVariablesInZip(file) {
-    try {
-        const entries = await extractZip(file, isEnvVariablesFile);
-        return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names);
-    }
-    catch {
-        return undefined;
-    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
@@ -35727,6 +35757,7 @@ function cut(text, max) {
 }
 
 ;// CONCATENATED MODULE: ./src/restore/plan.ts
+
 
 
 
@@ -37453,6 +37484,223 @@ function beforeImportName(inputs) {
     return `kore-${inputs.resource}-${inputs.toolId}-before-import-${run}-${attempt}-${unique}.zip`;
 }
 
+;// CONCATENATED MODULE: ./src/secret-scan.ts
+
+
+/**
+ * The last check on text the actions write where others read it (git, a pull request, a plan):
+ * secretlint's recommended rules, and the values the run knows are secret. Findings say where
+ * and which rule, never what matched.
+ */
+const SECRET_SCAN_MODES = (/* unused pure expression or super */ null && (['refuse', 'warn', 'off']));
+/**
+ * Shorter known secrets are not looked for (a secure value `1` is everywhere). The same floor as
+ * printable's masking, for the same reason: credentials are long.
+ */
+const MIN_KNOWN_LENGTH = 8;
+/**
+ * The preset's filter honours `secretlint-disable` comments in the scanned text. Here that text
+ * is a tool author's: a prompt must not be able to switch the scan off.
+ */
+const FILTER_COMMENTS = '@secretlint/secretlint-rule-filter-comments';
+/**
+ * Loaded only when something is about to be written: the rules are a large part of the bundle,
+ * and a run that commits nothing should not pay for them at start-up.
+ */
+async function loadSecretScanner(known) {
+    const [{ lintSource }, { rules }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(198)]).then(__nccwpck_require__.bind(__nccwpck_require__, 198)),
+        __nccwpck_require__.e(/* import() */ 577).then(__nccwpck_require__.bind(__nccwpck_require__, 31577))
+    ]);
+    const config = {
+        rules: rules
+            .filter(rule => rule.meta.id !== FILTER_COMMENTS)
+            .map(rule => ({ id: rule.meta.id, rule }))
+    };
+    const needles = knownNeedles(known);
+    const scanner = {
+        scanRendered: texts => scanner.scan(texts.map(t => ({ name: t.name, text: asRead(t.text) }))),
+        async scan(texts) {
+            const starts = [];
+            let at = 0;
+            for (const { text } of texts) {
+                starts.push(at);
+                at += text.length + SEPARATOR.length;
+            }
+            const result = await lintSource({
+                source: {
+                    // No file name: rules that look for package.json or .npmrc shapes then look anyway.
+                    filePath: '',
+                    ext: '.txt',
+                    content: texts.map(t => t.text).join(SEPARATOR),
+                    contentType: 'text'
+                },
+                options: { config, maskSecrets: true, noPhysicFilePath: true }
+            });
+            const hits = result.messages.map(message => ({
+                start: message.range[0],
+                end: message.range[1],
+                rule: `${message.ruleId}#${message.messageId}`
+            }));
+            return texts.flatMap(({ name, text, allowed = [] }, index) => {
+                const start = starts[index] ?? 0;
+                // Each text owns the separator before it: a match starting there is not dropped.
+                const from = index === 0 ? -Infinity : start - SEPARATOR.length;
+                const to = (starts[index + 1] ?? Infinity) - SEPARATOR.length;
+                const own = hits
+                    .filter(hit => hit.start >= from && hit.start < to)
+                    .map(hit => ({
+                    rule: hit.rule,
+                    start: Math.min(Math.max(hit.start - start, 0), text.length),
+                    end: Math.min(hit.end - start, text.length)
+                }));
+                own.push(...knownHits(text, needles));
+                const flagged = own.filter(hit => !allowed.some(s => hit.start >= s.start && hit.end <= s.end));
+                const findings = locate(name, text, flagged);
+                return findings.length > 0 ? [{ name, index, findings }] : [];
+            });
+        }
+    };
+    return scanner;
+}
+/** Between texts scanned in one pass: a NUL, which no token, key or URL holds, ends a match. */
+const SEPARATOR = '\n\u0000\n';
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** Text as a reader of the rendered Markdown sees it; lines stay where they were. */
+function asRead(text) {
+    return text
+        .replace(/\u200d/g, '')
+        .replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (entity, dec, hex, name) => {
+        const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : undefined;
+        if (code === undefined)
+            return ENTITIES[String(name).toLowerCase()] ?? entity;
+        return code === 10 || code > 0x10ffff ? entity : String.fromCodePoint(code);
+    });
+}
+/** Each secret as written, and as a JSON string holds it (escaped once, or twice in JSON text). */
+function knownNeedles(known) {
+    const needles = new Map();
+    for (const { label, value } of known) {
+        if (value.length < MIN_KNOWN_LENGTH)
+            continue;
+        const once = JSON.stringify(value).slice(1, -1);
+        const twice = JSON.stringify(once).slice(1, -1);
+        for (const text of [value, once, twice]) {
+            if (!needles.has(text))
+                needles.set(text, `known secret: ${label}`);
+        }
+    }
+    return [...needles].map(([text, rule]) => ({ text, rule }));
+}
+function knownHits(text, needles) {
+    const hits = [];
+    for (const needle of needles) {
+        for (let at = text.indexOf(needle.text); at >= 0; at = text.indexOf(needle.text, at + 1)) {
+            hits.push({ start: at, end: at + needle.text.length, rule: needle.rule });
+        }
+    }
+    return hits;
+}
+/** One finding per place and rule, in the order of the text. */
+function locate(name, text, hits) {
+    if (hits.length === 0)
+        return [];
+    const errors = [];
+    const root = name.toLowerCase().endsWith('.json') ? (0,main.parseTree)(text, errors) : undefined;
+    const json = root && errors.length === 0 ? root : undefined;
+    const findings = new Map();
+    for (const hit of [...hits].sort((a, b) => a.start - b.start)) {
+        const line = `line ${lineAt(text, hit.start)}`;
+        const path = json && jsonPath(json, hit.start, hits);
+        const where = path === undefined ? line : `${path} (${line})`;
+        findings.set(`${where}\n${hit.rule}`, { where, rule: hit.rule });
+    }
+    return [...findings.values()];
+}
+function lineAt(text, offset) {
+    let line = 1;
+    for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1))
+        line++;
+    return line;
+}
+/**
+ * `nodes[1].prompt`. A key is author text too, and may be the secret itself: a key that overlaps
+ * any hit is shown as `<key>`.
+ */
+function jsonPath(root, offset, hits) {
+    const segments = [];
+    let node = (0,main.findNodeAtOffset)(root, offset, true);
+    if (!node)
+        return undefined;
+    for (let parent = node.parent; parent; node = parent, parent = parent.parent) {
+        if (parent.type === 'array')
+            segments.unshift(`[${parent.children?.indexOf(node) ?? 0}]`);
+        if (parent.type !== 'property')
+            continue;
+        const key = parent.children?.[0];
+        if (!key)
+            continue;
+        const overlaps = hits.some(h => h.start < key.offset + key.length && h.end > key.offset);
+        segments.unshift(overlaps ? '.<key>' : `.${text_printable(String(key.value), 60)}`);
+    }
+    const path = segments.join('').replace(/^\./, '');
+    return path || '(the top level)';
+}
+/** `flow_definition.json at nodes[0].prompt (line 5): rule`, the first few, then how many more. */
+function listFindings(found, max = 5) {
+    const all = found.flatMap(({ name, findings }) => findings.map(f => `${text_printable(name)} at ${f.where}: ${f.rule}`));
+    const more = all.length > max ? `, and ${all.length - max} more` : '';
+    return `${all.slice(0, max).join('; ')}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/restore/plan-scan.ts
+
+
+
+
+
+
+/**
+ * The plan quotes the target's files and the backup's (word diffs of changed prompts), and
+ * workflows post it on pull requests: it goes through the export's secret scan, and a plan that
+ * holds what looks like a secret is not shown at all, the note saying why in its place.
+ */
+async function withoutSecrets(inputs, plan, variableFiles) {
+    const known = [
+        { label: input_names_Input.ApiKey, value: inputs.apiKey },
+        { label: input_names_Input.GithubToken, value: inputs.githubToken },
+        ...[...inputs.envValues].map(([name, { value }]) => ({
+            label: `env-values ${text_printable(name, 100)}`,
+            value
+        })),
+        ...variableFiles.flatMap(plan_scan_secureValuesOf)
+    ];
+    const scanner = await loadSecretScanner(known);
+    const found = await scanner.scanRendered([
+        { name: 'the plan', text: `${plan.wouldChange}\n${plan.changed}` }
+    ]);
+    if (found.length === 0)
+        return plan;
+    const note = `The changes are not shown: the secret scan flags their text (${listFindings(found)}). They quote the ${inputs.resource}'s files; compare them in Kore.ai or in the backup itself.`;
+    core/* warning */.$e(note);
+    // Posted on pull requests: the rule ids' @ must mention no one.
+    return { wouldChange: text_inert(note), changed: text_inert(note) };
+}
+/** A variables file whose secure values cannot be told adds none: the rules still apply. */
+function plan_scan_secureValuesOf(file) {
+    if (!file)
+        return [];
+    try {
+        return secureValues(decodeJsonBytes(file)).flatMap(value => value.secrets.map(secret => ({
+            label: `secure variable ${text_printable(value.name, 100)}`,
+            value: secret
+        })));
+    }
+    catch {
+        return [];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/restore/main.ts
 /**
  * src/restore/ is the way back (restore/action.yml): it owns its inputs, outputs and summary,
@@ -37460,6 +37708,7 @@ function beforeImportName(inputs) {
  * the restore step (upload, import, optional deploy, each checked against the tool asked
  * for). It uses kore/ for the API, backup/ for what a backup is, and plumbing; never the export.
  */
+
 
 
 
@@ -37523,8 +37772,11 @@ async function run() {
             ? await exportCurrentState(given, Date.now() + given.timeoutSeconds * 1000)
             : undefined;
         // Over an existing tool without its current state (backup-before: false) there is no plan.
-        if (current || !given.toolId)
-            record.plan = planOf(given, current?.files, toUpload, record.decrypted);
+        if (current || !given.toolId) {
+            const plan = planOf(given, current?.files, toUpload, record.decrypted);
+            const variables = [current?.files.get('env_variables.json'), toUpload.env];
+            record.plan = await withoutSecrets(given, plan, variables);
+        }
         if (given.plan) {
             // Nothing will be imported: the target's zip (its secrets in clear) is not kept. Only the
             // folder this step made goes: the source may be an earlier step's before-file.

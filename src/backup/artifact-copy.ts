@@ -10,7 +10,8 @@ import { removeAtExit } from '../temporary-files.js'
 import { printable } from '../text.js'
 import { extractZip } from './archive.js'
 import { isImportableName } from './importable.js'
-import { isEnvVariablesFile, redactEnvVariablesFile } from './env-variables.js'
+import { isEnvVariablesFile } from './env-variables.js'
+import { redactEnvVariablesFile } from './redaction.js'
 import { writeZip } from './zip-writer.js'
 
 /** What a workflow artifact holds of the secure values: placeholders, or the values in clear. */
@@ -109,17 +110,4 @@ export async function refuseKeepUnlessPrivate(input: string, token: string): Pro
     input,
     `keep is refused: ${why}, and the artifact would hold the secure values in clear. Use redact (the default): the restore fills them from env-values`
   )
-}
-
-/**
- * The secure variables of an export zip (none when it has no variables file); undefined when
- * they cannot be told, which callers must treat as "may hold secrets".
- */
-export async function secureVariablesInZip(file: string): Promise<string[] | undefined> {
-  try {
-    const entries = await extractZip(file, isEnvVariablesFile)
-    return entries.flatMap(entry => redactEnvVariablesFile(entry.data).names)
-  } catch {
-    return undefined
-  }
 }

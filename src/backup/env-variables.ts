@@ -1,5 +1,4 @@
-import { applyEdits, Edit, Node, parseTree } from 'jsonc-parser'
-import { decodeJsonBytes, parseJsonTree } from './json-text.js'
+import { Node, parseTree } from 'jsonc-parser'
 import { printable } from '../text.js'
 
 /**
@@ -121,7 +120,7 @@ export function findVariables(root: Node): Variable[] {
   return found
 }
 
-function findSecureVariables(root: Node): Variable[] {
+export function findSecureVariables(root: Node): Variable[] {
   return findVariables(root).filter(variable => variable.secure)
 }
 
@@ -183,35 +182,6 @@ function valueFields(object: Node): Node[] {
   return (object.children ?? [])
     .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
     .map(p => p.children?.[1] as Node)
-}
-
-/** The redacted text, the secure variables' names, and what each value was (its JSON text). */
-export interface Redaction {
-  text: string
-  names: string[]
-  secrets: [name: string, values: string[]][]
-}
-
-/** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
-export function redactSecureValues(text: string): Redaction {
-  const variables = findSecureVariables(parseJsonTree(text))
-  const edits: Edit[] = variables.flatMap(variable =>
-    variable.values.map(value => ({
-      offset: value.offset,
-      length: value.length,
-      content: JSON.stringify(REDACTED)
-    }))
-  )
-  const secrets = variables.map(({ name, values }): [string, string[]] => [
-    name,
-    values.map(value => text.slice(value.offset, value.offset + value.length))
-  ])
-  return { text: applyEdits(text, edits), names: variables.map(v => v.name), secrets }
-}
-
-/** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
-export function redactEnvVariablesFile(data: Buffer): Redaction {
-  return redactSecureValues(decodeJsonBytes(data))
 }
 
 function isMarkedSecure(object: Node, nameFromParent: string | undefined): boolean {

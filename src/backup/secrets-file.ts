@@ -1,4 +1,4 @@
-import type { Redaction } from './env-variables.js'
+import type { Redacted } from './redaction.js'
 import { printable } from '../text.js'
 
 /**
@@ -10,13 +10,13 @@ import { printable } from '../text.js'
 export const SECRETS_FILE = 'env_variables.secrets.age'
 
 /** Secure variable name → the JSON text of each of its values, in file order. */
-export type SecureValues = Map<string, string[]>
+export type SealedValues = Map<string, string[]>
 
 const FORMAT = 'kore-tool-export/secure-values@1'
 
 /** The redaction's secrets by name; two secure variables of one name cannot be told apart. */
-export function secureValuesOf(redaction: Redaction): SecureValues {
-  const values: SecureValues = new Map()
+export function sealedValuesOf(redaction: Redacted): SealedValues {
+  const values: SealedValues = new Map()
   for (const [name, texts] of redaction.secrets) {
     // The walker names a variable without a name by its offset, which re-indenting moves.
     if (name.startsWith('(variable at offset ')) {
@@ -46,7 +46,7 @@ export async function recipientOf(identity: string): Promise<string> {
 }
 
 export async function encryptSecureValues(
-  values: SecureValues,
+  values: SealedValues,
   recipient: string
 ): Promise<Buffer> {
   const age = await import('age-encryption')
@@ -61,7 +61,7 @@ export async function encryptSecureValues(
  * Decrypts a secrets file with the identity. A wrong key, another recipient, a damaged or
  * truncated file, or content of another shape: an error saying which, never a value.
  */
-export async function decryptSecureValues(data: Buffer, identity: string): Promise<SecureValues> {
+export async function decryptSecureValues(data: Buffer, identity: string): Promise<SealedValues> {
   const age = await import('age-encryption')
   const text = data.toString('utf8')
   let plain: string
@@ -82,7 +82,7 @@ export async function decryptSecureValues(data: Buffer, identity: string): Promi
   return parseSecureValues(plain)
 }
 
-function parseSecureValues(plain: string): SecureValues {
+function parseSecureValues(plain: string): SealedValues {
   let parsed: { format?: unknown; values?: unknown }
   try {
     parsed = JSON.parse(plain) as typeof parsed
@@ -93,7 +93,7 @@ function parseSecureValues(plain: string): SecureValues {
   if (format !== FORMAT || typeof values !== 'object' || values === null || Array.isArray(values)) {
     throw new Error(`it decrypts to JSON that is not ${FORMAT}`)
   }
-  const result: SecureValues = new Map()
+  const result: SealedValues = new Map()
   for (const [name, texts] of Object.entries(values)) {
     if (!Array.isArray(texts) || !texts.every(isJsonText)) {
       throw new Error(`it holds for ${printable(name)} something that is not a list of JSON values`)
@@ -114,13 +114,13 @@ function isJsonText(value: unknown): value is string {
 }
 
 /** Whether two sets of secure values are the same, name for name and text for text. */
-export function sameSecureValues(a: SecureValues, b: SecureValues): boolean {
+export function sameSecureValues(a: SealedValues, b: SealedValues): boolean {
   if (a.size !== b.size) return false
   return [...a].every(([name, texts]) => JSON.stringify(b.get(name)) === JSON.stringify(texts))
 }
 
 /** Names whose values differ between two sets held by both (added and removed show elsewhere). */
-export function changedSecureValues(before: SecureValues, after: SecureValues): string[] {
+export function changedSecureValues(before: SealedValues, after: SealedValues): string[] {
   return [...after.keys()].filter(
     name => before.has(name) && JSON.stringify(before.get(name)) !== JSON.stringify(after.get(name))
   )

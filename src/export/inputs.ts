@@ -3,6 +3,7 @@ import { Input, inputError } from '../input-names.js'
 import { readApiKey } from '../api-key.js'
 import { ARTIFACT_SECRETS_MODES, ArtifactSecrets } from '../backup/artifact-copy.js'
 import { Resource, RESOURCES } from '../kore/dialect.js'
+import { SECRET_SCAN_MODES, SecretScanMode } from '../secret-scan.js'
 import { hideSecret } from '../text.js'
 import {
   ToolSpec,
@@ -70,6 +71,8 @@ export interface Inputs {
   envVariables: EnvVariablesMode
   /** An age identity (env-variables: encrypt); empty when not given. */
   secretsKey: string
+  /** What a commit does with text that looks like a secret: refuse the tool, warn, or nothing. */
+  secretScan: SecretScanMode
   /** Re-enable the running workflow when the branch has been quiet this long (scheduled runs). */
   keepAlive: boolean
   keepAliveDays: number
@@ -136,6 +139,7 @@ export function readInputs(): Inputs {
     pullRequest: parseBoolean(Input.PullRequest, core.getInput(Input.PullRequest), false),
     envVariables: parseEnvVariables(secretsKey),
     secretsKey,
+    secretScan: parseChoice(Input.SecretScan, core.getInput(Input.SecretScan), SECRET_SCAN_MODES),
     keepAlive,
     keepAliveDays: parseWholeNumber(
       Input.KeepAliveDays,

@@ -7,7 +7,7 @@ import {
   Variable
 } from '../backup/env-variables.js'
 import { decodeJsonBytes, parseJsonTree } from '../backup/json-text.js'
-import { SECRETS_FILE, SecureValues } from '../backup/secrets-file.js'
+import { SECRETS_FILE, SealedValues } from '../backup/secrets-file.js'
 import { messageOf } from '../errors.js'
 import { inputError } from '../input-names.js'
 import { printable } from '../text.js'
@@ -32,7 +32,7 @@ export interface FilledVariables {
 export function fillEnvValues(
   data: Buffer | undefined,
   values: Map<string, EnvValue>,
-  sealed: SecureValues = new Map()
+  sealed: SealedValues = new Map()
 ): FilledVariables | undefined {
   if (!data) {
     if (values.size > 0) {
@@ -106,7 +106,7 @@ export function fillEnvValues(
 }
 
 /** Each value of each variable back to its exported text; a count that differs is refused. */
-function sealedEdits(variables: Variable[], sealed: SecureValues): (Edit & { name: string })[] {
+function sealedEdits(variables: Variable[], sealed: SealedValues): (Edit & { name: string })[] {
   const names = variables.map(v => v.name)
   const twice = names.find((name, at) => names.indexOf(name) !== at)
   if (twice !== undefined) {

@@ -16,13 +16,14 @@ import {
   decryptSecureValues,
   recipientOf,
   SECRETS_FILE,
-  SecureValues
+  SealedValues
 } from '../backup/secrets-file.js'
 import { reportWhenCancelled } from './cancelled.js'
 import { fillEnvValues, refusePlaceholders } from './env-values.js'
 import { readRestoreInputs, RestoreInput, RestoreInputs } from './inputs.js'
 import { exportCurrentState } from './current-state.js'
 import { keepBeforeImport, planOf } from './plan.js'
+import { withoutSecrets } from './plan-scan.js'
 import { refuseKeepUnlessPrivate } from '../backup/artifact-copy.js'
 import { reportRestore } from './report.js'
 import { RestoreRecord, restoreTool } from './restore-tool.js'
@@ -77,8 +78,11 @@ export async function run(): Promise<void> {
         ? await exportCurrentState(given, Date.now() + given.timeoutSeconds * 1000)
         : undefined
     // Over an existing tool without its current state (backup-before: false) there is no plan.
-    if (current || !given.toolId)
-      record.plan = planOf(given, current?.files, toUpload, record.decrypted)
+    if (current || !given.toolId) {
+      const plan = planOf(given, current?.files, toUpload, record.decrypted)
+      const variables = [current?.files.get('env_variables.json'), toUpload.env]
+      record.plan = await withoutSecrets(given, plan, variables)
+    }
     if (given.plan) {
       // Nothing will be imported: the target's zip (its secrets in clear) is not kept. Only the
       // folder this step made goes: the source may be an earlier step's before-file.
@@ -104,7 +108,7 @@ export async function run(): Promise<void> {
 }
 
 /** The backup's encrypted secure values, read with secrets-key before any request. */
-async function openSecureValues(backup: Backup, key: string): Promise<SecureValues> {
+async function openSecureValues(backup: Backup, key: string): Promise<SealedValues> {
   if (!key) return new Map()
   if (!backup.secrets) {
     core.warning(`${RestoreInput.SecretsKey} is ignored: the backup has no ${SECRETS_FILE}`)

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { UploadedArtifact } from '../artifact.js'
-import { secureVariablesInZip, uploadArtifactCopy } from '../backup/artifact-copy.js'
+import { uploadArtifactCopy } from '../backup/artifact-copy.js'
+import { secureVariablesInZip } from '../backup/redaction.js'
 import { messageOf } from '../errors.js'
 import { printable } from '../text.js'
 import { MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/report/compose.js'

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { secureVariablesInZip } from '../../backup/artifact-copy.js'
+import { secureVariablesInZip } from '../../backup/redaction.js'
 import { printable } from '../../text.js'
 
 /**

@@ -1,10 +1,13 @@
 import { messageOf } from '../../errors.js'
 import type { ZipFileEntry } from '../../backup/archive.js'
+import { isEnvVariablesFile } from '../../backup/env-variables.js'
 import {
-  isEnvVariablesFile,
-  Redaction,
-  redactEnvVariablesFile
-} from '../../backup/env-variables.js'
+  Redacted,
+  redactEnvVariablesFile,
+  secureValues,
+  SecureValue
+} from '../../backup/redaction.js'
+import type { KnownSecret, Span } from '../../secret-scan.js'
 import type { EnvVariablesMode } from '../inputs.js'
 import {
   decodeJsonBytes,
@@ -13,15 +16,19 @@ import {
   reindentJson
 } from '../../backup/json-text.js'
 import { printable } from '../../text.js'
-import { SecureValues, secureValuesOf } from '../../backup/secrets-file.js'
+import { SealedValues, sealedValuesOf } from '../../backup/secrets-file.js'
 
 export interface PreparedFiles {
   /** Path inside commit-path → content to store. */
   files: Map<string, Buffer>
   /** Names (or positions) of the variables whose values were redacted. */
   redacted: string[]
+  /** The secure values of the export (redacted or kept), which no other place may hold. */
+  secrets: KnownSecret[]
+  /** With env-variables: keep, where the variables file holds them on purpose. */
+  kept: Map<string, Span[]>
   /** With encrypt: the values the redaction took out, to be kept encrypted. */
-  secrets?: SecureValues
+  sealed?: SealedValues
 }
 
 /** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
@@ -41,7 +48,9 @@ function redactionError(file: string, reason: string): Error {
 export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMode): PreparedFiles {
   const files = new Map<string, Buffer>()
   const redacted: string[] = []
-  let secrets: SecureValues | undefined
+  const values: SecureValue[] = []
+  const kept = new Map<string, Span[]>()
+  let sealed: SealedValues | undefined
   for (const entry of entries) {
     const isEnvVariables = isEnvVariablesFile(entry.name)
     if (isEnvVariables && mode === 'omit') continue
@@ -49,32 +58,57 @@ export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMo
       const result = redactOrRefuse(entry)
       files.set(entry.name, Buffer.from(readable(result.text), 'utf8'))
       redacted.push(...result.names)
+      values.push(...result.values)
       if (mode === 'encrypt') {
         // One file's values are kept by name: a second one (a copy in a folder) would mix them.
-        if (secrets)
+        if (sealed)
           throw redactionError(
             entry.name,
             'encrypt keeps the values of one variables file, and the export has two'
           )
-        secrets = secretsOrRefuse(entry.name, result)
+        sealed = sealedOrRefuse(entry.name, result)
       }
       continue
     }
     const text = jsonText(entry.data)
-    files.set(entry.name, text === undefined ? entry.data : Buffer.from(readable(text), 'utf8'))
+    const stored = text === undefined ? undefined : readable(text)
+    files.set(entry.name, stored === undefined ? entry.data : Buffer.from(stored, 'utf8'))
+    if (isEnvVariables && stored !== undefined) {
+      const found = keptSecureValues(stored)
+      values.push(...found)
+      kept.set(
+        entry.name,
+        found.map(v => ({ start: v.offset, end: v.offset + v.length }))
+      )
+    }
   }
-  return { files, redacted, secrets }
+  const secrets = values.flatMap(v =>
+    v.secrets.map(value => ({ label: `secure variable ${printable(v.name, 100)}`, value }))
+  )
+  return { files, redacted, secrets, kept, sealed }
 }
 
-function secretsOrRefuse(file: string, redaction: Redaction): SecureValues {
+function sealedOrRefuse(file: string, redaction: Redacted): SealedValues {
   try {
-    return secureValuesOf(redaction)
+    return sealedValuesOf(redaction)
   } catch (error) {
     throw redactionError(file, messageOf(error))
   }
 }
 
-function redactOrRefuse(entry: ZipFileEntry): Redaction {
+/**
+ * Kept on purpose (env-variables: keep), where the committed text holds them. A file whose
+ * secure variables cannot be told has none kept on purpose: the scan then sees all of it.
+ */
+function keptSecureValues(text: string): SecureValue[] {
+  try {
+    return secureValues(text)
+  } catch {
+    return []
+  }
+}
+
+function redactOrRefuse(entry: ZipFileEntry): Redacted {
   try {
     return redactEnvVariablesFile(entry.data)
   } catch (error) {

@@ -1,6 +1,5 @@
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
-import { extractZip } from '../../backup/archive.js'
 import { messageOf } from '../../errors.js'
 import { forTool } from '../../input-parsers.js'
 import type { Inputs } from '../inputs.js'
@@ -9,11 +8,12 @@ import { newWordDiffBudget, reportTool, ToolReport } from '../../backup/report/r
 import type { ChangeDescription, CommitResult } from './commit.js'
 import { checkDeadline, StageDeadline } from './deadline.js'
 import type { BranchDiff, FileChanges } from './git-data.js'
-import { ENV_VARIABLES_FILE, REDACTED } from '../../backup/env-variables.js'
+import { ENV_VARIABLES_FILE } from '../../backup/env-variables.js'
 import { lostImportableFiles } from '../../backup/importable.js'
-import { inert, printable } from '../../text.js'
-import { prepareExportFiles } from './export-files.js'
-import { foreignFilesProblem, MANIFEST_FILE, withManifest } from './manifest.js'
+import { inert } from '../../text.js'
+import { readyTools } from './prepare.js'
+import { checkDescription, checkReports } from './secret-check.js'
+import { foreignFilesProblem, MANIFEST_FILE } from './manifest.js'
 import { SECRETS_FILE } from '../../backup/secrets-file.js'
 import { newSealing } from './sealed-secrets.js'
 
@@ -22,12 +22,11 @@ import { newSealing } from './sealed-secrets.js'
  * kilobytes to a few megabytes: this is hundreds of large tools.
  */
 const MAX_COMMIT_BYTES = 512 * 1024 * 1024
-/** GitHub refuses a file over 100 MB in a push (and so in a tree). */
-const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024
 
 /** What the repository stage needs of the action's inputs. */
 export type RepositoryInputs = Pick<
   Inputs,
+  | 'apiKey'
   | 'batch'
   | 'check'
   | 'commitBranch'
@@ -38,6 +37,7 @@ export type RepositoryInputs = Pick<
   | 'githubToken'
   | 'pullRequest'
   | 'resource'
+  | 'secretScan'
   | 'secretsKey'
   | 'tools'
 >
@@ -95,57 +95,24 @@ async function commitTools(
   pending: Pending[],
   maxCommitBytes: number
 ): Promise<CommitResult | undefined> {
-  const directories = new Map<string, Map<string, Buffer>>()
-  const toolIn = new Map<string, Pending>()
   const seconds = inputs.commitTimeoutSeconds
   const deadline: StageDeadline = { at: Date.now() + seconds * 1000, seconds }
-  let held = 0
   const sealing =
     inputs.envVariables === 'encrypt' ? await newSealing(inputs.secretsKey) : undefined
-  for (const tool of pending) {
-    const { zip, delivery } = tool
-    try {
-      checkDeadline(deadline)
-      const { files, redacted, secrets } = prepareExportFiles(
-        await extractZip(zip.file),
-        inputs.envVariables
-      )
-      const size = [...files.values()].reduce((sum, data) => sum + data.length, 0)
-      const huge = [...files].find(([, data]) => data.length > MAX_GITHUB_FILE_BYTES)
-      if (huge) {
-        throw new Error(
-          `not committed: ${printable(huge[0])} has ${huge[1].length} bytes, and GitHub refuses files over 100 MB (the zip at path keeps the export)`
-        )
-      }
-      if (held + size > maxCommitBytes) {
-        throw new Error(
-          `not committed: the tools before it already hold ${held} bytes, and one commit carries at most ${maxCommitBytes}; split tools across steps (see the matrix example)`
-        )
-      }
-      held += size
-      delivery.redacted = redacted
-      if (redacted.length > 0) {
-        const kept = sealing ? `, and encrypted in ${SECRETS_FILE}` : ''
-        core.info(
-          `${zip.toolId}: env-variables: ${inputs.envVariables}: the values of ${redacted.length} secure variable(s) (${printable(redacted.join(', '), 1000)}) are stored as "${REDACTED}"${kept}`
-        )
-      }
-      const directory = forTool(inputs.commitPath, zip.toolId)
-      if (sealing && secrets) await sealing.seal(directory, files, secrets)
-      const fields: Record<string, string> =
-        sealing && files.has(SECRETS_FILE) ? { secretsRecipient: sealing.recipient } : {}
-      directories.set(directory, withManifest(files, fields))
-      toolIn.set(directory, tool)
-    } catch (error) {
-      delivery.errors.push(messageOf(error))
-    }
-  }
+  const { directories, toolIn, check } = await readyTools(
+    inputs,
+    pending,
+    deadline,
+    maxCommitBytes,
+    sealing
+  )
   if (directories.size === 0) return undefined
 
   const single = inputs.batch ? undefined : pending[0]?.zip
   const job = single?.exportJobId ? ` (export ${inert(single.exportJobId)})` : ''
   const noun = inputs.resource
   const subject = single ? `Kore.ai ${noun} ${single.toolId}` : `Kore.ai ${noun}s`
+  const pullRequestTitle = `Back up ${subject}`
   const reports = new Map<string, ToolReport>()
   // Called once the branch's old files are known, before anything is written.
   const describe = async ({ changes, previous }: BranchDiff): Promise<ChangeDescription> => {
@@ -169,13 +136,22 @@ async function commitTools(
     const subjectLine =
       inputs.commitMessage ||
       (single ? `Back up ${subject}${job}` : `Back up ${subject} ${changed}`)
+    if (check) await checkReports(check, reports)
     const body = commitBody([...reports.values()])
     const intro = `Automated backup of ${subject}${job} by kore-tool-export${runLink()}.`
     const details = reportMarkdown([...reports.values()], MAX_PULL_REQUEST_BODY - intro.length - 10)
-    return {
+    const description = {
       message: body ? `${subjectLine}\n\n${body}` : subjectLine,
       pullRequestBody: details ? `${intro}\n\n${details}` : intro
     }
+    if (check) {
+      await checkDescription(check, {
+        'the commit message': description.message,
+        'the pull request title': pullRequestTitle,
+        'the pull request body': description.pullRequestBody
+      })
+    }
+    return description
   }
   try {
     // Loaded only for commits: Octokit and its plugins are a large part of start-up time.
@@ -187,7 +163,7 @@ async function commitTools(
       directories,
       describe,
       pullRequestBranch: inputs.pullRequest ? base => pullRequestBranch(inputs, base) : undefined,
-      pullRequestTitle: `Back up ${subject}`,
+      pullRequestTitle,
       deadline,
       // Only a run that prepared every tool may tell that the target holds all of them.
       mayCloseStale: directories.size === inputs.tools.length,

@@ -6,7 +6,7 @@ import {
   recipientOf,
   sameSecureValues,
   SECRETS_FILE,
-  SecureValues
+  SealedValues
 } from '../../backup/secrets-file.js'
 import * as core from '@actions/core'
 import { messageOf } from '../../errors.js'
@@ -23,7 +23,7 @@ import { MANIFEST_FILE, manifestField } from './manifest.js'
 export interface Sealing {
   recipient: string
   /** Adds the encrypted file to the files of a directory (none when it has no secure value). */
-  seal(directory: string, files: Map<string, Buffer>, secrets: SecureValues): Promise<void>
+  seal(directory: string, files: Map<string, Buffer>, secrets: SealedValues): Promise<void>
   settle: DirectorySettle
   /** Refuses a folder whose secrets file is encrypted to another recipient. */
   check: DirectoryCheck
@@ -33,7 +33,7 @@ export interface Sealing {
 
 export async function newSealing(identity: string): Promise<Sealing> {
   const recipient = await recipientOf(identity)
-  const sealed = new Map<string, SecureValues>()
+  const sealed = new Map<string, SealedValues>()
   const changed = new Map<string, string[]>()
   // Folders whose committed file is sound but encrypted to another key, whatever the manifest says.
   const othersKey = new Set<string>()
@@ -49,7 +49,7 @@ export async function newSealing(identity: string): Promise<Sealing> {
       const secrets = sealed.get(directory)
       if (!secrets || !wanted.has(SECRETS_FILE) || !existing.includes(SECRETS_FILE)) return
       const committed = await read(SECRETS_FILE)
-      let before: SecureValues
+      let before: SealedValues
       try {
         before = await decryptSecureValues(committed, identity)
       } catch (error) {
