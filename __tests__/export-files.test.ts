@@ -214,3 +214,29 @@ describe('prepareExportFiles', () => {
     expect(kept.secrets).toEqual(redacted.secrets)
   })
 })
+
+describe('redactSecureValues: shapes an outside review found', () => {
+  it.each([
+    ['a flag the list lacks', '[{"key":"T","value":"LEAK-F","isSecuredVariable":true}]'],
+    ['a kind that says secure', '[{"key":"T","value":"LEAK-K","type":"secure"}]'],
+    ['a kind that says password', '[{"key":"T","value":"LEAK-P","dataType":"Password"}]']
+  ])('redacts %s', (_what, text) => {
+    const result = redactSecureValues(text)
+    expect(result.names).toEqual(['T'])
+    expect(result.text).not.toContain('LEAK')
+  })
+
+  it.each([
+    ['a map under a flag-like name', '{"variables":{},"secureVariables":{"TOKEN":"LEAK-D"}}'],
+    [
+      'a flag in options, the value outside',
+      '[{"key":"T","value":"LEAK-E","options":{"secure":true,"value":null}}]'
+    ],
+    [
+      'an escaped flag in JSON text',
+      '[{"key":"G","value":"{\\"is\\\\u0053ecured\\":true,\\"value\\":\\"LEAK\\"}"}]'
+    ]
+  ])('refuses %s', (_what, text) => {
+    expect(() => redactSecureValues(text)).toThrow()
+  })
+})

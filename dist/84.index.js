@@ -12,8 +12,10 @@ export const modules = {
 /* harmony export */   pG: () => (/* binding */ readBranch)
 /* harmony export */ });
 /* unused harmony export commonParent */
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(81532);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
 
 class BranchNotFoundError extends Error {
     branch;
@@ -141,19 +143,28 @@ function diffFiles(existing, wanted) {
 function hasChanges(changes) {
     return changes.added.length + changes.modified.length + changes.removed.length > 0;
 }
+/** Blob reads at once while settling: GitHub's secondary limits allow a few concurrent ones. */
+const SETTLE_PARALLEL = 8;
 /** Reads the directories from the branch and diffs each against the files wanted there. */
 async function diffDirectories(octokit, repo, head, wanted, { blobCache = new Map(), check, settle } = {}) {
     const existing = await readDirectories(octokit, repo, head, [...wanted.keys()]);
     const changes = new Map();
     const refused = new Map();
+    const readerOf = (held) => async (name) => {
+        const sha = held.get(name);
+        return blobCache.get(sha) ?? (await readBlob(octokit, repo, sha, blobCache));
+    };
+    // Settling reads a blob per directory (an encrypted file to compare): a few at a time.
+    if (settle) {
+        await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_1__/* .forEachWithLimit */ .M)([...wanted], SETTLE_PARALLEL, async ([directory, files]) => {
+            const held = existing.get(directory);
+            if (held && held.size > 0)
+                await settle(directory, [...held.keys()], files, readerOf(held));
+        });
+    }
     for (const [directory, files] of wanted) {
         const held = existing.get(directory) ?? new Map();
-        const read = async (name) => {
-            const sha = held.get(name);
-            return blobCache.get(sha) ?? (await readBlob(octokit, repo, sha, blobCache));
-        };
-        if (held.size > 0)
-            await settle?.(directory, [...held.keys()], files, read);
+        const read = readerOf(held);
         const found = diffFiles(held, files);
         if (!hasChanges(found))
             continue;

@@ -32694,6 +32694,25 @@ function whenCancelled(hook) {
 
 /***/ }),
 
+/***/ 81532:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ forEachWithLimit)
+/* harmony export */ });
+/** Runs `task` on every item, at most `limit` at a time. */
+async function forEachWithLimit(items, limit, task) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await task(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+
+/***/ }),
+
 /***/ 83916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32741,7 +32760,7 @@ function checkDeadline(deadline) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(36418);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38845);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32751,7 +32770,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 36418:
+/***/ 38845:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32766,17 +32785,8 @@ var core = __nccwpck_require__(77094);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./src/cancel.ts
 var cancel = __nccwpck_require__(90833);
-;// CONCATENATED MODULE: ./src/concurrency.ts
-/** Runs `task` on every item, at most `limit` at a time. */
-async function forEachWithLimit(items, limit, task) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await task(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
+// EXTERNAL MODULE: ./src/concurrency.ts
+var concurrency = __nccwpck_require__(81532);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:os"
@@ -33618,6 +33628,11 @@ const SECURE_FLAG_NAMES = [
     'isSecureVariable'
 ];
 const SECURE_FLAGS = new Set(SECURE_FLAG_NAMES.map(normalise));
+/** A field named like a flag the list above lacks (`isSecuredVariable`, `secretFlag`…). */
+const FLAG_LIKE = /secur|secret|encrypt|mask|sensitiv/;
+/** Fields that say what kind of value it is; `secure`, `secret`, `password` there mark it. */
+const KIND_KEYS = new Set(['type', 'dataType', 'valueType', 'kind'].map(normalise));
+const SECRET_KIND = /secur|secret|password|encrypt|sensitiv|credential/i;
 const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise));
 const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise);
 /** Fields of a variable that describe it and never hold its value. */
@@ -33663,25 +33678,33 @@ function findVariables(root) {
     const found = [];
     // `insideValue`: the node is (within) a variable's value, so it is not a variable of its own
     // (a value that is an object with a `value` key), but may still hold a secure one.
-    const visit = (node, nameFromParent, insideValue) => {
+    const visit = (node, nameFromParent, insideValue, withinVariable) => {
         if (node.type === 'string')
             return refuseSecretsInText(node, nameFromParent);
         if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
             // Its values are replaced whole: nothing inside needs a second look.
-            return void found.push(secureVariable(node, nameFromParent));
+            const variable = secureVariable(node, nameFromParent);
+            // A flag with no value of its own inside a variable (its options) marks the outer value.
+            if (variable.values.length === 0 && withinVariable) {
+                throw new Error(`a secure flag with no value of its own sits inside the variable ${(0,src_text/* printable */.g$)(withinVariable)}, whose value it may mark: which value is secret cannot be told`);
+            }
+            return void found.push(variable);
         }
         const values = node.type === 'object' ? valueFields(node) : [];
+        let within = withinVariable;
         if (values.length > 0 && !insideValue) {
-            found.push({ name: variableName(node, nameFromParent), node, values, secure: false });
+            const name = variableName(node, nameFromParent);
+            found.push({ name, node, values, secure: false });
+            within = name;
         }
         // Groups of variables (a variable with `items`) and values that are themselves objects may
         // hold secure variables: every child is read.
         for (const child of node.children ?? []) {
             if (child.type !== 'property')
-                visit(child, undefined, insideValue);
+                visit(child, undefined, insideValue, within);
             else {
                 const value = child.children?.[1];
-                visit(value, keyOf(child), insideValue || values.includes(value));
+                visit(value, keyOf(child), insideValue || values.includes(value), within);
             }
         }
     };
@@ -33699,7 +33722,12 @@ const FLAG_IN_TEXT = new RegExp(`(?:${SECURE_FLAG_NAMES.map(name => name.replace
  * rather than committed in clear.
  */
 function refuseSecretsInText(node, nameFromParent) {
-    if (!FLAG_IN_TEXT.test(String(node.value)))
+    // Read through \uXXXX escapes too, however often the text was encoded.
+    let text = String(node.value);
+    for (let pass = 0; pass < 3 && /\\u[0-9a-f]{4}/i.test(text); pass++) {
+        text = text.replace(/\\+u([0-9a-f]{4})/gi, (_m, hex) => String.fromCharCode(parseInt(hex, 16)));
+    }
+    if (!FLAG_IN_TEXT.test(String(node.value)) && !FLAG_IN_TEXT.test(text))
         return;
     throw new Error(`${nameFromParent ? `"${(0,src_text/* printable */.g$)(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
 }
@@ -33746,9 +33774,17 @@ function isMarkedSecure(object, nameFromParent) {
     let secure = false;
     for (const property of object.children ?? []) {
         const key = keyOf(property);
-        if (!SECURE_FLAGS.has(normalise(key)))
+        const field = normalise(key);
+        const value = property.children?.[1];
+        if (KIND_KEYS.has(field) && value?.type === 'string' && SECRET_KIND.test(String(value.value))) {
+            secure = true;
             continue;
-        const flag = flagValue(property.children?.[1]);
+        }
+        // A field that may be a flag but is not a known one counts as one, or stops the redaction.
+        const flagLike = FLAG_LIKE.test(field) && !VALUE_KEYS.has(field);
+        if (!SECURE_FLAGS.has(field) && !flagLike)
+            continue;
+        const flag = flagValue(value);
         if (flag === undefined) {
             const name = variableName(object, nameFromParent);
             throw new Error(`variable ${(0,src_text/* printable */.g$)(name)} has "${(0,src_text/* printable */.g$)(key)}" set to something that is neither true nor false`);
@@ -35975,7 +36011,9 @@ async function readyTools(inputs, pending, deadline, maxCommitBytes, sealing) {
             const withOwn = withManifest(files.files, fields);
             if (check) {
                 scanned += withOwn.size;
-                await checkToolFiles(check, zip.toolId, withOwn, files.kept);
+                // The sealed file is ciphertext: patterns could only misread its random text.
+                const readable = new Map([...withOwn].filter(([name]) => name !== secrets_file/* SECRETS_FILE */.R_));
+                await checkToolFiles(check, zip.toolId, readable, files.kept);
             }
             delivery.redacted = files.redacted;
             if (files.redacted.length > 0) {
@@ -37624,7 +37662,7 @@ async function run() {
         }
         // Shared by every tool of the run: one pause on a 429, one export path spelling.
         const shared = { gate: new retry/* RateGate */.Ut(), exportSpelling: {} };
-        await forEachWithLimit(records, given.maxParallel, record => exportAndUpload(given, record, shared));
+        await (0,concurrency/* forEachWithLimit */.M)(records, given.maxParallel, record => exportAndUpload(given, record, shared));
         if (given.commit || given.check)
             commit = await commitExports(given, records);
         if (given.keepAlive)

@@ -204,17 +204,23 @@ async function commitAtScale() {
   const github = await startGithubApi()
   // The same first backup without the scan, into a repository of its own: what the scan costs.
   const unscanned = await startGithubApi()
+  // And with env-variables: encrypt (one age file per tool), into another: what sealing costs.
+  const sealed = await startGithubApi()
+  const { generateIdentity } = await import('age-encryption')
+  const secretsKey = await generateIdentity()
   const tools = Array.from({ length: 300 }, (_, i) => `a-scale-${i + 1}`)
   const rows = []
   const figures = {}
-  for (const { name, change, scan } of [
+  for (const { name, change, scan, encrypt = false } of [
     { name: 'first backup, secret-scan: off', change: '', scan: 'off' },
     { name: 'first backup', change: '', scan: 'refuse' },
     { name: 'unchanged re-run', change: '', scan: 'refuse' },
-    { name: 'one tool changed', change: 'a-scale-42', scan: 'refuse' }
+    { name: 'one tool changed', change: 'a-scale-42', scan: 'refuse' },
+    { name: 'first backup, env-variables: encrypt', change: '', scan: 'refuse', encrypt: true },
+    { name: 'unchanged re-run, env-variables: encrypt', change: '', scan: 'refuse', encrypt: true }
   ]) {
     changedTool = change
-    const hub = scan === 'off' ? unscanned : github
+    const hub = scan === 'off' ? unscanned : encrypt ? sealed : github
     const before = hub.counts()
     const firstRequest = hub.requests.length
     const result = await run(
@@ -225,7 +231,8 @@ async function commitAtScale() {
         'poll-interval': '1',
         commit: 'true',
         'github-token': hub.token,
-        'secret-scan': scan
+        'secret-scan': scan,
+        ...(encrypt ? { 'env-variables': 'encrypt', 'secrets-key': secretsKey } : {})
       },
       {
         env: hub.env
@@ -241,7 +248,13 @@ async function commitAtScale() {
       'first backup, secret-scan: off': ['', true],
       'first backup': ['≤ 10 / ≤ 10, ≤ 5 s', reads <= 10 && writes <= 10 && stageMs <= 5000],
       'unchanged re-run': ['0 writes, ≤ 5 s', writes === 0 && stageMs <= 5000],
-      'one tool changed': ['≤ 4 writes, ≤ 5 s', writes <= 4 && stageMs <= 5000]
+      'one tool changed': ['≤ 4 writes, ≤ 5 s', writes <= 4 && stageMs <= 5000],
+      'first backup, env-variables: encrypt': ['≤ 5 s', stageMs <= 5000],
+      // Every sealed file decrypts to the same values: kept as committed, nothing written.
+      'unchanged re-run, env-variables: encrypt': [
+        '0 writes, ≤ 5 s',
+        writes === 0 && stageMs <= 5000
+      ]
     }
     const [target = '', met = true] = targets[name] ?? []
     rows.push([
@@ -254,6 +267,7 @@ async function commitAtScale() {
   await kore.close()
   await github.close()
   await unscanned.close()
+  await sealed.close()
   record('commitAtScale', figures)
   return rows
 }

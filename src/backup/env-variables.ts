@@ -38,6 +38,11 @@ const SECURE_FLAG_NAMES = [
   'isSecureVariable'
 ]
 const SECURE_FLAGS = new Set(SECURE_FLAG_NAMES.map(normalise))
+/** A field named like a flag the list above lacks (`isSecuredVariable`, `secretFlag`…). */
+const FLAG_LIKE = /secur|secret|encrypt|mask|sensitiv/
+/** Fields that say what kind of value it is; `secure`, `secret`, `password` there mark it. */
+const KIND_KEYS = new Set(['type', 'dataType', 'valueType', 'kind'].map(normalise))
+const SECRET_KIND = /secur|secret|password|encrypt|sensitiv|credential/i
 const VALUE_KEYS = new Set(['value', 'defaultValue', 'values', 'val', 'secretValue'].map(normalise))
 const NAME_KEYS = ['key', 'name', 'variableName', 'varName'].map(normalise)
 /** Fields of a variable that describe it and never hold its value. */
@@ -96,23 +101,38 @@ export function findVariables(root: Node): Variable[] {
   const found: Variable[] = []
   // `insideValue`: the node is (within) a variable's value, so it is not a variable of its own
   // (a value that is an object with a `value` key), but may still hold a secure one.
-  const visit = (node: Node, nameFromParent: string | undefined, insideValue: boolean): void => {
+  const visit = (
+    node: Node,
+    nameFromParent: string | undefined,
+    insideValue: boolean,
+    withinVariable?: string
+  ): void => {
     if (node.type === 'string') return refuseSecretsInText(node, nameFromParent)
     if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
       // Its values are replaced whole: nothing inside needs a second look.
-      return void found.push(secureVariable(node, nameFromParent))
+      const variable = secureVariable(node, nameFromParent)
+      // A flag with no value of its own inside a variable (its options) marks the outer value.
+      if (variable.values.length === 0 && withinVariable) {
+        throw new Error(
+          `a secure flag with no value of its own sits inside the variable ${printable(withinVariable)}, whose value it may mark: which value is secret cannot be told`
+        )
+      }
+      return void found.push(variable)
     }
     const values = node.type === 'object' ? valueFields(node) : []
+    let within = withinVariable
     if (values.length > 0 && !insideValue) {
-      found.push({ name: variableName(node, nameFromParent), node, values, secure: false })
+      const name = variableName(node, nameFromParent)
+      found.push({ name, node, values, secure: false })
+      within = name
     }
     // Groups of variables (a variable with `items`) and values that are themselves objects may
     // hold secure variables: every child is read.
     for (const child of node.children ?? []) {
-      if (child.type !== 'property') visit(child, undefined, insideValue)
+      if (child.type !== 'property') visit(child, undefined, insideValue, within)
       else {
         const value = child.children?.[1] as Node
-        visit(value, keyOf(child), insideValue || values.includes(value))
+        visit(value, keyOf(child), insideValue || values.includes(value), within)
       }
     }
   }
@@ -136,7 +156,14 @@ const FLAG_IN_TEXT = new RegExp(
  * rather than committed in clear.
  */
 function refuseSecretsInText(node: Node, nameFromParent: string | undefined): void {
-  if (!FLAG_IN_TEXT.test(String(node.value))) return
+  // Read through \uXXXX escapes too, however often the text was encoded.
+  let text = String(node.value)
+  for (let pass = 0; pass < 3 && /\\u[0-9a-f]{4}/i.test(text); pass++) {
+    text = text.replace(/\\+u([0-9a-f]{4})/gi, (_m, hex: string) =>
+      String.fromCharCode(parseInt(hex, 16))
+    )
+  }
+  if (!FLAG_IN_TEXT.test(String(node.value)) && !FLAG_IN_TEXT.test(text)) return
   throw new Error(
     `${nameFromParent ? `"${printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`
   )
@@ -188,8 +215,16 @@ function isMarkedSecure(object: Node, nameFromParent: string | undefined): boole
   let secure = false
   for (const property of object.children ?? []) {
     const key = keyOf(property)
-    if (!SECURE_FLAGS.has(normalise(key))) continue
-    const flag = flagValue(property.children?.[1])
+    const field = normalise(key)
+    const value = property.children?.[1]
+    if (KIND_KEYS.has(field) && value?.type === 'string' && SECRET_KIND.test(String(value.value))) {
+      secure = true
+      continue
+    }
+    // A field that may be a flag but is not a known one counts as one, or stops the redaction.
+    const flagLike = FLAG_LIKE.test(field) && !VALUE_KEYS.has(field)
+    if (!SECURE_FLAGS.has(field) && !flagLike) continue
+    const flag = flagValue(value)
     if (flag === undefined) {
       const name = variableName(object, nameFromParent)
       throw new Error(

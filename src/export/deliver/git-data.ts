@@ -1,3 +1,4 @@
+import { forEachWithLimit } from '../../concurrency.js'
 import { createHash } from 'node:crypto'
 import type { getOctokit } from '@actions/github'
 
@@ -186,6 +187,9 @@ export type DirectorySettle = (
   read: (name: string) => Promise<Buffer>
 ) => Promise<void>
 
+/** Blob reads at once while settling: GitHub's secondary limits allow a few concurrent ones. */
+const SETTLE_PARALLEL = 8
+
 export interface DiffOptions {
   /** Blobs already read or written this run, by SHA. */
   blobCache?: Map<string, Buffer>
@@ -216,13 +220,20 @@ export async function diffDirectories(
   const existing = await readDirectories(octokit, repo, head, [...wanted.keys()])
   const changes: ChangeSet = new Map()
   const refused = new Map<string, string>()
+  const readerOf = (held: Map<string, string>) => async (name: string) => {
+    const sha = held.get(name) as string
+    return blobCache.get(sha) ?? (await readBlob(octokit, repo, sha, blobCache))
+  }
+  // Settling reads a blob per directory (an encrypted file to compare): a few at a time.
+  if (settle) {
+    await forEachWithLimit([...wanted], SETTLE_PARALLEL, async ([directory, files]) => {
+      const held = existing.get(directory)
+      if (held && held.size > 0) await settle(directory, [...held.keys()], files, readerOf(held))
+    })
+  }
   for (const [directory, files] of wanted) {
     const held = existing.get(directory) ?? new Map<string, string>()
-    const read = async (name: string): Promise<Buffer> => {
-      const sha = held.get(name) as string
-      return blobCache.get(sha) ?? (await readBlob(octokit, repo, sha, blobCache))
-    }
-    if (held.size > 0) await settle?.(directory, [...held.keys()], files, read)
+    const read = readerOf(held)
     const found = diffFiles(held, files)
     if (!hasChanges(found)) continue
     const reason = await check?.(directory, [...held.keys()], files, read)
