@@ -53,7 +53,8 @@ describe('reportTool', () => {
       'node "ai" (genai): prompt changed',
       'node "ai" (genai): temperature changed: 0.7 -> 0.9'
     ])
-    expect(markdown[0]).toMatch(/^node "ai" \(genai\): prompt changed <details>/)
+    // A short word diff is shown open.
+    expect(markdown[0]).toMatch(/^node "ai" \(genai\): prompt changed <details open>/)
     expect(markdown[0]).toContain('<del>politely</del><ins>formally</ins>')
     expect(markdown[1]).toBe(
       'node "ai" (genai): temperature changed: <code>0.7</code> → <code>0.9</code>'
@@ -421,7 +422,7 @@ describe('the Markdown lines of a report', () => {
       ['short', long]
     ]) {
       const [line] = app(`{"d":"${before}"}`, `{"d":"${after}"}`)
-      expect(line).toMatch(/^app: d changed <details><summary>word diff<\/summary>/)
+      expect(line).toMatch(/^app: d changed <details open><summary>word diff<\/summary>/)
       expect(line).not.toContain('<code>')
     }
   })
@@ -430,5 +431,30 @@ describe('the Markdown lines of a report', () => {
     const line = '<code>app&#95;definition.json</code> changed (not JSON: see the diff)'
     expect(app('{"d":1}', 'not json')).toEqual([line])
     expect(app('not json', '{"d":1}')).toEqual([line])
+  })
+})
+
+describe('names in the change report', () => {
+  it('names a node by its display name, with its id and type after it', () => {
+    const before = '{"nodes":[{"id":"ai","name":"Answer","type":"aiNode","timeout":30}]}'
+    const after = '{"nodes":[{"id":"ai","name":"Answer","type":"aiNode","timeout":45}]}'
+    const report = reportTool(
+      'a-1',
+      new Map([['flow_definition.json', Buffer.from(before)]]),
+      new Map([['flow_definition.json', Buffer.from(after)]])
+    )
+    expect(report.plain.join('\n')).toContain('node "Answer" (ai, aiNode): timeout changed')
+  })
+
+  it('keeps a long word diff folded', () => {
+    // Every third word changed: no unchanged run to elide.
+    const words = (tag: string) =>
+      Array.from({ length: 300 }, (_, i) => (i % 3 ? `w${i}` : `${tag}${i}`)).join(' ')
+    const report = reportTool(
+      'a-1',
+      new Map([['app_definition.json', Buffer.from(`{"d":"${words('old')}"}`)]]),
+      new Map([['app_definition.json', Buffer.from(`{"d":"${words('new')}"}`)]])
+    )
+    expect(report.markdown[0]).toContain('<details><summary>word diff')
   })
 })

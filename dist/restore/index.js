@@ -35415,6 +35415,8 @@ function collect(node, key, types, models) {
 
 ;// CONCATENATED MODULE: ./src/backup/report/json-diff.ts
 const IDENTITY_KEYS = ['id', '_id', 'key', 'name'];
+/** What a flow shows a node as, when it has one besides its id. */
+const DISPLAY_KEYS = ['displayName', 'name', 'label', 'title'];
 function diffJson(before, after, options) {
     const changes = [];
     const secrecy = (node) => (node ? options.secrecy?.(node) : undefined);
@@ -35481,10 +35483,14 @@ function diffJson(before, after, options) {
     const walkIdentified = (old, now, identity, label, path) => {
         const olds = byIdentity(old, identity);
         const news = byIdentity(now, identity);
+        // Named as a person sees it in Kore.ai: its display name, with the id and type after it.
         const itemScope = (id, item) => {
             const type = json_diff_valueOf(item, 'type');
-            const typeText = type?.type === 'string' ? ` (${String(type.value)})` : '';
-            return `${label} "${id}"${typeText}`;
+            const typeText = type?.type === 'string' ? String(type.value) : '';
+            const shown = DISPLAY_KEYS.map(key => json_diff_valueOf(item, key)).find(name => name?.type === 'string' && String(name.value).trim() && String(name.value) !== id);
+            if (!shown || identity !== 'id')
+                return `${label} "${id}"${typeText ? ` (${typeText})` : ''}`;
+            return `${label} "${String(shown.value)}" (${[id, typeText].filter(Boolean).join(', ')})`;
         };
         for (const [id, item] of news) {
             const previous = olds.get(id);
@@ -35550,6 +35556,8 @@ function byIdentity(array, key) {
 
 
 
+/** A word diff up to this long (in Markdown) is shown open. */
+const OPEN_WORD_DIFF = 600;
 /** A short value is shown whole, old → new; a longer string gets a word diff. */
 const SHORT_VALUE = 60;
 /**
@@ -35664,8 +35672,10 @@ function markdownLine(change, budget) {
         return `${path} changed: ${render_code(before)} → ${render_code(after)}`;
     }
     const words = render_wordDiff(before, after, budget);
+    // A short diff is read at a glance: open; a long one waits for a click.
+    const open = words && words.length <= OPEN_WORD_DIFF ? ' open' : '';
     if (words)
-        return `${path} changed <details><summary>word diff</summary>${words}</details>`;
+        return `${path} changed <details${open}><summary>word diff</summary>${words}</details>`;
     const counts = wordCounts(before, after);
     return counts ? `${path} changed (${counts})` : `${path} changed`;
 }

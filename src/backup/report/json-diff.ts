@@ -33,6 +33,8 @@ export interface DiffOptions {
 }
 
 const IDENTITY_KEYS = ['id', '_id', 'key', 'name']
+/** What a flow shows a node as, when it has one besides its id. */
+const DISPLAY_KEYS = ['displayName', 'name', 'label', 'title']
 
 export function diffJson(
   before: { text: string; root: Node },
@@ -108,10 +110,15 @@ export function diffJson(
   ): void => {
     const olds = byIdentity(old, identity)
     const news = byIdentity(now, identity)
+    // Named as a person sees it in Kore.ai: its display name, with the id and type after it.
     const itemScope = (id: string, item: Node): string => {
       const type = valueOf(item, 'type')
-      const typeText = type?.type === 'string' ? ` (${String(type.value)})` : ''
-      return `${label} "${id}"${typeText}`
+      const typeText = type?.type === 'string' ? String(type.value) : ''
+      const shown = DISPLAY_KEYS.map(key => valueOf(item, key)).find(
+        name => name?.type === 'string' && String(name.value).trim() && String(name.value) !== id
+      )
+      if (!shown || identity !== 'id') return `${label} "${id}"${typeText ? ` (${typeText})` : ''}`
+      return `${label} "${String(shown.value)}" (${[id, typeText].filter(Boolean).join(', ')})`
     }
     for (const [id, item] of news) {
       const previous = olds.get(id)

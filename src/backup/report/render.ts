@@ -25,6 +25,9 @@ export interface ReportOptions {
   changedSecrets?: string[]
 }
 
+/** A word diff up to this long (in Markdown) is shown open. */
+const OPEN_WORD_DIFF = 600
+
 /** A short value is shown whole, old → new; a longer string gets a word diff. */
 const SHORT_VALUE = 60
 
@@ -152,7 +155,9 @@ function markdownLine(change: JsonChange, budget: WordDiffBudget): string {
     return `${path} changed: ${code(before)} → ${code(after)}`
   }
   const words = wordDiff(before, after, budget)
-  if (words) return `${path} changed <details><summary>word diff</summary>${words}</details>`
+  // A short diff is read at a glance: open; a long one waits for a click.
+  const open = words && words.length <= OPEN_WORD_DIFF ? ' open' : ''
+  if (words) return `${path} changed <details${open}><summary>word diff</summary>${words}</details>`
   const counts = wordCounts(before, after)
   return counts ? `${path} changed (${counts})` : `${path} changed`
 }
