@@ -55,10 +55,10 @@ describe('readInputs', () => {
     })
   })
 
-  it('keeps a path prefix of an on-premises host and resolves a relative path', () => {
+  it('reads every input as documented and resolves a relative path', () => {
     clear = setInputs({
       ...valid,
-      [Input.Host]: 'https://kore.example.com/platform/',
+      [Input.Host]: 'https://kore.example.com/',
       [Input.Path]: 'backups',
       [Input.FlowId]: 'cf-123:v2',
       [Input.PollInterval]: '1.5',
@@ -76,7 +76,7 @@ describe('readInputs', () => {
       [Input.SecretScan]: 'Warn'
     })
     const inputs = readInputs()
-    expect(inputs.host).toBe('https://kore.example.com/platform')
+    expect(inputs.host).toBe('https://kore.example.com')
     expect(inputs.directory).toBe(path.resolve('backups'))
     expect(inputs.tools).toEqual([{ toolId: valid[Input.ToolId], flowId: 'cf-123:v2' }])
     expect(inputs.pollIntervalSeconds).toBe(1.5)
@@ -171,7 +171,26 @@ describe('readInputs', () => {
     [Input.ToolId, 'a 1', 'is not a plain id'],
     [Input.ToolId, 'a-1\u0007', 'tool-id: "a-1\\u0007" is not a plain id'],
     [Input.FlowId, 'flow one', 'flow-id: "flow one" is not a flow id'],
-    [Input.ApiKey, '', 'api-key: is required'],
+    [
+      Input.ApiKey,
+      '',
+      'api-key: is empty: pass it from a secret. A secret reads as empty when it is not set'
+    ],
+    [
+      Input.Host,
+      'https://agent-platform.kore.ai/agents/x',
+      'host: "https://agent-platform.kore.ai/agents/x" has a path, query or fragment: give the origin only, https://agent-platform.kore.ai'
+    ],
+    [
+      Input.ToolId,
+      ':a-4f1c0000-aaaa-5bbb-8ccc-9ddddddddddb',
+      'give the id alone, a-4f1c0000-aaaa-5bbb-8ccc-9ddddddddddb (the a-… part'
+    ],
+    [
+      Input.ToolId,
+      'https://agent-platform.kore.ai/api/public/tools/a-77aa/export',
+      'give the id alone, a-77aa (the a-… part'
+    ],
     [Input.ApiKey, 'kg key', 'api-key: contains whitespace'],
     [Input.PollInterval, 'soon', 'poll-interval: "soon" is not a number of seconds'],
     [Input.PollInterval, '0.5', 'poll-interval: 0.5 is out of range'],

@@ -33220,8 +33220,13 @@ function parseHost(raw) {
     catch {
         throw inputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
     }
-    if (url.username || url.password || url.search || url.hash) {
-        throw inputError(Input.Host, 'must be a base URL without credentials, query or fragment');
+    if (url.username || url.password) {
+        throw inputError(Input.Host, 'must be a base URL without credentials');
+    }
+    // A page's address pasted from the browser: the key would go to the right host, and the
+    // 404 that follows would blame tool-id.
+    if (url.search || url.hash || url.pathname.replace(/\/+$/, '') !== '') {
+        throw inputError(Input.Host, `"${(0,src_text/* printable */.g$)(raw, 200)}" has a path, query or fragment: give the origin only, ${url.origin}`);
     }
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
         throw inputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
@@ -33229,7 +33234,7 @@ function parseHost(raw) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         throw inputError(Input.Host, `"${raw}" must be an https URL`);
     }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    return url.origin;
 }
 function isLoopback(hostname) {
     return (hostname === 'localhost' ||
@@ -33240,6 +33245,11 @@ function isLoopback(hostname) {
 function parseToolId(input, raw) {
     if (!raw)
         throw inputError(input, 'is required');
+    // The docs write the path as /tools/:{toolId}/export; people paste the colon or the whole URL.
+    const inside = raw.match(/\/(?:tools?|workflows?)\/:?([^/?#\s]+)/)?.[1] ?? raw.match(/^:+(.+)$/)?.[1];
+    if (!(0,src_text/* isPlainId */.SR)(raw) && inside && (0,src_text/* isPlainId */.SR)(inside)) {
+        throw inputError(input, `"${(0,src_text/* printable */.g$)(raw, 200)}" is not a plain id: give the id alone, ${inside} (the a-… part, without a colon or URL)`);
+    }
     if (!(0,src_text/* isPlainId */.SR)(raw)) {
         throw inputError(input, `"${(0,src_text/* printable */.g$)(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
     }
@@ -37243,8 +37253,9 @@ function readApiKey() {
     const apiKey = core/* getInput */.V4(Input.ApiKey);
     if (apiKey)
         (0,src_text/* hideSecret */.DL)(apiKey);
-    if (!apiKey)
-        throw inputError(Input.ApiKey, 'is required (pass it from a secret)');
+    if (!apiKey) {
+        throw inputError(Input.ApiKey, 'is empty: pass it from a secret. A secret reads as empty when it is not set in this repository or environment, and in runs from forks and Dependabot, which get no secrets');
+    }
     if (/[\s\p{Cc}]/u.test(apiKey)) {
         throw inputError(Input.ApiKey, 'contains whitespace or control characters');
     }

@@ -6,7 +6,12 @@ import { hideSecret } from './text.js'
 export function readApiKey(): string {
   const apiKey = core.getInput(Input.ApiKey)
   if (apiKey) hideSecret(apiKey)
-  if (!apiKey) throw inputError(Input.ApiKey, 'is required (pass it from a secret)')
+  if (!apiKey) {
+    throw inputError(
+      Input.ApiKey,
+      'is empty: pass it from a secret. A secret reads as empty when it is not set in this repository or environment, and in runs from forks and Dependabot, which get no secrets'
+    )
+  }
   if (/[\s\p{Cc}]/u.test(apiKey)) {
     throw inputError(Input.ApiKey, 'contains whitespace or control characters')
   }

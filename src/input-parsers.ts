@@ -63,8 +63,16 @@ export function parseHost(raw: string): string {
   } catch {
     throw inputError(Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`)
   }
-  if (url.username || url.password || url.search || url.hash) {
-    throw inputError(Input.Host, 'must be a base URL without credentials, query or fragment')
+  if (url.username || url.password) {
+    throw inputError(Input.Host, 'must be a base URL without credentials')
+  }
+  // A page's address pasted from the browser: the key would go to the right host, and the
+  // 404 that follows would blame tool-id.
+  if (url.search || url.hash || url.pathname.replace(/\/+$/, '') !== '') {
+    throw inputError(
+      Input.Host,
+      `"${printable(raw, 200)}" has a path, query or fragment: give the origin only, ${url.origin}`
+    )
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw inputError(Input.Host, `"${raw}" must use https (http is accepted for loopback only)`)
@@ -72,7 +80,7 @@ export function parseHost(raw: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw inputError(Input.Host, `"${raw}" must be an https URL`)
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  return url.origin
 }
 
 export function isLoopback(hostname: string): boolean {
@@ -86,6 +94,15 @@ export function isLoopback(hostname: string): boolean {
 /** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
 export function parseToolId(input: string, raw: string): string {
   if (!raw) throw inputError(input, 'is required')
+  // The docs write the path as /tools/:{toolId}/export; people paste the colon or the whole URL.
+  const inside =
+    raw.match(/\/(?:tools?|workflows?)\/:?([^/?#\s]+)/)?.[1] ?? raw.match(/^:+(.+)$/)?.[1]
+  if (!isPlainId(raw) && inside && isPlainId(inside)) {
+    throw inputError(
+      input,
+      `"${printable(raw, 200)}" is not a plain id: give the id alone, ${inside} (the a-… part, without a colon or URL)`
+    )
+  }
   if (!isPlainId(raw)) {
     throw inputError(
       input,

@@ -32838,8 +32838,13 @@ function parseHost(raw) {
     catch {
         throw input_names_inputError(input_names_Input.Host, `"${raw}" is not a URL, e.g. https://agent-platform.kore.ai`);
     }
-    if (url.username || url.password || url.search || url.hash) {
-        throw input_names_inputError(input_names_Input.Host, 'must be a base URL without credentials, query or fragment');
+    if (url.username || url.password) {
+        throw input_names_inputError(input_names_Input.Host, 'must be a base URL without credentials');
+    }
+    // A page's address pasted from the browser: the key would go to the right host, and the
+    // 404 that follows would blame tool-id.
+    if (url.search || url.hash || url.pathname.replace(/\/+$/, '') !== '') {
+        throw input_names_inputError(input_names_Input.Host, `"${text_printable(raw, 200)}" has a path, query or fragment: give the origin only, ${url.origin}`);
     }
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
         throw input_names_inputError(input_names_Input.Host, `"${raw}" must use https (http is accepted for loopback only)`);
@@ -32847,7 +32852,7 @@ function parseHost(raw) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
         throw input_names_inputError(input_names_Input.Host, `"${raw}" must be an https URL`);
     }
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    return url.origin;
 }
 function isLoopback(hostname) {
     return (hostname === 'localhost' ||
@@ -32858,6 +32863,11 @@ function isLoopback(hostname) {
 function parseToolId(input, raw) {
     if (!raw)
         throw input_names_inputError(input, 'is required');
+    // The docs write the path as /tools/:{toolId}/export; people paste the colon or the whole URL.
+    const inside = raw.match(/\/(?:tools?|workflows?)\/:?([^/?#\s]+)/)?.[1] ?? raw.match(/^:+(.+)$/)?.[1];
+    if (!isPlainId(raw) && inside && isPlainId(inside)) {
+        throw input_names_inputError(input, `"${text_printable(raw, 200)}" is not a plain id: give the id alone, ${inside} (the a-… part, without a colon or URL)`);
+    }
     if (!isPlainId(raw)) {
         throw input_names_inputError(input, `"${text_printable(raw)}" is not a plain id (letters, digits, "-", "_" and "." only)`);
     }
@@ -36911,8 +36921,9 @@ function readApiKey() {
     const apiKey = core/* getInput */.V4(input_names_Input.ApiKey);
     if (apiKey)
         hideSecret(apiKey);
-    if (!apiKey)
-        throw input_names_inputError(input_names_Input.ApiKey, 'is required (pass it from a secret)');
+    if (!apiKey) {
+        throw input_names_inputError(input_names_Input.ApiKey, 'is empty: pass it from a secret. A secret reads as empty when it is not set in this repository or environment, and in runs from forks and Dependabot, which get no secrets');
+    }
     if (/[\s\p{Cc}]/u.test(apiKey)) {
         throw input_names_inputError(input_names_Input.ApiKey, 'contains whitespace or control characters');
     }
