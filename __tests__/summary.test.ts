@@ -51,6 +51,9 @@ describe('writeSummary', () => {
   it('has one row per tool in a batch', async () => {
     const summary = await summaryOf(true, 'first <bad>', 'second')
     expect(summary.match(/<tr>/g)).toHaveLength(3)
+    // A header cell for every column, none empty.
+    expect(summary).toContain('<th>Result</th><th>Tool</th>')
+    expect(summary).not.toContain('<th></th>')
     expect(summary).toContain('<td><code>a-1</code></td>')
     expect(summary).toContain('first &lt;bad&gt;')
     expect(summary).toContain('<td><code>a-2</code></td>')

@@ -37418,7 +37418,7 @@ async function writeSummary(inputs, records, commit) {
         // Failed ones first: they are what needs doing.
         const sorted = [...records].sort((a, b) => Number(a.errors.length === 0) - Number(b.errors.length === 0));
         const titles = [
-            '',
+            'Result',
             'Tool',
             'Status',
             'Duration',

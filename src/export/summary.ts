@@ -49,7 +49,7 @@ export async function writeSummary(
       (a, b) => Number(a.errors.length === 0) - Number(b.errors.length === 0)
     )
     const titles = [
-      '',
+      'Result',
       'Tool',
       'Status',
       'Duration',
