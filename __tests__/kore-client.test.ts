@@ -120,7 +120,7 @@ describe('KoreClient', () => {
 
   it('never repeats an import or a deploy after a 500: either may have acted', async () => {
     kore = await startKoreServer({ importFailures: [{ status: 500 }] })
-    const fileId = await client().uploadFile('flow_definition.json', Buffer.from('{}'))
+    const { fileId } = await client().uploadFile('flow_definition.json', Buffer.from('{}'))
     const importing = client().importTool({
       toolName: 'x',
       flowDataFileId: fileId,

@@ -97,8 +97,12 @@ describe('the tool an answer names', () => {
 
 describe('parseUploadedFile', () => {
   it('reads fileId written as text or as a number, and refuses one that is not plain', () => {
-    expect(parseUploadedFile({ url: 'x', fileId: '657abc' })).toBe('657abc')
-    expect(parseUploadedFile({ fileId: 657 })).toBe('657')
+    expect(parseUploadedFile({ url: ' x ', fileId: '657abc' })).toEqual({
+      fileId: '657abc',
+      url: 'x'
+    })
+    expect(parseUploadedFile({ fileId: 657 })).toEqual({ fileId: '657', url: '' })
+    expect(parseUploadedFile({ response: { fileId: 'f1', url: 'u' } }).url).toBe('u')
     expect(() => parseUploadedFile({ fileId: '65/7' })).toThrow('not a plain id')
     expect(() => parseUploadedFile({ url: 'x' })).toThrow('the file upload answer has no fileId')
   })
@@ -139,9 +143,9 @@ describe('answers read at the border, pinned', () => {
     expect(parseExportStarted({ _id: 'ds-1', response: { exportJobId: 'ej-1' } }).exportJobId).toBe(
       'ej-1'
     )
-    expect(parseUploadedFile({ response: { fileId: 'f-2' } })).toBe('f-2')
-    expect(parseUploadedFile({ response: { fileId: 42 } })).toBe('42')
-    expect(parseUploadedFile({ fileId: 'f-text', response: { fileId: 42 } })).toBe('f-text')
+    expect(parseUploadedFile({ response: { fileId: 'f-2' } }).fileId).toBe('f-2')
+    expect(parseUploadedFile({ response: { fileId: 42 } }).fileId).toBe('42')
+    expect(parseUploadedFile({ fileId: 'f-text', response: { fileId: 42 } }).fileId).toBe('f-text')
   })
 
   it("reads the job's action in either place, upper case, and a percentage only as a number", () => {

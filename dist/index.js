@@ -32760,7 +32760,7 @@ function checkDeadline(deadline) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38845);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5758);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32770,7 +32770,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 38845:
+/***/ 5758:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32881,6 +32881,9 @@ const Input = {
     ToolId: 'tool-id',
     FlowId: 'flow-id',
     Tools: 'tools',
+    AppId: 'app-id',
+    AppVersion: 'app-version',
+    Apps: 'apps',
     MaxParallel: 'max-parallel',
     ApiKey: 'api-key',
     Path: 'path',
@@ -33174,6 +33177,8 @@ var yauzl = __nccwpck_require__(20663);
 /** One parser per kind of input; each throws an error that names the input. */
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
 const TOOL_ID_PLACEHOLDER = '{tool-id}';
+/** The same place in a template, as an app's backup spells it. */
+const APP_ID_PLACEHOLDER = '{app-id}';
 /** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
 function parseToolList(toolId, flowId, toolsText) {
     if (toolId && toolsText) {
@@ -33297,11 +33302,12 @@ function parseSize(input, raw) {
 }
 /** A name or path template, `{tool-id}` filled in for one tool. */
 function forTool(template, toolId) {
-    return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId);
+    return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId).replaceAll(APP_ID_PLACEHOLDER, toolId);
 }
 /** Templates that name one thing per tool must tell the tools apart. */
 function requirePlaceholder(input, template, tools) {
-    if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
+    const named = template.includes(TOOL_ID_PLACEHOLDER) || template.includes(APP_ID_PLACEHOLDER);
+    if (tools.length > 1 && !named) {
         throw inputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
     }
 }
@@ -33309,8 +33315,8 @@ function requirePlaceholder(input, template, tools) {
  * The artifact service's rules for names, which also make it a safe file name. Returns the
  * template; every tool's name is checked.
  */
-function parseArtifactName(raw, tools) {
-    const template = raw || `kore-tool-${TOOL_ID_PLACEHOLDER}`;
+function parseArtifactName(raw, tools, app = false) {
+    const template = raw || (app ? `kore-app-${APP_ID_PLACEHOLDER}` : `kore-tool-${TOOL_ID_PLACEHOLDER}`);
     requirePlaceholder(Input.ArtifactName, template, tools);
     for (const { toolId } of tools) {
         const name = forTool(template, toolId);
@@ -33328,10 +33334,9 @@ function parseRetentionDays(raw) {
  * A directory inside the repository, never its root since stale files there get removed.
  * Returns the normalized template; every tool's directory is checked.
  */
-function parseCommitPath(raw, tools) {
-    const template = (raw || `kore-tools/${TOOL_ID_PLACEHOLDER}`)
-        .replace(/^(\.\/)+/, '')
-        .replace(/\/+$/, '');
+function parseCommitPath(raw, tools, app = false) {
+    const fallback = app ? `kore-apps/${APP_ID_PLACEHOLDER}` : `kore-tools/${TOOL_ID_PLACEHOLDER}`;
+    const template = (raw || fallback).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
     requirePlaceholder(Input.CommitPath, template, tools);
     for (const { toolId } of tools) {
         const directory = forTool(template, toolId);
@@ -34036,6 +34041,8 @@ function reindentJson(text, maxLength = Infinity) {
  * valid UTF-8 (a byte order mark is fine) and strict JSON. The export also takes UTF-16 with a
  * byte order mark, as some exporters write it (what it commits is re-indented as UTF-8).
  */
+/** The action's own list of what it wrote in a backup folder (see export/deliver/manifest.ts). */
+const MANIFEST_FILE = '.kore-tool-export.json';
 const FLOW_FILE = 'flow_definition.json';
 const APP_FILE = 'app_definition.json';
 const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, ENV_VARIABLES_FILE];
@@ -34189,6 +34196,51 @@ function checkJsonFile(name, data, utf16) {
         refuse('is not a JSON object');
 }
 
+;// CONCATENATED MODULE: ./src/backup/app-export.ts
+
+
+
+/**
+ * What an agentic app's export is. Its layout is not documented (agents, tools, MCP servers…
+ * in files of their own), so nothing is assumed of it but this: a safe zip holding at least
+ * one JSON file, every `.json` entry strict JSON. Secure values may sit in any of those files,
+ * so each is walked for them (see prepareExportFiles and artifactCopy).
+ */
+/** Whether an entry of an app export is one of its JSON files, wherever it sits. */
+function isAppJsonFile(name) {
+    return /\.json$/i.test(name);
+}
+/** Far above Kore.ai's 5 MB app configuration limit, as for tools a multiple of the zip's. */
+const app_export_UNPACKED_SIZE_FACTOR = 4;
+const app_export_MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
+/**
+ * Checks a downloaded app export with the tool export's zip checks (no slip, bomb, link or bad
+ * CRC) and that its JSON can be read; throws naming the file at fault, so it is never kept.
+ */
+async function verifyAppExport(file, maxZipBytes) {
+    const limit = Math.min(maxZipBytes * app_export_UNPACKED_SIZE_FACTOR, app_export_MAX_UNPACKED_BYTES);
+    const entries = await verifyZip(file, limit, isAppJsonFile);
+    const refuse = (problem) => {
+        const held = (0,src_text/* printable */.g$)(entries.map(entry => entry.name).join(', '), 500) || 'nothing';
+        throw new Error(`the app export cannot be kept: ${problem} (the zip held: ${held})`);
+    };
+    const json = entries.filter(entry => isAppJsonFile(entry.name));
+    if (json.length === 0)
+        refuse('it holds no JSON file');
+    for (const entry of json) {
+        try {
+            const text = decodeJsonBytes(entry.data);
+            refuseDeepJson(text);
+            JSON.parse(text);
+        }
+        catch {
+            // Where, not what: the text around the error may be a secret's value.
+            refuse(`its ${(0,src_text/* printable */.g$)(entry.name)} is not valid JSON`);
+        }
+    }
+    return entries.map(({ name, size }) => ({ name, size }));
+}
+
 ;// CONCATENATED MODULE: ./src/backup/redaction.ts
 
 
@@ -34300,6 +34352,7 @@ async function writeZip(file, entries) {
 
 
 
+
 /** What a workflow artifact holds of the secure values: placeholders, or the values in clear. */
 const ARTIFACT_SECRETS_MODES = ['redact', 'keep'];
 /**
@@ -34309,15 +34362,15 @@ const ARTIFACT_SECRETS_MODES = ['redact', 'keep'];
  * env-values); the other two are kept byte for byte. A variables file whose secrets cannot be told makes no copy: it fails, naming
  * the file, and nothing is uploaded.
  */
-async function artifactCopy(exportFile, mode) {
+async function artifactCopy(exportFile, mode, { app = false } = {}) {
     if (mode === 'keep')
         return { file: exportFile, dispose: async () => { } };
     // Only what the restore reads: any other entry (a backup copy, a zip inside) could hold a
-    // secret no walker looks at.
-    const entries = await extractZip(exportFile, isImportableName);
+    // secret no walker looks at. An app's layout is not known: all of it, every JSON file walked.
+    const entries = await extractZip(exportFile, app ? () => true : isImportableName);
     const redacted = [];
     for (const entry of entries) {
-        if (!isEnvVariablesFile(entry.name))
+        if (!(app ? isAppJsonFile(entry.name) : isEnvVariablesFile(entry.name)))
             continue;
         try {
             const result = redactEnvVariablesFile(entry.data);
@@ -34347,8 +34400,8 @@ async function artifactCopy(exportFile, mode) {
     return { file, redacted, dispose };
 }
 /** Uploads the export as `mode` says (a redacted copy, or the zip itself), removing the copy after. */
-async function uploadArtifactCopy(mode, request) {
-    const copy = await artifactCopy(request.file, mode);
+async function uploadArtifactCopy(mode, request, { app = false } = {}) {
+    const copy = await artifactCopy(request.file, mode, { app });
     try {
         const uploaded = await uploadExportArtifact({
             ...request,
@@ -35331,7 +35384,7 @@ const SHORT_VALUE = 60;
  * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
  * with the export (`after`). Every server or author string is made printable and escaped.
  */
-function reportTool(toolId, before, after, { budget = newWordDiffBudget(), firstLabel = 'first backup', secretNames = [], changedSecrets = [] } = {}) {
+function reportTool(toolId, before, after, { budget = newWordDiffBudget(), firstLabel = 'first backup', secretNames = [], changedSecrets = [], everyFile = false } = {}) {
     const report = { toolId, markdown: [], plain: [] };
     const add = (markdown, plain) => {
         report.markdown.push(markdown);
@@ -35353,7 +35406,7 @@ function reportTool(toolId, before, after, { budget = newWordDiffBudget(), first
             add(`file ${code(name)} ${kind}`, `file ${(0,src_text/* printable */.g$)(name)} ${kind}`);
             continue;
         }
-        const changes = diffFile(name, old, now, secretNames);
+        const changes = diffFile(name, old, now, secretNames, everyFile);
         if (!changes) {
             add(`${code(name)} changed (not JSON: see the diff)`, `${(0,src_text/* printable */.g$)(name)} changed`);
             continue;
@@ -35367,13 +35420,13 @@ function reportTool(toolId, before, after, { budget = newWordDiffBudget(), first
     }
     return report;
 }
-function diffFile(name, old, now, secretNames) {
+function diffFile(name, old, now, secretNames, everyFile) {
     const before = jsonTreeOf(old);
     const after = jsonTreeOf(now);
     if (!before || !after)
         return undefined;
-    const root = rootLabel(name);
-    if (!isEnvVariablesFile(name))
+    const root = everyFile ? name.replace(/\.json$/i, '') : rootLabel(name);
+    if (!everyFile && !isEnvVariablesFile(name))
         return diffJson(before, after, { root });
     // The redaction's own walker tells secrets on either side; when it cannot tell, everything
     // in the file counts as secret: a report never risks showing a value.
@@ -35570,18 +35623,23 @@ var secrets_file = __nccwpck_require__(87842);
 
 
 
-/** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
-function redactionError(file, reason) {
-    return new Error(`${(0,src_text/* printable */.g$)(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`);
+
+/** A file could not be redacted for sure, so nothing of the tool (or app) may be committed. */
+function redactionError(file, reason, app = false) {
+    const way = app
+        ? 'in a private repository, env-variables: keep commits the app as exported'
+        : 'set env-variables: omit to back it up without that file';
+    return new Error(`${(0,src_text/* printable */.g$)(file)} cannot be redacted for sure: ${reason}. Nothing of this ${app ? 'app' : 'tool'} is committed; ${way}`);
 }
 /**
  * Turns the export's entries into the files to commit: JSON re-indented for readable diffs
  * (every number and string keeps its exact text), other files byte for byte, and
  * env_variables.json kept, redacted (encrypt: redacted, its secrets handed back) or left out.
  * In redact and encrypt mode the variables file is either redacted or the whole tool fails: its
- * raw bytes are never committed.
+ * raw bytes are never committed. An app (`everyJsonFile`) may hold secure values in any of its
+ * JSON files: each is walked as a variables file is.
  */
-function prepareExportFiles(entries, mode) {
+function prepareExportFiles(entries, mode, { everyJsonFile = false } = {}) {
     const files = new Map();
     const redacted = [];
     const values = [];
@@ -35589,10 +35647,11 @@ function prepareExportFiles(entries, mode) {
     let sealed;
     for (const entry of entries) {
         const isEnvVariables = isEnvVariablesFile(entry.name);
-        if (isEnvVariables && mode === 'omit')
+        const holdsSecrets = isEnvVariables || (everyJsonFile && isAppJsonFile(entry.name));
+        if (isEnvVariables && mode === 'omit' && !everyJsonFile)
             continue;
-        if (isEnvVariables && (mode === 'redact' || mode === 'encrypt')) {
-            const result = redactOrRefuse(entry);
+        if (holdsSecrets && (mode === 'redact' || mode === 'encrypt')) {
+            const result = redactOrRefuse(entry, everyJsonFile);
             files.set(entry.name, Buffer.from(readable(result.text), 'utf8'));
             redacted.push(...result.names);
             values.push(...result.values);
@@ -35607,7 +35666,7 @@ function prepareExportFiles(entries, mode) {
         const text = jsonText(entry.data);
         const stored = text === undefined ? undefined : readable(text);
         files.set(entry.name, stored === undefined ? entry.data : Buffer.from(stored, 'utf8'));
-        if (isEnvVariables && stored !== undefined) {
+        if (holdsSecrets && stored !== undefined) {
             const found = keptSecureValues(stored);
             values.push(...found);
             kept.set(entry.name, found.map(v => ({ start: v.offset, end: v.offset + v.length })));
@@ -35636,12 +35695,12 @@ function keptSecureValues(text) {
         return [];
     }
 }
-function redactOrRefuse(entry) {
+function redactOrRefuse(entry, app) {
     try {
         return redactEnvVariablesFile(entry.data);
     }
     catch (error) {
-        throw redactionError(entry.name, (0,errors/* messageOf */.b)(error));
+        throw redactionError(entry.name, (0,errors/* messageOf */.b)(error), app);
     }
 }
 /**
@@ -35688,7 +35747,7 @@ function readable(text) {
  * deletes them: such a folder is refused, naming the files no manifest accounts for. (A backup
  * made before manifests is adopted: its importable files and the ones the export writes again.)
  */
-const MANIFEST_FILE = '.kore-tool-export.json';
+
 /**
  * The files to commit, with the manifest that lists them. An export holding a file or folder of
  * the manifest's name (in any case) is refused: it would take the manifest's place.
@@ -36028,6 +36087,8 @@ async function readyTools(inputs, pending, deadline, maxCommitBytes, sealing) {
             if (sealing && files.sealed)
                 await sealing.seal(directory, files.files, files.sealed);
             const fields = sealing && files.files.has(secrets_file/* SECRETS_FILE */.R_) ? { secretsRecipient: sealing.recipient } : {};
+            if (zip.version)
+                Object.assign(fields, { app: zip.toolId, appVersion: zip.version });
             const withOwn = withManifest(files.files, fields);
             if (check) {
                 scanned += withOwn.size;
@@ -36074,7 +36135,9 @@ async function prepareTools(inputs, pending, deadline, maxCommitBytes) {
     for (const tool of pending) {
         try {
             (0,deliver_deadline/* checkDeadline */.F)(deadline);
-            const files = prepareExportFiles(await extractZip(tool.zip.file), inputs.envVariables);
+            const files = prepareExportFiles(await extractZip(tool.zip.file), inputs.envVariables, {
+                everyJsonFile: inputs.resource === 'app'
+            });
             const size = [...files.files.values()].reduce((sum, data) => sum + data.length, 0);
             const huge = [...files.files].find(([, data]) => data.length > MAX_GITHUB_FILE_BYTES);
             if (huge) {
@@ -36188,7 +36251,11 @@ async function commitTools(inputs, pending, maxCommitBytes) {
     if (directories.size === 0)
         return undefined;
     const single = inputs.batch ? undefined : pending[0]?.zip;
-    const job = single?.exportJobId ? ` (export ${(0,src_text/* inert */.tJ)(single.exportJobId)})` : '';
+    const job = single?.version
+        ? ` (version ${(0,src_text/* inert */.tJ)(single.version)})`
+        : single?.exportJobId
+            ? ` (export ${(0,src_text/* inert */.tJ)(single.exportJobId)})`
+            : '';
     const noun = inputs.resource;
     const subject = single ? `Kore.ai ${noun} ${single.toolId}` : `Kore.ai ${noun}s`;
     const pullRequestTitle = `Back up ${subject}`;
@@ -36206,12 +36273,20 @@ async function commitTools(inputs, pending, maxCommitBytes) {
             const written = [...fileChanges.added, ...fileChanges.modified].filter(n => !unreported(n));
             const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]));
             const before = await previous(directory);
+            const zip = toolIn.get(directory)?.zip;
+            const versions = appVersions(before?.get(MANIFEST_FILE), zip?.version);
             for (const name of before?.keys() ?? [])
                 if (unreported(name))
                     before?.delete(name);
-            const toolId = toolIn.get(directory)?.zip.toolId ?? directory;
+            const toolId = zip?.toolId ?? directory;
             const changedSecrets = sealing?.changed.get(directory);
-            reports.set(directory, reportTool(toolId, before, after, { budget, changedSecrets }));
+            const everyFile = inputs.resource === 'app';
+            const report = reportTool(toolId, before, after, { budget, changedSecrets, everyFile });
+            if (versions) {
+                report.markdown.unshift(versions);
+                report.plain.unshift(versions);
+            }
+            reports.set(directory, report);
         }
         const changed = [...changes.keys()].map(d => toolIn.get(d)?.zip.toolId).join(', ');
         const subjectLine = inputs.commitMessage ||
@@ -36257,6 +36332,9 @@ async function commitTools(inputs, pending, maxCommitBytes) {
                 const rekeyed = await sealing?.check(directory, existing, wanted, read);
                 if (rekeyed)
                     return rekeyed;
+                // An app's files come and go with its agents and tools: none is required.
+                if (inputs.resource === 'app')
+                    return undefined;
                 const lost = lostImportableFiles(existing, wanted).filter(name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE);
                 if (lost.length === 0)
                     return undefined;
@@ -36305,6 +36383,16 @@ function pullRequestBranch(inputs, base) {
     const digest = (0,external_node_crypto_.createHash)('sha256').update(paths.join('\n')).digest('hex').slice(0, 12);
     return `kore-tool-export/into-${base}/batch-${digest}`;
 }
+/** Which app version the backup holds, and held before: `app version v1 → v2`. */
+function appVersions(manifest, version) {
+    if (!version)
+        return '';
+    const was = manifest && manifestField(manifest, 'appVersion');
+    const now = `\`${(0,src_text/* inert */.tJ)(version)}\``;
+    if (was === undefined || was === version)
+        return `app version ${now}`;
+    return `app version \`${(0,src_text/* inert */.tJ)(was)}\` → ${now}`;
+}
 /** The workflow run that made the pull request, for a reviewer to find its log and summary. */
 function runLink() {
     const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
@@ -36329,33 +36417,6 @@ function logResult(result, toolIn) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/kore/dialect.ts
-/**
- * Kore.ai documents the same APIs for two products under two names: Agent Platform's tools and
- * AI for Process's workflows (paths, request fields and the words in messages). One Resource
- * picks them; everything else about the calls is shared.
- */
-const RESOURCES = ['tool', 'workflow'];
-function dialectOf(resource) {
-    return resource === 'workflow'
-        ? {
-            noun: 'workflow',
-            collection: '/api/public/workflows',
-            exportCollections: ['/api/public/workflows', '/api/public/workflow'],
-            dataFileField: 'workflowDataFileId',
-            nameField: 'workflowName',
-            otherHint: 'on an Agent Platform host, set resource: tool'
-        }
-        : {
-            noun: 'tool',
-            collection: '/api/public/tools',
-            exportCollections: ['/api/public/tools'],
-            dataFileField: 'toolDataFileId',
-            nameField: 'toolName',
-            otherHint: 'on an AI for Process host, set resource: workflow'
-        };
-}
-
 ;// CONCATENATED MODULE: ./src/kore/responses.ts
 
 class UnexpectedResponseError extends Error {
@@ -36368,12 +36429,12 @@ class UnexpectedResponseError extends Error {
 function parseJobStarted(body, what) {
     const record = asObject(body);
     const nested = asObject(record.response);
-    const pick = (keys) => firstString(record, keys) || firstString(nested, keys);
+    const pick = (keys) => responses_firstString(record, keys) || responses_firstString(nested, keys);
     const dockStatusId = pick(['dockStatusId', 'dock-statusId', '_id']);
     if (!dockStatusId) {
         throw new UnexpectedResponseError(`the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${(0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none'}`);
     }
-    const status = firstString(record, ['status']);
+    const status = responses_firstString(record, ['status']);
     return {
         dockStatusId: serverId('a dock status id', dockStatusId),
         toolId: toolIdOf(record),
@@ -36386,33 +36447,34 @@ function parseJobStarted(body, what) {
 function parseExportStarted(body) {
     const record = asObject(body);
     const started = parseJobStarted(body, 'export');
-    const exportJobId = firstString(record, ['exportJobId']) || firstString(asObject(record.response), ['exportJobId']);
+    const exportJobId = responses_firstString(record, ['exportJobId']) || responses_firstString(asObject(record.response), ['exportJobId']);
     return {
         ...started,
         exportJobId: exportJobId && serverId('an export job id', exportJobId),
         downloadUrl: downloadUrlOf(record)
     };
 }
-/** File Upload's answer: `{ fileId, url }`; only the id is needed. */
 function parseUploadedFile(body) {
     const record = asObject(body);
-    const numeric = [record.fileId, asObject(record.response).fileId].find(v => typeof v === 'number');
-    const fileId = firstString(record, ['fileId']) ||
-        firstString(asObject(record.response), ['fileId']) ||
+    const nested = asObject(record.response);
+    const numeric = [record.fileId, nested.fileId].find(v => typeof v === 'number');
+    const fileId = responses_firstString(record, ['fileId']) ||
+        responses_firstString(nested, ['fileId']) ||
         (numeric === undefined ? '' : String(numeric));
     if (!fileId) {
         throw new UnexpectedResponseError(`the file upload answer has no fileId; keys sent: ${(0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none'}`);
     }
-    return serverId('a file id', fileId);
+    const url = responses_firstString(record, ['url']) || responses_firstString(nested, ['url']);
+    return { fileId: serverId('a file id', fileId), url: url.trim() };
 }
 function parseDockStatus(body) {
     const record = asObject(body);
-    const rawStatus = firstString(record, ['status']);
+    const rawStatus = responses_firstString(record, ['status']);
     if (!rawStatus)
         throw new UnexpectedResponseError('the dock status answer has no status');
     const state = stateOf(rawStatus);
     const percent = record.percentageComplete;
-    const action = firstString(record, ['action']) || firstString(asObject(record.response), ['action']);
+    const action = responses_firstString(record, ['action']) || responses_firstString(asObject(record.response), ['action']);
     return {
         state,
         rawStatus: (0,src_text/* printable */.g$)(rawStatus, MAX_STATUS_LENGTH),
@@ -36502,7 +36564,7 @@ function startedStateOf(rawStatus) {
 /** `downloadUrl` or `downloadURL`, top level or under `response`, trimmed. */
 function downloadUrlOf(record) {
     const names = ['downloadUrl', 'downloadURL'];
-    return firstString(record, names) || firstString(asObject(record.response), names);
+    return responses_firstString(record, names) || responses_firstString(asObject(record.response), names);
 }
 const MAX_STATUS_LENGTH = 100;
 const MAX_REASON_LENGTH = 1000;
@@ -36544,33 +36606,13 @@ function collectText(value, parts) {
 function asObject(value) {
     return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }
-function firstString(record, keys) {
+function responses_firstString(record, keys) {
     for (const key of keys) {
         const value = record[key];
         if (typeof value === 'string' && value.trim())
             return value.trim();
     }
     return '';
-}
-
-;// CONCATENATED MODULE: ./src/kore/export-spelling.ts
-/**
- * Runs `start` at once when the spelling is known; else as the one try that learns it, while
- * parallel exports wait for it: a batch tries a wrong spelling once, not once per tool.
- */
-async function learningOnce(spelling, start) {
-    while (!spelling.collection && spelling.learning)
-        await spelling.learning;
-    if (spelling.collection)
-        return start();
-    const learning = start();
-    spelling.learning = learning.then(() => undefined, () => undefined);
-    try {
-        return await learning;
-    }
-    finally {
-        spelling.learning = undefined;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/kore/call.ts
@@ -36596,7 +36638,7 @@ class AmbiguousRequestError extends Error {
         this.name = 'AmbiguousRequestError';
     }
 }
-function json(value) {
+function call_json(value) {
     return { contentType: 'application/json', data: JSON.stringify(value) };
 }
 /** multipart/form-data as the platform's fetch encodes it: no hand-made boundaries. */
@@ -36629,7 +36671,7 @@ function serverMessage(body) {
     }
     return (0,src_text/* printable */.g$)(body.replace(/\s+/g, ' ').trim());
 }
-function parseJson(text, what) {
+function call_parseJson(text, what) {
     try {
         return JSON.parse(text);
     }
@@ -36637,224 +36679,6 @@ function parseJson(text, what) {
         throw new UnexpectedResponseError(`${what}: the answer is not JSON: ${serverMessage(text)}`);
     }
 }
-
-;// CONCATENATED MODULE: ./src/kore/client.ts
-/**
- * src/kore/ is the Kore.ai API and nothing else: the client (export, status, upload, import,
- * deploy), what each call's answers and errors mean (call.ts, responses.ts), polling a job to
- * its end and downloading an export within its bounds. It takes plain arguments (a base URL, a
- * key, limits), never action inputs, and knows nothing of zips or git.
- */
-
-
-
-
-
-
-
-
-
-class KoreClient {
-    host;
-    apiKey;
-    retry;
-    requestTimeoutMs;
-    gate;
-    /** When each job's status was last asked for: Kore.ai allows about one a second per job. */
-    lastStatusCheck = new Map();
-    minStatusGapMs;
-    dialect;
-    /** The word for what this client works on, in messages: `tool` or `workflow`. */
-    noun;
-    exportSpelling;
-    constructor(host, apiKey, options = {}) {
-        this.host = host;
-        this.apiKey = apiKey;
-        this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
-        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-        this.gate = options.gate ?? new retry/* RateGate */.Ut();
-        this.minStatusGapMs = options.minStatusGapMs ?? 1000;
-        this.dialect = dialectOf(options.resource ?? 'tool');
-        this.noun = this.dialect.noun;
-        this.exportSpelling = options.exportSpelling ?? {};
-    }
-    /**
-     * POST /api/public/tools/{toolId}/export[?flowId=…], or the workflows' path. AI for Process
-     * spells that path two ways: on a 404 (which cannot have started a job) the other spelling is
-     * tried once, and the one that answered is kept for the run.
-     */
-    async startExport(toolId, flowId, deadline) {
-        return learningOnce(this.exportSpelling, () => this.startExportAs(toolId, flowId, deadline));
-    }
-    async startExportAs(toolId, flowId, deadline) {
-        const { noun, exportCollections, otherHint } = this.dialect;
-        const query = flowId ? `?${new URLSearchParams({ flowId })}` : '';
-        const what = `Export of ${noun} ${toolId}`;
-        const known = this.exportSpelling.collection;
-        const spellings = known ? [known] : exportCollections;
-        let firstNotFound;
-        for (const [index, collection] of spellings.entries()) {
-            const last = index === spellings.length - 1;
-            try {
-                const text = await this.request({
-                    method: 'POST',
-                    path: `${collection}/${encodeURIComponent(toolId)}/export${query}`,
-                    what,
-                    scope: 'Export Tool',
-                    notFoundHint: `check tool-id and flow-id, and that the ${noun} exists in this environment (host); ${otherHint}`,
-                    // Starting an export twice only makes a second job: safe to repeat.
-                    repeatable: true,
-                    deadline
-                });
-                this.exportSpelling.collection = collection;
-                return parseExportStarted(parseJson(text, what));
-            }
-            catch (error) {
-                const notFound = error instanceof KoreApiError && error.status === 404;
-                // Both spellings not found: the first answer's reason (the tool, the flow) is the one.
-                if (last)
-                    throw notFound && firstNotFound ? firstNotFound : error;
-                if (!notFound)
-                    throw error;
-                firstNotFound = error;
-            }
-        }
-        throw new Error(`${what}: no export path to try`);
-    }
-    /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
-    async getDockStatus(dockStatusId, deadline, kind = 'export') {
-        const what = `Status of ${kind} job ${dockStatusId}`;
-        const request = {
-            method: 'GET',
-            path: `/api/public/dock-status/${encodeURIComponent(dockStatusId)}`,
-            what,
-            scope: SCOPE_OF[kind],
-            notFoundHint: `the ${kind} job is unknown to Kore.ai`,
-            repeatable: true,
-            deadline
-        };
-        return (0,retry/* withRetries */.LH)(what, this.retry, async () => {
-            await (0,retry/* sleep */.yy)((this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now());
-            this.lastStatusCheck.set(dockStatusId, Date.now());
-            const text = await this.attempt(request);
-            try {
-                return parseDockStatus(JSON.parse(text));
-            }
-            catch (error) {
-                const problem = error instanceof SyntaxError ? 'not JSON' : (0,errors/* messageOf */.b)(error);
-                throw new retry/* TransientError */.N_(`unreadable answer (${problem})`);
-            }
-        }, { deadline });
-    }
-    /** POST /api/public/files (multipart, fileContext=bulkImport) → the file's id. */
-    async uploadFile(name, data, deadline) {
-        const form = new FormData();
-        form.append('file', new Blob([data], { type: 'application/json' }), name);
-        form.append('fileContext', 'bulkImport');
-        const text = await this.request({
-            method: 'POST',
-            path: '/api/public/files',
-            what: `Upload of ${name}`,
-            scope: 'Import Tool',
-            notFoundHint: 'this Kore.ai environment has no File Upload API at host',
-            body: await encodeForm(form),
-            // A second upload only leaves an unused file behind.
-            repeatable: true,
-            deadline
-        });
-        return parseUploadedFile(parseJson(text, `Upload of ${name}`));
-    }
-    /**
-     * POST {collection}/import (a new tool or workflow) or {collection}/{id}/import (a new version
-     * of it). Not repeated after a failure that may have come after Kore.ai acted.
-     */
-    async importTool(request, deadline) {
-        const { noun, collection, dataFileField, nameField, otherHint } = this.dialect;
-        const { toolId, toolName, appFileId, ...files } = request;
-        const into = toolId ? `${noun} ${toolId}` : `a new ${noun} "${(0,src_text/* printable */.g$)(toolName ?? '')}"`;
-        const body = { [dataFileField]: appFileId, ...files };
-        const text = await this.request({
-            method: 'POST',
-            path: toolId ? `${collection}/${encodeURIComponent(toolId)}/import` : `${collection}/import`,
-            what: `Import into ${into}`,
-            scope: 'Import Tool',
-            notFoundHint: toolId
-                ? `check tool-id, and that the ${noun} exists in this environment (host); ${otherHint}`
-                : `check host: this environment has no ${noun} import API; ${otherHint}`,
-            body: json(toolId ? body : { ...body, [nameField]: toolName }),
-            repeatable: false,
-            deadline
-        });
-        return parseJobStarted(parseJson(text, `Import into ${into}`), 'import');
-    }
-    /** POST {collection}/{id}/deploy with isAsync false; not repeated when ambiguous. */
-    async deployTool(toolId, deadline) {
-        const { noun, collection } = this.dialect;
-        const what = `Deployment of ${noun} ${toolId}`;
-        const text = await this.request({
-            method: 'POST',
-            path: `${collection}/${encodeURIComponent(toolId)}/deploy`,
-            what,
-            scope: 'Deploy Tool',
-            notFoundHint: `the ${noun} is unknown to Kore.ai`,
-            body: json({ isAsync: false }),
-            repeatable: false,
-            deadline
-        });
-        return parseJobStarted(parseJson(text, what), 'deploy');
-    }
-    /**
-     * One call with retries. A request that is not repeatable is tried again only when Kore.ai
-     * cannot have acted on it (see mayHaveActed); otherwise the failure is final and says so.
-     */
-    request(request) {
-        return (0,retry/* withRetries */.LH)(request.what, this.retry, async () => {
-            try {
-                return await this.attempt(request);
-            }
-            catch (error) {
-                if (request.repeatable || !(error instanceof retry/* TransientError */.N_) || !(0,retry/* mayHaveActed */.LR)(error)) {
-                    throw error;
-                }
-                throw new AmbiguousRequestError(request.what, error.message);
-            }
-        }, { deadline: request.deadline });
-    }
-    /** One try: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
-    async attempt(request) {
-        await this.gate.wait(request.deadline);
-        const totalMs = Math.min(this.requestTimeoutMs, (request.deadline ?? Infinity) - Date.now());
-        if (totalMs <= 0)
-            throw new retry/* DeadlineError */.j3(request.what);
-        const url = `${this.host}${request.path}`;
-        core/* debug */.Yz(`${request.method} ${url}`);
-        const headers = {
-            'x-api-key': this.apiKey,
-            accept: 'application/json',
-            'content-type': request.body?.contentType ?? 'application/json'
-        };
-        const response = await send(request.method, url, headers, { totalMs }, request.body?.data);
-        const status = response.message.statusCode ?? 0;
-        core/* debug */.Yz(`${request.method} ${url} -> HTTP ${status}`);
-        if (isTransientStatus(status, request.repeatable)) {
-            discard(response);
-            const error = transientStatusError(response);
-            if (error.rateLimited)
-                this.gate.pause(error.retryAfterMs ?? 1000);
-            throw error;
-        }
-        const body = await readText(response.message);
-        if (status >= 200 && status < 300)
-            return body;
-        throw new KoreApiError(explainStatus(request, status, body), status);
-    }
-}
-/** The scope an API app needs for each kind of job. */
-const SCOPE_OF = {
-    export: 'Export Tool',
-    import: 'Import Tool',
-    deploy: 'Deploy Tool'
-};
 
 ;// CONCATENATED MODULE: ./src/kore/download.ts
 
@@ -37125,6 +36949,390 @@ function describe(status) {
         : `${status.rawStatus} (${status.percentComplete}%)`;
 }
 
+;// CONCATENATED MODULE: ./src/kore/apps.ts
+
+
+
+
+
+
+/**
+ * Agentic apps (Agent Platform → Import and Export Agentic Apps): an app version exports in one
+ * synchronous call that answers a signed file URL, and imports into an existing app from such a
+ * URL. See shared/reference/kore-apps-api.md; what is not documented is marked so below.
+ */
+const SCOPE = 'Import/Export';
+/**
+ * GET /api/public/apps/{appId}/versions/{versionId}/export. The docs answer at once with a
+ * file_url; an answer that carries a dock status id instead (not documented) is polled as a
+ * tool export is, and its download link taken from the finished job.
+ */
+async function exportApp(client, appId, versionId, { deadline, pollIntervalMs = 2000 }) {
+    const what = `Export of app ${appId} version ${versionId}`;
+    const text = await client.request({
+        method: 'GET',
+        path: `/api/public/apps/${encodeURIComponent(appId)}/versions/${encodeURIComponent(versionId)}/export`,
+        what,
+        scope: SCOPE,
+        notFoundHint: 'check app-id and app-version, and that this version of the app exists in this environment (host)',
+        repeatable: true,
+        deadline
+    });
+    const record = asRecord(call_parseJson(text, what));
+    const named = responses_firstString(record, ['app_id', 'appId']);
+    if (named && named !== appId) {
+        throw new Error(`Kore.ai's export answer names app ${(0,src_text/* printable */.g$)(named, 100)}, not ${appId}: nothing was kept`);
+    }
+    const version = (0,src_text/* printable */.g$)(responses_firstString(record, ['version', 'versionId']), 200);
+    let fileUrl = responses_firstString(record, ['file_url', 'fileUrl']).trim();
+    if (!fileUrl)
+        fileUrl = await polledFileUrl(client, record, { what, deadline, pollIntervalMs });
+    return { appId, version, fileUrl };
+}
+async function polledFileUrl(client, record, { what, deadline, pollIntervalMs }) {
+    let started;
+    try {
+        started = parseExportStarted(record);
+    }
+    catch {
+        const keys = (0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none';
+        throw new UnexpectedResponseError(`the ${what} answer has no file_url and no dock status id; keys sent: ${keys}`);
+    }
+    if (started.state === 'FAILED') {
+        throw new JobFailedError('export', started.dockStatusId, started.reason, started.status);
+    }
+    const startedAt = Date.now();
+    const finished = await waitForJob(client, started.dockStatusId, {
+        pollIntervalMs,
+        startedAt,
+        timeoutMs: deadline - startedAt
+    });
+    const url = finished.downloadUrl || started.downloadUrl;
+    if (!url)
+        throw new Error(`${what}: Kore.ai reported SUCCESS but sent no file URL`);
+    return url;
+}
+/** Export App, then its file_url downloaded with every rule of a tool's download. */
+async function downloadAppVersion(client, appId, versionId, request) {
+    const exported = await exportApp(client, appId, versionId, request);
+    core/* info */.pq(`${request.label ?? ''}App export ready: version ${exported.version || versionId}`);
+    const file = await downloadExport(exported.fileUrl, { host: client.host, ...request });
+    return { ...file, ...exported };
+}
+/**
+ * POST /api/public/apps/import?importType=FULL with `{ app_id, file_url }`, into an existing app.
+ * Never repeated once it may have acted; an answer other than success fails with its message.
+ */
+async function importApp(client, appId, fileUrl, deadline) {
+    const what = `Import into app ${appId}`;
+    const text = await client.request({
+        method: 'POST',
+        path: '/api/public/apps/import?importType=FULL',
+        what,
+        scope: SCOPE,
+        notFoundHint: 'check app-id: the app must already exist in this environment (host); create it in Kore.ai first',
+        body: json({ app_id: appId, file_url: fileUrl }),
+        repeatable: false,
+        deadline
+    });
+    const record = asRecord(parseJson(text, what));
+    const status = firstString(record, ['status']);
+    const message = printable(firstString(record, ['message', 'msg']), 500);
+    if (status.trim().toLowerCase() !== 'success') {
+        const said = message ? `: ${message}` : '';
+        throw new Error(`${what} did not succeed: Kore.ai answered status "${printable(status, 100) || '(none)'}"${said}`);
+    }
+    const named = firstString(record, ['appId', 'app_id']);
+    if (named && named !== appId) {
+        throw new Error(`${what}: Kore.ai's answer names app ${isPlainId(named) ? named : printable(named, 100)}, not ${appId}; check in Kore.ai which app changed`);
+    }
+    return { appId, message };
+}
+function asRecord(body) {
+    if (body && typeof body === 'object' && !Array.isArray(body)) {
+        return body;
+    }
+    throw new UnexpectedResponseError('the answer is not a JSON object');
+}
+
+;// CONCATENATED MODULE: ./src/kore/dialect.ts
+/**
+ * Kore.ai documents the same APIs for two products under two names: Agent Platform's tools and
+ * AI for Process's workflows (paths, request fields and the words in messages). One Resource
+ * picks them; everything else about the calls is shared. Agentic apps (`app`) have calls of
+ * their own (apps.ts); their dialect only names them.
+ */
+const RESOURCES = ['tool', 'workflow', 'app'];
+function dialectOf(resource) {
+    if (resource === 'app') {
+        return {
+            noun: 'app',
+            collection: '/api/public/apps',
+            exportCollections: ['/api/public/apps'],
+            dataFileField: 'toolDataFileId',
+            nameField: 'toolName',
+            otherHint: 'an app is named by its aa-… id and a version id'
+        };
+    }
+    return resource === 'workflow'
+        ? {
+            noun: 'workflow',
+            collection: '/api/public/workflows',
+            exportCollections: ['/api/public/workflows', '/api/public/workflow'],
+            dataFileField: 'workflowDataFileId',
+            nameField: 'workflowName',
+            otherHint: 'on an Agent Platform host, set resource: tool'
+        }
+        : {
+            noun: 'tool',
+            collection: '/api/public/tools',
+            exportCollections: ['/api/public/tools'],
+            dataFileField: 'toolDataFileId',
+            nameField: 'toolName',
+            otherHint: 'on an AI for Process host, set resource: workflow'
+        };
+}
+
+;// CONCATENATED MODULE: ./src/kore/export-spelling.ts
+/**
+ * Runs `start` at once when the spelling is known; else as the one try that learns it, while
+ * parallel exports wait for it: a batch tries a wrong spelling once, not once per tool.
+ */
+async function learningOnce(spelling, start) {
+    while (!spelling.collection && spelling.learning)
+        await spelling.learning;
+    if (spelling.collection)
+        return start();
+    const learning = start();
+    spelling.learning = learning.then(() => undefined, () => undefined);
+    try {
+        return await learning;
+    }
+    finally {
+        spelling.learning = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/kore/client.ts
+/**
+ * src/kore/ is the Kore.ai API and nothing else: the client (export, status, upload, import,
+ * deploy), what each call's answers and errors mean (call.ts, responses.ts), polling a job to
+ * its end and downloading an export within its bounds. It takes plain arguments (a base URL, a
+ * key, limits), never action inputs, and knows nothing of zips or git.
+ */
+
+
+
+
+
+
+
+
+
+class KoreClient {
+    host;
+    apiKey;
+    retry;
+    requestTimeoutMs;
+    gate;
+    /** When each job's status was last asked for: Kore.ai allows about one a second per job. */
+    lastStatusCheck = new Map();
+    minStatusGapMs;
+    dialect;
+    /** The word for what this client works on, in messages: `tool` or `workflow`. */
+    noun;
+    exportSpelling;
+    constructor(host, apiKey, options = {}) {
+        this.host = host;
+        this.apiKey = apiKey;
+        this.retry = options.retry ?? retry/* DEFAULT_RETRY */.vI;
+        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+        this.gate = options.gate ?? new retry/* RateGate */.Ut();
+        this.minStatusGapMs = options.minStatusGapMs ?? 1000;
+        this.dialect = dialectOf(options.resource ?? 'tool');
+        this.noun = this.dialect.noun;
+        this.exportSpelling = options.exportSpelling ?? {};
+    }
+    /**
+     * POST /api/public/tools/{toolId}/export[?flowId=…], or the workflows' path. AI for Process
+     * spells that path two ways: on a 404 (which cannot have started a job) the other spelling is
+     * tried once, and the one that answered is kept for the run.
+     */
+    async startExport(toolId, flowId, deadline) {
+        return learningOnce(this.exportSpelling, () => this.startExportAs(toolId, flowId, deadline));
+    }
+    async startExportAs(toolId, flowId, deadline) {
+        const { noun, exportCollections, otherHint } = this.dialect;
+        const query = flowId ? `?${new URLSearchParams({ flowId })}` : '';
+        const what = `Export of ${noun} ${toolId}`;
+        const known = this.exportSpelling.collection;
+        const spellings = known ? [known] : exportCollections;
+        let firstNotFound;
+        for (const [index, collection] of spellings.entries()) {
+            const last = index === spellings.length - 1;
+            try {
+                const text = await this.request({
+                    method: 'POST',
+                    path: `${collection}/${encodeURIComponent(toolId)}/export${query}`,
+                    what,
+                    scope: 'Export Tool',
+                    notFoundHint: `check tool-id and flow-id, and that the ${noun} exists in this environment (host); ${otherHint}`,
+                    // Starting an export twice only makes a second job: safe to repeat.
+                    repeatable: true,
+                    deadline
+                });
+                this.exportSpelling.collection = collection;
+                return parseExportStarted(call_parseJson(text, what));
+            }
+            catch (error) {
+                const notFound = error instanceof KoreApiError && error.status === 404;
+                // Both spellings not found: the first answer's reason (the tool, the flow) is the one.
+                if (last)
+                    throw notFound && firstNotFound ? firstNotFound : error;
+                if (!notFound)
+                    throw error;
+                firstNotFound = error;
+            }
+        }
+        throw new Error(`${what}: no export path to try`);
+    }
+    /** GET /api/public/dock-status/{id}; a garbled body counts as transient and is retried. */
+    async getDockStatus(dockStatusId, deadline, kind = 'export') {
+        const what = `Status of ${kind} job ${dockStatusId}`;
+        const request = {
+            method: 'GET',
+            path: `/api/public/dock-status/${encodeURIComponent(dockStatusId)}`,
+            what,
+            scope: SCOPE_OF[kind],
+            notFoundHint: `the ${kind} job is unknown to Kore.ai`,
+            repeatable: true,
+            deadline
+        };
+        return (0,retry/* withRetries */.LH)(what, this.retry, async () => {
+            await (0,retry/* sleep */.yy)((this.lastStatusCheck.get(dockStatusId) ?? 0) + this.minStatusGapMs - Date.now());
+            this.lastStatusCheck.set(dockStatusId, Date.now());
+            const text = await this.attempt(request);
+            try {
+                return parseDockStatus(JSON.parse(text));
+            }
+            catch (error) {
+                const problem = error instanceof SyntaxError ? 'not JSON' : (0,errors/* messageOf */.b)(error);
+                throw new retry/* TransientError */.N_(`unreadable answer (${problem})`);
+            }
+        }, { deadline });
+    }
+    /** POST /api/public/files (multipart, fileContext=bulkImport) → the file's id and URL. */
+    async uploadFile(name, data, deadline) {
+        const form = new FormData();
+        const type = name.endsWith('.zip') ? 'application/zip' : 'application/json';
+        form.append('file', new Blob([data], { type }), name);
+        form.append('fileContext', 'bulkImport');
+        const text = await this.request({
+            method: 'POST',
+            path: '/api/public/files',
+            what: `Upload of ${name}`,
+            scope: 'Import Tool',
+            notFoundHint: 'this Kore.ai environment has no File Upload API at host',
+            body: await encodeForm(form),
+            // A second upload only leaves an unused file behind.
+            repeatable: true,
+            deadline
+        });
+        return parseUploadedFile(call_parseJson(text, `Upload of ${name}`));
+    }
+    /**
+     * POST {collection}/import (a new tool or workflow) or {collection}/{id}/import (a new version
+     * of it). Not repeated after a failure that may have come after Kore.ai acted.
+     */
+    async importTool(request, deadline) {
+        const { noun, collection, dataFileField, nameField, otherHint } = this.dialect;
+        const { toolId, toolName, appFileId, ...files } = request;
+        const into = toolId ? `${noun} ${toolId}` : `a new ${noun} "${(0,src_text/* printable */.g$)(toolName ?? '')}"`;
+        const body = { [dataFileField]: appFileId, ...files };
+        const text = await this.request({
+            method: 'POST',
+            path: toolId ? `${collection}/${encodeURIComponent(toolId)}/import` : `${collection}/import`,
+            what: `Import into ${into}`,
+            scope: 'Import Tool',
+            notFoundHint: toolId
+                ? `check tool-id, and that the ${noun} exists in this environment (host); ${otherHint}`
+                : `check host: this environment has no ${noun} import API; ${otherHint}`,
+            body: call_json(toolId ? body : { ...body, [nameField]: toolName }),
+            repeatable: false,
+            deadline
+        });
+        return parseJobStarted(call_parseJson(text, `Import into ${into}`), 'import');
+    }
+    /** POST {collection}/{id}/deploy with isAsync false; not repeated when ambiguous. */
+    async deployTool(toolId, deadline) {
+        const { noun, collection } = this.dialect;
+        const what = `Deployment of ${noun} ${toolId}`;
+        const text = await this.request({
+            method: 'POST',
+            path: `${collection}/${encodeURIComponent(toolId)}/deploy`,
+            what,
+            scope: 'Deploy Tool',
+            notFoundHint: `the ${noun} is unknown to Kore.ai`,
+            body: call_json({ isAsync: false }),
+            repeatable: false,
+            deadline
+        });
+        return parseJobStarted(call_parseJson(text, what), 'deploy');
+    }
+    /**
+     * One call with retries. A request that is not repeatable is tried again only when Kore.ai
+     * cannot have acted on it (see mayHaveActed); otherwise the failure is final and says so.
+     * Public for the calls of other resources (apps.ts), which share its rules.
+     */
+    request(request) {
+        return (0,retry/* withRetries */.LH)(request.what, this.retry, async () => {
+            try {
+                return await this.attempt(request);
+            }
+            catch (error) {
+                if (request.repeatable || !(error instanceof retry/* TransientError */.N_) || !(0,retry/* mayHaveActed */.LR)(error)) {
+                    throw error;
+                }
+                throw new AmbiguousRequestError(request.what, error.message);
+            }
+        }, { deadline: request.deadline });
+    }
+    /** One try: returns the body of a 2xx answer, throws KoreApiError or TransientError. */
+    async attempt(request) {
+        await this.gate.wait(request.deadline);
+        const totalMs = Math.min(this.requestTimeoutMs, (request.deadline ?? Infinity) - Date.now());
+        if (totalMs <= 0)
+            throw new retry/* DeadlineError */.j3(request.what);
+        const url = `${this.host}${request.path}`;
+        core/* debug */.Yz(`${request.method} ${url}`);
+        const headers = {
+            'x-api-key': this.apiKey,
+            accept: 'application/json',
+            'content-type': request.body?.contentType ?? 'application/json'
+        };
+        const response = await send(request.method, url, headers, { totalMs }, request.body?.data);
+        const status = response.message.statusCode ?? 0;
+        core/* debug */.Yz(`${request.method} ${url} -> HTTP ${status}`);
+        if (isTransientStatus(status, request.repeatable)) {
+            discard(response);
+            const error = transientStatusError(response);
+            if (error.rateLimited)
+                this.gate.pause(error.retryAfterMs ?? 1000);
+            throw error;
+        }
+        const body = await readText(response.message);
+        if (status >= 200 && status < 300)
+            return body;
+        throw new KoreApiError(explainStatus(request, status, body), status);
+    }
+}
+/** The scope an API app needs for each kind of job. */
+const SCOPE_OF = {
+    export: 'Export Tool',
+    import: 'Import Tool',
+    deploy: 'Deploy Tool'
+};
+
 ;// CONCATENATED MODULE: ./src/kore/export-job.ts
 
 
@@ -37193,6 +37401,8 @@ async function runExportJob(client, request) {
 
 
 
+
+
 /**
  * Trigger, poll, download: the whole Kore.ai side of one tool, with the zip checked as a backup
  * before it is kept.
@@ -37202,27 +37412,33 @@ async function exportTool(request, clientOptions = {}) {
     const { label } = request;
     try {
         const client = new KoreClient(request.host, request.apiKey, clientOptions);
-        const flow = request.flowId ? ` (flow ${request.flowId})` : '';
+        const flow = request.flowId
+            ? ` (flow ${request.flowId})`
+            : request.version
+                ? ` version ${request.version}`
+                : '';
         core/* info */.pq(`${label}Exporting ${clientOptions.resource ?? 'tool'} ${request.toolId}${flow} from ${request.host}`);
         let entries = [];
-        const file = await runExportJob(client, {
-            toolId: request.toolId,
-            flowId: request.flowId,
-            destination: request.destination,
-            pollIntervalMs: request.pollIntervalMs,
-            startedAt,
-            deadline: startedAt + request.timeoutMs,
-            maxDownloadBytes: request.maxDownloadBytes,
-            maxBytesInput: Input.MaxDownloadSize,
-            apiKey: request.apiKey,
-            retry: clientOptions.retry,
-            label,
-            onJob: request.onJob,
-            verify: async (temporary) => {
-                const verified = await verifyExport(temporary, request.maxDownloadBytes, request.withVariables);
-                entries = verified.entries;
-            }
-        });
+        const file = request.version
+            ? await exportAppVersion(client, request, request.version, startedAt, e => (entries = e))
+            : await runExportJob(client, {
+                toolId: request.toolId,
+                flowId: request.flowId,
+                destination: request.destination,
+                pollIntervalMs: request.pollIntervalMs,
+                startedAt,
+                deadline: startedAt + request.timeoutMs,
+                maxDownloadBytes: request.maxDownloadBytes,
+                maxBytesInput: Input.MaxDownloadSize,
+                apiKey: request.apiKey,
+                retry: clientOptions.retry,
+                label,
+                onJob: request.onJob,
+                verify: async (temporary) => {
+                    const verified = await verifyExport(temporary, request.maxDownloadBytes, request.withVariables);
+                    entries = verified.entries;
+                }
+            });
         core/* info */.pq(`${label}Downloaded ${file.size} bytes to ${file.file} (sha256 ${file.sha256})`);
         core/* info */.pq(`${label}The zip holds: ${(0,src_text/* printable */.g$)(entries.map(e => e.name).join(', '), 1000)}`);
         return { ...file, entries };
@@ -37230,6 +37446,23 @@ async function exportTool(request, clientOptions = {}) {
     catch (error) {
         throw Date.now() >= startedAt + request.timeoutMs ? outOfTime(error, request) : error;
     }
+}
+/** An app version's export: one call, then its file URL downloaded and checked as an app's. */
+async function exportAppVersion(client, request, version, startedAt, onEntries) {
+    return downloadAppVersion(client, request.toolId, version, {
+        destination: request.destination,
+        maxBytes: request.maxDownloadBytes,
+        maxBytesInput: Input.MaxDownloadSize,
+        deadline: startedAt + request.timeoutMs,
+        pollIntervalMs: request.pollIntervalMs,
+        apiKey: request.apiKey,
+        label: request.label,
+        verify: async (temporary) => onEntries(await verifyAppExport(temporary, request.maxDownloadBytes))
+    }).then(file => {
+        // No job is documented for an app: its export succeeded once its file is verified.
+        request.onJob?.({ dockStatusId: '', exportJobId: '', status: 'SUCCESS' });
+        return file;
+    });
 }
 /** Whatever gave way last, the reason is the tool's time limit: say which input sets it. */
 function outOfTime(error, request) {
@@ -37240,8 +37473,8 @@ function outOfTime(error, request) {
 }
 
 ;// CONCATENATED MODULE: ./src/export/record.ts
-function newExportRecord(toolId, flowId) {
-    return { toolId, flowId, durationMs: 0, errors: [] };
+function newExportRecord(toolId, flowId, version) {
+    return { toolId, flowId, version, durationMs: 0, errors: [] };
 }
 
 ;// CONCATENATED MODULE: ./src/api-key.ts
@@ -37262,7 +37495,75 @@ function readApiKey() {
     return apiKey;
 }
 
+;// CONCATENATED MODULE: ./src/app-list.ts
+
+
+
+/**
+ * Which app versions an export names: `app-id` with `app-version`, or the `apps` list (one
+ * `<app-id> <version-id>` a line, as `tools`). The inputs of tools are refused beside them, and
+ * theirs beside a tool's, so a mistaken `resource` is said before any request.
+ */
+const AppInput = { AppId: Input.AppId, AppVersion: Input.AppVersion, Apps: Input.Apps };
+function parseAppList(given) {
+    const stray = Object.entries(given.toolInputs).find(([, value]) => value);
+    if (stray) {
+        throw inputError(stray[0], `names a tool, and resource is app: give app-id and app-version (or apps) instead`);
+    }
+    if (given.appId && given.apps) {
+        throw inputError(AppInput.Apps, 'give either app-id or apps, not both');
+    }
+    if (given.appId) {
+        if (!given.appVersion) {
+            throw inputError(AppInput.AppVersion, 'is required with app-id: the version id to export');
+        }
+        return [app(AppInput.AppId, given.appId, AppInput.AppVersion, given.appVersion)];
+    }
+    if (given.appVersion) {
+        throw inputError(AppInput.AppVersion, 'applies to app-id; with apps, give each line its version');
+    }
+    if (!given.apps)
+        throw inputError(AppInput.AppId, 'is required with resource: app (or apps)');
+    const apps = [];
+    given.apps.split(/\r?\n/).forEach((line, index) => {
+        const fields = line.trim().split(/\s+/).filter(Boolean);
+        if (fields.length === 0 || fields[0]?.startsWith('#'))
+            return;
+        const where = `${AppInput.Apps}: line ${index + 1}`;
+        if (fields.length !== 2) {
+            throw inputError(where, `"${(0,src_text/* printable */.g$)(line.trim())}" is not "<app-id> <version-id>"`);
+        }
+        const spec = app(where, fields[0] ?? '', where, fields[1] ?? '');
+        if (apps.some(other => other.toolId === spec.toolId)) {
+            // One folder per app: two versions of it in one run would overwrite each other.
+            throw inputError(where, `app ${spec.toolId} is listed twice`);
+        }
+        apps.push(spec);
+    });
+    if (apps.length === 0)
+        throw inputError(AppInput.Apps, 'lists no app');
+    return apps;
+}
+/** The tool inputs given with another resource than app are refused with theirs. */
+function refuseAppInputs(given) {
+    const stray = Object.entries({
+        [AppInput.AppId]: given.appId,
+        [AppInput.AppVersion]: given.appVersion,
+        [AppInput.Apps]: given.apps
+    }).find(([, value]) => value);
+    if (stray)
+        throw inputError(stray[0], 'names an app: set resource: app');
+}
+function app(idInput, id, versionInput, version) {
+    const toolId = parseToolId(idInput, id);
+    if (!(0,src_text/* isPlainId */.SR)(version) || version.length > 200) {
+        throw inputError(versionInput, `"${(0,src_text/* printable */.g$)(version, 200)}" is not a version id (letters, digits, "-", "_" and "." only, e.g. version1.0)`);
+    }
+    return { toolId, flowId: '', version };
+}
+
 ;// CONCATENATED MODULE: ./src/export/inputs.ts
+
 
 
 
@@ -37282,8 +37583,9 @@ function readInputs() {
     const secretsKey = core/* getInput */.V4(Input.SecretsKey).trim();
     if (secretsKey)
         (0,src_text/* hideSecret */.DL)(secretsKey);
-    const toolsText = core/* getInput */.V4(Input.Tools);
-    const tools = parseToolList(core/* getInput */.V4(Input.ToolId), core/* getInput */.V4(Input.FlowId), toolsText);
+    const resource = parseChoice(Input.Resource, core/* getInput */.V4(Input.Resource), RESOURCES);
+    const app = resource === 'app';
+    const { tools, batch } = readTargets(app);
     const commit = parseBoolean(Input.Commit, core/* getInput */.V4(Input.Commit), false);
     const keepAlive = parseBoolean(Input.KeepAlive, core/* getInput */.V4(Input.KeepAlive), false);
     const check = parseBoolean(Input.Check, core/* getInput */.V4(Input.Check), false);
@@ -37296,9 +37598,9 @@ function readInputs() {
     }
     return {
         host: parseHost(core/* getInput */.V4(Input.Host)),
-        resource: parseChoice(Input.Resource, core/* getInput */.V4(Input.Resource), RESOURCES),
+        resource,
         tools,
-        batch: Boolean(toolsText),
+        batch,
         maxParallel: parseMaxParallel(core/* getInput */.V4(Input.MaxParallel)),
         apiKey,
         directory: parseDirectory(core/* getInput */.V4(Input.Path)),
@@ -37307,29 +37609,51 @@ function readInputs() {
         maxDownloadBytes: parseSize(Input.MaxDownloadSize, core/* getInput */.V4(Input.MaxDownloadSize)),
         // A drift check writes nothing anywhere, an artifact included.
         uploadArtifact: !check && parseBoolean(Input.UploadArtifact, core/* getInput */.V4(Input.UploadArtifact), true),
-        artifactName: parseArtifactName(core/* getInput */.V4(Input.ArtifactName), tools),
+        artifactName: parseArtifactName(core/* getInput */.V4(Input.ArtifactName), tools, app),
         artifactSecrets: parseChoice(Input.ArtifactSecrets, core/* getInput */.V4(Input.ArtifactSecrets), ARTIFACT_SECRETS_MODES),
         retentionDays: parseRetentionDays(core/* getInput */.V4(Input.RetentionDays)),
         overwrite: parseBoolean(Input.Overwrite, core/* getInput */.V4(Input.Overwrite), false),
         commit,
         check,
         failOnDrift: parseBoolean(Input.FailOnDrift, core/* getInput */.V4(Input.FailOnDrift), false),
-        commitPath: parseCommitPath(core/* getInput */.V4(Input.CommitPath), tools),
+        commitPath: parseCommitPath(core/* getInput */.V4(Input.CommitPath), tools, app),
         commitBranch: parseBranch(core/* getInput */.V4(Input.CommitBranch)),
         commitMessage: core/* getInput */.V4(Input.CommitMessage),
         commitTimeoutSeconds: parseSeconds(Input.CommitTimeout, core/* getInput */.V4(Input.CommitTimeout), 600, 1),
         githubToken,
         pullRequest: parseBoolean(Input.PullRequest, core/* getInput */.V4(Input.PullRequest), false),
-        envVariables: parseEnvVariables(secretsKey),
+        envVariables: parseEnvVariables(secretsKey, app),
         secretsKey,
         secretScan: parseChoice(Input.SecretScan, core/* getInput */.V4(Input.SecretScan), SECRET_SCAN_MODES),
         keepAlive,
         keepAliveDays: parseWholeNumber(Input.KeepAliveDays, core/* getInput */.V4(Input.KeepAliveDays), 45, 1, 59)
     };
 }
+/** The tools, or with resource: app the app versions; batch when given as a list. */
+function readTargets(app) {
+    const given = {
+        appId: core/* getInput */.V4(Input.AppId),
+        appVersion: core/* getInput */.V4(Input.AppVersion),
+        apps: core/* getInput */.V4(Input.Apps)
+    };
+    const toolInputs = {
+        [Input.ToolId]: core/* getInput */.V4(Input.ToolId),
+        [Input.FlowId]: core/* getInput */.V4(Input.FlowId),
+        [Input.Tools]: core/* getInput */.V4(Input.Tools)
+    };
+    if (app)
+        return { tools: parseAppList({ ...given, toolInputs }), batch: Boolean(given.apps) };
+    refuseAppInputs(given);
+    const tools = parseToolList(toolInputs['tool-id'], toolInputs['flow-id'], toolInputs.tools);
+    return { tools, batch: Boolean(toolInputs.tools) };
+}
 /** encrypt needs the key it encrypts to; a key with nothing to encrypt is a mistake said aloud. */
-function parseEnvVariables(secretsKey) {
+function parseEnvVariables(secretsKey, app) {
     const mode = parseChoice(Input.EnvVariables, core/* getInput */.V4(Input.EnvVariables), ENV_VARIABLES_MODES);
+    // An app's secure values sit in files of every kind: only redacting or keeping them is built.
+    if (app && (mode === 'omit' || mode === 'encrypt')) {
+        throw inputError(Input.EnvVariables, `${mode} is not available with resource: app; use redact (the default) or keep`);
+    }
     if (mode === 'encrypt' && !secretsKey) {
         throw inputError(Input.EnvVariables, 'encrypt needs secrets-key: an age identity (AGE-SECRET-KEY-1…) from a secret');
     }
@@ -37459,8 +37783,15 @@ function detailRows(inputs, record) {
     const { zip, delivery } = record;
     const technical = [];
     const rows = [
-        ['Tool', summary_html_code(record.toolId)],
-        ['Flow', record.flowId ? summary_html_code(record.flowId) : 'not given'],
+        ...(record.version
+            ? [
+                ['App', summary_html_code(record.toolId)],
+                ['Version', summary_html_code(record.version)]
+            ]
+            : [
+                ['Tool', summary_html_code(record.toolId)],
+                ['Flow', record.flowId ? summary_html_code(record.flowId) : 'not given']
+            ]),
         ['Status', printableHtml(record.job?.status || 'not started')],
         ['Duration', (0,src_text/* seconds */.YA)(record.durationMs)]
     ];
@@ -37474,7 +37805,7 @@ function detailRows(inputs, record) {
     if (delivery && delivery.redacted.length > 0) {
         rows.push([
             'Redacted',
-            `secure values in env_variables.json: ${delivery.redacted.map(summary_html_code).join(', ')}`
+            `secure values in ${record.version ? 'the JSON files' : 'env_variables.json'}: ${delivery.redacted.map(summary_html_code).join(', ')}`
         ]);
     }
     if (record.errors.length > 0)
@@ -37600,6 +37931,7 @@ function driftedOutput(records, commit) {
 function toResult(record) {
     return {
         'tool-id': record.toolId,
+        ...(record.version ? { 'app-version': record.version } : {}),
         status: record.job?.status ?? '',
         file: record.zip?.file ?? '',
         sha256: record.zip?.sha256 ?? '',
@@ -37674,7 +38006,7 @@ async function run() {
     let failure = '';
     try {
         const given = (inputs = readInputs());
-        records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId));
+        records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId, tool.version));
         reportWhenCancelled(report, given, records, () => commit);
         if (given.envVariables === 'encrypt')
             await checkSecretsKey(given.secretsKey);
@@ -37729,6 +38061,7 @@ async function exportAndUpload(inputs, record, shared) {
             apiKey: inputs.apiKey,
             toolId: record.toolId,
             flowId: record.flowId,
+            version: record.version,
             destination: external_node_path_.join(inputs.directory, `${name}.zip`),
             pollIntervalMs: inputs.pollIntervalSeconds * 1000,
             timeoutMs: inputs.timeoutSeconds * 1000,
@@ -37744,7 +38077,7 @@ async function exportAndUpload(inputs, record, shared) {
                 retentionDays: inputs.retentionDays,
                 overwrite: inputs.overwrite,
                 timeoutSeconds: inputs.timeoutSeconds
-            });
+            }, { app: inputs.resource === 'app' });
             const link = record.artifact.url ? `: ${record.artifact.url}` : '';
             core/* info */.pq(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`);
             if (inputs.artifactSecrets === 'keep')
@@ -37757,7 +38090,7 @@ async function exportAndUpload(inputs, record, shared) {
 }
 /** The exported tools in one commit (or pull request); what happened to each goes on its record. */
 async function commitExports(inputs, records) {
-    const exported = records.flatMap(({ toolId, zip, job }) => zip ? [{ toolId, file: zip.file, exportJobId: job?.exportJobId ?? '' }] : []);
+    const exported = records.flatMap(({ toolId, version, zip, job }) => zip ? [{ toolId, version, file: zip.file, exportJobId: job?.exportJobId ?? '' }] : []);
     const { commit, tools } = await deliverToRepository(inputs, exported);
     for (const record of records) {
         record.delivery = tools.get(record.toolId);
@@ -37779,7 +38112,8 @@ function describeFailures(inputs, records, failed) {
     if (!inputs.batch)
         return failed.flatMap(record => record.errors).join('\n');
     const lines = failed.map(record => `- ${record.toolId}: ${record.errors.join('; ')}`);
-    return [`${failed.length} of ${records.length} tools failed:`, ...lines].join('\n');
+    const noun = `${inputs.resource}s`;
+    return [`${failed.length} of ${records.length} ${noun} failed:`, ...lines].join('\n');
 }
 
 

@@ -8,11 +8,17 @@ import { isPlainId, printable } from './text.js'
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60 // a GitHub-hosted job cannot run longer
 
 const TOOL_ID_PLACEHOLDER = '{tool-id}'
+/** The same place in a template, as an app's backup spells it. */
+const APP_ID_PLACEHOLDER = '{app-id}'
 
+/** One thing to export: a tool (or workflow), or with resource: app an app version. */
 export interface ToolSpec {
+  /** The tool's id, or the app's (aa-…). */
   toolId: string
-  /** Empty when the export should not name a call flow. */
+  /** Empty when the export should not name a call flow (always, for an app). */
   flowId: string
+  /** The app version to export; undefined for a tool. */
+  version?: string
 }
 
 /** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
@@ -160,12 +166,13 @@ export function parseSize(input: string, raw: string): number {
 
 /** A name or path template, `{tool-id}` filled in for one tool. */
 export function forTool(template: string, toolId: string): string {
-  return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId)
+  return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId).replaceAll(APP_ID_PLACEHOLDER, toolId)
 }
 
 /** Templates that name one thing per tool must tell the tools apart. */
 function requirePlaceholder(input: string, template: string, tools: ToolSpec[]): void {
-  if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
+  const named = template.includes(TOOL_ID_PLACEHOLDER) || template.includes(APP_ID_PLACEHOLDER)
+  if (tools.length > 1 && !named) {
     throw inputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`)
   }
 }
@@ -174,8 +181,9 @@ function requirePlaceholder(input: string, template: string, tools: ToolSpec[]):
  * The artifact service's rules for names, which also make it a safe file name. Returns the
  * template; every tool's name is checked.
  */
-export function parseArtifactName(raw: string, tools: ToolSpec[]): string {
-  const template = raw || `kore-tool-${TOOL_ID_PLACEHOLDER}`
+export function parseArtifactName(raw: string, tools: ToolSpec[], app = false): string {
+  const template =
+    raw || (app ? `kore-app-${APP_ID_PLACEHOLDER}` : `kore-tool-${TOOL_ID_PLACEHOLDER}`)
   requirePlaceholder(Input.ArtifactName, template, tools)
   for (const { toolId } of tools) {
     const name = forTool(template, toolId)
@@ -198,10 +206,9 @@ export function parseRetentionDays(raw: string): number | undefined {
  * A directory inside the repository, never its root since stale files there get removed.
  * Returns the normalized template; every tool's directory is checked.
  */
-export function parseCommitPath(raw: string, tools: ToolSpec[]): string {
-  const template = (raw || `kore-tools/${TOOL_ID_PLACEHOLDER}`)
-    .replace(/^(\.\/)+/, '')
-    .replace(/\/+$/, '')
+export function parseCommitPath(raw: string, tools: ToolSpec[], app = false): string {
+  const fallback = app ? `kore-apps/${APP_ID_PLACEHOLDER}` : `kore-tools/${TOOL_ID_PLACEHOLDER}`
+  const template = (raw || fallback).replace(/^(\.\/)+/, '').replace(/\/+$/, '')
   requirePlaceholder(Input.CommitPath, template, tools)
   for (const { toolId } of tools) {
     const directory = forTool(template, toolId)

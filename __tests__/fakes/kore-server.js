@@ -5,6 +5,7 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import { randomUUID } from 'node:crypto'
 import { buildZip, sampleExport } from './zip.js'
+import { newAppsHost } from './kore-apps.js'
 
 /**
  * @typedef {object} Failure  one queued misbehaviour, consumed by the next matching request
@@ -60,6 +61,7 @@ import { buildZip, sampleExport } from './zip.js'
  * @property {Failure[]} [deployFailures]  answers to deploy requests, sent once the job exists
  * @property {Record<string, unknown>} [exportAnswerExtra]  fields laid over Export a Tool's answer
  *   (e.g. status: 'FAILED' with a message, or an exportJobId)
+ * @property {import('./kore-apps.js').AppsOptions} [apps]  the agentic apps API (kore-apps.js)
  * @property {Record<string, string>} [namesOtherTool]  answers that name this tool id instead of
  *   the real one: 'export-answer', 'export-status' (every status record of the job),
  *   'export-status-running' (only those before it ends), 'import-answer', 'import-status',
@@ -129,6 +131,11 @@ export async function startKoreServer(options = {}) {
   /** @type {string[]} */
   const deployed = []
   const zipFor = options.zipFor ?? sampleExport
+  const apps = newAppsHost(options.apps ?? {}, {
+    authorised,
+    uploads,
+    linkOrigin: () => linkOrigin
+  })
   /** @type {Map<string, ImportRecord>} the last successful import of each tool (stateful) */
   const held = new Map()
   /** @param {string} toolId */
@@ -171,6 +178,7 @@ export async function startKoreServer(options = {}) {
    * @param {Buffer} body
    */
   function route(req, res, url, body) {
+    if (apps.route(req, res, url, body)) return
     const importMatch = url.pathname.match(
       new RegExp(`^/api/public/${collection}(?:/([^/]+))?/import$`)
     )
@@ -576,11 +584,15 @@ export async function startKoreServer(options = {}) {
     held,
     /** Tools deployed, in order. */
     deployed,
+    /** What each app import fetched (kore-apps.js). */
+    appImports: apps.appImports,
+    /** App id → the zip its last import brought in. */
+    appsHeld: apps.appsHeld,
     /** The most exports that were in flight at once. */
     maxInFlight: () => maxInFlight,
     /**
      * Requests to one kind of endpoint.
-     * @param {'export'|'status'|'download'|'upload'|'import'|'deploy'} kind
+     * @param {'export'|'status'|'download'|'upload'|'import'|'deploy'|'app-export'|'app-file'|'app-import'} kind
      */
     requestsTo(kind) {
       const matches = {
@@ -592,7 +604,11 @@ export async function startKoreServer(options = {}) {
         import: (/** @type {string} */ p) =>
           /^\/api\/public\/(tools|workflows)(\/[^/]+)?\/import$/.test(p),
         deploy: (/** @type {string} */ p) =>
-          /^\/api\/public\/(tools|workflows)\/[^/]+\/deploy$/.test(p)
+          /^\/api\/public\/(tools|workflows)\/[^/]+\/deploy$/.test(p),
+        'app-export': (/** @type {string} */ p) =>
+          /^\/api\/public\/apps\/[^/]+\/versions\/[^/]+\/export$/.test(p),
+        'app-file': (/** @type {string} */ p) => p.startsWith('/aaa/api/v1/getMediaStream/'),
+        'app-import': (/** @type {string} */ p) => p === '/api/public/apps/import'
       }[kind]
       return requests.filter(r => matches(r.path))
     },

@@ -32586,7 +32586,7 @@ function messageOf(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45591);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8317);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32596,7 +32596,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 45591:
+/***/ 8317:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32620,6 +32620,9 @@ const input_names_Input = {
     ToolId: 'tool-id',
     FlowId: 'flow-id',
     Tools: 'tools',
+    AppId: 'app-id',
+    AppVersion: 'app-version',
+    Apps: 'apps',
     MaxParallel: 'max-parallel',
     ApiKey: 'api-key',
     Path: 'path',
@@ -32792,6 +32795,8 @@ var external_node_os_ = __nccwpck_require__(48161);
 /** One parser per kind of input; each throws an error that names the input. */
 const MAX_TIMEOUT_SECONDS = 6 * 60 * 60; // a GitHub-hosted job cannot run longer
 const TOOL_ID_PLACEHOLDER = '{tool-id}';
+/** The same place in a template, as an app's backup spells it. */
+const APP_ID_PLACEHOLDER = '{app-id}';
 /** `tool-id` (+ `flow-id`) or the `tools` list: exactly one of the two. */
 function parseToolList(toolId, flowId, toolsText) {
     if (toolId && toolsText) {
@@ -32915,11 +32920,12 @@ function parseSize(input, raw) {
 }
 /** A name or path template, `{tool-id}` filled in for one tool. */
 function forTool(template, toolId) {
-    return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId);
+    return template.replaceAll(TOOL_ID_PLACEHOLDER, toolId).replaceAll(APP_ID_PLACEHOLDER, toolId);
 }
 /** Templates that name one thing per tool must tell the tools apart. */
 function requirePlaceholder(input, template, tools) {
-    if (tools.length > 1 && !template.includes(TOOL_ID_PLACEHOLDER)) {
+    const named = template.includes(TOOL_ID_PLACEHOLDER) || template.includes(APP_ID_PLACEHOLDER);
+    if (tools.length > 1 && !named) {
         throw inputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
     }
 }
@@ -32927,8 +32933,8 @@ function requirePlaceholder(input, template, tools) {
  * The artifact service's rules for names, which also make it a safe file name. Returns the
  * template; every tool's name is checked.
  */
-function parseArtifactName(raw, tools) {
-    const template = raw || `kore-tool-${TOOL_ID_PLACEHOLDER}`;
+function parseArtifactName(raw, tools, app = false) {
+    const template = raw || (app ? `kore-app-${APP_ID_PLACEHOLDER}` : `kore-tool-${TOOL_ID_PLACEHOLDER}`);
     requirePlaceholder(Input.ArtifactName, template, tools);
     for (const { toolId } of tools) {
         const name = forTool(template, toolId);
@@ -32946,10 +32952,9 @@ function parseRetentionDays(raw) {
  * A directory inside the repository, never its root since stale files there get removed.
  * Returns the normalized template; every tool's directory is checked.
  */
-function parseCommitPath(raw, tools) {
-    const template = (raw || `kore-tools/${TOOL_ID_PLACEHOLDER}`)
-        .replace(/^(\.\/)+/, '')
-        .replace(/\/+$/, '');
+function parseCommitPath(raw, tools, app = false) {
+    const fallback = app ? `kore-apps/${APP_ID_PLACEHOLDER}` : `kore-tools/${TOOL_ID_PLACEHOLDER}`;
+    const template = (raw || fallback).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
     requirePlaceholder(Input.CommitPath, template, tools);
     for (const { toolId } of tools) {
         const directory = forTool(template, toolId);
@@ -33033,7 +33038,7 @@ const MAX_ENTRIES = 10_000;
  * entries that share bytes (one deflate stream named forty times inflates forty times) and
  * more than `maxUnpackedBytes` of content in all. Keeps the data of the entries `keepData` names.
  */
-async function verifyZip(file, maxUnpackedBytes, keepData = () => false) {
+async function archive_verifyZip(file, maxUnpackedBytes, keepData = () => false) {
     return readZip(file, keepData, maxUnpackedBytes);
 }
 /**
@@ -33491,7 +33496,7 @@ class NotJsonError extends Error {
  * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
  * secret's end.
  */
-function decodeJsonBytes(data) {
+function json_text_decodeJsonBytes(data) {
     try {
         if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
             return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
@@ -33526,8 +33531,8 @@ function parseJsonTree(text) {
 /** A JSON file's text and tree, as the change report reads it; undefined when it is not JSON. */
 function jsonTreeOf(data) {
     try {
-        const text = decodeJsonBytes(data);
-        refuseDeepJson(text);
+        const text = json_text_decodeJsonBytes(data);
+        json_text_refuseDeepJson(text);
         return { text, root: parseJsonTree(text) };
     }
     catch {
@@ -33543,7 +33548,7 @@ const MAX_JSON_DEPTH = 512;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
-function refuseDeepJson(text) {
+function json_text_refuseDeepJson(text) {
     let depth = 0;
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
@@ -33580,7 +33585,7 @@ function endsLiteral(c) {
  * NotJsonError once the output passes `maxLength`.
  */
 function reindentJson(text, maxLength = Infinity) {
-    refuseDeepJson(text);
+    json_text_refuseDeepJson(text);
     const indents = ['\n'];
     let out = '';
     let depth = 0;
@@ -33654,6 +33659,8 @@ function reindentJson(text, maxLength = Infinity) {
  * valid UTF-8 (a byte order mark is fine) and strict JSON. The export also takes UTF-16 with a
  * byte order mark, as some exporters write it (what it commits is re-indented as UTF-8).
  */
+/** The action's own list of what it wrote in a backup folder (see export/deliver/manifest.ts). */
+const MANIFEST_FILE = '.kore-tool-export.json';
 const FLOW_FILE = 'flow_definition.json';
 const APP_FILE = 'app_definition.json';
 const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, ENV_VARIABLES_FILE];
@@ -33743,7 +33750,7 @@ async function verifyExport(file, maxZipBytes, withVariables,
 { asRestorable = false } = {}) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
     const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES);
-    const entries = await verifyZip(file, limit, checked);
+    const entries = await archive_verifyZip(file, limit, checked);
     let files;
     try {
         const importable = entries.filter(entry => checked(entry.name));
@@ -33774,7 +33781,7 @@ function checkJsonFile(name, data, utf16) {
         refuse("is UTF-16 text: Kore.ai's import reads UTF-8");
     let text = '';
     try {
-        text = decodeJsonBytes(data);
+        text = json_text_decodeJsonBytes(data);
     }
     catch {
         refuse('is not valid UTF-8 text');
@@ -33782,7 +33789,7 @@ function checkJsonFile(name, data, utf16) {
     if (!text.trim())
         refuse('is empty');
     try {
-        refuseDeepJson(text);
+        json_text_refuseDeepJson(text);
     }
     catch {
         refuse(`nests deeper than ${MAX_JSON_DEPTH} levels`);
@@ -34453,6 +34460,51 @@ async function readRepository(repository, token, totalMs) {
 
 // EXTERNAL MODULE: ./src/temporary-files.ts
 var temporary_files = __nccwpck_require__(85010);
+;// CONCATENATED MODULE: ./src/backup/app-export.ts
+
+
+
+/**
+ * What an agentic app's export is. Its layout is not documented (agents, tools, MCP servers…
+ * in files of their own), so nothing is assumed of it but this: a safe zip holding at least
+ * one JSON file, every `.json` entry strict JSON. Secure values may sit in any of those files,
+ * so each is walked for them (see prepareExportFiles and artifactCopy).
+ */
+/** Whether an entry of an app export is one of its JSON files, wherever it sits. */
+function isAppJsonFile(name) {
+    return /\.json$/i.test(name);
+}
+/** Far above Kore.ai's 5 MB app configuration limit, as for tools a multiple of the zip's. */
+const app_export_UNPACKED_SIZE_FACTOR = 4;
+const app_export_MAX_UNPACKED_BYTES = (/* unused pure expression or super */ null && (512 * 1024 * 1024));
+/**
+ * Checks a downloaded app export with the tool export's zip checks (no slip, bomb, link or bad
+ * CRC) and that its JSON can be read; throws naming the file at fault, so it is never kept.
+ */
+async function verifyAppExport(file, maxZipBytes) {
+    const limit = Math.min(maxZipBytes * app_export_UNPACKED_SIZE_FACTOR, app_export_MAX_UNPACKED_BYTES);
+    const entries = await verifyZip(file, limit, isAppJsonFile);
+    const refuse = (problem) => {
+        const held = printable(entries.map(entry => entry.name).join(', '), 500) || 'nothing';
+        throw new Error(`the app export cannot be kept: ${problem} (the zip held: ${held})`);
+    };
+    const json = entries.filter(entry => isAppJsonFile(entry.name));
+    if (json.length === 0)
+        refuse('it holds no JSON file');
+    for (const entry of json) {
+        try {
+            const text = decodeJsonBytes(entry.data);
+            refuseDeepJson(text);
+            JSON.parse(text);
+        }
+        catch {
+            // Where, not what: the text around the error may be a secret's value.
+            refuse(`its ${printable(entry.name)} is not valid JSON`);
+        }
+    }
+    return entries.map(({ name, size }) => ({ name, size }));
+}
+
 ;// CONCATENATED MODULE: ./src/backup/redaction.ts
 
 
@@ -34478,7 +34530,7 @@ function redactSecureValues(text) {
 }
 /** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
 function redactEnvVariablesFile(data) {
-    return redactSecureValues(decodeJsonBytes(data));
+    return redactSecureValues(json_text_decodeJsonBytes(data));
 }
 /** The secure values of a variables file's text, where they sit in it; throws as redacting does. */
 function secureValues(text) {
@@ -34564,6 +34616,7 @@ async function writeZip(file, entries) {
 
 
 
+
 /** What a workflow artifact holds of the secure values: placeholders, or the values in clear. */
 const ARTIFACT_SECRETS_MODES = ['redact', 'keep'];
 /**
@@ -34573,15 +34626,15 @@ const ARTIFACT_SECRETS_MODES = ['redact', 'keep'];
  * env-values); the other two are kept byte for byte. A variables file whose secrets cannot be told makes no copy: it fails, naming
  * the file, and nothing is uploaded.
  */
-async function artifactCopy(exportFile, mode) {
+async function artifactCopy(exportFile, mode, { app = false } = {}) {
     if (mode === 'keep')
         return { file: exportFile, dispose: async () => { } };
     // Only what the restore reads: any other entry (a backup copy, a zip inside) could hold a
-    // secret no walker looks at.
-    const entries = await extractZip(exportFile, isImportableName);
+    // secret no walker looks at. An app's layout is not known: all of it, every JSON file walked.
+    const entries = await extractZip(exportFile, app ? () => true : isImportableName);
     const redacted = [];
     for (const entry of entries) {
-        if (!isEnvVariablesFile(entry.name))
+        if (!(app ? isAppJsonFile(entry.name) : isEnvVariablesFile(entry.name)))
             continue;
         try {
             const result = redactEnvVariablesFile(entry.data);
@@ -34611,8 +34664,8 @@ async function artifactCopy(exportFile, mode) {
     return { file, redacted, dispose };
 }
 /** Uploads the export as `mode` says (a redacted copy, or the zip itself), removing the copy after. */
-async function uploadArtifactCopy(mode, request) {
-    const copy = await artifactCopy(request.file, mode);
+async function uploadArtifactCopy(mode, request, { app = false } = {}) {
+    const copy = await artifactCopy(request.file, mode, { app });
     try {
         const uploaded = await uploadExportArtifact({
             ...request,
@@ -35574,7 +35627,7 @@ const SHORT_VALUE = 60;
  * Compares a tool's files as the branch holds them (`before`; undefined for a first backup)
  * with the export (`after`). Every server or author string is made printable and escaped.
  */
-function reportTool(toolId, before, after, { budget = newWordDiffBudget(), firstLabel = 'first backup', secretNames = [], changedSecrets = [] } = {}) {
+function reportTool(toolId, before, after, { budget = newWordDiffBudget(), firstLabel = 'first backup', secretNames = [], changedSecrets = [], everyFile = false } = {}) {
     const report = { toolId, markdown: [], plain: [] };
     const add = (markdown, plain) => {
         report.markdown.push(markdown);
@@ -35596,7 +35649,7 @@ function reportTool(toolId, before, after, { budget = newWordDiffBudget(), first
             add(`file ${render_code(name)} ${kind}`, `file ${text_printable(name)} ${kind}`);
             continue;
         }
-        const changes = diffFile(name, old, now, secretNames);
+        const changes = diffFile(name, old, now, secretNames, everyFile);
         if (!changes) {
             add(`${render_code(name)} changed (not JSON: see the diff)`, `${text_printable(name)} changed`);
             continue;
@@ -35610,13 +35663,13 @@ function reportTool(toolId, before, after, { budget = newWordDiffBudget(), first
     }
     return report;
 }
-function diffFile(name, old, now, secretNames) {
+function diffFile(name, old, now, secretNames, everyFile) {
     const before = jsonTreeOf(old);
     const after = jsonTreeOf(now);
     if (!before || !after)
         return undefined;
-    const root = rootLabel(name);
-    if (!isEnvVariablesFile(name))
+    const root = everyFile ? name.replace(/\.json$/i, '') : rootLabel(name);
+    if (!everyFile && !isEnvVariablesFile(name))
         return diffJson(before, after, { root });
     // The redaction's own walker tells secrets on either side; when it cannot tell, everything
     // in the file counts as secret: a report never risks showing a value.
@@ -35920,17 +35973,18 @@ function parseExportStarted(body) {
         downloadUrl: downloadUrlOf(record)
     };
 }
-/** File Upload's answer: `{ fileId, url }`; only the id is needed. */
 function parseUploadedFile(body) {
     const record = asObject(body);
-    const numeric = [record.fileId, asObject(record.response).fileId].find(v => typeof v === 'number');
+    const nested = asObject(record.response);
+    const numeric = [record.fileId, nested.fileId].find(v => typeof v === 'number');
     const fileId = firstString(record, ['fileId']) ||
-        firstString(asObject(record.response), ['fileId']) ||
+        firstString(nested, ['fileId']) ||
         (numeric === undefined ? '' : String(numeric));
     if (!fileId) {
         throw new UnexpectedResponseError(`the file upload answer has no fileId; keys sent: ${text_printable(Object.keys(record).join(', ')) || 'none'}`);
     }
-    return serverId('a file id', fileId);
+    const url = firstString(record, ['url']) || firstString(nested, ['url']);
+    return { fileId: serverId('a file id', fileId), url: url.trim() };
 }
 function parseDockStatus(body) {
     const record = asObject(body);
@@ -36149,10 +36203,21 @@ function parseJson(text, what) {
 /**
  * Kore.ai documents the same APIs for two products under two names: Agent Platform's tools and
  * AI for Process's workflows (paths, request fields and the words in messages). One Resource
- * picks them; everything else about the calls is shared.
+ * picks them; everything else about the calls is shared. Agentic apps (`app`) have calls of
+ * their own (apps.ts); their dialect only names them.
  */
-const RESOURCES = ['tool', 'workflow'];
+const RESOURCES = ['tool', 'workflow', 'app'];
 function dialectOf(resource) {
+    if (resource === 'app') {
+        return {
+            noun: 'app',
+            collection: '/api/public/apps',
+            exportCollections: ['/api/public/apps'],
+            dataFileField: 'toolDataFileId',
+            nameField: 'toolName',
+            otherHint: 'an app is named by its aa-… id and a version id'
+        };
+    }
     return resource === 'workflow'
         ? {
             noun: 'workflow',
@@ -36300,10 +36365,11 @@ class KoreClient {
             }
         }, { deadline });
     }
-    /** POST /api/public/files (multipart, fileContext=bulkImport) → the file's id. */
+    /** POST /api/public/files (multipart, fileContext=bulkImport) → the file's id and URL. */
     async uploadFile(name, data, deadline) {
         const form = new FormData();
-        form.append('file', new Blob([data], { type: 'application/json' }), name);
+        const type = name.endsWith('.zip') ? 'application/zip' : 'application/json';
+        form.append('file', new Blob([data], { type }), name);
         form.append('fileContext', 'bulkImport');
         const text = await this.request({
             method: 'POST',
@@ -36360,6 +36426,7 @@ class KoreClient {
     /**
      * One call with retries. A request that is not repeatable is tried again only when Kore.ai
      * cannot have acted on it (see mayHaveActed); otherwise the failure is final and says so.
+     * Public for the calls of other resources (apps.ts), which share its rules.
      */
     request(request) {
         return withRetries(request.what, this.retry, async () => {
@@ -36523,11 +36590,10 @@ async function restoreTool(inputs, backup, record, startedAt = Date.now(), clien
     const noun = inputs.resource;
     const into = inputs.toolId ? `${noun} ${inputs.toolId}` : `a new ${noun} "${inputs.toolName}"`;
     core/* info */.pq(`Restoring into ${into} on ${inputs.host}`);
-    const flowDataFileId = await client.uploadFile('flow_definition.json', backup.flow, deadline);
-    const toolDataFileId = await client.uploadFile('app_definition.json', backup.app, deadline);
-    const envVariablesFileId = backup.env
-        ? await client.uploadFile('env_variables.json', backup.env, deadline)
-        : undefined;
+    const upload = async (name, data) => (await client.uploadFile(name, data, deadline)).fileId;
+    const flowDataFileId = await upload('flow_definition.json', backup.flow);
+    const toolDataFileId = await upload('app_definition.json', backup.app);
+    const envVariablesFileId = backup.env ? await upload('env_variables.json', backup.env) : undefined;
     core/* info */.pq(`Uploaded the backup's ${backup.env ? 3 : 2} files`);
     record.inFlight = 'import';
     const started = await client
@@ -37174,7 +37240,7 @@ function sealedEdits(variables, sealed) {
 }
 function decodeOrRefuse(data) {
     try {
-        return decodeJsonBytes(data);
+        return json_text_decodeJsonBytes(data);
     }
     catch (error) {
         throw input_names_inputError(RestoreInput.Source, `its env_variables.json cannot be read: ${(0,errors/* messageOf */.b)(error)}`);
@@ -37202,7 +37268,7 @@ function refuseUnknownNames(variables, values) {
 /** The last check before upload: no file may still hold the redaction placeholder anywhere. */
 function refusePlaceholders(files) {
     for (const [name, data] of Object.entries(files)) {
-        const where = data && placeholderPath(decodeJsonBytes(data));
+        const where = data && placeholderPath(json_text_decodeJsonBytes(data));
         if (where === undefined)
             continue;
         throw input_names_inputError(RestoreInput.Source, `its ${name} still holds "${REDACTED}" at ${text_printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`);
@@ -37738,7 +37804,7 @@ function plan_scan_secureValuesOf(file) {
     if (!file)
         return [];
     try {
-        return secureValues(decodeJsonBytes(file)).flatMap(value => value.secrets.map(secret => ({
+        return secureValues(json_text_decodeJsonBytes(file)).flatMap(value => value.secrets.map(secret => ({
             label: `secure variable ${text_printable(value.name, 100)}`,
             value: secret
         })));

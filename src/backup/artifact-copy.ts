@@ -10,6 +10,7 @@ import { removeAtExit } from '../temporary-files.js'
 import { printable } from '../text.js'
 import { extractZip } from './archive.js'
 import { isImportableName } from './importable.js'
+import { isAppJsonFile } from './app-export.js'
 import { isEnvVariablesFile } from './env-variables.js'
 import { redactEnvVariablesFile } from './redaction.js'
 import { writeZip } from './zip-writer.js'
@@ -35,15 +36,16 @@ export interface ArtifactCopy {
  */
 export async function artifactCopy(
   exportFile: string,
-  mode: ArtifactSecrets
+  mode: ArtifactSecrets,
+  { app = false } = {}
 ): Promise<ArtifactCopy> {
   if (mode === 'keep') return { file: exportFile, dispose: async () => {} }
   // Only what the restore reads: any other entry (a backup copy, a zip inside) could hold a
-  // secret no walker looks at.
-  const entries = await extractZip(exportFile, isImportableName)
+  // secret no walker looks at. An app's layout is not known: all of it, every JSON file walked.
+  const entries = await extractZip(exportFile, app ? () => true : isImportableName)
   const redacted: string[] = []
   for (const entry of entries) {
-    if (!isEnvVariablesFile(entry.name)) continue
+    if (!(app ? isAppJsonFile(entry.name) : isEnvVariablesFile(entry.name))) continue
     try {
       const result = redactEnvVariablesFile(entry.data)
       entry.data = Buffer.from(result.text, 'utf8')
@@ -76,9 +78,10 @@ export async function artifactCopy(
 /** Uploads the export as `mode` says (a redacted copy, or the zip itself), removing the copy after. */
 export async function uploadArtifactCopy(
   mode: ArtifactSecrets,
-  request: ArtifactRequest
+  request: ArtifactRequest,
+  { app = false } = {}
 ): Promise<UploadedArtifact> {
-  const copy = await artifactCopy(request.file, mode)
+  const copy = await artifactCopy(request.file, mode, { app })
   try {
     const uploaded = await uploadExportArtifact({
       ...request,

@@ -20,6 +20,9 @@ import { printable } from '../text.js'
  * byte order mark, as some exporters write it (what it commits is re-indented as UTF-8).
  */
 
+/** The action's own list of what it wrote in a backup folder (see export/deliver/manifest.ts). */
+export const MANIFEST_FILE = '.kore-tool-export.json'
+
 export const FLOW_FILE = 'flow_definition.json'
 export const APP_FILE = 'app_definition.json'
 const IMPORTABLE_FILES = [FLOW_FILE, APP_FILE, ENV_VARIABLES_FILE] as const

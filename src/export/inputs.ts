@@ -3,6 +3,7 @@ import { Input, inputError } from '../input-names.js'
 import { readApiKey } from '../api-key.js'
 import { ARTIFACT_SECRETS_MODES, ArtifactSecrets } from '../backup/artifact-copy.js'
 import { Resource, RESOURCES } from '../kore/dialect.js'
+import { parseAppList, refuseAppInputs } from '../app-list.js'
 import { SECRET_SCAN_MODES, SecretScanMode } from '../secret-scan.js'
 import { hideSecret } from '../text.js'
 import {
@@ -86,8 +87,9 @@ export function readInputs(): Inputs {
 
   const secretsKey = core.getInput(Input.SecretsKey).trim()
   if (secretsKey) hideSecret(secretsKey)
-  const toolsText = core.getInput(Input.Tools)
-  const tools = parseToolList(core.getInput(Input.ToolId), core.getInput(Input.FlowId), toolsText)
+  const resource = parseChoice(Input.Resource, core.getInput(Input.Resource), RESOURCES)
+  const app = resource === 'app'
+  const { tools, batch } = readTargets(app)
   const commit = parseBoolean(Input.Commit, core.getInput(Input.Commit), false)
   const keepAlive = parseBoolean(Input.KeepAlive, core.getInput(Input.KeepAlive), false)
   const check = parseBoolean(Input.Check, core.getInput(Input.Check), false)
@@ -103,9 +105,9 @@ export function readInputs(): Inputs {
   }
   return {
     host: parseHost(core.getInput(Input.Host)),
-    resource: parseChoice(Input.Resource, core.getInput(Input.Resource), RESOURCES),
+    resource,
     tools,
-    batch: Boolean(toolsText),
+    batch,
     maxParallel: parseMaxParallel(core.getInput(Input.MaxParallel)),
     apiKey,
     directory: parseDirectory(core.getInput(Input.Path)),
@@ -115,7 +117,7 @@ export function readInputs(): Inputs {
     // A drift check writes nothing anywhere, an artifact included.
     uploadArtifact:
       !check && parseBoolean(Input.UploadArtifact, core.getInput(Input.UploadArtifact), true),
-    artifactName: parseArtifactName(core.getInput(Input.ArtifactName), tools),
+    artifactName: parseArtifactName(core.getInput(Input.ArtifactName), tools, app),
     artifactSecrets: parseChoice(
       Input.ArtifactSecrets,
       core.getInput(Input.ArtifactSecrets),
@@ -126,7 +128,7 @@ export function readInputs(): Inputs {
     commit,
     check,
     failOnDrift: parseBoolean(Input.FailOnDrift, core.getInput(Input.FailOnDrift), false),
-    commitPath: parseCommitPath(core.getInput(Input.CommitPath), tools),
+    commitPath: parseCommitPath(core.getInput(Input.CommitPath), tools, app),
     commitBranch: parseBranch(core.getInput(Input.CommitBranch)),
     commitMessage: core.getInput(Input.CommitMessage),
     commitTimeoutSeconds: parseSeconds(
@@ -137,7 +139,7 @@ export function readInputs(): Inputs {
     ),
     githubToken,
     pullRequest: parseBoolean(Input.PullRequest, core.getInput(Input.PullRequest), false),
-    envVariables: parseEnvVariables(secretsKey),
+    envVariables: parseEnvVariables(secretsKey, app),
     secretsKey,
     secretScan: parseChoice(Input.SecretScan, core.getInput(Input.SecretScan), SECRET_SCAN_MODES),
     keepAlive,
@@ -151,13 +153,38 @@ export function readInputs(): Inputs {
   }
 }
 
+/** The tools, or with resource: app the app versions; batch when given as a list. */
+function readTargets(app: boolean): { tools: ToolSpec[]; batch: boolean } {
+  const given = {
+    appId: core.getInput(Input.AppId),
+    appVersion: core.getInput(Input.AppVersion),
+    apps: core.getInput(Input.Apps)
+  }
+  const toolInputs = {
+    [Input.ToolId]: core.getInput(Input.ToolId),
+    [Input.FlowId]: core.getInput(Input.FlowId),
+    [Input.Tools]: core.getInput(Input.Tools)
+  }
+  if (app) return { tools: parseAppList({ ...given, toolInputs }), batch: Boolean(given.apps) }
+  refuseAppInputs(given)
+  const tools = parseToolList(toolInputs['tool-id'], toolInputs['flow-id'], toolInputs.tools)
+  return { tools, batch: Boolean(toolInputs.tools) }
+}
+
 /** encrypt needs the key it encrypts to; a key with nothing to encrypt is a mistake said aloud. */
-function parseEnvVariables(secretsKey: string): EnvVariablesMode {
+function parseEnvVariables(secretsKey: string, app: boolean): EnvVariablesMode {
   const mode = parseChoice(
     Input.EnvVariables,
     core.getInput(Input.EnvVariables),
     ENV_VARIABLES_MODES
   )
+  // An app's secure values sit in files of every kind: only redacting or keeping them is built.
+  if (app && (mode === 'omit' || mode === 'encrypt')) {
+    throw inputError(
+      Input.EnvVariables,
+      `${mode} is not available with resource: app; use redact (the default) or keep`
+    )
+  }
   if (mode === 'encrypt' && !secretsKey) {
     throw inputError(
       Input.EnvVariables,

@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
   let failure = ''
   try {
     const given = (inputs = readInputs())
-    records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId))
+    records = given.tools.map(tool => newExportRecord(tool.toolId, tool.flowId, tool.version))
     reportWhenCancelled(report, given, records, () => commit)
     if (given.envVariables === 'encrypt') await checkSecretsKey(given.secretsKey)
     if (given.uploadArtifact && given.artifactSecrets === 'keep') {
@@ -97,6 +97,7 @@ async function exportAndUpload(
         apiKey: inputs.apiKey,
         toolId: record.toolId,
         flowId: record.flowId,
+        version: record.version,
         destination: path.join(inputs.directory, `${name}.zip`),
         pollIntervalMs: inputs.pollIntervalSeconds * 1000,
         timeoutMs: inputs.timeoutSeconds * 1000,
@@ -109,12 +110,16 @@ async function exportAndUpload(
     ).finally(() => (record.durationMs = Date.now() - startedAt))
     record.zip = exported
     if (inputs.uploadArtifact) {
-      record.artifact = await uploadArtifactCopy(inputs.artifactSecrets, {
-        file: exported.file,
-        retentionDays: inputs.retentionDays,
-        overwrite: inputs.overwrite,
-        timeoutSeconds: inputs.timeoutSeconds
-      })
+      record.artifact = await uploadArtifactCopy(
+        inputs.artifactSecrets,
+        {
+          file: exported.file,
+          retentionDays: inputs.retentionDays,
+          overwrite: inputs.overwrite,
+          timeoutSeconds: inputs.timeoutSeconds
+        },
+        { app: inputs.resource === 'app' }
+      )
       const link = record.artifact.url ? `: ${record.artifact.url}` : ''
       core.info(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`)
       if (inputs.artifactSecrets === 'keep') await warnAboutSecretsInArtifact(exported.file, label)
@@ -129,8 +134,8 @@ async function commitExports(
   inputs: Inputs,
   records: ExportRecord[]
 ): Promise<CommitResult | undefined> {
-  const exported = records.flatMap(({ toolId, zip, job }) =>
-    zip ? [{ toolId, file: zip.file, exportJobId: job?.exportJobId ?? '' }] : []
+  const exported = records.flatMap(({ toolId, version, zip, job }) =>
+    zip ? [{ toolId, version, file: zip.file, exportJobId: job?.exportJobId ?? '' }] : []
   )
   const { commit, tools } = await deliverToRepository(inputs, exported)
   for (const record of records) {
@@ -154,5 +159,6 @@ async function keepAlive(inputs: Inputs): Promise<void> {
 function describeFailures(inputs: Inputs, records: ExportRecord[], failed: ExportRecord[]): string {
   if (!inputs.batch) return failed.flatMap(record => record.errors).join('\n')
   const lines = failed.map(record => `- ${record.toolId}: ${record.errors.join('; ')}`)
-  return [`${failed.length} of ${records.length} tools failed:`, ...lines].join('\n')
+  const noun = `${inputs.resource}s`
+  return [`${failed.length} of ${records.length} ${noun} failed:`, ...lines].join('\n')
 }

@@ -7,7 +7,10 @@ import { ReportInputs, reportsOf, writeSummary } from './summary.js'
 
 /** One object per tool in the `results` output. */
 export interface ToolResult {
+  /** The tool's id, or the app's with resource: app. */
   'tool-id': string
+  /** With resource: app, the version exported. */
+  'app-version'?: string
   status: string
   file: string
   sha256: string
@@ -77,6 +80,7 @@ export function driftedOutput(records: ExportRecord[], commit: CommitResult | un
 function toResult(record: ExportRecord): ToolResult {
   return {
     'tool-id': record.toolId,
+    ...(record.version ? { 'app-version': record.version } : {}),
     status: record.job?.status ?? '',
     file: record.zip?.file ?? '',
     sha256: record.zip?.sha256 ?? '',

@@ -10,6 +10,8 @@ import type { ExportedTool } from './export-tool.js'
 export interface ExportRecord {
   toolId: string
   flowId: string
+  /** The app version exported (resource: app); undefined for a tool. */
+  version?: string
   /** Kore.ai's export job as last heard of; undefined before Kore.ai accepted one. */
   job?: ExportJob
   /** The verified zip on disk; undefined until the download is complete and checked. */
@@ -24,6 +26,6 @@ export interface ExportRecord {
   errors: string[]
 }
 
-export function newExportRecord(toolId: string, flowId: string): ExportRecord {
-  return { toolId, flowId, durationMs: 0, errors: [] }
+export function newExportRecord(toolId: string, flowId: string, version?: string): ExportRecord {
+  return { toolId, flowId, version, durationMs: 0, errors: [] }
 }

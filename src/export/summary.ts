@@ -97,8 +97,15 @@ function detailRows(inputs: ReportInputs, record: ExportRecord): { main: Row[]; 
   const { zip, delivery } = record
   const technical: Row[] = []
   const rows: Row[] = [
-    ['Tool', code(record.toolId)],
-    ['Flow', record.flowId ? code(record.flowId) : 'not given'],
+    ...((record.version
+      ? [
+          ['App', code(record.toolId)],
+          ['Version', code(record.version)]
+        ]
+      : [
+          ['Tool', code(record.toolId)],
+          ['Flow', record.flowId ? code(record.flowId) : 'not given']
+        ]) as Row[]),
     ['Status', printableHtml(record.job?.status || 'not started')],
     ['Duration', seconds(record.durationMs)]
   ]
@@ -116,7 +123,7 @@ function detailRows(inputs: ReportInputs, record: ExportRecord): { main: Row[]; 
   if (delivery && delivery.redacted.length > 0) {
     rows.push([
       'Redacted',
-      `secure values in env_variables.json: ${delivery.redacted.map(code).join(', ')}`
+      `secure values in ${record.version ? 'the JSON files' : 'env_variables.json'}: ${delivery.redacted.map(code).join(', ')}`
     ])
   }
   if (record.errors.length > 0) rows.push(['Error', record.errors.map(errorText).join('<br>')])

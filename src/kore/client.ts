@@ -26,7 +26,8 @@ import {
   parseDockStatus,
   parseExportStarted,
   parseJobStarted,
-  parseUploadedFile
+  parseUploadedFile,
+  UploadedFile
 } from './responses.js'
 import { printable } from '../text.js'
 import { ExportSpelling, learningOnce } from './export-spelling.js'
@@ -165,10 +166,11 @@ export class KoreClient {
     )
   }
 
-  /** POST /api/public/files (multipart, fileContext=bulkImport) → the file's id. */
-  async uploadFile(name: string, data: Buffer, deadline?: number): Promise<string> {
+  /** POST /api/public/files (multipart, fileContext=bulkImport) → the file's id and URL. */
+  async uploadFile(name: string, data: Buffer, deadline?: number): Promise<UploadedFile> {
     const form = new FormData()
-    form.append('file', new Blob([data], { type: 'application/json' }), name)
+    const type = name.endsWith('.zip') ? 'application/zip' : 'application/json'
+    form.append('file', new Blob([data], { type }), name)
     form.append('fileContext', 'bulkImport')
     const text = await this.request({
       method: 'POST',
@@ -228,8 +230,9 @@ export class KoreClient {
   /**
    * One call with retries. A request that is not repeatable is tried again only when Kore.ai
    * cannot have acted on it (see mayHaveActed); otherwise the failure is final and says so.
+   * Public for the calls of other resources (apps.ts), which share its rules.
    */
-  private request(request: CallSpec): Promise<string> {
+  request(request: CallSpec): Promise<string> {
     return withRetries(
       request.what,
       this.retry,

@@ -1,10 +1,11 @@
 /**
  * Kore.ai documents the same APIs for two products under two names: Agent Platform's tools and
  * AI for Process's workflows (paths, request fields and the words in messages). One Resource
- * picks them; everything else about the calls is shared.
+ * picks them; everything else about the calls is shared. Agentic apps (`app`) have calls of
+ * their own (apps.ts); their dialect only names them.
  */
 
-export const RESOURCES = ['tool', 'workflow'] as const
+export const RESOURCES = ['tool', 'workflow', 'app'] as const
 export type Resource = (typeof RESOURCES)[number]
 
 export interface Dialect {
@@ -26,6 +27,16 @@ export interface Dialect {
 }
 
 export function dialectOf(resource: Resource): Dialect {
+  if (resource === 'app') {
+    return {
+      noun: 'app',
+      collection: '/api/public/apps',
+      exportCollections: ['/api/public/apps'],
+      dataFileField: 'toolDataFileId',
+      nameField: 'toolName',
+      otherHint: 'an app is named by its aa-… id and a version id'
+    }
+  }
   return resource === 'workflow'
     ? {
         noun: 'workflow',

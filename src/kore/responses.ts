@@ -89,20 +89,28 @@ export function parseExportStarted(body: unknown): ExportStarted {
   }
 }
 
-/** File Upload's answer: `{ fileId, url }`; only the id is needed. */
-export function parseUploadedFile(body: unknown): string {
+/** File Upload's answer: `{ fileId, url }`. */
+export interface UploadedFile {
+  fileId: string
+  /** Empty when the server sent none (only an app import needs it). */
+  url: string
+}
+
+export function parseUploadedFile(body: unknown): UploadedFile {
   const record = asObject(body)
-  const numeric = [record.fileId, asObject(record.response).fileId].find(v => typeof v === 'number')
+  const nested = asObject(record.response)
+  const numeric = [record.fileId, nested.fileId].find(v => typeof v === 'number')
   const fileId =
     firstString(record, ['fileId']) ||
-    firstString(asObject(record.response), ['fileId']) ||
+    firstString(nested, ['fileId']) ||
     (numeric === undefined ? '' : String(numeric))
   if (!fileId) {
     throw new UnexpectedResponseError(
       `the file upload answer has no fileId; keys sent: ${printable(Object.keys(record).join(', ')) || 'none'}`
     )
   }
-  return serverId('a file id', fileId)
+  const url = firstString(record, ['url']) || firstString(nested, ['url'])
+  return { fileId: serverId('a file id', fileId), url: url.trim() }
 }
 
 export function parseDockStatus(body: unknown): DockStatus {
@@ -254,7 +262,7 @@ function asObject(value: unknown): Json {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {}
 }
 
-function firstString(record: Json, keys: string[]): string {
+export function firstString(record: Json, keys: string[]): string {
   for (const key of keys) {
     const value = record[key]
     if (typeof value === 'string' && value.trim()) return value.trim()

@@ -59,11 +59,11 @@ export async function restoreTool(
   const into = inputs.toolId ? `${noun} ${inputs.toolId}` : `a new ${noun} "${inputs.toolName}"`
   core.info(`Restoring into ${into} on ${inputs.host}`)
 
-  const flowDataFileId = await client.uploadFile('flow_definition.json', backup.flow, deadline)
-  const toolDataFileId = await client.uploadFile('app_definition.json', backup.app, deadline)
-  const envVariablesFileId = backup.env
-    ? await client.uploadFile('env_variables.json', backup.env, deadline)
-    : undefined
+  const upload = async (name: string, data: Buffer) =>
+    (await client.uploadFile(name, data, deadline)).fileId
+  const flowDataFileId = await upload('flow_definition.json', backup.flow)
+  const toolDataFileId = await upload('app_definition.json', backup.app)
+  const envVariablesFileId = backup.env ? await upload('env_variables.json', backup.env) : undefined
   core.info(`Uploaded the backup's ${backup.env ? 3 : 2} files`)
 
   record.inFlight = 'import'

@@ -23,6 +23,8 @@ export interface ReportOptions {
   secretNames?: string[]
   /** Secure variables whose value changed where the files show none (kept encrypted). */
   changedSecrets?: string[]
+  /** Secure values may sit in any JSON file (an app), not only env_variables.json. */
+  everyFile?: boolean
 }
 
 /** A word diff up to this long (in Markdown) is shown open. */
@@ -43,7 +45,8 @@ export function reportTool(
     budget = newWordDiffBudget(),
     firstLabel = 'first backup',
     secretNames = [],
-    changedSecrets = []
+    changedSecrets = [],
+    everyFile = false
   }: ReportOptions = {}
 ): ToolReport {
   const report: ToolReport = { toolId, markdown: [], plain: [] }
@@ -66,7 +69,7 @@ export function reportTool(
       add(`file ${code(name)} ${kind}`, `file ${printable(name)} ${kind}`)
       continue
     }
-    const changes = diffFile(name, old, now, secretNames)
+    const changes = diffFile(name, old, now, secretNames, everyFile)
     if (!changes) {
       add(`${code(name)} changed (not JSON: see the diff)`, `${printable(name)} changed`)
       continue
@@ -84,13 +87,14 @@ function diffFile(
   name: string,
   old: Buffer,
   now: Buffer,
-  secretNames: string[]
+  secretNames: string[],
+  everyFile: boolean
 ): JsonChange[] | undefined {
   const before = jsonTreeOf(old)
   const after = jsonTreeOf(now)
   if (!before || !after) return undefined
-  const root = rootLabel(name)
-  if (!isEnvVariablesFile(name)) return diffJson(before, after, { root })
+  const root = everyFile ? name.replace(/\.json$/i, '') : rootLabel(name)
+  if (!everyFile && !isEnvVariablesFile(name)) return diffJson(before, after, { root })
   // The redaction's own walker tells secrets on either side; when it cannot tell, everything
   // in the file counts as secret: a report never risks showing a value.
   const secrets = [before.root, after.root].map(root => secretNodes(root, secretNames))

@@ -1,5 +1,6 @@
 import { messageOf } from '../../errors.js'
 import type { ZipFileEntry } from '../../backup/archive.js'
+import { isAppJsonFile } from '../../backup/app-export.js'
 import { isEnvVariablesFile } from '../../backup/env-variables.js'
 import {
   Redacted,
@@ -31,10 +32,13 @@ export interface PreparedFiles {
   sealed?: SealedValues
 }
 
-/** env_variables.json could not be redacted for sure, so nothing of the tool may be committed. */
-function redactionError(file: string, reason: string): Error {
+/** A file could not be redacted for sure, so nothing of the tool (or app) may be committed. */
+function redactionError(file: string, reason: string, app = false): Error {
+  const way = app
+    ? 'in a private repository, env-variables: keep commits the app as exported'
+    : 'set env-variables: omit to back it up without that file'
   return new Error(
-    `${printable(file)} cannot be redacted for sure: ${reason}. Nothing of this tool is committed; set env-variables: omit to back it up without that file`
+    `${printable(file)} cannot be redacted for sure: ${reason}. Nothing of this ${app ? 'app' : 'tool'} is committed; ${way}`
   )
 }
 
@@ -43,9 +47,14 @@ function redactionError(file: string, reason: string): Error {
  * (every number and string keeps its exact text), other files byte for byte, and
  * env_variables.json kept, redacted (encrypt: redacted, its secrets handed back) or left out.
  * In redact and encrypt mode the variables file is either redacted or the whole tool fails: its
- * raw bytes are never committed.
+ * raw bytes are never committed. An app (`everyJsonFile`) may hold secure values in any of its
+ * JSON files: each is walked as a variables file is.
  */
-export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMode): PreparedFiles {
+export function prepareExportFiles(
+  entries: ZipFileEntry[],
+  mode: EnvVariablesMode,
+  { everyJsonFile = false } = {}
+): PreparedFiles {
   const files = new Map<string, Buffer>()
   const redacted: string[] = []
   const values: SecureValue[] = []
@@ -53,9 +62,10 @@ export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMo
   let sealed: SealedValues | undefined
   for (const entry of entries) {
     const isEnvVariables = isEnvVariablesFile(entry.name)
-    if (isEnvVariables && mode === 'omit') continue
-    if (isEnvVariables && (mode === 'redact' || mode === 'encrypt')) {
-      const result = redactOrRefuse(entry)
+    const holdsSecrets = isEnvVariables || (everyJsonFile && isAppJsonFile(entry.name))
+    if (isEnvVariables && mode === 'omit' && !everyJsonFile) continue
+    if (holdsSecrets && (mode === 'redact' || mode === 'encrypt')) {
+      const result = redactOrRefuse(entry, everyJsonFile)
       files.set(entry.name, Buffer.from(readable(result.text), 'utf8'))
       redacted.push(...result.names)
       values.push(...result.values)
@@ -73,7 +83,7 @@ export function prepareExportFiles(entries: ZipFileEntry[], mode: EnvVariablesMo
     const text = jsonText(entry.data)
     const stored = text === undefined ? undefined : readable(text)
     files.set(entry.name, stored === undefined ? entry.data : Buffer.from(stored, 'utf8'))
-    if (isEnvVariables && stored !== undefined) {
+    if (holdsSecrets && stored !== undefined) {
       const found = keptSecureValues(stored)
       values.push(...found)
       kept.set(
@@ -108,11 +118,11 @@ function keptSecureValues(text: string): SecureValue[] {
   }
 }
 
-function redactOrRefuse(entry: ZipFileEntry): Redacted {
+function redactOrRefuse(entry: ZipFileEntry, app: boolean): Redacted {
   try {
     return redactEnvVariablesFile(entry.data)
   } catch (error) {
-    throw redactionError(entry.name, messageOf(error))
+    throw redactionError(entry.name, messageOf(error), app)
   }
 }
 

@@ -1,4 +1,4 @@
-import { isImportableName } from '../../backup/importable.js'
+import { isImportableName, MANIFEST_FILE } from '../../backup/importable.js'
 import { printable } from '../../text.js'
 
 /**
@@ -8,7 +8,7 @@ import { printable } from '../../text.js'
  * deletes them: such a folder is refused, naming the files no manifest accounts for. (A backup
  * made before manifests is adopted: its importable files and the ones the export writes again.)
  */
-export const MANIFEST_FILE = '.kore-tool-export.json'
+export { MANIFEST_FILE }
 
 /**
  * The files to commit, with the manifest that lists them. An export holding a file or folder of

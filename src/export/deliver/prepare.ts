@@ -17,12 +17,19 @@ const MAX_GITHUB_FILE_BYTES = 100 * 1024 * 1024
 
 export type PrepareInputs = Pick<
   Inputs,
-  'apiKey' | 'commitPath' | 'envVariables' | 'githubToken' | 'secretScan' | 'secretsKey'
+  | 'apiKey'
+  | 'commitPath'
+  | 'envVariables'
+  | 'githubToken'
+  | 'resource'
+  | 'secretScan'
+  | 'secretsKey'
 >
 
 /** A tool on its way to the commit; what stops it goes on its delivery. */
 export interface ToolToCommit {
-  zip: { toolId: string; file: string }
+  /** version: the app version, for an app (its manifest names it). */
+  zip: { toolId: string; file: string; version?: string }
   delivery: { redacted: string[]; errors: string[] }
 }
 
@@ -65,6 +72,7 @@ export async function readyTools<T extends ToolToCommit>(
       if (sealing && files.sealed) await sealing.seal(directory, files.files, files.sealed)
       const fields: Record<string, string> =
         sealing && files.files.has(SECRETS_FILE) ? { secretsRecipient: sealing.recipient } : {}
+      if (zip.version) Object.assign(fields, { app: zip.toolId, appVersion: zip.version })
       const withOwn = withManifest(files.files, fields)
       if (check) {
         scanned += withOwn.size
@@ -132,7 +140,9 @@ async function prepareTools<T extends ToolToCommit>(
   for (const tool of pending) {
     try {
       checkDeadline(deadline)
-      const files = prepareExportFiles(await extractZip(tool.zip.file), inputs.envVariables)
+      const files = prepareExportFiles(await extractZip(tool.zip.file), inputs.envVariables, {
+        everyJsonFile: inputs.resource === 'app'
+      })
       const size = [...files.files.values()].reduce((sum, data) => sum + data.length, 0)
       const huge = [...files.files].find(([, data]) => data.length > MAX_GITHUB_FILE_BYTES)
       if (huge) {

@@ -13,7 +13,7 @@ import { lostImportableFiles } from '../../backup/importable.js'
 import { inert } from '../../text.js'
 import { readyTools } from './prepare.js'
 import { checkDescription, checkReports } from './secret-check.js'
-import { foreignFilesProblem, MANIFEST_FILE } from './manifest.js'
+import { foreignFilesProblem, MANIFEST_FILE, manifestField } from './manifest.js'
 import { SECRETS_FILE } from '../../backup/secrets-file.js'
 import { newSealing } from './sealed-secrets.js'
 
@@ -46,6 +46,8 @@ export type RepositoryInputs = Pick<
 export interface ExportedZip {
   toolId: string
   file: string
+  /** The app version (resource: app); undefined for a tool. */
+  version?: string
   /** Named in the commit message; empty when Kore.ai gave none. */
   exportJobId: string
 }
@@ -109,7 +111,11 @@ async function commitTools(
   if (directories.size === 0) return undefined
 
   const single = inputs.batch ? undefined : pending[0]?.zip
-  const job = single?.exportJobId ? ` (export ${inert(single.exportJobId)})` : ''
+  const job = single?.version
+    ? ` (version ${inert(single.version)})`
+    : single?.exportJobId
+      ? ` (export ${inert(single.exportJobId)})`
+      : ''
   const noun = inputs.resource
   const subject = single ? `Kore.ai ${noun} ${single.toolId}` : `Kore.ai ${noun}s`
   const pullRequestTitle = `Back up ${subject}`
@@ -127,10 +133,18 @@ async function commitTools(
       const written = [...fileChanges.added, ...fileChanges.modified].filter(n => !unreported(n))
       const after = new Map(written.map(name => [name, wanted.get(name) ?? Buffer.alloc(0)]))
       const before = await previous(directory)
+      const zip = toolIn.get(directory)?.zip
+      const versions = appVersions(before?.get(MANIFEST_FILE), zip?.version)
       for (const name of before?.keys() ?? []) if (unreported(name)) before?.delete(name)
-      const toolId = toolIn.get(directory)?.zip.toolId ?? directory
+      const toolId = zip?.toolId ?? directory
       const changedSecrets = sealing?.changed.get(directory)
-      reports.set(directory, reportTool(toolId, before, after, { budget, changedSecrets }))
+      const everyFile = inputs.resource === 'app'
+      const report = reportTool(toolId, before, after, { budget, changedSecrets, everyFile })
+      if (versions) {
+        report.markdown.unshift(versions)
+        report.plain.unshift(versions)
+      }
+      reports.set(directory, report)
     }
     const changed = [...changes.keys()].map(d => toolIn.get(d)?.zip.toolId).join(', ')
     const subjectLine =
@@ -174,6 +188,8 @@ async function commitTools(
         if (foreign) return foreign
         const rekeyed = await sealing?.check(directory, existing, wanted, read)
         if (rekeyed) return rekeyed
+        // An app's files come and go with its agents and tools: none is required.
+        if (inputs.resource === 'app') return undefined
         const lost = lostImportableFiles(existing, wanted).filter(
           name => inputs.envVariables !== 'omit' || name.toLowerCase() !== ENV_VARIABLES_FILE
         )
@@ -222,6 +238,15 @@ export function pullRequestBranch(
   const paths = inputs.tools.map(tool => forTool(inputs.commitPath, tool.toolId)).sort()
   const digest = createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 12)
   return `kore-tool-export/into-${base}/batch-${digest}`
+}
+
+/** Which app version the backup holds, and held before: `app version v1 → v2`. */
+function appVersions(manifest: Buffer | undefined, version: string | undefined): string {
+  if (!version) return ''
+  const was = manifest && manifestField(manifest, 'appVersion')
+  const now = `\`${inert(version)}\``
+  if (was === undefined || was === version) return `app version ${now}`
+  return `app version \`${inert(was)}\` → ${now}`
 }
 
 /** The workflow run that made the pull request, for a reviewer to find its log and summary. */
