@@ -90,7 +90,7 @@ export function newAppsHost(options, host) {
     if (url.pathname === '/api/public/apps/import') {
       if (req.method !== 'POST') return (sendError(res, 405, 'Method not allowed'), true)
       if (!host.authorised(req, res, 'Import/Export')) return true
-      importApp(res, url.searchParams, body)
+      void importApp(res, url.searchParams, body)
       return true
     }
     return false
@@ -114,17 +114,26 @@ export function newAppsHost(options, host) {
   }
 
   /**
-   * What a file_url points at on this host: an export's file or a File Upload's.
-   * @param {string} raw @returns {Buffer | string}
+   * What a file_url points at: an export's file or a File Upload's on this host, or another
+   * environment's export link, fetched as the real host would (a promotion).
+   * @param {string} raw @returns {Promise<Buffer | string>}
    */
-  function fetchFileUrl(raw) {
+  async function fetchFileUrl(raw) {
     let url
     try {
       url = new URL(raw)
     } catch {
       return 'file_url is not a URL'
     }
-    if (url.origin !== host.linkOrigin()) return 'file_url is not a file of this environment'
+    if (url.origin !== host.linkOrigin()) {
+      try {
+        const answer = await fetch(url)
+        if (!answer.ok) return `Could not fetch file_url (HTTP ${answer.status})`
+        return Buffer.from(await answer.arrayBuffer())
+      } catch {
+        return 'Could not fetch file_url'
+      }
+    }
     const media = url.pathname.match(/^\/aaa\/api\/v1\/getMediaStream\/orgFiles\/([^/]+)$/)
     if (media) return exportFile(media[1] ?? '', url.searchParams)
     const upload = url.pathname.match(/^\/api\/getMediaStream\/orgFiles\/f-([^/]+)$/)
@@ -139,7 +148,7 @@ export function newAppsHost(options, host) {
    * @param {URLSearchParams} query
    * @param {Buffer} body
    */
-  function importApp(res, query, body) {
+  async function importApp(res, query, body) {
     if (query.get('importType') !== 'FULL') {
       return sendError(res, 400, 'importType must be FULL')
     }
@@ -154,7 +163,7 @@ export function newAppsHost(options, host) {
     const fileUrl = typeof request.file_url === 'string' ? request.file_url : ''
     if (!appId || !fileUrl) return sendError(res, 400, 'app_id and file_url are required')
     if (!knows(appId)) return sendError(res, 404, `App ${appId} not found`)
-    const data = fetchFileUrl(fileUrl)
+    const data = await fetchFileUrl(fileUrl)
     if (typeof data === 'string') return sendError(res, 400, data)
     if (data.subarray(0, 2).toString('latin1') !== 'PK') {
       return sendError(res, 400, 'The file is not an app export')

@@ -32586,7 +32586,7 @@ function messageOf(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8317);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(50864);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32596,7 +32596,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8317:
+/***/ 50864:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33038,7 +33038,7 @@ const MAX_ENTRIES = 10_000;
  * entries that share bytes (one deflate stream named forty times inflates forty times) and
  * more than `maxUnpackedBytes` of content in all. Keeps the data of the entries `keepData` names.
  */
-async function archive_verifyZip(file, maxUnpackedBytes, keepData = () => false) {
+async function verifyZip(file, maxUnpackedBytes, keepData = () => false) {
     return readZip(file, keepData, maxUnpackedBytes);
 }
 /**
@@ -33496,7 +33496,7 @@ class NotJsonError extends Error {
  * with one. Invalid bytes are an error, never replaced: a replacement character could hide a
  * secret's end.
  */
-function json_text_decodeJsonBytes(data) {
+function decodeJsonBytes(data) {
     try {
         if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
             return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(3));
@@ -33531,8 +33531,8 @@ function parseJsonTree(text) {
 /** A JSON file's text and tree, as the change report reads it; undefined when it is not JSON. */
 function jsonTreeOf(data) {
     try {
-        const text = json_text_decodeJsonBytes(data);
-        json_text_refuseDeepJson(text);
+        const text = decodeJsonBytes(data);
+        refuseDeepJson(text);
         return { text, root: parseJsonTree(text) };
     }
     catch {
@@ -33548,7 +33548,7 @@ const MAX_JSON_DEPTH = 512;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** Refuses text nested deeper than MAX_JSON_DEPTH; one pass, strings skipped. */
-function json_text_refuseDeepJson(text) {
+function refuseDeepJson(text) {
     let depth = 0;
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
@@ -33585,7 +33585,7 @@ function endsLiteral(c) {
  * NotJsonError once the output passes `maxLength`.
  */
 function reindentJson(text, maxLength = Infinity) {
-    json_text_refuseDeepJson(text);
+    refuseDeepJson(text);
     const indents = ['\n'];
     let out = '';
     let depth = 0;
@@ -33750,7 +33750,7 @@ async function verifyExport(file, maxZipBytes, withVariables,
 { asRestorable = false } = {}) {
     const checked = (name) => isImportableName(name) && (withVariables || name.toLowerCase() !== ENV_VARIABLES_FILE);
     const limit = Math.min(maxZipBytes * UNPACKED_SIZE_FACTOR, MAX_UNPACKED_BYTES);
-    const entries = await archive_verifyZip(file, limit, checked);
+    const entries = await verifyZip(file, limit, checked);
     let files;
     try {
         const importable = entries.filter(entry => checked(entry.name));
@@ -33781,7 +33781,7 @@ function checkJsonFile(name, data, utf16) {
         refuse("is UTF-16 text: Kore.ai's import reads UTF-8");
     let text = '';
     try {
-        text = json_text_decodeJsonBytes(data);
+        text = decodeJsonBytes(data);
     }
     catch {
         refuse('is not valid UTF-8 text');
@@ -33789,7 +33789,7 @@ function checkJsonFile(name, data, utf16) {
     if (!text.trim())
         refuse('is empty');
     try {
-        json_text_refuseDeepJson(text);
+        refuseDeepJson(text);
     }
     catch {
         refuse(`nests deeper than ${MAX_JSON_DEPTH} levels`);
@@ -34476,7 +34476,7 @@ function isAppJsonFile(name) {
 }
 /** Far above Kore.ai's 5 MB app configuration limit, as for tools a multiple of the zip's. */
 const app_export_UNPACKED_SIZE_FACTOR = 4;
-const app_export_MAX_UNPACKED_BYTES = (/* unused pure expression or super */ null && (512 * 1024 * 1024));
+const app_export_MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
 /**
  * Checks a downloaded app export with the tool export's zip checks (no slip, bomb, link or bad
  * CRC) and that its JSON can be read; throws naming the file at fault, so it is never kept.
@@ -34485,7 +34485,7 @@ async function verifyAppExport(file, maxZipBytes) {
     const limit = Math.min(maxZipBytes * app_export_UNPACKED_SIZE_FACTOR, app_export_MAX_UNPACKED_BYTES);
     const entries = await verifyZip(file, limit, isAppJsonFile);
     const refuse = (problem) => {
-        const held = printable(entries.map(entry => entry.name).join(', '), 500) || 'nothing';
+        const held = text_printable(entries.map(entry => entry.name).join(', '), 500) || 'nothing';
         throw new Error(`the app export cannot be kept: ${problem} (the zip held: ${held})`);
     };
     const json = entries.filter(entry => isAppJsonFile(entry.name));
@@ -34499,7 +34499,7 @@ async function verifyAppExport(file, maxZipBytes) {
         }
         catch {
             // Where, not what: the text around the error may be a secret's value.
-            refuse(`its ${printable(entry.name)} is not valid JSON`);
+            refuse(`its ${text_printable(entry.name)} is not valid JSON`);
         }
     }
     return entries.map(({ name, size }) => ({ name, size }));
@@ -34530,7 +34530,7 @@ function redactSecureValues(text) {
 }
 /** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
 function redactEnvVariablesFile(data) {
-    return redactSecureValues(json_text_decodeJsonBytes(data));
+    return redactSecureValues(decodeJsonBytes(data));
 }
 /** The secure values of a variables file's text, where they sit in it; throws as redacting does. */
 function secureValues(text) {
@@ -35905,7 +35905,7 @@ function planOf(inputs, target, backup, decrypted = []) {
  * the service is there but the upload fails, nothing is imported: a file in the runner's temp
  * folder does not outlive the job. Returns the artifact, or undefined when none was uploaded.
  */
-async function keepBeforeImport(inputs, file) {
+async function keepBeforeImport(inputs, file, { app = false } = {}) {
     if (!hasArtifactService()) {
         core/* warning */.$e(`No artifact service here (not a GitHub Actions job): the ${inputs.resource}'s state before the import is kept only at ${file}`);
         return undefined;
@@ -35919,9 +35919,9 @@ async function keepBeforeImport(inputs, file) {
             howToSkip: '',
             onNameTaken: 'this step names its own artifacts, so another step chose the same random name.',
             timeoutSeconds: inputs.timeoutSeconds
-        });
+        }, { app });
         core/* info */.pq(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`);
-        const secure = artifact.redacted ? [] : await secureVariablesInZip(file);
+        const secure = artifact.redacted ? [] : app ? undefined : await secureVariablesInZip(file);
         if (secure?.length !== 0) {
             core/* warning */.$e(`The artifact ${artifact.name} is the ${inputs.resource} as Kore.ai exports it, with its secure values in clear (${secure ? text_printable(secure.join(', '), 500) : 'variables that could not be checked'}): anyone with read access to this (private) repository can download it. Set artifact-secrets: redact if that is too wide.`);
         }
@@ -36717,13 +36717,17 @@ async function finish(client, started, kind, inputs, startedAt, toolId, seen) {
  * comes from the runner, the rest was validated as input.
  */
 function undoSteps(inputs, kept) {
+    // An app is imported into by app-id; the undo keeps its own undo of the same version.
+    const target = inputs.resource === 'app'
+        ? [`    app-id: ${inputs.toolId}`, `    app-version: ${inputs.appVersion ?? ''}`]
+        : [`    tool-id: ${inputs.toolId}`];
     const restore = (source, filled = []) => [
         `- uses: ${actionRef()}`,
         '  with:',
         `    host: ${inputs.host}`,
         ...(inputs.resource === 'tool' ? [] : [`    resource: ${inputs.resource}`]),
         '    api-key: ${{ secrets.KORE_API_KEY }} # the key this step used',
-        `    tool-id: ${inputs.toolId}`,
+        ...target,
         `    source: ${JSON.stringify(source)}`,
         ...envValuesLines(filled)
     ];
@@ -37023,7 +37027,13 @@ const RestoreInput = {
     RetentionDays: input_names_Input.RetentionDays,
     ArtifactSecrets: input_names_Input.ArtifactSecrets,
     GithubToken: input_names_Input.GithubToken,
-    SecretsKey: input_names_Input.SecretsKey
+    SecretsKey: input_names_Input.SecretsKey,
+    AppId: input_names_Input.AppId,
+    AppVersion: input_names_Input.AppVersion,
+    SourceHost: 'source-host',
+    SourceAppId: 'source-app-id',
+    SourceAppVersion: 'source-app-version',
+    SourceApiKey: 'source-api-key'
 };
 /** Reads and validates every input before any request; throws an error naming the input. */
 function readRestoreInputs() {
@@ -37240,7 +37250,7 @@ function sealedEdits(variables, sealed) {
 }
 function decodeOrRefuse(data) {
     try {
-        return json_text_decodeJsonBytes(data);
+        return decodeJsonBytes(data);
     }
     catch (error) {
         throw input_names_inputError(RestoreInput.Source, `its env_variables.json cannot be read: ${(0,errors/* messageOf */.b)(error)}`);
@@ -37268,7 +37278,7 @@ function refuseUnknownNames(variables, values) {
 /** The last check before upload: no file may still hold the redaction placeholder anywhere. */
 function refusePlaceholders(files) {
     for (const [name, data] of Object.entries(files)) {
-        const where = data && placeholderPath(json_text_decodeJsonBytes(data));
+        const where = data && placeholderPath(decodeJsonBytes(data));
         if (where === undefined)
             continue;
         throw input_names_inputError(RestoreInput.Source, `its ${name} still holds "${REDACTED}" at ${text_printable(where)}: uploading it would set that value to the placeholder. Set it with env-values, or restore from a backup made with env-variables: keep`);
@@ -37804,7 +37814,7 @@ function plan_scan_secureValuesOf(file) {
     if (!file)
         return [];
     try {
-        return secureValues(json_text_decodeJsonBytes(file)).flatMap(value => value.secrets.map(secret => ({
+        return secureValues(decodeJsonBytes(file)).flatMap(value => value.secrets.map(secret => ({
             label: `secure variable ${text_printable(value.name, 100)}`,
             value: secret
         })));
@@ -37812,6 +37822,582 @@ function plan_scan_secureValuesOf(file) {
     catch {
         return [];
     }
+}
+
+;// CONCATENATED MODULE: ./src/restore/app-inputs.ts
+
+
+
+
+
+
+
+
+/** restore/action.yml's inputs for resource: app (the others keep the tool restore's names). */
+const AppRestoreInput = {
+    AppId: RestoreInput.AppId,
+    AppVersion: RestoreInput.AppVersion,
+    SourceHost: RestoreInput.SourceHost,
+    SourceAppId: RestoreInput.SourceAppId,
+    SourceAppVersion: RestoreInput.SourceAppVersion,
+    SourceApiKey: RestoreInput.SourceApiKey
+};
+/** Reads and checks every input of an app restore before any request. */
+function readAppRestoreInputs() {
+    const apiKey = readApiKey();
+    const githubToken = core/* getInput */.V4(RestoreInput.GithubToken);
+    if (githubToken)
+        hideSecret(githubToken);
+    const envValues = parseEnvValues(core/* getInput */.V4(RestoreInput.EnvValues));
+    refuseToolInputs();
+    const appId = core/* getInput */.V4(AppRestoreInput.AppId);
+    if (!appId) {
+        throw input_names_inputError(AppRestoreInput.AppId, 'is required with resource: app: the existing app to import into (create it in Kore.ai first)');
+    }
+    const plan = parseBoolean(RestoreInput.Plan, core/* getInput */.V4(RestoreInput.Plan), false);
+    const backupBefore = parseBoolean(RestoreInput.BackupBefore, core/* getInput */.V4(RestoreInput.BackupBefore), true);
+    const appVersion = core/* getInput */.V4(AppRestoreInput.AppVersion);
+    if ((plan || backupBefore) && !appVersion) {
+        throw input_names_inputError(AppRestoreInput.AppVersion, `is required with ${plan ? 'plan' : 'backup-before (on by default)'}: the version of ${appId} to export before the import; or set backup-before: false to import without an undo`);
+    }
+    return {
+        resource: 'app',
+        host: parseHost(core/* getInput */.V4(RestoreInput.Host)),
+        apiKey,
+        appId: parseToolId(AppRestoreInput.AppId, appId),
+        appVersion: appVersion && parseVersion(AppRestoreInput.AppVersion, appVersion),
+        source: readSource(),
+        envValues,
+        plan,
+        backupBefore,
+        pollIntervalSeconds: parseSeconds(input_names_Input.PollInterval, core/* getInput */.V4(input_names_Input.PollInterval), 2, 1),
+        timeoutSeconds: parseSeconds(input_names_Input.Timeout, core/* getInput */.V4(input_names_Input.Timeout), 600, 1),
+        retentionDays: parseRetentionDays(core/* getInput */.V4(RestoreInput.RetentionDays)),
+        artifactSecrets: parseChoice(RestoreInput.ArtifactSecrets, core/* getInput */.V4(RestoreInput.ArtifactSecrets), ARTIFACT_SECRETS_MODES),
+        githubToken
+    };
+}
+/** What only a tool restore takes is refused, so a mistaken resource is said at once. */
+function refuseToolInputs() {
+    for (const name of [RestoreInput.ToolId, RestoreInput.ToolName, RestoreInput.FlowId]) {
+        if (core/* getInput */.V4(name)) {
+            throw input_names_inputError(name, 'names a tool, and resource is app: give app-id instead');
+        }
+    }
+    if (core/* getInput */.V4(RestoreInput.SecretsKey)) {
+        throw input_names_inputError(RestoreInput.SecretsKey, 'applies to tools only (env-variables: encrypt); an app backup is filled from env-values');
+    }
+    if (parseBoolean(RestoreInput.Deploy, core/* getInput */.V4(RestoreInput.Deploy), false)) {
+        throw input_names_inputError(RestoreInput.Deploy, 'is not available with resource: app: Kore.ai documents no deploy step for an app import');
+    }
+}
+/** `source` (a backup) or the source-* inputs (promotion from a live environment): one of them. */
+function readSource() {
+    const raw = core/* getInput */.V4(RestoreInput.Source);
+    const sourceHost = core/* getInput */.V4(AppRestoreInput.SourceHost);
+    if (raw && sourceHost) {
+        throw input_names_inputError(RestoreInput.Source, 'give either source (a backup) or source-host (promote from a live environment), not both');
+    }
+    if (raw) {
+        const strays = [
+            AppRestoreInput.SourceAppId,
+            AppRestoreInput.SourceAppVersion,
+            AppRestoreInput.SourceApiKey
+        ];
+        const stray = strays.find(name => core/* getInput */.V4(name));
+        if (stray)
+            throw input_names_inputError(stray, 'applies to promotion (source-host), not to source');
+        return {
+            kind: 'backup',
+            path: external_node_path_.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), raw)
+        };
+    }
+    if (!sourceHost) {
+        throw input_names_inputError(RestoreInput.Source, 'is required: the folder the export action committed (e.g. kore-apps/<app-id>) or an exported .zip; or promote with source-host, source-app-id, source-app-version and source-api-key');
+    }
+    const sourceKey = core/* getInput */.V4(AppRestoreInput.SourceApiKey).trim();
+    if (!sourceKey) {
+        throw input_names_inputError(AppRestoreInput.SourceApiKey, 'is required with source-host: a key of the source app with the Import/Export scope (a secret is empty when unset, and in forks and Dependabot runs)');
+    }
+    hideSecret(sourceKey);
+    const sourceAppId = core/* getInput */.V4(AppRestoreInput.SourceAppId);
+    const sourceVersion = core/* getInput */.V4(AppRestoreInput.SourceAppVersion);
+    if (!sourceVersion) {
+        throw input_names_inputError(AppRestoreInput.SourceAppVersion, 'is required with source-host');
+    }
+    return {
+        kind: 'promote',
+        host: parseHost(sourceHost),
+        appId: parseToolId(AppRestoreInput.SourceAppId, sourceAppId),
+        version: parseVersion(AppRestoreInput.SourceAppVersion, sourceVersion),
+        apiKey: sourceKey
+    };
+}
+function parseVersion(input, raw) {
+    if (!isPlainId(raw) || raw.length > 200) {
+        throw input_names_inputError(input, `"${text_printable(raw, 200)}" is not a version id (letters, digits, "-", "_" and "." only)`);
+    }
+    return raw;
+}
+
+;// CONCATENATED MODULE: ./src/restore/app-report.ts
+
+
+
+
+
+
+
+
+
+/** The app restore's outputs (the tool restore's names) and job summary, however it ended. */
+async function reportAppRestore(inputs, record, error) {
+    const plan = inputs.plan
+        ? (record.plan?.wouldChange ?? '')
+        : record.status === 'SUCCESS'
+            ? (record.plan?.changed ?? '')
+            : '';
+    core/* setOutput */.uH('tool-id', inputs.appId);
+    core/* setOutput */.uH('dock-status-id', '');
+    core/* setOutput */.uH('status', record.status);
+    core/* setOutput */.uH('deployed', 'false');
+    core/* setOutput */.uH('deploy-status', '');
+    core/* setOutput */.uH('plan', plan);
+    core/* setOutput */.uH('plan-file', plan ? await planFile(inputs, plan) : '');
+    core/* setOutput */.uH('before-file', record.beforeFile);
+    core/* setOutput */.uH('before-artifact-id', record.beforeArtifact ? String(record.beforeArtifact.id) : '');
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await writeSummary(inputs, record, error, plan);
+    }
+    catch (caught) {
+        core/* warning */.$e(`Could not write the job summary: ${(0,errors/* messageOf */.b)(caught)}`);
+    }
+}
+async function planFile(inputs, plan) {
+    try {
+        const root = process.env.RUNNER_TEMP || external_node_os_.tmpdir();
+        const folder = await promises_.mkdtemp(external_node_path_.join(root, 'kore-plan-'));
+        const file = external_node_path_.join(folder, `app-${inputs.appId}-plan.md`);
+        await promises_.writeFile(file, plan);
+        return file;
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not write the plan to a file: ${(0,errors/* messageOf */.b)(error)}`);
+        return '';
+    }
+}
+async function writeSummary(inputs, record, error, plan) {
+    const { source } = inputs;
+    const from = source.kind === 'backup'
+        ? code(source.path)
+        : `app ${code(source.appId)} version ${code(source.version)} on ${code(source.host)}`;
+    const status = record.status === MAY_HAVE_STARTED
+        ? 'may have started: the request failed after Kore.ai may have acted on it; check in Kore.ai before running this step again'
+        : printableHtml(record.status || 'not started');
+    const rows = [
+        ['Host', code(inputs.host)],
+        [source.kind === 'backup' ? 'Backup' : 'Promoted from', from],
+        [inputs.plan ? 'Would import into' : 'Import into', `app ${code(inputs.appId)}`],
+        ['Import', inputs.plan ? 'not done (plan: true)' : status],
+        ['Variables set from env-values', record.filled.map(code).join(', ') || 'none']
+    ];
+    const artifact = record.beforeArtifact;
+    if (record.beforeFile) {
+        const kept = artifact
+            ? `artifact ${artifact.url ? `<a href="${printableHtml(artifact.url)}">${code(artifact.name)}</a>` : code(artifact.name)} (id ${code(String(artifact.id))}, ${secretsOf(artifact)}), and file ${code(record.beforeFile)} until the job ends`
+            : `file ${code(record.beforeFile)} (it ends with the job)`;
+        rows.push([`Version ${code(inputs.appVersion)} before the import`, kept]);
+    }
+    if (error)
+        rows.push(['Error', errorText(error)]);
+    const summary = core/* summary */.z
+        .addHeading(`Kore.ai app ${inputs.plan ? 'restore plan' : 'restore'}`, 3)
+        .addTable([
+        [
+            { data: 'Field', header: true },
+            { data: 'Value', header: true }
+        ],
+        ...rows
+    ]);
+    if (plan)
+        summary.addRaw(`\n${plan}\n`, true);
+    if (!inputs.plan && record.status !== '' && record.beforeFile) {
+        const target = { host: inputs.host, resource: 'app', toolId: inputs.appId };
+        const kept = { file: record.beforeFile, artifact };
+        summary.addRaw(`\n${undoSteps({ ...target, appVersion: inputs.appVersion }, kept)}`);
+    }
+    await summary.write();
+}
+
+;// CONCATENATED MODULE: ./src/kore/apps.ts
+
+
+
+
+
+
+/**
+ * Agentic apps (Agent Platform → Import and Export Agentic Apps): an app version exports in one
+ * synchronous call that answers a signed file URL, and imports into an existing app from such a
+ * URL. See shared/reference/kore-apps-api.md; what is not documented is marked so below.
+ */
+const SCOPE = 'Import/Export';
+/**
+ * GET /api/public/apps/{appId}/versions/{versionId}/export. The docs answer at once with a
+ * file_url; an answer that carries a dock status id instead (not documented) is polled as a
+ * tool export is, and its download link taken from the finished job.
+ */
+async function exportApp(client, appId, versionId, { deadline, pollIntervalMs = 2000 }) {
+    const what = `Export of app ${appId} version ${versionId}`;
+    const text = await client.request({
+        method: 'GET',
+        path: `/api/public/apps/${encodeURIComponent(appId)}/versions/${encodeURIComponent(versionId)}/export`,
+        what,
+        scope: SCOPE,
+        notFoundHint: 'check app-id and app-version, and that this version of the app exists in this environment (host)',
+        repeatable: true,
+        deadline
+    });
+    const record = asRecord(parseJson(text, what));
+    const named = firstString(record, ['app_id', 'appId']);
+    if (named && named !== appId) {
+        throw new Error(`Kore.ai's export answer names app ${text_printable(named, 100)}, not ${appId}: nothing was kept`);
+    }
+    const version = text_printable(firstString(record, ['version', 'versionId']), 200);
+    let fileUrl = firstString(record, ['file_url', 'fileUrl']).trim();
+    if (!fileUrl)
+        fileUrl = await polledFileUrl(client, record, { what, deadline, pollIntervalMs });
+    return { appId, version, fileUrl };
+}
+async function polledFileUrl(client, record, { what, deadline, pollIntervalMs }) {
+    let started;
+    try {
+        started = parseExportStarted(record);
+    }
+    catch {
+        const keys = text_printable(Object.keys(record).join(', ')) || 'none';
+        throw new UnexpectedResponseError(`the ${what} answer has no file_url and no dock status id; keys sent: ${keys}`);
+    }
+    if (started.state === 'FAILED') {
+        throw new JobFailedError('export', started.dockStatusId, started.reason, started.status);
+    }
+    const startedAt = Date.now();
+    const finished = await waitForJob(client, started.dockStatusId, {
+        pollIntervalMs,
+        startedAt,
+        timeoutMs: deadline - startedAt
+    });
+    const url = finished.downloadUrl || started.downloadUrl;
+    if (!url)
+        throw new Error(`${what}: Kore.ai reported SUCCESS but sent no file URL`);
+    return url;
+}
+/** Export App, then its file_url downloaded with every rule of a tool's download. */
+async function downloadAppVersion(client, appId, versionId, request) {
+    const exported = await exportApp(client, appId, versionId, request);
+    core/* info */.pq(`${request.label ?? ''}App export ready: version ${exported.version || versionId}`);
+    const file = await downloadExport(exported.fileUrl, { host: client.host, ...request });
+    return { ...file, ...exported };
+}
+/**
+ * POST /api/public/apps/import?importType=FULL with `{ app_id, file_url }`, into an existing app.
+ * Never repeated once it may have acted; an answer other than success fails with its message.
+ */
+async function importApp(client, appId, fileUrl, deadline) {
+    const what = `Import into app ${appId}`;
+    const text = await client.request({
+        method: 'POST',
+        path: '/api/public/apps/import?importType=FULL',
+        what,
+        scope: SCOPE,
+        notFoundHint: 'check app-id: the app must already exist in this environment (host); create it in Kore.ai first',
+        body: json({ app_id: appId, file_url: fileUrl }),
+        repeatable: false,
+        deadline
+    });
+    const record = asRecord(parseJson(text, what));
+    const status = firstString(record, ['status']);
+    const message = text_printable(firstString(record, ['message', 'msg']), 500);
+    if (status.trim().toLowerCase() !== 'success') {
+        const said = message ? `: ${message}` : '';
+        throw new Error(`${what} did not succeed: Kore.ai answered status "${text_printable(status, 100) || '(none)'}"${said}`);
+    }
+    const named = firstString(record, ['appId', 'app_id']);
+    if (named && named !== appId) {
+        throw new Error(`${what}: Kore.ai's answer names app ${isPlainId(named) ? named : text_printable(named, 100)}, not ${appId}; check in Kore.ai which app changed`);
+    }
+    return { appId, message };
+}
+function asRecord(body) {
+    if (body && typeof body === 'object' && !Array.isArray(body)) {
+        return body;
+    }
+    throw new UnexpectedResponseError('the answer is not a JSON object');
+}
+
+;// CONCATENATED MODULE: ./src/restore/app-backup.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * An app backup for the restore: every file of a committed folder (all but the action's own
+ * manifest) or of an exported zip, its secure values filled from env-values, zipped again the
+ * same way every time (names sorted, one fixed time), so one folder always uploads one zip.
+ */
+function app_backup_backupError(problem) {
+    return input_names_inputError(RestoreInput.Source, problem);
+}
+/** The app's files by their path in the backup, sorted; refuses a backup with no JSON file. */
+async function readAppBackup(source) {
+    const stat = await promises_.lstat(source).catch(() => undefined);
+    if (!stat)
+        throw app_backup_backupError(`${text_printable(source)} does not exist`);
+    let files;
+    if (stat.isDirectory())
+        files = await app_backup_readFolder(source);
+    else if (stat.isFile())
+        files = await readZipFile(source);
+    else
+        throw app_backup_backupError(`${text_printable(source)} is neither a folder nor a zip (a link or device)`);
+    if (!files.some(([name]) => isAppJsonFile(name))) {
+        throw app_backup_backupError(`${text_printable(source)} holds no JSON file: it is not an app backup`);
+    }
+    return new Map(files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+async function app_backup_readFolder(folder) {
+    const files = [];
+    let total = 0;
+    const visit = async (relative) => {
+        const entries = await promises_.readdir(external_node_path_.join(folder, relative), { withFileTypes: true });
+        for (const entry of entries) {
+            // Repository paths are joined with `/` whatever the runner's platform.
+            const name = relative ? `${relative}/${entry.name}` : entry.name;
+            if (name === MANIFEST_FILE || name.toLowerCase() === SECRETS_FILE)
+                continue;
+            if (entry.isDirectory()) {
+                await visit(name);
+                continue;
+            }
+            if (!entry.isFile()) {
+                throw app_backup_backupError(`${text_printable(name)} is not a regular file (a link or device)`);
+            }
+            const data = await promises_.readFile(external_node_path_.join(folder, name));
+            total += data.length;
+            if (total > MAX_EXTRACTED_BYTES) {
+                throw app_backup_backupError(`${text_printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`);
+            }
+            files.push([name, data]);
+        }
+    };
+    await visit('');
+    return files;
+}
+async function readZipFile(file) {
+    try {
+        return (await extractZip(file)).map(entry => [entry.name, entry.data]);
+    }
+    catch (error) {
+        throw app_backup_backupError(`${text_printable(file)} is neither a folder nor a readable zip: ${(0,errors/* messageOf */.b)(error)}`);
+    }
+}
+/**
+ * Sets env-values in every JSON file that holds the variable (an app's tools and MCP servers
+ * each keep their own), then refuses a file still holding the placeholder, and a name no file
+ * has. Returns the files to upload and the names set.
+ */
+function fillAppValues(files, values) {
+    const filled = new Set();
+    const known = new Set();
+    const out = new Map();
+    for (const [name, data] of files) {
+        if (!isAppJsonFile(name)) {
+            out.set(name, data);
+            continue;
+        }
+        const names = variableNames(data);
+        names.forEach(n => known.add(n));
+        const own = new Map([...values].filter(([n]) => names.has(n)));
+        const result = fillEnvValues(data, own);
+        out.set(name, result?.data ?? data);
+        result?.filled.forEach(n => filled.add(n));
+    }
+    const unknown = [...values].filter(([name]) => !known.has(name)).map(([, v]) => v.line);
+    if (unknown.length > 0) {
+        throw input_names_inputError(`${RestoreInput.EnvValues}: line${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, 'names a variable no file of the app backup has (the name is not shown: the line may be part of a secret)');
+    }
+    refusePlaceholders(Object.fromEntries([...out].filter(([name]) => isAppJsonFile(name))));
+    return { files: out, filled: [...filled] };
+}
+/** The variables a file names; none when its shape cannot tell (the placeholder check guards). */
+function variableNames(data) {
+    try {
+        return new Set(findVariables(parseJsonTree(decodeJsonBytes(data))).map(v => v.name));
+    }
+    catch {
+        return new Set();
+    }
+}
+/** The zip to upload, written at `file`; refused past File Upload's one-request limit. */
+async function writeAppZip(file, files) {
+    await writeZip(file, [...files].map(([name, data]) => ({ name, data })));
+    const data = await promises_.readFile(file);
+    if (data.length > MAX_UPLOAD_BYTES) {
+        throw app_backup_backupError(`the app's zip has ${data.length} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes)`);
+    }
+    return data;
+}
+
+;// CONCATENATED MODULE: ./src/restore/restore-app.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Import App into an existing app: from a backup (zipped again, sent with File Upload, its URL
+ * given as file_url: not documented, *inferred*) or promoted from a live environment (the
+ * source's Export App file_url given as it is, as the docs describe). Before it, the target's
+ * current version is exported: the plan compares with it, backup-before keeps it as the undo.
+ */
+async function restoreApp(inputs, record) {
+    if (inputs.backupBefore && !inputs.plan && inputs.artifactSecrets === 'keep') {
+        await refuseKeepUnlessPrivate('artifact-secrets', inputs.githubToken);
+    }
+    const deadline = Date.now() + inputs.timeoutSeconds * 1000;
+    const target = new KoreClient(inputs.host, inputs.apiKey, { resource: 'app' });
+    const work = await promises_.mkdtemp(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-app-'));
+    (0,temporary_files/* removeAtExit */.m)(work);
+    const { source } = inputs;
+    if (source.kind === 'promote' && inputs.envValues.size > 0) {
+        throw new Error('env-values: applies to a backup (source); a promotion imports the source environment’s values as they are');
+    }
+    // The backup is read and filled before any request: a missing secret stops it here.
+    const backup = source.kind === 'backup'
+        ? fillAppValues(await readAppBackup(source.path), inputs.envValues)
+        : undefined;
+    record.filled = backup?.filled ?? [];
+    const current = inputs.plan || inputs.backupBefore ? await exportTarget(inputs, target, deadline) : undefined;
+    let sourceExport;
+    if (source.kind === 'promote') {
+        const client = new KoreClient(source.host, source.apiKey, { resource: 'app' });
+        core/* info */.pq(`Exporting app ${source.appId} version ${source.version} from ${source.host}`);
+        // Read only for the plan: the import itself takes the source's file_url as it is.
+        const file = external_node_path_.join(work, 'source.zip');
+        const exported = await downloadAppVersion(client, source.appId, source.version, {
+            ...downloadRules(inputs, file, deadline, source.apiKey),
+            verify: async (temporary) => void (await verifyAppExport(temporary, MAX_UPLOAD_BYTES))
+        });
+        sourceExport = { fileUrl: exported.fileUrl, files: await filesOf(file) };
+    }
+    const incoming = backup?.files ?? sourceExport?.files ?? new Map();
+    if (current)
+        record.plan = await planOfApp(inputs, current.files, incoming);
+    if (inputs.plan) {
+        core/* info */.pq('plan: true: nothing is uploaded or imported; the plan is in the summary');
+        return;
+    }
+    if (current) {
+        record.beforeFile = current.file;
+        record.beforeArtifact = await keepBeforeImport(inputs, current.file, { app: true });
+    }
+    let fileUrl = sourceExport?.fileUrl ?? '';
+    if (backup) {
+        const data = await writeAppZip(external_node_path_.join(work, `${inputs.appId}.zip`), backup.files);
+        const uploaded = await target.uploadFile(`${inputs.appId}.zip`, data, deadline);
+        if (!uploaded.url) {
+            throw new Error(`File Upload answered no url for the app's zip, so it cannot be imported${PROMOTE_HINT}`);
+        }
+        fileUrl = uploaded.url;
+    }
+    core/* info */.pq(`Importing into app ${inputs.appId} on ${inputs.host}`);
+    try {
+        const imported = await importApp(target, inputs.appId, fileUrl, deadline);
+        record.status = 'SUCCESS';
+        core/* info */.pq(`Imported into app ${inputs.appId}${imported.message ? `: ${imported.message}` : ''}`);
+    }
+    catch (error) {
+        if (error instanceof AmbiguousRequestError)
+            record.status = MAY_HAVE_STARTED;
+        const refusedUpload = backup && error instanceof KoreApiError && error.status < 500;
+        throw refusedUpload ? new Error(`${(0,errors/* messageOf */.b)(error)}${PROMOTE_HINT}`, { cause: error }) : error;
+    }
+}
+const PROMOTE_HINT = '. Whether Import App takes a File Upload URL is not documented; promotion from a live environment (source-host, source-app-id, source-app-version, source-api-key) is the documented path';
+function downloadRules(inputs, destination, deadline, apiKey) {
+    return {
+        destination,
+        maxBytes: MAX_UPLOAD_BYTES,
+        deadline,
+        apiKey,
+        pollIntervalMs: inputs.pollIntervalSeconds * 1000
+    };
+}
+/** The target app's version as it is now, before anything changes; any failure stops the restore. */
+async function exportTarget(inputs, client, deadline) {
+    // Kept for a later step (before-file) unless this is a plan, which keeps nothing.
+    const root = process.env.RUNNER_TEMP || external_node_os_.tmpdir();
+    const folder = await promises_.mkdtemp(external_node_path_.join(root, 'kore-before-import-'));
+    if (inputs.plan)
+        (0,temporary_files/* removeAtExit */.m)(folder);
+    const file = external_node_path_.join(folder, `kore-app-${inputs.appId}-before-import.zip`);
+    core/* info */.pq(`Exporting app ${inputs.appId} version ${inputs.appVersion} as it is now`);
+    try {
+        await downloadAppVersion(client, inputs.appId, inputs.appVersion, {
+            ...downloadRules(inputs, file, deadline, inputs.apiKey),
+            verify: async (temporary) => void (await verifyAppExport(temporary, MAX_UPLOAD_BYTES))
+        });
+    }
+    catch (error) {
+        throw new Error(`The app's current state could not be exported, so nothing was imported: ${(0,errors/* messageOf */.b)(error).replace(/\.$/, '')}. Check app-version, or set backup-before: false to import without an undo (plan needs it).`, { cause: error });
+    }
+    return { file, files: await filesOf(file) };
+}
+async function filesOf(file) {
+    return new Map((await extractZip(file)).map(entry => [entry.name, entry.data]));
+}
+/** What the import would change, every file compared; secure values never shown. */
+async function planOfApp(inputs, before, after) {
+    const report = reportTool(inputs.appId, before, after, {
+        everyFile: true,
+        secretNames: [...inputs.envValues.keys()]
+    });
+    const plan = report.markdown.length === 0
+        ? {
+            wouldChange: `The app ${inputs.appId} already holds this version: the import changes nothing.`,
+            changed: `The app ${inputs.appId} already held this version: the import changed nothing.`
+        }
+        : {
+            wouldChange: reportMarkdown([report], MAX_PULL_REQUEST_BODY, '####', 'What this import would change in'),
+            changed: reportMarkdown([report], MAX_PULL_REQUEST_BODY)
+        };
+    return withoutSecrets(inputs, plan, [...before.values(), ...after.values()]);
 }
 
 ;// CONCATENATED MODULE: ./src/restore/main.ts
@@ -37839,8 +38425,13 @@ function plan_scan_secureValuesOf(file) {
 
 
 
+
+
+
 /** The restore action: validates everything before any request, then reports once. */
 async function run() {
+    if (core/* getInput */.V4(RestoreInput.Resource) === 'app')
+        return runAppRestore();
     const report = (0,step/* newReport */.bQ)();
     let inputs;
     const record = {
@@ -37913,6 +38504,28 @@ async function run() {
     finally {
         const known = inputs;
         await report.write(() => known ? reportRestore(known, record, error) : writeErrorSummary('Kore.ai tool restore', error));
+    }
+}
+/** resource: app: an agentic app imported into an existing app (restore-app.ts). */
+async function runAppRestore() {
+    const report = (0,step/* newReport */.bQ)();
+    let inputs;
+    const record = { status: '', filled: [], beforeFile: '' };
+    let error = '';
+    try {
+        inputs = readAppRestoreInputs();
+        await restoreApp(inputs, record);
+    }
+    catch (caught) {
+        error = (0,errors/* messageOf */.b)(caught);
+        if (!(0,cancel/* isCancelled */.mm)())
+            core/* setFailed */.C1(error);
+    }
+    finally {
+        const known = inputs;
+        await report.write(() => known
+            ? reportAppRestore(known, record, error)
+            : writeErrorSummary('Kore.ai app restore', error));
     }
 }
 /** The backup's encrypted secure values, read with secrets-key before any request. */

@@ -33,7 +33,13 @@ export const RestoreInput = {
   RetentionDays: Input.RetentionDays,
   ArtifactSecrets: Input.ArtifactSecrets,
   GithubToken: Input.GithubToken,
-  SecretsKey: Input.SecretsKey
+  SecretsKey: Input.SecretsKey,
+  AppId: Input.AppId,
+  AppVersion: Input.AppVersion,
+  SourceHost: 'source-host',
+  SourceAppId: 'source-app-id',
+  SourceAppVersion: 'source-app-version',
+  SourceApiKey: 'source-api-key'
 } as const
 
 export interface RestoreInputs {

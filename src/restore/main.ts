@@ -27,9 +27,13 @@ import { withoutSecrets } from './plan-scan.js'
 import { refuseKeepUnlessPrivate } from '../backup/artifact-copy.js'
 import { reportRestore } from './report.js'
 import { RestoreRecord, restoreTool } from './restore-tool.js'
+import { AppRestoreInputs, readAppRestoreInputs } from './app-inputs.js'
+import { reportAppRestore } from './app-report.js'
+import { AppRestoreRecord, restoreApp } from './restore-app.js'
 
 /** The restore action: validates everything before any request, then reports once. */
 export async function run(): Promise<void> {
+  if (core.getInput(RestoreInput.Resource) === 'app') return runAppRestore()
   const report = newReport()
   let inputs: RestoreInputs | undefined
   const record: RestoreRecord = {
@@ -103,6 +107,28 @@ export async function run(): Promise<void> {
     const known = inputs
     await report.write(() =>
       known ? reportRestore(known, record, error) : writeErrorSummary('Kore.ai tool restore', error)
+    )
+  }
+}
+
+/** resource: app: an agentic app imported into an existing app (restore-app.ts). */
+async function runAppRestore(): Promise<void> {
+  const report = newReport()
+  let inputs: AppRestoreInputs | undefined
+  const record: AppRestoreRecord = { status: '', filled: [], beforeFile: '' }
+  let error = ''
+  try {
+    inputs = readAppRestoreInputs()
+    await restoreApp(inputs, record)
+  } catch (caught) {
+    error = messageOf(caught)
+    if (!isCancelled()) core.setFailed(error)
+  } finally {
+    const known = inputs
+    await report.write(() =>
+      known
+        ? reportAppRestore(known, record, error)
+        : writeErrorSummary('Kore.ai app restore', error)
     )
   }
 }

@@ -70,8 +70,9 @@ export function planOf(
  * folder does not outlive the job. Returns the artifact, or undefined when none was uploaded.
  */
 export async function keepBeforeImport(
-  inputs: RestoreInputs,
-  file: string
+  inputs: Pick<RestoreInputs, 'artifactSecrets' | 'resource' | 'retentionDays' | 'timeoutSeconds'>,
+  file: string,
+  { app = false } = {}
 ): Promise<UploadedArtifact | undefined> {
   if (!hasArtifactService()) {
     core.warning(
@@ -80,17 +81,22 @@ export async function keepBeforeImport(
     return undefined
   }
   try {
-    const artifact = await uploadArtifactCopy(inputs.artifactSecrets, {
-      file,
-      retentionDays: inputs.retentionDays,
-      overwrite: false,
-      // The outer message says how to go on without it.
-      howToSkip: '',
-      onNameTaken: 'this step names its own artifacts, so another step chose the same random name.',
-      timeoutSeconds: inputs.timeoutSeconds
-    })
+    const artifact = await uploadArtifactCopy(
+      inputs.artifactSecrets,
+      {
+        file,
+        retentionDays: inputs.retentionDays,
+        overwrite: false,
+        // The outer message says how to go on without it.
+        howToSkip: '',
+        onNameTaken:
+          'this step names its own artifacts, so another step chose the same random name.',
+        timeoutSeconds: inputs.timeoutSeconds
+      },
+      { app }
+    )
     core.info(`Kept as artifact ${artifact.name} (id ${artifact.id}) ${artifact.url}`)
-    const secure = artifact.redacted ? [] : await secureVariablesInZip(file)
+    const secure = artifact.redacted ? [] : app ? undefined : await secureVariablesInZip(file)
     if (secure?.length !== 0) {
       core.warning(
         `The artifact ${artifact.name} is the ${inputs.resource} as Kore.ai exports it, with its secure values in clear (${secure ? printable(secure.join(', '), 500) : 'variables that could not be checked'}): anyone with read access to this (private) repository can download it. Set artifact-secrets: redact if that is too wide.`

@@ -16,14 +16,22 @@ export interface KeptState {
  * folder, which the restore reads as a committed backup). Every value is escaped: the path
  * comes from the runner, the rest was validated as input.
  */
-export function undoSteps(inputs: RestoreInputs, kept: KeptState): string {
+export function undoSteps(
+  inputs: Pick<RestoreInputs, 'host' | 'resource' | 'toolId'> & { appVersion?: string },
+  kept: KeptState
+): string {
+  // An app is imported into by app-id; the undo keeps its own undo of the same version.
+  const target =
+    inputs.resource === 'app'
+      ? [`    app-id: ${inputs.toolId}`, `    app-version: ${inputs.appVersion ?? ''}`]
+      : [`    tool-id: ${inputs.toolId}`]
   const restore = (source: string, filled: string[] = []): string[] => [
     `- uses: ${actionRef()}`,
     '  with:',
     `    host: ${inputs.host}`,
     ...(inputs.resource === 'tool' ? [] : [`    resource: ${inputs.resource}`]),
     '    api-key: ${{ secrets.KORE_API_KEY }} # the key this step used',
-    `    tool-id: ${inputs.toolId}`,
+    ...target,
     `    source: ${JSON.stringify(source)}`,
     ...envValuesLines(filled)
   ]

@@ -1,0 +1,135 @@
+import * as fs from 'node:fs/promises'
+import * as path from 'node:path'
+import { extractZip, MAX_EXTRACTED_BYTES } from '../backup/archive.js'
+import { isAppJsonFile } from '../backup/app-export.js'
+import { findVariables } from '../backup/env-variables.js'
+import { MANIFEST_FILE, MAX_UPLOAD_BYTES } from '../backup/importable.js'
+import { decodeJsonBytes, parseJsonTree } from '../backup/json-text.js'
+import { SECRETS_FILE } from '../backup/secrets-file.js'
+import { writeZip } from '../backup/zip-writer.js'
+import { messageOf } from '../errors.js'
+import { inputError } from '../input-names.js'
+import { printable } from '../text.js'
+import { fillEnvValues, refusePlaceholders } from './env-values.js'
+import { EnvValue, RestoreInput } from './inputs.js'
+
+/**
+ * An app backup for the restore: every file of a committed folder (all but the action's own
+ * manifest) or of an exported zip, its secure values filled from env-values, zipped again the
+ * same way every time (names sorted, one fixed time), so one folder always uploads one zip.
+ */
+
+function backupError(problem: string): Error {
+  return inputError(RestoreInput.Source, problem)
+}
+
+/** The app's files by their path in the backup, sorted; refuses a backup with no JSON file. */
+export async function readAppBackup(source: string): Promise<Map<string, Buffer>> {
+  const stat = await fs.lstat(source).catch(() => undefined)
+  if (!stat) throw backupError(`${printable(source)} does not exist`)
+  let files: [string, Buffer][]
+  if (stat.isDirectory()) files = await readFolder(source)
+  else if (stat.isFile()) files = await readZipFile(source)
+  else throw backupError(`${printable(source)} is neither a folder nor a zip (a link or device)`)
+  if (!files.some(([name]) => isAppJsonFile(name))) {
+    throw backupError(`${printable(source)} holds no JSON file: it is not an app backup`)
+  }
+  return new Map(files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}
+
+async function readFolder(folder: string): Promise<[string, Buffer][]> {
+  const files: [string, Buffer][] = []
+  let total = 0
+  const visit = async (relative: string): Promise<void> => {
+    const entries = await fs.readdir(path.join(folder, relative), { withFileTypes: true })
+    for (const entry of entries) {
+      // Repository paths are joined with `/` whatever the runner's platform.
+      const name = relative ? `${relative}/${entry.name}` : entry.name
+      if (name === MANIFEST_FILE || name.toLowerCase() === SECRETS_FILE) continue
+      if (entry.isDirectory()) {
+        await visit(name)
+        continue
+      }
+      if (!entry.isFile()) {
+        throw backupError(`${printable(name)} is not a regular file (a link or device)`)
+      }
+      const data = await fs.readFile(path.join(folder, name))
+      total += data.length
+      if (total > MAX_EXTRACTED_BYTES) {
+        throw backupError(`${printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`)
+      }
+      files.push([name, data])
+    }
+  }
+  await visit('')
+  return files
+}
+
+async function readZipFile(file: string): Promise<[string, Buffer][]> {
+  try {
+    return (await extractZip(file)).map(entry => [entry.name, entry.data])
+  } catch (error) {
+    throw backupError(
+      `${printable(file)} is neither a folder nor a readable zip: ${messageOf(error)}`
+    )
+  }
+}
+
+/**
+ * Sets env-values in every JSON file that holds the variable (an app's tools and MCP servers
+ * each keep their own), then refuses a file still holding the placeholder, and a name no file
+ * has. Returns the files to upload and the names set.
+ */
+export function fillAppValues(
+  files: Map<string, Buffer>,
+  values: Map<string, EnvValue>
+): { files: Map<string, Buffer>; filled: string[] } {
+  const filled = new Set<string>()
+  const known = new Set<string>()
+  const out = new Map<string, Buffer>()
+  for (const [name, data] of files) {
+    if (!isAppJsonFile(name)) {
+      out.set(name, data)
+      continue
+    }
+    const names = variableNames(data)
+    names.forEach(n => known.add(n))
+    const own = new Map([...values].filter(([n]) => names.has(n)))
+    const result = fillEnvValues(data, own)
+    out.set(name, result?.data ?? data)
+    result?.filled.forEach(n => filled.add(n))
+  }
+  const unknown = [...values].filter(([name]) => !known.has(name)).map(([, v]) => v.line)
+  if (unknown.length > 0) {
+    throw inputError(
+      `${RestoreInput.EnvValues}: line${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
+      'names a variable no file of the app backup has (the name is not shown: the line may be part of a secret)'
+    )
+  }
+  refusePlaceholders(Object.fromEntries([...out].filter(([name]) => isAppJsonFile(name))))
+  return { files: out, filled: [...filled] }
+}
+
+/** The variables a file names; none when its shape cannot tell (the placeholder check guards). */
+function variableNames(data: Buffer): Set<string> {
+  try {
+    return new Set(findVariables(parseJsonTree(decodeJsonBytes(data))).map(v => v.name))
+  } catch {
+    return new Set()
+  }
+}
+
+/** The zip to upload, written at `file`; refused past File Upload's one-request limit. */
+export async function writeAppZip(file: string, files: Map<string, Buffer>): Promise<Buffer> {
+  await writeZip(
+    file,
+    [...files].map(([name, data]) => ({ name, data }))
+  )
+  const data = await fs.readFile(file)
+  if (data.length > MAX_UPLOAD_BYTES) {
+    throw backupError(
+      `the app's zip has ${data.length} bytes, more than File Upload takes in one request (${MAX_UPLOAD_BYTES} bytes)`
+    )
+  }
+  return data
+}

@@ -1,0 +1,103 @@
+import * as core from '@actions/core'
+import * as fs from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { secretsOf } from '../artifact.js'
+import { messageOf } from '../errors.js'
+import { code, errorText, printableHtml as text } from '../summary-html.js'
+import type { AppRestoreInputs } from './app-inputs.js'
+import type { AppRestoreRecord } from './restore-app.js'
+import { MAY_HAVE_STARTED } from './restore-tool.js'
+import { undoSteps } from './undo-hint.js'
+
+/** The app restore's outputs (the tool restore's names) and job summary, however it ended. */
+export async function reportAppRestore(
+  inputs: AppRestoreInputs,
+  record: AppRestoreRecord,
+  error: string
+): Promise<void> {
+  const plan = inputs.plan
+    ? (record.plan?.wouldChange ?? '')
+    : record.status === 'SUCCESS'
+      ? (record.plan?.changed ?? '')
+      : ''
+  core.setOutput('tool-id', inputs.appId)
+  core.setOutput('dock-status-id', '')
+  core.setOutput('status', record.status)
+  core.setOutput('deployed', 'false')
+  core.setOutput('deploy-status', '')
+  core.setOutput('plan', plan)
+  core.setOutput('plan-file', plan ? await planFile(inputs, plan) : '')
+  core.setOutput('before-file', record.beforeFile)
+  core.setOutput(
+    'before-artifact-id',
+    record.beforeArtifact ? String(record.beforeArtifact.id) : ''
+  )
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    await writeSummary(inputs, record, error, plan)
+  } catch (caught) {
+    core.warning(`Could not write the job summary: ${messageOf(caught)}`)
+  }
+}
+
+async function planFile(inputs: AppRestoreInputs, plan: string): Promise<string> {
+  try {
+    const root = process.env.RUNNER_TEMP || os.tmpdir()
+    const folder = await fs.mkdtemp(path.join(root, 'kore-plan-'))
+    const file = path.join(folder, `app-${inputs.appId}-plan.md`)
+    await fs.writeFile(file, plan)
+    return file
+  } catch (error) {
+    core.warning(`Could not write the plan to a file: ${messageOf(error)}`)
+    return ''
+  }
+}
+
+async function writeSummary(
+  inputs: AppRestoreInputs,
+  record: AppRestoreRecord,
+  error: string,
+  plan: string
+): Promise<void> {
+  const { source } = inputs
+  const from =
+    source.kind === 'backup'
+      ? code(source.path)
+      : `app ${code(source.appId)} version ${code(source.version)} on ${code(source.host)}`
+  const status =
+    record.status === MAY_HAVE_STARTED
+      ? 'may have started: the request failed after Kore.ai may have acted on it; check in Kore.ai before running this step again'
+      : text(record.status || 'not started')
+  const rows: [string, string][] = [
+    ['Host', code(inputs.host)],
+    [source.kind === 'backup' ? 'Backup' : 'Promoted from', from],
+    [inputs.plan ? 'Would import into' : 'Import into', `app ${code(inputs.appId)}`],
+    ['Import', inputs.plan ? 'not done (plan: true)' : status],
+    ['Variables set from env-values', record.filled.map(code).join(', ') || 'none']
+  ]
+  const artifact = record.beforeArtifact
+  if (record.beforeFile) {
+    const kept = artifact
+      ? `artifact ${artifact.url ? `<a href="${text(artifact.url)}">${code(artifact.name)}</a>` : code(artifact.name)} (id ${code(String(artifact.id))}, ${secretsOf(artifact)}), and file ${code(record.beforeFile)} until the job ends`
+      : `file ${code(record.beforeFile)} (it ends with the job)`
+    rows.push([`Version ${code(inputs.appVersion)} before the import`, kept])
+  }
+  if (error) rows.push(['Error', errorText(error)])
+  const summary = core.summary
+    .addHeading(`Kore.ai app ${inputs.plan ? 'restore plan' : 'restore'}`, 3)
+    .addTable([
+      [
+        { data: 'Field', header: true },
+        { data: 'Value', header: true }
+      ],
+      ...rows
+    ])
+  if (plan) summary.addRaw(`\n${plan}\n`, true)
+  if (!inputs.plan && record.status !== '' && record.beforeFile) {
+    const target = { host: inputs.host, resource: 'app' as const, toolId: inputs.appId }
+    const kept = { file: record.beforeFile, artifact }
+    summary.addRaw(`\n${undoSteps({ ...target, appVersion: inputs.appVersion }, kept)}`)
+  }
+  await summary.write()
+}
