@@ -20,6 +20,9 @@ const examples = fs
 const readmeBlocks = [
   ...fs.readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)
 ].map((match, index) => [`README.md yaml block ${index + 1}`, match[1] ?? ''])
+const appDocBlocks = [
+  ...fs.readFileSync('docs/agentic-apps.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)
+].map((match, index) => [`docs/agentic-apps.md yaml block ${index + 1}`, match[1] ?? ''])
 
 /** Every step in a workflow, a list of steps, or one step. */
 function stepsOf(document: unknown): Step[] {
@@ -35,7 +38,7 @@ function actionOf(uses: unknown): Action | undefined {
   return match[1] ? actions.restore : actions.export
 }
 
-describe.each([...examples, ...readmeBlocks])('%s', (_name, text) => {
+describe.each([...examples, ...readmeBlocks, ...appDocBlocks])('%s', (_name, text) => {
   const document = parse(text ?? '')
   const steps = stepsOf(document).filter(step => actionOf(step.uses))
 
@@ -47,10 +50,12 @@ describe.each([...examples, ...readmeBlocks])('%s', (_name, text) => {
       const required = Object.entries(action.inputs)
         .filter(([, input]) => input.required && input.default === undefined)
         .map(([name]) => name)
-      const toolish = ['tool-id', 'tools', 'tool-name'].filter(name => given.includes(name))
+      // What it works on: a tool (tool-id, tools, tool-name) or, with resource: app, an app.
+      const named =
+        step.with?.resource === 'app' ? ['app-id', 'apps'] : ['tool-id', 'tools', 'tool-name']
       // host, api-key (and the restore's source) always; tool-id or tools is checked at run time.
       expect(required.filter(name => !given.includes(name) && !name.startsWith('tool'))).toEqual([])
-      expect(toolish.length).toBeGreaterThan(0)
+      expect(named.filter(name => given.includes(name)).length).toBeGreaterThan(0)
     }
   })
 
