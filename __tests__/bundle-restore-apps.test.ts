@@ -10,6 +10,7 @@ import { startGithubApi } from './fakes/github-api.js'
 import { sampleAppExport } from './fakes/kore-apps.js'
 import { startKoreServer } from './fakes/kore-server.js'
 import { unzipped } from './helpers/artifact-contents.js'
+import { cancelWhen, outputsWritten } from './helpers/cancel.js'
 import { tempDir } from './helpers/setup.js'
 
 type Kore = Awaited<ReturnType<typeof startKoreServer>>
@@ -195,6 +196,32 @@ describe('the bundled restore of an app', () => {
     expect(cut.exitCode).toBe(1)
     expect(cut.outputs.status).toBe('MAY_HAVE_STARTED')
     expect(lost.requestsTo('app-import')).toHaveLength(1)
+  })
+
+  it('cancelled while the import request is under way: says it may have happened, once', async () => {
+    const staging = await start({ apiKey: 'staging-key' })
+    const production = await start({ apps: { appImportHang: true } })
+    const cancel = cancelWhen(() => production.appImports.length > 0, 'SIGINT')
+    const done = await runAction(
+      {
+        host: production.url,
+        resource: 'app',
+        'api-key': production.apiKey,
+        'app-id': APP,
+        'backup-before': 'false',
+        'source-host': staging.url,
+        'source-app-id': 'aa-staging',
+        'source-app-version': 'v3',
+        'source-api-key': 'staging-key'
+      },
+      { entry: RESTORE_ENTRY, during: cancel.during, killAfterMs: 30_000 }
+    )
+    expect(done.killed).toBe(false)
+    expect(done.exitCode).not.toBe(0)
+    expect(done.outputs.status).toBe('MAY_HAVE_STARTED')
+    expect(outputsWritten(done).filter(name => name === 'status')).toHaveLength(1)
+    expect(done.stdout).toContain('Kore.ai may have imported all the same')
+    expect(production.requestsTo('app-import')).toHaveLength(1)
   })
 
   it('refuses tool inputs and a missing app-version before any request', async () => {

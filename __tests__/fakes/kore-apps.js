@@ -14,6 +14,7 @@ import { buildZip } from './zip.js'
  * @property {Record<string, unknown>} [appExportAnswerExtra]  fields laid over the export answer
  * @property {Record<string, unknown>} [appImportAnswer]  the import's answer instead of success
  * @property {boolean} [appImportReset]  the import is done, then the connection is cut
+ * @property {boolean} [appImportHang]  the import is done, and never answered
  *
  * @typedef {object} AppImport
  * @property {string} appId
@@ -172,6 +173,7 @@ export function newAppsHost(options, host) {
     appImports.push({ appId, fileUrl, data, query })
     appsHeld.set(appId, data)
     if (options.appImportReset) return void res.socket?.destroy()
+    if (options.appImportHang) return
     sendJson(res, 200, { status: 'success', appId, message: 'App imported successfully' })
   }
 

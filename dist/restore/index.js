@@ -38337,6 +38337,7 @@ async function restoreApp(inputs, record) {
         fileUrl = uploaded.url;
     }
     core/* info */.pq(`Importing into app ${inputs.appId} on ${inputs.host}`);
+    record.importing = true;
     try {
         const imported = await importApp(target, inputs.appId, fileUrl, deadline);
         record.status = 'SUCCESS';
@@ -38347,6 +38348,9 @@ async function restoreApp(inputs, record) {
             record.status = MAY_HAVE_STARTED;
         const refusedUpload = backup && error instanceof KoreApiError && error.status < 500;
         throw refusedUpload ? new Error(`${(0,errors/* messageOf */.b)(error)}${PROMOTE_HINT}`, { cause: error }) : error;
+    }
+    finally {
+        record.importing = false;
     }
 }
 const PROMOTE_HINT = '. Whether Import App takes a File Upload URL is not documented; promotion from a live environment (source-host, source-app-id, source-app-version, source-api-key) is the documented path';
@@ -38513,8 +38517,14 @@ async function runAppRestore() {
     const record = { status: '', filled: [], beforeFile: '' };
     let error = '';
     try {
-        inputs = readAppRestoreInputs();
-        await restoreApp(inputs, record);
+        const given = (inputs = readAppRestoreInputs());
+        report.ifCancelled(async (reason) => {
+            const cut = record.importing;
+            const message = `${reason} ${cut ? 'while the import request was under way: Kore.ai may have imported all the same; check in Kore.ai before running this step again.' : record.status ? `after the import ended (${record.status}).` : 'before the import was requested: nothing was imported.'}`;
+            core/* setFailed */.C1(message);
+            await reportAppRestore(given, { ...record, status: cut ? MAY_HAVE_STARTED : record.status }, message);
+        });
+        await restoreApp(given, record);
     }
     catch (caught) {
         error = (0,errors/* messageOf */.b)(caught);

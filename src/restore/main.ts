@@ -26,7 +26,7 @@ import { keepBeforeImport, planOf } from './plan.js'
 import { withoutSecrets } from './plan-scan.js'
 import { refuseKeepUnlessPrivate } from '../backup/artifact-copy.js'
 import { reportRestore } from './report.js'
-import { RestoreRecord, restoreTool } from './restore-tool.js'
+import { MAY_HAVE_STARTED, RestoreRecord, restoreTool } from './restore-tool.js'
 import { AppRestoreInputs, readAppRestoreInputs } from './app-inputs.js'
 import { reportAppRestore } from './app-report.js'
 import { AppRestoreRecord, restoreApp } from './restore-app.js'
@@ -118,8 +118,18 @@ async function runAppRestore(): Promise<void> {
   const record: AppRestoreRecord = { status: '', filled: [], beforeFile: '' }
   let error = ''
   try {
-    inputs = readAppRestoreInputs()
-    await restoreApp(inputs, record)
+    const given = (inputs = readAppRestoreInputs())
+    report.ifCancelled(async reason => {
+      const cut = record.importing
+      const message = `${reason} ${cut ? 'while the import request was under way: Kore.ai may have imported all the same; check in Kore.ai before running this step again.' : record.status ? `after the import ended (${record.status}).` : 'before the import was requested: nothing was imported.'}`
+      core.setFailed(message)
+      await reportAppRestore(
+        given,
+        { ...record, status: cut ? MAY_HAVE_STARTED : record.status },
+        message
+      )
+    })
+    await restoreApp(given, record)
   } catch (caught) {
     error = messageOf(caught)
     if (!isCancelled()) core.setFailed(error)

@@ -24,6 +24,8 @@ import { MAY_HAVE_STARTED } from './restore-tool.js'
 export interface AppRestoreRecord {
   /** SUCCESS, MAY_HAVE_STARTED, or empty when no import was sent. */
   status: string
+  /** Set while the import request is under way (a cancellation then may have cut it short). */
+  importing?: boolean
   filled: string[]
   plan?: Plan
   beforeFile: string
@@ -95,6 +97,7 @@ export async function restoreApp(
     fileUrl = uploaded.url
   }
   core.info(`Importing into app ${inputs.appId} on ${inputs.host}`)
+  record.importing = true
   try {
     const imported = await importApp(target, inputs.appId, fileUrl, deadline)
     record.status = 'SUCCESS'
@@ -103,6 +106,8 @@ export async function restoreApp(
     if (error instanceof AmbiguousRequestError) record.status = MAY_HAVE_STARTED
     const refusedUpload = backup && error instanceof KoreApiError && error.status < 500
     throw refusedUpload ? new Error(`${messageOf(error)}${PROMOTE_HINT}`, { cause: error }) : error
+  } finally {
+    record.importing = false
   }
 }
 
