@@ -67,7 +67,8 @@ export async function restoreApp(
   if (source.kind === 'promote') {
     const client = new KoreClient(source.host, source.apiKey, { resource: 'app' })
     core.info(`Exporting app ${source.appId} version ${source.version} from ${source.host}`)
-    // Read only for the plan: the import itself takes the source's file_url as it is.
+    // Checked (and compared by the plan) before the target is touched, so a broken export is
+    // never imported; the import itself takes the source's file_url as it is.
     const file = path.join(work, 'source.zip')
     const exported = await downloadAppVersion(client, source.appId, source.version, {
       ...downloadRules(inputs, file, deadline, source.apiKey),
