@@ -1,5 +1,6 @@
-// The workflows a user copies (examples/ and every YAML block of the README): each step that
-// uses this action gives only inputs its action.yml declares, and every input it requires.
+// The workflows a user copies (examples/ and every YAML block of the README and of docs/): each
+// step that uses this action gives only inputs its action.yml declares, and every input it
+// requires.
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -17,12 +18,19 @@ const examples = fs
   .readdirSync('examples')
   .filter(name => name.endsWith('.yml'))
   .map(name => [`examples/${name}`, fs.readFileSync(path.join('examples', name), 'utf8')])
-const readmeBlocks = [
-  ...fs.readFileSync('README.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)
-].map((match, index) => [`README.md yaml block ${index + 1}`, match[1] ?? ''])
-const appDocBlocks = [
-  ...fs.readFileSync('docs/agentic-apps.md', 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)
-].map((match, index) => [`docs/agentic-apps.md yaml block ${index + 1}`, match[1] ?? ''])
+const pages = [
+  'README.md',
+  ...fs
+    .readdirSync('docs')
+    .filter(name => name.endsWith('.md'))
+    .map(name => `docs/${name}`)
+]
+const readmeBlocks = pages.flatMap(page =>
+  [...fs.readFileSync(page, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((match, index) => [
+    `${page} yaml block ${index + 1}`,
+    match[1] ?? ''
+  ])
+)
 
 /** Every step in a workflow, a list of steps, or one step. */
 function stepsOf(document: unknown): Step[] {
@@ -38,7 +46,7 @@ function actionOf(uses: unknown): Action | undefined {
   return match[1] ? actions.restore : actions.export
 }
 
-describe.each([...examples, ...readmeBlocks, ...appDocBlocks])('%s', (_name, text) => {
+describe.each([...examples, ...readmeBlocks])('%s', (_name, text) => {
   const document = parse(text ?? '')
   const steps = stepsOf(document).filter(step => actionOf(step.uses))
 
@@ -69,4 +77,6 @@ describe.each([...examples, ...readmeBlocks, ...appDocBlocks])('%s', (_name, tex
 
 it('has the examples the README points to', () => {
   expect(examples.length).toBeGreaterThanOrEqual(8)
+  const readme = fs.readFileSync('README.md', 'utf8')
+  for (const [name] of examples) expect(readme).toContain(`](${name})`)
 })
