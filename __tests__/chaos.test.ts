@@ -2,6 +2,7 @@
 // runner runs them, against the fake Kore.ai and GitHub API behind the seeded fault proxy at
 // 30 % faults; the invariants are checked over what the fakes hold after every run.
 import { describe, expect, it } from '@jest/globals'
+import { appFolderProblems, runAppSeed } from '../scripts/chaos-apps.js'
 import { runSeed } from '../scripts/chaos-campaign.js'
 import {
   checkExport,
@@ -132,5 +133,42 @@ describe('the fault campaign', () => {
           'the import did not receive the secret from env-values'
         ])
       }))
+  })
+
+  it(
+    'keeps the invariants for apps: exports under faults, a healing run, a restore never repeated',
+    async () => {
+      const results = await Promise.all([runAppSeed(3, { exportRuns: 2 }), runAppSeed(8)])
+      expect(results.flatMap(result => result.violations)).toEqual([])
+      for (const result of results) {
+        expect(Object.values(result.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(3)
+        expect(result.runs.find(run => run.kind === 'app-heal')?.exitCode).toBe(0)
+      }
+    },
+    3 * KILL_AFTER_MS
+  )
+
+  it('finds what is wrong in a committed app folder', () => {
+    const filesOf = (v: number) => ({
+      'app.json': `{"version":"v${v}"}`,
+      'tools/t.json': `{"envVariables":[{"key":"T","value":"s${v}","isSecured":true}]}`
+    })
+    const secretOf = (v: number) => `s${v}`
+    const good = {
+      '.kore-tool-export.json': '{"appVersion":"v2"}',
+      'app.json': '{\n  "version": "v2"\n}\n',
+      'tools/t.json': '{"envVariables":[{"key":"T","value":"<redacted>","isSecured":true}]}'
+    }
+    expect(appFolderProblems(good, filesOf, secretOf)).toEqual({ held: 2, problems: [] })
+    expect(appFolderProblems({}, filesOf, secretOf)).toEqual({ held: 0, problems: [] })
+    const leaked = { ...good, 'tools/t.json': good['tools/t.json'].replace('<redacted>', 's2') }
+    expect(appFolderProblems(leaked, filesOf, secretOf).problems).toEqual([
+      "the folder's tools/t.json is not version v2's (its manifest's)"
+    ])
+    const mixed = { ...good, 'app.json': '{"version":"v1"}', 'stray.json': '{}' }
+    expect(appFolderProblems(mixed, filesOf, secretOf).problems).toEqual([
+      "the folder's app.json is not version v2's (its manifest's)",
+      'the folder holds files no version has: stray.json'
+    ])
   })
 })

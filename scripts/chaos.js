@@ -11,6 +11,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { runAppSeed } from './chaos-apps.js'
 import { runSeed } from './chaos-campaign.js'
 
 const count = Number(process.env.CHAOS_SEEDS ?? 40)
@@ -48,6 +49,22 @@ try {
       }
     })
   )
+  // The same seeds for agentic apps (resource: app): exports, a healing run, a restore.
+  const appSeeds = Array.from({ length: count }, (_, i) => first + i)
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, count) }, async () => {
+      for (let seed = appSeeds.shift(); seed !== undefined; seed = appSeeds.shift()) {
+        const result = await runAppSeed(seed, { rate })
+        results.push(/** @type {any} */ (result))
+        const failed = result.runs.filter(r => r.exitCode !== 0).map(r => r.kind)
+        console.log(
+          `apps seed ${seed}: ${result.runs.length} runs, ` +
+            `${failed.length ? `failed: ${failed.join(', ')}` : 'all succeeded'}, ` +
+            `${result.violations.length} violation(s)`
+        )
+      }
+    })
+  )
 } finally {
   fs.rmSync(root, { recursive: true, force: true })
 }
@@ -72,11 +89,19 @@ function report(all) {
     console.log(`  ${kind.padEnd(16)} ${n}`)
   }
   console.log('\nRuns that still succeeded:')
-  for (const kind of ['export', 'heal', 'restore-new', 'restore-over']) {
+  for (const kind of [
+    'export',
+    'heal',
+    'restore-new',
+    'restore-over',
+    'app-export',
+    'app-heal',
+    'app-restore'
+  ]) {
     const ofKind = runs.filter(r => r.kind === kind)
     if (ofKind.length === 0) continue
     const ok = ofKind.filter(r => r.exitCode === 0).length
-    const note = kind === 'heal' ? ' (no faults)' : ''
+    const note = kind.endsWith('heal') ? ' (no faults)' : ''
     console.log(
       `  ${kind.padEnd(13)} ${ok} / ${ofKind.length} (${((ok / ofKind.length) * 100).toFixed(1)} %)${note}`
     )
@@ -102,6 +127,7 @@ function report(all) {
 function generic(text) {
   return (text || '(no error line)')
     .replace(/a-chaos-\d+-\d+/g, '<tool>')
+    .replace(/aa-chaos-\d+/g, '<app>')
     .replace(/a-[0-9a-f-]{36}/g, '<tool>')
     .replace(/ds-[0-9a-f-]{36}/g, '<job>')
     .replace(/127\.0\.0\.1:\d+/g, '<proxy>')
