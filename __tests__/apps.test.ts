@@ -93,7 +93,7 @@ describe('the apps API', () => {
     await host.close()
     host = await answering({ '/api/public/apps/import': { message: 'queued' } })
     await expect(importApp(host.client, 'aa-1', 'u', deadline())).rejects.toThrow(
-      'did not succeed: Kore.ai answered status "(none)": queued'
+      'did not say it succeeded: Kore.ai answered status "(none)": queued'
     )
   })
 
@@ -144,7 +144,7 @@ describe('filling an app backup', () => {
         'b.json',
         Buffer.from('{"headers":[{"name":"TOKEN","value":"<redacted>","isSecured":true}]}')
       ],
-      ['c.txt', Buffer.from('<redacted> in text is left alone')]
+      ['c.txt', Buffer.from('text is left alone')]
     ])
   const values = (text: string) =>
     new Map(
@@ -162,12 +162,28 @@ describe('filling an app backup', () => {
       '[{"key":"TOKEN","value":"t0k3n","isSecured":true}]'
     )
     expect(filled.get('b.json')?.toString()).toContain('"value":"t0k3n"')
-    expect(filled.get('c.txt')?.toString()).toBe('<redacted> in text is left alone')
+    expect(filled.get('c.txt')?.toString()).toBe('text is left alone')
     expect(names).toEqual(['TOKEN'])
   })
 
+  it('sets a secret only where it is redacted, and a credential field by its key', () => {
+    const mixed = new Map([
+      ['a.json', Buffer.from('[{"key":"TOKEN","value":"<redacted>","isSecured":true}]')],
+      ['b.json', Buffer.from('[{"key":"TOKEN","value":"public-sandbox","isSecured":false}]')],
+      ['mcp.json', Buffer.from('{"headers":{"Authorization":"<redacted>"}}')]
+    ])
+    const { files: filled } = fillAppValues(mixed, values('TOKEN=t0k3n\nAuthorization=Bearer x'))
+    expect(filled.get('b.json')?.toString()).toContain('"public-sandbox"')
+    expect(filled.get('a.json')?.toString()).toContain('"t0k3n"')
+    expect(filled.get('mcp.json')?.toString()).toBe('{"headers":{"Authorization":"Bearer x"}}')
+  })
+
   it('refuses a placeholder left in any file, and a name no file has, by line', () => {
-    expect(() => fillAppValues(files(), new Map())).toThrow('TOKEN')
+    expect(() => fillAppValues(files(), new Map())).toThrow('env-values: must set TOKEN')
+    const text = new Map([...files(), ['c.txt', Buffer.from('KEY=<redacted>')]])
+    expect(() => fillAppValues(text, values('TOKEN=x'))).toThrow(
+      'its c.txt holds "<redacted>", which only a JSON file\'s variables can be filled in'
+    )
     expect(() => fillAppValues(files(), values('TOKEN=x\nOTHER=y'))).toThrow(
       'env-values: line 2: names a variable no file of the app backup has'
     )

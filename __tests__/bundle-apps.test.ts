@@ -103,6 +103,33 @@ describe('resource: app', () => {
     expect(github.history('main')[0]?.message).toContain('(version version2.0)')
   })
 
+  it('checks drift without writing, and proposes a new version as a pull request', async () => {
+    kore = await startKoreServer()
+    github = await startGithubApi()
+    const base = { 'app-id': APP, 'upload-artifact': 'false' }
+    expect((await run({ ...base, 'app-version': 'v1', commit: 'true' })).exitCode).toBe(0)
+    const writes = github.writes().length
+    const same = await run({ ...base, 'app-version': 'v1', check: 'true' })
+    expect(same.outputs.drifted).toBe('false')
+    const moved = await run({ ...base, 'app-version': 'v2', check: 'true' })
+    expect(moved.outputs.drifted).toBe('true')
+    expect(moved.outputs.report).toContain('app version `v1` → `v2`')
+    expect(github.writes()).toHaveLength(writes)
+
+    const proposed = await run({
+      ...base,
+      'app-version': 'v2',
+      commit: 'true',
+      'pull-request': 'true'
+    })
+    expect(proposed.exitCode).toBe(0)
+    expect(proposed.outputs['pull-request-opened']).toBe('true')
+    const [pull] = github.pulls
+    expect(pull?.head).toBe(`kore-tool-export/into-main/${APP}`)
+    expect(pull?.body).toContain('app version `v1` → `v2`')
+    for (const secret of SECRETS) expect(pull?.body).not.toContain(secret)
+  })
+
   it('backs up a batch of apps, one failing without stopping the other', async () => {
     kore = await startKoreServer({ apps: { knownApps: [APP, 'aa-2'] } })
     github = await startGithubApi()

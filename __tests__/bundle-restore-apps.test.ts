@@ -173,6 +173,27 @@ describe('the bundled restore of an app', () => {
     expect(production.requests.every(r => r.headers['x-api-key'] !== 'staging-key')).toBe(true)
   })
 
+  it('plans a promotion: compares the source export with the target, imports nothing', async () => {
+    const staging = await start({ apiKey: 'staging-key' })
+    const production = await start({ apiKey: 'production-key' })
+    const done = await restore(production, {
+      'api-key': 'production-key',
+      'source-host': staging.url,
+      'source-app-id': 'aa-staging',
+      'source-app-version': 'v3',
+      'source-api-key': 'staging-key',
+      'app-version': 'v1',
+      plan: 'true'
+    })
+    expect(done.exitCode).toBe(0)
+    expect(production.appImports).toHaveLength(0)
+    expect(done.outputs.plan).toContain('What this import would change in')
+    expect(done.outputs.plan).toContain('v3')
+    for (const secret of ['app-secret-token', 'mcp-secret-header', 'staging-key']) {
+      expect(done.outputs.plan).not.toContain(secret)
+    }
+  })
+
   it('says what to do when the host refuses an uploaded file URL, and never repeats a lost import', async () => {
     const workspace = await committedApp()
     const refusing = await start({ apps: { refuseUploadUrls: true } })
@@ -187,9 +208,8 @@ describe('the bundled restore of an app', () => {
     })
     const failed = await restore(failing, inputs, workspace)
     expect(failed.exitCode).toBe(1)
-    expect(failed.stdout).toContain(
-      'did not succeed: Kore.ai answered status "failed": Agent limit reached'
-    )
+    expect(failed.stdout).toContain('failed: Kore.ai answered status "failed": Agent limit reached')
+    expect(failed.outputs.status).toBe('FAILED')
 
     const lost = await start({ apps: { appImportReset: true } })
     const cut = await restore(lost, inputs, workspace)

@@ -129,7 +129,7 @@ describe('readInputs', () => {
     ],
     [
       { [Input.ToolId]: '', [Input.Tools]: 'a-1\na-2', [Input.ArtifactName]: 'backup' },
-      'artifact-name: must contain {tool-id} when tools lists several tools'
+      'artifact-name: must contain {tool-id} when tools lists several'
     ],
     [
       { [Input.ToolId]: '', [Input.Tools]: 'a-1\na-2', [Input.CommitPath]: 'tools' },

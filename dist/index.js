@@ -32760,7 +32760,7 @@ function checkDeadline(deadline) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5758);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(69727);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32770,7 +32770,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5758:
+/***/ 69727:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33308,7 +33308,10 @@ function forTool(template, toolId) {
 function requirePlaceholder(input, template, tools) {
     const named = template.includes(TOOL_ID_PLACEHOLDER) || template.includes(APP_ID_PLACEHOLDER);
     if (tools.length > 1 && !named) {
-        throw inputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
+        const [placeholder, list] = tools[0]?.version === undefined
+            ? [TOOL_ID_PLACEHOLDER, 'tools']
+            : [APP_ID_PLACEHOLDER, 'apps'];
+        throw inputError(input, `must contain ${placeholder} when ${list} lists several`);
     }
 }
 /**
@@ -34210,6 +34213,16 @@ function checkJsonFile(name, data, utf16) {
 function isAppJsonFile(name) {
     return /\.json$/i.test(name);
 }
+/**
+ * Whether an entry of an app is walked for secure values: a `.json` file, or any file whose
+ * text reads as JSON (`.jsonc`, no extension…). The name alone would let a renamed file
+ * through unread.
+ */
+function isAppDataFile(name, data) {
+    if (isAppJsonFile(name))
+        return true;
+    return /^\s*[[{]/.test(scannableText(data.subarray(0, 4096)));
+}
 /** Far above Kore.ai's 5 MB app configuration limit, as for tools a multiple of the zip's. */
 const app_export_UNPACKED_SIZE_FACTOR = 4;
 const app_export_MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
@@ -34240,6 +34253,283 @@ async function verifyAppExport(file, maxZipBytes) {
     }
     return entries.map(({ name, size }) => ({ name, size }));
 }
+/**
+ * An archive inside an app export (a zip, a gzip) hides its files from the redaction and the
+ * secret scan: with redact it is refused, naming it, rather than carried along unread.
+ */
+function refuseArchivesInside(entries) {
+    const archive = entries.find(({ data }) => {
+        const magic = data.subarray(0, 4).toString('hex');
+        return magic === '504b0304' || magic.startsWith('1f8b') || magic === '377abcaf';
+    });
+    if (archive) {
+        throw new Error(`the app export holds an archive, ${(0,src_text/* printable */.g$)(archive.name)}, whose files cannot be redacted or scanned: nothing of this app is kept redacted (env-variables and artifact-secrets: keep keep it as exported, in a private repository)`);
+    }
+}
+/** A file's text for the secret scan: UTF-16 read by its byte order mark, else UTF-8. */
+function scannableText(data) {
+    try {
+        return decodeJsonBytes(data);
+    }
+    catch {
+        return data.toString('utf8');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/secret-scan.ts
+
+
+/**
+ * The last check on text the actions write where others read it (git, a pull request, a plan):
+ * secretlint's recommended rules, and the values the run knows are secret. Findings say where
+ * and which rule, never what matched.
+ */
+const SECRET_SCAN_MODES = ['refuse', 'warn', 'off'];
+/**
+ * Shorter known secrets are not looked for (a secure value `1` is everywhere). The same floor as
+ * printable's masking, for the same reason: credentials are long.
+ */
+const MIN_KNOWN_LENGTH = 8;
+/**
+ * The preset's filter honours `secretlint-disable` comments in the scanned text. Here that text
+ * is a tool author's: a prompt must not be able to switch the scan off.
+ */
+const FILTER_COMMENTS = '@secretlint/secretlint-rule-filter-comments';
+/**
+ * Loaded only when something is about to be written: the rules are a large part of the bundle,
+ * and a run that commits nothing should not pay for them at start-up.
+ */
+async function loadSecretScanner(known) {
+    const [{ lintSource }, { rules }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(198)]).then(__nccwpck_require__.bind(__nccwpck_require__, 198)),
+        __nccwpck_require__.e(/* import() */ 577).then(__nccwpck_require__.bind(__nccwpck_require__, 31577))
+    ]);
+    const config = {
+        rules: rules
+            .filter(rule => rule.meta.id !== FILTER_COMMENTS)
+            .map(rule => ({ id: rule.meta.id, rule }))
+    };
+    const needles = knownNeedles(known);
+    const scanner = {
+        scanRendered: texts => scanner.scan(texts.map(t => ({ name: t.name, text: asRead(t.text) }))),
+        async scan(texts) {
+            const starts = [];
+            let at = 0;
+            for (const { text } of texts) {
+                starts.push(at);
+                at += text.length + SEPARATOR.length;
+            }
+            const result = await lintSource({
+                source: {
+                    // No file name: rules that look for package.json or .npmrc shapes then look anyway.
+                    filePath: '',
+                    ext: '.txt',
+                    content: texts.map(t => t.text).join(SEPARATOR),
+                    contentType: 'text'
+                },
+                options: { config, maskSecrets: true, noPhysicFilePath: true }
+            });
+            const hits = result.messages.map(message => ({
+                start: message.range[0],
+                end: message.range[1],
+                rule: `${message.ruleId}#${message.messageId}`
+            }));
+            return texts.flatMap(({ name, text, allowed = [] }, index) => {
+                const start = starts[index] ?? 0;
+                // Each text owns the separator before it: a match starting there is not dropped.
+                const from = index === 0 ? -Infinity : start - SEPARATOR.length;
+                const to = (starts[index + 1] ?? Infinity) - SEPARATOR.length;
+                const own = hits
+                    .filter(hit => hit.start >= from && hit.start < to)
+                    .map(hit => ({
+                    rule: hit.rule,
+                    start: Math.min(Math.max(hit.start - start, 0), text.length),
+                    end: Math.min(hit.end - start, text.length)
+                }));
+                own.push(...knownHits(text, needles));
+                const flagged = own.filter(hit => !allowed.some(s => hit.start >= s.start && hit.end <= s.end));
+                const findings = locate(name, text, flagged);
+                return findings.length > 0 ? [{ name, index, findings }] : [];
+            });
+        }
+    };
+    return scanner;
+}
+/** Between texts scanned in one pass: a NUL, which no token, key or URL holds, ends a match. */
+const SEPARATOR = '\n\u0000\n';
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** Text as a reader of the rendered Markdown sees it; lines stay where they were. */
+function asRead(text) {
+    return text
+        .replace(/\u200d/g, '')
+        .replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (entity, dec, hex, name) => {
+        const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : undefined;
+        if (code === undefined)
+            return ENTITIES[String(name).toLowerCase()] ?? entity;
+        return code === 10 || code > 0x10ffff ? entity : String.fromCodePoint(code);
+    });
+}
+/** Each secret as written, and as a JSON string holds it (escaped once, or twice in JSON text). */
+function knownNeedles(known) {
+    const needles = new Map();
+    for (const { label, value } of known) {
+        if (value.length < MIN_KNOWN_LENGTH)
+            continue;
+        const once = JSON.stringify(value).slice(1, -1);
+        const twice = JSON.stringify(once).slice(1, -1);
+        for (const text of [value, once, twice]) {
+            if (!needles.has(text))
+                needles.set(text, `known secret: ${label}`);
+        }
+    }
+    return [...needles].map(([text, rule]) => ({ text, rule }));
+}
+function knownHits(text, needles) {
+    const hits = [];
+    for (const needle of needles) {
+        for (let at = text.indexOf(needle.text); at >= 0; at = text.indexOf(needle.text, at + 1)) {
+            hits.push({ start: at, end: at + needle.text.length, rule: needle.rule });
+        }
+    }
+    return hits;
+}
+/** One finding per place and rule, in the order of the text. */
+function locate(name, text, hits) {
+    if (hits.length === 0)
+        return [];
+    const errors = [];
+    const root = name.toLowerCase().endsWith('.json') ? (0,main.parseTree)(text, errors) : undefined;
+    const json = root && errors.length === 0 ? root : undefined;
+    const findings = new Map();
+    for (const hit of [...hits].sort((a, b) => a.start - b.start)) {
+        const line = `line ${lineAt(text, hit.start)}`;
+        const path = json && jsonPath(json, hit.start, hits);
+        const where = path === undefined ? line : `${path} (${line})`;
+        findings.set(`${where}\n${hit.rule}`, { where, rule: hit.rule });
+    }
+    return [...findings.values()];
+}
+function lineAt(text, offset) {
+    let line = 1;
+    for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1))
+        line++;
+    return line;
+}
+/**
+ * `nodes[1].prompt`. A key is author text too, and may be the secret itself: a key that overlaps
+ * any hit is shown as `<key>`.
+ */
+function jsonPath(root, offset, hits) {
+    const segments = [];
+    let node = (0,main.findNodeAtOffset)(root, offset, true);
+    if (!node)
+        return undefined;
+    for (let parent = node.parent; parent; node = parent, parent = parent.parent) {
+        if (parent.type === 'array')
+            segments.unshift(`[${parent.children?.indexOf(node) ?? 0}]`);
+        if (parent.type !== 'property')
+            continue;
+        const key = parent.children?.[0];
+        if (!key)
+            continue;
+        const overlaps = hits.some(h => h.start < key.offset + key.length && h.end > key.offset);
+        segments.unshift(overlaps ? '.<key>' : `.${(0,src_text/* printable */.g$)(String(key.value), 60)}`);
+    }
+    const path = segments.join('').replace(/^\./, '');
+    return path || '(the top level)';
+}
+/** `flow_definition.json at nodes[0].prompt (line 5): rule`, the first few, then how many more. */
+function listFindings(found, max = 5) {
+    const all = found.flatMap(({ name, findings }) => findings.map(f => `${(0,src_text/* printable */.g$)(name)} at ${f.where}: ${f.rule}`));
+    const more = all.length > max ? `, and ${all.length - max} more` : '';
+    return `${all.slice(0, max).join('; ')}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/backup/credential-fields.ts
+
+/**
+ * An agentic app keeps credentials in shapes a tool's variables file does not: MCP server
+ * headers as a map (`"headers": {"Authorization": "Bearer …"}`), auth profiles with
+ * `apiKey`/`password`/`token` fields, header lines in lists. None need a secure flag there, so
+ * for an app a field named like a credential is a secret whatever it is marked, as is a
+ * variable so named: the walker for apps is the variables walker and this.
+ */
+/** `api_key`, `X-API-Key`, `clientSecret` → `apikey`, `xapikey`, `clientsecret`. */
+function credential_fields_normalise(key) {
+    return key.toLowerCase().replace(/[\s_-]/g, '');
+}
+const CREDENTIAL_NAMES = new Set([
+    'authorization',
+    'proxyAuthorization',
+    'apiKey',
+    'xApiKey',
+    'apiToken',
+    'accessToken',
+    'refreshToken',
+    'idToken',
+    'authToken',
+    'bearerToken',
+    'sessionToken',
+    'token',
+    'password',
+    'passwd',
+    'secret',
+    'clientSecret',
+    'secretKey',
+    'accessKey',
+    'secretAccessKey',
+    'privateKey',
+    'cookie',
+    'setCookie'
+].map(credential_fields_normalise));
+/** `Authorization: Bearer …`, `x-api-key=…`: a header written as one string. */
+const HEADER_LINE = /^\s*(authorization|proxy-authorization|x-api-key|api-key|cookie)\s*[:=]/i;
+function isCredentialName(name) {
+    return CREDENTIAL_NAMES.has(credential_fields_normalise(name));
+}
+/**
+ * Every variable of an app file (as findVariables finds them), those named like a credential
+ * counted secure, and every credential field or header line outside them as a secure variable
+ * of its own, named by its key. Throws as findVariables does when the file cannot be told.
+ */
+function findAppVariables(root) {
+    const variables = findVariables(root).map(v => !v.secure && isCredentialName(v.name) ? { ...v, secure: true } : v);
+    // A credential inside a secure variable's value goes with it; elsewhere it is one of its own.
+    const covered = variables.filter(v => v.secure).flatMap(v => v.values);
+    const inside = (node) => covered.some(c => node.offset >= c.offset && node.offset < c.offset + c.length);
+    const fields = [];
+    const visit = (node, key, parent) => {
+        if (node.type === 'string') {
+            const named = key !== undefined && isCredentialName(key);
+            const line = key === undefined && HEADER_LINE.exec(String(node.value));
+            if ((named || line) && !inside(node)) {
+                fields.push({
+                    name: named ? key : (line[1] ?? ''),
+                    node: parent,
+                    values: [node],
+                    secure: true
+                });
+            }
+            return;
+        }
+        for (const child of node.children ?? []) {
+            if (child.type === 'property') {
+                const value = child.children?.[1];
+                if (value)
+                    visit(value, String(child.children?.[0]?.value ?? ''), node);
+            }
+            else
+                visit(child, undefined, node);
+        }
+    };
+    visit(root, undefined, root);
+    // A field that findVariables already took as a variable's value is that variable.
+    const taken = new Set(variables.flatMap(v => v.values));
+    return [...variables, ...fields.filter(f => !f.values.some(node => taken.has(node)))];
+}
+function findAppSecureVariables(root) {
+    return findAppVariables(root).filter(v => v.secure);
+}
 
 ;// CONCATENATED MODULE: ./src/backup/redaction.ts
 
@@ -34247,8 +34537,8 @@ async function verifyAppExport(file, maxZipBytes) {
 
 
 /** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
-function redactSecureValues(text) {
-    const variables = findSecureVariables(parseJsonTree(text));
+function redactSecureValues(text, find = findSecureVariables) {
+    const variables = find(parseJsonTree(text));
     const edits = variables.flatMap(variable => variable.values.map(value => ({
         offset: value.offset,
         length: value.length,
@@ -34265,12 +34555,12 @@ function redactSecureValues(text) {
     };
 }
 /** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
-function redactEnvVariablesFile(data) {
-    return redactSecureValues(decodeJsonBytes(data));
+function redactEnvVariablesFile(data, find) {
+    return redactSecureValues(decodeJsonBytes(data), find);
 }
 /** The secure values of a variables file's text, where they sit in it; throws as redacting does. */
-function secureValues(text) {
-    return secureValuesOf(findSecureVariables(parseJsonTree(text)), text);
+function secureValues(text, find = findSecureVariables) {
+    return secureValuesOf(find(parseJsonTree(text)), text);
 }
 /**
  * The secure variables of an export zip (none when it has no variables file); undefined when
@@ -34353,6 +34643,8 @@ async function writeZip(file, entries) {
 
 
 
+
+
 /** What a workflow artifact holds of the secure values: placeholders, or the values in clear. */
 const ARTIFACT_SECRETS_MODES = ['redact', 'keep'];
 /**
@@ -34368,13 +34660,17 @@ async function artifactCopy(exportFile, mode, { app = false } = {}) {
     // Only what the restore reads: any other entry (a backup copy, a zip inside) could hold a
     // secret no walker looks at. An app's layout is not known: all of it, every JSON file walked.
     const entries = await extractZip(exportFile, app ? () => true : isImportableName);
+    if (app)
+        refuseArchivesInside(entries);
     const redacted = [];
+    const known = [];
     for (const entry of entries) {
-        if (!(app ? isAppJsonFile(entry.name) : isEnvVariablesFile(entry.name)))
+        if (!(app ? isAppDataFile(entry.name, entry.data) : isEnvVariablesFile(entry.name)))
             continue;
         try {
-            const result = redactEnvVariablesFile(entry.data);
+            const result = redactEnvVariablesFile(entry.data, app ? findAppSecureVariables : undefined);
             entry.data = Buffer.from(result.text, 'utf8');
+            known.push(...result.values.flatMap(v => v.secrets.map(value => ({ label: v.name, value }))));
             // The ones that held a value: a null one has nothing to give back.
             redacted.push(...result.secrets.filter(([, values]) => values.length > 0).map(([n]) => n));
         }
@@ -34382,6 +34678,9 @@ async function artifactCopy(exportFile, mode, { app = false } = {}) {
             throw new Error(`${(0,src_text/* printable */.g$)(entry.name)} cannot be redacted for sure (${(0,errors/* messageOf */.b)(error)}), so no artifact was uploaded: its secure values would be in it`, { cause: error });
         }
     }
+    // An app's other files (code, text) are not walked: a secret the scan sees there stops it.
+    if (app)
+        await refuseSecretsInCopy(entries, known);
     const root = process.env.RUNNER_TEMP || external_node_os_.tmpdir();
     const folder = await promises_.mkdtemp(external_node_path_.join(root, 'kore-artifact-'));
     const file = external_node_path_.join(folder, `${external_node_path_.basename(exportFile, '.zip')}-redacted.zip`);
@@ -34398,6 +34697,14 @@ async function artifactCopy(exportFile, mode, { app = false } = {}) {
         throw error;
     }
     return { file, redacted, dispose };
+}
+async function refuseSecretsInCopy(entries, known) {
+    const scanner = await loadSecretScanner(known);
+    const texts = entries.map(({ name, data }) => ({ name, text: scannableText(data) }));
+    const found = await scanner.scan(texts);
+    if (found.length === 0)
+        return;
+    throw new Error(`no artifact was uploaded: its redacted copy would still hold what looks like a secret (${listFindings(found)})`);
 }
 /** Uploads the export as `mode` says (a redacted copy, or the zip itself), removing the copy after. */
 async function uploadArtifactCopy(mode, request, { app = false } = {}) {
@@ -35376,6 +35683,7 @@ function byIdentity(array, key) {
 
 
 
+
 /** A word diff up to this long (in Markdown) is shown open. */
 const OPEN_WORD_DIFF = 600;
 /** A short value is shown whole, old → new; a longer string gets a word diff. */
@@ -35430,7 +35738,8 @@ function diffFile(name, old, now, secretNames, everyFile) {
         return diffJson(before, after, { root });
     // The redaction's own walker tells secrets on either side; when it cannot tell, everything
     // in the file counts as secret: a report never risks showing a value.
-    const secrets = [before.root, after.root].map(root => secretNodes(root, secretNames));
+    const find = everyFile ? findAppVariables : findVariables;
+    const secrets = [before.root, after.root].map(root => secretNodes(root, secretNames, find));
     return diffJson(before, after, {
         root,
         secrecy: node => {
@@ -35445,10 +35754,10 @@ function diffFile(name, old, now, secretNames, everyFile) {
  * that holds one (`holding`: its text would show the value too); undefined when the file does
  * not tell which variables are secure.
  */
-function secretNodes(root, alsoSecret) {
+function secretNodes(root, alsoSecret, find) {
     let secure;
     try {
-        secure = findVariables(root).filter(v => v.secure || alsoSecret.includes(v.name));
+        secure = find(root).filter(v => v.secure || alsoSecret.includes(v.name));
     }
     catch {
         return undefined;
@@ -35624,6 +35933,7 @@ var secrets_file = __nccwpck_require__(87842);
 
 
 
+
 /** A file could not be redacted for sure, so nothing of the tool (or app) may be committed. */
 function redactionError(file, reason, app = false) {
     const way = app
@@ -35645,9 +35955,11 @@ function prepareExportFiles(entries, mode, { everyJsonFile = false } = {}) {
     const values = [];
     const kept = new Map();
     let sealed;
+    if (everyJsonFile && mode !== 'keep')
+        refuseArchivesInside(entries);
     for (const entry of entries) {
         const isEnvVariables = isEnvVariablesFile(entry.name);
-        const holdsSecrets = isEnvVariables || (everyJsonFile && isAppJsonFile(entry.name));
+        const holdsSecrets = isEnvVariables || (everyJsonFile && isAppDataFile(entry.name, entry.data));
         if (isEnvVariables && mode === 'omit' && !everyJsonFile)
             continue;
         if (holdsSecrets && (mode === 'redact' || mode === 'encrypt')) {
@@ -35667,7 +35979,7 @@ function prepareExportFiles(entries, mode, { everyJsonFile = false } = {}) {
         const stored = text === undefined ? undefined : readable(text);
         files.set(entry.name, stored === undefined ? entry.data : Buffer.from(stored, 'utf8'));
         if (holdsSecrets && stored !== undefined) {
-            const found = keptSecureValues(stored);
+            const found = keptSecureValues(stored, everyJsonFile);
             values.push(...found);
             kept.set(entry.name, found.map(v => ({ start: v.offset, end: v.offset + v.length })));
         }
@@ -35687,9 +35999,9 @@ function sealedOrRefuse(file, redaction) {
  * Kept on purpose (env-variables: keep), where the committed text holds them. A file whose
  * secure variables cannot be told has none kept on purpose: the scan then sees all of it.
  */
-function keptSecureValues(text) {
+function keptSecureValues(text, app) {
     try {
-        return secureValues(text);
+        return secureValues(text, app ? findAppSecureVariables : undefined);
     }
     catch {
         return [];
@@ -35697,7 +36009,7 @@ function keptSecureValues(text) {
 }
 function redactOrRefuse(entry, app) {
     try {
-        return redactEnvVariablesFile(entry.data);
+        return redactEnvVariablesFile(entry.data, app ? findAppSecureVariables : undefined);
     }
     catch (error) {
         throw redactionError(entry.name, (0,errors/* messageOf */.b)(error), app);
@@ -35805,176 +36117,8 @@ function manifestField(data, field) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/secret-scan.ts
-
-
-/**
- * The last check on text the actions write where others read it (git, a pull request, a plan):
- * secretlint's recommended rules, and the values the run knows are secret. Findings say where
- * and which rule, never what matched.
- */
-const SECRET_SCAN_MODES = ['refuse', 'warn', 'off'];
-/**
- * Shorter known secrets are not looked for (a secure value `1` is everywhere). The same floor as
- * printable's masking, for the same reason: credentials are long.
- */
-const MIN_KNOWN_LENGTH = 8;
-/**
- * The preset's filter honours `secretlint-disable` comments in the scanned text. Here that text
- * is a tool author's: a prompt must not be able to switch the scan off.
- */
-const FILTER_COMMENTS = '@secretlint/secretlint-rule-filter-comments';
-/**
- * Loaded only when something is about to be written: the rules are a large part of the bundle,
- * and a run that commits nothing should not pay for them at start-up.
- */
-async function loadSecretScanner(known) {
-    const [{ lintSource }, { rules }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(198)]).then(__nccwpck_require__.bind(__nccwpck_require__, 198)),
-        __nccwpck_require__.e(/* import() */ 577).then(__nccwpck_require__.bind(__nccwpck_require__, 31577))
-    ]);
-    const config = {
-        rules: rules
-            .filter(rule => rule.meta.id !== FILTER_COMMENTS)
-            .map(rule => ({ id: rule.meta.id, rule }))
-    };
-    const needles = knownNeedles(known);
-    const scanner = {
-        scanRendered: texts => scanner.scan(texts.map(t => ({ name: t.name, text: asRead(t.text) }))),
-        async scan(texts) {
-            const starts = [];
-            let at = 0;
-            for (const { text } of texts) {
-                starts.push(at);
-                at += text.length + SEPARATOR.length;
-            }
-            const result = await lintSource({
-                source: {
-                    // No file name: rules that look for package.json or .npmrc shapes then look anyway.
-                    filePath: '',
-                    ext: '.txt',
-                    content: texts.map(t => t.text).join(SEPARATOR),
-                    contentType: 'text'
-                },
-                options: { config, maskSecrets: true, noPhysicFilePath: true }
-            });
-            const hits = result.messages.map(message => ({
-                start: message.range[0],
-                end: message.range[1],
-                rule: `${message.ruleId}#${message.messageId}`
-            }));
-            return texts.flatMap(({ name, text, allowed = [] }, index) => {
-                const start = starts[index] ?? 0;
-                // Each text owns the separator before it: a match starting there is not dropped.
-                const from = index === 0 ? -Infinity : start - SEPARATOR.length;
-                const to = (starts[index + 1] ?? Infinity) - SEPARATOR.length;
-                const own = hits
-                    .filter(hit => hit.start >= from && hit.start < to)
-                    .map(hit => ({
-                    rule: hit.rule,
-                    start: Math.min(Math.max(hit.start - start, 0), text.length),
-                    end: Math.min(hit.end - start, text.length)
-                }));
-                own.push(...knownHits(text, needles));
-                const flagged = own.filter(hit => !allowed.some(s => hit.start >= s.start && hit.end <= s.end));
-                const findings = locate(name, text, flagged);
-                return findings.length > 0 ? [{ name, index, findings }] : [];
-            });
-        }
-    };
-    return scanner;
-}
-/** Between texts scanned in one pass: a NUL, which no token, key or URL holds, ends a match. */
-const SEPARATOR = '\n\u0000\n';
-const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-/** Text as a reader of the rendered Markdown sees it; lines stay where they were. */
-function asRead(text) {
-    return text
-        .replace(/\u200d/g, '')
-        .replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (entity, dec, hex, name) => {
-        const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : undefined;
-        if (code === undefined)
-            return ENTITIES[String(name).toLowerCase()] ?? entity;
-        return code === 10 || code > 0x10ffff ? entity : String.fromCodePoint(code);
-    });
-}
-/** Each secret as written, and as a JSON string holds it (escaped once, or twice in JSON text). */
-function knownNeedles(known) {
-    const needles = new Map();
-    for (const { label, value } of known) {
-        if (value.length < MIN_KNOWN_LENGTH)
-            continue;
-        const once = JSON.stringify(value).slice(1, -1);
-        const twice = JSON.stringify(once).slice(1, -1);
-        for (const text of [value, once, twice]) {
-            if (!needles.has(text))
-                needles.set(text, `known secret: ${label}`);
-        }
-    }
-    return [...needles].map(([text, rule]) => ({ text, rule }));
-}
-function knownHits(text, needles) {
-    const hits = [];
-    for (const needle of needles) {
-        for (let at = text.indexOf(needle.text); at >= 0; at = text.indexOf(needle.text, at + 1)) {
-            hits.push({ start: at, end: at + needle.text.length, rule: needle.rule });
-        }
-    }
-    return hits;
-}
-/** One finding per place and rule, in the order of the text. */
-function locate(name, text, hits) {
-    if (hits.length === 0)
-        return [];
-    const errors = [];
-    const root = name.toLowerCase().endsWith('.json') ? (0,main.parseTree)(text, errors) : undefined;
-    const json = root && errors.length === 0 ? root : undefined;
-    const findings = new Map();
-    for (const hit of [...hits].sort((a, b) => a.start - b.start)) {
-        const line = `line ${lineAt(text, hit.start)}`;
-        const path = json && jsonPath(json, hit.start, hits);
-        const where = path === undefined ? line : `${path} (${line})`;
-        findings.set(`${where}\n${hit.rule}`, { where, rule: hit.rule });
-    }
-    return [...findings.values()];
-}
-function lineAt(text, offset) {
-    let line = 1;
-    for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1))
-        line++;
-    return line;
-}
-/**
- * `nodes[1].prompt`. A key is author text too, and may be the secret itself: a key that overlaps
- * any hit is shown as `<key>`.
- */
-function jsonPath(root, offset, hits) {
-    const segments = [];
-    let node = (0,main.findNodeAtOffset)(root, offset, true);
-    if (!node)
-        return undefined;
-    for (let parent = node.parent; parent; node = parent, parent = parent.parent) {
-        if (parent.type === 'array')
-            segments.unshift(`[${parent.children?.indexOf(node) ?? 0}]`);
-        if (parent.type !== 'property')
-            continue;
-        const key = parent.children?.[0];
-        if (!key)
-            continue;
-        const overlaps = hits.some(h => h.start < key.offset + key.length && h.end > key.offset);
-        segments.unshift(overlaps ? '.<key>' : `.${(0,src_text/* printable */.g$)(String(key.value), 60)}`);
-    }
-    const path = segments.join('').replace(/^\./, '');
-    return path || '(the top level)';
-}
-/** `flow_definition.json at nodes[0].prompt (line 5): rule`, the first few, then how many more. */
-function listFindings(found, max = 5) {
-    const all = found.flatMap(({ name, findings }) => findings.map(f => `${(0,src_text/* printable */.g$)(name)} at ${f.where}: ${f.rule}`));
-    const more = all.length > max ? `, and ${all.length - max} more` : '';
-    return `${all.slice(0, max).join('; ')}${more}`;
-}
-
 ;// CONCATENATED MODULE: ./src/export/deliver/secret-check.ts
+
 
 
 
@@ -35995,7 +36139,7 @@ async function newSecretCheck(mode, credentials, secureValues) {
 async function checkToolFiles(check, toolId, files, kept) {
     const texts = [...files].map(([name, data]) => ({
         name,
-        text: data.toString('utf8'),
+        text: scannableText(data),
         allowed: kept.get(name)
     }));
     const found = await check.scanner.scan(texts).catch((error) => {
@@ -36419,7 +36563,7 @@ function logResult(result, toolIn) {
 
 ;// CONCATENATED MODULE: ./src/kore/responses.ts
 
-class UnexpectedResponseError extends Error {
+class responses_UnexpectedResponseError extends Error {
     constructor(message) {
         super(message);
         this.name = 'UnexpectedResponseError';
@@ -36432,7 +36576,7 @@ function parseJobStarted(body, what) {
     const pick = (keys) => responses_firstString(record, keys) || responses_firstString(nested, keys);
     const dockStatusId = pick(['dockStatusId', 'dock-statusId', '_id']);
     if (!dockStatusId) {
-        throw new UnexpectedResponseError(`the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${(0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none'}`);
+        throw new responses_UnexpectedResponseError(`the ${what} answer has no dock status id (looked for dockStatusId, dock-statusId, _id); keys sent: ${(0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none'}`);
     }
     const status = responses_firstString(record, ['status']);
     return {
@@ -36462,7 +36606,7 @@ function parseUploadedFile(body) {
         responses_firstString(nested, ['fileId']) ||
         (numeric === undefined ? '' : String(numeric));
     if (!fileId) {
-        throw new UnexpectedResponseError(`the file upload answer has no fileId; keys sent: ${(0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none'}`);
+        throw new responses_UnexpectedResponseError(`the file upload answer has no fileId; keys sent: ${(0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none'}`);
     }
     const url = responses_firstString(record, ['url']) || responses_firstString(nested, ['url']);
     return { fileId: serverId('a file id', fileId), url: url.trim() };
@@ -36471,7 +36615,7 @@ function parseDockStatus(body) {
     const record = asObject(body);
     const rawStatus = responses_firstString(record, ['status']);
     if (!rawStatus)
-        throw new UnexpectedResponseError('the dock status answer has no status');
+        throw new responses_UnexpectedResponseError('the dock status answer has no status');
     const state = stateOf(rawStatus);
     const percent = record.percentageComplete;
     const action = responses_firstString(record, ['action']) || responses_firstString(asObject(record.response), ['action']);
@@ -36508,12 +36652,12 @@ function toolIdOf(record) {
             }
             else {
                 // A list, an object, or a number JSON.parse has rounded: which tool cannot be told.
-                throw new UnexpectedResponseError(`Kore.ai's answer gives ${key} in a form that cannot be read as one tool id`);
+                throw new responses_UnexpectedResponseError(`Kore.ai's answer gives ${key} in a form that cannot be read as one tool id`);
             }
         }
     }
     if (named.size > 1) {
-        throw new UnexpectedResponseError(`Kore.ai's answer names more than one tool (${(0,src_text/* printable */.g$)([...named].join(', '), 200)})`);
+        throw new responses_UnexpectedResponseError(`Kore.ai's answer names more than one tool (${(0,src_text/* printable */.g$)([...named].join(', '), 200)})`);
     }
     return [...named][0] ?? '';
 }
@@ -36574,11 +36718,11 @@ const MAX_REASON_LENGTH = 1000;
  */
 function serverId(what, raw) {
     if (!(0,src_text/* isPlainId */.SR)(raw)) {
-        throw new UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${(0,src_text/* printable */.g$)(raw, 80)}"`);
+        throw new responses_UnexpectedResponseError(`Kore.ai sent ${what} that is not a plain id (letters, digits, "-", "_" and "."): "${(0,src_text/* printable */.g$)(raw, 80)}"`);
     }
     // An id goes to outputs and commit messages unmasked: one holding a secret is refused.
     if ((0,src_text/* printable */.g$)(raw, raw.length) !== raw) {
-        throw new UnexpectedResponseError(`Kore.ai sent ${what} that holds a secret of this run`);
+        throw new responses_UnexpectedResponseError(`Kore.ai sent ${what} that holds a secret of this run`);
     }
     return raw;
 }
@@ -36676,7 +36820,7 @@ function call_parseJson(text, what) {
         return JSON.parse(text);
     }
     catch {
-        throw new UnexpectedResponseError(`${what}: the answer is not JSON: ${serverMessage(text)}`);
+        throw new responses_UnexpectedResponseError(`${what}: the answer is not JSON: ${serverMessage(text)}`);
     }
 }
 
@@ -36923,7 +37067,7 @@ async function waitForJob(client, dockStatusId, options) {
         options.refuseOtherTool?.(status.toolId);
         const line = describe(status);
         if (KNOWN_ACTIONS.includes(status.action) && status.action !== kind.toUpperCase()) {
-            throw new UnexpectedResponseError(`Kore.ai answered the status of the ${kind} job ${dockStatusId} with that of another kind of job (action ${status.action})`);
+            throw new responses_UnexpectedResponseError(`Kore.ai answered the status of the ${kind} job ${dockStatusId} with that of another kind of job (action ${status.action})`);
         }
         if (status.state === 'SUCCESS')
             return status;
@@ -36984,6 +37128,9 @@ async function exportApp(client, appId, versionId, { deadline, pollIntervalMs = 
         throw new Error(`Kore.ai's export answer names app ${(0,src_text/* printable */.g$)(named, 100)}, not ${appId}: nothing was kept`);
     }
     const version = (0,src_text/* printable */.g$)(responses_firstString(record, ['version', 'versionId']), 200);
+    if (version && version !== versionId) {
+        throw new Error(`Kore.ai's export answer names version ${version} of app ${appId}, not ${versionId}: nothing was kept`);
+    }
     let fileUrl = responses_firstString(record, ['file_url', 'fileUrl']).trim();
     if (!fileUrl)
         fileUrl = await polledFileUrl(client, record, { what, deadline, pollIntervalMs });
@@ -36996,7 +37143,7 @@ async function polledFileUrl(client, record, { what, deadline, pollIntervalMs })
     }
     catch {
         const keys = (0,src_text/* printable */.g$)(Object.keys(record).join(', ')) || 'none';
-        throw new UnexpectedResponseError(`the ${what} answer has no file_url and no dock status id; keys sent: ${keys}`);
+        throw new responses_UnexpectedResponseError(`the ${what} answer has no file_url and no dock status id; keys sent: ${keys}`);
     }
     if (started.state === 'FAILED') {
         throw new JobFailedError('export', started.dockStatusId, started.reason, started.status);
@@ -37019,6 +37166,13 @@ async function downloadAppVersion(client, appId, versionId, request) {
     const file = await downloadExport(exported.fileUrl, { host: client.host, ...request });
     return { ...file, ...exported };
 }
+/** Kore.ai said the import failed (it rolls a failed import back): nothing changed. */
+class AppImportFailedError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'AppImportFailedError';
+    }
+}
 /**
  * POST /api/public/apps/import?importType=FULL with `{ app_id, file_url }`, into an existing app.
  * Never repeated once it may have acted; an answer other than success fails with its message.
@@ -37036,15 +37190,19 @@ async function importApp(client, appId, fileUrl, deadline) {
         deadline
     });
     const record = asRecord(parseJson(text, what));
-    const status = firstString(record, ['status']);
+    const status = firstString(record, ['status']).toLowerCase();
     const message = printable(firstString(record, ['message', 'msg']), 500);
-    if (status.trim().toLowerCase() !== 'success') {
-        const said = message ? `: ${message}` : '';
-        throw new Error(`${what} did not succeed: Kore.ai answered status "${printable(status, 100) || '(none)'}"${said}`);
-    }
+    const said = message ? `: ${message}` : '';
     const named = firstString(record, ['appId', 'app_id']);
     if (named && named !== appId) {
-        throw new Error(`${what}: Kore.ai's answer names app ${isPlainId(named) ? named : printable(named, 100)}, not ${appId}; check in Kore.ai which app changed`);
+        throw new UnexpectedResponseError(`${what}: Kore.ai's answer names app ${isPlainId(named) ? named : printable(named, 100)}, not ${appId}; check in Kore.ai which app changed`);
+    }
+    if (/^(failed|failure|error)$/.test(status)) {
+        throw new AppImportFailedError(`${what} failed: Kore.ai answered status "${status}"${said}`);
+    }
+    // Neither success nor failure (none, IN_PROGRESS…): whether it imported cannot be told.
+    if (status !== 'success') {
+        throw new UnexpectedResponseError(`${what} did not say it succeeded: Kore.ai answered status "${printable(status, 100) || '(none)'}"${said}`);
     }
     return { appId, message };
 }
@@ -37052,7 +37210,7 @@ function asRecord(body) {
     if (body && typeof body === 'object' && !Array.isArray(body)) {
         return body;
     }
-    throw new UnexpectedResponseError('the answer is not a JSON object');
+    throw new responses_UnexpectedResponseError('the answer is not a JSON object');
 }
 
 ;// CONCATENATED MODULE: ./src/kore/dialect.ts
@@ -37743,7 +37901,7 @@ async function writeSummary(inputs, records, commit) {
         const sorted = [...records].sort((a, b) => Number(a.errors.length === 0) - Number(b.errors.length === 0));
         const titles = [
             'Result',
-            'Tool',
+            inputs.resource === 'app' ? 'App' : 'Tool',
             'Status',
             'Duration',
             'Size',
@@ -38080,8 +38238,12 @@ async function exportAndUpload(inputs, record, shared) {
             }, { app: inputs.resource === 'app' });
             const link = record.artifact.url ? `: ${record.artifact.url}` : '';
             core/* info */.pq(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`);
-            if (inputs.artifactSecrets === 'keep')
+            if (inputs.artifactSecrets === 'keep' && inputs.resource === 'app') {
+                core/* warning */.$e(`${label}The artifact ${record.artifact.name} is the app as Kore.ai exports it (artifact-secrets: keep): any of its files may hold secure values in clear, for anyone with read access to this (private) repository`);
+            }
+            else if (inputs.artifactSecrets === 'keep') {
                 await warnAboutSecretsInArtifact(exported.file, label);
+            }
         }
     }
     catch (error) {

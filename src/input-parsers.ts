@@ -173,7 +173,11 @@ export function forTool(template: string, toolId: string): string {
 function requirePlaceholder(input: string, template: string, tools: ToolSpec[]): void {
   const named = template.includes(TOOL_ID_PLACEHOLDER) || template.includes(APP_ID_PLACEHOLDER)
   if (tools.length > 1 && !named) {
-    throw inputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`)
+    const [placeholder, list] =
+      tools[0]?.version === undefined
+        ? [TOOL_ID_PLACEHOLDER, 'tools']
+        : [APP_ID_PLACEHOLDER, 'apps']
+    throw inputError(input, `must contain ${placeholder} when ${list} lists several`)
   }
 }
 

@@ -32586,7 +32586,7 @@ function messageOf(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(50864);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(26011);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32596,7 +32596,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 50864:
+/***/ 26011:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32926,7 +32926,10 @@ function forTool(template, toolId) {
 function requirePlaceholder(input, template, tools) {
     const named = template.includes(TOOL_ID_PLACEHOLDER) || template.includes(APP_ID_PLACEHOLDER);
     if (tools.length > 1 && !named) {
-        throw inputError(input, `must contain ${TOOL_ID_PLACEHOLDER} when tools lists several tools`);
+        const [placeholder, list] = tools[0]?.version === undefined
+            ? [TOOL_ID_PLACEHOLDER, 'tools']
+            : [APP_ID_PLACEHOLDER, 'apps'];
+        throw inputError(input, `must contain ${placeholder} when ${list} lists several`);
     }
 }
 /**
@@ -34474,6 +34477,16 @@ var temporary_files = __nccwpck_require__(85010);
 function isAppJsonFile(name) {
     return /\.json$/i.test(name);
 }
+/**
+ * Whether an entry of an app is walked for secure values: a `.json` file, or any file whose
+ * text reads as JSON (`.jsonc`, no extension…). The name alone would let a renamed file
+ * through unread.
+ */
+function isAppDataFile(name, data) {
+    if (isAppJsonFile(name))
+        return true;
+    return /^\s*[[{]/.test(scannableText(data.subarray(0, 4096)));
+}
 /** Far above Kore.ai's 5 MB app configuration limit, as for tools a multiple of the zip's. */
 const app_export_UNPACKED_SIZE_FACTOR = 4;
 const app_export_MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
@@ -34504,6 +34517,283 @@ async function verifyAppExport(file, maxZipBytes) {
     }
     return entries.map(({ name, size }) => ({ name, size }));
 }
+/**
+ * An archive inside an app export (a zip, a gzip) hides its files from the redaction and the
+ * secret scan: with redact it is refused, naming it, rather than carried along unread.
+ */
+function refuseArchivesInside(entries) {
+    const archive = entries.find(({ data }) => {
+        const magic = data.subarray(0, 4).toString('hex');
+        return magic === '504b0304' || magic.startsWith('1f8b') || magic === '377abcaf';
+    });
+    if (archive) {
+        throw new Error(`the app export holds an archive, ${text_printable(archive.name)}, whose files cannot be redacted or scanned: nothing of this app is kept redacted (env-variables and artifact-secrets: keep keep it as exported, in a private repository)`);
+    }
+}
+/** A file's text for the secret scan: UTF-16 read by its byte order mark, else UTF-8. */
+function scannableText(data) {
+    try {
+        return decodeJsonBytes(data);
+    }
+    catch {
+        return data.toString('utf8');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/secret-scan.ts
+
+
+/**
+ * The last check on text the actions write where others read it (git, a pull request, a plan):
+ * secretlint's recommended rules, and the values the run knows are secret. Findings say where
+ * and which rule, never what matched.
+ */
+const SECRET_SCAN_MODES = (/* unused pure expression or super */ null && (['refuse', 'warn', 'off']));
+/**
+ * Shorter known secrets are not looked for (a secure value `1` is everywhere). The same floor as
+ * printable's masking, for the same reason: credentials are long.
+ */
+const MIN_KNOWN_LENGTH = 8;
+/**
+ * The preset's filter honours `secretlint-disable` comments in the scanned text. Here that text
+ * is a tool author's: a prompt must not be able to switch the scan off.
+ */
+const FILTER_COMMENTS = '@secretlint/secretlint-rule-filter-comments';
+/**
+ * Loaded only when something is about to be written: the rules are a large part of the bundle,
+ * and a run that commits nothing should not pay for them at start-up.
+ */
+async function loadSecretScanner(known) {
+    const [{ lintSource }, { rules }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(198)]).then(__nccwpck_require__.bind(__nccwpck_require__, 198)),
+        __nccwpck_require__.e(/* import() */ 577).then(__nccwpck_require__.bind(__nccwpck_require__, 31577))
+    ]);
+    const config = {
+        rules: rules
+            .filter(rule => rule.meta.id !== FILTER_COMMENTS)
+            .map(rule => ({ id: rule.meta.id, rule }))
+    };
+    const needles = knownNeedles(known);
+    const scanner = {
+        scanRendered: texts => scanner.scan(texts.map(t => ({ name: t.name, text: asRead(t.text) }))),
+        async scan(texts) {
+            const starts = [];
+            let at = 0;
+            for (const { text } of texts) {
+                starts.push(at);
+                at += text.length + SEPARATOR.length;
+            }
+            const result = await lintSource({
+                source: {
+                    // No file name: rules that look for package.json or .npmrc shapes then look anyway.
+                    filePath: '',
+                    ext: '.txt',
+                    content: texts.map(t => t.text).join(SEPARATOR),
+                    contentType: 'text'
+                },
+                options: { config, maskSecrets: true, noPhysicFilePath: true }
+            });
+            const hits = result.messages.map(message => ({
+                start: message.range[0],
+                end: message.range[1],
+                rule: `${message.ruleId}#${message.messageId}`
+            }));
+            return texts.flatMap(({ name, text, allowed = [] }, index) => {
+                const start = starts[index] ?? 0;
+                // Each text owns the separator before it: a match starting there is not dropped.
+                const from = index === 0 ? -Infinity : start - SEPARATOR.length;
+                const to = (starts[index + 1] ?? Infinity) - SEPARATOR.length;
+                const own = hits
+                    .filter(hit => hit.start >= from && hit.start < to)
+                    .map(hit => ({
+                    rule: hit.rule,
+                    start: Math.min(Math.max(hit.start - start, 0), text.length),
+                    end: Math.min(hit.end - start, text.length)
+                }));
+                own.push(...knownHits(text, needles));
+                const flagged = own.filter(hit => !allowed.some(s => hit.start >= s.start && hit.end <= s.end));
+                const findings = locate(name, text, flagged);
+                return findings.length > 0 ? [{ name, index, findings }] : [];
+            });
+        }
+    };
+    return scanner;
+}
+/** Between texts scanned in one pass: a NUL, which no token, key or URL holds, ends a match. */
+const SEPARATOR = '\n\u0000\n';
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** Text as a reader of the rendered Markdown sees it; lines stay where they were. */
+function asRead(text) {
+    return text
+        .replace(/\u200d/g, '')
+        .replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (entity, dec, hex, name) => {
+        const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : undefined;
+        if (code === undefined)
+            return ENTITIES[String(name).toLowerCase()] ?? entity;
+        return code === 10 || code > 0x10ffff ? entity : String.fromCodePoint(code);
+    });
+}
+/** Each secret as written, and as a JSON string holds it (escaped once, or twice in JSON text). */
+function knownNeedles(known) {
+    const needles = new Map();
+    for (const { label, value } of known) {
+        if (value.length < MIN_KNOWN_LENGTH)
+            continue;
+        const once = JSON.stringify(value).slice(1, -1);
+        const twice = JSON.stringify(once).slice(1, -1);
+        for (const text of [value, once, twice]) {
+            if (!needles.has(text))
+                needles.set(text, `known secret: ${label}`);
+        }
+    }
+    return [...needles].map(([text, rule]) => ({ text, rule }));
+}
+function knownHits(text, needles) {
+    const hits = [];
+    for (const needle of needles) {
+        for (let at = text.indexOf(needle.text); at >= 0; at = text.indexOf(needle.text, at + 1)) {
+            hits.push({ start: at, end: at + needle.text.length, rule: needle.rule });
+        }
+    }
+    return hits;
+}
+/** One finding per place and rule, in the order of the text. */
+function locate(name, text, hits) {
+    if (hits.length === 0)
+        return [];
+    const errors = [];
+    const root = name.toLowerCase().endsWith('.json') ? (0,main.parseTree)(text, errors) : undefined;
+    const json = root && errors.length === 0 ? root : undefined;
+    const findings = new Map();
+    for (const hit of [...hits].sort((a, b) => a.start - b.start)) {
+        const line = `line ${lineAt(text, hit.start)}`;
+        const path = json && jsonPath(json, hit.start, hits);
+        const where = path === undefined ? line : `${path} (${line})`;
+        findings.set(`${where}\n${hit.rule}`, { where, rule: hit.rule });
+    }
+    return [...findings.values()];
+}
+function lineAt(text, offset) {
+    let line = 1;
+    for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1))
+        line++;
+    return line;
+}
+/**
+ * `nodes[1].prompt`. A key is author text too, and may be the secret itself: a key that overlaps
+ * any hit is shown as `<key>`.
+ */
+function jsonPath(root, offset, hits) {
+    const segments = [];
+    let node = (0,main.findNodeAtOffset)(root, offset, true);
+    if (!node)
+        return undefined;
+    for (let parent = node.parent; parent; node = parent, parent = parent.parent) {
+        if (parent.type === 'array')
+            segments.unshift(`[${parent.children?.indexOf(node) ?? 0}]`);
+        if (parent.type !== 'property')
+            continue;
+        const key = parent.children?.[0];
+        if (!key)
+            continue;
+        const overlaps = hits.some(h => h.start < key.offset + key.length && h.end > key.offset);
+        segments.unshift(overlaps ? '.<key>' : `.${text_printable(String(key.value), 60)}`);
+    }
+    const path = segments.join('').replace(/^\./, '');
+    return path || '(the top level)';
+}
+/** `flow_definition.json at nodes[0].prompt (line 5): rule`, the first few, then how many more. */
+function listFindings(found, max = 5) {
+    const all = found.flatMap(({ name, findings }) => findings.map(f => `${text_printable(name)} at ${f.where}: ${f.rule}`));
+    const more = all.length > max ? `, and ${all.length - max} more` : '';
+    return `${all.slice(0, max).join('; ')}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/backup/credential-fields.ts
+
+/**
+ * An agentic app keeps credentials in shapes a tool's variables file does not: MCP server
+ * headers as a map (`"headers": {"Authorization": "Bearer …"}`), auth profiles with
+ * `apiKey`/`password`/`token` fields, header lines in lists. None need a secure flag there, so
+ * for an app a field named like a credential is a secret whatever it is marked, as is a
+ * variable so named: the walker for apps is the variables walker and this.
+ */
+/** `api_key`, `X-API-Key`, `clientSecret` → `apikey`, `xapikey`, `clientsecret`. */
+function credential_fields_normalise(key) {
+    return key.toLowerCase().replace(/[\s_-]/g, '');
+}
+const CREDENTIAL_NAMES = new Set([
+    'authorization',
+    'proxyAuthorization',
+    'apiKey',
+    'xApiKey',
+    'apiToken',
+    'accessToken',
+    'refreshToken',
+    'idToken',
+    'authToken',
+    'bearerToken',
+    'sessionToken',
+    'token',
+    'password',
+    'passwd',
+    'secret',
+    'clientSecret',
+    'secretKey',
+    'accessKey',
+    'secretAccessKey',
+    'privateKey',
+    'cookie',
+    'setCookie'
+].map(credential_fields_normalise));
+/** `Authorization: Bearer …`, `x-api-key=…`: a header written as one string. */
+const HEADER_LINE = /^\s*(authorization|proxy-authorization|x-api-key|api-key|cookie)\s*[:=]/i;
+function isCredentialName(name) {
+    return CREDENTIAL_NAMES.has(credential_fields_normalise(name));
+}
+/**
+ * Every variable of an app file (as findVariables finds them), those named like a credential
+ * counted secure, and every credential field or header line outside them as a secure variable
+ * of its own, named by its key. Throws as findVariables does when the file cannot be told.
+ */
+function findAppVariables(root) {
+    const variables = findVariables(root).map(v => !v.secure && isCredentialName(v.name) ? { ...v, secure: true } : v);
+    // A credential inside a secure variable's value goes with it; elsewhere it is one of its own.
+    const covered = variables.filter(v => v.secure).flatMap(v => v.values);
+    const inside = (node) => covered.some(c => node.offset >= c.offset && node.offset < c.offset + c.length);
+    const fields = [];
+    const visit = (node, key, parent) => {
+        if (node.type === 'string') {
+            const named = key !== undefined && isCredentialName(key);
+            const line = key === undefined && HEADER_LINE.exec(String(node.value));
+            if ((named || line) && !inside(node)) {
+                fields.push({
+                    name: named ? key : (line[1] ?? ''),
+                    node: parent,
+                    values: [node],
+                    secure: true
+                });
+            }
+            return;
+        }
+        for (const child of node.children ?? []) {
+            if (child.type === 'property') {
+                const value = child.children?.[1];
+                if (value)
+                    visit(value, String(child.children?.[0]?.value ?? ''), node);
+            }
+            else
+                visit(child, undefined, node);
+        }
+    };
+    visit(root, undefined, root);
+    // A field that findVariables already took as a variable's value is that variable.
+    const taken = new Set(variables.flatMap(v => v.values));
+    return [...variables, ...fields.filter(f => !f.values.some(node => taken.has(node)))];
+}
+function findAppSecureVariables(root) {
+    return findAppVariables(root).filter(v => v.secure);
+}
 
 ;// CONCATENATED MODULE: ./src/backup/redaction.ts
 
@@ -34511,8 +34801,8 @@ async function verifyAppExport(file, maxZipBytes) {
 
 
 /** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
-function redactSecureValues(text) {
-    const variables = findSecureVariables(parseJsonTree(text));
+function redactSecureValues(text, find = findSecureVariables) {
+    const variables = find(parseJsonTree(text));
     const edits = variables.flatMap(variable => variable.values.map(value => ({
         offset: value.offset,
         length: value.length,
@@ -34529,12 +34819,12 @@ function redactSecureValues(text) {
     };
 }
 /** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
-function redactEnvVariablesFile(data) {
-    return redactSecureValues(decodeJsonBytes(data));
+function redactEnvVariablesFile(data, find) {
+    return redactSecureValues(decodeJsonBytes(data), find);
 }
 /** The secure values of a variables file's text, where they sit in it; throws as redacting does. */
-function secureValues(text) {
-    return secureValuesOf(findSecureVariables(parseJsonTree(text)), text);
+function secureValues(text, find = findSecureVariables) {
+    return secureValuesOf(find(parseJsonTree(text)), text);
 }
 /**
  * The secure variables of an export zip (none when it has no variables file); undefined when
@@ -34617,6 +34907,8 @@ async function writeZip(file, entries) {
 
 
 
+
+
 /** What a workflow artifact holds of the secure values: placeholders, or the values in clear. */
 const ARTIFACT_SECRETS_MODES = ['redact', 'keep'];
 /**
@@ -34632,13 +34924,17 @@ async function artifactCopy(exportFile, mode, { app = false } = {}) {
     // Only what the restore reads: any other entry (a backup copy, a zip inside) could hold a
     // secret no walker looks at. An app's layout is not known: all of it, every JSON file walked.
     const entries = await extractZip(exportFile, app ? () => true : isImportableName);
+    if (app)
+        refuseArchivesInside(entries);
     const redacted = [];
+    const known = [];
     for (const entry of entries) {
-        if (!(app ? isAppJsonFile(entry.name) : isEnvVariablesFile(entry.name)))
+        if (!(app ? isAppDataFile(entry.name, entry.data) : isEnvVariablesFile(entry.name)))
             continue;
         try {
-            const result = redactEnvVariablesFile(entry.data);
+            const result = redactEnvVariablesFile(entry.data, app ? findAppSecureVariables : undefined);
             entry.data = Buffer.from(result.text, 'utf8');
+            known.push(...result.values.flatMap(v => v.secrets.map(value => ({ label: v.name, value }))));
             // The ones that held a value: a null one has nothing to give back.
             redacted.push(...result.secrets.filter(([, values]) => values.length > 0).map(([n]) => n));
         }
@@ -34646,6 +34942,9 @@ async function artifactCopy(exportFile, mode, { app = false } = {}) {
             throw new Error(`${text_printable(entry.name)} cannot be redacted for sure (${(0,errors/* messageOf */.b)(error)}), so no artifact was uploaded: its secure values would be in it`, { cause: error });
         }
     }
+    // An app's other files (code, text) are not walked: a secret the scan sees there stops it.
+    if (app)
+        await refuseSecretsInCopy(entries, known);
     const root = process.env.RUNNER_TEMP || external_node_os_.tmpdir();
     const folder = await promises_.mkdtemp(external_node_path_.join(root, 'kore-artifact-'));
     const file = external_node_path_.join(folder, `${external_node_path_.basename(exportFile, '.zip')}-redacted.zip`);
@@ -34662,6 +34961,14 @@ async function artifactCopy(exportFile, mode, { app = false } = {}) {
         throw error;
     }
     return { file, redacted, dispose };
+}
+async function refuseSecretsInCopy(entries, known) {
+    const scanner = await loadSecretScanner(known);
+    const texts = entries.map(({ name, data }) => ({ name, text: scannableText(data) }));
+    const found = await scanner.scan(texts);
+    if (found.length === 0)
+        return;
+    throw new Error(`no artifact was uploaded: its redacted copy would still hold what looks like a secret (${listFindings(found)})`);
 }
 /** Uploads the export as `mode` says (a redacted copy, or the zip itself), removing the copy after. */
 async function uploadArtifactCopy(mode, request, { app = false } = {}) {
@@ -35619,6 +35926,7 @@ function byIdentity(array, key) {
 
 
 
+
 /** A word diff up to this long (in Markdown) is shown open. */
 const OPEN_WORD_DIFF = 600;
 /** A short value is shown whole, old → new; a longer string gets a word diff. */
@@ -35673,7 +35981,8 @@ function diffFile(name, old, now, secretNames, everyFile) {
         return diffJson(before, after, { root });
     // The redaction's own walker tells secrets on either side; when it cannot tell, everything
     // in the file counts as secret: a report never risks showing a value.
-    const secrets = [before.root, after.root].map(root => secretNodes(root, secretNames));
+    const find = everyFile ? findAppVariables : findVariables;
+    const secrets = [before.root, after.root].map(root => secretNodes(root, secretNames, find));
     return diffJson(before, after, {
         root,
         secrecy: node => {
@@ -35688,10 +35997,10 @@ function diffFile(name, old, now, secretNames, everyFile) {
  * that holds one (`holding`: its text would show the value too); undefined when the file does
  * not tell which variables are secure.
  */
-function secretNodes(root, alsoSecret) {
+function secretNodes(root, alsoSecret, find) {
     let secure;
     try {
-        secure = findVariables(root).filter(v => v.secure || alsoSecret.includes(v.name));
+        secure = find(root).filter(v => v.secure || alsoSecret.includes(v.name));
     }
     catch {
         return undefined;
@@ -37035,6 +37344,15 @@ const RestoreInput = {
     SourceAppVersion: 'source-app-version',
     SourceApiKey: 'source-api-key'
 };
+/** What only an app restore takes (restore/app-inputs.ts). */
+const APP_INPUTS = [
+    RestoreInput.AppId,
+    RestoreInput.AppVersion,
+    RestoreInput.SourceHost,
+    RestoreInput.SourceAppId,
+    RestoreInput.SourceAppVersion,
+    RestoreInput.SourceApiKey
+];
 /** Reads and validates every input before any request; throws an error naming the input. */
 function readRestoreInputs() {
     const apiKey = readApiKey();
@@ -37046,6 +37364,9 @@ function readRestoreInputs() {
         hideSecret(secretsKey);
     // Read (and mask) the values first: a later error must not be able to print one.
     const envValues = parseEnvValues(core/* getInput */.V4(RestoreInput.EnvValues));
+    const appInput = APP_INPUTS.find(name => core/* getInput */.V4(name));
+    if (appInput)
+        throw input_names_inputError(appInput, 'names an app: set resource: app');
     const rawToolId = core/* getInput */.V4(RestoreInput.ToolId);
     const toolName = core/* getInput */.V4(RestoreInput.ToolName).trim();
     if (Boolean(rawToolId) === Boolean(toolName)) {
@@ -37170,7 +37491,9 @@ function parseEnvValues(raw) {
  * `sealed` (the backup's decrypted secure values) fills the placeholders env-values does not,
  * each value with its exported JSON text; names it holds that the backup lacks are passed over.
  */
-function fillEnvValues(data, values, sealed = new Map()) {
+function fillEnvValues(data, values, sealed = new Map(), 
+/** How the file's variables are found: a variables file's way, or an app file's. */
+find = findVariables) {
     if (!data) {
         if (values.size > 0) {
             throw input_names_inputError(RestoreInput.EnvValues, 'is given, but the backup has no env_variables.json');
@@ -37180,7 +37503,7 @@ function fillEnvValues(data, values, sealed = new Map()) {
     const text = decodeOrRefuse(data);
     let variables;
     try {
-        variables = findVariables(parseJsonTree(text));
+        variables = find(parseJsonTree(text));
     }
     catch (error) {
         // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
@@ -37607,175 +37930,6 @@ function beforeImportName(inputs) {
     return `kore-${inputs.resource}-${inputs.toolId}-before-import-${run}-${attempt}-${unique}.zip`;
 }
 
-;// CONCATENATED MODULE: ./src/secret-scan.ts
-
-
-/**
- * The last check on text the actions write where others read it (git, a pull request, a plan):
- * secretlint's recommended rules, and the values the run knows are secret. Findings say where
- * and which rule, never what matched.
- */
-const SECRET_SCAN_MODES = (/* unused pure expression or super */ null && (['refuse', 'warn', 'off']));
-/**
- * Shorter known secrets are not looked for (a secure value `1` is everywhere). The same floor as
- * printable's masking, for the same reason: credentials are long.
- */
-const MIN_KNOWN_LENGTH = 8;
-/**
- * The preset's filter honours `secretlint-disable` comments in the scanned text. Here that text
- * is a tool author's: a prompt must not be able to switch the scan off.
- */
-const FILTER_COMMENTS = '@secretlint/secretlint-rule-filter-comments';
-/**
- * Loaded only when something is about to be written: the rules are a large part of the bundle,
- * and a run that commits nothing should not pay for them at start-up.
- */
-async function loadSecretScanner(known) {
-    const [{ lintSource }, { rules }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(198)]).then(__nccwpck_require__.bind(__nccwpck_require__, 198)),
-        __nccwpck_require__.e(/* import() */ 577).then(__nccwpck_require__.bind(__nccwpck_require__, 31577))
-    ]);
-    const config = {
-        rules: rules
-            .filter(rule => rule.meta.id !== FILTER_COMMENTS)
-            .map(rule => ({ id: rule.meta.id, rule }))
-    };
-    const needles = knownNeedles(known);
-    const scanner = {
-        scanRendered: texts => scanner.scan(texts.map(t => ({ name: t.name, text: asRead(t.text) }))),
-        async scan(texts) {
-            const starts = [];
-            let at = 0;
-            for (const { text } of texts) {
-                starts.push(at);
-                at += text.length + SEPARATOR.length;
-            }
-            const result = await lintSource({
-                source: {
-                    // No file name: rules that look for package.json or .npmrc shapes then look anyway.
-                    filePath: '',
-                    ext: '.txt',
-                    content: texts.map(t => t.text).join(SEPARATOR),
-                    contentType: 'text'
-                },
-                options: { config, maskSecrets: true, noPhysicFilePath: true }
-            });
-            const hits = result.messages.map(message => ({
-                start: message.range[0],
-                end: message.range[1],
-                rule: `${message.ruleId}#${message.messageId}`
-            }));
-            return texts.flatMap(({ name, text, allowed = [] }, index) => {
-                const start = starts[index] ?? 0;
-                // Each text owns the separator before it: a match starting there is not dropped.
-                const from = index === 0 ? -Infinity : start - SEPARATOR.length;
-                const to = (starts[index + 1] ?? Infinity) - SEPARATOR.length;
-                const own = hits
-                    .filter(hit => hit.start >= from && hit.start < to)
-                    .map(hit => ({
-                    rule: hit.rule,
-                    start: Math.min(Math.max(hit.start - start, 0), text.length),
-                    end: Math.min(hit.end - start, text.length)
-                }));
-                own.push(...knownHits(text, needles));
-                const flagged = own.filter(hit => !allowed.some(s => hit.start >= s.start && hit.end <= s.end));
-                const findings = locate(name, text, flagged);
-                return findings.length > 0 ? [{ name, index, findings }] : [];
-            });
-        }
-    };
-    return scanner;
-}
-/** Between texts scanned in one pass: a NUL, which no token, key or URL holds, ends a match. */
-const SEPARATOR = '\n\u0000\n';
-const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-/** Text as a reader of the rendered Markdown sees it; lines stay where they were. */
-function asRead(text) {
-    return text
-        .replace(/\u200d/g, '')
-        .replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (entity, dec, hex, name) => {
-        const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : undefined;
-        if (code === undefined)
-            return ENTITIES[String(name).toLowerCase()] ?? entity;
-        return code === 10 || code > 0x10ffff ? entity : String.fromCodePoint(code);
-    });
-}
-/** Each secret as written, and as a JSON string holds it (escaped once, or twice in JSON text). */
-function knownNeedles(known) {
-    const needles = new Map();
-    for (const { label, value } of known) {
-        if (value.length < MIN_KNOWN_LENGTH)
-            continue;
-        const once = JSON.stringify(value).slice(1, -1);
-        const twice = JSON.stringify(once).slice(1, -1);
-        for (const text of [value, once, twice]) {
-            if (!needles.has(text))
-                needles.set(text, `known secret: ${label}`);
-        }
-    }
-    return [...needles].map(([text, rule]) => ({ text, rule }));
-}
-function knownHits(text, needles) {
-    const hits = [];
-    for (const needle of needles) {
-        for (let at = text.indexOf(needle.text); at >= 0; at = text.indexOf(needle.text, at + 1)) {
-            hits.push({ start: at, end: at + needle.text.length, rule: needle.rule });
-        }
-    }
-    return hits;
-}
-/** One finding per place and rule, in the order of the text. */
-function locate(name, text, hits) {
-    if (hits.length === 0)
-        return [];
-    const errors = [];
-    const root = name.toLowerCase().endsWith('.json') ? (0,main.parseTree)(text, errors) : undefined;
-    const json = root && errors.length === 0 ? root : undefined;
-    const findings = new Map();
-    for (const hit of [...hits].sort((a, b) => a.start - b.start)) {
-        const line = `line ${lineAt(text, hit.start)}`;
-        const path = json && jsonPath(json, hit.start, hits);
-        const where = path === undefined ? line : `${path} (${line})`;
-        findings.set(`${where}\n${hit.rule}`, { where, rule: hit.rule });
-    }
-    return [...findings.values()];
-}
-function lineAt(text, offset) {
-    let line = 1;
-    for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1))
-        line++;
-    return line;
-}
-/**
- * `nodes[1].prompt`. A key is author text too, and may be the secret itself: a key that overlaps
- * any hit is shown as `<key>`.
- */
-function jsonPath(root, offset, hits) {
-    const segments = [];
-    let node = (0,main.findNodeAtOffset)(root, offset, true);
-    if (!node)
-        return undefined;
-    for (let parent = node.parent; parent; node = parent, parent = parent.parent) {
-        if (parent.type === 'array')
-            segments.unshift(`[${parent.children?.indexOf(node) ?? 0}]`);
-        if (parent.type !== 'property')
-            continue;
-        const key = parent.children?.[0];
-        if (!key)
-            continue;
-        const overlaps = hits.some(h => h.start < key.offset + key.length && h.end > key.offset);
-        segments.unshift(overlaps ? '.<key>' : `.${text_printable(String(key.value), 60)}`);
-    }
-    const path = segments.join('').replace(/^\./, '');
-    return path || '(the top level)';
-}
-/** `flow_definition.json at nodes[0].prompt (line 5): rule`, the first few, then how many more. */
-function listFindings(found, max = 5) {
-    const all = found.flatMap(({ name, findings }) => findings.map(f => `${text_printable(name)} at ${f.where}: ${f.rule}`));
-    const more = all.length > max ? `, and ${all.length - max} more` : '';
-    return `${all.slice(0, max).join('; ')}${more}`;
-}
-
 ;// CONCATENATED MODULE: ./src/restore/plan-scan.ts
 
 
@@ -38066,6 +38220,9 @@ async function exportApp(client, appId, versionId, { deadline, pollIntervalMs = 
         throw new Error(`Kore.ai's export answer names app ${text_printable(named, 100)}, not ${appId}: nothing was kept`);
     }
     const version = text_printable(firstString(record, ['version', 'versionId']), 200);
+    if (version && version !== versionId) {
+        throw new Error(`Kore.ai's export answer names version ${version} of app ${appId}, not ${versionId}: nothing was kept`);
+    }
     let fileUrl = firstString(record, ['file_url', 'fileUrl']).trim();
     if (!fileUrl)
         fileUrl = await polledFileUrl(client, record, { what, deadline, pollIntervalMs });
@@ -38101,6 +38258,13 @@ async function downloadAppVersion(client, appId, versionId, request) {
     const file = await downloadExport(exported.fileUrl, { host: client.host, ...request });
     return { ...file, ...exported };
 }
+/** Kore.ai said the import failed (it rolls a failed import back): nothing changed. */
+class AppImportFailedError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'AppImportFailedError';
+    }
+}
 /**
  * POST /api/public/apps/import?importType=FULL with `{ app_id, file_url }`, into an existing app.
  * Never repeated once it may have acted; an answer other than success fails with its message.
@@ -38118,15 +38282,19 @@ async function importApp(client, appId, fileUrl, deadline) {
         deadline
     });
     const record = asRecord(parseJson(text, what));
-    const status = firstString(record, ['status']);
+    const status = firstString(record, ['status']).toLowerCase();
     const message = text_printable(firstString(record, ['message', 'msg']), 500);
-    if (status.trim().toLowerCase() !== 'success') {
-        const said = message ? `: ${message}` : '';
-        throw new Error(`${what} did not succeed: Kore.ai answered status "${text_printable(status, 100) || '(none)'}"${said}`);
-    }
+    const said = message ? `: ${message}` : '';
     const named = firstString(record, ['appId', 'app_id']);
     if (named && named !== appId) {
-        throw new Error(`${what}: Kore.ai's answer names app ${isPlainId(named) ? named : text_printable(named, 100)}, not ${appId}; check in Kore.ai which app changed`);
+        throw new UnexpectedResponseError(`${what}: Kore.ai's answer names app ${isPlainId(named) ? named : text_printable(named, 100)}, not ${appId}; check in Kore.ai which app changed`);
+    }
+    if (/^(failed|failure|error)$/.test(status)) {
+        throw new AppImportFailedError(`${what} failed: Kore.ai answered status "${status}"${said}`);
+    }
+    // Neither success nor failure (none, IN_PROGRESS…): whether it imported cannot be told.
+    if (status !== 'success') {
+        throw new UnexpectedResponseError(`${what} did not say it succeeded: Kore.ai answered status "${text_printable(status, 100) || '(none)'}"${said}`);
     }
     return { appId, message };
 }
@@ -38138,6 +38306,7 @@ function asRecord(body) {
 }
 
 ;// CONCATENATED MODULE: ./src/restore/app-backup.ts
+
 
 
 
@@ -38219,35 +38388,48 @@ async function readZipFile(file) {
  * has. Returns the files to upload and the names set.
  */
 function fillAppValues(files, values) {
+    const variables = new Map([...files].map(([name, data]) => [name, variablesOf(name, data)]));
+    // A name redacted somewhere is a secret: it is set only where it is redacted, never into a
+    // plain variable of the same name in another file.
+    const redacted = new Set([...variables.values()].flatMap(v => [...v.redacted]));
     const filled = new Set();
-    const known = new Set();
     const out = new Map();
     for (const [name, data] of files) {
-        if (!isAppJsonFile(name)) {
-            out.set(name, data);
-            continue;
-        }
-        const names = variableNames(data);
-        names.forEach(n => known.add(n));
-        const own = new Map([...values].filter(([n]) => names.has(n)));
-        const result = fillEnvValues(data, own);
+        const own = variables.get(name) ?? { names: new Set(), redacted: new Set() };
+        const wanted = ([n]) => own.names.has(n) && (!redacted.has(n) || own.redacted.has(n));
+        const result = isAppDataFile(name, data)
+            ? fillEnvValues(data, new Map([...values].filter(wanted)), new Map(), findAppVariables)
+            : undefined;
         out.set(name, result?.data ?? data);
         result?.filled.forEach(n => filled.add(n));
     }
+    const known = new Set([...variables.values()].flatMap(v => [...v.names]));
     const unknown = [...values].filter(([name]) => !known.has(name)).map(([, v]) => v.line);
     if (unknown.length > 0) {
         throw input_names_inputError(`${RestoreInput.EnvValues}: line${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, 'names a variable no file of the app backup has (the name is not shown: the line may be part of a secret)');
     }
-    refusePlaceholders(Object.fromEntries([...out].filter(([name]) => isAppJsonFile(name))));
+    refusePlaceholders(Object.fromEntries([...out].filter(([name, data]) => isAppDataFile(name, data))));
+    // Text files cannot be filled: a placeholder there would be uploaded as it is.
+    for (const [name, data] of out) {
+        if (!isAppDataFile(name, data) && data.toString('latin1').toLowerCase().includes(REDACTED)) {
+            throw input_names_inputError(RestoreInput.Source, `its ${text_printable(name)} holds "${REDACTED}", which only a JSON file's variables can be filled in: restore from a backup made with env-variables: keep`);
+        }
+    }
     return { files: out, filled: [...filled] };
 }
-/** The variables a file names; none when its shape cannot tell (the placeholder check guards). */
-function variableNames(data) {
+/** The variables a file names, and those it holds redacted; none when its shape cannot tell. */
+function variablesOf(name, data) {
+    if (!isAppDataFile(name, data))
+        return { names: new Set(), redacted: new Set() };
     try {
-        return new Set(findVariables(parseJsonTree(decodeJsonBytes(data))).map(v => v.name));
+        const found = findAppVariables(parseJsonTree(decodeJsonBytes(data)));
+        return {
+            names: new Set(found.map(v => v.name)),
+            redacted: new Set(found.filter(v => v.values.some(node => isPlaceholder(node.value))).map(v => v.name))
+        };
     }
     catch {
-        return new Set();
+        return { names: new Set(), redacted: new Set() };
     }
 }
 /** The zip to upload, written at `file`; refused past File Upload's one-request limit. */
@@ -38261,6 +38443,8 @@ async function writeAppZip(file, files) {
 }
 
 ;// CONCATENATED MODULE: ./src/restore/restore-app.ts
+
+
 
 
 
@@ -38308,13 +38492,17 @@ async function restoreApp(inputs, record) {
     if (source.kind === 'promote') {
         const client = new KoreClient(source.host, source.apiKey, { resource: 'app' });
         core/* info */.pq(`Exporting app ${source.appId} version ${source.version} from ${source.host}`);
-        // Read only for the plan: the import itself takes the source's file_url as it is.
+        // Checked (and compared by the plan) before the target is touched, so a broken export is
+        // never imported; the import itself takes the source's file_url as it is.
         const file = external_node_path_.join(work, 'source.zip');
         const exported = await downloadAppVersion(client, source.appId, source.version, {
             ...downloadRules(inputs, file, deadline, source.apiKey),
             verify: async (temporary) => void (await verifyAppExport(temporary, MAX_UPLOAD_BYTES))
         });
-        sourceExport = { fileUrl: exported.fileUrl, files: await filesOf(file) };
+        sourceExport = {
+            fileUrl: sameOrigin(exported.fileUrl, source.host),
+            files: await filesOf(file)
+        };
     }
     const incoming = backup?.files ?? sourceExport?.files ?? new Map();
     if (current)
@@ -38334,6 +38522,8 @@ async function restoreApp(inputs, record) {
         if (!uploaded.url) {
             throw new Error(`File Upload answered no url for the app's zip, so it cannot be imported${PROMOTE_HINT}`);
         }
+        // A signed link to the app with its secrets filled in: never printed.
+        hideSecret(uploaded.url);
         fileUrl = uploaded.url;
     }
     core/* info */.pq(`Importing into app ${inputs.appId} on ${inputs.host}`);
@@ -38344,14 +38534,32 @@ async function restoreApp(inputs, record) {
         core/* info */.pq(`Imported into app ${inputs.appId}${imported.message ? `: ${imported.message}` : ''}`);
     }
     catch (error) {
-        if (error instanceof AmbiguousRequestError)
+        // Sent: every failure but a refusal Kore.ai stated (a 4xx, status failed) may have imported.
+        if (mayHaveStarted(error)) {
             record.status = MAY_HAVE_STARTED;
-        const refusedUpload = backup && error instanceof KoreApiError && error.status < 500;
+            throw maybeStartedError(error, 'import');
+        }
+        record.status = 'FAILED';
+        // The answers a host would give a file_url it does not take: a bad request, or failed.
+        const refusedUpload = backup &&
+            (error instanceof AppImportFailedError ||
+                (error instanceof KoreApiError && [400, 422].includes(error.status)));
         throw refusedUpload ? new Error(`${(0,errors/* messageOf */.b)(error)}${PROMOTE_HINT}`, { cause: error }) : error;
     }
     finally {
         record.importing = false;
     }
+}
+/**
+ * The source's file URL, absolute, and only on source-host's origin as the docs show it: the
+ * target fetches whatever it is given, so a link elsewhere is not passed on.
+ */
+function sameOrigin(fileUrl, host) {
+    const url = resolveDownloadUrl(fileUrl, host);
+    if (url.origin !== new URL(host).origin) {
+        throw new Error(`source-host's export answer points its file_url at ${text_printable(url.origin, 200)}, not at ${host}: it is not handed to the import`);
+    }
+    return url.href;
 }
 const PROMOTE_HINT = '. Whether Import App takes a File Upload URL is not documented; promotion from a live environment (source-host, source-app-id, source-app-version, source-api-key) is the documented path';
 function downloadRules(inputs, destination, deadline, apiKey) {
@@ -38401,7 +38609,11 @@ async function planOfApp(inputs, before, after) {
             wouldChange: reportMarkdown([report], MAX_PULL_REQUEST_BODY, '####', 'What this import would change in'),
             changed: reportMarkdown([report], MAX_PULL_REQUEST_BODY)
         };
-    return withoutSecrets(inputs, plan, [...before.values(), ...after.values()]);
+    // The source's key is a secret of the run too (withoutSecrets knows the target's).
+    const { source } = inputs;
+    const sourceKey = source.kind === 'promote' ? [['(source-api-key)', { value: source.apiKey, line: 0 }]] : [];
+    const known = { ...inputs, envValues: new Map([...inputs.envValues, ...sourceKey]) };
+    return withoutSecrets(known, plan, [...before.values(), ...after.values()]);
 }
 
 ;// CONCATENATED MODULE: ./src/restore/main.ts
@@ -38434,7 +38646,8 @@ async function planOfApp(inputs, before, after) {
 
 /** The restore action: validates everything before any request, then reports once. */
 async function run() {
-    if (core/* getInput */.V4(RestoreInput.Resource) === 'app')
+    // An app has inputs and steps of its own; the resource is read as every choice is.
+    if (core/* getInput */.V4(RestoreInput.Resource).toLowerCase() === 'app')
         return runAppRestore();
     const report = (0,step/* newReport */.bQ)();
     let inputs;

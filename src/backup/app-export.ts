@@ -14,6 +14,16 @@ export function isAppJsonFile(name: string): boolean {
   return /\.json$/i.test(name)
 }
 
+/**
+ * Whether an entry of an app is walked for secure values: a `.json` file, or any file whose
+ * text reads as JSON (`.jsonc`, no extension…). The name alone would let a renamed file
+ * through unread.
+ */
+export function isAppDataFile(name: string, data: Buffer): boolean {
+  if (isAppJsonFile(name)) return true
+  return /^\s*[[{]/.test(scannableText(data.subarray(0, 4096)))
+}
+
 /** Far above Kore.ai's 5 MB app configuration limit, as for tools a multiple of the zip's. */
 const UNPACKED_SIZE_FACTOR = 4
 const MAX_UNPACKED_BYTES = 512 * 1024 * 1024
@@ -42,4 +52,29 @@ export async function verifyAppExport(file: string, maxZipBytes: number): Promis
     }
   }
   return entries.map(({ name, size }) => ({ name, size }))
+}
+
+/**
+ * An archive inside an app export (a zip, a gzip) hides its files from the redaction and the
+ * secret scan: with redact it is refused, naming it, rather than carried along unread.
+ */
+export function refuseArchivesInside(entries: { name: string; data: Buffer }[]): void {
+  const archive = entries.find(({ data }) => {
+    const magic = data.subarray(0, 4).toString('hex')
+    return magic === '504b0304' || magic.startsWith('1f8b') || magic === '377abcaf'
+  })
+  if (archive) {
+    throw new Error(
+      `the app export holds an archive, ${printable(archive.name)}, whose files cannot be redacted or scanned: nothing of this app is kept redacted (env-variables and artifact-secrets: keep keep it as exported, in a private repository)`
+    )
+  }
+}
+
+/** A file's text for the secret scan: UTF-16 read by its byte order mark, else UTF-8. */
+export function scannableText(data: Buffer): string {
+  try {
+    return decodeJsonBytes(data)
+  } catch {
+    return data.toString('utf8')
+  }
 }

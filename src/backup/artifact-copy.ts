@@ -10,7 +10,9 @@ import { removeAtExit } from '../temporary-files.js'
 import { printable } from '../text.js'
 import { extractZip } from './archive.js'
 import { isImportableName } from './importable.js'
-import { isAppJsonFile } from './app-export.js'
+import { isAppDataFile, refuseArchivesInside, scannableText } from './app-export.js'
+import { KnownSecret, listFindings, loadSecretScanner } from '../secret-scan.js'
+import { findAppSecureVariables } from './credential-fields.js'
 import { isEnvVariablesFile } from './env-variables.js'
 import { redactEnvVariablesFile } from './redaction.js'
 import { writeZip } from './zip-writer.js'
@@ -43,12 +45,15 @@ export async function artifactCopy(
   // Only what the restore reads: any other entry (a backup copy, a zip inside) could hold a
   // secret no walker looks at. An app's layout is not known: all of it, every JSON file walked.
   const entries = await extractZip(exportFile, app ? () => true : isImportableName)
+  if (app) refuseArchivesInside(entries)
   const redacted: string[] = []
+  const known: KnownSecret[] = []
   for (const entry of entries) {
-    if (!(app ? isAppJsonFile(entry.name) : isEnvVariablesFile(entry.name))) continue
+    if (!(app ? isAppDataFile(entry.name, entry.data) : isEnvVariablesFile(entry.name))) continue
     try {
-      const result = redactEnvVariablesFile(entry.data)
+      const result = redactEnvVariablesFile(entry.data, app ? findAppSecureVariables : undefined)
       entry.data = Buffer.from(result.text, 'utf8')
+      known.push(...result.values.flatMap(v => v.secrets.map(value => ({ label: v.name, value }))))
       // The ones that held a value: a null one has nothing to give back.
       redacted.push(...result.secrets.filter(([, values]) => values.length > 0).map(([n]) => n))
     } catch (error) {
@@ -58,6 +63,8 @@ export async function artifactCopy(
       )
     }
   }
+  // An app's other files (code, text) are not walked: a secret the scan sees there stops it.
+  if (app) await refuseSecretsInCopy(entries, known)
   const root = process.env.RUNNER_TEMP || os.tmpdir()
   const folder = await fs.mkdtemp(path.join(root, 'kore-artifact-'))
   const file = path.join(folder, `${path.basename(exportFile, '.zip')}-redacted.zip`)
@@ -73,6 +80,19 @@ export async function artifactCopy(
     throw error
   }
   return { file, redacted, dispose }
+}
+
+async function refuseSecretsInCopy(
+  entries: { name: string; data: Buffer }[],
+  known: KnownSecret[]
+): Promise<void> {
+  const scanner = await loadSecretScanner(known)
+  const texts = entries.map(({ name, data }) => ({ name, text: scannableText(data) }))
+  const found = await scanner.scan(texts)
+  if (found.length === 0) return
+  throw new Error(
+    `no artifact was uploaded: its redacted copy would still hold what looks like a secret (${listFindings(found)})`
+  )
 }
 
 /** Uploads the export as `mode` says (a redacted copy, or the zip itself), removing the copy after. */

@@ -5,6 +5,9 @@ import { decodeJsonBytes, parseJsonTree } from './json-text.js'
 
 /** What the redaction does with the secure variables env-variables.ts finds, and what it hides. */
 
+/** Which variables of a file are secure: a tool's variables file, or an app's (credential-fields.ts). */
+export type SecureFinder = (root: Node) => Variable[]
+
 /** One secure variable's value: where it sits in the text, and the secrets it holds. */
 export interface SecureValue {
   name: string
@@ -24,8 +27,11 @@ export interface Redacted {
 }
 
 /** Replaces every secure variable's value with REDACTED, touching nothing else in the text. */
-export function redactSecureValues(text: string): Redacted {
-  const variables = findSecureVariables(parseJsonTree(text))
+export function redactSecureValues(
+  text: string,
+  find: SecureFinder = findSecureVariables
+): Redacted {
+  const variables = find(parseJsonTree(text))
   const edits: Edit[] = variables.flatMap(variable =>
     variable.values.map(value => ({
       offset: value.offset,
@@ -45,13 +51,16 @@ export function redactSecureValues(text: string): Redacted {
 }
 
 /** Reads env_variables.json's bytes (BOMs, UTF-16, comments, trailing commas) and redacts it. */
-export function redactEnvVariablesFile(data: Buffer): Redacted {
-  return redactSecureValues(decodeJsonBytes(data))
+export function redactEnvVariablesFile(data: Buffer, find?: SecureFinder): Redacted {
+  return redactSecureValues(decodeJsonBytes(data), find)
 }
 
 /** The secure values of a variables file's text, where they sit in it; throws as redacting does. */
-export function secureValues(text: string): SecureValue[] {
-  return secureValuesOf(findSecureVariables(parseJsonTree(text)), text)
+export function secureValues(
+  text: string,
+  find: SecureFinder = findSecureVariables
+): SecureValue[] {
+  return secureValuesOf(find(parseJsonTree(text)), text)
 }
 
 /**

@@ -122,7 +122,13 @@ async function exportAndUpload(
       )
       const link = record.artifact.url ? `: ${record.artifact.url}` : ''
       core.info(`Uploaded artifact ${record.artifact.name} (id ${record.artifact.id})${link}`)
-      if (inputs.artifactSecrets === 'keep') await warnAboutSecretsInArtifact(exported.file, label)
+      if (inputs.artifactSecrets === 'keep' && inputs.resource === 'app') {
+        core.warning(
+          `${label}The artifact ${record.artifact.name} is the app as Kore.ai exports it (artifact-secrets: keep): any of its files may hold secure values in clear, for anyone with read access to this (private) repository`
+        )
+      } else if (inputs.artifactSecrets === 'keep') {
+        await warnAboutSecretsInArtifact(exported.file, label)
+      }
     }
   } catch (error) {
     record.errors.push(messageOf(error))

@@ -50,7 +50,7 @@ export async function writeSummary(
     )
     const titles = [
       'Result',
-      'Tool',
+      inputs.resource === 'app' ? 'App' : 'Tool',
       'Status',
       'Duration',
       'Size',

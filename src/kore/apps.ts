@@ -52,6 +52,11 @@ export async function exportApp(
     )
   }
   const version = printable(firstString(record, ['version', 'versionId']), 200)
+  if (version && version !== versionId) {
+    throw new Error(
+      `Kore.ai's export answer names version ${version} of app ${appId}, not ${versionId}: nothing was kept`
+    )
+  }
   let fileUrl = firstString(record, ['file_url', 'fileUrl']).trim()
   if (!fileUrl) fileUrl = await polledFileUrl(client, record, { what, deadline, pollIntervalMs })
   return { appId, version, fileUrl }
@@ -109,6 +114,14 @@ export async function downloadAppVersion(
   return { ...file, ...exported }
 }
 
+/** Kore.ai said the import failed (it rolls a failed import back): nothing changed. */
+export class AppImportFailedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'AppImportFailedError'
+  }
+}
+
 export interface AppImported {
   appId: string
   message: string
@@ -137,18 +150,22 @@ export async function importApp(
     deadline
   })
   const record = asRecord(parseJson(text, what))
-  const status = firstString(record, ['status'])
+  const status = firstString(record, ['status']).toLowerCase()
   const message = printable(firstString(record, ['message', 'msg']), 500)
-  if (status.trim().toLowerCase() !== 'success') {
-    const said = message ? `: ${message}` : ''
-    throw new Error(
-      `${what} did not succeed: Kore.ai answered status "${printable(status, 100) || '(none)'}"${said}`
-    )
-  }
+  const said = message ? `: ${message}` : ''
   const named = firstString(record, ['appId', 'app_id'])
   if (named && named !== appId) {
-    throw new Error(
+    throw new UnexpectedResponseError(
       `${what}: Kore.ai's answer names app ${isPlainId(named) ? named : printable(named, 100)}, not ${appId}; check in Kore.ai which app changed`
+    )
+  }
+  if (/^(failed|failure|error)$/.test(status)) {
+    throw new AppImportFailedError(`${what} failed: Kore.ai answered status "${status}"${said}`)
+  }
+  // Neither success nor failure (none, IN_PROGRESS…): whether it imported cannot be told.
+  if (status !== 'success') {
+    throw new UnexpectedResponseError(
+      `${what} did not say it succeeded: Kore.ai answered status "${printable(status, 100) || '(none)'}"${said}`
     )
   }
   return { appId, message }

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { extractZip, MAX_EXTRACTED_BYTES } from '../backup/archive.js'
-import { isAppJsonFile } from '../backup/app-export.js'
-import { findVariables } from '../backup/env-variables.js'
+import { isAppDataFile, isAppJsonFile } from '../backup/app-export.js'
+import { findAppVariables } from '../backup/credential-fields.js'
+import { isPlaceholder, REDACTED } from '../backup/env-variables.js'
 import { MANIFEST_FILE, MAX_UPLOAD_BYTES } from '../backup/importable.js'
 import { decodeJsonBytes, parseJsonTree } from '../backup/json-text.js'
 import { SECRETS_FILE } from '../backup/secrets-file.js'
@@ -84,21 +85,23 @@ export function fillAppValues(
   files: Map<string, Buffer>,
   values: Map<string, EnvValue>
 ): { files: Map<string, Buffer>; filled: string[] } {
+  const variables = new Map([...files].map(([name, data]) => [name, variablesOf(name, data)]))
+  // A name redacted somewhere is a secret: it is set only where it is redacted, never into a
+  // plain variable of the same name in another file.
+  const redacted = new Set([...variables.values()].flatMap(v => [...v.redacted]))
   const filled = new Set<string>()
-  const known = new Set<string>()
   const out = new Map<string, Buffer>()
   for (const [name, data] of files) {
-    if (!isAppJsonFile(name)) {
-      out.set(name, data)
-      continue
-    }
-    const names = variableNames(data)
-    names.forEach(n => known.add(n))
-    const own = new Map([...values].filter(([n]) => names.has(n)))
-    const result = fillEnvValues(data, own)
+    const own = variables.get(name) ?? { names: new Set(), redacted: new Set() }
+    const wanted = ([n]: [string, EnvValue]) =>
+      own.names.has(n) && (!redacted.has(n) || own.redacted.has(n))
+    const result = isAppDataFile(name, data)
+      ? fillEnvValues(data, new Map([...values].filter(wanted)), new Map(), findAppVariables)
+      : undefined
     out.set(name, result?.data ?? data)
     result?.filled.forEach(n => filled.add(n))
   }
+  const known = new Set([...variables.values()].flatMap(v => [...v.names]))
   const unknown = [...values].filter(([name]) => !known.has(name)).map(([, v]) => v.line)
   if (unknown.length > 0) {
     throw inputError(
@@ -106,16 +109,34 @@ export function fillAppValues(
       'names a variable no file of the app backup has (the name is not shown: the line may be part of a secret)'
     )
   }
-  refusePlaceholders(Object.fromEntries([...out].filter(([name]) => isAppJsonFile(name))))
+  refusePlaceholders(
+    Object.fromEntries([...out].filter(([name, data]) => isAppDataFile(name, data)))
+  )
+  // Text files cannot be filled: a placeholder there would be uploaded as it is.
+  for (const [name, data] of out) {
+    if (!isAppDataFile(name, data) && data.toString('latin1').toLowerCase().includes(REDACTED)) {
+      throw inputError(
+        RestoreInput.Source,
+        `its ${printable(name)} holds "${REDACTED}", which only a JSON file's variables can be filled in: restore from a backup made with env-variables: keep`
+      )
+    }
+  }
   return { files: out, filled: [...filled] }
 }
 
-/** The variables a file names; none when its shape cannot tell (the placeholder check guards). */
-function variableNames(data: Buffer): Set<string> {
+/** The variables a file names, and those it holds redacted; none when its shape cannot tell. */
+function variablesOf(name: string, data: Buffer): { names: Set<string>; redacted: Set<string> } {
+  if (!isAppDataFile(name, data)) return { names: new Set(), redacted: new Set() }
   try {
-    return new Set(findVariables(parseJsonTree(decodeJsonBytes(data))).map(v => v.name))
+    const found = findAppVariables(parseJsonTree(decodeJsonBytes(data)))
+    return {
+      names: new Set(found.map(v => v.name)),
+      redacted: new Set(
+        found.filter(v => v.values.some(node => isPlaceholder(node.value))).map(v => v.name)
+      )
+    }
   } catch {
-    return new Set()
+    return { names: new Set(), redacted: new Set() }
   }
 }
 

@@ -1,4 +1,4 @@
-import { applyEdits, Edit } from 'jsonc-parser'
+import { applyEdits, Edit, Node } from 'jsonc-parser'
 import {
   findVariables,
   isPlaceholder,
@@ -32,7 +32,9 @@ export interface FilledVariables {
 export function fillEnvValues(
   data: Buffer | undefined,
   values: Map<string, EnvValue>,
-  sealed: SealedValues = new Map()
+  sealed: SealedValues = new Map(),
+  /** How the file's variables are found: a variables file's way, or an app file's. */
+  find: (root: Node) => Variable[] = findVariables
 ): FilledVariables | undefined {
   if (!data) {
     if (values.size > 0) {
@@ -43,7 +45,7 @@ export function fillEnvValues(
   const text = decodeOrRefuse(data)
   let variables: Variable[]
   try {
-    variables = findVariables(parseJsonTree(text))
+    variables = find(parseJsonTree(text))
   } catch (error) {
     // A backup made with `keep`, or the artifact, may hold flags the redaction cannot read; with
     // nothing to set it is uploaded as it is (the placeholder check still guards the upload).

@@ -42,6 +42,16 @@ export const RestoreInput = {
   SourceApiKey: 'source-api-key'
 } as const
 
+/** What only an app restore takes (restore/app-inputs.ts). */
+const APP_INPUTS = [
+  RestoreInput.AppId,
+  RestoreInput.AppVersion,
+  RestoreInput.SourceHost,
+  RestoreInput.SourceAppId,
+  RestoreInput.SourceAppVersion,
+  RestoreInput.SourceApiKey
+]
+
 export interface RestoreInputs {
   host: string
   /** Agent Platform's tools or AI for Process's workflows. */
@@ -84,6 +94,8 @@ export function readRestoreInputs(): RestoreInputs {
   if (secretsKey) hideSecret(secretsKey)
   // Read (and mask) the values first: a later error must not be able to print one.
   const envValues = parseEnvValues(core.getInput(RestoreInput.EnvValues))
+  const appInput = APP_INPUTS.find(name => core.getInput(name))
+  if (appInput) throw inputError(appInput, 'names an app: set resource: app')
   const rawToolId = core.getInput(RestoreInput.ToolId)
   const toolName = core.getInput(RestoreInput.ToolName).trim()
   if (Boolean(rawToolId) === Boolean(toolName)) {

@@ -33,7 +33,8 @@ import { AppRestoreRecord, restoreApp } from './restore-app.js'
 
 /** The restore action: validates everything before any request, then reports once. */
 export async function run(): Promise<void> {
-  if (core.getInput(RestoreInput.Resource) === 'app') return runAppRestore()
+  // An app has inputs and steps of its own; the resource is read as every choice is.
+  if (core.getInput(RestoreInput.Resource).toLowerCase() === 'app') return runAppRestore()
   const report = newReport()
   let inputs: RestoreInputs | undefined
   const record: RestoreRecord = {

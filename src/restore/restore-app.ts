@@ -10,15 +10,18 @@ import { MAX_UPLOAD_BYTES } from '../backup/importable.js'
 import { MAX_PULL_REQUEST_BODY, reportMarkdown } from '../backup/report/compose.js'
 import { reportTool } from '../backup/report/render.js'
 import { messageOf } from '../errors.js'
-import { downloadAppVersion, importApp } from '../kore/apps.js'
-import { AmbiguousRequestError, KoreApiError } from '../kore/call.js'
+import { AppImportFailedError, downloadAppVersion, importApp } from '../kore/apps.js'
+import { resolveDownloadUrl } from '../kore/download.js'
+import { hideSecret, printable } from '../text.js'
+import { KoreApiError } from '../kore/call.js'
 import { KoreClient } from '../kore/client.js'
 import { removeAtExit } from '../temporary-files.js'
 import { fillAppValues, readAppBackup, writeAppZip } from './app-backup.js'
 import { AppRestoreInputs } from './app-inputs.js'
+import type { EnvValue } from './inputs.js'
 import { keepBeforeImport, Plan } from './plan.js'
 import { withoutSecrets } from './plan-scan.js'
-import { MAY_HAVE_STARTED } from './restore-tool.js'
+import { MAY_HAVE_STARTED, mayHaveStarted, maybeStartedError } from './restore-tool.js'
 
 /** What the app restore did, for its outputs and summary. */
 export interface AppRestoreRecord {
@@ -74,7 +77,10 @@ export async function restoreApp(
       ...downloadRules(inputs, file, deadline, source.apiKey),
       verify: async temporary => void (await verifyAppExport(temporary, MAX_UPLOAD_BYTES))
     })
-    sourceExport = { fileUrl: exported.fileUrl, files: await filesOf(file) }
+    sourceExport = {
+      fileUrl: sameOrigin(exported.fileUrl, source.host),
+      files: await filesOf(file)
+    }
   }
   const incoming = backup?.files ?? sourceExport?.files ?? new Map<string, Buffer>()
   if (current) record.plan = await planOfApp(inputs, current.files, incoming)
@@ -95,6 +101,8 @@ export async function restoreApp(
         `File Upload answered no url for the app's zip, so it cannot be imported${PROMOTE_HINT}`
       )
     }
+    // A signed link to the app with its secrets filled in: never printed.
+    hideSecret(uploaded.url)
     fileUrl = uploaded.url
   }
   core.info(`Importing into app ${inputs.appId} on ${inputs.host}`)
@@ -104,12 +112,35 @@ export async function restoreApp(
     record.status = 'SUCCESS'
     core.info(`Imported into app ${inputs.appId}${imported.message ? `: ${imported.message}` : ''}`)
   } catch (error) {
-    if (error instanceof AmbiguousRequestError) record.status = MAY_HAVE_STARTED
-    const refusedUpload = backup && error instanceof KoreApiError && error.status < 500
+    // Sent: every failure but a refusal Kore.ai stated (a 4xx, status failed) may have imported.
+    if (mayHaveStarted(error)) {
+      record.status = MAY_HAVE_STARTED
+      throw maybeStartedError(error as Error, 'import')
+    }
+    record.status = 'FAILED'
+    // The answers a host would give a file_url it does not take: a bad request, or failed.
+    const refusedUpload =
+      backup &&
+      (error instanceof AppImportFailedError ||
+        (error instanceof KoreApiError && [400, 422].includes(error.status)))
     throw refusedUpload ? new Error(`${messageOf(error)}${PROMOTE_HINT}`, { cause: error }) : error
   } finally {
     record.importing = false
   }
+}
+
+/**
+ * The source's file URL, absolute, and only on source-host's origin as the docs show it: the
+ * target fetches whatever it is given, so a link elsewhere is not passed on.
+ */
+function sameOrigin(fileUrl: string, host: string): string {
+  const url = resolveDownloadUrl(fileUrl, host)
+  if (url.origin !== new URL(host).origin) {
+    throw new Error(
+      `source-host's export answer points its file_url at ${printable(url.origin, 200)}, not at ${host}: it is not handed to the import`
+    )
+  }
+  return url.href
 }
 
 const PROMOTE_HINT =
@@ -185,5 +216,10 @@ async function planOfApp(
           ),
           changed: reportMarkdown([report], MAX_PULL_REQUEST_BODY)
         }
-  return withoutSecrets(inputs, plan, [...before.values(), ...after.values()])
+  // The source's key is a secret of the run too (withoutSecrets knows the target's).
+  const { source } = inputs
+  const sourceKey: [string, EnvValue][] =
+    source.kind === 'promote' ? [['(source-api-key)', { value: source.apiKey, line: 0 }]] : []
+  const known = { ...inputs, envValues: new Map([...inputs.envValues, ...sourceKey]) }
+  return withoutSecrets(known, plan, [...before.values(), ...after.values()])
 }

@@ -139,13 +139,13 @@ export async function restoreTool(
  * Whether a failed request may still have started its job: an answer lost on the way (a 502, a
  * reset, a time limit once sent), a server error (500) or a 200 that cannot be read.
  */
-function mayHaveStarted(error: unknown): boolean {
+export function mayHaveStarted(error: unknown): boolean {
   if (error instanceof KoreApiError) return error.status >= 500
   return error instanceof AmbiguousRequestError || error instanceof UnexpectedResponseError
 }
 
 /** The error, saying (when it does not already) that the job may have started. */
-function maybeStartedError(error: Error, kind: JobKind): Error {
+export function maybeStartedError(error: Error, kind: JobKind): Error {
   if (error instanceof AmbiguousRequestError) return error
   return new Error(
     `${error.message}; the ${kind} may have started all the same: check in Kore.ai before running this step again`

@@ -1,6 +1,7 @@
 import { diffWords } from 'diff'
 import type { Node } from 'jsonc-parser'
-import { findVariables, isEnvVariablesFile } from '../env-variables.js'
+import { findAppVariables } from '../credential-fields.js'
+import { findVariables, isEnvVariablesFile, Variable } from '../env-variables.js'
 import { jsonTreeOf } from '../json-text.js'
 import { inert, printable } from '../../text.js'
 import { inventoryOf } from './inventory.js'
@@ -97,7 +98,8 @@ function diffFile(
   if (!everyFile && !isEnvVariablesFile(name)) return diffJson(before, after, { root })
   // The redaction's own walker tells secrets on either side; when it cannot tell, everything
   // in the file counts as secret: a report never risks showing a value.
-  const secrets = [before.root, after.root].map(root => secretNodes(root, secretNames))
+  const find = everyFile ? findAppVariables : findVariables
+  const secrets = [before.root, after.root].map(root => secretNodes(root, secretNames, find))
   return diffJson(before, after, {
     root,
     secrecy: node => {
@@ -114,11 +116,12 @@ function diffFile(
  */
 function secretNodes(
   root: Node,
-  alsoSecret: string[]
+  alsoSecret: string[],
+  find: (root: Node) => Variable[]
 ): { within: Set<Node>; holding: Set<Node> } | undefined {
   let secure
   try {
-    secure = findVariables(root).filter(v => v.secure || alsoSecret.includes(v.name))
+    secure = find(root).filter(v => v.secure || alsoSecret.includes(v.name))
   } catch {
     return undefined
   }

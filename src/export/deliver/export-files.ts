@@ -1,6 +1,7 @@
 import { messageOf } from '../../errors.js'
 import type { ZipFileEntry } from '../../backup/archive.js'
-import { isAppJsonFile } from '../../backup/app-export.js'
+import { isAppDataFile, refuseArchivesInside } from '../../backup/app-export.js'
+import { findAppSecureVariables } from '../../backup/credential-fields.js'
 import { isEnvVariablesFile } from '../../backup/env-variables.js'
 import {
   Redacted,
@@ -60,9 +61,10 @@ export function prepareExportFiles(
   const values: SecureValue[] = []
   const kept = new Map<string, Span[]>()
   let sealed: SealedValues | undefined
+  if (everyJsonFile && mode !== 'keep') refuseArchivesInside(entries)
   for (const entry of entries) {
     const isEnvVariables = isEnvVariablesFile(entry.name)
-    const holdsSecrets = isEnvVariables || (everyJsonFile && isAppJsonFile(entry.name))
+    const holdsSecrets = isEnvVariables || (everyJsonFile && isAppDataFile(entry.name, entry.data))
     if (isEnvVariables && mode === 'omit' && !everyJsonFile) continue
     if (holdsSecrets && (mode === 'redact' || mode === 'encrypt')) {
       const result = redactOrRefuse(entry, everyJsonFile)
@@ -84,7 +86,7 @@ export function prepareExportFiles(
     const stored = text === undefined ? undefined : readable(text)
     files.set(entry.name, stored === undefined ? entry.data : Buffer.from(stored, 'utf8'))
     if (holdsSecrets && stored !== undefined) {
-      const found = keptSecureValues(stored)
+      const found = keptSecureValues(stored, everyJsonFile)
       values.push(...found)
       kept.set(
         entry.name,
@@ -110,9 +112,9 @@ function sealedOrRefuse(file: string, redaction: Redacted): SealedValues {
  * Kept on purpose (env-variables: keep), where the committed text holds them. A file whose
  * secure variables cannot be told has none kept on purpose: the scan then sees all of it.
  */
-function keptSecureValues(text: string): SecureValue[] {
+function keptSecureValues(text: string, app: boolean): SecureValue[] {
   try {
-    return secureValues(text)
+    return secureValues(text, app ? findAppSecureVariables : undefined)
   } catch {
     return []
   }
@@ -120,7 +122,7 @@ function keptSecureValues(text: string): SecureValue[] {
 
 function redactOrRefuse(entry: ZipFileEntry, app: boolean): Redacted {
   try {
-    return redactEnvVariablesFile(entry.data)
+    return redactEnvVariablesFile(entry.data, app ? findAppSecureVariables : undefined)
   } catch (error) {
     throw redactionError(entry.name, messageOf(error), app)
   }

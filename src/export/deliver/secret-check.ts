@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { md, ToolReport } from '../../backup/report/render.js'
+import { scannableText } from '../../backup/app-export.js'
 import { messageOf } from '../../errors.js'
 import { Input } from '../../input-names.js'
 import {
@@ -45,7 +46,7 @@ export async function checkToolFiles(
 ): Promise<void> {
   const texts = [...files].map(([name, data]) => ({
     name,
-    text: data.toString('utf8'),
+    text: scannableText(data),
     allowed: kept.get(name)
   }))
   const found = await check.scanner.scan(texts).catch((error: unknown) => {
