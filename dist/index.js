@@ -37713,11 +37713,18 @@ function refuseAppInputs(given) {
         throw inputError(stray[0], 'names an app: set resource: app');
 }
 function app(idInput, id, versionInput, version) {
-    const toolId = parseToolId(idInput, id);
-    if (!(0,src_text/* isPlainId */.SR)(version) || version.length > 200) {
-        throw inputError(versionInput, `"${(0,src_text/* printable */.g$)(version, 200)}" is not a version id (letters, digits, "-", "_" and "." only, e.g. version1.0)`);
+    return {
+        toolId: parseToolId(idInput, id),
+        flowId: '',
+        version: parseVersionId(versionInput, version)
+    };
+}
+/** App version ids travel in URL paths and manifests: plain ids only. */
+function parseVersionId(input, raw) {
+    if (!(0,src_text/* isPlainId */.SR)(raw) || raw.length > 200) {
+        throw inputError(input, `"${(0,src_text/* printable */.g$)(raw, 200)}" is not a version id (letters, digits, "-", "_" and "." only, e.g. version1.0)`);
     }
-    return { toolId, flowId: '', version };
+    return raw;
 }
 
 ;// CONCATENATED MODULE: ./src/export/inputs.ts

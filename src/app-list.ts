@@ -72,12 +72,20 @@ export function refuseAppInputs(given: Omit<AppListInputs, 'toolInputs'>): void 
 }
 
 function app(idInput: string, id: string, versionInput: string, version: string): ToolSpec {
-  const toolId = parseToolId(idInput, id)
-  if (!isPlainId(version) || version.length > 200) {
+  return {
+    toolId: parseToolId(idInput, id),
+    flowId: '',
+    version: parseVersionId(versionInput, version)
+  }
+}
+
+/** App version ids travel in URL paths and manifests: plain ids only. */
+export function parseVersionId(input: string, raw: string): string {
+  if (!isPlainId(raw) || raw.length > 200) {
     throw inputError(
-      versionInput,
-      `"${printable(version, 200)}" is not a version id (letters, digits, "-", "_" and "." only, e.g. version1.0)`
+      input,
+      `"${printable(raw, 200)}" is not a version id (letters, digits, "-", "_" and "." only, e.g. version1.0)`
     )
   }
-  return { toolId, flowId: '', version }
+  return raw
 }

@@ -32586,7 +32586,7 @@ function messageOf(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(26011);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(72442);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32596,7 +32596,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 26011:
+/***/ 72442:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32804,7 +32804,7 @@ function parseToolList(toolId, flowId, toolsText) {
     }
     if (toolId)
         return [
-            { toolId: parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
+            { toolId: input_parsers_parseToolId(Input.ToolId, toolId), flowId: parseFlowId(Input.FlowId, flowId) }
         ];
     if (!toolsText)
         throw inputError(Input.ToolId, 'is required (or list several tools in tools)');
@@ -32821,7 +32821,7 @@ function parseToolList(toolId, flowId, toolsText) {
             throw inputError(where, `"${printable(line.trim())}" is not "<tool-id>" or "<tool-id> <flow-id>"`);
         }
         const spec = {
-            toolId: parseToolId(where, fields[0] ?? ''),
+            toolId: input_parsers_parseToolId(where, fields[0] ?? ''),
             flowId: parseFlowId(where, fields[1] ?? '')
         };
         if (tools.some(t => t.toolId === spec.toolId)) {
@@ -32865,7 +32865,7 @@ function isLoopback(hostname) {
         /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname));
 }
 /** Tool ids end up in URL paths and file names: only letters, digits, `-`, `_` and single dots. */
-function parseToolId(input, raw) {
+function input_parsers_parseToolId(input, raw) {
     if (!raw)
         throw input_names_inputError(input, 'is required');
     // The docs write the path as /tools/:{toolId}/export; people paste the colon or the whole URL.
@@ -37123,20 +37123,28 @@ function actionRef() {
 
 /** Sets the outputs and writes the job summary, whether the step succeeded or not. */
 async function reportRestore(inputs, record, error) {
-    core/* setOutput */.uH('tool-id', record.toolId);
-    core/* setOutput */.uH('dock-status-id', record.dockStatusId);
-    core/* setOutput */.uH('status', record.status);
-    core/* setOutput */.uH('deployed', String(record.deployed));
-    core/* setOutput */.uH('deploy-status', record.deployStatus);
     const plan = planToShow(inputs, record);
+    await setRestoreOutputs(record, plan, `${inputs.resource}-${inputs.toolId || 'new'}`);
+    await writeSummaryOrWarn(() => writeRestoreSummary(inputs, record, error, plan));
+}
+/** Sets every output; the plan also as a file named after `planName`. */
+async function setRestoreOutputs(outputs, plan, planName) {
+    core/* setOutput */.uH('tool-id', outputs.toolId);
+    core/* setOutput */.uH('dock-status-id', outputs.dockStatusId);
+    core/* setOutput */.uH('status', outputs.status);
+    core/* setOutput */.uH('deployed', String(outputs.deployed));
+    core/* setOutput */.uH('deploy-status', outputs.deployStatus);
     core/* setOutput */.uH('plan', plan);
-    core/* setOutput */.uH('plan-file', plan ? await writePlanFile(inputs, plan) : '');
-    core/* setOutput */.uH('before-file', record.beforeFile);
-    core/* setOutput */.uH('before-artifact-id', record.beforeArtifact ? String(record.beforeArtifact.id) : '');
+    core/* setOutput */.uH('plan-file', plan ? await writePlanFile(planName, plan) : '');
+    core/* setOutput */.uH('before-file', outputs.beforeFile);
+    core/* setOutput */.uH('before-artifact-id', outputs.beforeArtifact ? String(outputs.beforeArtifact.id) : '');
+}
+/** The summary outside Actions is skipped, and one that cannot be written only warns. */
+async function writeSummaryOrWarn(write) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        await writeRestoreSummary(inputs, record, error, plan);
+        await write();
     }
     catch (caught) {
         core/* warning */.$e(`Could not write the job summary: ${(0,errors/* messageOf */.b)(caught)}`);
@@ -37146,10 +37154,10 @@ async function reportRestore(inputs, record, error) {
  * The plan as a file too: a workflow posting it (gh pr comment --body-file) needs no
  * environment variable, which Linux caps at 128 KiB (65,536 characters of CJK text exceed it).
  */
-async function writePlanFile(inputs, plan) {
+async function writePlanFile(name, plan) {
     try {
         const folder = await external_node_fs_.promises.mkdtemp(external_node_path_.join(process.env.RUNNER_TEMP || external_node_os_.tmpdir(), 'kore-plan-'));
-        const file = external_node_path_.join(folder, `${inputs.resource}-${inputs.toolId || 'new'}-plan.md`);
+        const file = external_node_path_.join(folder, `${name}-plan.md`);
         await external_node_fs_.promises.writeFile(file, plan);
         return file;
     }
@@ -37379,7 +37387,7 @@ function readRestoreInputs() {
         pollIntervalSeconds: parseSeconds(input_names_Input.PollInterval, core/* getInput */.V4(input_names_Input.PollInterval), 2, 1),
         timeoutSeconds: parseSeconds(input_names_Input.Timeout, core/* getInput */.V4(input_names_Input.Timeout), 600, 1),
         source: parseSource(core/* getInput */.V4(RestoreInput.Source)),
-        toolId: rawToolId ? parseToolId(RestoreInput.ToolId, rawToolId) : '',
+        toolId: rawToolId ? input_parsers_parseToolId(RestoreInput.ToolId, rawToolId) : '',
         toolName: toolName && parseToolName(toolName),
         envValues,
         deploy: parseBoolean(RestoreInput.Deploy, core/* getInput */.V4(RestoreInput.Deploy), false),
@@ -37978,7 +37986,82 @@ function plan_scan_secureValuesOf(file) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/app-list.ts
+
+
+
+/**
+ * Which app versions an export names: `app-id` with `app-version`, or the `apps` list (one
+ * `<app-id> <version-id>` a line, as `tools`). The inputs of tools are refused beside them, and
+ * theirs beside a tool's, so a mistaken `resource` is said before any request.
+ */
+const AppInput = { AppId: input_names_Input.AppId, AppVersion: input_names_Input.AppVersion, Apps: input_names_Input.Apps };
+function parseAppList(given) {
+    const stray = Object.entries(given.toolInputs).find(([, value]) => value);
+    if (stray) {
+        throw inputError(stray[0], `names a tool, and resource is app: give app-id and app-version (or apps) instead`);
+    }
+    if (given.appId && given.apps) {
+        throw inputError(AppInput.Apps, 'give either app-id or apps, not both');
+    }
+    if (given.appId) {
+        if (!given.appVersion) {
+            throw inputError(AppInput.AppVersion, 'is required with app-id: the version id to export');
+        }
+        return [app(AppInput.AppId, given.appId, AppInput.AppVersion, given.appVersion)];
+    }
+    if (given.appVersion) {
+        throw inputError(AppInput.AppVersion, 'applies to app-id; with apps, give each line its version');
+    }
+    if (!given.apps)
+        throw inputError(AppInput.AppId, 'is required with resource: app (or apps)');
+    const apps = [];
+    given.apps.split(/\r?\n/).forEach((line, index) => {
+        const fields = line.trim().split(/\s+/).filter(Boolean);
+        if (fields.length === 0 || fields[0]?.startsWith('#'))
+            return;
+        const where = `${AppInput.Apps}: line ${index + 1}`;
+        if (fields.length !== 2) {
+            throw inputError(where, `"${printable(line.trim())}" is not "<app-id> <version-id>"`);
+        }
+        const spec = app(where, fields[0] ?? '', where, fields[1] ?? '');
+        if (apps.some(other => other.toolId === spec.toolId)) {
+            // One folder per app: two versions of it in one run would overwrite each other.
+            throw inputError(where, `app ${spec.toolId} is listed twice`);
+        }
+        apps.push(spec);
+    });
+    if (apps.length === 0)
+        throw inputError(AppInput.Apps, 'lists no app');
+    return apps;
+}
+/** The tool inputs given with another resource than app are refused with theirs. */
+function refuseAppInputs(given) {
+    const stray = Object.entries({
+        [AppInput.AppId]: given.appId,
+        [AppInput.AppVersion]: given.appVersion,
+        [AppInput.Apps]: given.apps
+    }).find(([, value]) => value);
+    if (stray)
+        throw inputError(stray[0], 'names an app: set resource: app');
+}
+function app(idInput, id, versionInput, version) {
+    return {
+        toolId: parseToolId(idInput, id),
+        flowId: '',
+        version: parseVersionId(versionInput, version)
+    };
+}
+/** App version ids travel in URL paths and manifests: plain ids only. */
+function parseVersionId(input, raw) {
+    if (!isPlainId(raw) || raw.length > 200) {
+        throw input_names_inputError(input, `"${text_printable(raw, 200)}" is not a version id (letters, digits, "-", "_" and "." only, e.g. version1.0)`);
+    }
+    return raw;
+}
+
 ;// CONCATENATED MODULE: ./src/restore/app-inputs.ts
+
 
 
 
@@ -38018,8 +38101,8 @@ function readAppRestoreInputs() {
         resource: 'app',
         host: parseHost(core/* getInput */.V4(RestoreInput.Host)),
         apiKey,
-        appId: parseToolId(AppRestoreInput.AppId, appId),
-        appVersion: appVersion && parseVersion(AppRestoreInput.AppVersion, appVersion),
+        appId: input_parsers_parseToolId(AppRestoreInput.AppId, appId),
+        appVersion: appVersion && parseVersionId(AppRestoreInput.AppVersion, appVersion),
         source: readSource(),
         envValues,
         plan,
@@ -38082,22 +38165,13 @@ function readSource() {
     return {
         kind: 'promote',
         host: parseHost(sourceHost),
-        appId: parseToolId(AppRestoreInput.SourceAppId, sourceAppId),
-        version: parseVersion(AppRestoreInput.SourceAppVersion, sourceVersion),
+        appId: input_parsers_parseToolId(AppRestoreInput.SourceAppId, sourceAppId),
+        version: parseVersionId(AppRestoreInput.SourceAppVersion, sourceVersion),
         apiKey: sourceKey
     };
 }
-function parseVersion(input, raw) {
-    if (!isPlainId(raw) || raw.length > 200) {
-        throw input_names_inputError(input, `"${text_printable(raw, 200)}" is not a version id (letters, digits, "-", "_" and "." only)`);
-    }
-    return raw;
-}
 
 ;// CONCATENATED MODULE: ./src/restore/app-report.ts
-
-
-
 
 
 
@@ -38111,36 +38185,9 @@ async function reportAppRestore(inputs, record, error) {
         : record.status === 'SUCCESS'
             ? (record.plan?.changed ?? '')
             : '';
-    core/* setOutput */.uH('tool-id', inputs.appId);
-    core/* setOutput */.uH('dock-status-id', '');
-    core/* setOutput */.uH('status', record.status);
-    core/* setOutput */.uH('deployed', 'false');
-    core/* setOutput */.uH('deploy-status', '');
-    core/* setOutput */.uH('plan', plan);
-    core/* setOutput */.uH('plan-file', plan ? await planFile(inputs, plan) : '');
-    core/* setOutput */.uH('before-file', record.beforeFile);
-    core/* setOutput */.uH('before-artifact-id', record.beforeArtifact ? String(record.beforeArtifact.id) : '');
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await writeSummary(inputs, record, error, plan);
-    }
-    catch (caught) {
-        core/* warning */.$e(`Could not write the job summary: ${(0,errors/* messageOf */.b)(caught)}`);
-    }
-}
-async function planFile(inputs, plan) {
-    try {
-        const root = process.env.RUNNER_TEMP || external_node_os_.tmpdir();
-        const folder = await promises_.mkdtemp(external_node_path_.join(root, 'kore-plan-'));
-        const file = external_node_path_.join(folder, `app-${inputs.appId}-plan.md`);
-        await promises_.writeFile(file, plan);
-        return file;
-    }
-    catch (error) {
-        core/* warning */.$e(`Could not write the plan to a file: ${(0,errors/* messageOf */.b)(error)}`);
-        return '';
-    }
+    const outputs = { toolId: inputs.appId, dockStatusId: '', deployed: false, deployStatus: '' };
+    await setRestoreOutputs({ ...outputs, ...record }, plan, `app-${inputs.appId}`);
+    await writeSummaryOrWarn(() => writeSummary(inputs, record, error, plan));
 }
 async function writeSummary(inputs, record, error, plan) {
     const { source } = inputs;

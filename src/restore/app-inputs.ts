@@ -11,7 +11,8 @@ import {
 } from '../input-parsers.js'
 import { ARTIFACT_SECRETS_MODES, ArtifactSecrets } from '../backup/artifact-copy.js'
 import { readApiKey } from '../api-key.js'
-import { hideSecret, isPlainId, printable } from '../text.js'
+import { parseVersionId } from '../app-list.js'
+import { hideSecret } from '../text.js'
 import { EnvValue, parseEnvValues, RestoreInput } from './inputs.js'
 
 /** restore/action.yml's inputs for resource: app (the others keep the tool restore's names). */
@@ -80,7 +81,7 @@ export function readAppRestoreInputs(): AppRestoreInputs {
     host: parseHost(core.getInput(RestoreInput.Host)),
     apiKey,
     appId: parseToolId(AppRestoreInput.AppId, appId),
-    appVersion: appVersion && parseVersion(AppRestoreInput.AppVersion, appVersion),
+    appVersion: appVersion && parseVersionId(AppRestoreInput.AppVersion, appVersion),
     source: readSource(),
     envValues,
     plan,
@@ -164,17 +165,7 @@ function readSource(): AppSource {
     kind: 'promote',
     host: parseHost(sourceHost),
     appId: parseToolId(AppRestoreInput.SourceAppId, sourceAppId),
-    version: parseVersion(AppRestoreInput.SourceAppVersion, sourceVersion),
+    version: parseVersionId(AppRestoreInput.SourceAppVersion, sourceVersion),
     apiKey: sourceKey
   }
-}
-
-function parseVersion(input: string, raw: string): string {
-  if (!isPlainId(raw) || raw.length > 200) {
-    throw inputError(
-      input,
-      `"${printable(raw, 200)}" is not a version id (letters, digits, "-", "_" and "." only)`
-    )
-  }
-  return raw
 }

@@ -1,13 +1,10 @@
 import * as core from '@actions/core'
-import * as fs from 'node:fs/promises'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import { secretsOf } from '../artifact.js'
-import { messageOf } from '../errors.js'
 import { code, errorText, printableHtml as text } from '../summary-html.js'
 import type { AppRestoreInputs } from './app-inputs.js'
 import type { AppRestoreRecord } from './restore-app.js'
 import { MAY_HAVE_STARTED } from './restore-tool.js'
+import { setRestoreOutputs, writeSummaryOrWarn } from './report.js'
 import { undoSteps } from './undo-hint.js'
 
 /** The app restore's outputs (the tool restore's names) and job summary, however it ended. */
@@ -21,37 +18,9 @@ export async function reportAppRestore(
     : record.status === 'SUCCESS'
       ? (record.plan?.changed ?? '')
       : ''
-  core.setOutput('tool-id', inputs.appId)
-  core.setOutput('dock-status-id', '')
-  core.setOutput('status', record.status)
-  core.setOutput('deployed', 'false')
-  core.setOutput('deploy-status', '')
-  core.setOutput('plan', plan)
-  core.setOutput('plan-file', plan ? await planFile(inputs, plan) : '')
-  core.setOutput('before-file', record.beforeFile)
-  core.setOutput(
-    'before-artifact-id',
-    record.beforeArtifact ? String(record.beforeArtifact.id) : ''
-  )
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  try {
-    await writeSummary(inputs, record, error, plan)
-  } catch (caught) {
-    core.warning(`Could not write the job summary: ${messageOf(caught)}`)
-  }
-}
-
-async function planFile(inputs: AppRestoreInputs, plan: string): Promise<string> {
-  try {
-    const root = process.env.RUNNER_TEMP || os.tmpdir()
-    const folder = await fs.mkdtemp(path.join(root, 'kore-plan-'))
-    const file = path.join(folder, `app-${inputs.appId}-plan.md`)
-    await fs.writeFile(file, plan)
-    return file
-  } catch (error) {
-    core.warning(`Could not write the plan to a file: ${messageOf(error)}`)
-    return ''
-  }
+  const outputs = { toolId: inputs.appId, dockStatusId: '', deployed: false, deployStatus: '' }
+  await setRestoreOutputs({ ...outputs, ...record }, plan, `app-${inputs.appId}`)
+  await writeSummaryOrWarn(() => writeSummary(inputs, record, error, plan))
 }
 
 async function writeSummary(

@@ -16,22 +16,48 @@ export async function reportRestore(
   record: RestoreRecord,
   error: string
 ): Promise<void> {
-  core.setOutput('tool-id', record.toolId)
-  core.setOutput('dock-status-id', record.dockStatusId)
-  core.setOutput('status', record.status)
-  core.setOutput('deployed', String(record.deployed))
-  core.setOutput('deploy-status', record.deployStatus)
   const plan = planToShow(inputs, record)
+  await setRestoreOutputs(record, plan, `${inputs.resource}-${inputs.toolId || 'new'}`)
+  await writeSummaryOrWarn(() => writeRestoreSummary(inputs, record, error, plan))
+}
+
+/** What every restore sets, a tool's or an app's (restore/action.yml's outputs). */
+export type RestoreOutputs = Pick<
+  RestoreRecord,
+  | 'toolId'
+  | 'dockStatusId'
+  | 'status'
+  | 'deployed'
+  | 'deployStatus'
+  | 'beforeFile'
+  | 'beforeArtifact'
+>
+
+/** Sets every output; the plan also as a file named after `planName`. */
+export async function setRestoreOutputs(
+  outputs: RestoreOutputs,
+  plan: string,
+  planName: string
+): Promise<void> {
+  core.setOutput('tool-id', outputs.toolId)
+  core.setOutput('dock-status-id', outputs.dockStatusId)
+  core.setOutput('status', outputs.status)
+  core.setOutput('deployed', String(outputs.deployed))
+  core.setOutput('deploy-status', outputs.deployStatus)
   core.setOutput('plan', plan)
-  core.setOutput('plan-file', plan ? await writePlanFile(inputs, plan) : '')
-  core.setOutput('before-file', record.beforeFile)
+  core.setOutput('plan-file', plan ? await writePlanFile(planName, plan) : '')
+  core.setOutput('before-file', outputs.beforeFile)
   core.setOutput(
     'before-artifact-id',
-    record.beforeArtifact ? String(record.beforeArtifact.id) : ''
+    outputs.beforeArtifact ? String(outputs.beforeArtifact.id) : ''
   )
+}
+
+/** The summary outside Actions is skipped, and one that cannot be written only warns. */
+export async function writeSummaryOrWarn(write: () => Promise<void>): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    await writeRestoreSummary(inputs, record, error, plan)
+    await write()
   } catch (caught) {
     core.warning(`Could not write the job summary: ${messageOf(caught)}`)
   }
@@ -41,12 +67,12 @@ export async function reportRestore(
  * The plan as a file too: a workflow posting it (gh pr comment --body-file) needs no
  * environment variable, which Linux caps at 128 KiB (65,536 characters of CJK text exceed it).
  */
-async function writePlanFile(inputs: RestoreInputs, plan: string): Promise<string> {
+async function writePlanFile(name: string, plan: string): Promise<string> {
   try {
     const folder = await fs.promises.mkdtemp(
       path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'kore-plan-')
     )
-    const file = path.join(folder, `${inputs.resource}-${inputs.toolId || 'new'}-plan.md`)
+    const file = path.join(folder, `${name}-plan.md`)
     await fs.promises.writeFile(file, plan)
     return file
   } catch (error) {
