@@ -156,12 +156,16 @@ describe('filling an app backup', () => {
         ])
     )
 
-  it('sets a value in every file that holds the variable, and only there', () => {
-    const { files: filled, filled: names } = fillAppValues(files(), values('TOKEN=t0k3n'))
+  it('asks per file for a secret redacted in several files, and sets each where it is named', () => {
+    expect(() => fillAppValues(files(), values('TOKEN=t0k3n'))).toThrow(
+      'env-values: line 1: sets a secret the backup holds redacted in 2 files (a.json, b.json)'
+    )
+    const given = values('a.json:TOKEN=t0k3n\nb.json:TOKEN=other')
+    const { files: filled, filled: names } = fillAppValues(files(), given)
     expect(filled.get('a.json')?.toString()).toBe(
       '[{"key":"TOKEN","value":"t0k3n","isSecured":true}]'
     )
-    expect(filled.get('b.json')?.toString()).toContain('"value":"t0k3n"')
+    expect(filled.get('b.json')?.toString()).toContain('"value":"other"')
     expect(filled.get('c.txt')?.toString()).toBe('text is left alone')
     expect(names).toEqual(['TOKEN'])
   })
@@ -181,11 +185,11 @@ describe('filling an app backup', () => {
   it('refuses a placeholder left in any file, and a name no file has, by line', () => {
     expect(() => fillAppValues(files(), new Map())).toThrow('env-values: must set TOKEN')
     const text = new Map([...files(), ['c.txt', Buffer.from('KEY=<redacted>')]])
-    expect(() => fillAppValues(text, values('TOKEN=x'))).toThrow(
+    expect(() => fillAppValues(text, values('a.json:TOKEN=x\nb.json:TOKEN=y'))).toThrow(
       'its c.txt holds "<redacted>", which only a JSON file\'s variables can be filled in'
     )
-    expect(() => fillAppValues(files(), values('TOKEN=x\nOTHER=y'))).toThrow(
-      'env-values: line 2: names a variable no file of the app backup has'
+    expect(() => fillAppValues(files(), values('a.json:TOKEN=x\nb.json:TOKEN=y\nOTHER=z'))).toThrow(
+      'env-values: line 3: names a variable no file of the app backup has'
     )
   })
 })

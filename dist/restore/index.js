@@ -32586,7 +32586,7 @@ function messageOf(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84353);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(72442);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(71727);
 
 
 await (0,_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -32596,7 +32596,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 72442:
+/***/ 71727:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33228,8 +33228,46 @@ function readEntry(zip, entry, keepData) {
 
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __nccwpck_require__(99547);
-;// CONCATENATED MODULE: ./src/backup/env-variables.ts
+;// CONCATENATED MODULE: ./src/backup/placeholder.ts
 
+/** The text a redacted value is stored as, and where a file still holds it. */
+const REDACTED = '<redacted>';
+/** Whether a JSON string value is the redaction placeholder (any case, padded or not). */
+function isPlaceholder(value) {
+    return typeof value === 'string' && value.trim().toLowerCase() === REDACTED;
+}
+/**
+ * Where a file still holds the placeholder, as a value or a key, at any depth (JSON text inside
+ * a string included), e.g. `[0].items[1].value`; undefined when it holds none. The restore's
+ * last check: whatever the file's shape, a placeholder is never uploaded.
+ */
+function placeholderPath(text) {
+    const root = (0,main.parseTree)(text, [], { allowTrailingComma: true });
+    return root && findPlaceholder(root, '');
+}
+function findPlaceholder(node, path) {
+    if (node.type === 'string') {
+        if (isPlaceholder(node.value))
+            return path || '(the whole file)';
+        const inner = /^\s*[[{]/.test(String(node.value)) ? (0,main.parseTree)(String(node.value)) : undefined;
+        const found = inner && findPlaceholder(inner, '');
+        return found === undefined ? undefined : `${path} (JSON text, at ${found})`;
+    }
+    for (const [index, child] of (node.children ?? []).entries()) {
+        const [key, value] = child.children ?? [];
+        const at = child.type === 'property'
+            ? `${path}${path ? '.' : ''}${String(key?.value)}`
+            : `${path}[${index}]`;
+        if (child.type === 'property' && isPlaceholder(key?.value))
+            return at;
+        const found = child.type === 'property' ? value && findPlaceholder(value, at) : findPlaceholder(child, at);
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/backup/env-variables.ts
 
 /**
  * Secure variables in env_variables.json. Kore.ai does not document how an export marks them, so
@@ -33238,7 +33276,7 @@ var main = __nccwpck_require__(99547);
  * into git history for good.
  */
 const ENV_VARIABLES_FILE = 'env_variables.json';
-const REDACTED = '<redacted>';
+
 /** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
 function isEnvVariablesFile(name) {
     return (name.split('/').pop() ?? '').toLowerCase() === ENV_VARIABLES_FILE;
@@ -33307,7 +33345,7 @@ const FALSE_TEXT = new Set(['false', 'no', 'n', 'off', '0', '']);
  * that whatever one of them sees as a secret, all do. Throws when the file's
  * shape does not tell for sure which values are secret.
  */
-function findVariables(root) {
+function findVariables(root, { lenient = false } = {}) {
     if (root.type !== 'object' && root.type !== 'array') {
         throw new Error(`its top level is a ${root.type}, not a list or map of variables`);
     }
@@ -33316,10 +33354,10 @@ function findVariables(root) {
     // (a value that is an object with a `value` key), but may still hold a secure one.
     const visit = (node, nameFromParent, insideValue, withinVariable) => {
         if (node.type === 'string')
-            return refuseSecretsInText(node, nameFromParent);
-        if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
+            return refuseSecretsInText(node, nameFromParent, lenient);
+        if (node.type === 'object' && isMarkedSecure(node, nameFromParent, lenient)) {
             // Its values are replaced whole: nothing inside needs a second look.
-            const variable = secureVariable(node, nameFromParent);
+            const variable = secureVariable(node, nameFromParent, lenient);
             // A flag with no value of its own inside a variable (its options) marks the outer value.
             if (variable.values.length === 0 && withinVariable) {
                 throw new Error(`a secure flag with no value of its own sits inside the variable ${text_printable(withinVariable)}, whose value it may mark: which value is secret cannot be told`);
@@ -33352,61 +33390,30 @@ function findSecureVariables(root) {
 }
 /** `isSecured`, `is_secured: `, `\\"secret\\":`: a secure flag written inside text. */
 const FLAG_IN_TEXT = new RegExp(`(?:${SECURE_FLAG_NAMES.map(name => name.replace(/([a-z])([A-Z])/g, '$1[\\s_-]?$2')).join('|')})["'\\\\\\s]*[:=]`, 'i');
+const QUOTED_FLAG_IN_TEXT = new RegExp(`["'](?:${FLAG_IN_TEXT.source})`, 'i');
 /**
  * Variables kept as text inside a string (JSON text, encoded twice, cut short, in single quotes)
  * cannot be redacted in place with certainty: a string that writes a secure flag is refused
  * rather than committed in clear.
  */
-function refuseSecretsInText(node, nameFromParent) {
+function refuseSecretsInText(node, nameFromParent, lenient) {
     // Read through \uXXXX escapes too, however often the text was encoded.
     let text = String(node.value);
     for (let pass = 0; pass < 3 && /\\u[0-9a-f]{4}/i.test(text); pass++) {
         text = text.replace(/\\+u([0-9a-f]{4})/gi, (_m, hex) => String.fromCharCode(parseInt(hex, 16)));
     }
-    if (!FLAG_IN_TEXT.test(String(node.value)) && !FLAG_IN_TEXT.test(text))
+    // An app's prompts and code say "secret:" in prose: there only a quoted key is a flag.
+    const flag = lenient ? QUOTED_FLAG_IN_TEXT : FLAG_IN_TEXT;
+    if (!flag.test(String(node.value)) && !flag.test(text))
         return;
     throw new Error(`${nameFromParent ? `"${text_printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`);
-}
-/** Whether a JSON string value is the redaction placeholder (any case, padded or not). */
-function isPlaceholder(value) {
-    return typeof value === 'string' && value.trim().toLowerCase() === REDACTED;
-}
-/**
- * Where a file still holds the placeholder, as a value or a key, at any depth (JSON text inside
- * a string included), e.g. `[0].items[1].value`; undefined when it holds none. The restore's
- * last check: whatever the file's shape, a placeholder is never uploaded.
- */
-function placeholderPath(text) {
-    const root = (0,main.parseTree)(text, [], { allowTrailingComma: true });
-    return root && findPlaceholder(root, '');
-}
-function findPlaceholder(node, path) {
-    if (node.type === 'string') {
-        if (isPlaceholder(node.value))
-            return path || '(the whole file)';
-        const inner = /^\s*[[{]/.test(String(node.value)) ? (0,main.parseTree)(String(node.value)) : undefined;
-        const found = inner && findPlaceholder(inner, '');
-        return found === undefined ? undefined : `${path} (JSON text, at ${found})`;
-    }
-    for (const [index, child] of (node.children ?? []).entries()) {
-        const [key, value] = child.children ?? [];
-        const at = child.type === 'property'
-            ? `${path}${path ? '.' : ''}${String(key?.value)}`
-            : `${path}[${index}]`;
-        if (child.type === 'property' && isPlaceholder(key?.value))
-            return at;
-        const found = child.type === 'property' ? value && findPlaceholder(value, at) : findPlaceholder(child, at);
-        if (found !== undefined)
-            return found;
-    }
-    return undefined;
 }
 function valueFields(object) {
     return (object.children ?? [])
         .filter(p => VALUE_KEYS.has(normalise(keyOf(p))))
         .map(p => p.children?.[1]);
 }
-function isMarkedSecure(object, nameFromParent) {
+function isMarkedSecure(object, nameFromParent, lenient) {
     let secure = false;
     for (const property of object.children ?? []) {
         const key = keyOf(property);
@@ -33421,6 +33428,11 @@ function isMarkedSecure(object, nameFromParent) {
         if (!SECURE_FLAGS.has(field) && !flagLike)
             continue;
         const flag = flagValue(value);
+        // An app's settings (`securityLevel: high`, `maskingType`) are named like flags: only a
+        // known flag that reads as neither true nor false stops it.
+        // And a `secret` holding text is the secret itself (credential-fields.ts takes it).
+        if (flag === undefined && lenient && (!SECURE_FLAGS.has(field) || field === 'secret'))
+            continue;
         if (flag === undefined) {
             const name = variableName(object, nameFromParent);
             throw new Error(`variable ${text_printable(name)} has "${text_printable(key)}" set to something that is neither true nor false`);
@@ -33429,7 +33441,7 @@ function isMarkedSecure(object, nameFromParent) {
     }
     return secure;
 }
-function secureVariable(object, nameFromParent) {
+function secureVariable(object, nameFromParent, lenient) {
     const name = variableName(object, nameFromParent);
     const values = [];
     let hasValueField = false;
@@ -33443,7 +33455,9 @@ function secureVariable(object, nameFromParent) {
             if (value.type !== 'null')
                 values.push(value);
         }
-        else if (value.type !== 'boolean' && value.type !== 'null') {
+        else if (value.type !== 'boolean' &&
+            value.type !== 'null' &&
+            !(lenient && value.type === 'number')) {
             throw new Error(`secure variable ${text_printable(name)} has a field "${text_printable(keyOf(property))}" that may hold its value`);
         }
     }
@@ -34485,7 +34499,9 @@ function isAppJsonFile(name) {
 function isAppDataFile(name, data) {
     if (isAppJsonFile(name))
         return true;
-    return /^\s*[[{]/.test(scannableText(data.subarray(0, 4096)));
+    // Comments may come first (`// auth profile` above a JSONC object).
+    const head = scannableText(data.subarray(0, 4096)).replace(/^(\s*(\/\/[^\n]*\n|\/\*[\s\S]*?\*\/))*/, '');
+    return /^\s*[[{]/.test(head);
 }
 /** Far above Kore.ai's 5 MB app configuration limit, as for tools a multiple of the zip's. */
 const app_export_UNPACKED_SIZE_FACTOR = 4;
@@ -34709,92 +34725,6 @@ function listFindings(found, max = 5) {
     return `${all.slice(0, max).join('; ')}${more}`;
 }
 
-;// CONCATENATED MODULE: ./src/backup/credential-fields.ts
-
-/**
- * An agentic app keeps credentials in shapes a tool's variables file does not: MCP server
- * headers as a map (`"headers": {"Authorization": "Bearer …"}`), auth profiles with
- * `apiKey`/`password`/`token` fields, header lines in lists. None need a secure flag there, so
- * for an app a field named like a credential is a secret whatever it is marked, as is a
- * variable so named: the walker for apps is the variables walker and this.
- */
-/** `api_key`, `X-API-Key`, `clientSecret` → `apikey`, `xapikey`, `clientsecret`. */
-function credential_fields_normalise(key) {
-    return key.toLowerCase().replace(/[\s_-]/g, '');
-}
-const CREDENTIAL_NAMES = new Set([
-    'authorization',
-    'proxyAuthorization',
-    'apiKey',
-    'xApiKey',
-    'apiToken',
-    'accessToken',
-    'refreshToken',
-    'idToken',
-    'authToken',
-    'bearerToken',
-    'sessionToken',
-    'token',
-    'password',
-    'passwd',
-    'secret',
-    'clientSecret',
-    'secretKey',
-    'accessKey',
-    'secretAccessKey',
-    'privateKey',
-    'cookie',
-    'setCookie'
-].map(credential_fields_normalise));
-/** `Authorization: Bearer …`, `x-api-key=…`: a header written as one string. */
-const HEADER_LINE = /^\s*(authorization|proxy-authorization|x-api-key|api-key|cookie)\s*[:=]/i;
-function isCredentialName(name) {
-    return CREDENTIAL_NAMES.has(credential_fields_normalise(name));
-}
-/**
- * Every variable of an app file (as findVariables finds them), those named like a credential
- * counted secure, and every credential field or header line outside them as a secure variable
- * of its own, named by its key. Throws as findVariables does when the file cannot be told.
- */
-function findAppVariables(root) {
-    const variables = findVariables(root).map(v => !v.secure && isCredentialName(v.name) ? { ...v, secure: true } : v);
-    // A credential inside a secure variable's value goes with it; elsewhere it is one of its own.
-    const covered = variables.filter(v => v.secure).flatMap(v => v.values);
-    const inside = (node) => covered.some(c => node.offset >= c.offset && node.offset < c.offset + c.length);
-    const fields = [];
-    const visit = (node, key, parent) => {
-        if (node.type === 'string') {
-            const named = key !== undefined && isCredentialName(key);
-            const line = key === undefined && HEADER_LINE.exec(String(node.value));
-            if ((named || line) && !inside(node)) {
-                fields.push({
-                    name: named ? key : (line[1] ?? ''),
-                    node: parent,
-                    values: [node],
-                    secure: true
-                });
-            }
-            return;
-        }
-        for (const child of node.children ?? []) {
-            if (child.type === 'property') {
-                const value = child.children?.[1];
-                if (value)
-                    visit(value, String(child.children?.[0]?.value ?? ''), node);
-            }
-            else
-                visit(child, undefined, node);
-        }
-    };
-    visit(root, undefined, root);
-    // A field that findVariables already took as a variable's value is that variable.
-    const taken = new Set(variables.flatMap(v => v.values));
-    return [...variables, ...fields.filter(f => !f.values.some(node => taken.has(node)))];
-}
-function findAppSecureVariables(root) {
-    return findAppVariables(root).filter(v => v.secure);
-}
-
 ;// CONCATENATED MODULE: ./src/backup/redaction.ts
 
 
@@ -34853,6 +34783,197 @@ function leaves(node, text) {
     if (node.type === 'number')
         return [text.slice(node.offset, node.offset + node.length)];
     return (node.children ?? []).flatMap(child => child.type === 'property' ? leaves(child.children?.[1], text) : leaves(child, text));
+}
+
+;// CONCATENATED MODULE: ./src/backup/credential-fields.ts
+
+
+
+
+/**
+ * An agentic app keeps credentials in shapes a tool's variables file does not: MCP server
+ * headers as a map (`"headers": {"Authorization": "Bearer …"}`), auth profiles with
+ * `apiKey`/`password`/`token` fields, header lines in lists. None need a secure flag there, so
+ * for an app a field named like a credential is a secret whatever it is marked, as is a
+ * variable so named: the walker for apps is the variables walker and this.
+ */
+/** `api_key`, `X-API-Key`, `auth.token` → `apikey`, `xapikey`, `authtoken`. */
+function credential_fields_normalise(key) {
+    return key.toLowerCase().replace(/[\s_.-]/g, '');
+}
+const CREDENTIAL_NAMES = new Set([
+    'authorization',
+    'proxyAuthorization',
+    'apiKey',
+    'xApiKey',
+    'apiToken',
+    'accessToken',
+    'refreshToken',
+    'idToken',
+    'authToken',
+    'bearerToken',
+    'sessionToken',
+    'token',
+    'password',
+    'passwd',
+    'secret',
+    'clientSecret',
+    'secretKey',
+    'accessKey',
+    'secretAccessKey',
+    'privateKey',
+    'cookie',
+    'setCookie',
+    'bearer',
+    'pat',
+    'passphrase',
+    'credential',
+    'credentials',
+    'xAuthToken',
+    'authKey',
+    'apiSecret',
+    'connectionString'
+].map(credential_fields_normalise));
+/**
+ * A header written in a string (`Authorization: Bearer …`, `X-Auth-Token: …`, on any line of
+ * it), or a connection string's password (`…;Password=…`): the whole string is the secret.
+ */
+const SECRET_IN_TEXT = [
+    /^\s*(authorization|proxy-authorization|cookie|api-key|x-[\w-]*(?:token|key|secret|auth)[\w-]*)\s*[:=]/im,
+    /(?:^|;)\s*(?:password|pwd)\s*=/i
+];
+function isCredentialName(name) {
+    // A name, not prose: `Authorization`, `x-api-key`, never a sentence that mentions a token.
+    if (name.length > 40 || /\s/.test(name.trim()))
+        return false;
+    return CREDENTIAL_NAMES.has(credential_fields_normalise(name));
+}
+/**
+ * Every variable of an app file (as findVariables finds them), those named like a credential
+ * counted secure, and every credential field or header line outside them as a secure variable
+ * of its own, named by its key. Throws as findVariables does when the file cannot be told.
+ */
+function findAppVariables(root) {
+    // A variable named like a credential, or whose value reads as a header or password, is secure.
+    const looksSecret = (v) => (isCredentialName(v.name) && v.values.some(holdsValue)) ||
+        v.values.some(node => node.type === 'string' && secretInText(String(node.value)));
+    const variables = findVariables(root, { lenient: true }).map(v => !v.secure && looksSecret(v) ? { ...v, secure: true } : v);
+    // A value a variable already has (redacted or not) is that variable's: never edited twice.
+    const taken = variables.flatMap(v => v.values);
+    const fields = [];
+    const add = (name, node, parent) => {
+        const claimed = [...taken, ...fields.flatMap(f => f.values)].some(other => overlaps(node, other));
+        if (!claimed && holdsValue(node))
+            fields.push({ name, node: parent, values: [node], secure: true });
+    };
+    const visit = (node, key, parent) => {
+        // Whatever sits under a credential's name is the credential: a string, a number, an object.
+        if (key !== undefined && isCredentialName(key))
+            return add(key, node, parent);
+        if (node.type === 'string') {
+            if (secretInText(String(node.value)))
+                add(key ?? 'a header in text', node, parent);
+            return;
+        }
+        const pair = namedPair(node);
+        if (pair)
+            return pair.values.forEach(value => add(pair.name, value, node));
+        for (const child of node.children ?? []) {
+            if (child.type === 'property') {
+                const value = child.children?.[1];
+                if (value)
+                    visit(value, String(child.children?.[0]?.value ?? ''), node);
+            }
+            else
+                visit(child, undefined, node);
+        }
+    };
+    visit(root, undefined, root);
+    return [...variables, ...fields];
+}
+function overlaps(a, b) {
+    return a.offset < b.offset + b.length && b.offset < a.offset + a.length;
+}
+/** An empty string or null holds no secret: kept as exported, nothing to fill at restore. */
+function holdsValue(node) {
+    if (node.type === 'null' || node.type === 'boolean')
+        return false;
+    return node.type !== 'string' || String(node.value).trim() !== '';
+}
+/**
+ * A header credential written inside longer text (`fetch(url, { headers: { 'Authorization':
+ * 'Bearer …' } })` in a code tool): the text cannot be redacted in part, and redacting a whole
+ * script would lose it, so the app is refused.
+ */
+const HEADER_INSIDE_TEXT = /["'`]?(?:authorization|x-api-key|x-auth-token)["'`]?\s*[:=]\s*["'`]?(?:bearer|basic|token)\s+[\w.~+/=-]{6,}/i;
+/** A header line, a connection string's password, or JSON text holding a credential. */
+function secretInText(text) {
+    if (SECRET_IN_TEXT.some(pattern => pattern.test(text)))
+        return true;
+    if (HEADER_INSIDE_TEXT.test(text)) {
+        throw new Error('a text (code or a prompt) holds an Authorization header with its credential, which cannot be redacted in place: move the credential into a secure variable in Kore.ai');
+    }
+    if (!/^\s*[[{]/.test(text))
+        return false;
+    const inner = (0,main.parseTree)(text);
+    try {
+        return inner !== undefined && findAppSecureVariables(inner).length > 0;
+    }
+    catch {
+        // Text that reads as JSON and whose secrets cannot be told: treated as one.
+        return true;
+    }
+}
+/**
+ * `["Authorization", "Bearer …"]` or `{ "headerName": "Authorization", "headerValue": "…" }`:
+ * a pair whose name is a credential's, and the values beside that name.
+ */
+function namedPair(node) {
+    const children = node.children ?? [];
+    if (node.type === 'array' && children.length === 2) {
+        const [name, value] = children;
+        if (name?.type === 'string' && isCredentialName(String(name.value)) && value) {
+            return { name: String(name.value), values: [value] };
+        }
+    }
+    if (node.type !== 'object')
+        return undefined;
+    const isNameKey = (p) => /name$|^header$|^key$/i.test(String(p.children?.[0]?.value));
+    const named = children
+        .filter(isNameKey)
+        .map(p => p.children?.[1])
+        .find(v => v?.type === 'string' && isCredentialName(String(v.value)));
+    if (!named)
+        return undefined;
+    const values = children
+        .filter(p => !isNameKey(p) && /value|^v$|content|data/i.test(String(p.children?.[0]?.value)))
+        .flatMap(p => (p.children?.[1] ? [p.children[1]] : []));
+    return { name: String(named.value), values };
+}
+function findAppSecureVariables(root) {
+    return findAppVariables(root).filter(v => v.secure);
+}
+/**
+ * Redacts an app file whatever its shape; a file with comments is refused, since a comment
+ * (`// old key: …`) is text no walker can redact in place.
+ */
+function redactAppFile(data) {
+    const text = decodeJsonBytes(data);
+    if (hasComments(text))
+        throw new Error('it holds comments, which cannot be redacted in place');
+    return redactSecureValues(text, findAppSecureVariables);
+}
+/** jsonc-parser's SyntaxKind, a const enum that isolated modules cannot read. */
+const LINE_COMMENT = 12;
+const BLOCK_COMMENT = 13;
+const END = 17;
+function hasComments(text) {
+    const scanner = (0,main.createScanner)(text, false);
+    for (let kind = scanner.scan(); kind !== END; kind = scanner.scan()) {
+        if (kind === LINE_COMMENT || kind === BLOCK_COMMENT)
+            return true;
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -34932,7 +35053,7 @@ async function artifactCopy(exportFile, mode, { app = false } = {}) {
         if (!(app ? isAppDataFile(entry.name, entry.data) : isEnvVariablesFile(entry.name)))
             continue;
         try {
-            const result = redactEnvVariablesFile(entry.data, app ? findAppSecureVariables : undefined);
+            const result = app ? redactAppFile(entry.data) : redactEnvVariablesFile(entry.data);
             entry.data = Buffer.from(result.text, 'utf8');
             known.push(...result.values.flatMap(v => v.secrets.map(value => ({ label: v.name, value }))));
             // The ones that held a value: a null one has nothing to give back.
@@ -37945,6 +38066,7 @@ function beforeImportName(inputs) {
 
 
 
+
 /**
  * The plan quotes the target's files and the backup's (word diffs of changed prompts), and
  * workflows post it on pull requests: it goes through the export's secret scan, and a plan that
@@ -37958,7 +38080,7 @@ async function withoutSecrets(inputs, plan, variableFiles) {
             label: `env-values ${text_printable(name, 100)}`,
             value
         })),
-        ...variableFiles.flatMap(plan_scan_secureValuesOf)
+        ...variableFiles.flatMap(file => plan_scan_secureValuesOf(file, inputs.resource === 'app'))
     ];
     const scanner = await loadSecretScanner(known);
     const found = await scanner.scanRendered([
@@ -37972,11 +38094,11 @@ async function withoutSecrets(inputs, plan, variableFiles) {
     return { wouldChange: text_inert(note), changed: text_inert(note) };
 }
 /** A variables file whose secure values cannot be told adds none: the rules still apply. */
-function plan_scan_secureValuesOf(file) {
+function plan_scan_secureValuesOf(file, app) {
     if (!file)
         return [];
     try {
-        return secureValues(decodeJsonBytes(file)).flatMap(value => value.secrets.map(secret => ({
+        return secureValues(decodeJsonBytes(file), app ? findAppSecureVariables : undefined).flatMap(value => value.secrets.map(secret => ({
             label: `secure variable ${text_printable(value.name, 100)}`,
             value: secret
         })));
@@ -38438,20 +38560,38 @@ function fillAppValues(files, values) {
     const variables = new Map([...files].map(([name, data]) => [name, variablesOf(name, data)]));
     // A name redacted somewhere is a secret: it is set only where it is redacted, never into a
     // plain variable of the same name in another file.
-    const redacted = new Set([...variables.values()].flatMap(v => [...v.redacted]));
+    const redactedIn = new Map();
+    for (const [file, { redacted }] of variables) {
+        for (const n of redacted)
+            redactedIn.set(n, [...(redactedIn.get(n) ?? []), file]);
+    }
+    refuseAmbiguous(values, redactedIn);
     const filled = new Set();
     const out = new Map();
+    const used = new Set();
     for (const [name, data] of files) {
         const own = variables.get(name) ?? { names: new Set(), redacted: new Set() };
-        const wanted = ([n]) => own.names.has(n) && (!redacted.has(n) || own.redacted.has(n));
+        // `path:NAME` sets NAME in that file only; NAME alone, where the file has it.
+        const mine = new Map();
+        for (const [given, value] of values) {
+            const cut = given.lastIndexOf(':');
+            const file = cut > 0 && files.has(given.slice(0, cut)) ? given.slice(0, cut) : undefined;
+            if (file !== undefined && file !== name)
+                continue;
+            const bare = file === undefined ? given : given.slice(cut + 1);
+            const secret = redactedIn.has(bare);
+            if (own.names.has(bare) && (!secret || own.redacted.has(bare))) {
+                mine.set(bare, value);
+                used.add(given);
+            }
+        }
         const result = isAppDataFile(name, data)
-            ? fillEnvValues(data, new Map([...values].filter(wanted)), new Map(), findAppVariables)
+            ? fillEnvValues(data, mine, new Map(), findAppVariables)
             : undefined;
         out.set(name, result?.data ?? data);
         result?.filled.forEach(n => filled.add(n));
     }
-    const known = new Set([...variables.values()].flatMap(v => [...v.names]));
-    const unknown = [...values].filter(([name]) => !known.has(name)).map(([, v]) => v.line);
+    const unknown = [...values].filter(([name]) => !used.has(name)).map(([, v]) => v.line);
     if (unknown.length > 0) {
         throw input_names_inputError(`${RestoreInput.EnvValues}: line${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, 'names a variable no file of the app backup has (the name is not shown: the line may be part of a secret)');
     }
@@ -38463,6 +38603,18 @@ function fillAppValues(files, values) {
         }
     }
     return { files: out, filled: [...filled] };
+}
+/**
+ * A secret redacted in several files (two MCP servers' `Authorization`) may differ in each: one
+ * line for all of them could send one server's credential to another, so each is asked for.
+ */
+function refuseAmbiguous(values, redactedIn) {
+    for (const [name, { line }] of values) {
+        const files = redactedIn.get(name) ?? [];
+        if (files.length < 2)
+            continue;
+        throw input_names_inputError(`${RestoreInput.EnvValues}: line ${line}`, `sets a secret the backup holds redacted in ${files.length} files (${text_printable(files.join(', '), 300)}), which may each need their own: give one line per file, <file>:<name>=<value>`);
+    }
 }
 /** The variables a file names, and those it holds redacted; none when its shape cannot tell. */
 function variablesOf(name, data) {

@@ -21,7 +21,12 @@ export function isAppJsonFile(name: string): boolean {
  */
 export function isAppDataFile(name: string, data: Buffer): boolean {
   if (isAppJsonFile(name)) return true
-  return /^\s*[[{]/.test(scannableText(data.subarray(0, 4096)))
+  // Comments may come first (`// auth profile` above a JSONC object).
+  const head = scannableText(data.subarray(0, 4096)).replace(
+    /^(\s*(\/\/[^\n]*\n|\/\*[\s\S]*?\*\/))*/,
+    ''
+  )
+  return /^\s*[[{]/.test(head)
 }
 
 /** Far above Kore.ai's 5 MB app configuration limit, as for tools a multiple of the zip's. */

@@ -12,7 +12,7 @@ import { extractZip } from './archive.js'
 import { isImportableName } from './importable.js'
 import { isAppDataFile, refuseArchivesInside, scannableText } from './app-export.js'
 import { KnownSecret, listFindings, loadSecretScanner } from '../secret-scan.js'
-import { findAppSecureVariables } from './credential-fields.js'
+import { redactAppFile } from './credential-fields.js'
 import { isEnvVariablesFile } from './env-variables.js'
 import { redactEnvVariablesFile } from './redaction.js'
 import { writeZip } from './zip-writer.js'
@@ -51,7 +51,7 @@ export async function artifactCopy(
   for (const entry of entries) {
     if (!(app ? isAppDataFile(entry.name, entry.data) : isEnvVariablesFile(entry.name))) continue
     try {
-      const result = redactEnvVariablesFile(entry.data, app ? findAppSecureVariables : undefined)
+      const result = app ? redactAppFile(entry.data) : redactEnvVariablesFile(entry.data)
       entry.data = Buffer.from(result.text, 'utf8')
       known.push(...result.values.flatMap(v => v.secrets.map(value => ({ label: v.name, value }))))
       // The ones that held a value: a null one has nothing to give back.

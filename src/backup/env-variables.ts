@@ -1,4 +1,4 @@
-import { Node, parseTree } from 'jsonc-parser'
+import type { Node } from 'jsonc-parser'
 import { printable } from '../text.js'
 
 /**
@@ -9,7 +9,7 @@ import { printable } from '../text.js'
  */
 
 export const ENV_VARIABLES_FILE = 'env_variables.json'
-export const REDACTED = '<redacted>'
+export { isPlaceholder, placeholderPath, REDACTED } from './placeholder.js'
 
 /** The variables file, matched as Kore.ai's siblings spell it (any case), wherever it sits. */
 export function isEnvVariablesFile(name: string): boolean {
@@ -94,7 +94,7 @@ export interface Variable {
  * that whatever one of them sees as a secret, all do. Throws when the file's
  * shape does not tell for sure which values are secret.
  */
-export function findVariables(root: Node): Variable[] {
+export function findVariables(root: Node, { lenient = false } = {}): Variable[] {
   if (root.type !== 'object' && root.type !== 'array') {
     throw new Error(`its top level is a ${root.type}, not a list or map of variables`)
   }
@@ -107,10 +107,10 @@ export function findVariables(root: Node): Variable[] {
     insideValue: boolean,
     withinVariable?: string
   ): void => {
-    if (node.type === 'string') return refuseSecretsInText(node, nameFromParent)
-    if (node.type === 'object' && isMarkedSecure(node, nameFromParent)) {
+    if (node.type === 'string') return refuseSecretsInText(node, nameFromParent, lenient)
+    if (node.type === 'object' && isMarkedSecure(node, nameFromParent, lenient)) {
       // Its values are replaced whole: nothing inside needs a second look.
-      const variable = secureVariable(node, nameFromParent)
+      const variable = secureVariable(node, nameFromParent, lenient)
       // A flag with no value of its own inside a variable (its options) marks the outer value.
       if (variable.values.length === 0 && withinVariable) {
         throw new Error(
@@ -150,12 +150,18 @@ const FLAG_IN_TEXT = new RegExp(
   'i'
 )
 
+const QUOTED_FLAG_IN_TEXT = new RegExp(`["'](?:${FLAG_IN_TEXT.source})`, 'i')
+
 /**
  * Variables kept as text inside a string (JSON text, encoded twice, cut short, in single quotes)
  * cannot be redacted in place with certainty: a string that writes a secure flag is refused
  * rather than committed in clear.
  */
-function refuseSecretsInText(node: Node, nameFromParent: string | undefined): void {
+function refuseSecretsInText(
+  node: Node,
+  nameFromParent: string | undefined,
+  lenient: boolean
+): void {
   // Read through \uXXXX escapes too, however often the text was encoded.
   let text = String(node.value)
   for (let pass = 0; pass < 3 && /\\u[0-9a-f]{4}/i.test(text); pass++) {
@@ -163,46 +169,12 @@ function refuseSecretsInText(node: Node, nameFromParent: string | undefined): vo
       String.fromCharCode(parseInt(hex, 16))
     )
   }
-  if (!FLAG_IN_TEXT.test(String(node.value)) && !FLAG_IN_TEXT.test(text)) return
+  // An app's prompts and code say "secret:" in prose: there only a quoted key is a flag.
+  const flag = lenient ? QUOTED_FLAG_IN_TEXT : FLAG_IN_TEXT
+  if (!flag.test(String(node.value)) && !flag.test(text)) return
   throw new Error(
     `${nameFromParent ? `"${printable(nameFromParent)}"` : 'a value'} holds variables as JSON text with a secure flag, which cannot be redacted in place`
   )
-}
-
-/** Whether a JSON string value is the redaction placeholder (any case, padded or not). */
-export function isPlaceholder(value: unknown): boolean {
-  return typeof value === 'string' && value.trim().toLowerCase() === REDACTED
-}
-
-/**
- * Where a file still holds the placeholder, as a value or a key, at any depth (JSON text inside
- * a string included), e.g. `[0].items[1].value`; undefined when it holds none. The restore's
- * last check: whatever the file's shape, a placeholder is never uploaded.
- */
-export function placeholderPath(text: string): string | undefined {
-  const root = parseTree(text, [], { allowTrailingComma: true })
-  return root && findPlaceholder(root, '')
-}
-
-function findPlaceholder(node: Node, path: string): string | undefined {
-  if (node.type === 'string') {
-    if (isPlaceholder(node.value)) return path || '(the whole file)'
-    const inner = /^\s*[[{]/.test(String(node.value)) ? parseTree(String(node.value)) : undefined
-    const found = inner && findPlaceholder(inner, '')
-    return found === undefined ? undefined : `${path} (JSON text, at ${found})`
-  }
-  for (const [index, child] of (node.children ?? []).entries()) {
-    const [key, value] = child.children ?? []
-    const at =
-      child.type === 'property'
-        ? `${path}${path ? '.' : ''}${String(key?.value)}`
-        : `${path}[${index}]`
-    if (child.type === 'property' && isPlaceholder(key?.value)) return at
-    const found =
-      child.type === 'property' ? value && findPlaceholder(value, at) : findPlaceholder(child, at)
-    if (found !== undefined) return found
-  }
-  return undefined
 }
 
 function valueFields(object: Node): Node[] {
@@ -211,7 +183,11 @@ function valueFields(object: Node): Node[] {
     .map(p => p.children?.[1] as Node)
 }
 
-function isMarkedSecure(object: Node, nameFromParent: string | undefined): boolean {
+function isMarkedSecure(
+  object: Node,
+  nameFromParent: string | undefined,
+  lenient: boolean
+): boolean {
   let secure = false
   for (const property of object.children ?? []) {
     const key = keyOf(property)
@@ -225,6 +201,10 @@ function isMarkedSecure(object: Node, nameFromParent: string | undefined): boole
     const flagLike = FLAG_LIKE.test(field) && !VALUE_KEYS.has(field)
     if (!SECURE_FLAGS.has(field) && !flagLike) continue
     const flag = flagValue(value)
+    // An app's settings (`securityLevel: high`, `maskingType`) are named like flags: only a
+    // known flag that reads as neither true nor false stops it.
+    // And a `secret` holding text is the secret itself (credential-fields.ts takes it).
+    if (flag === undefined && lenient && (!SECURE_FLAGS.has(field) || field === 'secret')) continue
     if (flag === undefined) {
       const name = variableName(object, nameFromParent)
       throw new Error(
@@ -236,7 +216,11 @@ function isMarkedSecure(object: Node, nameFromParent: string | undefined): boole
   return secure
 }
 
-function secureVariable(object: Node, nameFromParent: string | undefined): Variable {
+function secureVariable(
+  object: Node,
+  nameFromParent: string | undefined,
+  lenient: boolean
+): Variable {
   const name = variableName(object, nameFromParent)
   const values: Node[] = []
   let hasValueField = false
@@ -247,7 +231,11 @@ function secureVariable(object: Node, nameFromParent: string | undefined): Varia
     if (VALUE_KEYS.has(key)) {
       hasValueField = true
       if (value.type !== 'null') values.push(value)
-    } else if (value.type !== 'boolean' && value.type !== 'null') {
+    } else if (
+      value.type !== 'boolean' &&
+      value.type !== 'null' &&
+      !(lenient && value.type === 'number')
+    ) {
       throw new Error(
         `secure variable ${printable(name)} has a field "${printable(keyOf(property))}" that may hold its value`
       )

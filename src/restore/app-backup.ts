@@ -88,21 +88,36 @@ export function fillAppValues(
   const variables = new Map([...files].map(([name, data]) => [name, variablesOf(name, data)]))
   // A name redacted somewhere is a secret: it is set only where it is redacted, never into a
   // plain variable of the same name in another file.
-  const redacted = new Set([...variables.values()].flatMap(v => [...v.redacted]))
+  const redactedIn = new Map<string, string[]>()
+  for (const [file, { redacted }] of variables) {
+    for (const n of redacted) redactedIn.set(n, [...(redactedIn.get(n) ?? []), file])
+  }
+  refuseAmbiguous(values, redactedIn)
   const filled = new Set<string>()
   const out = new Map<string, Buffer>()
+  const used = new Set<string>()
   for (const [name, data] of files) {
     const own = variables.get(name) ?? { names: new Set(), redacted: new Set() }
-    const wanted = ([n]: [string, EnvValue]) =>
-      own.names.has(n) && (!redacted.has(n) || own.redacted.has(n))
+    // `path:NAME` sets NAME in that file only; NAME alone, where the file has it.
+    const mine = new Map<string, EnvValue>()
+    for (const [given, value] of values) {
+      const cut = given.lastIndexOf(':')
+      const file = cut > 0 && files.has(given.slice(0, cut)) ? given.slice(0, cut) : undefined
+      if (file !== undefined && file !== name) continue
+      const bare = file === undefined ? given : given.slice(cut + 1)
+      const secret = redactedIn.has(bare)
+      if (own.names.has(bare) && (!secret || own.redacted.has(bare))) {
+        mine.set(bare, value)
+        used.add(given)
+      }
+    }
     const result = isAppDataFile(name, data)
-      ? fillEnvValues(data, new Map([...values].filter(wanted)), new Map(), findAppVariables)
+      ? fillEnvValues(data, mine, new Map(), findAppVariables)
       : undefined
     out.set(name, result?.data ?? data)
     result?.filled.forEach(n => filled.add(n))
   }
-  const known = new Set([...variables.values()].flatMap(v => [...v.names]))
-  const unknown = [...values].filter(([name]) => !known.has(name)).map(([, v]) => v.line)
+  const unknown = [...values].filter(([name]) => !used.has(name)).map(([, v]) => v.line)
   if (unknown.length > 0) {
     throw inputError(
       `${RestoreInput.EnvValues}: line${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
@@ -122,6 +137,21 @@ export function fillAppValues(
     }
   }
   return { files: out, filled: [...filled] }
+}
+
+/**
+ * A secret redacted in several files (two MCP servers' `Authorization`) may differ in each: one
+ * line for all of them could send one server's credential to another, so each is asked for.
+ */
+function refuseAmbiguous(values: Map<string, EnvValue>, redactedIn: Map<string, string[]>): void {
+  for (const [name, { line }] of values) {
+    const files = redactedIn.get(name) ?? []
+    if (files.length < 2) continue
+    throw inputError(
+      `${RestoreInput.EnvValues}: line ${line}`,
+      `sets a secret the backup holds redacted in ${files.length} files (${printable(files.join(', '), 300)}), which may each need their own: give one line per file, <file>:<name>=<value>`
+    )
+  }
 }
 
 /** The variables a file names, and those it holds redacted; none when its shape cannot tell. */

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { decodeJsonBytes } from '../backup/json-text.js'
+import { findAppSecureVariables } from '../backup/credential-fields.js'
 import { secureValues } from '../backup/redaction.js'
 import { Input } from '../input-names.js'
 import { KnownSecret, listFindings, loadSecretScanner } from '../secret-scan.js'
@@ -24,7 +25,7 @@ export async function withoutSecrets(
       label: `env-values ${printable(name, 100)}`,
       value
     })),
-    ...variableFiles.flatMap(secureValuesOf)
+    ...variableFiles.flatMap(file => secureValuesOf(file, inputs.resource === 'app'))
   ]
   const scanner = await loadSecretScanner(known)
   const found = await scanner.scanRendered([
@@ -38,14 +39,15 @@ export async function withoutSecrets(
 }
 
 /** A variables file whose secure values cannot be told adds none: the rules still apply. */
-function secureValuesOf(file: Buffer | undefined): KnownSecret[] {
+function secureValuesOf(file: Buffer | undefined, app: boolean): KnownSecret[] {
   if (!file) return []
   try {
-    return secureValues(decodeJsonBytes(file)).flatMap(value =>
-      value.secrets.map(secret => ({
-        label: `secure variable ${printable(value.name, 100)}`,
-        value: secret
-      }))
+    return secureValues(decodeJsonBytes(file), app ? findAppSecureVariables : undefined).flatMap(
+      value =>
+        value.secrets.map(secret => ({
+          label: `secure variable ${printable(value.name, 100)}`,
+          value: secret
+        }))
     )
   } catch {
     return []

@@ -1,7 +1,7 @@
 import { messageOf } from '../../errors.js'
 import type { ZipFileEntry } from '../../backup/archive.js'
 import { isAppDataFile, refuseArchivesInside } from '../../backup/app-export.js'
-import { findAppSecureVariables } from '../../backup/credential-fields.js'
+import { findAppSecureVariables, redactAppFile } from '../../backup/credential-fields.js'
 import { isEnvVariablesFile } from '../../backup/env-variables.js'
 import {
   Redacted,
@@ -122,7 +122,7 @@ function keptSecureValues(text: string, app: boolean): SecureValue[] {
 
 function redactOrRefuse(entry: ZipFileEntry, app: boolean): Redacted {
   try {
-    return redactEnvVariablesFile(entry.data, app ? findAppSecureVariables : undefined)
+    return app ? redactAppFile(entry.data) : redactEnvVariablesFile(entry.data)
   } catch (error) {
     throw redactionError(entry.name, messageOf(error), app)
   }
