@@ -2,35 +2,17 @@
 // artifact-secrets: redact, secret-scan: refuse), run against the bundle as the runner does.
 // Each test states what must hold (written by an outside tester; each found a gap, now closed).
 import { afterEach, describe, expect, it } from '@jest/globals'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { runAction } from '../scripts/run-action.js'
-import { extractZip } from '../src/backup/archive.js'
 import { startArtifactService } from './fakes/artifact-service.js'
 import { startGithubApi } from './fakes/github-api.js'
 import { startKoreServer } from './fakes/kore-server.js'
 import { buildZip } from './fakes/zip.js'
-import { tempDir } from './helpers/setup.js'
+import { holds } from './helpers/artifact-contents.js'
 
 type Kore = Awaited<ReturnType<typeof startKoreServer>>
 type Github = Awaited<ReturnType<typeof startGithubApi>>
 
 const APP = 'aa-attack-2'
-
-async function holds(data: Buffer | undefined, secret: string): Promise<boolean> {
-  if (!data) return false
-  if (data.includes(secret) || data.includes(Buffer.from(secret, 'utf16le'))) return true
-  if (data.subarray(0, 2).toString('latin1') === 'PK') {
-    const file = path.join(tempDir(), 'nested.zip')
-    fs.writeFileSync(file, data)
-    try {
-      for (const entry of await extractZip(file)) if (await holds(entry.data, secret)) return true
-    } catch {
-      return false
-    }
-  }
-  return false
-}
 
 describe('attack 2: app export', () => {
   let kore: Kore | undefined

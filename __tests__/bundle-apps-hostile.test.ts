@@ -3,16 +3,13 @@
 // entries, nested zips, UTF-16; hostile export answers. Run against the bundle, as the runner does.
 // (Written by an outside tester against the first version; each now pins the defence.)
 import { afterEach, describe, expect, it } from '@jest/globals'
-import * as fs from 'node:fs'
 import * as http from 'node:http'
-import * as path from 'node:path'
 import { runAction } from '../scripts/run-action.js'
-import { extractZip } from '../src/backup/archive.js'
 import { startArtifactService } from './fakes/artifact-service.js'
 import { startGithubApi } from './fakes/github-api.js'
 import { startKoreServer } from './fakes/kore-server.js'
 import { buildZip } from './fakes/zip.js'
-import { tempDir } from './helpers/setup.js'
+import { holds } from './helpers/artifact-contents.js'
 
 type Kore = Awaited<ReturnType<typeof startKoreServer>>
 type Github = Awaited<ReturnType<typeof startGithubApi>>
@@ -23,22 +20,6 @@ const APP = 'aa-attack-1'
 const FLAGGED_TOOL = {
   name: 'tools/t-1.json',
   data: '{"id":"t-1","envVariables":[{"key":"LOOKUP_TOKEN","value":"app-secret-token","isSecured":true}]}'
-}
-
-/** Every place a secret could be read back from bytes: as UTF-8, UTF-16LE, or inside a zip. */
-async function holds(data: Buffer | undefined, secret: string): Promise<boolean> {
-  if (!data) return false
-  if (data.includes(secret) || data.includes(Buffer.from(secret, 'utf16le'))) return true
-  if (data.subarray(0, 2).toString('latin1') === 'PK') {
-    const file = path.join(tempDir(), 'nested.zip')
-    fs.writeFileSync(file, data)
-    try {
-      for (const entry of await extractZip(file)) if (await holds(entry.data, secret)) return true
-    } catch {
-      return false
-    }
-  }
-  return false
 }
 
 describe('an app export under attack', () => {

@@ -33,3 +33,18 @@ export function parsedVariables(entries: [string, string][]): [string, unknown][
     name === 'env_variables.json' ? JSON.parse(text) : text
   ])
 }
+
+/** Whether bytes hold a secret as UTF-8, as UTF-16LE, or inside a zip they are (at any depth). */
+export async function holds(data: Buffer | undefined, secret: string): Promise<boolean> {
+  if (!data) return false
+  if (data.includes(secret) || data.includes(Buffer.from(secret, 'utf16le'))) return true
+  if (data.subarray(0, 2).toString('latin1') !== 'PK') return false
+  const file = path.join(tempDir(), 'nested.zip')
+  fs.writeFileSync(file, data)
+  try {
+    for (const entry of await extractZip(file)) if (await holds(entry.data, secret)) return true
+  } catch {
+    return false
+  }
+  return false
+}

@@ -38532,12 +38532,13 @@ async function app_backup_readFolder(folder) {
             if (!entry.isFile()) {
                 throw app_backup_backupError(`${text_printable(name)} is not a regular file (a link or device)`);
             }
-            const data = await promises_.readFile(external_node_path_.join(folder, name));
-            total += data.length;
+            // Counted before it is read: a huge file must not be loaded to be refused.
+            const file = external_node_path_.join(folder, name);
+            total += (await promises_.stat(file)).size;
             if (total > MAX_EXTRACTED_BYTES) {
                 throw app_backup_backupError(`${text_printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`);
             }
-            files.push([name, data]);
+            files.push([name, await promises_.readFile(file)]);
         }
     };
     await visit('');
@@ -38557,7 +38558,9 @@ async function readZipFile(file) {
  * has. Returns the files to upload and the names set.
  */
 function fillAppValues(files, values) {
-    const variables = new Map([...files].map(([name, data]) => [name, variablesOf(name, data)]));
+    // Which files are walked is decided once: the same rule as the export's (isAppDataFile).
+    const json = new Set([...files].filter(([name, data]) => isAppDataFile(name, data)).map(([n]) => n));
+    const variables = new Map([...files].map(([name, data]) => [name, variablesOf(json.has(name), data)]));
     // A name redacted somewhere is a secret: it is set only where it is redacted, never into a
     // plain variable of the same name in another file.
     const redactedIn = new Map();
@@ -38585,7 +38588,7 @@ function fillAppValues(files, values) {
                 used.add(given);
             }
         }
-        const result = isAppDataFile(name, data)
+        const result = json.has(name)
             ? fillEnvValues(data, mine, new Map(), findAppVariables)
             : undefined;
         out.set(name, result?.data ?? data);
@@ -38595,10 +38598,10 @@ function fillAppValues(files, values) {
     if (unknown.length > 0) {
         throw input_names_inputError(`${RestoreInput.EnvValues}: line${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, 'names a variable no file of the app backup has (the name is not shown: the line may be part of a secret)');
     }
-    refusePlaceholders(Object.fromEntries([...out].filter(([name, data]) => isAppDataFile(name, data))));
+    refusePlaceholders(Object.fromEntries([...out].filter(([name]) => json.has(name))));
     // Text files cannot be filled: a placeholder there would be uploaded as it is.
     for (const [name, data] of out) {
-        if (!isAppDataFile(name, data) && data.toString('latin1').toLowerCase().includes(REDACTED)) {
+        if (!json.has(name) && data.toString('latin1').toLowerCase().includes(REDACTED)) {
             throw input_names_inputError(RestoreInput.Source, `its ${text_printable(name)} holds "${REDACTED}", which only a JSON file's variables can be filled in: restore from a backup made with env-variables: keep`);
         }
     }
@@ -38617,8 +38620,8 @@ function refuseAmbiguous(values, redactedIn) {
     }
 }
 /** The variables a file names, and those it holds redacted; none when its shape cannot tell. */
-function variablesOf(name, data) {
-    if (!isAppDataFile(name, data))
+function variablesOf(walked, data) {
+    if (!walked)
         return { names: new Set(), redacted: new Set() };
     try {
         const found = findAppVariables(parseJsonTree(decodeJsonBytes(data)));
@@ -38663,6 +38666,7 @@ async function writeAppZip(file, files) {
 
 
 
+
 /**
  * Import App into an existing app: from a backup (zipped again, sent with File Upload, its URL
  * given as file_url: not documented, *inferred*) or promoted from a live environment (the
@@ -38671,7 +38675,7 @@ async function writeAppZip(file, files) {
  */
 async function restoreApp(inputs, record) {
     if (inputs.backupBefore && !inputs.plan && inputs.artifactSecrets === 'keep') {
-        await refuseKeepUnlessPrivate('artifact-secrets', inputs.githubToken);
+        await refuseKeepUnlessPrivate(RestoreInput.ArtifactSecrets, inputs.githubToken);
     }
     const deadline = Date.now() + inputs.timeoutSeconds * 1000;
     const target = new KoreClient(inputs.host, inputs.apiKey, { resource: 'app' });

@@ -54,12 +54,13 @@ async function readFolder(folder: string): Promise<[string, Buffer][]> {
       if (!entry.isFile()) {
         throw backupError(`${printable(name)} is not a regular file (a link or device)`)
       }
-      const data = await fs.readFile(path.join(folder, name))
-      total += data.length
+      // Counted before it is read: a huge file must not be loaded to be refused.
+      const file = path.join(folder, name)
+      total += (await fs.stat(file)).size
       if (total > MAX_EXTRACTED_BYTES) {
         throw backupError(`${printable(folder)} holds more than ${MAX_EXTRACTED_BYTES} bytes`)
       }
-      files.push([name, data])
+      files.push([name, await fs.readFile(file)])
     }
   }
   await visit('')
@@ -85,7 +86,13 @@ export function fillAppValues(
   files: Map<string, Buffer>,
   values: Map<string, EnvValue>
 ): { files: Map<string, Buffer>; filled: string[] } {
-  const variables = new Map([...files].map(([name, data]) => [name, variablesOf(name, data)]))
+  // Which files are walked is decided once: the same rule as the export's (isAppDataFile).
+  const json = new Set(
+    [...files].filter(([name, data]) => isAppDataFile(name, data)).map(([n]) => n)
+  )
+  const variables = new Map(
+    [...files].map(([name, data]) => [name, variablesOf(json.has(name), data)])
+  )
   // A name redacted somewhere is a secret: it is set only where it is redacted, never into a
   // plain variable of the same name in another file.
   const redactedIn = new Map<string, string[]>()
@@ -111,7 +118,7 @@ export function fillAppValues(
         used.add(given)
       }
     }
-    const result = isAppDataFile(name, data)
+    const result = json.has(name)
       ? fillEnvValues(data, mine, new Map(), findAppVariables)
       : undefined
     out.set(name, result?.data ?? data)
@@ -124,12 +131,10 @@ export function fillAppValues(
       'names a variable no file of the app backup has (the name is not shown: the line may be part of a secret)'
     )
   }
-  refusePlaceholders(
-    Object.fromEntries([...out].filter(([name, data]) => isAppDataFile(name, data)))
-  )
+  refusePlaceholders(Object.fromEntries([...out].filter(([name]) => json.has(name))))
   // Text files cannot be filled: a placeholder there would be uploaded as it is.
   for (const [name, data] of out) {
-    if (!isAppDataFile(name, data) && data.toString('latin1').toLowerCase().includes(REDACTED)) {
+    if (!json.has(name) && data.toString('latin1').toLowerCase().includes(REDACTED)) {
       throw inputError(
         RestoreInput.Source,
         `its ${printable(name)} holds "${REDACTED}", which only a JSON file's variables can be filled in: restore from a backup made with env-variables: keep`
@@ -155,8 +160,8 @@ function refuseAmbiguous(values: Map<string, EnvValue>, redactedIn: Map<string, 
 }
 
 /** The variables a file names, and those it holds redacted; none when its shape cannot tell. */
-function variablesOf(name: string, data: Buffer): { names: Set<string>; redacted: Set<string> } {
-  if (!isAppDataFile(name, data)) return { names: new Set(), redacted: new Set() }
+function variablesOf(walked: boolean, data: Buffer): { names: Set<string>; redacted: Set<string> } {
+  if (!walked) return { names: new Set(), redacted: new Set() }
   try {
     const found = findAppVariables(parseJsonTree(decodeJsonBytes(data)))
     return {

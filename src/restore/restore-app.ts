@@ -18,7 +18,7 @@ import { KoreClient } from '../kore/client.js'
 import { removeAtExit } from '../temporary-files.js'
 import { fillAppValues, readAppBackup, writeAppZip } from './app-backup.js'
 import { AppRestoreInputs } from './app-inputs.js'
-import type { EnvValue } from './inputs.js'
+import { EnvValue, RestoreInput } from './inputs.js'
 import { keepBeforeImport, Plan } from './plan.js'
 import { withoutSecrets } from './plan-scan.js'
 import { MAY_HAVE_STARTED, mayHaveStarted, maybeStartedError } from './restore-tool.js'
@@ -46,7 +46,7 @@ export async function restoreApp(
   record: AppRestoreRecord
 ): Promise<void> {
   if (inputs.backupBefore && !inputs.plan && inputs.artifactSecrets === 'keep') {
-    await refuseKeepUnlessPrivate('artifact-secrets', inputs.githubToken)
+    await refuseKeepUnlessPrivate(RestoreInput.ArtifactSecrets, inputs.githubToken)
   }
   const deadline = Date.now() + inputs.timeoutSeconds * 1000
   const target = new KoreClient(inputs.host, inputs.apiKey, { resource: 'app' })
